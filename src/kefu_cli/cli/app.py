@@ -1,0 +1,57 @@
+"""The `kefu` command: root options and the command groups."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from .common import KefuGroup, state
+
+app = typer.Typer(
+    cls=KefuGroup,
+    name="kefu",
+    help="kefu 客服: 投诉登记与受理、客户回访、按中国工作日计算的时限与报表。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# (command name, module with a Typer `app`): each group lives in its own module.
+GROUPS = [
+    ("workday", "kefu_cli.cli.workday"),
+    ("policy", "kefu_cli.cli.policy"),
+    ("db", "kefu_cli.cli.db"),
+]
+for _name, _module in GROUPS:
+    app.add_typer(importlib.import_module(_module).app, name=_name)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kefu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", envvar="KEFU_DB", help="数据库文件路径或 SQLAlchemy URL(默认: 用户数据目录下的 kefu.sqlite)"
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
+) -> None:
+    state.db = db
+
+
+def main() -> None:
+    from ..render.output import _prepare_streams
+
+    _prepare_streams()
+    app()

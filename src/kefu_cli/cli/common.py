@@ -1,0 +1,67 @@
+"""Options shared by every command, and the error boundary of the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from ..domain.errors import CalendarRangeError, InputError
+from ..domain.timeutil import parse_date, parse_datetime
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="输出 CSV(供 Excel/脚本使用)")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30")]
+ClerkOpt = Annotated[str | None, typer.Option("--clerk", help="经办人,默认当前系统用户名")]
+UnmaskOpt = Annotated[bool, typer.Option("--unmask", help="显示完整的电话号码等个人信息")]
+
+
+def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
+    return None if text is None else parse_datetime(text, field)
+
+
+def date_value(text: str | None, field: str) -> dt.date | None:
+    return None if text is None else parse_date(text, field)
+
+
+class AppState:
+    """Values of the root options, reachable from every command."""
+
+    db: str | None = None
+
+
+state = AppState()
+
+
+def fail(message_text: str, code: int) -> typer.Exit:
+    from ..render.output import message
+
+    message(message_text, style="bold red")
+    return typer.Exit(code)
+
+
+class KefuGroup(TyperGroup):
+    """Root group: user mistakes end as one sentence and exit 2, database trouble as exit 3."""
+
+    def invoke(self, ctx):
+        from ..store.db import DatabaseError
+
+        try:
+            return super().invoke(ctx)
+        except (InputError, CalendarRangeError) as exc:
+            raise fail(f"错误: {exc}", 2) from None
+        except DatabaseError as exc:
+            raise fail(f"数据库错误: {exc}", 3) from None
+        except KeyboardInterrupt:
+            raise fail("已中断,未完成的操作没有保存。", 130) from None
+        except Exception as exc:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                detail = getattr(exc, "orig", None) or exc
+                raise fail(f"数据库错误: {detail}。请用 `kefu db check` 检查数据库。", 3) from None
+            if isinstance(exc, OSError):
+                raise fail(f"系统错误: {exc}", 3) from None
+            raise

@@ -1,0 +1,200 @@
+"""`kefu workday …`: the working-day calendar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..domain.timeutil import InputError, parse_date
+from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
+
+app = typer.Typer(help="工作日日历: 推算期限、查询日期、导入节假日安排。", no_args_is_help=True)
+
+WEEKDAY_ZH = "一二三四五六日"
+
+
+def _weekday(d) -> str:
+    return "星期" + WEEKDAY_ZH[d.weekday()]
+
+
+PROVISIONAL_NOTE = (
+    "注意: 结果涉及国务院尚未公布(或未导入)节假日安排的年份,按“周一至周五上班”临时推算,"
+    "请在公布后用 `kefu workday import` 导入,系统会自动重算。"
+)
+
+
+def _calendar():
+    from ..services.context import unit_of_work
+
+    with unit_of_work(state.db, write=False) as uow:
+        return uow.calendar
+
+
+@app.command("add", context_settings={"ignore_unknown_options": True})
+def add(
+    date: Annotated[str, typer.Argument(help="起算日,例如 2026-09-18(当天不计入)")],
+    n: Annotated[int, typer.Argument(help="工作日天数,例如 10")],
+    json: JsonOpt = False,
+) -> None:
+    """起算日之后第 N 个工作日(期限届满日)。"""
+    start = parse_date(date, "起算日")
+    if n < 0:
+        raise InputError(f"工作日天数 N 不能为负数(收到 {n}),例如 10")
+    ans = _calendar().add_workdays(start, n)
+    if json:
+        from ..render.output import print_json
+
+        print_json({"start": start, "n": n, "due": ans.date, "provisional": ans.provisional})
+        return
+    from ..render.output import message, print_lines
+
+    print_lines(
+        [f"{start} 之后第 {n} 个工作日: {ans.date}({_weekday(ans.date)})" + ("  [临时]" if ans.provisional else "")]
+    )
+    if ans.provisional:
+        message(PROVISIONAL_NOTE, style="yellow")
+
+
+@app.command("count")
+def count(
+    start: Annotated[str, typer.Argument(help="开始日(不计入),例如 2026-09-30")],
+    end: Annotated[str, typer.Argument(help="结束日(计入),例如 2026-10-12")],
+    json: JsonOpt = False,
+) -> None:
+    """(START, END] 之间的工作日天数。"""
+    s, e = parse_date(start, "开始日"), parse_date(end, "结束日")
+    cal = _calendar()
+    n = cal.count_workdays(s, e)
+    provisional = cal.touches_provisional(s, e)
+    if json:
+        from ..render.output import print_json
+
+        print_json({"start": s, "end": e, "working_days": n, "provisional": provisional})
+        return
+    from ..render.output import message, print_lines
+
+    print_lines([f"{s} 之后至 {e}(含)共有 {n} 个工作日" + ("  [临时]" if provisional else "")])
+    if provisional:
+        message(PROVISIONAL_NOTE, style="yellow")
+
+
+@app.command("check")
+def check(
+    date: Annotated[str, typer.Argument(help="日期,例如 2026-10-10")],
+    json: JsonOpt = False,
+) -> None:
+    """某一天是否为工作日,属于哪类日子。"""
+    from ..domain.calendar import DAY_KIND_ZH, SOURCE_ZH
+
+    d = parse_date(date, "日期")
+    info = _calendar().day(d)
+    if json:
+        from ..render.output import print_json
+
+        print_json(
+            {
+                "date": d,
+                "workday": info.workday,
+                "kind": str(info.kind),
+                "name": info.name or None,
+                "source": str(info.source),
+            }
+        )
+        return
+    from ..render.output import print_lines
+
+    name = f"({info.name})" if info.name else ""
+    print_lines(
+        [
+            f"{d} {_weekday(d)}: {'工作日' if info.workday else '休息日'} — {DAY_KIND_ZH[info.kind]}{name}"
+            f",数据来源: {SOURCE_ZH[info.source]}"
+        ]
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="CSV 文件: 日期,休/班,名称(UTF-8 或 GB18030)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")] = False,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """导入某年的国务院节假日安排(或更正个别日期),并重算受影响的未完成期限。
+
+    文件每行: 日期,类型,名称。类型写 休(放假)或 班(调休上班),也可写 holiday / workday。
+    只要有一行有误,整个文件都不导入,并指出是哪一行。
+    """
+    from ..services.calendar import import_notice, parse_notice
+    from ..services.context import unit_of_work
+
+    if dry_run:
+        days = parse_notice(file)
+        result = {
+            "file": file,
+            "years": sorted({d.date.year for d in days}),
+            "days": len(days),
+            "holidays": sum(not d.workday for d in days),
+            "workdays": sum(d.workday for d in days),
+            "dry_run": True,
+        }
+    else:
+        with unit_of_work(state.db, clerk=clerk, at=at_value(at)) as uow:
+            result = import_notice(uow, file)
+    if json:
+        from ..render.output import print_json
+
+        print_json(result)
+        return
+    from ..render.output import print_lines, print_table
+
+    years = "、".join(str(y) for y in result["years"])
+    verb = "检查通过(未保存)" if dry_run else "已导入"
+    print_lines(
+        [f"{verb}: {result['days']} 天({result['holidays']} 天放假, {result['workdays']} 天调休上班),年份 {years}"]
+    )
+    if result.get("recomputed"):
+        print_table(
+            f"重算的未完成期限 {len(result['recomputed'])} 项",
+            ["案件", "期限", "原到期日", "新到期日", "临时"],
+            [
+                [r["case_id"], r["kind"], r["due_before"], r["due"], "是" if r["provisional"] else ""]
+                for r in result["recomputed"]
+            ],
+        )
+    elif not dry_run:
+        print_lines(["没有需要重算的未完成期限。"])
+
+
+@app.command("coverage")
+def coverage(json: JsonOpt = False) -> None:
+    """各年份的日历数据来源: 官方 / 管理员导入 / 临时规则。"""
+    from ..services.calendar import coverage as cov
+    from ..services.context import unit_of_work
+
+    with unit_of_work(state.db, write=False) as uow:
+        rows = cov(uow)
+    if json:
+        from ..render.output import print_json
+
+        print_json({"years": rows})
+        return
+    from ..domain.calendar import SOURCE_ZH, Source
+    from ..render.output import print_table
+
+    print_table(
+        "日历数据覆盖情况",
+        ["年份", "来源", "导入/更正的天数", "导入时间", "导入人", "文件"],
+        [
+            [
+                r["year"],
+                SOURCE_ZH[Source(r["source"])],
+                r["override_days"] or "",
+                r["loaded_at"] or "",
+                r["loaded_by"] or "",
+                r["file"] or "",
+            ]
+            for r in rows
+        ],
+    )

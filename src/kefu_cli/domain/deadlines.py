@@ -1,0 +1,101 @@
+"""Deadline kinds and the one function that turns a rule into a due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .calendar import WorkCalendar
+from .policy import Unit
+
+
+class DeadlineKind(StrEnum):
+    SUPPLEMENT_NOTICE = "supplement_notice"
+    ACCEPTANCE = "acceptance"
+    DECISION = "decision"
+    REGULATOR_REPORT = "regulator_report"
+    INITIAL_INVESTIGATION = "initial_investigation"
+    CALLBACK = "callback"
+    CALLBACK_REPLY = "callback_reply"
+
+
+DEADLINE_KIND_ZH = {
+    DeadlineKind.SUPPLEMENT_NOTICE: "告知补充材料",
+    DeadlineKind.ACCEPTANCE: "受理决定",
+    DeadlineKind.DECISION: "处理决定",
+    DeadlineKind.REGULATOR_REPORT: "监管转办报告",
+    DeadlineKind.INITIAL_INVESTIGATION: "初步调查",
+    DeadlineKind.CALLBACK: "回访",
+    DeadlineKind.CALLBACK_REPLY: "回访问题答复",
+}
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"  # still running
+    MET = "met"  # done (met_at says when; late if met_at's day is after due)
+    NOT_APPLICABLE = "not_applicable"  # ended without being needed (withdrawal, rejection…)
+    SUPERSEDED = "superseded"  # replaced by a newer row (restart, extension)
+
+
+DEADLINE_STATUS_ZH = {
+    DeadlineStatus.OPEN: "进行中",
+    DeadlineStatus.MET: "已完成",
+    DeadlineStatus.NOT_APPLICABLE: "不适用",
+    DeadlineStatus.SUPERSEDED: "已被替代",
+}
+
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    due: dt.date  # the last day (end of that day) — or the day of due_at for clock-hour rules
+    due_at: dt.datetime  # the exact moment the limit passes
+    provisional: bool
+
+
+def compute_due(
+    calendar: WorkCalendar,
+    start_at: dt.datetime,
+    unit: Unit | str,
+    amount: int,
+    extra_workdays: int = 0,
+    fixed_due: dt.date | None = None,
+) -> Due:
+    """The due date of a rule started at `start_at`.
+
+    - workdays: the (amount + extra_workdays)-th working day after the start day;
+    - days: start day + amount calendar days, rolled to the next working day (§203);
+    - hours: clock hours from the start moment;
+    - `fixed_due` (e.g. a date set by the regulator) is taken as given.
+    """
+    unit = Unit(unit)
+    start = start_at.date()
+    if fixed_due is not None:
+        return Due(
+            fixed_due, dt.datetime.combine(fixed_due, END_OF_DAY), calendar.touches_provisional(start, fixed_due)
+        )
+    if unit is Unit.WORKDAYS:
+        ans = calendar.add_workdays(start, amount + extra_workdays)
+    elif unit is Unit.DAYS:
+        ans = calendar.add_days(start, amount)
+        if extra_workdays:
+            ans = calendar.add_workdays(ans.date, extra_workdays)
+            ans = type(ans)(ans.date, calendar.touches_provisional(start, ans.date))
+    elif unit is Unit.HOURS:
+        at = start_at + dt.timedelta(hours=amount)
+        return Due(at.date(), at, False)
+    else:
+        raise ValueError(f"unit {unit} does not set a deadline")
+    return Due(ans.date, dt.datetime.combine(ans.date, END_OF_DAY), ans.provisional)
+
+
+def working_days_left(calendar: WorkCalendar, as_of: dt.date, due: dt.date) -> int:
+    """Working days from `as_of` to `due`: 0 due today, negative when overdue.
+
+    When overdue, the magnitude counts the working days in (due, as_of].
+    """
+    if due >= as_of:
+        return calendar.count_workdays(as_of, due)
+    return -calendar.count_workdays(due, as_of)

@@ -1,0 +1,105 @@
+"""The unit of work: one database transaction per user action, with what every service
+needs — the clerk, the time of the action, the calendar and the policy table.
+
+    with unit_of_work(db, clerk="张三", at=...) as uow:
+        ...  # uow.session, uow.calendar, uow.policy, uow.audit(...)
+    # committed here; any exception rolls everything back (nothing changed)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlmodel import Session, select
+
+from ..domain.calendar import DayOverride, WorkCalendar, official_data
+from ..domain.policy import Policy
+from ..domain.timeutil import now_cst
+from ..store import db as store_db
+from ..store.models import AuditEvent, CalendarNotice, CalendarOverride, PolicySetting
+
+
+def default_clerk() -> str:
+    """KEFU_CLERK, else the operating-system user."""
+    import os
+
+    if os.environ.get("KEFU_CLERK"):
+        return os.environ["KEFU_CLERK"]
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some Windows/CI setups
+        return "unknown"
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    rest, makeup, years = official_data()
+    overrides = [DayOverride(o.day, o.workday, o.name) for o in session.exec(select(CalendarOverride)).all()]
+    notice_years = [n.year for n in session.exec(select(CalendarNotice)).all()]
+    return WorkCalendar(rest, makeup, years, overrides, notice_years)
+
+
+def load_policy(session: Session) -> Policy:
+    return Policy({p.key: p.value for p in session.exec(select(PolicySetting)).all()})
+
+
+def _json_default(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    clerk: str
+    at: dt.datetime  # the time the action happened (--at), naive China time
+    url: str
+    recorded_at: dt.datetime = field(default_factory=now_cst)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return load_calendar(self.session)
+
+    @cached_property
+    def policy(self) -> Policy:
+        return load_policy(self.session)
+
+    def audit(
+        self,
+        entity: str,
+        entity_id: str,
+        action: str,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        **details,
+    ) -> AuditEvent:
+        event = AuditEvent(
+            at=self.at,
+            recorded_at=self.recorded_at,
+            clerk=self.clerk,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            details=json.dumps(details, ensure_ascii=False, default=_json_default, sort_keys=True),
+        )
+        self.session.add(event)
+        return event
+
+
+@contextmanager
+def unit_of_work(
+    db: str | None, clerk: str | None = None, at: dt.datetime | None = None, write: bool = True
+) -> Iterator[UnitOfWork]:
+    url = store_db.resolve_url(db)
+    store_db.ensure_schema(url)
+    engine = store_db.engine_for(url, write=write)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now_cst(), url=url)

@@ -1,0 +1,69 @@
+"""Database use cases: init, check, backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from ..store import db as store_db
+
+
+def init(db: str | None) -> dict:
+    url = store_db.resolve_url(db)
+    before = store_db.current_revision(store_db.engine_for(url))
+    store_db.ensure_schema(url)
+    return {"database": store_db.safe_url(url), "schema_before": before, "schema": store_db.SCHEMA_HEAD}
+
+
+def check(db: str | None) -> dict:
+    """Integrity and schema version. `ok` is False when anything is wrong."""
+    url = store_db.resolve_url(db)
+    path = store_db.sqlite_path(url)
+    if path is not None and not path.exists():
+        raise store_db.DatabaseError(f"数据库文件不存在: {path}。请先运行 `kefu db init`")
+    engine = store_db.engine_for(url)
+    rev = store_db.current_revision(engine)
+    problems: list[str] = []
+    if rev != store_db.SCHEMA_HEAD:
+        problems.append(f"结构版本为 {rev or '无'},本程序需要 {store_db.SCHEMA_HEAD}(运行 `kefu db init` 升级)")
+    integrity = "not_applicable"
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        if store_db.is_sqlite(url):
+            result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+            integrity = "ok" if result == ["ok"] else "; ".join(result[:5])
+            if integrity != "ok":
+                problems.append(f"完整性检查失败: {integrity}")
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if fk:
+                problems.append(f"外键检查发现 {len(fk)} 处问题,例如表 {fk[0][0]}")
+            journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        else:
+            journal = None
+        if rev is not None:
+            for table in ("complaint", "callback", "deadline", "audit_event"):
+                try:
+                    counts[table] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                except Exception:  # noqa: BLE001 - table of a newer schema
+                    conn.rollback()
+    return {
+        "database": store_db.safe_url(url),
+        "schema": rev,
+        "schema_expected": store_db.SCHEMA_HEAD,
+        "integrity": integrity,
+        "journal_mode": journal,
+        "rows": counts,
+        "ok": not problems,
+        "problems": problems,
+    }
+
+
+def backup(db: str | None, dest: str | Path) -> dict:
+    url = store_db.resolve_url(db)
+    store_db.ensure_schema(url)
+    dest = Path(dest)
+    if dest.is_dir():
+        dest = dest / (store_db.sqlite_path(url) or Path("kefu.sqlite")).name
+    store_db.backup_sqlite(url, dest)
+    return {"database": store_db.safe_url(url), "backup": str(dest), "bytes": dest.stat().st_size}

@@ -1,0 +1,54 @@
+"""Complaint tables (migration 0002)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaint"
+    __table_args__ = (
+        Index("ix_complaint_status", "status"),
+        Index("ix_complaint_branch_received", "branch", "received_at"),
+        Index("ix_complaint_received", "received_at"),
+        Index("ix_complaint_policy", "policy_no"),
+        Index("ix_complaint_phone_category", "phone", "category"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)  # TS-20261121-0007
+    received_at: dt.datetime
+    channel: str = Field(max_length=20)
+    category: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    phone: str = Field(max_length=40)
+    relation: str = Field(default="self", max_length=20)
+    policy_no: str = Field(default="", max_length=60)
+    summary: str = ""
+    branch: str = Field(default="", max_length=60)
+    handler: str = Field(default="", max_length=60)
+    status: str = Field(max_length=30)
+    materials_complete_at: dt.datetime | None = None
+    regulator_ref: str | None = Field(default=None, max_length=100)
+    regulator_due: dt.date | None = None
+    accepted_at: dt.datetime | None = None
+    rejected_at: dt.datetime | None = None
+    reject_reason: str | None = Field(default=None, max_length=30)
+    reject_note: str | None = None
+    transferred_at: dt.datetime | None = None
+    transfer_to: str | None = Field(default=None, max_length=100)
+    transfer_internal: bool | None = None
+    merged_into: str | None = Field(default=None, max_length=40)
+    extension_level: str | None = Field(default=None, max_length=20)  # complex | special
+    extension_approver: str | None = Field(default=None, max_length=60)
+    paused_at: dt.datetime | None = None
+    pause_reason: str | None = None
+    paused_workdays: int = 0
+    decided_at: dt.datetime | None = None
+    result: str | None = None
+    withdrawn_at: dt.datetime | None = None
+    created_at: dt.datetime
+    created_by: str = Field(max_length=60)
+    updated_at: dt.datetime

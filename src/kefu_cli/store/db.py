@@ -1,0 +1,198 @@
+"""Where the database is, how to connect to it, and keeping its schema current.
+
+- `--db PATH` or `KEFU_DB` picks the database: a file path (SQLite) or any SQLAlchemy URL
+  (`postgresql+psycopg://…`). Without either, a per-user file, the same from any folder.
+- SQLite runs with WAL, foreign keys on, a busy timeout, and write transactions that take
+  the write lock up front (BEGIN IMMEDIATE), so clerks and a nightly job can share one file
+  without "database is locked".
+- The schema is versioned with alembic (store/migrations). Opening an older database
+  upgrades it in place, after a copy of the file is taken.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+# Newest migration. A test checks it against the migration scripts; alembic itself is only
+# imported when a database is behind this revision.
+SCHEMA_HEAD = "0003"
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be used (exit code 3)."""
+
+
+def default_db_path() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kefu" / "kefu.sqlite"
+
+
+def resolve_url(db: str | None) -> str:
+    """A SQLAlchemy URL from --db / KEFU_DB / the per-user default."""
+    value = db or os.environ.get("KEFU_DB") or ""
+    if "://" in value:
+        return value
+    path = Path(value).expanduser() if value else default_db_path()
+    return "sqlite:///" + str(path.resolve())
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+@cache
+def engine_for(url: str, write: bool = False) -> Engine:
+    """One engine per URL and mode (write engines take the lock at BEGIN on SQLite)."""
+    path = sqlite_path(url)
+    if is_sqlite(url):
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"无法创建数据库目录 {path.parent}: {exc.strerror}") from None
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+            dbapi_conn.isolation_level = None  # BEGIN is emitted below
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            if path is not None:
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # pragma: no cover - exercised by every test
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(f"缺少数据库驱动 {exc.name}: PostgreSQL 请安装 `pip install 'kefu[postgres]'`") from None
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"数据库地址无效: {exc}") from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:
+            return None
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Run the migrations up to `revision` (inside one write transaction)."""
+    from alembic import command
+
+    engine = engine_for(url, write=True)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def script_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def _backup_before_upgrade(url: str, rev: str) -> Path | None:
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    dest = path.with_name(f"{path.name}.before-{SCHEMA_HEAD}-from-{rev}.bak")
+    if not dest.exists():
+        backup_sqlite(url, dest)
+    return dest
+
+
+_checked: set[str] = set()
+
+
+def ensure_schema(url: str) -> Engine:
+    """The read engine of a database whose schema is current, creating/upgrading it."""
+    if url in _checked:
+        return engine_for(url)
+    engine = engine_for(url)
+    try:
+        rev = current_revision(engine)
+        if rev != SCHEMA_HEAD:
+            known = _known_revisions()
+            if rev is not None and rev not in known:
+                raise DatabaseError(f"数据库结构版本 {rev} 比本程序({SCHEMA_HEAD})新: 请升级 kefu 后再使用这个数据库")
+            if rev is not None:
+                _backup_before_upgrade(url, rev)
+            migrate(url)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"无法打开数据库 {safe_url(url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
+        ) from None
+    _checked.add(url)
+    return engine
+
+
+def _known_revisions() -> set[str]:
+    versions = Path(__file__).parent / "migrations" / "versions"
+    return {p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py")}
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def backup_sqlite(url: str, dest: Path) -> None:
+    """A consistent copy of a SQLite database, taken with the online backup API."""
+    import sqlite3
+
+    path = sqlite_path(url)
+    if path is None:
+        raise DatabaseError("备份只适用于 SQLite 文件数据库; PostgreSQL 请使用 pg_dump")
+    if not path.exists():
+        raise DatabaseError(f"数据库文件不存在: {path}")
+    dest = Path(dest)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        out = sqlite3.connect(str(tmp))
+        try:
+            with out:
+                src.backup(out, pages=1024)
+            out.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            out.close()
+    finally:
+        src.close()
+    os.replace(tmp, dest)

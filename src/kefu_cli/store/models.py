@@ -1,0 +1,108 @@
+"""Foundation tables: calendar data, policy values, audit log, deadlines, counters.
+
+The schema is owned by the migrations in `store/migrations/versions/`; these classes must
+match them (a test compares the two). Datetimes are naive China time (see domain/timeutil).
+Case tables live beside this module (`complaint_models.py`, `callback_models.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class CalendarOverride(SQLModel, table=True):
+    """One day of an administrator's calendar data; wins over the official data."""
+
+    __tablename__ = "calendar_override"
+
+    day: dt.date = Field(primary_key=True)
+    workday: bool
+    name: str = Field(default="", max_length=60)
+    source: str = Field(default="", max_length=255)  # file it came from
+    loaded_at: dt.datetime
+    loaded_by: str = Field(max_length=60)
+
+
+class CalendarNotice(SQLModel, table=True):
+    """A year whose official notice an administrator loaded: not provisional any more."""
+
+    __tablename__ = "calendar_notice"
+
+    year: int = Field(primary_key=True)
+    source: str = Field(default="", max_length=255)
+    days: int = 0
+    loaded_at: dt.datetime
+    loaded_by: str = Field(max_length=60)
+
+
+class PolicySetting(SQLModel, table=True):
+    """An administrator's value for a rule of the policy table (domain/policy.py)."""
+
+    __tablename__ = "policy_setting"
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: int
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=60)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what to which case, when, from which status to which."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime  # when it happened (the --at of the command)
+    recorded_at: dt.datetime  # when it was written
+    clerk: str = Field(max_length=60)
+    entity: str = Field(max_length=20)  # complaint | callback | calendar | policy | deadline
+    entity_id: str = Field(max_length=40)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=30)
+    to_status: str | None = Field(default=None, max_length=30)
+    details: str = "{}"  # JSON: before/after and the command's inputs
+
+
+class Deadline(SQLModel, table=True):
+    """Every time limit any rule sets: one row, read by reports through indexes."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_open_due", "status", "due"),
+        Index("ix_deadline_branch_open_due", "branch", "status", "due"),
+        Index("ix_deadline_case", "case_type", "case_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_type: str = Field(max_length=20)  # complaint | callback
+    case_id: str = Field(max_length=40)
+    kind: str = Field(max_length=30)  # domain.deadlines.DeadlineKind
+    rule: str = Field(max_length=60)  # policy key, or "fixed"
+    unit: str = Field(max_length=10)  # domain.policy.Unit
+    amount: int  # the rule's number when the row was made
+    extra_workdays: int = 0  # pushed out by pauses (external appraisal)
+    start_at: dt.datetime  # the event that started the clock
+    fixed_due: dt.date | None = None  # a due date set from outside (e.g. by the regulator)
+    due: dt.date
+    due_at: dt.datetime
+    provisional: bool = False
+    basis: str = Field(default="", max_length=255)  # human sentence: what started it, which rule
+    status: str = Field(default="open", max_length=20)  # domain.deadlines.DeadlineStatus
+    met_at: dt.datetime | None = None
+    branch: str = Field(default="", max_length=60)
+    handler: str = Field(default="", max_length=60)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class Counter(SQLModel, table=True):
+    """Per-day case number counters (TS-20261121-0007), safe across concurrent clerks."""
+
+    __tablename__ = "counter"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: int = 0
