@@ -23,6 +23,9 @@ app = typer.Typer(
 
 # (command name, module with a Typer `app`): each group lives in its own module.
 GROUPS = [
+    ("complaint", "kefu_cli.cli.complaint"),
+    ("callback", "kefu_cli.cli.callback"),
+    ("report", "kefu_cli.cli.report"),
     ("workday", "kefu_cli.cli.workday"),
     ("policy", "kefu_cli.cli.policy"),
     ("db", "kefu_cli.cli.db"),
