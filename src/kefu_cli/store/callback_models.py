@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -14,6 +14,7 @@ class Callback(SQLModel, table=True):
         Index("ix_callback_status", "status"),
         Index("ix_callback_branch_created", "branch", "created_at"),
         Index("ix_callback_complaint", "complaint_id"),
+        Index("ix_callback_due", "due"),
     )
 
     id: str = Field(primary_key=True, max_length=40)  # HF-20261121-0003
@@ -30,11 +31,12 @@ class Callback(SQLModel, table=True):
     complaint_id: str | None = Field(default=None, max_length=40)
     due: dt.date
     status: str = Field(max_length=20)  # open | success | refused | cancelled | unreachable
+    outcome_method: str | None = Field(default=None, max_length=20)  # method of the ending attempt
     outcome_reason: str | None = None
-    ended_at: dt.datetime | None = None
-    created_at: dt.datetime
+    ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
-    updated_at: dt.datetime
+    updated_at: dt.datetime = Field(sa_type=DateTime())
 
 
 class CallbackAttempt(SQLModel, table=True):
@@ -43,7 +45,7 @@ class CallbackAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     callback_id: str = Field(foreign_key="callback.id", max_length=40)
-    at: dt.datetime
+    at: dt.datetime = Field(sa_type=DateTime())
     clerk: str = Field(max_length=60)
     method: str = Field(max_length=20)  # electronic | phone | letter | visit
     result: str = Field(max_length=20)  # success | no_answer | refused | wrong_number | cancelled
@@ -63,7 +65,7 @@ class CallbackFollowup(SQLModel, table=True):
     callback_id: str = Field(foreign_key="callback.id", max_length=40)
     attempt_id: int | None = Field(default=None, foreign_key="callback_attempt.id")
     problem: str
-    opened_at: dt.datetime
+    opened_at: dt.datetime = Field(sa_type=DateTime())
     reply: str | None = None
-    resolved_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     resolved_by: str | None = Field(default=None, max_length=60)

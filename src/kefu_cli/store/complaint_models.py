@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -19,7 +19,7 @@ class Complaint(SQLModel, table=True):
     )
 
     id: str = Field(primary_key=True, max_length=40)  # TS-20261121-0007
-    received_at: dt.datetime
+    received_at: dt.datetime = Field(sa_type=DateTime())
     channel: str = Field(max_length=20)
     category: str = Field(max_length=20)
     name: str = Field(max_length=100)
@@ -30,25 +30,25 @@ class Complaint(SQLModel, table=True):
     branch: str = Field(default="", max_length=60)
     handler: str = Field(default="", max_length=60)
     status: str = Field(max_length=30)
-    materials_complete_at: dt.datetime | None = None
+    materials_complete_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     regulator_ref: str | None = Field(default=None, max_length=100)
     regulator_due: dt.date | None = None
-    accepted_at: dt.datetime | None = None
-    rejected_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    rejected_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     reject_reason: str | None = Field(default=None, max_length=30)
     reject_note: str | None = None
-    transferred_at: dt.datetime | None = None
+    transferred_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     transfer_to: str | None = Field(default=None, max_length=100)
     transfer_internal: bool | None = None
     merged_into: str | None = Field(default=None, max_length=40)
     extension_level: str | None = Field(default=None, max_length=20)  # complex | special
     extension_approver: str | None = Field(default=None, max_length=60)
-    paused_at: dt.datetime | None = None
+    paused_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     pause_reason: str | None = None
     paused_workdays: int = 0
-    decided_at: dt.datetime | None = None
+    decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     result: str | None = None
-    withdrawn_at: dt.datetime | None = None
-    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
-    updated_at: dt.datetime
+    updated_at: dt.datetime = Field(sa_type=DateTime())

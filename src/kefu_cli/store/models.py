@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -22,7 +22,7 @@ class CalendarOverride(SQLModel, table=True):
     workday: bool
     name: str = Field(default="", max_length=60)
     source: str = Field(default="", max_length=255)  # file it came from
-    loaded_at: dt.datetime
+    loaded_at: dt.datetime = Field(sa_type=DateTime())
     loaded_by: str = Field(max_length=60)
 
 
@@ -34,7 +34,7 @@ class CalendarNotice(SQLModel, table=True):
     year: int = Field(primary_key=True)
     source: str = Field(default="", max_length=255)
     days: int = 0
-    loaded_at: dt.datetime
+    loaded_at: dt.datetime = Field(sa_type=DateTime())
     loaded_by: str = Field(max_length=60)
 
 
@@ -45,7 +45,7 @@ class PolicySetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: int
-    updated_at: dt.datetime
+    updated_at: dt.datetime = Field(sa_type=DateTime())
     updated_by: str = Field(max_length=60)
 
 
@@ -56,8 +56,8 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime  # when it happened (the --at of the command)
-    recorded_at: dt.datetime  # when it was written
+    at: dt.datetime = Field(sa_type=DateTime())  # when it happened (the --at of the command)
+    recorded_at: dt.datetime = Field(sa_type=DateTime())  # when it was written
     clerk: str = Field(max_length=60)
     entity: str = Field(max_length=20)  # complaint | callback | calendar | policy | deadline
     entity_id: str = Field(max_length=40)
@@ -85,18 +85,18 @@ class Deadline(SQLModel, table=True):
     unit: str = Field(max_length=10)  # domain.policy.Unit
     amount: int  # the rule's number when the row was made
     extra_workdays: int = 0  # pushed out by pauses (external appraisal)
-    start_at: dt.datetime  # the event that started the clock
+    start_at: dt.datetime = Field(sa_type=DateTime())  # the event that started the clock
     fixed_due: dt.date | None = None  # a due date set from outside (e.g. by the regulator)
     due: dt.date
-    due_at: dt.datetime
+    due_at: dt.datetime = Field(sa_type=DateTime())
     provisional: bool = False
     basis: str = Field(default="", max_length=255)  # human sentence: what started it, which rule
     status: str = Field(default="open", max_length=20)  # domain.deadlines.DeadlineStatus
-    met_at: dt.datetime | None = None
+    met_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     branch: str = Field(default="", max_length=60)
     handler: str = Field(default="", max_length=60)
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    updated_at: dt.datetime = Field(sa_type=DateTime())
 
 
 class Counter(SQLModel, table=True):
