@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("complaint_id", sa.String(40), nullable=True),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("outcome_method", sa.String(20), nullable=True),
         sa.Column("outcome_reason", sa.Text(), nullable=True),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -39,6 +40,7 @@ def upgrade() -> None:
     op.create_index("ix_callback_status", "callback", ["status"])
     op.create_index("ix_callback_branch_created", "callback", ["branch", "created_at"])
     op.create_index("ix_callback_complaint", "callback", ["complaint_id"])
+    op.create_index("ix_callback_due", "callback", ["due"])
     op.create_table(
         "callback_attempt",
         sa.Column("id", sa.Integer(), primary_key=True),
