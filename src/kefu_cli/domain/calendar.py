@@ -93,13 +93,43 @@ class Answer:
     provisional: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Erratum:
+    """A day where chinese-calendar departs from the State Council notice; the notice wins."""
+
+    workday: bool
+    name: str
+    notice: str  # the notice and its words, so the correction can be checked by anyone
+
+
+# The State Council's yearly notice is the authority; chinese-calendar is transcribed from it
+# and has slips. Each correction quotes the notice. If a later chinese-calendar fixes a slip,
+# applying the correction again changes nothing.
+NOTICE_ERRATA: dict[dt.date, Erratum] = {
+    # chinese-calendar 1.11 has this Saturday as an ordinary weekend (upstream issue #125).
+    dt.date(2005, 12, 31): Erratum(
+        True, "元旦", "国办发明电〔2005〕35号 关于2006年部分节假日安排: 元旦 …… 12月31日(星期六)上班。"
+    ),
+    # chinese-calendar 1.11 lists 06-22 and 06-24 but not the festival day itself (a Saturday):
+    # still a rest day, but it is the holiday 端午节, not an ordinary weekend.
+    dt.date(2012, 6, 23): Erratum(
+        False, "端午节", "国办发明电〔2011〕45号 关于2012年部分节假日安排: 端午节: 6月22日至24日放假公休,共3天。"
+    ),
+}
+
+
 def official_data() -> tuple[dict[dt.date, str], dict[dt.date, str], set[int]]:
-    """The official data shipped in chinese-calendar: (rest days, make-up days, years)."""
+    """The official data shipped in chinese-calendar, with `NOTICE_ERRATA` applied:
+    (rest days, make-up days, years)."""
     from chinese_calendar import constants
 
     holidays = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.holidays.items()}
     makeup = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.workdays.items()}
     first, last = min(holidays).year, max(holidays).year
+    for d, e in NOTICE_ERRATA.items():
+        if first <= d.year <= last:
+            (makeup if e.workday else holidays)[d] = e.name
+            (holidays if e.workday else makeup).pop(d, None)
     return holidays, makeup, set(range(first, last + 1))
 
 
@@ -158,7 +188,8 @@ class WorkCalendar:
     def _index(self, d: dt.date) -> int:
         if not (MIN_DATE <= d <= MAX_DATE):
             raise CalendarRangeError(
-                f"日期 {d.isoformat()} 超出日历范围 {MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}"
+                f"日期 {d.isoformat()} 超出日历范围 {MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}:"
+                f" 请输入此范围内的日期,例如 2026-11-21"
             )
         return d.toordinal() - self._lo
 
@@ -242,6 +273,7 @@ class WorkCalendar:
         Works on ordinals with local names bound, about 4x faster than a loop of calls.
         """
         rank, work, lo, fromord = self._rank, self._work, self._lo, dt.date.fromordinal
+        total = len(work)
         lo_o, hi_o = MIN_DATE.toordinal(), MAX_DATE.toordinal()
         out: list[dt.date] = []
         append = out.append
@@ -252,7 +284,14 @@ class WorkCalendar:
             if n < 0 or not lo_o <= o <= hi_o:
                 append(self.add_workdays_date(d, n))  # raises the proper error
                 continue
-            append(fromord(work[rank[o - lo] + n - 1]) if n else d)
+            if not n:
+                append(d)
+                continue
+            k = rank[o - lo] + n  # the k-th working day (1-based) overall
+            if k > total:
+                append(self.add_workdays_date(d, n))  # raises the proper error
+                continue
+            append(fromord(work[k - 1]))
         return out
 
     # --- coverage --------------------------------------------------------------
