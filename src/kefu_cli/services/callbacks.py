@@ -173,3 +173,544 @@ def schedule_complaint_callback(uow: UnitOfWork, complaint, kind: str) -> Callba
         rule=rule.key,
         basis=f"监管转办投诉 {complaint.id} 收到后 {rule.value} 个工作日内回访({rule.source})",
     )
+
+
+# --- add ------------------------------------------------------------------------------
+
+
+def _require(value: str | None, field: str, example: str) -> str:
+    v = (value or "").strip()
+    if not v:
+        raise InputError(f"{field} 不能为空,例如 {field} {example}")
+    return v
+
+
+def _check_phone(phone: str) -> str:
+    p = _require(phone, "--phone", "13812345678")
+    digits = sum(ch.isdigit() for ch in p)
+    if not (5 <= digits <= 20) or any(not (ch.isdigit() or ch in "+- ()") for ch in p):
+        raise InputError(f"--phone 的值 '{phone}' 不是电话号码,例如 13812345678 或 010-65551234")
+    return p
+
+
+def _not_for(kind: str, **given) -> None:
+    """Options that belong to other kinds are refused rather than silently ignored."""
+    belongs = {"--receipt-date": "new_policy", "--cooling-off": "new_policy", "--closed-date": "claim"}
+    for opt, value in given.items():
+        if value is not None:
+            raise InputError(
+                f"{opt} 只用于 --kind {belongs[opt]}({label(cb.KINDS, belongs[opt])}),"
+                f"不适用于 --kind {kind}({label(cb.KINDS, kind)})"
+            )
+
+
+def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
+    """`kefu callback add`: a callback of any kind, with its `callback` deadline row.
+
+    - new_policy: `receipt_date` (signed policy receipt) + cooling-off days (default
+      `callback.new_policy_cooling_off`), calendar days rolled to a working day (民法典 §203);
+    - claim: `closed_date` + `callback.claim` working days;
+    - complaint / regulator: from the complaint (`complaint_id`) as `schedule_complaint_callback`,
+      or with an explicit `due` for a complaint handled outside kefu;
+    - satisfaction / other: an explicit `due`.
+    """
+    kind = data.kind
+    today = uow.at.date()
+    if kind in (cb.CallbackKind.COMPLAINT, cb.CallbackKind.REGULATOR) and data.complaint_id:
+        _not_for(kind, **{"--receipt-date": data.receipt_date, "--cooling-off": data.cooling_off_days})
+        _not_for(kind, **{"--closed-date": data.closed_date})
+        from ..store.complaint_models import Complaint
+
+        complaint = uow.session.get(Complaint, data.complaint_id)
+        if complaint is None:
+            raise NotFoundError(f"投诉 {data.complaint_id} 不存在,请用 `kefu complaint list` 查找投诉编号")
+        if kind == cb.CallbackKind.REGULATOR and not complaint.regulator_ref:
+            raise RuleError(f"投诉 {complaint.id} 不是监管转办投诉,不能安排监管转办回访;请用 --kind complaint")
+        if kind == cb.CallbackKind.COMPLAINT and complaint.decided_at is None:
+            raise RuleError(
+                f"投诉 {complaint.id} 尚未作出处理决定(状态: {complaint.status}),投诉处理回访在处理决定后安排"
+            )
+        return schedule_complaint_callback(uow, complaint, kind)
+
+    data = _replace(
+        data,
+        name=_require(data.name, "--name", "王小明"),
+        phone=_check_phone(data.phone),
+        policy_no=(data.policy_no or "").strip(),
+    )
+    if kind == cb.CallbackKind.NEW_POLICY:
+        _not_for(kind, **{"--closed-date": data.closed_date})
+        if data.due is not None:
+            raise InputError("新契约回访的期限由回执签收日和犹豫期推算,不能用 --due 指定;请给出 --receipt-date")
+        if data.receipt_date is None:
+            raise InputError("新契约回访须给出投保人签收回执的日期 --receipt-date,例如 --receipt-date 2026-09-20")
+        if data.receipt_date > today:
+            raise InputError(f"--receipt-date {data.receipt_date} 晚于今天 {today},回执尚未签收时不能安排回访")
+        rule = uow.policy.rule("callback.new_policy_cooling_off")
+        days = rule.value if data.cooling_off_days is None else data.cooling_off_days
+        if not 1 <= days <= 366:
+            raise InputError(f"--cooling-off 犹豫期天数 {days} 无效,应为 1 到 366 的整数,例如 15")
+        data = _replace(data, cooling_off_days=days)
+        return _insert(
+            uow,
+            data,
+            start_at=dt.datetime.combine(data.receipt_date, dt.time()),
+            rule=rule.key,
+            amount=days,
+            basis=f"回执签收日 {data.receipt_date} 起犹豫期 {days} 日内回访(末日为休息日顺延, 民法典第二百零三条)",
+        )
+    _not_for(kind, **{"--receipt-date": data.receipt_date, "--cooling-off": data.cooling_off_days})
+    if kind == cb.CallbackKind.CLAIM:
+        if data.due is not None:
+            raise InputError("理赔回访的期限由结案日推算,不能用 --due 指定;请给出 --closed-date")
+        if data.closed_date is None:
+            raise InputError("理赔回访须给出结案日期 --closed-date,例如 --closed-date 2026-09-30")
+        if data.closed_date > today:
+            raise InputError(f"--closed-date {data.closed_date} 晚于今天 {today},理赔结案后才能安排回访")
+        rule = uow.policy.rule("callback.claim")
+        return _insert(
+            uow,
+            data,
+            start_at=dt.datetime.combine(data.closed_date, dt.time()),
+            rule=rule.key,
+            basis=f"理赔结案日 {data.closed_date} 后 {rule.value} 个工作日内回访({rule.source})",
+        )
+    _not_for(kind, **{"--closed-date": data.closed_date})
+    if data.due is None:
+        extra = "或用 --complaint 投诉编号 从投诉安排" if kind in ("complaint", "regulator") else ""
+        raise InputError(f"{label(cb.KINDS, kind)}回访须给出期限 --due,例如 --due 2026-10-15{extra}")
+    if data.due < today:
+        raise InputError(f"--due {data.due} 早于今天 {today},请给出今天或以后的日期")
+    return _insert(
+        uow, data, start_at=uow.at, fixed_due=data.due, basis=f"{label(cb.KINDS, kind)}回访,指定期限 {data.due}"
+    )
+
+
+def _replace(data: NewCallback, **changes) -> NewCallback:
+    import dataclasses
+
+    return dataclasses.replace(data, **changes)
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def get_callback(uow: UnitOfWork, callback_id: str) -> Callback:
+    row = uow.session.get(Callback, (callback_id or "").strip().upper())
+    if row is None:
+        raise NotFoundError(f"回访 {callback_id} 不存在,请用 `kefu callback list` 查找回访编号,例如 HF-20261008-0001")
+    return row
+
+
+def attempts_of(uow: UnitOfWork, callback_id: str) -> list[CallbackAttempt]:
+    stmt = (
+        select(CallbackAttempt)
+        .where(CallbackAttempt.callback_id == callback_id)
+        .order_by(col(CallbackAttempt.at), col(CallbackAttempt.id))
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def followups_of(uow: UnitOfWork, callback_id: str) -> list[CallbackFollowup]:
+    stmt = (
+        select(CallbackFollowup).where(CallbackFollowup.callback_id == callback_id).order_by(col(CallbackFollowup.id))
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def state_of(uow: UnitOfWork, row: Callback, attempts: list[CallbackAttempt] | None = None) -> cb.Escalation:
+    attempts = attempts_of(uow, row.id) if attempts is None else attempts
+    facts = [cb.AttemptFact(a.method, a.result) for a in attempts]
+    return cb.escalation(facts, uow.policy["callback.phone_attempts"], ended=row.status != cb.Status.OPEN)
+
+
+# --- attempts and outcomes --------------------------------------------------------------
+
+
+def _end(uow: UnitOfWork, row: Callback, status: cb.Status, method: str | None, reason: str | None) -> None:
+    row.status = str(status)
+    row.ended_at = uow.at
+    row.outcome_method = method
+    row.outcome_reason = reason
+    row.updated_at = uow.recorded_at
+    uow.session.add(row)
+    # Success, refusal and "unreachable after every method" discharge the duty to call back (met);
+    # a policy withdrawn or surrendered before the callback makes it unnecessary.
+    closing = DeadlineStatus.NOT_APPLICABLE if status == cb.Status.CANCELLED else DeadlineStatus.MET
+    for d in open_deadlines(uow, CASE_TYPE, row.id, [DeadlineKind.CALLBACK]):
+        close_deadline(uow, d, closing, uow.at)
+
+
+def record_attempt(
+    uow: UnitOfWork,
+    callback_id: str,
+    method: str,
+    result: str,
+    *,
+    recording: str | None = None,
+    receipt: bool = False,
+    note: str | None = None,
+    problem: str | None = None,
+) -> tuple[Callback, CallbackAttempt, CallbackFollowup | None]:
+    """`kefu callback attempt`: one attempt; a success/refusal/cancellation ends the case;
+    a problem found opens a follow-up with a `callback_reply` deadline."""
+    row = get_callback(uow, callback_id)
+    attempts = attempts_of(uow, row.id)
+    state = state_of(uow, row, attempts)
+    n_phone = uow.policy["callback.phone_attempts"]
+    cb.check_attempt(
+        method,
+        result,
+        recording=recording,
+        receipt=receipt,
+        problem=problem,
+        status=row.status,
+        state=state,
+        phone_attempts=n_phone,
+        case_id=row.id,
+    )
+    if attempts and uow.at < attempts[-1].at:
+        raise InputError(
+            f"--at {uow.at:%Y-%m-%d %H:%M} 早于上一次回访记录({attempts[-1].at:%Y-%m-%d %H:%M}),请按时间顺序登记"
+        )
+    attempt = CallbackAttempt(
+        callback_id=row.id,
+        at=uow.at,
+        clerk=uow.clerk,
+        method=method,
+        result=result,
+        recording=(recording or "").strip() or None,
+        receipt=receipt,
+        note=note,
+        problem=(problem or "").strip() or None,
+    )
+    uow.session.add(attempt)
+    uow.session.flush()
+    before = row.status
+    ending = cb.ENDING.get(cb.Result(result))
+    if ending is not None:
+        _end(uow, row, ending, method, note)
+    uow.audit(
+        CASE_TYPE,
+        row.id,
+        "attempt",
+        before,
+        row.status,
+        attempt_id=attempt.id,
+        method=method,
+        result=result,
+        recording=attempt.recording,
+        receipt=receipt,
+        note=note,
+    )
+    followup = None
+    if attempt.problem:
+        followup = _open_followup(uow, row, attempt)
+    return row, attempt, followup
+
+
+def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> CallbackFollowup:
+    rule = uow.policy.rule("callback.reply")
+    deadline = start_deadline(
+        uow,
+        case_type=CASE_TYPE,
+        case_id=row.id,
+        kind=DeadlineKind.CALLBACK_REPLY,
+        start_at=uow.at,
+        rule=rule.key,
+        basis=f"回访发现问题: {attempt.problem[:80]};{rule.value} 个工作日内答复({rule.source})",
+        branch=row.branch,
+        handler=row.handler,
+    )
+    followup = CallbackFollowup(
+        callback_id=row.id, attempt_id=attempt.id, deadline_id=deadline.id, problem=attempt.problem, opened_at=uow.at
+    )
+    uow.session.add(followup)
+    uow.session.flush()
+    uow.audit(
+        CASE_TYPE,
+        row.id,
+        "problem",
+        row.status,
+        row.status,
+        followup_id=followup.id,
+        problem=attempt.problem,
+        reply_due=deadline.due,
+    )
+    return followup
+
+
+def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
+    """`kefu callback unreachable`: every method failed; the reason is recorded."""
+    row = get_callback(uow, callback_id)
+    state = state_of(uow, row)
+    cb.check_unreachable(row.status, state, uow.policy["callback.phone_attempts"], reason, row.id)
+    before = row.status
+    _end(uow, row, cb.Status.UNREACHABLE, None, reason.strip())
+    uow.audit(CASE_TYPE, row.id, "unreachable", before, row.status, reason=reason.strip())
+    return row
+
+
+def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | None = None) -> CallbackFollowup:
+    """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
+    `followup_id`), which meets its `callback_reply` deadline."""
+    row = get_callback(uow, callback_id)
+    reply = _require(reply, "--reply", "已核实并重新由投保人亲笔签名")
+    open_ones = [f for f in followups_of(uow, row.id) if f.resolved_at is None]
+    if not open_ones:
+        raise RuleError(f"回访 {row.id} 没有待答复的问题;回访中发现问题时用 attempt --problem 登记")
+    if followup_id is None:
+        followup = open_ones[0]
+    else:
+        matches = [f for f in open_ones if f.id == followup_id]
+        if not matches:
+            ids = "、".join(str(f.id) for f in open_ones)
+            raise RuleError(f"回访 {row.id} 没有待答复的问题 {followup_id};待答复的问题编号: {ids}")
+        followup = matches[0]
+    if uow.at < followup.opened_at:
+        raise InputError(f"--at {uow.at:%Y-%m-%d %H:%M} 早于发现问题的时间 {followup.opened_at:%Y-%m-%d %H:%M}")
+    followup.reply = reply
+    followup.resolved_at = uow.at
+    followup.resolved_by = uow.clerk
+    uow.session.add(followup)
+    if followup.deadline_id is not None:
+        d = uow.session.get(Deadline, followup.deadline_id)
+        if d is not None and d.status == DeadlineStatus.OPEN:
+            close_deadline(uow, d, DeadlineStatus.MET, uow.at)
+    uow.audit(CASE_TYPE, row.id, "resolve", row.status, row.status, followup_id=followup.id, reply=reply)
+    return followup
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+def deadline_view(d: Deadline) -> dict:
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "provisional": d.provisional,
+        "status": d.status,
+        "met_at": d.met_at,
+        "basis": d.basis,
+    }
+
+
+def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
+    """The JSON shape of one callback (`show`), or of a list item (`full=False`)."""
+    out = {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "name": row.name,
+        "phone": row.phone,
+        "policy_no": row.policy_no,
+        "product": row.product,
+        "branch": row.branch,
+        "handler": row.handler,
+        "due": row.due,
+    }
+    if not full:
+        return out
+    attempts = attempts_of(uow, row.id)
+    out.update(
+        {
+            "receipt_date": row.receipt_date,
+            "cooling_off_days": row.cooling_off_days,
+            "closed_date": row.closed_date,
+            "complaint_id": row.complaint_id,
+            "ended_at": row.ended_at,
+            "outcome_method": row.outcome_method,
+            "outcome_reason": row.outcome_reason,
+            "next": str(state_of(uow, row, attempts).next),
+            "deadlines": [deadline_view(d) for d in case_deadlines(uow, CASE_TYPE, row.id)],
+            "attempts": [
+                {
+                    "id": a.id,
+                    "at": a.at,
+                    "clerk": a.clerk,
+                    "method": a.method,
+                    "result": a.result,
+                    "recording": a.recording,
+                    "receipt": a.receipt,
+                    "note": a.note,
+                    "problem": a.problem,
+                }
+                for a in attempts
+            ],
+            "followups": [
+                {
+                    "id": f.id,
+                    "problem": f.problem,
+                    "opened_at": f.opened_at,
+                    "reply": f.reply,
+                    "resolved_at": f.resolved_at,
+                    "resolved_by": f.resolved_by,
+                }
+                for f in followups_of(uow, row.id)
+            ],
+            "events": _events(uow, row.id),
+        }
+    )
+    return out
+
+
+def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
+    import json
+
+    from ..store.models import AuditEvent
+
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == CASE_TYPE, AuditEvent.entity_id == callback_id)
+        .order_by(col(AuditEvent.id))
+    )
+    return [
+        {
+            "at": e.at,
+            "clerk": e.clerk,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "details": json.loads(e.details or "{}"),
+        }
+        for e in uow.session.exec(stmt).all()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    status: str | None = None
+    kind: str | None = None
+    branch: str | None = None
+    handler: str | None = None
+    due_to: dt.date | None = None
+    next_only: bool = False  # open cases only, with the method each needs next
+
+
+def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
+    stmt = select(Callback)
+    status = cb.Status.OPEN if f.next_only else f.status
+    if status:
+        stmt = stmt.where(Callback.status == status)
+    if f.kind:
+        stmt = stmt.where(Callback.kind == f.kind)
+    if f.branch:
+        stmt = stmt.where(Callback.branch == f.branch)
+    if f.handler:
+        stmt = stmt.where(Callback.handler == f.handler)
+    if f.due_to:
+        stmt = stmt.where(Callback.due <= f.due_to)
+    rows = list(uow.session.exec(stmt.order_by(col(Callback.due), col(Callback.id))).all())
+    if not f.next_only:
+        return [(r, None) for r in rows]
+    # One query for the attempts of every listed case, grouped here.
+    by_case: dict[str, list[cb.AttemptFact]] = {r.id: [] for r in rows}
+    if rows:
+        att = select(CallbackAttempt.callback_id, CallbackAttempt.method, CallbackAttempt.result).order_by(
+            col(CallbackAttempt.at), col(CallbackAttempt.id)
+        )
+        if len(rows) <= 500:
+            att = att.where(col(CallbackAttempt.callback_id).in_(list(by_case)))
+        for cid, method, result in uow.session.exec(att).all():
+            if cid in by_case:
+                by_case[cid].append(cb.AttemptFact(method, result))
+    n = uow.policy["callback.phone_attempts"]
+    return [(r, cb.escalation(by_case[r.id], n)) for r in rows]
+
+
+# --- KPIs ----------------------------------------------------------------------------------
+
+
+def callback_kpis(
+    uow: UnitOfWork, date_from: dt.date | None = None, date_to: dt.date | None = None, branch: str | None = None
+) -> dict:
+    """Callback KPIs for the callbacks whose due date lies in [date_from, date_to] (either end
+    open when None), optionally of one branch. One GROUP BY query; the arithmetic is
+    `domain.callback.kpi_figures`.
+
+    Returns::
+
+        {"from": date|None, "to": date|None, "branch": str|None,
+         "success_rate_min": int, "letter_visit_max": int,      # the policy lines, in %
+         <figures>,                                             # the whole selection
+         "by_branch":  [{"branch": str, <figures>}, …],          # sorted by branch
+         "by_handler": [{"branch": str, "handler": str, <figures>}, …],
+         "by_kind":    [{"kind": str, <figures>}, …]}
+
+    where <figures> are the keys of `kpi_figures`: due (应访量: callbacks due in the period),
+    success, refused, cancelled (回访前撤退保), unreachable, open, success_base
+    (= due − refused − cancelled), success_rate (% = success / success_base, None when the base
+    is 0), success_rate_ok (≥ the line), letter_visit (successes by letter or visit),
+    letter_visit_share (% of successes), letter_visit_ok (≤ the line), on_time (successes on or
+    before the due day), on_time_rate (% of successes), new_policy_success, new_policy_on_time,
+    cooling_off_on_time_rate (% of new-policy successes inside the cooling-off period).
+    """
+    from sqlalchemy import and_, case, func
+
+    def count_if(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    success = Callback.status == cb.Status.SUCCESS
+    stmt = (
+        select(
+            Callback.branch,
+            Callback.handler,
+            Callback.kind,
+            func.count(),
+            count_if(success),
+            count_if(Callback.status == cb.Status.REFUSED),
+            count_if(Callback.status == cb.Status.CANCELLED),
+            count_if(Callback.status == cb.Status.UNREACHABLE),
+            count_if(Callback.status == cb.Status.OPEN),
+            count_if(and_(success, col(Callback.outcome_method).in_([cb.Method.LETTER, cb.Method.VISIT]))),
+            count_if(and_(success, col(Callback.ended_at) <= col(Deadline.due_at))),
+        )
+        .select_from(Callback)
+        .outerjoin(
+            Deadline,
+            and_(
+                Deadline.case_type == CASE_TYPE,
+                Deadline.case_id == Callback.id,
+                Deadline.kind == DeadlineKind.CALLBACK,
+                Deadline.status != DeadlineStatus.SUPERSEDED,
+            ),
+        )
+        .group_by(Callback.branch, Callback.handler, Callback.kind)
+    )
+    if date_from is not None:
+        stmt = stmt.where(Callback.due >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(Callback.due <= date_to)
+    if branch:
+        stmt = stmt.where(Callback.branch == branch)
+    groups: list[tuple[str, str, str, cb.KpiCounts]] = []
+    for b, h, k, *n in uow.session.exec(stmt).all():
+        due, succ, ref, can, unr, opn, lv, ontime = (int(x) for x in n)
+        new = k == cb.CallbackKind.NEW_POLICY
+        counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)
+        groups.append((b or "", h or "", k, counts))
+
+    smin, lvmax = uow.policy["callback.success_rate_min"], uow.policy["callback.letter_visit_max"]
+
+    def figures(counts: cb.KpiCounts) -> dict:
+        return cb.kpi_figures(counts, smin, lvmax)
+
+    def rollup(key) -> dict:
+        acc: dict = {}
+        for g in groups:
+            acc[key(g)] = acc.get(key(g), cb.KpiCounts()) + g[3]
+        return dict(sorted(acc.items()))
+
+    return {
+        "from": date_from,
+        "to": date_to,
+        "branch": branch,
+        "success_rate_min": smin,
+        "letter_visit_max": lvmax,
+        **figures(cb.total(g[3] for g in groups)),
+        "by_branch": [{"branch": b, **figures(c)} for b, c in rollup(lambda g: g[0]).items()],
+        "by_handler": [
+            {"branch": b, "handler": h, **figures(c)} for (b, h), c in rollup(lambda g: (g[0], g[1])).items()
+        ],
+        "by_kind": [{"kind": k, **figures(c)} for k, c in rollup(lambda g: g[2]).items()],
+    }

@@ -64,6 +64,7 @@ class CallbackFollowup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     callback_id: str = Field(foreign_key="callback.id", max_length=40)
     attempt_id: int | None = Field(default=None, foreign_key="callback_attempt.id")
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id")  # its callback_reply row
     problem: str
     opened_at: dt.datetime = Field(sa_type=DateTime())
     reply: str | None = None

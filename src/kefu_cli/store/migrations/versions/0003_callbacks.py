@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("callback_id", sa.String(40), sa.ForeignKey("callback.id"), nullable=False),
         sa.Column("attempt_id", sa.Integer(), sa.ForeignKey("callback_attempt.id"), nullable=True),
+        sa.Column("deadline_id", sa.Integer(), sa.ForeignKey("deadline.id"), nullable=True),
         sa.Column("problem", sa.Text(), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("reply", sa.Text(), nullable=True),
