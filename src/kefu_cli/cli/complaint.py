@@ -2,8 +2,515 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, date_value, state
+
 app = typer.Typer(
-    help="投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回。", no_args_is_help=True
+    help="投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回。\n\n"
+    "期限何时算完成: 告知补充材料 — notify,或材料齐全(materials --complete)时;"
+    "受理决定 — accept/reject/transfer/merge;处理决定 — decide;"
+    "初步调查(接收后24小时) — 第一次办理动作(investigate、notify、accept、reject、transfer、merge、pause、decide);"
+    "监管报告 — regulator-report。逾期完成的也如实记录。",
+    no_args_is_help=True,
 )
+
+IdArg = Annotated[str, typer.Argument(help="投诉编号,例如 TS-20261121-0007")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="备注")]
+
+
+def _kind_zh(kind: str) -> str:
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+
+    try:
+        return DEADLINE_KIND_ZH[DeadlineKind(kind)]
+    except ValueError:
+        return kind
+
+
+def _status_zh(status: str) -> str:
+    from ..domain.complaint import STATUS_ZH, Status
+
+    return STATUS_ZH[Status(status)]
+
+
+def _mask(data: dict, unmask: bool) -> dict:
+    if unmask:
+        return data
+    from ..render.output import mask_name, mask_phone
+
+    out = dict(data)
+    if "phone" in out:
+        out["phone"] = mask_phone(out["phone"])
+    if "name" in out:
+        out["name"] = mask_name(out["name"])
+    return out
+
+
+def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
+    from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
+
+    lines = []
+    for d in deadlines:
+        if only_open and d["status"] != "open":
+            continue
+        due = d["due_at"].strftime("%Y-%m-%d %H:%M") if d["kind"] == "initial_investigation" else str(d["due"])
+        mark = "  [临时]" if d["provisional"] else ""
+        if d["status"] == "open" and d["unit"] == "hours":
+            state_text = "按小时计算,进行中"
+        elif d["status"] == "open":
+            left = d["working_days_left"]
+            state_text = f"剩余 {left} 个工作日" if left >= 0 else f"已逾期 {-left} 个工作日"
+        else:
+            state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
+            if d["met_at"]:
+                state_text += f"于 {d['met_at']:%Y-%m-%d %H:%M}" + ("(逾期完成)" if d["late"] else "")
+        lines.append(f"  {_kind_zh(d['kind'])}: {due} 前{mark} — {state_text}")
+    return lines
+
+
+def _done(result: dict, json: bool, headline: str, unmask: bool = False) -> None:
+    """Print the result of a state change: JSON, or the headline and the open deadlines."""
+    if json:
+        from ..render.output import print_json
+
+        print_json(_mask(result, unmask))
+        return
+    from ..render.output import message, print_lines
+
+    lines = [headline, f"当前状态: {_status_zh(result['status'])}"]
+    open_lines = _deadline_lines(result["deadlines"], only_open=True)
+    lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    print_lines(lines)
+    if any(d["provisional"] and d["status"] == "open" for d in result["deadlines"]):
+        message("注意: 标记 [临时] 的期限涉及尚未公布节假日安排的年份,公布并导入后会自动重算。", style="yellow")
+
+
+@app.command("add")
+def add(
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            help="受理方式: phone 电话、fax 传真、letter 信函、visit 现场、email 电子邮件、online 在线、regulator 监管转办",
+        ),
+    ],
+    category: Annotated[
+        str, typer.Option("--category", help="类别: claims 理赔、service 服务、product 产品、sales 销售、other 其他")
+    ],
+    name: Annotated[str, typer.Option("--name", help="投诉人姓名")],
+    phone: Annotated[str, typer.Option("--phone", help="联系电话,例如 13812345678")],
+    received: Annotated[str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30")] = None,
+    relation: Annotated[
+        str,
+        typer.Option(
+            "--relation", help="与消费者关系: self 本人、agent 受托人、guardian 法定代理人、heir 继承人、other 其他"
+        ),
+    ] = "self",
+    policy: Annotated[str, typer.Option("--policy", help="保单号")] = "",
+    summary: Annotated[str, typer.Option("--summary", help="投诉内容摘要")] = "",
+    branch: Annotated[str, typer.Option("--branch", help="机构")] = "",
+    handler: Annotated[str, typer.Option("--handler", help="处理人")] = "",
+    incomplete: Annotated[
+        bool, typer.Option("--incomplete", help="材料不全(先告知补充材料,受理与处理期限自材料齐全起算)")
+    ] = False,
+    regulator_ref: Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号(监管转办时必填)")] = None,
+    regulator_due: Annotated[
+        str | None, typer.Option("--regulator-due", help="监管要求的报告日期,默认接收后 15 个工作日")
+    ] = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+    unmask: UnmaskOpt = False,
+) -> None:
+    """登记一件投诉: 生成投诉编号,开始计算各项期限,提示可能的重复投诉。"""
+    from ..services import complaints
+
+    at_dt = at_value(at)
+    result = complaints.add(
+        state.db,
+        clerk=clerk,
+        at=at_dt,
+        channel=channel,
+        category=category,
+        name=name,
+        phone=phone,
+        received=at_value(received, "--received") or at_dt,
+        relation=relation,
+        policy_no=policy,
+        summary=summary,
+        branch=branch,
+        handler=handler,
+        incomplete=incomplete,
+        regulator_ref=regulator_ref,
+        regulator_due=date_value(regulator_due, "--regulator-due"),
+    )
+    from ..render.output import message
+
+    if result["duplicates"]:
+        message(
+            f"提示: 已有同一保单或同一电话同类别的投诉 {'、'.join(result['duplicates'])}(处理中或已决定),"
+            "请核实是否为重复投诉(有新事实可用 merge --new-facts 合并)。",
+            style="yellow",
+        )
+    _done(result, json, f"已登记投诉 {result['id']}", unmask)
+
+
+@app.command("materials")
+def materials(
+    complaint_id: IdArg,
+    complete: Annotated[bool, typer.Option("--complete", help="投诉材料已齐全(受理与处理期限自此起算)")] = False,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """记录材料齐全: 告知补充材料期限随之完成,开始计算受理(10工作日)与处理(15工作日)期限。"""
+    from ..domain.errors import InputError
+
+    if not complete:
+        raise InputError("请写明 --complete 表示材料已齐全,例如 kefu complaint materials TS-20261121-0007 --complete")
+    from ..services import complaints
+
+    _done(complaints.materials_complete(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, "已记录材料齐全")
+
+
+@app.command("notify")
+def notify(
+    complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
+) -> None:
+    """记录已告知投诉人需要补充的材料(完成“告知补充材料”期限)。"""
+    from ..services import complaints
+
+    _done(
+        complaints.notify(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)), json, "已记录告知补充材料"
+    )
+
+
+@app.command("investigate")
+def investigate(
+    complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
+) -> None:
+    """记录处理小组已开始初步调查(完成“初步调查”24小时期限)。"""
+    from ..services import complaints
+
+    _done(
+        complaints.investigate(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        json,
+        "已记录开始初步调查",
+    )
+
+
+@app.command("accept")
+def accept(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
+    """受理投诉(本公司负责处理)。"""
+    from ..services import complaints
+
+    _done(complaints.accept(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, f"已受理投诉 {complaint_id}")
+
+
+@app.command("reject")
+def reject(
+    complaint_id: IdArg,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="不予受理原因(必填): not_consumer 非本人或受托人、duplicate_open 重复(处理中)、"
+            "duplicate_decided 重复(已决定)、not_company 不属本公司处理、not_complaint 不属于投诉",
+        ),
+    ] = None,
+    note: NoteOpt = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """不予受理,必须说明原因。"""
+    from ..domain.errors import InputError
+
+    if not reason:
+        raise InputError(
+            "不予受理必须说明原因: --reason not_consumer | duplicate_open | duplicate_decided | not_company | not_complaint"
+        )
+    from ..services import complaints
+
+    result = complaints.reject(state.db, complaint_id, reason=reason, note=note, clerk=clerk, at=at_value(at))
+    from ..domain.complaint import REJECT_REASON_ZH, RejectReason
+
+    _done(result, json, f"已不予受理 {complaint_id}: {REJECT_REASON_ZH[RejectReason(result['reject_reason'])]}")
+
+
+@app.command("transfer")
+def transfer(
+    complaint_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="接收单位或部门")],
+    internal: Annotated[bool, typer.Option("--internal", help="转本公司其他部门(非投诉事项)")] = False,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """转办: 转外部责任单位(不属本公司处理),或 --internal 转本公司其他部门。"""
+    from ..services import complaints
+
+    result = complaints.transfer(state.db, complaint_id, to=to, internal=internal, clerk=clerk, at=at_value(at))
+    _done(result, json, f"已将投诉 {complaint_id} 转{'本公司' if internal else ''} {result['transfer_to']}")
+
+
+@app.command("merge")
+def merge(
+    complaint_id: IdArg,
+    into: Annotated[str, typer.Option("--into", help="原投诉编号")],
+    new_facts: Annotated[
+        bool, typer.Option("--new-facts", help="有新事实或新理由: 并入原投诉,原投诉处理期限自新材料收到重新起算")
+    ] = False,
+    note: NoteOpt = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """重复投诉: 有新事实时并入原投诉;没有新事实时按重复投诉不予受理(duplicate_open / duplicate_decided)。"""
+    from ..services import complaints
+
+    result = complaints.merge(
+        state.db, complaint_id, into=into, new_facts=new_facts, note=note, clerk=clerk, at=at_value(at)
+    )
+    if result["status"] == "merged":
+        headline = f"已将投诉 {result['id']} 并入 {result['merged_into']},原投诉的处理期限已自新材料收到重新起算"
+    else:
+        headline = f"投诉 {result['id']} 属重复投诉,已不予受理({result['reject_note']})"
+    _done(result, json, headline)
+
+
+@app.command("extend")
+def extend(
+    complaint_id: IdArg,
+    level: Annotated[
+        str, typer.Option("--level", help="complex 情况复杂(合计30工作日);special 特别复杂(再延30,需 --approver)")
+    ],
+    approver: Annotated[str | None, typer.Option("--approver", help="批准延期的高级管理人员")] = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """延长处理期限(请同时告知投诉人)。"""
+    from ..services import complaints
+
+    result = complaints.extend(state.db, complaint_id, level=level, approver=approver, clerk=clerk, at=at_value(at))
+    _done(result, json, f"已延长投诉 {complaint_id} 的处理期限,请告知投诉人延期及理由")
+
+
+@app.command("pause")
+def pause(
+    complaint_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="中止原因,例如 伤残鉴定")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """外部鉴定/检测/评估期间中止处理期限(恢复时按中止的工作日顺延)。"""
+    from ..services import complaints
+
+    _done(
+        complaints.pause(state.db, complaint_id, reason=reason, clerk=clerk, at=at_value(at)),
+        json,
+        f"已中止投诉 {complaint_id},请告知投诉人",
+    )
+
+
+@app.command("resume")
+def resume(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
+    """外部鉴定结束,恢复处理: 处理期限按中止的工作日数顺延。"""
+    from ..services import complaints
+
+    result = complaints.resume(state.db, complaint_id, clerk=clerk, at=at_value(at))
+    _done(result, json, f"已恢复处理投诉 {complaint_id},累计中止 {result['paused_workdays']} 个工作日")
+
+
+@app.command("decide")
+def decide(
+    complaint_id: IdArg,
+    result: Annotated[str, typer.Option("--result", help="处理决定内容")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """作出处理决定(并安排投诉处理回访)。"""
+    from ..services import complaints
+
+    _done(
+        complaints.decide(state.db, complaint_id, result=result, clerk=clerk, at=at_value(at)),
+        json,
+        f"已对投诉 {complaint_id} 作出处理决定",
+    )
+
+
+@app.command("withdraw")
+def withdraw(
+    complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
+) -> None:
+    """投诉人撤回投诉: 当日终止处理,进行中的期限均不再适用。"""
+    from ..services import complaints
+
+    _done(
+        complaints.withdraw(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        json,
+        f"投诉 {complaint_id} 已撤回,处理终止",
+    )
+
+
+@app.command("regulator-report")
+def regulator_report(
+    complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
+) -> None:
+    """记录已向转办的监管机构书面报告(完成“监管转办报告”期限)。"""
+    from ..services import complaints
+
+    _done(
+        complaints.regulator_report(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        json,
+        "已记录向监管机构报告",
+    )
+
+
+@app.command("show")
+def show(
+    complaint_id: IdArg,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天计算剩余工作日,默认今天")] = None,
+    json: JsonOpt = False,
+    unmask: UnmaskOpt = False,
+) -> None:
+    """显示投诉详情、各项期限(剩余工作日)与办理记录。"""
+    from ..services import complaints
+
+    data = _mask(complaints.show(state.db, complaint_id, as_of=date_value(as_of, "--as-of")), unmask)
+    if json:
+        from ..render.output import print_json
+
+        print_json(data)
+        return
+    from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
+    from ..render.output import print_lines, print_table
+
+    lines = [
+        f"投诉 {data['id']}  状态: {_status_zh(data['status'])}",
+        f"接收: {data['received_at']:%Y-%m-%d %H:%M}  方式: {label(CHANNELS, data['channel'])}  类别: {label(CATEGORIES, data['category'])}",
+        f"投诉人: {data['name']}({label(RELATIONS, data['relation'])})  电话: {data['phone']}  保单: {data['policy_no'] or '-'}",
+        f"机构: {data['branch'] or '-'}  处理人: {data['handler'] or '-'}",
+    ]
+    if data["summary"]:
+        lines.append(f"内容: {data['summary']}")
+    if data["regulator_ref"]:
+        lines.append(f"监管转办编号: {data['regulator_ref']}")
+    if data["paused_workdays"]:
+        lines.append(f"累计中止: {data['paused_workdays']} 个工作日")
+    if data["extension_level"]:
+        lines.append(
+            f"延期: {data['extension_level']}"
+            + (f"(批准人 {data['extension_approver']})" if data["extension_approver"] else "")
+        )
+    if data["result"]:
+        lines.append(f"处理决定: {data['result']}")
+    lines.append("期限:")
+    lines += _deadline_lines(data["deadlines"], only_open=False)
+    print_lines(lines)
+    print_table(
+        "办理记录",
+        ["时间", "经办人", "对象", "动作", "状态变化"],
+        [
+            [
+                f"{e['at']:%Y-%m-%d %H:%M}",
+                e["clerk"],
+                "投诉" if e["entity"] == "complaint" else _kind_zh(e["details"].get("kind", "")) or "期限",
+                e["action"],
+                f"{e['from_status'] or ''} → {e['to_status'] or ''}",
+            ]
+            for e in data["events"]
+        ],
+    )
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option("--status", help="状态,例如 accepted 或 已受理(处理中)")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="处理人")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="类别,例如 claims 或 理赔")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="受理方式,例如 phone 或 电话")] = None,
+    received_from: Annotated[str | None, typer.Option("--from", help="接收日期自(含),例如 2026-11-01")] = None,
+    received_to: Annotated[str | None, typer.Option("--to", help="接收日期至(含),例如 2026-11-30")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的投诉")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期,默认今天")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="最多列出几件")] = None,
+    json: JsonOpt = False,
+    csv: CsvOpt = False,
+    unmask: UnmaskOpt = False,
+) -> None:
+    """按条件列出投诉。"""
+    from ..services import complaints
+
+    data = complaints.list_(
+        state.db,
+        status=status,
+        branch=branch,
+        handler=handler,
+        category=category,
+        channel=channel,
+        received_from=date_value(received_from, "--from"),
+        received_to=date_value(received_to, "--to"),
+        overdue=overdue,
+        as_of=date_value(as_of, "--as-of"),
+        limit=limit,
+    )
+    data["items"] = [_mask(i, unmask) for i in data["items"]]
+    if json:
+        from ..render.output import print_json
+
+        print_json(data)
+        return
+    headers = ["id", "status", "received_at", "channel", "category", "name", "phone", "policy_no", "branch", "handler"]
+    if csv:
+        import sys
+
+        from ..render.output import csv_text
+
+        extra = ["next_kind", "next_due", "working_days_left"]
+        rows = []
+        for i in data["items"]:
+            n = i["next_deadline"] or {}
+            rows.append([i[h] for h in headers] + [n.get("kind"), n.get("due"), n.get("working_days_left")])
+        sys.stdout.write(csv_text(headers + extra, rows))
+        return
+    from ..domain.codes import CATEGORIES, CHANNELS, label
+    from ..render.output import print_table
+
+    rows = []
+    for i in data["items"]:
+        n = i["next_deadline"]
+        nxt = ""
+        if n:
+            left = n["working_days_left"]
+            nxt = (
+                f"{_kind_zh(n['kind'])} {n['due']}("
+                + (f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日")
+                + ")"
+            )
+        rows.append(
+            [
+                i["id"],
+                _status_zh(i["status"]),
+                f"{i['received_at']:%Y-%m-%d %H:%M}",
+                label(CHANNELS, i["channel"]),
+                label(CATEGORIES, i["category"]),
+                i["name"],
+                i["phone"],
+                i["branch"],
+                i["handler"],
+                nxt,
+            ]
+        )
+    print_table(
+        f"投诉 {data['count']} 件(截至 {data['as_of']})",
+        ["编号", "状态", "接收时间", "方式", "类别", "投诉人", "电话", "机构", "处理人", "下一期限"],
+        rows,
+    )

@@ -1,0 +1,184 @@
+"""The complaint state machine: statuses, actions, allowed transitions — pure code, no I/O.
+
+    awaiting_materials --materials_complete--> registered --accept--> accepted <--resume-- paused
+          |                                        |                    |  \\--pause--> paused
+          +--- reject / transfer / merge ----------+                    +--decide--> decided
+    any open status --withdraw--> withdrawn
+
+`check(status, action)` returns the status after the action, or raises RuleError with one
+sentence naming the current status and the actions allowed from it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import RuleError
+
+
+class Status(StrEnum):
+    AWAITING_MATERIALS = "awaiting_materials"  # registered, materials incomplete
+    REGISTERED = "registered"  # materials complete, acceptance not yet decided
+    ACCEPTED = "accepted"  # accepted, being handled
+    PAUSED = "paused"  # handling paused for external appraisal (鉴定/检测/评估)
+    DECIDED = "decided"  # decision made and told to the complainant
+    REJECTED = "rejected"  # not accepted (reason code)
+    TRANSFERRED = "transferred"  # transferred to an outside unit or another department
+    MERGED = "merged"  # merged into an earlier complaint (new facts)
+    WITHDRAWN = "withdrawn"  # the complainant withdrew it
+
+
+STATUS_ZH = {
+    Status.AWAITING_MATERIALS: "待补充材料",
+    Status.REGISTERED: "待受理",
+    Status.ACCEPTED: "已受理(处理中)",
+    Status.PAUSED: "中止(外部鉴定中)",
+    Status.DECIDED: "已作出处理决定",
+    Status.REJECTED: "不予受理",
+    Status.TRANSFERRED: "已转办",
+    Status.MERGED: "已合并",
+    Status.WITHDRAWN: "已撤回",
+}
+
+# Still being processed: a repeat complaint about the same matter is "duplicate_open".
+OPEN_STATUSES = frozenset({Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED})
+# Statuses that count for the duplicate hint on registration.
+DUPLICATE_HINT_STATUSES = OPEN_STATUSES | {Status.DECIDED}
+
+
+class Action(StrEnum):
+    MATERIALS_COMPLETE = "materials_complete"
+    NOTIFY = "notify"
+    INVESTIGATE = "investigate"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    TRANSFER = "transfer"
+    MERGE = "merge"
+    EXTEND = "extend"
+    PAUSE = "pause"
+    RESUME = "resume"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+    REGULATOR_REPORT = "regulator_report"
+    RECEIVE_MERGE = "receive_merge"  # being the surviving case of a merge with new facts
+
+
+ACTION_ZH = {
+    Action.MATERIALS_COMPLETE: "材料齐全(materials --complete)",
+    Action.NOTIFY: "告知补充材料(notify)",
+    Action.INVESTIGATE: "开始初步调查(investigate)",
+    Action.ACCEPT: "受理(accept)",
+    Action.REJECT: "不予受理(reject)",
+    Action.TRANSFER: "转办(transfer)",
+    Action.MERGE: "合并(merge)",
+    Action.EXTEND: "延期(extend)",
+    Action.PAUSE: "中止(pause)",
+    Action.RESUME: "恢复(resume)",
+    Action.DECIDE: "作出处理决定(decide)",
+    Action.WITHDRAW: "撤回(withdraw)",
+    Action.REGULATOR_REPORT: "向监管报告(regulator-report)",
+    Action.RECEIVE_MERGE: "并入新事实",
+}
+
+_A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED
+
+# action -> {from status: to status}. An action that keeps the status maps s -> s.
+TRANSITIONS: dict[Action, dict[Status, Status]] = {
+    Action.MATERIALS_COMPLETE: {_A: _R},
+    Action.NOTIFY: {_A: _A},
+    Action.INVESTIGATE: {s: s for s in OPEN_STATUSES},
+    Action.ACCEPT: {_R: _C},
+    Action.REJECT: {_A: Status.REJECTED, _R: Status.REJECTED},
+    Action.TRANSFER: {_A: Status.TRANSFERRED, _R: Status.TRANSFERRED},
+    Action.MERGE: {_A: Status.MERGED, _R: Status.MERGED},
+    Action.EXTEND: {_C: _C, _P: _P},
+    Action.PAUSE: {_C: _P},
+    Action.RESUME: {_P: _C},
+    Action.DECIDE: {_C: Status.DECIDED},
+    Action.WITHDRAW: {s: Status.WITHDRAWN for s in OPEN_STATUSES},
+    # The written report to the regulator is owed whatever became of the complaint.
+    Action.REGULATOR_REPORT: {s: s for s in Status if s is not Status.WITHDRAWN},
+    Action.RECEIVE_MERGE: {_R: _R, _C: _C},
+}
+
+
+def allowed_actions(status: Status | str) -> list[Action]:
+    s = Status(status)
+    return [a for a, moves in TRANSITIONS.items() if s in moves and a is not Action.RECEIVE_MERGE]
+
+
+def check(status: Status | str, action: Action) -> Status:
+    """The status after `action`, or RuleError naming the current status and what is allowed."""
+    s = Status(status)
+    moves = TRANSITIONS[action]
+    if s in moves:
+        return moves[s]
+    allowed = allowed_actions(s)
+    what = "、".join(ACTION_ZH[a] for a in allowed) if allowed else "无(案件已办结)"
+    raise RuleError(f"投诉当前状态为“{STATUS_ZH[s]}”,不能{ACTION_ZH[action]};此状态下允许的操作: {what}")
+
+
+def check_merge_target(status: Status | str, new_facts: bool) -> None:
+    """A surviving case with new facts must still be within its period (not decided, not ended)."""
+    s = Status(status)
+    if new_facts and s not in TRANSITIONS[Action.RECEIVE_MERGE]:
+        if s is Status.PAUSED:
+            hint = "请先恢复(resume)原投诉再合并"
+        elif s is Status.DECIDED:
+            hint = "原投诉已作出处理决定,新投诉请按新的投诉受理"
+        else:
+            hint = "只能并入“待受理”或“已受理(处理中)”的投诉"
+        raise RuleError(f"原投诉当前状态为“{STATUS_ZH[s]}”,不能并入新事实;{hint}")
+    if not new_facts and s not in DUPLICATE_HINT_STATUSES:
+        raise RuleError(f"原投诉当前状态为“{STATUS_ZH[s]}”,不能作为重复投诉的依据;只有处理中或已作出处理决定的投诉可以")
+
+
+class RejectReason(StrEnum):
+    NOT_CONSUMER = "not_consumer"  # not filed by the consumer or an authorised agent
+    DUPLICATE_OPEN = "duplicate_open"  # same complaint accepted, still in its period, no new facts
+    DUPLICATE_DECIDED = "duplicate_decided"  # same complaint already decided, no new facts
+    NOT_COMPANY = "not_company"  # a complaint, but not the company's to handle (may be transferred out)
+    NOT_COMPLAINT = "not_complaint"  # not a complaint, nobody responsible
+
+
+REJECT_REASON_ZH = {
+    RejectReason.NOT_CONSUMER: "非消费者本人或其受托人提出",
+    RejectReason.DUPLICATE_OPEN: "同一投诉已受理且在处理期限内,无新事实或新理由",
+    RejectReason.DUPLICATE_DECIDED: "同一投诉已作出处理决定,无新事实或新理由",
+    RejectReason.NOT_COMPANY: "属于投诉但不属本公司处理",
+    RejectReason.NOT_COMPLAINT: "不属于投诉",
+}
+
+REJECT_REASONS = {r.value: (REJECT_REASON_ZH[r], ()) for r in RejectReason}
+
+
+def duplicate_reason(status_of_first: Status | str) -> RejectReason:
+    """The rejection code of a repeat complaint without new facts."""
+    return RejectReason.DUPLICATE_DECIDED if Status(status_of_first) is Status.DECIDED else RejectReason.DUPLICATE_OPEN
+
+
+class ExtensionLevel(StrEnum):
+    COMPLEX = "complex"
+    SPECIAL = "special"
+
+
+EXTENSION_ZH = {ExtensionLevel.COMPLEX: "情况复杂", ExtensionLevel.SPECIAL: "特别复杂(经高级管理人员批准)"}
+# The policy key whose number is the whole decision period at each level.
+EXTENSION_RULE = {
+    None: "complaint.decision",
+    ExtensionLevel.COMPLEX: "complaint.decision_complex",
+    ExtensionLevel.SPECIAL: "complaint.decision_special",
+}
+
+
+def check_extension(current: str | None, level: ExtensionLevel | str, approver: str | None) -> ExtensionLevel:
+    """complex once, then special (with an approver); special directly also needs the approver."""
+    lv = ExtensionLevel(level)
+    cur = ExtensionLevel(current) if current else None
+    if lv is ExtensionLevel.SPECIAL and not (approver or "").strip():
+        raise RuleError("“特别复杂”延期必须写明批准的高级管理人员: --approver 姓名,例如 --approver 王总")
+    if cur is ExtensionLevel.SPECIAL:
+        raise RuleError("处理期限已按“特别复杂”延期,不能再延期")
+    if cur is lv:
+        raise RuleError(f"处理期限已按“{EXTENSION_ZH[lv]}”延期过,不能重复;需要再延期请用 --level special")
+    return lv

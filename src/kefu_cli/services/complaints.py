@@ -1,0 +1,665 @@
+"""Complaint use cases: one function per user action, one unit of work (transaction) each.
+
+Every function opens its own unit of work, checks the state machine (domain/complaint.py),
+changes the complaint, starts/closes its deadline rows and writes the audit events — all in
+one transaction, so a refused action changes nothing. Each returns `view(...)` of the case.
+
+Which step meets which deadline:
+- supplement_notice: met by `notify` (complainant told what to supply) or, if no notice was
+  recorded, by `materials --complete` (the materials arrived); late stays recorded.
+- acceptance: met by accept / reject / transfer / merge.
+- decision: met by decide; superseded by extend and by a merge with new facts (restart).
+- initial_investigation (24 clock hours from receipt): met by the first handling step —
+  investigate, notify, accept, reject, transfer, merge, pause or decide, whichever comes first.
+- regulator_report: met by `regulator-report`; it stays open through rejection or transfer
+  (the regulator is owed the report either way).
+- withdrawal closes every open deadline as not_applicable; rejection, transfer and merge close
+  the supplement notice and decision as not_applicable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import col, or_, select
+
+from ..domain import complaint as sm
+from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
+from ..domain.deadlines import DeadlineKind, DeadlineStatus, working_days_left
+from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.timeutil import today_cst
+from ..store.complaint_models import Complaint
+from ..store.models import AuditEvent, Deadline
+from .context import UnitOfWork, unit_of_work
+from .deadlines import case_deadlines, close_deadline, open_deadlines, shift_deadline, start_deadline
+
+CASE = "complaint"
+K = DeadlineKind
+HANDLING_STEP = (K.INITIAL_INVESTIGATION,)
+
+
+# --- helpers ------------------------------------------------------------------
+def _get(uow: UnitOfWork, complaint_id: str) -> Complaint:
+    cid = (complaint_id or "").strip().upper()
+    c = uow.session.get(Complaint, cid)
+    if c is None:
+        raise NotFoundError(
+            f"没有编号为 '{complaint_id}' 的投诉。请用 `kefu complaint list` 查找,编号形如 TS-20261121-0007"
+        )
+    return c
+
+
+def _not_before_receipt(uow: UnitOfWork, c: Complaint) -> None:
+    if uow.at < c.received_at:
+        raise InputError(
+            f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于投诉 {c.id} 的接收时间 {c.received_at:%Y-%m-%d %H:%M},请检查 --at"
+        )
+
+
+def _move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
+    _not_before_receipt(uow, c)
+    before = c.status
+    c.status = str(sm.check(before, action))
+    c.updated_at = uow.recorded_at
+    uow.session.add(c)
+    return before, c.status
+
+
+def _close(uow: UnitOfWork, c: Complaint, kinds, status: DeadlineStatus) -> list[Deadline]:
+    rows = open_deadlines(uow, CASE, c.id, kinds)
+    for row in rows:
+        close_deadline(uow, row, status, uow.at)
+    return rows
+
+
+def _handling_step(uow: UnitOfWork, c: Complaint) -> None:
+    """The first handling step meets the 24-hour initial investigation."""
+    _close(uow, c, HANDLING_STEP, DeadlineStatus.MET)
+
+
+def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):
+    r = uow.policy.rule(rule)
+    from ..domain.policy import UNIT_ZH
+
+    basis = f"{why} {start_at:%Y-%m-%d %H:%M} 起 {r.value} {UNIT_ZH[r.unit]}({rule})"
+    if kw.get("fixed_due") is not None:
+        basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"
+        rule = "fixed"
+    return start_deadline(
+        uow,
+        case_type=CASE,
+        case_id=c.id,
+        kind=kind,
+        start_at=start_at,
+        rule=rule,
+        basis=basis[:255],
+        branch=c.branch,
+        handler=c.handler,
+        **kw,
+    )
+
+
+def _start_after_materials(uow: UnitOfWork, c: Complaint, at: dt.datetime) -> None:
+    _start(uow, c, K.ACCEPTANCE, at, "complaint.acceptance", "材料齐全")
+    _start(uow, c, K.DECISION, at, "complaint.decision", "材料齐全")
+
+
+def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str) -> None:
+    from .callbacks import schedule_complaint_callback
+
+    uow.session.flush()
+    schedule_complaint_callback(uow, c, kind)
+
+
+def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
+    is_open = d.status == DeadlineStatus.OPEN
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "status": d.status,
+        "start_at": d.start_at,
+        "due": d.due,
+        "due_at": d.due_at,
+        "provisional": d.provisional,
+        "rule": d.rule,
+        "unit": d.unit,
+        "amount": d.amount,
+        "extra_workdays": d.extra_workdays,
+        "basis": d.basis,
+        "met_at": d.met_at,
+        "late": bool(d.met_at and d.met_at > d.due_at) if d.met_at else (is_open and as_of > d.due),
+        "working_days_left": working_days_left(calendar, as_of, d.due) if is_open else None,
+    }
+
+
+COLUMNS = (
+    "id",
+    "status",
+    "received_at",
+    "channel",
+    "category",
+    "name",
+    "phone",
+    "relation",
+    "policy_no",
+    "summary",
+    "branch",
+    "handler",
+    "materials_complete_at",
+    "regulator_ref",
+    "regulator_due",
+    "accepted_at",
+    "rejected_at",
+    "reject_reason",
+    "reject_note",
+    "transferred_at",
+    "transfer_to",
+    "transfer_internal",
+    "merged_into",
+    "extension_level",
+    "extension_approver",
+    "paused_at",
+    "pause_reason",
+    "paused_workdays",
+    "decided_at",
+    "result",
+    "withdrawn_at",
+    "created_at",
+    "created_by",
+    "updated_at",
+)
+
+
+def _row(c: Complaint) -> dict[str, Any]:
+    return {k: getattr(c, k) for k in COLUMNS}
+
+
+def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bool = False) -> dict[str, Any]:
+    """The case as a dict: its columns, its deadlines (with working days left) and, on request, its timeline."""
+    as_of = as_of or uow.at.date()
+    rows = case_deadlines(uow, CASE, c.id)
+    out = _row(c)
+    out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
+    if events:
+        ids = [str(d.id) for d in rows]
+        stmt = (
+            select(AuditEvent)
+            .where(
+                or_(
+                    (AuditEvent.entity == CASE) & (AuditEvent.entity_id == c.id),
+                    (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(ids or [""]),
+                )
+            )
+            .order_by(col(AuditEvent.id))
+        )
+        import json
+
+        out["events"] = [
+            {
+                "at": e.at,
+                "recorded_at": e.recorded_at,
+                "clerk": e.clerk,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "details": json.loads(e.details or "{}"),
+            }
+            for e in uow.session.exec(stmt).all()
+        ]
+    return out
+
+
+def _clean(text: str | None, field: str, required: bool = False, limit: int = 100) -> str:
+    v = (text or "").strip()
+    if required and not v:
+        raise InputError(f"{field} 不能为空")
+    if len(v) > limit:
+        raise InputError(f"{field} 太长({len(v)} 个字符),最多 {limit} 个字符")
+    return v
+
+
+def _phone(text: str) -> str:
+    v = (text or "").strip().replace(" ", "").replace("-", "")
+    digits = v[1:] if v.startswith("+") else v
+    if not digits.isdigit() or not 5 <= len(digits) <= 20:
+        raise InputError(f"--phone 的值 '{text}' 不是有效的电话号码,例如 13812345678 或 010-12345678")
+    return v
+
+
+def find_duplicates(
+    uow: UnitOfWork, policy_no: str, phone: str, category: str, exclude: str | None = None
+) -> list[str]:
+    """Numbers of open or decided complaints about the same policy, or same phone and category."""
+    cond = (Complaint.phone == phone) & (Complaint.category == category)
+    if policy_no:
+        cond = or_(cond, Complaint.policy_no == policy_no)
+    stmt = (
+        select(Complaint.id)
+        .where(cond, col(Complaint.status).in_([str(s) for s in sm.DUPLICATE_HINT_STATUSES]))
+        .order_by(col(Complaint.received_at), col(Complaint.id))
+    )
+    return [i for i in uow.session.exec(stmt).all() if i != exclude]
+
+
+# --- registration -------------------------------------------------------------
+def register(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    category: str,
+    name: str,
+    phone: str,
+    received: dt.datetime | None = None,
+    relation: str = "self",
+    policy_no: str = "",
+    summary: str = "",
+    branch: str = "",
+    handler: str = "",
+    incomplete: bool = False,
+    regulator_ref: str | None = None,
+    regulator_due: dt.date | None = None,
+) -> dict[str, Any]:
+    """Register a complaint inside the caller's unit of work (used by `add` and bulk imports)."""
+    channel = parse_code(CHANNELS, channel, "--channel")
+    category = parse_code(CATEGORIES, category, "--category")
+    relation = parse_code(RELATIONS, relation or "self", "--relation")
+    name = _clean(name, "--name 投诉人姓名", required=True)
+    phone = _phone(phone)
+    policy_no = _clean(policy_no, "--policy 保单号", limit=60)
+    branch = _clean(branch, "--branch 机构", limit=60)
+    handler = _clean(handler, "--handler 处理人", limit=60)
+    regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号") or None
+    received = received or uow.at
+    if channel == "regulator" and not regulator_ref:
+        raise InputError(
+            "监管转办的投诉必须填写监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京银保监投〔2026〕123号"
+        )
+    if channel != "regulator" and (regulator_ref or regulator_due):
+        raise InputError(
+            "--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时指定 --channel regulator(监管转办)"
+        )
+    if regulator_due is not None and regulator_due < received.date():
+        raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
+    uow.calendar.day(received.date())  # a clear error for dates outside the calendar
+
+    duplicates = find_duplicates(uow, policy_no, phone, category)
+    from .numbering import next_number
+
+    number = next_number(uow, "TS", received.date())
+    status = sm.Status.AWAITING_MATERIALS if incomplete else sm.Status.REGISTERED
+    c = Complaint(
+        id=number,
+        received_at=received,
+        channel=channel,
+        category=category,
+        name=name,
+        phone=phone,
+        relation=relation,
+        policy_no=policy_no,
+        summary=(summary or "").strip(),
+        branch=branch,
+        handler=handler,
+        status=str(status),
+        materials_complete_at=None if incomplete else received,
+        regulator_ref=regulator_ref,
+        regulator_due=regulator_due,
+        paused_workdays=0,
+        created_at=uow.recorded_at,
+        created_by=uow.clerk,
+        updated_at=uow.recorded_at,
+    )
+    uow.session.add(c)
+    uow.session.flush()
+    if incomplete:
+        _start(uow, c, K.SUPPLEMENT_NOTICE, received, "complaint.supplement_notice", "接收投诉(材料不全)")
+    else:
+        _start_after_materials(uow, c, received)
+    _start(uow, c, K.INITIAL_INVESTIGATION, received, "complaint.initial_investigation", "接收投诉")
+    if channel == "regulator":
+        _start(uow, c, K.REGULATOR_REPORT, received, "complaint.regulator_report", "监管转办", fixed_due=regulator_due)
+    uow.audit(
+        CASE,
+        c.id,
+        "register",
+        None,
+        c.status,
+        channel=channel,
+        category=category,
+        received_at=received,
+        incomplete=incomplete,
+        regulator_ref=regulator_ref,
+        duplicates=duplicates,
+    )
+    if channel == "regulator":
+        _schedule_callback(uow, c, "regulator")
+    out = view(uow, c, as_of=received.date())
+    out["duplicates"] = duplicates
+    return out
+
+
+def add(db: str | None, *, clerk: str | None = None, at: dt.datetime | None = None, **fields) -> dict[str, Any]:
+    """`kefu complaint add`: register a complaint, start its deadlines, hint at duplicates."""
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        return register(uow, **fields)
+
+
+# --- transitions --------------------------------------------------------------
+def _action(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        c = _get(uow, complaint_id)
+        fn(uow, c)
+        uow.session.flush()
+        return view(uow, c)
+
+
+def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.MATERIALS_COMPLETE)
+        c.materials_complete_at = uow.at
+        _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET)
+        _start_after_materials(uow, c, uow.at)
+        uow.audit(CASE, c.id, "materials_complete", before, after)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.NOTIFY)
+        if not _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET):
+            raise RuleError(f"投诉 {c.id} 已记录过补充材料告知,不需要重复告知")
+        _handling_step(uow, c)
+        uow.audit(CASE, c.id, "notify", before, after, note=note)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.INVESTIGATE)
+        if not _close(uow, c, HANDLING_STEP, DeadlineStatus.MET):
+            raise RuleError(f"投诉 {c.id} 的初步调查已经开始(已记录),不需要重复记录")
+        uow.audit(CASE, c.id, "investigate", before, after, note=note)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def accept(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.ACCEPT)
+        c.accepted_at = uow.at
+        _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
+        _handling_step(uow, c)
+        uow.audit(CASE, c.id, "accept", before, after)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def _end_without_decision(uow: UnitOfWork, c: Complaint) -> None:
+    """Reject / transfer / merge: acceptance is decided, the rest of the handling does not apply."""
+    _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
+    _handling_step(uow, c)
+    _close(uow, c, [K.SUPPLEMENT_NOTICE, K.DECISION], DeadlineStatus.NOT_APPLICABLE)
+
+
+def _reject(uow: UnitOfWork, c: Complaint, reason: str, note: str | None, **details) -> None:
+    before, after = _move(uow, c, sm.Action.REJECT)
+    c.rejected_at = uow.at
+    c.reject_reason = reason
+    c.reject_note = note
+    _end_without_decision(uow, c)
+    uow.audit(CASE, c.id, "reject", before, after, reason=reason, note=note, **details)
+
+
+def reject(db, complaint_id: str, *, reason: str, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    code = parse_code(sm.REJECT_REASONS, reason, "--reason 不予受理原因")
+    return _action(db, complaint_id, clerk, at, lambda uow, c: _reject(uow, c, code, (note or "").strip() or None))
+
+
+def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=None, at=None) -> dict[str, Any]:
+    unit = _clean(to, "--to 接收单位", required=True)
+
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.TRANSFER)
+        c.transferred_at = uow.at
+        c.transfer_to = unit
+        c.transfer_internal = internal
+        _end_without_decision(uow, c)
+        uow.audit(CASE, c.id, "transfer", before, after, to=unit, internal=internal)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def merge(
+    db, complaint_id: str, *, into: str, new_facts: bool = False, note: str | None = None, clerk=None, at=None
+) -> dict[str, Any]:
+    """Merge a repeat complaint into the first one.
+
+    With new facts: this case becomes `merged`, and the first case's decision clock restarts
+    from receipt of the new materials (old row superseded, new row says why). Without new
+    facts: this case is rejected as duplicate_open / duplicate_decided.
+    """
+
+    def fn(uow, c):
+        target = _get(uow, into)
+        if target.id == c.id:
+            raise InputError(f"--into 不能是投诉自身({c.id}),请填写原投诉的编号")
+        sm.check(c.status, sm.Action.MERGE)  # message about this case first
+        sm.check_merge_target(target.status, new_facts)
+        if not new_facts:
+            reason = str(sm.duplicate_reason(target.status))
+            text = f"与 {target.id} 重复" + (f";{note.strip()}" if note and note.strip() else "")
+            _reject(uow, c, reason, text, duplicate_of=target.id)
+            return
+        before, after = _move(uow, c, sm.Action.MERGE)
+        c.merged_into = target.id
+        new_materials_at = c.materials_complete_at or uow.at
+        _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
+        _handling_step(uow, c)
+        _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.NOT_APPLICABLE)
+        _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        uow.audit(CASE, c.id, "merge", before, after, into=target.id, new_facts=True, note=note)
+
+        t_before, t_after = _move(uow, target, sm.Action.RECEIVE_MERGE)
+        old = _close(uow, target, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        rule = old[-1].rule if old and old[-1].rule != "fixed" else sm.EXTENSION_RULE[target.extension_level or None]
+        row = _start(uow, target, K.DECISION, new_materials_at, rule, f"并入 {c.id} 的新事实,自新材料收到")
+        uow.audit(
+            CASE,
+            target.id,
+            "merge_in",
+            t_before,
+            t_after,
+            source=c.id,
+            decision_due_before=old[-1].due if old else None,
+            decision_due_after=row.due,
+        )
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def extend(db, complaint_id: str, *, level: str, approver: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    lv_text = (level or "").strip().lower()
+    if lv_text not in {e.value for e in sm.ExtensionLevel}:
+        raise InputError(f"--level 的值 '{level}' 无效,可选: complex(情况复杂)、special(特别复杂,需 --approver)")
+
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.EXTEND)
+        lv = sm.check_extension(c.extension_level, lv_text, approver)
+        old = _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        if not old:
+            raise RuleError(f"投诉 {c.id} 没有进行中的处理期限,无法延期")
+        prev = old[-1]
+        rule = sm.EXTENSION_RULE[lv]
+        why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "") + ",材料齐全"
+        row = _start(uow, c, K.DECISION, prev.start_at, rule, why, extra_workdays=prev.extra_workdays)
+        c.extension_level = str(lv)
+        if approver:
+            c.extension_approver = approver.strip()
+        uow.audit(
+            CASE,
+            c.id,
+            "extend",
+            before,
+            after,
+            level=str(lv),
+            approver=approver,
+            due_before=prev.due,
+            due_after=row.due,
+        )
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def pause(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[str, Any]:
+    text = _clean(reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500)
+
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.PAUSE)
+        c.paused_at = uow.at
+        c.pause_reason = text
+        _handling_step(uow, c)
+        uow.audit(CASE, c.id, "pause", before, after, reason=text)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.RESUME)
+        if c.paused_at is not None and uow.at < c.paused_at:
+            raise InputError(f"--at {uow.at:%Y-%m-%d %H:%M} 早于中止时间 {c.paused_at:%Y-%m-%d %H:%M}")
+        start = c.paused_at or uow.at
+        days = max(uow.calendar.count_workdays(start.date(), uow.at.date()), 0)
+        if days:
+            for row in open_deadlines(uow, CASE, c.id, [K.DECISION]):
+                shift_deadline(uow, row, days, f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}")
+        c.paused_workdays = (c.paused_workdays or 0) + days
+        c.paused_at = None
+        uow.audit(CASE, c.id, "resume", before, after, paused_from=start, paused_workdays=days)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[str, Any]:
+    text = _clean(result, "--result 处理决定", required=True, limit=2000)
+
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.DECIDE)
+        c.decided_at = uow.at
+        c.result = text
+        _close(uow, c, [K.DECISION], DeadlineStatus.MET)
+        _handling_step(uow, c)
+        uow.audit(CASE, c.id, "decide", before, after, result=text)
+        _schedule_callback(uow, c, "complaint")
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.WITHDRAW)
+        c.withdrawn_at = uow.at
+        c.paused_at = None
+        closed = _close(uow, c, None, DeadlineStatus.NOT_APPLICABLE)
+        uow.audit(CASE, c.id, "withdraw", before, after, note=note, closed=[d.kind for d in closed])
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    def fn(uow, c):
+        before, after = _move(uow, c, sm.Action.REGULATOR_REPORT)
+        if not _close(uow, c, [K.REGULATOR_REPORT], DeadlineStatus.MET):
+            raise RuleError(f"投诉 {c.id} 没有待完成的监管报告期限(不是监管转办投诉,或已报告)")
+        uow.audit(CASE, c.id, "regulator_report", before, after, note=note)
+
+    return _action(db, complaint_id, clerk, at, fn)
+
+
+# --- reading ------------------------------------------------------------------
+def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    with unit_of_work(db, write=False) as uow:
+        c = _get(uow, complaint_id)
+        return view(uow, c, as_of=as_of or today_cst(), events=True)
+
+
+def list_(
+    db,
+    *,
+    status: str | None = None,
+    branch: str | None = None,
+    handler: str | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    as_of = as_of or today_cst()
+    stmt = select(Complaint)
+    if status:
+        s = status.strip().lower()
+        zh = {v: k for k, v in sm.STATUS_ZH.items()}
+        if s not in {x.value for x in sm.Status} and status.strip() not in zh:
+            choices = "、".join(f"{k.value}({v})" for k, v in sm.STATUS_ZH.items())
+            raise InputError(f"--status 的值 '{status}' 无效,可选: {choices}")
+        stmt = stmt.where(Complaint.status == (s if s in {x.value for x in sm.Status} else str(zh[status.strip()])))
+    if branch:
+        stmt = stmt.where(Complaint.branch == branch.strip())
+    if handler:
+        stmt = stmt.where(Complaint.handler == handler.strip())
+    if category:
+        stmt = stmt.where(Complaint.category == parse_code(CATEGORIES, category, "--category"))
+    if channel:
+        stmt = stmt.where(Complaint.channel == parse_code(CHANNELS, channel, "--channel"))
+    if received_from:
+        stmt = stmt.where(Complaint.received_at >= dt.datetime.combine(received_from, dt.time()))
+    if received_to:
+        stmt = stmt.where(Complaint.received_at < dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time()))
+    if overdue:
+        late = (
+            select(Deadline.case_id)
+            .where(Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, Deadline.due < as_of)
+            .scalar_subquery()
+        )
+        stmt = stmt.where(col(Complaint.id).in_(late))
+    stmt = stmt.order_by(col(Complaint.received_at), col(Complaint.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    with unit_of_work(db, write=False) as uow:
+        complaints = list(uow.session.exec(stmt).all())
+        ids = [c.id for c in complaints]
+        nxt: dict[str, Deadline] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = (
+                select(Deadline)
+                .where(
+                    Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, col(Deadline.case_id).in_(chunk)
+                )
+                .order_by(col(Deadline.due), col(Deadline.due_at))
+            )
+            for d in uow.session.exec(q).all():
+                nxt.setdefault(d.case_id, d)
+        items = []
+        for c in complaints:
+            row = _row(c)
+            d = nxt.get(c.id)
+            row["next_deadline"] = (
+                None
+                if d is None
+                else {
+                    "kind": d.kind,
+                    "due": d.due,
+                    "provisional": d.provisional,
+                    "working_days_left": working_days_left(uow.calendar, as_of, d.due),
+                }
+            )
+            items.append(row)
+    return {"as_of": as_of, "count": len(items), "items": items}
