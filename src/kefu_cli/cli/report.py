@@ -1,7 +1,439 @@
-"""`kefu report …`: deadline report and analysis."""
+"""`kefu report …`: deadline report and analysis.
+
+One report engine (services/reports.py), several views: JSON, CSV, a plain or rich table.
+Scripting: no colour, no bar charts, no prompts when stdout is not a terminal; `--output`
+writes the file atomically (temp file in the same folder + rename); `--fail-on-overdue`
+exits 1 after the output is written.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from .common import CsvOpt, JsonOpt, date_value, state
+
 app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。", no_args_is_help=True)
+
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="报表日期(以这一天为准计算逾期与剩余工作日),默认今天")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="只看某个机构,例如 朝阳支公司")]
+OutputOpt = Annotated[
+    str | None, typer.Option("--output", "-o", help="写入文件(原子写入: 先写临时文件再改名),不输出到屏幕")
+]
+
+CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
+WEEKDAY_ZH = "一二三四五六日"
+
+
+def write_atomic(path: str, text: str, encoding: str = "utf-8") -> Path:
+    """Write `text` to `path` via a temp file in the same folder and os.replace.
+
+    A job that dies half way leaves the old file (or none), never half a report.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _emit(text: str, output: str | None, encoding: str = "utf-8") -> None:
+    import sys
+
+    if output:
+        from ..render.output import message
+
+        p = write_atomic(output, text, encoding)
+        message(f"报表已写入 {p}")
+    else:
+        sys.stdout.write(text)
+
+
+def _plain(render) -> str:
+    """What `render(console)` prints, as plain text (no colour, no escape codes)."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    render(Console(file=buf, no_color=True, force_terminal=False, width=200, highlight=False, emoji=False))
+    return buf.getvalue()
+
+
+def _on_terminal(output: str | None) -> bool:
+    from ..render.output import is_terminal
+
+    return output is None and is_terminal() and not os.environ.get("CI")
+
+
+def _as_of(text: str | None) -> dt.date:
+    from ..domain.timeutil import today_cst
+
+    return date_value(text, "--as-of") or today_cst()
+
+
+def _weekday(d: dt.date) -> str:
+    return "星期" + WEEKDAY_ZH[d.weekday()]
+
+
+def _left_text(item: dict) -> str:
+    n = item["working_days_left"]
+    if item["status"] == "overdue":
+        return f"逾期 {-n} 个工作日"
+    if item["status"] == "due_today":
+        return "今日到期"
+    return f"剩 {n} 个工作日"
+
+
+# --- report deadlines ------------------------------------------------------------
+
+ITEM_KEYS = ["case_id", "case_type", "kind", "due", "due_at", "status", "working_days_left", "provisional", "branch", "handler"]
+
+
+@app.command("deadlines")
+def deadlines(
+    as_of: AsOfOpt = None,
+    within: Annotated[
+        int | None, typer.Option("--within", help="“即将到期”的范围: N 个工作日内(默认取政策表,通常为 3)")
+    ] = None,
+    branch: BranchOpt = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="只看某个经办人")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="只看某类期限,例如 decision(处理决定)、callback(回访)")
+    ] = None,
+    overdue_only: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的期限")] = False,
+    json: JsonOpt = False,
+    csv: CsvOpt = False,
+    output: OutputOpt = None,
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
+    ] = False,
+) -> None:
+    """时限报表: 所有案件的未完成期限 —— 已逾期、今日到期、即将到期与其他,按机构和经办人分组。
+
+    同样的数据和 --as-of 日期总是得到完全相同的输出。`status` 为 overdue / due_today /
+    due_soon / later;`working_days_left` 为 0 表示今日到期,负数表示已逾期的工作日数。
+    """
+    from ..services.context import unit_of_work
+    from ..services.reports import deadline_report, parse_kind
+
+    if json and csv:
+        from ..domain.timeutil import InputError
+
+        raise InputError("--json 与 --csv 只能选一个,例如 kefu report deadlines --json")
+    day = _as_of(as_of)
+    kind_code = parse_kind(kind)
+    with unit_of_work(state.db, write=False) as uow:
+        report = deadline_report(uow, day, within, branch=branch, handler=handler, kind=kind_code)
+    if overdue_only:
+        report["items"] = [i for i in report["items"] if i["status"] == "overdue"]
+
+    if json:
+        from ..render.output import dumps_json
+
+        _emit(dumps_json(report) + "\n", output)
+    elif csv:
+        from ..render.output import csv_text
+
+        text = csv_text(ITEM_KEYS, ([i[k] for k in ITEM_KEYS] for i in report["items"]))
+        _emit(text, output, "utf-8-sig" if output else "utf-8")
+    elif output:
+        _emit(_plain(lambda c: _render_deadlines(c, report, rich_tables=False)), output)
+    else:
+        from ..render.output import console
+
+        c = console()
+        _render_deadlines(c, report, rich_tables=_on_terminal(None))
+
+    if fail_on_overdue and report["summary"]["overdue"] > 0:
+        raise typer.Exit(1)
+
+
+def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+    from ..domain.report import BUCKET_ZH, Bucket, percent_text
+
+    s = report["summary"]
+    day = report["as_of"]
+    c.print(
+        f"时限报表  截至 {day}({_weekday(day)})  即将到期 = {report['within']} 个工作日内",
+        markup=False,
+    )
+    filt = "  ".join(f"{k}={v}" for k, v in report["filters"].items() if v is not None)
+    if filt:
+        c.print(f"筛选: {filt}", markup=False)
+    c.print(
+        f"已逾期 {s['overdue']}  今日到期 {s['due_today']}  即将到期 {s['due_soon']}  "
+        f"其他 {s['later']}  合计未完成 {s['open']}" + (f"  (临时推算 {s['provisional']})" if s["provisional"] else ""),
+        markup=False,
+    )
+    ot = report["on_time"]
+    c.print(
+        f"本月按时完成率({ot['from']} 至 {ot['to']}到期): {percent_text(ot['rate'])}"
+        f"  按时 {ot['on_time']}  超时完成 {ot['late']}  逾期未完成 {ot['overdue']}",
+        markup=False,
+    )
+
+    def table(title, headers):
+        t = Table(
+            title=title,
+            box=box.SIMPLE_HEAVY if rich_tables else None,
+            show_edge=rich_tables,
+            pad_edge=False,
+            title_justify="left",
+        )
+        for h in headers:
+            t.add_column(h, overflow="fold")
+        return t
+
+    if report["items"]:
+        styles = {"overdue": "bold red", "due_today": "yellow", "due_soon": "cyan"}
+        t = table("未完成期限", ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余", "临时"])
+        for i in report["items"]:
+            k = i["kind"]
+            kind_zh = DEADLINE_KIND_ZH[DeadlineKind(k)] if k in set(DeadlineKind) else k
+            t.add_row(
+                i["branch"],
+                i["handler"],
+                i["case_id"],
+                CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
+                kind_zh,
+                str(i["due"]),
+                BUCKET_ZH[Bucket(i["status"])],
+                _left_text(i),
+                "临时" if i["provisional"] else "",
+                style=styles.get(i["status"]) if rich_tables else None,
+            )
+        c.print(t)
+        g = table("按机构/经办人", ["机构", "经办人", "已逾期", "今日到期", "即将到期", "其他", "合计"])
+        for row in report["groups"]:
+            g.add_row(
+                row["branch"],
+                row["handler"],
+                *(str(row[k]) for k in ("overdue", "due_today", "due_soon", "later", "open")),
+            )
+        c.print(g)
+    else:
+        c.print("没有未完成的期限。", markup=False)
+    if s["provisional"]:
+        c.print(
+            "“临时”表示到期日涉及尚未公布节假日安排的年份,按周一至周五上班推算;导入官方安排后会自动重算。",
+            markup=False,
+        )
+
+
+# --- report stats ----------------------------------------------------------------
+
+
+def _stats_rows(report: dict) -> list[list]:
+    """The analysis report flattened to (section, key, label, count, value) rows for CSV."""
+    from ..domain.report import percent_text
+
+    cp = report["complaints"]
+    rows: list[list] = [["complaints", "total", "投诉总数", cp["total"], ""]]
+    for r in cp["by_category"]:
+        rows.append(["by_category", r["code"], r["label"], r["count"], ""])
+    for r in cp["by_channel"]:
+        rows.append(["by_channel", r["code"], r["label"], r["count"], ""])
+    for r in cp["by_branch"]:
+        rows.append(["by_branch", r["branch"], r["branch"], r["count"], ""])
+    for r in cp["by_month"]:
+        rows.append(["by_month", r["month"], r["month"], r["count"], ""])
+    for k, n in cp["outcomes"].items():
+        rows.append(["outcomes", k, OUTCOME_ZH[k], n, ""])
+    for r in cp["rejected_by_reason"]:
+        rows.append(["rejected_by_reason", r["reason"], REASON_ZH.get(r["reason"], r["reason"]), r["count"], ""])
+    for k, n in cp["transfers"].items():
+        rows.append(["transfers", k, "内部转办" if k == "internal" else "转外部单位", n, ""])
+    for k, d in report["durations"].items():
+        rows.append(["durations", f"{k}.median", DURATION_ZH[k] + "中位数(工作日)", d["count"], d["median"]])
+        rows.append(["durations", f"{k}.p90", DURATION_ZH[k] + "90分位(工作日)", d["count"], d["p90"]])
+    for r in [*report["on_time"], {"kind": "all", **report["on_time_all"]}]:
+        rows.append(["on_time", r["kind"], _kind_zh(r["kind"]), r["on_time"] + r["late"] + r["overdue"], r["rate"]])
+    cb = report["callbacks"]
+    if isinstance(cb, dict):
+        for k, v in sorted(cb.items()):
+            if isinstance(v, int | float | str) or v is None:
+                rows.append(["callbacks", k, k, "", v])
+    _ = percent_text
+    return rows
+
+
+OUTCOME_ZH = {
+    "accepted": "受理",
+    "rejected": "不予受理",
+    "transferred": "转办",
+    "merged": "合并",
+    "withdrawn": "撤回",
+    "pending": "尚未作出受理决定",
+}
+REASON_ZH = {
+    "not_consumer": "非消费者本人或其受托人",
+    "duplicate_open": "重复投诉(已受理且在期限内)",
+    "duplicate_decided": "重复投诉(已作出处理决定)",
+    "not_company": "不属本公司处理",
+    "not_complaint": "非投诉",
+}
+DURATION_ZH = {"to_acceptance": "收到至受理决定", "to_decision": "收到至处理决定"}
+
+
+def _kind_zh(kind: str) -> str:
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+
+    if kind == "all":
+        return "全部期限"
+    return DEADLINE_KIND_ZH[DeadlineKind(kind)] if kind in set(DeadlineKind) else kind
+
+
+@app.command("stats")
+def stats(
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="起始日期(含,按投诉收到日),默认 --to 所在月的 1 日")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="截止日期(含),默认 --as-of")] = None,
+    as_of: AsOfOpt = None,
+    branch: BranchOpt = None,
+    json: JsonOpt = False,
+    csv: CsvOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """投诉处理分析: 按类别、渠道、机构、月份统计;受理/不予受理(按理由)/转办构成;
+    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标。
+
+    在终端上以条形图显示月度趋势与类别构成。
+    """
+    from ..services.context import unit_of_work
+    from ..services.reports import stats_report
+
+    if json and csv:
+        from ..domain.timeutil import InputError
+
+        raise InputError("--json 与 --csv 只能选一个,例如 kefu report stats --json")
+    day = _as_of(as_of)
+    to = date_value(date_to, "--to") or day
+    frm = date_value(date_from, "--from") or to.replace(day=1)
+    with unit_of_work(state.db, write=False) as uow:
+        report = stats_report(uow, frm, to, day, branch=branch)
+    if json:
+        from ..render.output import dumps_json
+
+        _emit(dumps_json(report) + "\n", output)
+    elif csv:
+        from ..render.output import csv_text
+
+        text = csv_text(["section", "key", "label", "count", "value"], _stats_rows(report))
+        _emit(text, output, "utf-8-sig" if output else "utf-8")
+    elif output:
+        _emit(_plain(lambda c: _render_stats(c, report, charts=False)), output)
+    else:
+        from ..render.output import console
+
+        _render_stats(console(), report, charts=_on_terminal(None))
+
+
+def _render_stats(c, report: dict, charts: bool) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from ..domain.report import bar, percent_text
+
+    def table(title, headers):
+        t = Table(
+            title=title,
+            box=box.SIMPLE_HEAVY if charts else None,
+            show_edge=charts,
+            pad_edge=False,
+            title_justify="left",
+        )
+        for h in headers:
+            t.add_column(h, overflow="fold")
+        return t
+
+    cp = report["complaints"]
+    where = f"  机构: {report['branch']}" if report["branch"] else ""
+    c.print(
+        f"投诉处理分析  {report['from']} 至 {report['to']}(按收到日){where}  截至 {report['as_of']}", markup=False
+    )
+    c.print(f"投诉总数 {cp['total']}", markup=False)
+
+    def counts(title, rows, name_key, with_bar):
+        headers = ["项目", "件数", "占比"] + (["图示"] if with_bar else [])
+        t = table(title, headers)
+        largest = max((r["count"] for r in rows), default=0)
+        for r in rows:
+            cells = [str(r.get("label") or r[name_key] or "(未填)"), str(r["count"]), percent_text(_share(r["count"], cp["total"]))]
+            if with_bar:
+                cells.append(bar(r["count"], largest))
+            t.add_row(*cells, style=None)
+        c.print(t)
+
+    counts("按月份(趋势)", [{"month": r["month"], "count": r["count"]} for r in cp["by_month"]], "month", charts)
+    counts("按类别", cp["by_category"], "code", charts)
+    counts("按渠道", cp["by_channel"], "code", False)
+    counts("按机构", cp["by_branch"], "branch", False)
+
+    t = table("受理决定构成", ["结果", "件数", "占比"])
+    for k, n in cp["outcomes"].items():
+        t.add_row(OUTCOME_ZH[k], str(n), percent_text(_share(n, cp["total"])))
+    for r in cp["rejected_by_reason"]:
+        if r["count"]:
+            t.add_row("  不予受理: " + REASON_ZH.get(r["reason"], r["reason"]), str(r["count"]), "")
+    for k, n in cp["transfers"].items():
+        if n:
+            t.add_row("  " + ("内部转办" if k == "internal" else "转外部单位"), str(n), "")
+    c.print(t)
+
+    t = table("用时(工作日)", ["环节", "件数", "中位数", "90分位"])
+    for k, d in report["durations"].items():
+        t.add_row(DURATION_ZH[k], str(d["count"]), _num(d["median"]), _num(d["p90"]))
+    c.print(t)
+
+    t = table("按时完成率(期间内到期的期限)", ["期限", "按时", "超时完成", "逾期未完成", "未到期", "按时率"])
+    for r in [*report["on_time"], {"kind": "all", **report["on_time_all"]}]:
+        if r["kind"] != "all" and not (r["on_time"] + r["late"] + r["overdue"] + r["pending"]):
+            continue
+        t.add_row(
+            _kind_zh(r["kind"]),
+            str(r["on_time"]),
+            str(r["late"]),
+            str(r["overdue"]),
+            str(r["pending"]),
+            percent_text(r["rate"]),
+        )
+    c.print(t)
+
+    cb = report["callbacks"]
+    if cb is None:
+        c.print("回访考核指标: 暂不可用(回访模块未提供 callback_kpis)。", markup=False)
+    else:
+        t = table("回访考核指标", ["指标", "值"])
+        for k, v in sorted(cb.items()):
+            if isinstance(v, int | float | str) or v is None:
+                t.add_row(k, "—" if v is None else str(v))
+        c.print(t)
+
+
+def _share(n: int, total: int) -> float | None:
+    from ..domain.report import ratio
+
+    return ratio(n, total)
+
+
+def _num(v) -> str:
+    return "—" if v is None else (f"{v:g}")

@@ -1,0 +1,179 @@
+"""Report arithmetic, pure: where an open deadline stands on a given day, percentiles,
+on-time rates. No I/O; services/reports.py feeds it rows read through the indexes.
+
+Buckets of an open deadline against the as-of date (RULES.md §4, taskwarrior-style):
+
+- ``overdue``   — the due day is before the as-of day (the limit passed at the end of it);
+- ``due_today`` — the due day is the as-of day;
+- ``due_soon``  — due after the as-of day, at most N working days away (N = ``--within``);
+- ``later``     — everything else.
+
+The bucket is decided by the dates, the number shown beside it by the working-day
+calendar: ``working_days_left`` is 0 due today, negative when overdue (the working days in
+(due, as_of]). A deadline due on a Friday seen on the Saturday is overdue by 0 working days:
+the limit has passed even though no working day has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .calendar import WorkCalendar
+from .deadlines import working_days_left
+
+
+class Bucket(StrEnum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_soon"
+    LATER = "later"
+
+
+BUCKET_ZH = {
+    Bucket.OVERDUE: "已逾期",
+    Bucket.DUE_TODAY: "今日到期",
+    Bucket.DUE_SOON: "即将到期",
+    Bucket.LATER: "未到期",
+}
+
+BUCKET_ORDER = {b: i for i, b in enumerate(Bucket)}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    bucket: Bucket
+    working_days_left: int  # 0 due today; negative = working days overdue
+
+
+def classify(calendar: WorkCalendar, as_of: dt.date, due: dt.date, within: int) -> Standing:
+    """Where a deadline due on `due` stands on `as_of`, with "soon" = within `within` working days."""
+    if within < 0:
+        raise ValueError("within must not be negative")
+    left = working_days_left(calendar, as_of, due)
+    if due < as_of:
+        bucket = Bucket.OVERDUE
+    elif due == as_of:
+        bucket = Bucket.DUE_TODAY
+    elif left <= within:
+        bucket = Bucket.DUE_SOON
+    else:
+        bucket = Bucket.LATER
+    return Standing(bucket, left)
+
+
+# --- percentiles ---------------------------------------------------------------
+
+
+def weighted_percentile(counts: Iterable[tuple[float, int]], p: float) -> float | None:
+    """The p-th percentile (0..100) of values given as (value, how many times) pairs.
+
+    Linear interpolation between closest ranks (the "inclusive" method of
+    `statistics.quantiles`, numpy's default): the value at 0-based rank p/100·(n−1) of the
+    sorted data. None for no data. The median of 1, 2, 3, 4 is 2.5; the 90th percentile of
+    1..10 is 9.1.
+    """
+    if not 0 <= p <= 100:
+        raise ValueError("percentile must be within 0..100")
+    pairs = sorted((v, c) for v, c in counts if c > 0)
+    n = sum(c for _, c in pairs)
+    if n == 0:
+        return None
+    pos = p / 100 * (n - 1)
+    lo_rank, hi_rank = math.floor(pos), math.ceil(pos)
+    lo_val = hi_val = None
+    seen = 0
+    for v, c in pairs:
+        # values at 0-based ranks seen .. seen + c - 1
+        if lo_val is None and lo_rank < seen + c:
+            lo_val = v
+        if hi_rank < seen + c:
+            hi_val = v
+            break
+        seen += c
+    assert lo_val is not None and hi_val is not None
+    return lo_val + (hi_val - lo_val) * (pos - lo_rank)
+
+
+def percentile(values: Iterable[float], p: float) -> float | None:
+    """The p-th percentile of plain values (see `weighted_percentile`)."""
+    return weighted_percentile(((v, 1) for v in values), p)
+
+
+# --- on-time rates -------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """How a deadline ended up, for on-time rates."""
+
+    ON_TIME = "on_time"  # met at or before its due moment
+    LATE = "late"  # met after its due moment
+    OVERDUE = "overdue"  # still open, due day before the as-of day: already late
+    PENDING = "pending"  # still open and not yet due: no verdict yet
+
+
+def outcome(status: str, met_at: dt.datetime | None, due_at: dt.datetime, due: dt.date, as_of: dt.date) -> Outcome:
+    """The on-time verdict of one deadline row (`met` / `open`) as seen on `as_of`."""
+    if status == "met":
+        return Outcome.ON_TIME if met_at is not None and met_at <= due_at else Outcome.LATE
+    if status == "open":
+        return Outcome.OVERDUE if due < as_of else Outcome.PENDING
+    raise ValueError(f"no on-time verdict for a deadline in status {status}")
+
+
+@dataclass(frozen=True, slots=True)
+class OnTime:
+    on_time: int
+    late: int  # met late
+    overdue: int  # open and past due
+    pending: int  # open, not yet due (not in the rate)
+
+    @property
+    def judged(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def rate(self) -> float | None:
+        """on_time / (on_time + late + overdue), 4 decimals; None when nothing is judged yet."""
+        return ratio(self.on_time, self.judged)
+
+    def as_dict(self) -> dict:
+        return {
+            "on_time": self.on_time,
+            "late": self.late,
+            "overdue": self.overdue,
+            "pending": self.pending,
+            "rate": self.rate,
+        }
+
+
+def on_time(counts: dict[Outcome | str, int]) -> OnTime:
+    return OnTime(
+        on_time=counts.get(Outcome.ON_TIME, 0),
+        late=counts.get(Outcome.LATE, 0),
+        overdue=counts.get(Outcome.OVERDUE, 0),
+        pending=counts.get(Outcome.PENDING, 0),
+    )
+
+
+def ratio(part: int, whole: int, digits: int = 4) -> float | None:
+    """part / whole rounded to `digits` decimals; None when whole is 0 (no division by zero)."""
+    if whole <= 0:
+        return None
+    return round(part / whole, digits)
+
+
+def percent_text(value: float | None) -> str:
+    """0.9167 → '91.7%'; None → '—'."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def bar(value: int, largest: int, width: int = 30) -> str:
+    """A bar of block characters, `width` long for the largest value (at least one block if > 0)."""
+    if largest <= 0 or value <= 0:
+        return ""
+    n = max(1, round(value / largest * width))
+    return "█" * n
