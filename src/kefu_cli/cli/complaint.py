@@ -128,7 +128,8 @@ def add(
     """登记一件投诉: 生成投诉编号,开始计算各项期限,提示可能的重复投诉。"""
     from ..services import complaints
 
-    at_dt = at_value(at)
+    received_dt = at_value(received, "--received")
+    at_dt = at_value(at) or received_dt  # registering a past receipt: the event happened then
     result = complaints.add(
         state.db,
         clerk=clerk,
@@ -137,7 +138,7 @@ def add(
         category=category,
         name=name,
         phone=phone,
-        received=at_value(received, "--received") or at_dt,
+        received=received_dt or at_dt,
         relation=relation,
         policy_no=policy,
         summary=summary,
