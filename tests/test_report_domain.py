@@ -21,9 +21,9 @@ from kefu_cli.domain.report import (
     classify,
     on_time,
     outcome,
+    percent,
     percent_text,
     percentile,
-    ratio,
     weighted_percentile,
 )
 
@@ -105,21 +105,21 @@ def test_outcomes_and_on_time_rate():
         outcome("superseded", None, due_at, due, D("2026-09-30"))
 
     o = on_time({Outcome.ON_TIME: 2, Outcome.LATE: 1, Outcome.OVERDUE: 1, Outcome.PENDING: 5})
-    assert (o.judged, o.rate) == (4, 0.5)  # pending rows have no verdict yet
+    assert (o.judged, o.rate) == (4, 50.0)  # pending rows have no verdict yet
     assert on_time({}).rate is None
     assert on_time({"on_time": 1, "overdue": 2}).as_dict() == {
         "on_time": 1,
         "late": 0,
         "overdue": 2,
         "pending": 0,
-        "rate": 0.3333,
+        "rate": 33.33,
     }
 
 
-def test_ratio_percent_and_bar():
-    assert ratio(2, 3) == 0.6667
-    assert ratio(1, 0) is None
-    assert percent_text(0.91666) == "91.7%"
+def test_percent_and_bar():
+    assert percent(2, 3) == 66.67
+    assert percent(1, 0) is None
+    assert percent_text(91.666) == "91.7%"
     assert percent_text(None) == "—"
     assert bar(10, 10, width=20) == "█" * 20
     assert bar(1, 1000, width=20) == "█"  # a non-zero value is never invisible

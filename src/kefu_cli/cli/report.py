@@ -100,7 +100,18 @@ def _left_text(item: dict) -> str:
 
 # --- report deadlines ------------------------------------------------------------
 
-ITEM_KEYS = ["case_id", "case_type", "kind", "due", "due_at", "status", "working_days_left", "provisional", "branch", "handler"]
+ITEM_KEYS = [
+    "case_id",
+    "case_type",
+    "kind",
+    "due",
+    "due_at",
+    "status",
+    "working_days_left",
+    "provisional",
+    "branch",
+    "handler",
+]
 
 
 @app.command("deadlines")
@@ -243,8 +254,6 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
 
 def _stats_rows(report: dict) -> list[list]:
     """The analysis report flattened to (section, key, label, count, value) rows for CSV."""
-    from ..domain.report import percent_text
-
     cp = report["complaints"]
     rows: list[list] = [["complaints", "total", "投诉总数", cp["total"], ""]]
     for r in cp["by_category"]:
@@ -271,7 +280,6 @@ def _stats_rows(report: dict) -> list[list]:
         for k, v in sorted(cb.items()):
             if isinstance(v, int | float | str) or v is None:
                 rows.append(["callbacks", k, k, "", v])
-    _ = percent_text
     return rows
 
 
@@ -367,9 +375,7 @@ def _render_stats(c, report: dict, charts: bool) -> None:
 
     cp = report["complaints"]
     where = f"  机构: {report['branch']}" if report["branch"] else ""
-    c.print(
-        f"投诉处理分析  {report['from']} 至 {report['to']}(按收到日){where}  截至 {report['as_of']}", markup=False
-    )
+    c.print(f"投诉处理分析  {report['from']} 至 {report['to']}(按收到日){where}  截至 {report['as_of']}", markup=False)
     c.print(f"投诉总数 {cp['total']}", markup=False)
 
     def counts(title, rows, name_key, with_bar):
@@ -377,7 +383,11 @@ def _render_stats(c, report: dict, charts: bool) -> None:
         t = table(title, headers)
         largest = max((r["count"] for r in rows), default=0)
         for r in rows:
-            cells = [str(r.get("label") or r[name_key] or "(未填)"), str(r["count"]), percent_text(_share(r["count"], cp["total"]))]
+            cells = [
+                str(r.get("label") or r[name_key] or "(未填)"),
+                str(r["count"]),
+                percent_text(_share(r["count"], cp["total"])),
+            ]
             if with_bar:
                 cells.append(bar(r["count"], largest))
             t.add_row(*cells, style=None)
@@ -430,9 +440,9 @@ def _render_stats(c, report: dict, charts: bool) -> None:
 
 
 def _share(n: int, total: int) -> float | None:
-    from ..domain.report import ratio
+    from ..domain.report import percent
 
-    return ratio(n, total)
+    return percent(n, total)
 
 
 def _num(v) -> str:

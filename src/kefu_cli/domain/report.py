@@ -137,8 +137,8 @@ class OnTime:
 
     @property
     def rate(self) -> float | None:
-        """on_time / (on_time + late + overdue), 4 decimals; None when nothing is judged yet."""
-        return ratio(self.on_time, self.judged)
+        """on_time / (on_time + late + overdue) in %, 2 decimals; None when nothing is judged yet."""
+        return percent(self.on_time, self.judged)
 
     def as_dict(self) -> dict:
         return {
@@ -159,16 +159,17 @@ def on_time(counts: dict[Outcome | str, int]) -> OnTime:
     )
 
 
-def ratio(part: int, whole: int, digits: int = 4) -> float | None:
-    """part / whole rounded to `digits` decimals; None when whole is 0 (no division by zero)."""
+def percent(part: int, whole: int) -> float | None:
+    """part / whole as a percentage rounded to 2 decimals (91.67), the same convention as the
+    callback KPIs; None when whole is 0 (no division by zero)."""
     if whole <= 0:
         return None
-    return round(part / whole, digits)
+    return round(100 * part / whole, 2)
 
 
 def percent_text(value: float | None) -> str:
-    """0.9167 → '91.7%'; None → '—'."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """91.666 → '91.7%'; None → '—'."""
+    return "—" if value is None else f"{value:.1f}%"
 
 
 def bar(value: int, largest: int, width: int = 30) -> str:

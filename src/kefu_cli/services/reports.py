@@ -263,7 +263,9 @@ def stats_report(
       function is not available.
     """
     if date_to < date_from:
-        raise InputError(f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31")
+        raise InputError(
+            f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
+        )
     where = [
         Complaint.received_at >= _start_of_day(date_from),
         Complaint.received_at < _start_of_day(date_to + dt.timedelta(days=1)),
@@ -356,4 +358,3 @@ def callback_part(uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch:
     except ImportError:
         return None
     return callback_kpis(uow, date_from, date_to, branch=branch)
-
