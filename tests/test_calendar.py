@@ -218,7 +218,7 @@ def test_2027_is_provisional_monday_to_friday(cal):
 
 
 def test_dates_outside_the_calendar_span_raise_a_clear_error(cal):
-    assert (MIN_DATE, MAX_DATE) == (D(2000, 1, 1), D(2099, 12, 31))
+    assert (D(2000, 1, 1), D(2099, 12, 31)) == (MIN_DATE, MAX_DATE)
     with pytest.raises(CalendarRangeError, match="1999-12-31"):
         cal.day(D(1999, 12, 31))
     with pytest.raises(CalendarRangeError):

@@ -24,6 +24,17 @@ PROVISIONAL_NOTE = (
 )
 
 
+def _workdays_n(text: str) -> int:
+    """N as typed: a whole number ≥ 0 (parsed here so a mistake gets one Chinese sentence)."""
+    try:
+        n = int(text.strip())
+    except ValueError:
+        raise InputError(f"工作日天数 N 应为整数(收到 '{text}'),例如 10") from None
+    if n < 0:
+        raise InputError(f"工作日天数 N 不能为负数(收到 {n}),例如 10")
+    return n
+
+
 def _calendar():
     from ..services.context import unit_of_work
 
@@ -34,13 +45,12 @@ def _calendar():
 @app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
     date: Annotated[str, typer.Argument(help="起算日,例如 2026-09-18(当天不计入)")],
-    n: Annotated[int, typer.Argument(help="工作日天数,例如 10")],
+    n_text: Annotated[str, typer.Argument(metavar="N", help="工作日天数(非负整数),例如 10")],
     json: JsonOpt = False,
 ) -> None:
     """起算日之后第 N 个工作日(期限届满日)。"""
     start = parse_date(date, "起算日")
-    if n < 0:
-        raise InputError(f"工作日天数 N 不能为负数(收到 {n}),例如 10")
+    n = _workdays_n(n_text)
     ans = _calendar().add_workdays(start, n)
     if json:
         from ..render.output import print_json

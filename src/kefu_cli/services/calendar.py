@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from ..domain.calendar import WorkCalendar
+from ..domain.calendar import MAX_DATE, MIN_DATE, WorkCalendar
 from ..domain.timeutil import InputError, parse_date
 from ..io.csvfile import read_rows
 from ..store.models import CalendarNotice, CalendarOverride
@@ -37,6 +37,10 @@ def parse_notice(path: str | Path) -> list[NoticeDay]:
     seen: dict[dt.date, int] = {}
     for r in rows:
         date = parse_date(r.values.get("date", ""), f"第 {r.line} 行的日期")
+        if not MIN_DATE <= date <= MAX_DATE:
+            raise InputError(
+                f"第 {r.line} 行的日期 {date} 超出日历范围 {MIN_DATE} 至 {MAX_DATE}: 请检查年份,例如 2027-02-06,休,春节"
+            )
         word = r.values.get("kind", "").strip().lower()
         if word in REST_WORDS:
             workday = False
