@@ -109,3 +109,17 @@ def test_schedule_rejects_other_kinds(kefu, db):
         c = _complaint("TS-20260918-0009", dt.datetime(2026, 9, 18, 10))
         with pytest.raises(ValueError):
             schedule_complaint_callback(uow, c, "claim")
+
+
+def test_add_from_complaint_through_cli(kefu, db):
+    # A decided complaint (decision Wed 2026-09-30 → due 2026-10-13, see above) and an
+    # undecided, non-regulator one.
+    with unit_of_work(db, clerk="tester", at=dt.datetime(2026, 9, 30, 15)) as uow:
+        uow.session.add(_complaint("TS-20260901-0002", dt.datetime(2026, 9, 1, 9), channel="phone", decided_at=uow.at))
+        uow.session.add(_complaint("TS-20260901-0003", dt.datetime(2026, 9, 1, 9), channel="phone"))
+    out = kefu.ok("callback", "add", "--kind", "投诉处理", "--complaint", "ts-20260901-0002", "--json")
+    assert out["deadlines"] == [{"kind": "callback", "due": "2026-10-13", "provisional": False}]
+    r = kefu("callback", "add", "--kind", "complaint", "--complaint", "TS-20260901-0003")
+    assert r.code == 2 and "尚未作出处理决定" in r.err
+    r = kefu("callback", "add", "--kind", "regulator", "--complaint", "TS-20260901-0002")
+    assert r.code == 2 and "不是监管转办投诉" in r.err
