@@ -125,3 +125,19 @@ def test_provisional_flag_is_set_exactly_when_a_provisional_year_is_touched(d, n
     ans = CAL.add_workdays(d, n)
     touched = range(d.year, ans.date.year + 1)
     assert ans.provisional is any(not 2004 <= y <= 2026 for y in touched)
+
+
+CAL_2027 = WorkCalendar.official(notice_years=[2027])
+
+
+@given(dates, dates)
+@example(dt.date(2026, 12, 31), dt.date(2027, 1, 1))
+@example(dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+@example(dt.date(2003, 12, 31), dt.date(2004, 1, 1))
+def test_touches_provisional_is_any_provisional_year_between(a, b):
+    for cal in (CAL, CAL_2027):
+        years = range(min(a, b).year, max(a, b).year + 1)
+        assert cal.touches_provisional(a, b) is any(cal.is_provisional_year(y) for y in years)
+    # With the 2027 notice loaded, a span inside 2026–2027 is no longer provisional.
+    if min(a, b).year >= 2026 and max(a, b).year <= 2027:
+        assert CAL_2027.touches_provisional(a, b) is False

@@ -177,6 +177,12 @@ class WorkCalendar:
             rank.append(n)
         self._rank = rank
         self._work = work
+        # _prov[i]: how many of the years MIN_DATE.year .. MIN_DATE.year + i - 1 are provisional,
+        # so "does [a, b] touch a provisional year" is one subtraction.
+        prov = [0]
+        for y in range(MIN_DATE.year, MAX_DATE.year + 1):
+            prov.append(prov[-1] + (y not in self._known_years))
+        self._prov = prov
 
     # --- construction helpers -------------------------------------------------
     @classmethod
@@ -226,8 +232,12 @@ class WorkCalendar:
 
     # --- arithmetic -------------------------------------------------------------
     def touches_provisional(self, start: dt.date, end: dt.date) -> bool:
-        a, b = (start, end) if start <= end else (end, start)
-        return any(y not in self._known_years for y in range(a.year, b.year + 1))
+        """Whether any year from start's to end's (either order) is provisional."""
+        a, b = (start.year, end.year) if start <= end else (end.year, start.year)
+        first = MIN_DATE.year
+        if a < first or b > MAX_DATE.year:
+            return any(y not in self._known_years for y in range(a, b + 1))
+        return self._prov[b - first + 1] != self._prov[a - first]
 
     def add_workdays_date(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after `start` (start itself never counts); n = 0 gives `start`."""
