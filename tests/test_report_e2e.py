@@ -246,3 +246,20 @@ def test_terminal_view_has_charts_and_plain_view_has_none(built, monkeypatch):
     # Bars for the monthly trend and the category mix: the largest row gets the full 30 blocks.
     assert "█" * 30 in shown
     assert shown.count("█" * 30) == 2  # 2026-09 (5) in the trend, claims (4) in the category mix
+
+
+def test_stats_csv_and_plain_text(built, tmp_path):
+    kefu, _ = built
+    args = ("report", "stats", "--from", "2026-02-01", "--to", AS_OF, "--as-of", AS_OF)
+    rows = kefu.ok(*args, "--csv").splitlines()
+    assert rows[0] == "section,key,label,count,value"
+    assert "complaints,total,投诉总数,9," in rows
+    assert "durations,to_acceptance.p90,收到至受理决定90分位(工作日),5,5.2" in rows
+    assert "on_time,all,全部期限,21,76.19" in rows
+    assert "callbacks,success_rate,回访成功率(%),,75.0" in rows
+    text = kefu.ok(*args)
+    total_row = next(ln for ln in text.splitlines() if ln.startswith("合计 "))
+    assert total_row.split()[:9] == ["合计", "4", "3", "0", "0", "0", "1", "75.0%", "✗"]  # below the 90 % line
+    out = tmp_path / "stats.txt"
+    kefu.ok(*args, "--output", str(out))
+    assert out.read_text(encoding="utf-8") == text

@@ -69,7 +69,9 @@ def _plain(render) -> str:
     from rich.console import Console
 
     buf = io.StringIO()
-    render(Console(file=buf, no_color=True, force_terminal=False, width=200, highlight=False, emoji=False))
+    render(
+        Console(file=buf, no_color=True, force_terminal=False, width=200, soft_wrap=True, highlight=False, emoji=False)
+    )
     return buf.getvalue()
 
 
@@ -277,12 +279,24 @@ def _stats_rows(report: dict) -> list[list]:
         rows.append(["on_time", r["kind"], _kind_zh(r["kind"]), r["on_time"] + r["late"] + r["overdue"], r["rate"]])
     cb = report["callbacks"]
     if isinstance(cb, dict):
-        for k, v in sorted(cb.items()):
-            if isinstance(v, int | float | str) or v is None:
-                rows.append(["callbacks", k, k, "", v])
+        for k in CALLBACK_KEYS:
+            if k in cb:
+                rows.append(["callbacks", k, CALLBACK_KEYS[k], "", cb[k]])
     return rows
 
 
+CALLBACK_KEYS = {
+    "due": "应访量",
+    "success": "成功",
+    "refused": "拒访",
+    "cancelled": "回访前撤退保",
+    "unreachable": "无法联系",
+    "open": "待回访",
+    "success_rate": "回访成功率(%)",
+    "letter_visit_share": "信函+上门占比(%)",
+    "on_time_rate": "按时回访率(%)",
+    "cooling_off_on_time_rate": "犹豫期内回访率(%)",
+}
 OUTCOME_ZH = {
     "accepted": "受理",
     "rejected": "不予受理",
@@ -432,11 +446,38 @@ def _render_stats(c, report: dict, charts: bool) -> None:
     if cb is None:
         c.print("回访考核指标: 暂不可用(回访模块未提供 callback_kpis)。", markup=False)
     else:
-        t = table("回访考核指标", ["指标", "值"])
-        for k, v in sorted(cb.items()):
-            if isinstance(v, int | float | str) or v is None:
-                t.add_row(k, "—" if v is None else str(v))
+        t = table(
+            "回访考核指标(期间内到期的回访)",
+            [
+                "机构",
+                "应访",
+                "成功",
+                "拒访",
+                "撤退保",
+                "无法联系",
+                "待回访",
+                "成功率",
+                "信函+上门占比",
+                "犹豫期内及时率",
+            ],
+        )
+
+        def ok(flag) -> str:
+            return "" if flag is None else ("" if flag else " ✗")
+
+        for r in [*cb.get("by_branch", []), {**cb, "branch": "合计"}]:
+            t.add_row(
+                r["branch"] or "(未填)",
+                *(str(r[k]) for k in ("due", "success", "refused", "cancelled", "unreachable", "open")),
+                percent_text(r["success_rate"]) + ok(r["success_rate_ok"]),
+                percent_text(r["letter_visit_share"]) + ok(r["letter_visit_ok"]),
+                percent_text(r["cooling_off_on_time_rate"]),
+            )
         c.print(t)
+        c.print(
+            f"考核线: 成功率 ≥ {cb['success_rate_min']}%,信函+上门占比 ≤ {cb['letter_visit_max']}%(✗ 表示未达标)",
+            markup=False,
+        )
 
 
 def _share(n: int, total: int) -> float | None:
