@@ -1,0 +1,89 @@
+"""`kefu complaint add` duplicate hint, and `kefu complaint list` filters and outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def add(kefu, received, phone, category="claims", *extra):
+    return kefu.ok(
+        "complaint", "add", "--received", received, "--channel", "phone", "--category", category,
+        "--name", "李雷", "--phone", phone, *extra, "--json",
+    )  # fmt: skip
+
+
+def test_duplicate_hint_on_add(kefu):
+    first = add(kefu, "2026-09-21T09:00", "13812345678", "claims", "--policy", "P-1")["id"]
+    # Same phone + same category → hint; JSON lists the earlier number; stderr names it.
+    r = kefu("complaint", "add", "--received", "2026-09-22T09:00", "--channel", "phone", "--category", "理赔",
+             "--name", "李雷", "--phone", "13812345678", "--json")  # fmt: skip
+    assert r.code == 0
+    assert r.json()["duplicates"] == [first]
+    assert first in r.err and "重复" in r.err
+    # Same policy, other phone and category → hint.
+    assert add(kefu, "2026-09-22T10:00", "13000000000", "service", "--policy", "P-1")["duplicates"] == [first]
+    # Same phone, other category, no policy → no hint.
+    r = kefu("complaint", "add", "--received", "2026-09-22T11:00", "--channel", "phone", "--category", "sales",
+             "--name", "李雷", "--phone", "13812345679")  # fmt: skip
+    assert r.code == 0 and "提示" not in r.err
+    # A withdrawn complaint no longer counts.
+    kefu.ok("complaint", "withdraw", first, "--at", "2026-09-23T09:00")
+    assert add(kefu, "2026-09-24T09:00", "13999999999", "other", "--policy", "P-1")["duplicates"] == [
+        "TS-20260922-0002"
+    ]
+
+
+def test_list_filters_json_csv_and_masking(kefu):
+    a = add(kefu, "2026-09-21T09:00", "13800000001", "claims", "--branch", "朝阳", "--handler", "甲")["id"]
+    b = add(kefu, "2026-09-28T09:00", "13800000002", "service", "--branch", "海淀", "--handler", "乙")["id"]
+    c = kefu.ok("complaint", "add", "--received", "2026-10-09T09:00", "--channel", "在线", "--category", "产品",
+                "--name", "韩梅梅", "--phone", "13800000003", "--branch", "朝阳", "--incomplete", "--json")["id"]  # fmt: skip
+    kefu.ok("complaint", "accept", a, "--at", "2026-09-22T09:00")
+
+    def ids(*args):
+        return [i["id"] for i in kefu.ok("complaint", "list", *args, "--json")["items"]]
+
+    assert ids() == [a, b, c]
+    assert ids("--status", "accepted") == [a]
+    assert ids("--status", "待补充材料") == [c]
+    assert ids("--branch", "朝阳") == [a, c]
+    assert ids("--handler", "乙") == [b]
+    assert ids("--category", "服务") == [b]
+    assert ids("--channel", "online") == [c]
+    assert ids("--from", "2026-09-28", "--to", "2026-10-08") == [b]
+    # Overdue = an open deadline whose due day is before --as-of.
+    # As of Mon 09-28: a's initial investigation (due 09-22 09:00) was met by the acceptance at
+    # exactly 09:00; its decision runs to 10-19. b's investigation is due 09-29. Nothing overdue.
+    assert ids("--overdue", "--as-of", "2026-09-28") == []
+    # As of Wed 09-30: b's 24-hour initial investigation (due 09-29 09:00) was never started.
+    assert ids("--overdue", "--as-of", "2026-09-30") == [b]
+    # As of Tue 10-20: a's decision (15 工作日 after 09-21 → 10-19) is overdue; b and c still
+    # have their initial investigations open.
+    assert ids("--overdue", "--as-of", "2026-10-20") == [a, b, c]
+
+    data = kefu.ok("complaint", "list", "--as-of", "2026-10-13", "--json")
+    first = data["items"][0]
+    assert first["phone"] == "138****0001"
+    assert first["next_deadline"] == {
+        "kind": "decision",
+        "due": "2026-10-19",
+        "provisional": False,
+        "working_days_left": 4,
+    }
+    assert kefu.ok("complaint", "list", "--json", "--unmask")["items"][0]["phone"] == "13800000001"
+
+    out = kefu.ok("complaint", "list", "--csv", "--as-of", "2026-10-13")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in table] == [a, b, c]
+    # b: the earliest open deadline is its never-started 24-hour investigation (due 09-29).
+    assert table[1]["next_kind"] == "initial_investigation" and table[1]["next_due"] == "2026-09-29"
+    # Overdue by the working days in (09-29, 10-13]: 09-30, 10-08, 10-09, Sat 10-10, 10-12, 10-13 = 6.
+    assert table[1]["working_days_left"] == "-6"
+    assert table[1]["phone"] == "138****0002"
+
+    human = kefu.ok("complaint", "list", "--as-of", "2026-10-13")
+    assert a in human and "已受理" in human and "138****0001" in human and "13800000001" not in human
+
+    r = kefu("complaint", "list", "--status", "lost")
+    assert r.code == 2 and "--status" in r.err and "accepted" in r.err
