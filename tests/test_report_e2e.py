@@ -263,3 +263,20 @@ def test_stats_csv_and_plain_text(built, tmp_path):
     out = tmp_path / "stats.txt"
     kefu.ok(*args, "--output", str(out))
     assert out.read_text(encoding="utf-8") == text
+
+
+def test_stats_for_one_branch_and_bad_range(built):
+    kefu, _ = built
+    rep = kefu.ok(
+        "report", "stats", "--from", "2026-02-01", "--to", AS_OF, "--as-of", AS_OF, "--branch", "海淀", "--json"
+    )
+    # 海淀: C3 (transferred), C4 (accepted), C6 (pending), C9 (withdrawn).
+    assert rep["complaints"]["total"] == 4
+    assert rep["complaints"]["outcomes"] == {
+        "accepted": 1, "rejected": 0, "transferred": 1, "merged": 0, "withdrawn": 1, "pending": 1,
+    }  # fmt: skip
+    # To the acceptance decision: C4 1, C3 6 → median 3.5, p90 1 + 0.9 × 5 = 5.5.
+    assert rep["durations"]["to_acceptance"] == {"count": 2, "median": 3.5, "p90": 5.5}
+    assert rep["callbacks"]["branch"] == "海淀"
+    r = kefu("report", "stats", "--from", "2026-10-09", "--to", "2026-10-01")
+    assert r.code == 2 and "--from" in r.err and r.out == ""
