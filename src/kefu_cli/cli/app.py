@@ -26,6 +26,8 @@ GROUPS = [
     ("complaint", "kefu_cli.cli.complaint"),
     ("callback", "kefu_cli.cli.callback"),
     ("report", "kefu_cli.cli.report"),
+    ("import", "kefu_cli.cli.imports"),
+    ("export", "kefu_cli.cli.export"),
     ("workday", "kefu_cli.cli.workday"),
     ("policy", "kefu_cli.cli.policy"),
     ("db", "kefu_cli.cli.db"),

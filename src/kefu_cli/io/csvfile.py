@@ -81,3 +81,38 @@ def read_rows(
             raise InputError(f"第 {lineno} 行的列数({len(cells)})多于表头({len(header)}): 请检查是否有多余的逗号")
         rows.append(CsvRow(lineno, values))
     return header or list(fieldnames or []), rows
+
+
+EXCEL_ENCODINGS = {
+    "utf-8-sig": "utf-8-sig",
+    "utf8": "utf-8-sig",
+    "utf-8": "utf-8-sig",
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+}
+
+
+def excel_encoding(name: str) -> str:
+    """The encoding to write for Excel: UTF-8 with BOM (default) or GB18030."""
+    enc = EXCEL_ENCODINGS.get((name or "").strip().lower())
+    if enc is None:
+        raise InputError(f"--encoding 的值 '{name}' 无效,可选 utf-8(带 BOM,默认)或 gb18030")
+    return enc
+
+
+def write_csv_atomic(dest: str | Path, headers, rows, encoding: str = "utf-8-sig") -> int:
+    """Stream rows into a CSV file Excel opens correctly (CRLF; BOM or GB18030), atomically.
+
+    Returns the number of data rows written.
+    """
+    from ..render.output import to_jsonable
+    from .files import atomic_writer
+
+    n = 0
+    with atomic_writer(dest, encoding) as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(headers)
+        for row in rows:
+            w.writerow(["" if v is None else to_jsonable(v) for v in row])
+            n += 1
+    return n

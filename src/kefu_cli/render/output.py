@@ -150,3 +150,34 @@ def mask_id(text: str | None) -> str:
     if len(text) <= 10:
         return "*" * len(text)
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+class _Progress:
+    """A progress bar on stderr for long work — only when a person is watching."""
+
+    def __init__(self, description: str, total: int | None) -> None:
+        self.description, self.total = description, total
+        self._bar = None
+        self._task = None
+
+    def __enter__(self):
+        if sys.stderr.isatty() and not os.environ.get("CI"):
+            from rich.progress import Progress
+
+            self._bar = Progress(console=console(stderr=True), transient=True)
+            self._bar.__enter__()
+            self._task = self._bar.add_task(self.description, total=self.total)
+        return self
+
+    def update(self, done: int, total: int | None = None) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total or self.total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def progress(description: str, total: int | None = None) -> _Progress:
+    """`with progress("导入", n) as p: ... p.update(i)` — silent when not on a terminal or in CI."""
+    return _Progress(description, total)

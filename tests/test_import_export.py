@@ -1,0 +1,139 @@
+"""CSV import and export as Excel on Chinese Windows produces and reads them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+SAMPLE = Path(__file__).parents[1] / "sample_data"
+
+HEADER = "受理时间,受理方式,投诉类别,投诉人,联系电话,与消费者关系,保单号,投诉内容,机构,经办人,材料齐全,监管转办编号,监管报告期限"
+ROWS = [
+    "2026-09-30 10:00,电话,理赔,王建国,13812345678,本人,P1,理赔拒付,朝阳支公司,李娜,是,,",
+    "2026-09-30 11:00,online,sales,陈丽华,13998765432,self,P2,销售误导,海淀支公司,张敏,否,,",
+    "2026-10-09 09:00,监管转办,服务,赵德明,13700001111,受托人,P3,保全超时,丰台营业部,刘洋,是,京金转〔2026〕1号,2026-10-30",
+]
+
+
+def write(path: Path, lines: list[str], encoding: str) -> Path:
+    path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
+    return path
+
+
+def count(db: str, table: str) -> int:
+    return sqlite3.connect(db).execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_import_gb18030_complaints_starts_their_deadlines(kefu, tmp_path):
+    f = write(tmp_path / "投诉.csv", [HEADER, *ROWS], "gb18030")
+    out = kefu.ok("import", "complaints", str(f), "--at", "2026-10-09T18:00", "--json")
+    assert out["created"] == 3 and out["errors"] == [] and out["skipped"] == []
+    # received Wed 2026-09-30 with complete materials: acceptance is the 10th working day after it;
+    # 10-01..07 are National Day, Sat 10-10 is a make-up working day:
+    # 10-08, 10-09, 10-10, 10-12, 10-13, 10-14, 10-15, 10-16, 10-19, 10-20 -> 2026-10-20
+    first = kefu.ok("complaint", "show", out["ids"][0], "--json")
+    due = {d["kind"]: d["due"] for d in first["deadlines"]}
+    assert due["acceptance"] == "2026-10-20"
+    # the second row came with incomplete materials: only the 5-working-day notice runs
+    # 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13 -> 2026-10-13
+    second = kefu.ok("complaint", "show", out["ids"][1], "--json")
+    kinds = {d["kind"]: d["due"] for d in second["deadlines"] if d["status"] == "open"}
+    assert kinds.get("supplement_notice") == "2026-10-13" and "acceptance" not in kinds
+    third = kefu.ok("complaint", "show", out["ids"][2], "--json")
+    assert {d["kind"]: d["due"] for d in third["deadlines"]}["regulator_report"] == "2026-10-30"
+
+
+def test_import_utf8_bom_and_english_headers(kefu, tmp_path):
+    english = "received,channel,category,name,phone,policy,branch"
+    f = write(
+        tmp_path / "c.csv", [english, "2026-11-02T09:00,phone,claims,王建国,13812345678,P9,朝阳支公司"], "utf-8-sig"
+    )
+    out = kefu.ok("import", "complaints", str(f), "--json")
+    assert out["created"] == 1
+
+
+def test_a_bad_row_imports_nothing_and_names_the_row(kefu, tmp_path):
+    bad = ROWS[1].replace("online", "pigeon")
+    f = write(tmp_path / "c.csv", [HEADER, ROWS[0], bad, ROWS[2]], "gb18030")
+    errors = tmp_path / "errors.csv"
+    r = kefu("import", "complaints", str(f), "--errors", str(errors))
+    assert r.code == 2
+    assert "第 3 行" in r.err and "pigeon" in r.err and "phone(电话)" in r.err
+    assert "Traceback" not in r.err
+    assert count(kefu.db, "complaint") == 0 and count(kefu.db, "deadline") == 0
+    report = list(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8-sig"))))
+    assert report[0][:2] == ["行号", "错误"] and report[1][0] == "3" and len(report) == 2
+
+
+def test_dry_run_checks_everything_and_saves_nothing(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, *ROWS], "gb18030")
+    out = kefu.ok("import", "complaints", str(f), "--dry-run", "--json")
+    assert out["dry_run"] is True and out["created"] == 3
+    assert count(kefu.db, "complaint") == 0 and count(kefu.db, "audit_event") == 0
+
+
+def test_importing_the_same_file_twice_skips_what_is_there(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, *ROWS], "gb18030")
+    kefu.ok("import", "complaints", str(f), "--json")
+    again = kefu.ok("import", "complaints", str(f), "--json")
+    assert again["created"] == 0 and len(again["skipped"]) == 3
+    assert count(kefu.db, "complaint") == 3
+
+
+def test_missing_required_column_and_missing_file(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", ["受理时间,投诉人", "2026-11-02,王"], "utf-8")
+    r = kefu("import", "complaints", str(f))
+    assert r.code == 2 and "受理方式(channel)" in r.err and "表头示例" in r.err
+    r = kefu("import", "complaints", str(tmp_path / "nope.csv"))
+    assert r.code == 2 and "文件不存在" in r.err
+
+
+def test_policies_schedule_new_policy_callbacks(kefu):
+    out = kefu.ok("import", "policies", str(SAMPLE / "policies.csv"), "--at", "2026-11-20T18:00", "--json")
+    assert out["created"] == 8
+    listed = kefu.ok("callback", "list", "--json")
+    due = {i["policy_no"]: i["due"] for i in listed["items"]}
+    # receipt 2026-11-02 + 15 calendar days = Tue 11-17, a working day
+    assert due["P2026110001"] == "2026-11-17"
+    # receipt 2026-11-16 + 15 = Tue 12-01
+    assert due["P2026110008"] == "2026-12-01"
+    # receipt 2026-11-04 with a 20-day period: 11-24, a Tuesday
+    assert due["P2026110003"] == "2026-11-24"
+    again = kefu.ok("import", "policies", str(SAMPLE / "policies.csv"), "--json")
+    assert again["created"] == 0 and len(again["skipped"]) == 8
+
+
+def test_export_round_trip_masks_phones_unless_asked(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, *ROWS], "gb18030")
+    kefu.ok("import", "complaints", str(f), "--json")
+    dest = tmp_path / "out.csv"
+    out = kefu.ok("export", "complaints", str(dest), "--json")
+    assert out["rows"] == 3 and out["masked"] is True
+    data = dest.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "投诉编号" and rows[1][5] == "138****5678"
+    gbk = tmp_path / "gbk.csv"
+    kefu.ok("export", "complaints", str(gbk), "--unmask", "--encoding", "gb18030", "--branch", "朝阳支公司", "--json")
+    rows = list(csv.reader(io.StringIO(gbk.read_bytes().decode("gb18030"))))
+    assert len(rows) == 2 and rows[1][5] == "13812345678"
+    # an unmasked export imports back into another database as the same complaints
+    other = tmp_path / "other.sqlite"
+    from typer.testing import CliRunner
+
+    from kefu_cli.cli.app import app
+
+    full = tmp_path / "full.csv"
+    kefu.ok("export", "complaints", str(full), "--unmask", "--json")
+    r = CliRunner().invoke(app, ["--db", str(other), "import", "complaints", str(full), "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert count(str(other), "complaint") == 3
+
+
+def test_export_to_a_missing_folder_is_one_sentence(kefu, tmp_path):
+    r = kefu("export", "callbacks", str(tmp_path / "no" / "such" / "x.csv"))
+    assert r.code == 2 and "目录不存在" in r.err
+    r = kefu("export", "callbacks", str(tmp_path / "x.csv"), "--encoding", "latin1")
+    assert r.code == 2 and "gb18030" in r.err
