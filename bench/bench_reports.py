@@ -69,7 +69,8 @@ def build(path: Path, cases: int) -> float:
           FROM seq)
         INSERT INTO complaint (id, received_at, channel, category, name, phone, relation, policy_no, summary,
                                branch, handler, status, materials_complete_at, accepted_at, rejected_at,
-                               reject_reason, transferred_at, transfer_internal, decided_at, paused_workdays,
+                               reject_reason, transferred_at, transfer_internal, decided_at, withdrawn_at,
+                               paused_workdays,
                                created_at, created_by, updated_at)
         SELECT 'TS-' || printf('%08d', i), recv || '.000000',
                CASE i % 7 WHEN 0 THEN 'phone' WHEN 1 THEN 'phone' WHEN 2 THEN 'online' WHEN 3 THEN 'letter'
@@ -78,7 +79,7 @@ def build(path: Path, cases: int) -> float:
                           ELSE 'product' END,
                '客户', '13800000000', 'self', '', '', branch, handler,
                CASE WHEN recv >= '2026-09-10' THEN 'accepted' WHEN i % 10 = 7 THEN 'rejected'
-                    WHEN i % 10 = 8 THEN 'transferred' ELSE 'decided' END,
+                    WHEN i % 10 = 8 THEN 'transferred' WHEN i % 10 = 9 THEN 'withdrawn' ELSE 'decided' END,
                recv || '.000000',
                CASE WHEN i % 10 < 7 THEN datetime(recv, '+' || (1 + i % 9) || ' days') || '.000000' END,
                CASE WHEN i % 10 = 7 THEN datetime(recv, '+' || (1 + i % 4) || ' days') || '.000000' END,
@@ -86,6 +87,7 @@ def build(path: Path, cases: int) -> float:
                CASE WHEN i % 10 = 8 THEN datetime(recv, '+2 days') || '.000000' END,
                CASE WHEN i % 10 = 8 THEN 1 END,
                CASE WHEN i % 10 < 7 AND recv < '2026-09-10' THEN datetime(recv, '+' || (10 + i % 13) || ' days') || '.000000' END,
+               CASE WHEN i % 10 = 9 THEN datetime(recv, '+3 days') || '.000000' END,
                0, recv || '.000000', 'bench', recv || '.000000'
         FROM base
         """
@@ -104,7 +106,8 @@ def build(path: Path, cases: int) -> float:
             SELECT 'complaint', id, '{kind}', '{rule}', 'workdays', {amount}, 0, received_at,
                    date(received_at, '+{days} days'), date(received_at, '+{days} days') || ' 23:59:59.000000',
                    0, '', CASE WHEN {met} IS NOT NULL THEN 'met'
-                               WHEN rejected_at IS NOT NULL OR transferred_at IS NOT NULL THEN 'not_applicable'
+                               WHEN rejected_at IS NOT NULL OR transferred_at IS NOT NULL
+                                    OR withdrawn_at IS NOT NULL THEN 'not_applicable'
                                ELSE 'open' END,
                    {met}, branch, handler, received_at, received_at
             FROM complaint
