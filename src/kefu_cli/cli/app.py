@@ -34,6 +34,7 @@ GROUPS = [
 ]
 for _name, _module in GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)
+app.command("demo")(importlib.import_module("kefu_cli.cli.demo").demo)
 
 
 def _version(value: bool) -> None:

@@ -59,9 +59,13 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-@cache
 def engine_for(url: str, write: bool = False) -> Engine:
     """One engine per URL and mode (write engines take the lock at BEGIN on SQLite)."""
+    return _engine(url, bool(write))
+
+
+@cache
+def _engine(url: str, write: bool) -> Engine:
     path = sqlite_path(url)
     if is_sqlite(url):
         if path is not None:
@@ -161,6 +165,13 @@ def ensure_schema(url: str) -> Engine:
         ) from None
     _checked.add(url)
     return engine
+
+
+def release(url: str) -> None:
+    """Close every pooled connection to `url` (before its file is removed or replaced)."""
+    for write in (False, True):
+        engine_for(url, write).dispose()
+    _checked.discard(url)
 
 
 def _known_revisions() -> set[str]:

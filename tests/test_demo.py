@@ -1,0 +1,65 @@
+"""`kefu demo`: the README's first command."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kefu_cli.cli.app import app
+
+SAMPLE = Path(__file__).parents[1] / "sample_data"
+
+
+def invoke(*args):
+    r = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, monkeypatch):
+    production = tmp_path / "real.sqlite"
+    monkeypatch.setenv("KEFU_DB", str(production))
+    target = tmp_path / "demo.sqlite"
+    code, out, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
+    assert code == 0, err
+    assert "时限报表" in out and "2026-11-20" in out
+    assert not production.exists(), "the demo never writes to the database KEFU_DB points at"
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (13,)
+    assert con.execute("SELECT count(*) FROM callback WHERE kind = 'new_policy'").fetchone() == (8,)
+    # every change is audited
+    assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] > 60
+
+    # the same report as JSON: the demo's story, checked against the calendar by hand
+    code, out, err = invoke("--db", str(target), "report", "deadlines", "--as-of", "2026-11-20", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    items = {(i["case_id"], i["kind"]): i for i in report["items"]}
+    # c2: received Mon 09-28, complete; extended to 30 working days: 09-29, 09-30, then
+    # 10-08..10 (make-up Sat 10-10 counts), 10-12..16, 10-19..23, 10-26..30, 11-02..06, 11-09..13 -> 11-13
+    assert items[("TS-20260928-0001", "decision")]["due"] == "2026-11-13"
+    assert items[("TS-20260928-0001", "decision")]["status"] == "overdue"
+    # c4: the regulator's own report date, not met
+    assert items[("TS-20261020-0001", "regulator_report")]["due"] == "2026-11-10"
+    # c7 merged with new facts received Fri 11-20: the decision clock restarts, 15 working days -> 12-11
+    assert items[("TS-20261105-0001", "decision")]["due"] == "2026-12-11"
+    assert report["summary"]["overdue"] >= 5 and report["summary"]["due_today"] >= 1
+
+    # running it again replaces the earlier demo database
+    code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
+    assert code == 0, err
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (13,)
+
+
+def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path, kefu):
+    kefu.ok("db", "init")
+    code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", kefu.db)
+    assert code == 2 and "不是演示数据库" in err
+
+
+def test_demo_without_sample_data_says_where_to_point(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke("demo", "--data", str(tmp_path / "nothing"), "--to", str(tmp_path / "d.sqlite"))
+    assert code == 2 and "--data" in err
