@@ -294,7 +294,7 @@ def test_fail_on_overdue_and_atomic_output(data, tmp_path):
 
 
 def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
-    from kefu_cli.cli import report as cli_report
+    from kefu_cli.io import files
 
     target = tmp_path / "r.json"
     target.write_text("old")
@@ -302,9 +302,9 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cli_report.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError):
-        cli_report.write_atomic(str(target), "new")
+        files.write_atomic(str(target), "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,30 +28,11 @@ CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
 WEEKDAY_ZH = "一二三四五六日"
 
 
-def write_atomic(path: str, text: str, encoding: str = "utf-8") -> Path:
-    """Write `text` to `path` via a temp file in the same folder and os.replace.
-
-    A job that dies half way leaves the old file (or none), never half a report.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def _emit(text: str, output: str | None, encoding: str = "utf-8") -> None:
     import sys
 
     if output:
+        from ..io.files import write_atomic
         from ..render.output import message
 
         p = write_atomic(output, text, encoding)

@@ -34,14 +34,6 @@ CALLBACK_HEADERS = [
 BATCH = 2000
 
 
-def _day_range(query, column, date_from: dt.date | None, date_to: dt.date | None):
-    if date_from is not None:
-        query = query.where(column >= dt.datetime.combine(date_from, dt.time()))
-    if date_to is not None:
-        query = query.where(column < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
-    return query
-
-
 def _complaint_rows(rows, unmask: bool) -> Iterator[list[Any]]:
     for c in rows:
         yield [
@@ -73,6 +65,13 @@ def _counted(rows, progress: Callable[[int], None] | None):
         yield row
 
 
+def _export(db, dest, query, headers, to_rows, unmask, encoding, progress) -> dict[str, Any]:
+    with unit_of_work(db, write=False) as uow:
+        rows = uow.session.exec(query.execution_options(yield_per=BATCH))
+        n = write_csv_atomic(dest, headers, _counted(to_rows(rows, unmask), progress), encoding)
+    return {"file": str(dest), "rows": n, "masked": not unmask, "encoding": encoding}
+
+
 def export_complaints(
     db: str | None,
     dest: str | Path,
@@ -84,16 +83,18 @@ def export_complaints(
     encoding: str = "utf-8-sig",
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
+    """Complaints received in [date_from, date_to]."""
     from ..store.complaint_models import Complaint
 
-    with unit_of_work(db, write=False) as uow:
-        q = _day_range(select(Complaint), Complaint.received_at, date_from, date_to)
-        if branch:
-            q = q.where(Complaint.branch == branch)
-        q = q.order_by(col(Complaint.received_at), col(Complaint.id)).execution_options(yield_per=BATCH)
-        rows = uow.session.exec(q)
-        n = write_csv_atomic(dest, COMPLAINT_HEADERS, _counted(_complaint_rows(rows, unmask), progress), encoding)
-    return {"file": str(dest), "rows": n, "masked": not unmask, "encoding": encoding}
+    q = select(Complaint)
+    if date_from is not None:
+        q = q.where(Complaint.received_at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to is not None:
+        q = q.where(Complaint.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    if branch:
+        q = q.where(Complaint.branch == branch)
+    q = q.order_by(col(Complaint.received_at), col(Complaint.id))
+    return _export(db, dest, q, COMPLAINT_HEADERS, _complaint_rows, unmask, encoding, progress)
 
 
 def export_callbacks(
@@ -110,15 +111,12 @@ def export_callbacks(
     """Callbacks whose due date falls in [date_from, date_to] (the period `callback stats` uses)."""
     from ..store.callback_models import Callback
 
-    with unit_of_work(db, write=False) as uow:
-        q = select(Callback)
-        if date_from is not None:
-            q = q.where(Callback.due >= date_from)
-        if date_to is not None:
-            q = q.where(Callback.due <= date_to)
-        if branch:
-            q = q.where(Callback.branch == branch)
-        q = q.order_by(col(Callback.due), col(Callback.id)).execution_options(yield_per=BATCH)
-        rows = uow.session.exec(q)
-        n = write_csv_atomic(dest, CALLBACK_HEADERS, _counted(_callback_rows(rows, unmask), progress), encoding)
-    return {"file": str(dest), "rows": n, "masked": not unmask, "encoding": encoding}
+    q = select(Callback)
+    if date_from is not None:
+        q = q.where(Callback.due >= date_from)
+    if date_to is not None:
+        q = q.where(Callback.due <= date_to)
+    if branch:
+        q = q.where(Callback.branch == branch)
+    q = q.order_by(col(Callback.due), col(Callback.id))
+    return _export(db, dest, q, CALLBACK_HEADERS, _callback_rows, unmask, encoding, progress)

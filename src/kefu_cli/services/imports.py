@@ -166,6 +166,26 @@ class RowsError(InputError):
         self.result = result
 
 
+def _import(
+    db: str | None,
+    path: str | Path,
+    kind: str,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    one: Callable[[UnitOfWork, dict[str, str]], str | dict[str, Any]],
+    *,
+    dry_run: bool = False,
+    clerk: str | None = None,
+    at: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    rows = _read(path, columns, required)
+    result = ImportResult(str(path), kind, len(rows), dry_run=dry_run)
+    with _import_uow(db, clerk, at, dry_run) as uow:
+        _run(uow, result, rows, one, (lambda i: progress(i, len(rows))) if progress else None)
+    return result
+
+
 # --- complaints -----------------------------------------------------------------------------
 def _complaint_row(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
     from ..store.complaint_models import Complaint
@@ -201,20 +221,9 @@ def _complaint_row(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
     return out["id"]
 
 
-def import_complaints(
-    db: str | None,
-    path: str | Path,
-    *,
-    dry_run: bool = False,
-    clerk: str | None = None,
-    at: dt.datetime | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    rows = _read(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED)
-    result = ImportResult(str(path), "complaints", len(rows), dry_run=dry_run)
-    with _import_uow(db, clerk, at, dry_run) as uow:
-        _run(uow, result, rows, _complaint_row, (lambda i: progress(i, len(rows))) if progress else None)
-    return result
+def import_complaints(db: str | None, path: str | Path, **options) -> ImportResult:
+    """`kefu import complaints`: each row registered as `kefu complaint add` would."""
+    return _import(db, path, "complaints", COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, _complaint_row, **options)
 
 
 # --- new policies → new-policy callbacks ------------------------------------------------------
@@ -250,20 +259,9 @@ def _policy_row(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
     return row.id
 
 
-def import_policies(
-    db: str | None,
-    path: str | Path,
-    *,
-    dry_run: bool = False,
-    clerk: str | None = None,
-    at: dt.datetime | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    rows = _read(path, POLICY_COLUMNS, POLICY_REQUIRED)
-    result = ImportResult(str(path), "policies", len(rows), dry_run=dry_run)
-    with _import_uow(db, clerk, at, dry_run) as uow:
-        _run(uow, result, rows, _policy_row, (lambda i: progress(i, len(rows))) if progress else None)
-    return result
+def import_policies(db: str | None, path: str | Path, **options) -> ImportResult:
+    """`kefu import policies`: a new-policy callback for each policy, as `kefu callback add` would."""
+    return _import(db, path, "policies", POLICY_COLUMNS, POLICY_REQUIRED, _policy_row, **options)
 
 
 def write_error_report(result: ImportResult, dest: str | Path) -> Path:
