@@ -352,3 +352,14 @@ def test_bad_inputs_on_add(kefu):
     assert r.code == 2 and "--received" in r.err
     with sqlite3.connect(kefu.db) as conn:
         assert conn.execute("SELECT count(*) FROM complaint").fetchone()[0] == 0
+
+
+def test_a_receipt_time_after_the_registration_is_refused(kefu):
+    """A typo like 2026-12-20 for 2026-11-20 would start every deadline a month late."""
+    r = kefu(
+        "complaint", "add", "--received", "2026-12-20T10:00", "--channel", "phone", "--category", "claims",
+        "--name", "张三", "--phone", "13812345678", "--at", "2026-11-20T10:00",
+    )  # fmt: skip
+    assert r.code == 2
+    assert "--received" in r.err and "2026-12-20 10:00" in r.err and "Traceback" not in r.err
+    assert kefu.ok("complaint", "list", "--json")["count"] == 0

@@ -273,6 +273,11 @@ def register(
     handler = _clean(handler, "--handler 处理人", limit=60)
     regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号") or None
     received = received or uow.at
+    if received > uow.at + dt.timedelta(minutes=5):
+        raise InputError(
+            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {uow.at:%Y-%m-%d %H:%M}: "
+            "投诉只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
+        )
     if channel == "regulator" and not regulator_ref:
         raise InputError(
             "监管转办的投诉必须填写监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京银保监投〔2026〕123号"
