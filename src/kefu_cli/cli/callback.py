@@ -443,8 +443,8 @@ def stats(
             g["cancelled"],
             g["unreachable"],
             g["open"],
-            _pct(g["success_rate"]) + ("" if g["success_rate_ok"] in (None, True) else " ✗"),
-            _pct(g["letter_visit_share"]) + ("" if g["letter_visit_ok"] in (None, True) else " ✗"),
+            _pct(g["success_rate"]) + ("" if g["success_rate_ok"] in (None, True) else " 未达标"),
+            _pct(g["letter_visit_share"]) + ("" if g["letter_visit_ok"] in (None, True) else " 未达标"),
             _pct(g["on_time_rate"]),
             _pct(g["cooling_off_on_time_rate"]),
         ]

@@ -442,7 +442,7 @@ def _render_stats(c, report: dict, charts: bool) -> None:
         )
 
         def ok(flag) -> str:
-            return "" if flag is None else ("" if flag else " ✗")
+            return "" if flag is None else ("" if flag else " 未达标")
 
         for r in [*cb.get("by_branch", []), {**cb, "branch": "合计"}]:
             t.add_row(
@@ -454,7 +454,7 @@ def _render_stats(c, report: dict, charts: bool) -> None:
             )
         c.print(t)
         c.print(
-            f"考核线: 成功率 ≥ {cb['success_rate_min']}%,信函+上门占比 ≤ {cb['letter_visit_max']}%(✗ 表示未达标)",
+            f"考核线: 成功率 ≥ {cb['success_rate_min']}%,信函+上门占比 ≤ {cb['letter_visit_max']}%",
             markup=False,
         )
 
