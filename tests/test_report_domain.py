@@ -119,7 +119,8 @@ def test_outcomes_and_on_time_rate():
 def test_percent_and_bar():
     assert percent(2, 3) == 66.67
     assert percent(1, 0) is None
-    assert percent_text(91.666) == "91.7%"
+    assert percent_text(percent(11, 12)) == "91.67%"
+    assert percent_text(percent(6, 13)) == "46.15%"  # one rounding only
     assert percent_text(None) == "—"
     assert bar(10, 10, width=20) == "█" * 20
     assert bar(1, 1000, width=20) == "█"  # a non-zero value is never invisible

@@ -259,7 +259,7 @@ def test_stats_csv_and_plain_text(built, tmp_path):
     assert "callbacks,success_rate,回访成功率(%),,75.0" in rows
     text = kefu.ok(*args)
     total_row = next(ln for ln in text.splitlines() if ln.startswith("合计 "))
-    assert total_row.split()[:9] == ["合计", "4", "3", "0", "0", "0", "1", "75.0%", "未达标"]  # below the 90 % line
+    assert total_row.split()[:9] == ["合计", "4", "3", "0", "0", "0", "1", "75.00%", "未达标"]  # below the 90 % line
     out = tmp_path / "stats.txt"
     kefu.ok(*args, "--output", str(out))
     assert out.read_text(encoding="utf-8") == text

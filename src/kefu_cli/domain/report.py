@@ -168,8 +168,12 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def percent_text(value: float | None) -> str:
-    """91.666 → '91.7%'; None → '—'."""
-    return "—" if value is None else f"{value:.1f}%"
+    """91.67 → '91.67%'; None → '—'.
+
+    Shown with the same 2 decimals `percent` rounds to: rounding again to 1 decimal would
+    round twice (6/13 = 46.1538… → 46.15 → '46.1%' instead of 46.2%).
+    """
+    return "—" if value is None else f"{value:.2f}%"
 
 
 def bar(value: int, largest: int, width: int = 30) -> str:
