@@ -91,22 +91,19 @@ def _prepare_target(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def run_demo(data: str | None, to: str | None, verbose: bool) -> tuple[Path, int]:
+def run_script(db: str, data_dir: Path, verbose: bool = False) -> int:
+    """Run sample_data/demo.kefu against `db` (a path or URL); the number of commands run."""
     from ..render.output import message
-    from ..store.db import engine_for, resolve_url
     from .app import app as root_app
     from .common import state
 
-    data_dir = find_sample_dir(data)
-    target = Path(to or DEFAULT_FILE).resolve()
-    _prepare_target(target)
     steps = parse_script((data_dir / "demo.kefu").read_text(encoding="utf-8"), data_dir)
     command = typer.main.get_command(root_app)
     names: dict[str, list[str]] = {}
     saved_db = state.db
     try:
         for step in steps:
-            args = ["--db", str(target), *_substitute(step.args, names, step)]
+            args = ["--db", db, *_substitute(step.args, names, step)]
             if step.name and "--json" not in args:
                 args.append("--json")
             buf = io.StringIO()
@@ -121,10 +118,19 @@ def run_demo(data: str | None, to: str | None, verbose: bool) -> tuple[Path, int
                 message("kefu " + " ".join(shlex.quote(a) for a in args[2:]))
     finally:
         state.db = saved_db
-    url = resolve_url(str(target))
-    with engine_for(url, write=True).begin() as conn:
+    return len(steps)
+
+
+def run_demo(data: str | None, to: str | None, verbose: bool) -> tuple[Path, int]:
+    from ..store.db import engine_for, resolve_url
+
+    data_dir = find_sample_dir(data)
+    target = Path(to or DEFAULT_FILE).resolve()
+    _prepare_target(target)
+    n = run_script(str(target), data_dir, verbose)
+    with engine_for(resolve_url(str(target)), write=True).begin() as conn:
         conn.exec_driver_sql("INSERT INTO counter (key, value) VALUES (?, 1)", (DEMO_MARK,))
-    return target, len(steps)
+    return target, n
 
 
 def demo(

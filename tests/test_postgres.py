@@ -1,0 +1,95 @@
+"""The same code on PostgreSQL, for head offices that outgrow one SQLite file.
+
+Starts a throwaway PostgreSQL server (Debian's postgresql package: initdb + pg_ctl, on a
+Unix socket in a temp folder, no TCP) and runs the whole demo script on it; both reports
+must give the same JSON as on SQLite. Set KEFU_TEST_PG_URL to use an existing server instead.
+Skipped, with the reason, where neither is available.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kefu_cli.cli.app import app
+from kefu_cli.cli.demo import run_script
+
+SAMPLE = Path(__file__).parents[1] / "sample_data"
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    if os.environ.get("KEFU_TEST_PG_URL"):
+        yield os.environ["KEFU_TEST_PG_URL"]
+        return
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'kefu[postgres]')")
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("no PostgreSQL server binaries (initdb/pg_ctl) on this machine")
+    as_user: list[str] = []
+    folder = tempfile.mkdtemp(prefix="kefu-pg-")
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser: cannot start PostgreSQL")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    data, port = os.path.join(folder, "data"), "54329"
+    subprocess.run([*as_user, initdb, "-D", data, "-A", "trust", "-U", "kefu"], check=True, capture_output=True)
+    opts = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off"
+    subprocess.run([*as_user, pg_ctl, "-D", data, "-o", opts, "-l", os.path.join(folder, "log"), "-w", "start"],
+                   check=True, capture_output=True)  # fmt: skip
+    try:
+        for _ in range(50):
+            ok = subprocess.run(["psql", "-h", folder, "-p", port, "-U", "kefu", "-d", "postgres", "-c",
+                                 "CREATE DATABASE kefu"], capture_output=True)  # fmt: skip
+            if ok.returncode == 0:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"PostgreSQL did not accept connections: {ok.stderr.decode()}")
+        yield f"postgresql+psycopg://kefu@/kefu?host={folder}&port={port}"
+    finally:
+        from kefu_cli.store import db as store_db
+
+        for url in list(store_db._checked):
+            if url.startswith("postgresql"):
+                store_db.release(url)
+        subprocess.run([*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def report_json(db: str, *args: str) -> dict:
+    r = CliRunner().invoke(app, ["--db", db, "report", *args, "--json"], catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
+    sqlite = str(tmp_path / "demo.sqlite")
+    assert run_script(pg_url, SAMPLE) == run_script(sqlite, SAMPLE)
+    for args in (["deadlines", "--as-of", "2026-11-20"], ["stats", "--from", "2026-09-01", "--to", "2026-11-30",
+                                                            "--as-of", "2026-11-20"]):  # fmt: skip
+        assert report_json(pg_url, *args) == report_json(sqlite, *args)
+    r = CliRunner().invoke(app, ["--db", pg_url, "db", "check", "--json"], catch_exceptions=False)
+    assert r.exit_code == 0 and json.loads(r.stdout)["schema"] is not None
+    # case numbers stay unique through the upsert counter on PostgreSQL too
+    r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
+    ids = [c["id"] for c in json.loads(r.stdout)["items"]]
+    assert len(ids) == len(set(ids)) == 13
