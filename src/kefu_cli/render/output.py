@@ -80,8 +80,15 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):  # datetime is a date too
+        return to_jsonable(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps_json(data: Any) -> str:
-    return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
+    """Indented JSON; dates and datetimes converted as they are met (no copy of the document)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
 
 
 def print_json(data: Any) -> None:
