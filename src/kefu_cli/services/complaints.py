@@ -28,7 +28,7 @@ from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, working_days_left
 from ..domain.errors import InputError, NotFoundError, RuleError
-from ..domain.timeutil import today_cst
+from ..domain.timeutil import now_cst, today_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork, unit_of_work
@@ -273,9 +273,11 @@ def register(
     handler = _clean(handler, "--handler 处理人", limit=60)
     regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号") or None
     received = received or uow.at
-    if received > uow.at + dt.timedelta(minutes=5):
+    # Without --at the command registers "at the receipt", so the real clock is the bound too.
+    latest = min(uow.at, now_cst())
+    if received > latest + dt.timedelta(minutes=5):
         raise InputError(
-            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {uow.at:%Y-%m-%d %H:%M}: "
+            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
             "投诉只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
         )
     if channel == "regulator" and not regulator_ref:
