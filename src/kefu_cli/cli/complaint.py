@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
+from ..domain.policy import DEFAULTS
 from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, date_value, state
+
+
+def _rule(key: str) -> int:
+    """A default from the policy table, for help texts (the database may hold another value)."""
+    return DEFAULTS[key].value
+
 
 app = typer.Typer(
     help="投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回。\n\n"
@@ -118,7 +125,11 @@ def add(
     ] = False,
     regulator_ref: Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号(监管转办时必填)")] = None,
     regulator_due: Annotated[
-        str | None, typer.Option("--regulator-due", help="监管要求的报告日期,默认接收后 15 个工作日")
+        str | None,
+        typer.Option(
+            "--regulator-due",
+            help=f"监管要求的报告日期,默认按规则表 complaint.regulator_report(默认 {_rule('complaint.regulator_report')} 个工作日)",
+        ),
     ] = None,
     json: JsonOpt = False,
     at: AtOpt = None,
@@ -167,7 +178,7 @@ def materials(
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """记录材料齐全: 告知补充材料期限随之完成,开始计算受理(10工作日)与处理(15工作日)期限。"""
+    """记录材料齐全: 告知补充材料期限随之完成,开始计算受理与处理决定期限(天数见 `kefu policy list`)。"""
     from ..domain.errors import InputError
 
     if not complete:
@@ -287,7 +298,12 @@ def merge(
 def extend(
     complaint_id: IdArg,
     level: Annotated[
-        str, typer.Option("--level", help="complex 情况复杂(合计30工作日);special 特别复杂(再延30,需 --approver)")
+        str,
+        typer.Option(
+            "--level",
+            help=f"complex 情况复杂(默认合计 {_rule('complaint.decision_complex')} 工作日);special 特别复杂"
+            f"(默认合计 {_rule('complaint.decision_special')} 工作日,需 --approver);以规则表为准",
+        ),
     ],
     approver: Annotated[str | None, typer.Option("--approver", help="批准延期的高级管理人员")] = None,
     json: JsonOpt = False,
