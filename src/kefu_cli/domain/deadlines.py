@@ -77,18 +77,15 @@ def compute_due(
             fixed_due, dt.datetime.combine(fixed_due, END_OF_DAY), calendar.touches_provisional(start, fixed_due)
         )
     if unit is Unit.WORKDAYS:
-        ans = calendar.add_workdays(start, amount + extra_workdays)
+        due = calendar.add_workdays_date(start, amount + extra_workdays)
     elif unit is Unit.DAYS:
-        ans = calendar.add_days(start, amount)
-        if extra_workdays:
-            ans = calendar.add_workdays(ans.date, extra_workdays)
-            ans = type(ans)(ans.date, calendar.touches_provisional(start, ans.date))
+        due = calendar.add_workdays_date(calendar.add_days_date(start, amount), extra_workdays)
     elif unit is Unit.HOURS:
         at = start_at + dt.timedelta(hours=amount)
         return Due(at.date(), at, False)
     else:
         raise ValueError(f"unit {unit} does not set a deadline")
-    return Due(ans.date, dt.datetime.combine(ans.date, END_OF_DAY), ans.provisional)
+    return Due(due, dt.datetime.combine(due, END_OF_DAY), calendar.touches_provisional(start, due))
 
 
 def working_days_left(calendar: WorkCalendar, as_of: dt.date, due: dt.date) -> int:
