@@ -208,3 +208,9 @@ def test_backup_into_a_folder_and_of_a_server_database(kefu, tmp_path):
 def test_backup_of_a_server_database_says_use_its_tools(url):
     with pytest.raises(store_db.DatabaseError, match="pg_dump"):
         store_db.backup_sqlite(url, Path("x"))
+
+
+def test_backup_to_a_missing_folder_is_one_sentence(kefu, tmp_path):
+    kefu.ok("db", "init")
+    r = kefu("db", "backup", str(tmp_path / "no" / "such" / "b.sqlite"))
+    assert r.code == 2 and "备份目录不存在" in r.err and "Traceback" not in r.err

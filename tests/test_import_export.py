@@ -137,3 +137,12 @@ def test_export_to_a_missing_folder_is_one_sentence(kefu, tmp_path):
     assert r.code == 2 and "目录不存在" in r.err
     r = kefu("export", "callbacks", str(tmp_path / "x.csv"), "--encoding", "latin1")
     assert r.code == 2 and "gb18030" in r.err
+
+
+def test_export_onto_a_folder_is_a_user_mistake_and_changes_nothing(kefu, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    r = kefu("export", "complaints", str(folder))
+    assert r.code == 2 and "是一个目录" in r.err
+    assert list(folder.iterdir()) == []
+    assert not list(tmp_path.glob(".*.part"))

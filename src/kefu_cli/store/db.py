@@ -194,16 +194,24 @@ def backup_sqlite(url: str, dest: Path) -> None:
     if not path.exists():
         raise DatabaseError(f"数据库文件不存在: {path}")
     dest = Path(dest)
+    if not dest.parent.is_dir():
+        from ..domain.errors import InputError
+
+        raise InputError(f"备份目录不存在: {dest.parent}。请先创建目录,或给出已有目录中的文件路径")
     tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        out = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            with out:
-                src.backup(out, pages=1024)
-            out.execute("PRAGMA journal_mode = DELETE")
+            out = sqlite3.connect(str(tmp))
+            try:
+                with out:
+                    src.backup(out, pages=1024)
+                out.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
-    os.replace(tmp, dest)
+            src.close()
+        os.replace(tmp, dest)
+    except (sqlite3.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"备份到 {dest} 失败: {exc}") from None
