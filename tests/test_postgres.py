@@ -88,7 +88,11 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
                                                             "--as-of", "2026-11-20"]):  # fmt: skip
         assert report_json(pg_url, *args) == report_json(sqlite, *args)
     r = CliRunner().invoke(app, ["--db", pg_url, "db", "check", "--json"], catch_exceptions=False)
-    assert r.exit_code == 0 and json.loads(r.stdout)["schema"] is not None
+    from kefu_cli.store.db import SCHEMA_HEAD
+
+    check = json.loads(r.stdout)
+    assert r.exit_code == 0 and check["ok"] is True and check["schema"] == SCHEMA_HEAD
+    assert check["rows"]["complaint"] == 13
     # case numbers stay unique through the upsert counter on PostgreSQL too
     r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
     ids = [c["id"] for c in json.loads(r.stdout)["items"]]
