@@ -23,6 +23,7 @@ from kefu_cli.domain.calendar import (
     DayOverride,
     Source,
     WorkCalendar,
+    YearStatus,
 )
 
 D = dt.date
@@ -251,6 +252,8 @@ def test_an_override_wins_over_the_official_data():
     # Only the overridden day reports "override"; its year stays official.
     assert cal.day(D(2026, 10, 8)).source == Source.OFFICIAL
     assert cal.coverage([2026]) == [(2026, Source.OFFICIAL, 1)]
+    # A corrected day does not make an official year partial or provisional.
+    assert (cal.year_status(2026), cal.provisional_days(2026), cal.override_days(2026)) == (YearStatus.OFFICIAL, 0, 1)
 
 
 def test_a_loaded_notice_year_follows_the_overrides_and_is_not_provisional():
@@ -271,6 +274,89 @@ def test_a_loaded_notice_year_follows_the_overrides_and_is_not_provisional():
         (2027, Source.OVERRIDE, 3),
         (2028, Source.PROVISIONAL, 0),
     ]
+    assert [cal.year_status(y) for y in (2026, 2027, 2028)] == [
+        YearStatus.OFFICIAL,
+        YearStatus.COMPLETE,
+        YearStatus.PROVISIONAL,
+    ]
+    assert (cal.provisional_days(2027), cal.provisional_days(2028)) == (0, 366)  # 2028 is a leap year
     # A notice cannot make an official year provisional or "override" it wholesale.
     cal2 = WorkCalendar.official(notice_years=[2026])
     assert cal2.coverage([2026]) == [(2026, Source.OFFICIAL, 0)]
+
+
+# --- partial imports: only some days of a year are known ----------------------------------------
+
+# Only the Spring Festival of 2027 (a test fixture in the notice's format, not the real notice):
+# Sat 02-06..Fri 02-12 off, Sat 02-20 worked. Nothing else of 2027 is known.
+SPRING_2027 = [DayOverride(D(2027, 2, 6) + dt.timedelta(days=i), False, "春节") for i in range(7)] + [
+    DayOverride(D(2027, 2, 20), True, "春节")
+]
+
+
+@pytest.fixture(scope="module")
+def partial() -> WorkCalendar:
+    return WorkCalendar.official(SPRING_2027)
+
+
+def test_a_partial_year_is_known_on_its_listed_days_only(partial):
+    assert partial.year_status(2027) == YearStatus.PARTIAL
+    assert partial.is_provisional_year(2027)  # the year as a whole is still unknown
+    assert (partial.override_days(2027), partial.provisional_days(2027)) == (8, 365 - 8)
+    assert partial.coverage([2027]) == [(2027, Source.PROVISIONAL, 8)]
+    # Mon 02-08: a listed rest day, known.
+    info = partial.day(D(2027, 2, 8))
+    assert (info.workday, info.kind, info.name, info.source) == (False, DayKind.HOLIDAY, "春节", Source.OVERRIDE)
+    assert not partial.is_provisional(D(2027, 2, 8))
+    # Mon 05-03 (probably 劳动节) is not listed: Mon–Fri rule, provisional.
+    info = partial.day(D(2027, 5, 3))
+    assert (info.workday, info.kind, info.source) == (True, DayKind.WORKDAY, Source.PROVISIONAL)
+    assert partial.is_provisional(D(2027, 5, 3))
+
+
+def test_touches_provisional_is_per_day_in_a_partial_year(partial):
+    # 02-06..02-12 all listed: nothing provisional in between, in either order.
+    assert not partial.touches_provisional(D(2027, 2, 6), D(2027, 2, 12))
+    assert not partial.touches_provisional(D(2027, 2, 12), D(2027, 2, 6))
+    assert partial.count_workdays(D(2027, 2, 6), D(2027, 2, 12)) == 0
+    # One unlisted day at either end makes it provisional.
+    assert partial.touches_provisional(D(2027, 2, 5), D(2027, 2, 12))
+    assert partial.touches_provisional(D(2027, 2, 6), D(2027, 2, 13))
+    # From official 2026 into the unlisted 2027-01-01.
+    assert partial.touches_provisional(D(2026, 12, 25), D(2027, 1, 1))
+    assert not partial.touches_provisional(D(2026, 1, 1), D(2026, 12, 31))
+
+
+def test_add_across_a_partial_year(partial):
+    # Fri 02-05 + 1: 02-06..12 off (listed), Sat 02-13 and Sun 02-14 weekend (unlisted), Mon 02-15.
+    ans = partial.add_workdays(D(2027, 2, 5), 1)
+    assert (ans.date, ans.provisional) == (D(2027, 2, 15), True)
+    # Fri 02-19 + 1 = Sat 02-20, the listed make-up day; 02-19 itself is unlisted → provisional.
+    ans = partial.add_workdays(D(2027, 2, 19), 1)
+    assert (ans.date, ans.provisional) == (D(2027, 2, 20), True)
+    # Mon 04-26 + 5: 04-27..30 are 1..4, Mon 05-03 is 5 — 劳动节 is not listed, so provisional.
+    ans = partial.add_workdays(D(2027, 4, 26), 5)
+    assert (ans.date, ans.provisional) == (D(2027, 5, 3), True)
+    # Calendar days: Sat 02-06 + 6 = Fri 02-12 (listed rest day) rolls past the unlisted weekend.
+    ans = partial.add_days(D(2027, 2, 6), 6)
+    assert (ans.date, ans.provisional) == (D(2027, 2, 15), True)
+
+
+def test_a_complete_notice_year_with_the_same_days_is_not_provisional():
+    cal = WorkCalendar.official(SPRING_2027, notice_years=[2027])
+    assert cal.year_status(2027) == YearStatus.COMPLETE
+    assert cal.provisional_days(2027) == 0
+    ans = cal.add_workdays(D(2027, 4, 26), 5)
+    assert (ans.date, ans.provisional) == (D(2027, 5, 3), False)
+    assert cal.day(D(2027, 5, 3)).source == Source.OVERRIDE
+
+
+def test_every_day_of_a_year_overridden_is_as_good_as_complete():
+    start = D(2027, 1, 1)
+    every = [
+        DayOverride(start + dt.timedelta(days=i), (start + dt.timedelta(days=i)).weekday() < 5) for i in range(365)
+    ]
+    cal = WorkCalendar.official(every)
+    assert (cal.year_status(2027), cal.provisional_days(2027)) == (YearStatus.COMPLETE, 0)
+    assert not cal.touches_provisional(D(2026, 12, 1), D(2027, 12, 31))
+    assert cal.touches_provisional(D(2027, 12, 31), D(2028, 1, 1))

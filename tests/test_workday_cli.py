@@ -5,6 +5,10 @@ Dates are worked out by hand beside each expectation; 2026 per the State Council
 tests/data/calendar_2027_notice.csv is a TEST FIXTURE in the notice's format, not the real
 2027 notice: 元旦 2027-01-01 (Fri)..01-03 off, 春节 02-06..02-13 off with Sun 01-31 and
 Sat 02-20 worked, and so on — 28 days off, 6 make-up days, 34 rows.
+
+A file is a partial import unless `--complete-year` says it is the whole notice of its years
+(tests/test_calendar_partial.py has the partial cases); the tests below that rely on the unlisted
+days of 2027 being settled import the fixture with `--complete-year`.
 """
 
 from __future__ import annotations
@@ -173,17 +177,21 @@ def test_coverage_before_any_import(kefu):
 # --- import -------------------------------------------------------------------------------------
 
 
-def test_import_a_2027_notice_and_answers_follow_it(kefu):
+def test_import_a_complete_2027_notice_and_answers_follow_it(kefu):
     before = kefu.ok("workday", "add", "2026-12-25", "5", "--json")
     assert (before["due"], before["provisional"]) == ("2027-01-01", True)
 
-    result = kefu.ok("workday", "import", str(NOTICE), "--json", "--at", "2026-11-25T10:00")
+    result = kefu.ok("workday", "import", str(NOTICE), "--complete-year", "--json", "--at", "2026-11-25T10:00")
     assert (result["years"], result["days"], result["holidays"], result["workdays"]) == (
         [2027],
         NOTICE_ROWS,
         NOTICE_OFF,
         NOTICE_WORK,
     )
+    assert result["complete_year"] is True
+    assert result["year_status"] == [
+        {"year": 2027, "status": "complete", "override_days": NOTICE_ROWS, "provisional_days": 0}
+    ]
     assert result["recomputed"] == []  # no deadlines in this database
 
     # From Fri 2026-12-25: 1..4 = 12-28..31; 2027-01-01..03 off (file); 5 = Mon 2027-01-04.
@@ -205,30 +213,58 @@ def test_import_a_2027_notice_and_answers_follow_it(kefu):
     assert kefu.ok("workday", "add", "2027-02-19", "1", "--json")["due"] == "2027-02-20"
     # From Fri 02-05: 02-06..13 off (file), Sun 02-14 weekend, 1 = Mon 02-15.
     assert kefu.ok("workday", "add", "2027-02-05", "1", "--json")["due"] == "2027-02-15"
-    # A day the file does not list: Mon–Fri rule, but the year is loaded, so not provisional.
+    # A day the file does not list: Mon–Fri rule, but the whole notice is loaded, so not provisional.
     assert kefu.ok("workday", "check", "2027-03-03", "--json")["source"] == "override"
+    # Mon 2027-04-26 + 5: 04-27..30 are 1..4, 05-01..05 off (file), 5 = Thu 05-06 — all settled.
+    assert kefu.ok("workday", "add", "2027-04-26", "5", "--json") == {
+        "start": "2027-04-26",
+        "n": 5,
+        "due": "2027-05-06",
+        "provisional": False,
+    }
     # 2028 is still provisional: an answer reaching into it says so.
     assert kefu.ok("workday", "add", "2027-12-30", "2", "--json")["provisional"] is True
 
     cov = _coverage(kefu)
     assert cov[2027]["source"] == "override"
+    assert (cov[2027]["status"], cov[2027]["provisional"], cov[2027]["provisional_days"]) == ("complete", False, 0)
     assert cov[2027]["override_days"] == NOTICE_ROWS
     assert cov[2027]["file"] == NOTICE.name
     assert cov[2027]["loaded_by"] == "tester"
     assert cov[2027]["loaded_at"] == "2026-11-25T10:00:00+08:00"
-    assert cov[2026]["source"] == "official"
+    assert (cov[2026]["source"], cov[2026]["status"], cov[2026]["provisional"]) == ("official", "official", False)
+    out = kefu.ok("workday", "coverage")
+    assert "管理员导入(完整)" in out
 
 
 def test_import_human_output_is_chinese(kefu):
-    out = kefu.ok("workday", "import", str(NOTICE))
-    assert f"已导入: {NOTICE_ROWS} 天({NOTICE_OFF} 天放假, {NOTICE_WORK} 天调休上班),年份 2027" in out
-    assert "没有需要重算的未完成期限" in out
+    r = kefu("workday", "import", str(NOTICE))
+    assert r.code == 0, r.err
+    assert f"已导入: {NOTICE_ROWS} 天({NOTICE_OFF} 天放假, {NOTICE_WORK} 天调休上班),年份 2027(部分日期)" in r.out
+    assert "没有需要重算的未完成期限" in r.out
+    # Without --complete-year the clerk is told the rest of the year stays provisional, and how to settle it.
+    assert "[临时]" in r.err and "--complete-year" in r.err
+    assert f"2027 年其余 {365 - NOTICE_ROWS} 天" in r.err
+
+
+def test_import_human_output_complete_year(kefu):
+    r = kefu("workday", "import", str(NOTICE), "--complete-year")
+    assert r.code == 0, r.err
+    assert f"已导入: {NOTICE_ROWS} 天({NOTICE_OFF} 天放假, {NOTICE_WORK} 天调休上班),年份 2027(完整安排)" in r.out
+    assert r.err == ""
+
+
+def test_import_help_explains_partial_and_complete_year(kefu):
+    out = kefu.ok("workday", "import", "--help")
+    assert "--complete-year" in out
+    assert "部分导入" in out and "临时" in out
 
 
 def test_import_dry_run_imports_nothing(kefu):
-    result = kefu.ok("workday", "import", str(NOTICE), "--dry-run", "--json")
-    assert (result["days"], result["dry_run"]) == (NOTICE_ROWS, True)
+    result = kefu.ok("workday", "import", str(NOTICE), "--dry-run", "--complete-year", "--json")
+    assert (result["days"], result["dry_run"], result["complete_year"]) == (NOTICE_ROWS, True, True)
     assert _coverage(kefu)[2027]["source"] == "provisional"
+    assert _coverage(kefu)[2027]["status"] == "provisional"
     assert kefu.ok("workday", "check", "2027-01-01", "--json")["source"] == "provisional"
 
 
@@ -274,12 +310,13 @@ def test_malformed_import_exits_2_names_the_row_and_imports_nothing(kefu, name, 
     assert kefu.ok("workday", "check", "2027-01-02", "--json")["kind"] == "weekend"
     cov = _coverage(kefu)
     assert (cov[2027]["source"], cov[2027]["override_days"], cov[2027]["file"]) == ("provisional", 0, None)
+    assert cov[2027]["status"] == "provisional"
 
 
 def test_import_rejects_a_date_outside_the_calendar_span(kefu, tmp_path):
     path = tmp_path / "far.csv"
     path.write_text("日期,类型,名称\n2027-01-01,休,元旦\n2100-01-01,休,元旦\n", encoding="utf-8")
-    _one_sentence_error(kefu("workday", "import", str(path)), "第 3 行", "2100-01-01")
+    _one_sentence_error(kefu("workday", "import", str(path), "--complete-year"), "第 3 行", "2100-01-01")
     assert _coverage(kefu)[2027]["source"] == "provisional"
 
 
@@ -290,7 +327,7 @@ def test_import_missing_or_empty_file(kefu, tmp_path):
     _one_sentence_error(kefu("workday", "import", str(empty)), "没有数据行")
 
 
-def test_import_recomputes_open_deadlines_that_touched_2027(kefu, db_path):
+def test_import_of_a_complete_notice_recomputes_open_deadlines_that_touched_2027(kefu, db_path):
     from sqlmodel import select
 
     from kefu_cli.domain.deadlines import DeadlineStatus
@@ -299,7 +336,8 @@ def test_import_recomputes_open_deadlines_that_touched_2027(kefu, db_path):
     from kefu_cli.store.models import AuditEvent, Deadline
 
     kefu.ok("db", "init")
-    with unit_of_work(db_path, clerk="tester", at=dt.datetime(2026, 12, 25, 10, 0)) as uow:
+    # The deadlines start on 2026-12-25; the writing transaction itself is dated in the past.
+    with unit_of_work(db_path, clerk="tester", at=dt.datetime(2026, 11, 20, 10, 0)) as uow:
         # callback.claim = 5 working days. From Fri 2026-12-25 → provisional Fri 2027-01-01.
         reaching = start_deadline(
             uow,
@@ -332,7 +370,7 @@ def test_import_recomputes_open_deadlines_that_touched_2027(kefu, db_path):
         assert (reaching.due, reaching.provisional) == (dt.date(2027, 1, 1), True)
         assert (inside.due, inside.provisional) == (dt.date(2026, 11, 9), False)
 
-    result = kefu.ok("workday", "import", str(NOTICE), "--json")
+    result = kefu.ok("workday", "import", str(NOTICE), "--complete-year", "--json")
     assert result["recomputed"] == [
         {
             "case_type": "test",
@@ -372,7 +410,8 @@ def test_import_human_output_lists_the_recomputed_deadlines(kefu, db_path):
     from kefu_cli.services.context import unit_of_work
     from kefu_cli.services.deadlines import start_deadline
 
-    with unit_of_work(db_path, clerk="tester", at=dt.datetime(2026, 12, 25, 10, 0)) as uow:
+    # The deadlines start on 2026-12-25; the writing transaction itself is dated in the past.
+    with unit_of_work(db_path, clerk="tester", at=dt.datetime(2026, 11, 20, 10, 0)) as uow:
         start_deadline(
             uow,
             case_type="test",
@@ -381,6 +420,10 @@ def test_import_human_output_lists_the_recomputed_deadlines(kefu, db_path):
             start_at=dt.datetime(2026, 12, 25, 10),
             rule="callback.claim",
         )
+    # A partial import still recomputes: 2027-01-01..03 are now known rest days, so the due
+    # date moves to Mon 01-04 — a day the file does not list, hence still provisional (是).
     out = kefu.ok("workday", "import", str(NOTICE))
     assert "重算的未完成期限 1 项" in out
     assert "T-9" in out and "2027-01-01" in out and "2027-01-04" in out
+    row = next(ln for ln in out.splitlines() if "T-9" in ln)
+    assert "是" in row

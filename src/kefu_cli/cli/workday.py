@@ -19,8 +19,8 @@ def _weekday(d) -> str:
 
 
 PROVISIONAL_NOTE = (
-    "注意: 结果涉及国务院尚未公布(或未导入)节假日安排的年份,按“周一至周五上班”临时推算,"
-    "请在公布后用 `kefu workday import` 导入,系统会自动重算。"
+    "注意: 结果涉及国务院尚未公布(或未导入)节假日安排的日期,按“周一至周五上班”临时推算,"
+    "请在公布后用 `kefu workday import 文件 --complete-year` 导入该年完整安排,系统会自动重算。"
 )
 
 
@@ -95,10 +95,11 @@ def check(
     json: JsonOpt = False,
 ) -> None:
     """某一天是否为工作日,属于哪类日子。"""
-    from ..domain.calendar import DAY_KIND_ZH, SOURCE_ZH
+    from ..domain.calendar import DAY_KIND_ZH, SOURCE_ZH, Source, YearStatus
 
     d = parse_date(date, "日期")
-    info = _calendar().day(d)
+    cal = _calendar()
+    info = cal.day(d)
     if json:
         from ..render.output import print_json
 
@@ -115,10 +116,13 @@ def check(
     from ..render.output import print_lines
 
     name = f"({info.name})" if info.name else ""
+    partial = ""
+    if info.source == Source.PROVISIONAL and cal.year_status(d.year) == YearStatus.PARTIAL:
+        partial = f"; {d.year} 年只导入了部分日期,这一天不在其中"
     print_lines(
         [
             f"{d} {_weekday(d)}: {'工作日' if info.workday else '休息日'} — {DAY_KIND_ZH[info.kind]}{name}"
-            f",数据来源: {SOURCE_ZH[info.source]}"
+            f",数据来源: {SOURCE_ZH[info.source]}{partial}"
         ]
     )
 
@@ -126,15 +130,30 @@ def check(
 @app.command("import")
 def import_(
     file: Annotated[str, typer.Argument(help="CSV 文件: 日期,休/班,名称(UTF-8 或 GB18030)")],
+    complete_year: Annotated[
+        bool,
+        typer.Option(
+            "--complete-year",
+            help="文件是所涉年份的完整国务院安排: 未列出的日期按周一至周五确定,该年不再是临时",
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")] = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """导入某年的国务院节假日安排(或更正个别日期),并重算受影响的未完成期限。
+    """导入国务院节假日安排(或更正个别日期),并重算受影响的未完成期限。
 
     文件每行: 日期,类型,名称。类型写 休(放假)或 班(调休上班),也可写 holiday / workday。
     只要有一行有误,整个文件都不导入,并指出是哪一行。
+
+    默认为部分导入: 只确定文件列出的日期,同一年其余日期仍按“周一至周五上班”临时推算。
+
+    例如只导入了春节,劳动节仍未确定: 涉及劳动节前后的期限仍标记为 [临时]。
+
+    文件是某年完整的国务院安排时加 --complete-year: 该年成为“管理员导入(完整)”,不再是临时。
+
+    用 `kefu workday coverage` 查看各年份: 官方数据 / 完整导入 / 部分导入 / 临时规则。
     """
     from ..services.calendar import import_notice, parse_notice
     from ..services.context import unit_of_work
@@ -147,23 +166,36 @@ def import_(
             "days": len(days),
             "holidays": sum(not d.workday for d in days),
             "workdays": sum(d.workday for d in days),
+            "complete_year": complete_year,
             "dry_run": True,
         }
     else:
         with unit_of_work(state.db, clerk=clerk, at=at_value(at)) as uow:
-            result = import_notice(uow, file)
+            result = import_notice(uow, file, complete_year=complete_year)
     if json:
         from ..render.output import print_json
 
         print_json(result)
         return
-    from ..render.output import print_lines, print_table
+    from ..render.output import message, print_lines, print_table
 
     years = "、".join(str(y) for y in result["years"])
     verb = "检查通过(未保存)" if dry_run else "已导入"
+    scope = "(完整安排)" if complete_year else "(部分日期)"
     print_lines(
-        [f"{verb}: {result['days']} 天({result['holidays']} 天放假, {result['workdays']} 天调休上班),年份 {years}"]
+        [
+            f"{verb}: {result['days']} 天({result['holidays']} 天放假, {result['workdays']} 天调休上班),"
+            f"年份 {years}{scope}"
+        ]
     )
+    partial = [y for y in result.get("year_status", []) if y["status"] == "partial"]
+    if partial:
+        left = "、".join(f"{y['year']} 年其余 {y['provisional_days']} 天" for y in partial)
+        message(
+            f"注意: 只确定了文件列出的日期,{left}仍按临时规则推算(标记 [临时])。"
+            "如果文件是该年完整的国务院安排,请加 --complete-year 再导入一次。",
+            style="yellow",
+        )
     if result.get("recomputed"):
         print_table(
             f"重算的未完成期限 {len(result['recomputed'])} 项",
@@ -179,7 +211,7 @@ def import_(
 
 @app.command("coverage")
 def coverage(json: JsonOpt = False) -> None:
-    """各年份的日历数据来源: 官方 / 管理员导入 / 临时规则。"""
+    """各年份的日历数据: 官方 / 管理员导入(完整)/ 部分导入(几天)/ 临时规则。"""
     from ..services.calendar import coverage as cov
     from ..services.context import unit_of_work
 
@@ -190,17 +222,18 @@ def coverage(json: JsonOpt = False) -> None:
 
         print_json({"years": rows})
         return
-    from ..domain.calendar import SOURCE_ZH, Source
+    from ..domain.calendar import YEAR_STATUS_ZH, YearStatus
     from ..render.output import print_table
 
     print_table(
         "日历数据覆盖情况",
-        ["年份", "来源", "导入/更正的天数", "导入时间", "导入人", "文件"],
+        ["年份", "来源", "导入/更正的天数", "临时天数", "导入时间", "导入人", "文件"],
         [
             [
                 r["year"],
-                SOURCE_ZH[Source(r["source"])],
+                YEAR_STATUS_ZH[YearStatus(r["status"])],
                 r["override_days"] or "",
+                r["provisional_days"] if r["status"] == "partial" else "",
                 r["loaded_at"] or "",
                 r["loaded_by"] or "",
                 r["file"] or "",

@@ -5,16 +5,23 @@ day it is, add N working days, count working days, add N calendar days with the 
 Code §203 roll. It is built once from
 
 1. the official State Council data shipped in `chinese-calendar` (years it knows),
-2. administrator overrides (an imported notice for a new year, or a single corrected day),
+2. administrator overrides (days of an imported notice, or a single corrected day),
    which win over 1,
-3. a provisional rule for every other year: Monday–Friday work, Saturday/Sunday rest.
-   Answers that touch a provisional year say so (`provisional=True`).
+3. a provisional rule for every other day: Monday–Friday work, Saturday/Sunday rest.
+
+A day is *known* when its year is official, when its year is a complete notice an
+administrator loaded (`notice_years`: the file was the whole notice, so its unlisted days
+follow Monday–Friday for certain), or when the day itself is overridden. Every other day is
+*provisional*: a year of which only some days were imported (e.g. only the Spring Festival)
+is known on those days and provisional on all the others. Answers that depend on a
+provisional day say so (`provisional=True`).
 
 Counting follows RULES.md §5 / 民法典 §201: "within N working days from day D" means the
 N-th working day after D; D itself never counts, whether or not it is a working day.
 
 All arithmetic is O(1) after construction: `_rank[i]` is the number of working days on or
-before day `lo + i`, and `_work[k]` is the ordinal of the (k+1)-th working day.
+before day `lo + i`, `_work[k]` is the ordinal of the (k+1)-th working day, and `_prov[i]`
+is the number of provisional days before day `lo + i`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import accumulate, compress
 
 # The span the tables are built for. Dates outside it are rejected with a clear message.
 MIN_DATE = dt.date(2000, 1, 1)
@@ -49,6 +57,23 @@ DAY_KIND_ZH = {
     DayKind.MAKEUP_WORKDAY: "调休上班日",
 }
 SOURCE_ZH = {Source.OFFICIAL: "官方数据", Source.OVERRIDE: "管理员导入", Source.PROVISIONAL: "临时规则(未公布)"}
+
+
+class YearStatus(StrEnum):
+    """What is known about a whole year."""
+
+    OFFICIAL = "official"  # chinese-calendar data (corrected days may be overridden)
+    COMPLETE = "complete"  # an administrator loaded the year's whole notice (--complete-year)
+    PARTIAL = "partial"  # some days overridden, the others provisional
+    PROVISIONAL = "provisional"  # nothing loaded: Monday–Friday, provisional
+
+
+YEAR_STATUS_ZH = {
+    YearStatus.OFFICIAL: "官方数据",
+    YearStatus.COMPLETE: "管理员导入(完整)",
+    YearStatus.PARTIAL: "部分导入(其余日期临时)",
+    YearStatus.PROVISIONAL: "临时规则(未公布)",
+}
 
 # Names used by chinese-calendar → the Chinese names clerks know.
 HOLIDAY_NAME_ZH = {
@@ -154,9 +179,10 @@ class WorkCalendar:
 
         lo, hi = MIN_DATE.toordinal(), MAX_DATE.toordinal()
         self._lo = lo
-        flags = bytearray(hi - lo + 1)
-        for i in range(len(flags)):
-            flags[i] = 1 if (lo + i) % 7 not in (6, 0) else 0  # ordinal % 7: 0 = Sunday, 6 = Saturday
+        self._span = hi - lo + 1
+        # Monday–Friday as a repeated week (ordinal % 7: 0 = Sunday, 6 = Saturday).
+        week = bytes(1 if (lo + i) % 7 not in (6, 0) else 0 for i in range(7))
+        flags = bytearray((week * (self._span // 7 + 1))[: self._span])
         for d in official_rest:
             if MIN_DATE <= d <= MAX_DATE:
                 flags[d.toordinal() - lo] = 0
@@ -167,22 +193,23 @@ class WorkCalendar:
             if MIN_DATE <= o.date <= MAX_DATE:
                 flags[o.date.toordinal() - lo] = 1 if o.workday else 0
         self._flags = bytes(flags)
-        rank: list[int] = []
-        work: list[int] = []
-        n = 0
-        for i, f in enumerate(flags):
-            if f:
-                n += 1
-                work.append(lo + i)
-            rank.append(n)
-        self._rank = rank
-        self._work = work
-        # _prov[i]: how many of the years MIN_DATE.year .. MIN_DATE.year + i - 1 are provisional,
-        # so "does [a, b] touch a provisional year" is one subtraction.
-        prov = [0]
+        self._rank = list(accumulate(flags))
+        self._work = list(compress(range(lo, hi + 1), flags))
+        # Provisional days: every day of a year that is neither official nor a complete notice,
+        # except the days overridden one by one. _prov[i] is how many of the days before
+        # lo + i are provisional, so "does [a, b] touch a provisional day" is one subtraction.
+        pflags = bytearray(len(flags))
         for y in range(MIN_DATE.year, MAX_DATE.year + 1):
-            prov.append(prov[-1] + (y not in self._known_years))
-        self._prov = prov
+            if y not in self._known_years:
+                a = dt.date(y, 1, 1).toordinal() - lo
+                b = dt.date(y, 12, 31).toordinal() - lo + 1
+                pflags[a:b] = b"\x01" * (b - a)
+        self._override_counts: dict[int, int] = {}
+        for d in self.overrides:
+            self._override_counts[d.year] = self._override_counts.get(d.year, 0) + 1
+            if MIN_DATE <= d <= MAX_DATE:
+                pflags[d.toordinal() - lo] = 0
+        self._prov = list(accumulate(pflags, initial=0))
 
     # --- construction helpers -------------------------------------------------
     @classmethod
@@ -210,7 +237,36 @@ class WorkCalendar:
         return Source.PROVISIONAL
 
     def is_provisional_year(self, year: int) -> bool:
+        """Whether the year as a whole is unknown (a partially imported year still is)."""
         return year not in self._known_years
+
+    def is_provisional(self, d: dt.date) -> bool:
+        """Whether this one day follows the provisional Monday–Friday rule."""
+        i = self._index(d)
+        return self._prov[i + 1] != self._prov[i]
+
+    def override_days(self, year: int) -> int:
+        """How many days of `year` an administrator overrode."""
+        return self._override_counts.get(year, 0)
+
+    def provisional_days(self, year: int) -> int:
+        """How many days of `year` are provisional (0 for a known year)."""
+        if not MIN_DATE.year <= year <= MAX_DATE.year:
+            return (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        lo = self._lo
+        a = dt.date(year, 1, 1).toordinal() - lo
+        b = dt.date(year, 12, 31).toordinal() - lo + 1
+        return self._prov[b] - self._prov[a]
+
+    def year_status(self, year: int) -> YearStatus:
+        if year in self.official_years:
+            return YearStatus.OFFICIAL
+        if year in self.notice_years:
+            return YearStatus.COMPLETE
+        if not self.override_days(year):
+            return YearStatus.PROVISIONAL
+        # Every single day overridden is as good as a complete notice.
+        return YearStatus.PARTIAL if self.provisional_days(year) else YearStatus.COMPLETE
 
     def day(self, d: dt.date) -> DayInfo:
         workday = self.is_workday(d)
@@ -232,12 +288,18 @@ class WorkCalendar:
 
     # --- arithmetic -------------------------------------------------------------
     def touches_provisional(self, start: dt.date, end: dt.date) -> bool:
-        """Whether any year from start's to end's (either order) is provisional."""
-        a, b = (start.year, end.year) if start <= end else (end.year, start.year)
-        first = MIN_DATE.year
-        if a < first or b > MAX_DATE.year:
-            return any(y not in self._known_years for y in range(a, b + 1))
-        return self._prov[b - first + 1] != self._prov[a - first]
+        """Whether any day from start to end (both included, either order) is provisional.
+
+        Without partial imports this is "any year from start's to end's is provisional"; in a
+        partially imported year the overridden days are known and the others are not.
+        """
+        lo = self._lo
+        a, b = start.toordinal() - lo, end.toordinal() - lo
+        if a > b:
+            a, b = b, a
+        if a < 0 or b >= self._span:
+            return True  # years outside the span are never known
+        return self._prov[b + 1] != self._prov[a]
 
     def add_workdays_date(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after `start` (start itself never counts); n = 0 gives `start`."""
@@ -306,20 +368,17 @@ class WorkCalendar:
 
     # --- coverage --------------------------------------------------------------
     def coverage(self, years: Iterable[int]) -> list[tuple[int, Source, int]]:
-        """(year, source, number of overridden days) for each year asked about."""
-        counts: dict[int, int] = {}
-        for d in self.overrides:
-            counts[d.year] = counts.get(d.year, 0) + 1
-        out = []
-        for y in years:
-            if y in self.notice_years:
-                src = Source.OVERRIDE
-            elif y in self.official_years:
-                src = Source.OFFICIAL
-            else:
-                src = Source.PROVISIONAL
-            out.append((y, src, counts.get(y, 0)))
-        return out
+        """(year, source, number of overridden days) for each year asked about.
+
+        The source is `override` only for a complete notice year; a partially imported year
+        is `provisional` (see `year_status` for the finer answer)."""
+        by_status = {
+            YearStatus.OFFICIAL: Source.OFFICIAL,
+            YearStatus.COMPLETE: Source.OVERRIDE,
+            YearStatus.PARTIAL: Source.PROVISIONAL,
+            YearStatus.PROVISIONAL: Source.PROVISIONAL,
+        }
+        return [(y, by_status[self.year_status(y)], self.override_days(y)) for y in years]
 
 
 _default: WorkCalendar | None = None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from ..domain.calendar import MAX_DATE, MIN_DATE, WorkCalendar
+from ..domain.calendar import MAX_DATE, MIN_DATE, WorkCalendar, YearStatus
 from ..domain.timeutil import InputError, parse_date
 from ..io.csvfile import read_rows
 from ..store.models import CalendarNotice, CalendarOverride
@@ -58,9 +58,16 @@ def parse_notice(path: str | Path) -> list[NoticeDay]:
     return days
 
 
-def import_notice(uow: UnitOfWork, path: str | Path) -> dict:
-    """Load a notice: its days become overrides, its years stop being provisional, and
-    open deadlines that reach into those years are recomputed — all in one transaction."""
+def import_notice(uow: UnitOfWork, path: str | Path, complete_year: bool = False) -> dict:
+    """Load a notice file in one transaction: its days become overrides, and open deadlines
+    that reach into its years are recomputed (each change audited).
+
+    Without `complete_year` the file is partial (e.g. only the Spring Festival of 2027): only
+    the listed days become known, every other day of those years stays provisional. With
+    `complete_year` the file is the whole notice of each year it touches: a `CalendarNotice`
+    row marks the year complete, so its unlisted days follow Monday–Friday for certain.
+    A partial import into a year already complete corrects days and leaves it complete.
+    """
     days = parse_notice(path)
     before_cal = uow.calendar
     years = sorted({d.date.year for d in days})
@@ -84,25 +91,33 @@ def import_notice(uow: UnitOfWork, path: str | Path) -> dict:
             after={"workday": d.workday, "name": d.name},
             source=source,
         )
-    for y in years:
-        count = sum(1 for d in days if d.date.year == y)
-        notice = uow.session.get(CalendarNotice, y)
-        if notice is None:
-            notice = CalendarNotice(year=y, source=source, days=count, loaded_at=uow.at, loaded_by=uow.clerk)
-        else:
-            notice.source, notice.days, notice.loaded_at, notice.loaded_by = source, count, uow.at, uow.clerk
-        uow.session.add(notice)
-        uow.audit(
-            "calendar",
-            str(y),
-            "load_notice",
-            source=source,
-            days=count,
-            official_before=not before_cal.is_provisional_year(y),
-        )
+    counts = {y: sum(1 for d in days if d.date.year == y) for y in years}
+    if complete_year:
+        for y in years:
+            notice = uow.session.get(CalendarNotice, y)
+            if notice is None:
+                notice = CalendarNotice(year=y, source=source, days=counts[y], loaded_at=uow.at, loaded_by=uow.clerk)
+            else:
+                notice.source, notice.days = source, counts[y]
+                notice.loaded_at, notice.loaded_by = uow.at, uow.clerk
+            uow.session.add(notice)
     uow.session.flush()
     # The calendar is rebuilt from the rows just written, then open deadlines follow it.
     uow.__dict__.pop("calendar", None)
+    after_cal = uow.calendar
+    for y in years:
+        uow.audit(
+            "calendar",
+            str(y),
+            "load_notice" if complete_year else "load_partial",
+            source=source,
+            days=counts[y],
+            complete=complete_year,
+            official_before=not before_cal.is_provisional_year(y),
+            status_before=str(before_cal.year_status(y)),
+            status_after=str(after_cal.year_status(y)),
+            provisional_days=after_cal.provisional_days(y),
+        )
     changed = recompute_open(uow, years)
     return {
         "file": str(path),
@@ -110,6 +125,8 @@ def import_notice(uow: UnitOfWork, path: str | Path) -> dict:
         "days": len(days),
         "holidays": sum(1 for d in days if not d.workday),
         "workdays": sum(1 for d in days if d.workday),
+        "complete_year": complete_year,
+        "year_status": [_year_entry(after_cal, y) for y in years],
         "recomputed": [
             {
                 "case_type": r.case_type,
@@ -124,23 +141,46 @@ def import_notice(uow: UnitOfWork, path: str | Path) -> dict:
     }
 
 
+def _year_entry(cal: WorkCalendar, year: int) -> dict:
+    status = cal.year_status(year)
+    return {
+        "year": year,
+        "status": str(status),
+        "override_days": cal.override_days(year),
+        "provisional_days": cal.provisional_days(year),
+    }
+
+
 def coverage(uow: UnitOfWork, calendar: WorkCalendar | None = None) -> list[dict]:
+    """One row per year: `source` (official | override | provisional, as before) and, added,
+    `status` (official | complete | partial | provisional), `provisional` (whether any day of
+    the year is) and `provisional_days`. loaded_at/loaded_by/file come from the complete
+    notice, else from the latest overridden day of that year."""
     cal = calendar or uow.calendar
     notices = {n.year: n for n in uow.session.exec(select(CalendarNotice)).all()}
+    latest: dict[int, CalendarOverride] = {}
+    for o in uow.session.exec(select(CalendarOverride)).all():
+        cur = latest.get(o.day.year)
+        if cur is None or (o.loaded_at, o.day) > (cur.loaded_at, cur.day):
+            latest[o.day.year] = o
     first = min(cal.official_years)
     today_year = uow.at.year
-    last = max([today_year + 1, *cal.official_years, *notices])
+    last = max([today_year + 1, *cal.official_years, *notices, *latest])
     out = []
     for year, src, n in cal.coverage(range(first, last + 1)):
-        notice = notices.get(year)
+        loaded = notices.get(year) or latest.get(year)
+        status = cal.year_status(year)
         out.append(
             {
                 "year": year,
                 "source": str(src),
                 "override_days": n,
-                "loaded_at": notice.loaded_at if notice else None,
-                "loaded_by": notice.loaded_by if notice else None,
-                "file": notice.source if notice else None,
+                "loaded_at": loaded.loaded_at if loaded else None,
+                "loaded_by": loaded.loaded_by if loaded else None,
+                "file": loaded.source if loaded else None,
+                "status": str(status),
+                "provisional": status is YearStatus.PARTIAL or status is YearStatus.PROVISIONAL,
+                "provisional_days": cal.provisional_days(year),
             }
         )
     return out
