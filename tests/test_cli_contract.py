@@ -69,7 +69,15 @@ def test_policy_set_is_audited_and_validated(kefu):
     before = kefu.ok("policy", "list", "--json")["rules"]
     assert {r["key"]: r["value"] for r in before}["complaint.acceptance"] == 10
     out = kefu.ok("policy", "set", "complaint.acceptance", "8", "--clerk", "管理员", "--json")
-    assert out == {"key": "complaint.acceptance", "value": 8, "before": 10}
+    assert out == {
+        "key": "complaint.acceptance",
+        "value": 8,
+        "unit": "workdays",
+        "start": "complete",
+        "before": 10,
+        "before_unit": "workdays",
+        "before_start": "complete",
+    }
     after = {r["key"]: r["value"] for r in kefu.ok("policy", "list", "--json")["rules"]}
     assert after["complaint.acceptance"] == 8
     bad = kefu("policy", "set", "complaint.nonexistent", "3")
@@ -83,4 +91,11 @@ def test_policy_set_is_audited_and_validated(kefu):
         .execute("SELECT clerk, entity_id, details FROM audit_event WHERE entity = 'policy'")
         .fetchall()
     )
-    assert rows == [("管理员", "complaint.acceptance", '{"after": 8, "before": 10}')]
+    assert rows == [
+        (
+            "管理员",
+            "complaint.acceptance",
+            '{"after": 8, "after_start": "complete", "after_unit": "workdays", '
+            '"before": 10, "before_start": "complete", "before_unit": "workdays"}',
+        )
+    ]
