@@ -7,6 +7,9 @@ Calendar facts used (State Council notice for 2026):
 - 2026-10-01 … 10-07 are National Day (rest); Sat 2026-10-10 is a make-up working day,
   Sun 10-11 rest.
 "N 工作日 from day D" is the N-th working day after D (D itself never counts).
+"N 日 from day D" is D + N calendar days, a rest day rolled to the next working day (民法典 §203);
+the decision period is 15 日 from receipt of the complaint (2020 rule §18), not from complete
+materials, and a pause adds its calendar days before the roll.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def test_full_lifecycle_across_national_day(kefu):
     #    Supplement notice, 5 工作日 after 09-17: Fri 18 (1), Sun 20 make-up (2), Mon 21 (3),
     #    Tue 22 (4), Wed 23 (5) → 2026-09-23.
     #    Initial investigation: 24 clock hours → 2026-09-18 10:00.
+    #    Decision, 15 日 from receipt: 09-17 + 15 = Fri 10-02 (National Day) → next working day
+    #    Thu 2026-10-08 — running from receipt even though the materials are incomplete.
     out = kefu.ok(
         "complaint", "add", "--received", "2026-09-17T10:00", "--channel", "电话", "--category", "理赔",
         "--name", "张三明", "--phone", "13812345678", "--policy", "P2026-001", "--relation", "本人",
@@ -40,6 +45,7 @@ def test_full_lifecycle_across_national_day(kefu):
     assert out["duplicates"] == []
     assert {d["kind"]: d["due"] for d in out["deadlines"]} == {
         "supplement_notice": "2026-09-23",
+        "decision": "2026-10-08",
         "initial_investigation": "2026-09-18",
     }
     assert _open(out, "initial_investigation")["due_at"] == "2026-09-18T10:00:00+08:00"
@@ -49,17 +55,18 @@ def test_full_lifecycle_across_national_day(kefu):
     #    Acceptance, 10 工作日 after 09-22: Wed 23 (1), Thu 24 (2), [Fri 25 Mid-Autumn, 26, 27 rest],
     #    Mon 28 (3), Tue 29 (4), Wed 30 (5), [10-01..07 National Day], Thu 10-08 (6), Fri 10-09 (7),
     #    Sat 10-10 make-up (8), [Sun 11], Mon 10-12 (9), Tue 10-13 (10) → 2026-10-13.
-    #    Decision, 15 工作日: Wed 10-14 (11), Thu 15 (12), Fri 16 (13), Mon 19 (14), Tue 20 (15) → 2026-10-20.
+    #    The decision period keeps running from receipt: still 2026-10-08, one row.
     out = kefu.ok("complaint", "materials", cid, "--complete", "--at", "2026-09-22T10:00", "--json")
     assert out["status"] == "registered"
     assert out["materials_complete_at"] == "2026-09-22T10:00:00+08:00"
     assert _open(out, "acceptance")["due"] == "2026-10-13"
-    assert _open(out, "decision")["due"] == "2026-10-20"
+    assert _open(out, "decision")["due"] == "2026-10-08"
+    assert len(_rows(out, "decision")) == 1
     notice = _rows(out, "supplement_notice")[0]
     assert (notice["status"], notice["met_at"], notice["late"]) == ("met", "2026-09-22T10:00:00+08:00", False)
-    # Working days left as of the action day 09-22: acceptance 10, decision 15.
+    # Working days left as of the action day 09-22: acceptance 10; decision: 23, 24, 28, 29, 30, 10-08 = 6.
     assert _open(out, "acceptance")["working_days_left"] == 10
-    assert _open(out, "decision")["working_days_left"] == 15
+    assert _open(out, "decision")["working_days_left"] == 6
 
     # 3. Accepted Thu 2026-09-24 09:00: acceptance met on time; the initial investigation
     #    (due 09-18 10:00) is met by this first handling step — late, and kept as late.
@@ -69,40 +76,46 @@ def test_full_lifecycle_across_national_day(kefu):
     assert (acc["status"], acc["late"]) == ("met", False)
     inv = _rows(out, "initial_investigation")[0]
     assert (inv["status"], inv["met_at"], inv["late"]) == ("met", "2026-09-24T09:00:00+08:00", True)
-    assert _open(out, "decision")["due"] == "2026-10-20"
+    assert _open(out, "decision")["due"] == "2026-10-08"
 
-    # 4. Paused Tue 2026-09-29 for an external appraisal, resumed Fri 2026-10-09.
-    #    Paused working days = working days in (09-29, 10-09]: Wed 09-30, Thu 10-08, Fri 10-09 = 3
-    #    (10-01..07 are National Day). Decision moves to the 18th working day after 09-22:
-    #    10-20 was the 15th → Wed 10-21 (16), Thu 10-22 (17), Fri 10-23 (18) → 2026-10-23.
+    # 4. Paused Tue 2026-09-29 15:00 for an external appraisal, resumed Fri 2026-10-09.
+    #    While paused the decision deadline is `paused`: as of 10-09 it would be overdue (due
+    #    10-08) but is not; its working days left stay as on 09-29: 30, 10-08 = 2.
+    #    On resume the 10 calendar days paused (09-29 → 10-09) are added before the roll:
+    #    09-17 + 15 + 10 = Mon 2026-10-12, a working day. The complaint still records the
+    #    3 working days paused (30, 10-08, 10-09) for the clerk.
     out = kefu.ok("complaint", "pause", cid, "--reason", "伤残鉴定", "--at", "2026-09-29T15:00", "--json")
     assert out["status"] == "paused" and out["pause_reason"] == "伤残鉴定"
-    assert _open(out, "decision")["due"] == "2026-10-20"
+    dec = [d for d in out["deadlines"] if d["kind"] == "decision"][0]
+    assert (dec["status"], dec["due"], dec["paused_at"]) == ("paused", "2026-10-08", "2026-09-29T15:00:00+08:00")
+    shown = kefu.ok("complaint", "show", cid, "--as-of", "2026-10-09", "--json")
+    dec = [d for d in shown["deadlines"] if d["kind"] == "decision"][0]
+    assert (dec["status"], dec["working_days_left"], dec["breached"]) == ("paused", 2, False)
     out = kefu.ok("complaint", "resume", cid, "--at", "2026-10-09T10:00", "--json")
     assert out["status"] == "accepted"
     assert out["paused_workdays"] == 3
     assert out["paused_at"] is None
     dec = _open(out, "decision")
-    assert (dec["due"], dec["extra_workdays"]) == ("2026-10-23", 3)
+    assert (dec["due"], dec["paused_days"], dec["extra_workdays"], dec["breached"]) == ("2026-10-12", 10, 0, False)
 
-    # 5. Extended as complex on Mon 2026-10-12: 30 + 3 paused = 33 工作日 after 09-22.
-    #    From 10-23 (18): Mon 26 (19), 27 (20), 28 (21), 29 (22), Fri 30 (23), Mon 11-02 (24), 03 (25),
-    #    04 (26), 05 (27), Fri 06 (28), Mon 09 (29), 10 (30), 11 (31), 12 (32), Fri 11-13 (33) → 2026-11-13.
+    # 5. Extended as complex on Mon 2026-10-12 10:00 (the due day: still in time): 30 + 10 paused
+    #    days from receipt: 09-17 + 40 = Tue 2026-10-27.
     out = kefu.ok("complaint", "extend", cid, "--level", "complex", "--at", "2026-10-12T10:00", "--json")
     assert out["extension_level"] == "complex"
     decisions = _rows(out, "decision")
-    assert [(d["status"], d["due"]) for d in decisions] == [("superseded", "2026-10-23"), ("open", "2026-11-13")]
+    assert [(d["status"], d["due"]) for d in decisions] == [("superseded", "2026-10-12"), ("open", "2026-10-27")]
+    assert [d["breached"] for d in decisions] == [False, False]
     assert decisions[1]["rule"] == "complaint.decision_complex"
-    assert decisions[1]["start_at"] == "2026-09-22T10:00:00+08:00"
-    # As of 10-12: working days in (10-12, 11-13] = 3 (Oct 13-16 is 4, 19-23 5, 26-30 5, Nov 2-6 5, 9-13 5) → 24.
-    assert decisions[1]["working_days_left"] == 24
+    assert decisions[1]["start_at"] == "2026-09-17T10:00:00+08:00"
+    # As of 10-12: working days in (10-12, 10-27]: Oct 13-16 (4), 19-23 (5), 26, 27 (2) → 11.
+    assert decisions[1]["working_days_left"] == 11
 
-    # 6. Decided Tue 2026-11-10: the decision deadline is met on time; nothing stays open
+    # 6. Decided Mon 2026-10-26: the decision deadline is met on time; nothing stays open
     #    on the complaint itself.
-    out = kefu.ok("complaint", "decide", cid, "--result", "同意赔付 12,000 元", "--at", "2026-11-10T10:00", "--json")
-    assert out["status"] == "decided" and out["decided_at"] == "2026-11-10T10:00:00+08:00"
+    out = kefu.ok("complaint", "decide", cid, "--result", "同意赔付 12,000 元", "--at", "2026-10-26T10:00", "--json")
+    assert out["status"] == "decided" and out["decided_at"] == "2026-10-26T10:00:00+08:00"
     final = _rows(out, "decision")[-1]
-    assert (final["status"], final["met_at"], final["late"]) == ("met", "2026-11-10T10:00:00+08:00", False)
+    assert (final["status"], final["met_at"], final["late"]) == ("met", "2026-10-26T10:00:00+08:00", False)
     assert [d for d in out["deadlines"] if d["status"] == "open"] == []
 
     # The decision scheduled the complaint callback (callbacks service), in the same transaction.
@@ -125,10 +138,10 @@ def test_full_lifecycle_across_national_day(kefu):
     assert {e["clerk"] for e in shown["events"]} == {"tester"}
     assert shown["events"][0]["at"] == "2026-09-17T10:00:00+08:00"
     assert shown["phone"] == "13812345678"
-    shift = [e for e in shown["events"] if e["action"] == "shift"]
-    assert (
-        shift and shift[0]["details"]["due_before"] == "2026-10-20" and shift[0]["details"]["due_after"] == "2026-10-23"
-    )
+    resumed = [e for e in shown["events"] if e["entity"] == "deadline" and e["action"] == "resume"]
+    assert len(resumed) == 1
+    assert (resumed[0]["details"]["due_before"], resumed[0]["details"]["due_after"]) == ("2026-10-08", "2026-10-12")
+    assert (resumed[0]["details"]["added"], resumed[0]["details"]["unit"]) == (10, "days")
 
 
 def test_show_human_output_masks_and_lists_deadlines(kefu):
@@ -140,9 +153,9 @@ def test_show_human_output_masks_and_lists_deadlines(kefu):
     assert "139****5678" in out and "13912345678" not in out
     assert "王*明" in out
     # Acceptance 10 工作日 after Wed 09-30: 10-08 (1), 09 (2), Sat 10 make-up (3), 12 (4), 13 (5),
-    # 14 (6), 15 (7), 16 (8), 19 (9), 20 (10) → 2026-10-20; decision 15: 21..23 (11-13), 26 (14), 27 (15).
+    # 14 (6), 15 (7), 16 (8), 19 (9), 20 (10) → 2026-10-20; decision 15 日 from receipt: Thu 2026-10-15.
     assert "受理决定: 2026-10-20" in out
-    assert "处理决定: 2026-10-27" in out
+    assert "处理决定: 2026-10-15" in out
     assert "办理记录" in out and "register" in out
     unmasked = kefu.ok("complaint", "show", cid, "--unmask")
     assert "13912345678" in unmasked

@@ -54,22 +54,24 @@ def test_list_filters_json_csv_and_masking(kefu):
     assert ids("--from", "2026-09-28", "--to", "2026-10-08") == [b]
     # Overdue = an open deadline whose due day is before --as-of.
     # As of Mon 09-28: a's initial investigation (due 09-22 09:00) was met by the acceptance at
-    # exactly 09:00; its decision runs to 10-19. b's investigation is due 09-29. Nothing overdue.
+    # exactly 09:00; its decision runs to 10-08 (15 日 from receipt 09-21, rolled off National Day). b's investigation is due 09-29. Nothing overdue.
     assert ids("--overdue", "--as-of", "2026-09-28") == []
     # As of Wed 09-30: b's 24-hour initial investigation (due 09-29 09:00) was never started.
     assert ids("--overdue", "--as-of", "2026-09-30") == [b]
-    # As of Tue 10-20: a's decision (15 工作日 after 09-21 → 10-19) is overdue; b and c still
+    # As of Tue 10-20: a's decision (due 10-08) is overdue; b and c still
     # have their initial investigations open.
     assert ids("--overdue", "--as-of", "2026-10-20") == [a, b, c]
 
     data = kefu.ok("complaint", "list", "--as-of", "2026-10-13", "--json")
     first = data["items"][0]
     assert first["phone"] == "138****0001"
+    # Overdue by the working days in (10-08, 10-13]: 10-09, Sat 10-10 (make-up), 10-12, 10-13 = 4.
     assert first["next_deadline"] == {
         "kind": "decision",
-        "due": "2026-10-19",
+        "due": "2026-10-08",
         "provisional": False,
-        "working_days_left": 4,
+        "paused": False,
+        "working_days_left": -4,
     }
     assert kefu.ok("complaint", "list", "--json", "--unmask")["items"][0]["phone"] == "13800000001"
 

@@ -93,8 +93,8 @@ def test_transfer_external_and_internal(kefu):
 
 
 def test_merge_with_new_facts_restarts_the_decision_clock(kefu):
-    # First complaint received Mon 09-21, complete: decision 15 工作日 after 09-21:
-    # 22, 23, 24, 28, 29, 30 (6), 10-08, 09, Sat 10 make-up, 12, 13, 14, 15, 16, 19 (15) → 2026-10-19.
+    # First complaint received Mon 09-21: decision 15 日 from receipt: 09-21 + 15 = Tue 10-06
+    # (National Day) → next working day Thu 2026-10-08.
     first = add(kefu, "--policy", "P-9")["id"]
     kefu.ok("complaint", "accept", first, "--at", "2026-09-22T10:00")
     # The repeat arrives Fri 10-09 10:00 with new facts and complete materials.
@@ -106,12 +106,15 @@ def test_merge_with_new_facts_restarts_the_decision_clock(kefu):
     assert (out["status"], out["merged_into"]) == ("merged", first)
     assert [d for d in out["deadlines"] if d["status"] == "open"] == []
     # Its own 15 days from 10-09 (same dates as the restart below), replaced by the restart.
-    assert rows(out, "decision") == [("superseded", "2026-10-29")]
+    assert rows(out, "decision") == [("superseded", "2026-10-26")]
     # The first case's decision restarts from the new materials (10-09 10:00):
-    # Sat 10 (1), 12, 13, 14, 15, 16 (6), 19..23 (11), 26, 27, 28, 29 (15) → 2026-10-29.
+    # 10-09 + 15 = Sat 10-24 → Mon 2026-10-26.
     target = kefu.ok("complaint", "show", first, "--json")
     assert target["status"] == "accepted"
-    assert rows(target, "decision") == [("superseded", "2026-10-19"), ("open", "2026-10-29")]
+    assert rows(target, "decision") == [("superseded", "2026-10-08"), ("open", "2026-10-26")]
+    # The first period had already run out on 10-08: the restart does not undo that miss.
+    seen = kefu.ok("complaint", "show", first, "--as-of", "2026-10-09", "--json")
+    assert [d["breached"] for d in seen["deadlines"] if d["kind"] == "decision"] == [True, False]
     new_row = [d for d in target["deadlines"] if d["kind"] == "decision"][-1]
     assert new_row["start_at"] == "2026-10-09T10:00:00+08:00"
     assert second["id"] in new_row["basis"] and "新事实" in new_row["basis"]
@@ -127,7 +130,7 @@ def test_merge_without_new_facts_rejects_as_duplicate_open_or_decided(kefu):
     assert (out["status"], out["reject_reason"]) == ("rejected", "duplicate_open")
     assert first in out["reject_note"]
     # The first case is untouched: its decision row is the original one.
-    assert rows(kefu.ok("complaint", "show", first, "--json"), "decision") == [("open", "2026-10-19")]
+    assert rows(kefu.ok("complaint", "show", first, "--json"), "decision") == [("open", "2026-10-08")]
 
     kefu.ok("complaint", "decide", first, "--result", "已解释条款", "--at", "2026-09-28T10:00")
     again = add(kefu, "--policy", "P-1", received="2026-09-29T10:00")
@@ -158,6 +161,7 @@ def test_withdrawal_closes_open_deadlines_as_not_applicable(kefu):
     assert out["status"] == "withdrawn" and out["withdrawn_at"] == "2026-09-22T16:00:00+08:00"
     assert {d["kind"]: d["status"] for d in out["deadlines"]} == {
         "supplement_notice": "not_applicable",
+        "decision": "not_applicable",  # runs from receipt, materials or not
         "initial_investigation": "not_applicable",
     }
     # A paused complaint can be withdrawn too; its decision deadline no longer applies.
@@ -165,7 +169,7 @@ def test_withdrawal_closes_open_deadlines_as_not_applicable(kefu):
     kefu.ok("complaint", "accept", b, "--at", "2026-09-22T10:00")
     kefu.ok("complaint", "pause", b, "--reason", "鉴定", "--at", "2026-09-23T10:00")
     out = kefu.ok("complaint", "withdraw", b, "--at", "2026-09-24T10:00", "--json")
-    assert rows(out, "decision") == [("not_applicable", "2026-10-19")]
+    assert rows(out, "decision") == [("not_applicable", "2026-10-08")]
     assert out["paused_at"] is None
     r = kefu("complaint", "withdraw", b)
     assert r.code == 2 and "已撤回" in r.err
@@ -279,11 +283,11 @@ def test_extension_rules(kefu):
     assert r.code == 2 and "--approver" in r.err
     r = kefu("complaint", "extend", cid, "--level", "huge")
     assert r.code == 2 and "complex" in r.err
-    kefu.ok("complaint", "extend", cid, "--level", "complex", "--at", "2026-10-09T10:00")
+    kefu.ok("complaint", "extend", cid, "--level", "complex", "--at", "2026-10-08T10:00")
     r = kefu("complaint", "extend", cid, "--level", "complex")
     assert r.code == 2 and "重复" in r.err
     out = kefu.ok(
-        "complaint", "extend", cid, "--level", "special", "--approver", "王总", "--at", "2026-10-30T10:00", "--json"
+        "complaint", "extend", cid, "--level", "special", "--approver", "王总", "--at", "2026-10-20T10:00", "--json"
     )
     assert (out["extension_level"], out["extension_approver"]) == ("special", "王总")
     decisions = [(d["status"], d["rule"]) for d in out["deadlines"] if d["kind"] == "decision"]
@@ -292,11 +296,11 @@ def test_extension_rules(kefu):
         ("superseded", "complaint.decision_complex"),
         ("open", "complaint.decision_special"),
     ]
-    # 60 工作日 after Mon 09-21. 30th: 15th is 10-19 (see merge test); 20..23 (19), 26..30 (24),
-    # 11-02..06 (29), 11-09 (30) → the complex due 2026-11-09. Then 30 more: 11-10..13 (34),
-    # 16..20 (39), 23..27 (44), 11-30..12-04 (49), 12-07..11 (54), 14..18 (59), 12-21 (60) → 2026-12-21.
+    # All from receipt Mon 09-21: 15 日 → 10-06 (National Day) → 10-08; complex 30 日 → Wed 10-21;
+    # special 60 日 → Fri 11-20. Each extension was asked for before the running period ran out.
     dues = [d["due"] for d in out["deadlines"] if d["kind"] == "decision"]
-    assert dues == ["2026-10-19", "2026-11-09", "2026-12-21"]
+    assert dues == ["2026-10-08", "2026-10-21", "2026-11-20"]
+    assert not any(d["breached"] for d in out["deadlines"] if d["kind"] == "decision")
     r = kefu("complaint", "extend", cid, "--level", "special", "--approver", "王总")
     assert r.code == 2 and "不能再延期" in r.err
 

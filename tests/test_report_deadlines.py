@@ -52,7 +52,8 @@ def build(db: str, order: int = 1) -> None:
             branch="朝阳",
             handler="李四",
         ),
-        # D3 decision, 15 wd from Mon 09-21: 22 23 24 28 29 30 (6), 10-08 09 10 (9),
+        # D3 decision under a 15-working-day rule (the unit given explicitly; the policy default
+        # is now 15 calendar days), from Mon 09-21: 22 23 24 28 29 30 (6), 10-08 09 10 (9),
         # 12 13 14 15 16 (14), 19 (15) → due 10-19; on 09-30: 8 9 10 12 13 14 15 16 19 = 9 left.
         dict(
             case_type="complaint",
@@ -60,6 +61,7 @@ def build(db: str, order: int = 1) -> None:
             kind="decision",
             start_at=at("2026-09-21T10:00"),
             rule="complaint.decision",
+            unit="workdays",
             branch="海淀",
             handler="王五",
         ),
@@ -102,7 +104,7 @@ def build(db: str, order: int = 1) -> None:
             start_deadline(uow, **spec)
         # Closed rows never appear in the list but count for the month's on-time rate:
         # due 09-14 (10 wd from 08-31) met 09-10 → on time; due 09-15 met 09-16 → late;
-        # due 09-17 not applicable → not judged at all.
+        # due 09-17, not applicable from 09-16 (before it was due) → not judged at all.
         on_time = start_deadline(
             uow,
             case_type="complaint",
@@ -136,7 +138,7 @@ def build(db: str, order: int = 1) -> None:
         assert (on_time.due, late.due, gone.due) == (dt.date(2026, 9, 14), dt.date(2026, 9, 15), dt.date(2026, 9, 17))
         close_deadline(uow, on_time, DeadlineStatus.MET, at("2026-09-10T16:00"))
         close_deadline(uow, late, DeadlineStatus.MET, at("2026-09-16T10:00"))
-        close_deadline(uow, gone, DeadlineStatus.NOT_APPLICABLE)
+        close_deadline(uow, gone, DeadlineStatus.NOT_APPLICABLE, at("2026-09-16T12:00"))
 
 
 @pytest.fixture
@@ -148,7 +150,16 @@ def data(kefu, db_path):
 def test_whole_report_json(data):
     rep = data.ok("report", "deadlines", "--as-of", AS_OF, "--json")
     assert rep["as_of"] == AS_OF and rep["within"] == 3
-    assert rep["summary"] == {"overdue": 1, "due_today": 1, "due_soon": 2, "later": 2, "open": 6, "provisional": 1}
+    assert rep["summary"] == {
+        "overdue": 1,
+        "due_today": 1,
+        "due_soon": 2,
+        "later": 2,
+        "paused": 0,
+        "open": 6,
+        "provisional": 1,
+    }
+    assert rep["history"] is True  # 09-30 is before today: read from the events as they stood then
     # Sorted by branch, handler, due: 朝阳 before 海淀 (code point order, deterministic).
     got = [
         (i["branch"], i["handler"], i["case_id"], i["due"], i["status"], i["working_days_left"]) for i in rep["items"]
@@ -176,11 +187,12 @@ def test_whole_report_json(data):
     assert all(not i["provisional"] for i in rep["items"][:5])
     assert rep["items"][3]["case_type"] == "callback" and rep["items"][3]["kind"] == "callback"
     assert rep["items"][0]["due_at"] == "2026-09-28T23:59:59+08:00"
+    zero = {"paused": 0}
     assert rep["groups"] == [
-        {"branch": "朝阳", "handler": "张三", "overdue": 1, "due_today": 0, "due_soon": 1, "later": 0, "open": 2},
-        {"branch": "朝阳", "handler": "李四", "overdue": 0, "due_today": 1, "due_soon": 0, "later": 0, "open": 1},
-        {"branch": "海淀", "handler": "王五", "overdue": 0, "due_today": 0, "due_soon": 1, "later": 1, "open": 2},
-        {"branch": "海淀", "handler": "赵六", "overdue": 0, "due_today": 0, "due_soon": 0, "later": 1, "open": 1},
+        {"branch": "朝阳", "handler": "张三", "overdue": 1, "due_today": 0, "due_soon": 1, "later": 0, **zero, "open": 2},
+        {"branch": "朝阳", "handler": "李四", "overdue": 0, "due_today": 1, "due_soon": 0, "later": 0, **zero, "open": 1},
+        {"branch": "海淀", "handler": "王五", "overdue": 0, "due_today": 0, "due_soon": 1, "later": 1, **zero, "open": 2},
+        {"branch": "海淀", "handler": "赵六", "overdue": 0, "due_today": 0, "due_soon": 0, "later": 1, **zero, "open": 1},
     ]
     # September up to 09-30: due 09-14 met on time, due 09-15 met late, due 09-28 still open
     # (overdue), due 09-30 open but due today (pending); the not-applicable row is not judged.
@@ -198,6 +210,7 @@ def test_whole_report_json(data):
 def test_same_data_same_bytes_whatever_the_insert_order(kefu, db_path, tmp_path):
     build(db_path)
     other = str(tmp_path / "other.sqlite")
+    type(kefu)(other).ok("db", "init")
     build(other, order=-1)
     a = kefu("report", "deadlines", "--as-of", AS_OF, "--json")
     b = kefu("report", "deadlines", "--as-of", AS_OF, "--json")
@@ -224,7 +237,7 @@ def test_as_of_moves_the_view(data):
 def test_filters(data):
     rep = data.ok("report", "deadlines", "--as-of", AS_OF, "--branch", "海淀", "--json")
     assert {i["branch"] for i in rep["items"]} == {"海淀"} and rep["summary"]["open"] == 3
-    assert rep["filters"] == {"branch": "海淀", "handler": None, "kind": None}
+    assert rep["filters"] == {"branch": "海淀", "handler": None, "kind": None, "status": None}
     # 海淀's September: due 09-15 met late; the rest is not yet due → 0 %.
     assert (rep["on_time"]["late"], rep["on_time"]["rate"]) == (1, 0.0)
 
@@ -258,10 +271,10 @@ def test_bad_input_is_one_sentence_exit_2(data):
 def test_csv(data):
     out = data.ok("report", "deadlines", "--as-of", AS_OF, "--csv")
     lines = out.splitlines()
-    assert lines[0] == "case_id,case_type,kind,due,due_at,status,working_days_left,provisional,branch,handler"
+    assert lines[0] == "case_id,case_type,kind,due,due_at,status,working_days_left,provisional,branch,handler,breached"
     assert (
         lines[1]
-        == "TS-20260914-0001,complaint,acceptance,2026-09-28,2026-09-28T23:59:59+08:00,overdue,-2,False,朝阳,张三"
+        == "TS-20260914-0001,complaint,acceptance,2026-09-28,2026-09-28T23:59:59+08:00,overdue,-2,False,朝阳,张三,True"
     )
     assert len([ln for ln in lines if ln]) == 7
 

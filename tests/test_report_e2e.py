@@ -16,7 +16,7 @@ C1 (朝阳/张三, claims, phone) received Thu 02-12 10:00; investigation 02-13 
    02-13 10:00: on time); accepted Wed 02-25: to acceptance = 02-13, 02-14, 02-24, 02-25 = 4 wd
    (limit: 10 wd → 13 14 24 25 26 27 28 03-02 03 04 = 03-04: on time); decided Tue 03-10:
    to decision = 7 wd in February (13 14 24 25 26 27 28) + 03-02..06 (5) + 03-09, 03-10 = 14 wd
-   (limit 15 wd = 03-11: on time). The decision schedules a complaint callback (5 wd → 03-11 12
+   (limit 15 日 from receipt: 02-12 + 15 = Fri 02-27: decided late). The decision schedules a complaint callback (5 wd → 03-11 12
    13 16 17 = 03-17), reached by phone 03-12: success, on time.
 C2 (朝阳/李四, service, online) received Fri 02-13 16:00, rejected as duplicate_open on Sat 02-14
    (a make-up working day): 1 wd; acceptance and investigation met by the rejection (both in time:
@@ -28,19 +28,21 @@ C3 (海淀/王五, sales, letter) received Mon 02-16 09:00 — a Spring Festival
    first handling step → met late.
 C4 (海淀/王五, claims, phone) received Mon 02-02 11:00; accepted 02-03 09:00: 1 wd (also the
    first handling step, before the 24 h limit 02-03 11:00); decided Thu 02-26: 3–6 (4), 9–13
-   (9), 14 (10), 24 25 26 (13) = 13 wd (limit 15 wd: … 27 28 → Sat 02-28: on time). Its
+   (9), 14 (10), 24 25 26 (13) = 13 wd (limit 15 日: 02-02 + 15 = Tue 02-17, a Spring Festival
+   holiday → the next working day Tue 02-24: decided late). Its
    complaint callback (5 wd → 02-27 28 03-02 03 04 = 03-04) succeeded electronically 03-03.
 C5 (朝阳/张三, product, email) received Thu 09-24 10:00, investigation 09-24 15:00; accepted Thu
-   10-08: to acceptance = 28 29 30, 10-08 = 4 wd. Decision limit 15 wd from 09-24: 28 29 30
-   10-08 09 10 12 13 14 15 (10) 16 19 20 21 22 = 10-22.
+   10-08: to acceptance = 28 29 30, 10-08 = 4 wd. Decision limit 15 日 from receipt 09-24 =
+   Fri 10-09.
 C6 (海淀/王五, claims, phone) received Fri 09-18 09:00, investigation 10:00, nothing else:
-   acceptance 10 wd → Sun 20, 21 22 23 24, 28 29 30, 10-08, 10-09 = 10-09; decision 15 wd → 10-10
-   12 13 14 15 = 10-15.
+   acceptance 10 wd → Sun 20, 21 22 23 24, 28 29 30, 10-08, 10-09 = 10-09; decision 15 日 →
+   10-03 (National Day) → Thu 10-08.
 C7 (朝阳/李四, service, phone) received Thu 09-10 09:00, investigation 10:00, nothing else:
-   acceptance 10 wd → 11, 14–18, 20, 21 22 23 = 09-23; decision 15 wd → 24 28 29 30 10-08 = 10-08.
+   acceptance 10 wd → 11, 14–18, 20, 21 22 23 = 09-23; decision 15 日 → 09-25 (Mid-Autumn) →
+   Mon 09-28.
 C8 (朝阳/赵六, other, regulator) received Mon 09-28 10:00 with the regulator's report date Sat
    10-10; nothing else done: initial investigation limit 09-29 10:00; acceptance 10 wd → 29 30
-   10-08 09 10 12 13 14 15 16 = 10-16; decision 15 wd → 19 20 21 22 23 = 10-23; the regulator
+   10-08 09 10 12 13 14 15 16 = 10-16; decision 15 日 → Tue 10-13; the regulator
    callback is due no later than the report date → 10-10.
 C9 (海淀/王五, claims, phone) received Tue 09-29 14:00, withdrawn 09-30 10:00: every open
    deadline becomes not applicable; investigation 24 h limit 09-30 14:00 is not judged.
@@ -52,15 +54,17 @@ K3 (海淀/周八) claim closed Wed 09-30: 5 wd → 10-08 09 10 12 13 = 10-13.
 K4 (朝阳/孙七) satisfaction callback with an explicit due date Tue 10-20.
 
 Deadline report as of Fri 2026-10-09 (within 3 wd), open rows only:
-  overdue:   C7 acceptance 09-23 → 24 28 29 30 10-08 09 = −6; C7 decision 10-08 → −1;
-             C8 investigation 09-29 → 30, 10-08, 10-09 = −3; K2 callback 10-08 → −1;
-  due today: C6 acceptance 10-09;
+  overdue:   C7 acceptance 09-23 → 24 28 29 30 10-08 09 = −6; C7 decision 09-28 → 29 30 10-08
+             09 = −4; C6 decision 10-08 → −1; C8 investigation 09-29 → 30, 10-08, 10-09 = −3;
+             K2 callback 10-08 → −1;
+  due today: C6 acceptance 10-09; C5 decision 10-09;
   due soon:  C8 regulator report Sat 10-10 → 1; C8 regulator callback 10-10 → 1;
-             K3 callback 10-13 → 10 12 13 = 3;
-  later:     C6 decision 10-15 → 10 12–15 = 5; C8 acceptance 10-16 → 6; C5 decision 10-22 →
-             10 12–16 19–22 = 10; C8 decision 10-23 → 11; K4 10-20 → 10 12–16 19 20 = 8.
-  On time in October 1–9 (due in that window): K1 (due 10-08, met 09-22) on time; C7 decision
-  (10-08) and K2 (10-08) overdue; C6 acceptance (10-09, today) pending → 1 / 3 = 33.33 %.
+             K3 callback 10-13 → 10 12 13 = 3; C8 decision 10-13 → 3;
+  later:     C8 acceptance 10-16 → 6; K4 10-20 → 10 12–16 19 20 = 8.
+  Every overdue row is `breached`, no other is.
+  On time in October 1–9 (due in that window): K1 (due 10-08, met 09-22) on time; C6 decision
+  (10-08) and K2 (10-08) overdue; C6 acceptance and C5 decision (10-09, today) pending →
+  1 / 3 = 33.33 %.
 
 Analysis for received 02-01..10-09 as of 10-09: 9 complaints (Feb 4, Sep 5); working days to
 the acceptance decision: C4 1, C2 1, C1 4, C5 4, C3 6 → sorted 1 1 4 4 6: median 4, p90 at
@@ -72,10 +76,12 @@ and not-applicable rows, are left out):
   acceptance: C1 (03-04, met 02-25), C2 (10 wd from 02-13 = 03-05, met 02-14), C3 (10 wd from
     materials 02-26 = 03-11, met 03-02), C4 (02-14, met 02-03) on time; C7 overdue; C6 due today
     (pending) → 4 / 5 = 80 %;
-  decision: C1 (03-11, met 03-10), C4 (02-28, met 02-26) on time, C7 overdue → 66.67 %;
+  decision (15 日 from receipt): C1 (02-27, met 03-10) and C4 (02-24, met 02-26) late; C7 (09-28)
+    and C6 (10-08) overdue; C5 (10-09, today) pending; C2, C3 and C9 ended before their due
+    day (not applicable, not judged) → 0 / 4 = 0 %;
   initial_investigation: C1 C2 C4 C5 C6 C7 on time, C3 late, C8 overdue → 6 / 8 = 75 %;
   callback: C1/callback (03-17, met 03-12), C4/callback (03-04, met 03-03), K1 on time, K2
-    overdue → 75 %; all kinds: 16 / (16 + 1 + 4) = 76.19 %.
+    overdue → 75 %; all kinds: 14 / (14 + 3 + 5) = 63.64 % (pending: C6 acceptance, C5 decision).
 Callback KPIs (the callbacks module's `callback_kpis`, callbacks due in the period): due C1/
 callback, C4/callback, K1, K2 → success 3 of 4 = 75 %, below the 90 % line; no letter/visit.
 """
@@ -187,22 +193,31 @@ def test_deadline_report_whole_json(built):
     kefu, ids = built
     rep = anonymise(kefu.ok("report", "deadlines", "--as-of", AS_OF, "--json"), ids)
     # The figures of the docstring, checked here as well as in the file.
-    assert rep["summary"] == {"overdue": 4, "due_today": 1, "due_soon": 3, "later": 5, "open": 13, "provisional": 0}
+    assert rep["summary"] == {
+        "overdue": 5,
+        "due_today": 2,
+        "due_soon": 4,
+        "later": 2,
+        "paused": 0,
+        "open": 13,
+        "provisional": 0,
+    }
     left = {(i["case_id"], i["kind"]): (i["due"], i["status"], i["working_days_left"]) for i in rep["items"]}
     assert left[("C7", "acceptance")] == ("2026-09-23", "overdue", -6)
-    assert left[("C7", "decision")] == ("2026-10-08", "overdue", -1)
+    assert left[("C7", "decision")] == ("2026-09-28", "overdue", -4)
+    assert left[("C6", "decision")] == ("2026-10-08", "overdue", -1)
+    assert left[("C5", "decision")] == ("2026-10-09", "due_today", 0)
+    assert left[("C8", "decision")] == ("2026-10-13", "due_soon", 3)
     assert left[("C8", "initial_investigation")] == ("2026-09-29", "overdue", -3)
     assert left[("K2", "callback")] == ("2026-10-08", "overdue", -1)
     assert left[("C6", "acceptance")] == ("2026-10-09", "due_today", 0)
     assert left[("C8", "regulator_report")] == ("2026-10-10", "due_soon", 1)
     assert left[("K3", "callback")] == ("2026-10-13", "due_soon", 3)
-    assert left[("C6", "decision")] == ("2026-10-15", "later", 5)
     assert left[("C8", "acceptance")] == ("2026-10-16", "later", 6)
-    assert left[("C5", "decision")] == ("2026-10-22", "later", 10)
-    assert left[("C8", "decision")] == ("2026-10-23", "later", 11)
     assert left[("K4", "callback")] == ("2026-10-20", "later", 8)
+    assert all(i["breached"] == (i["status"] == "overdue") for i in rep["items"])
     assert rep["on_time"] == {
-        "from": "2026-10-01", "to": AS_OF, "on_time": 1, "late": 0, "overdue": 2, "pending": 1, "rate": 33.33,
+        "from": "2026-10-01", "to": AS_OF, "on_time": 1, "late": 0, "overdue": 2, "pending": 2, "rate": 33.33,
     }  # fmt: skip
     assert rep == expected("report_e2e_deadlines.json", rep)
 
@@ -225,10 +240,12 @@ def test_stats_report_whole_json(built):
         "to_decision": {"count": 2, "median": 13.5, "p90": 13.9},
     }
     assert [(r["kind"], r["rate"]) for r in rep["on_time"] if r["rate"] is not None] == [
-        ("supplement_notice", 100.0), ("acceptance", 80.0), ("decision", 66.67),
+        ("supplement_notice", 100.0), ("acceptance", 80.0), ("decision", 0.0),
         ("initial_investigation", 75.0), ("callback", 75.0),
     ]  # fmt: skip
-    assert rep["on_time_all"] == {"on_time": 16, "late": 1, "overdue": 4, "pending": 1, "rate": 76.19}
+    decision = next(r for r in rep["on_time"] if r["kind"] == "decision")
+    assert (decision["on_time"], decision["late"], decision["overdue"], decision["pending"]) == (0, 2, 2, 1)
+    assert rep["on_time_all"] == {"on_time": 14, "late": 3, "overdue": 5, "pending": 2, "rate": 63.64}
     assert (rep["callbacks"]["due"], rep["callbacks"]["success"], rep["callbacks"]["success_rate"]) == (4, 3, 75.0)
     assert rep == expected("report_e2e_stats.json", rep)
 
@@ -255,7 +272,7 @@ def test_stats_csv_and_plain_text(built, tmp_path):
     assert rows[0] == "section,key,label,count,value"
     assert "complaints,total,投诉总数,9," in rows
     assert "durations,to_acceptance.p90,收到至受理决定90分位(工作日),5,5.2" in rows
-    assert "on_time,all,全部期限,21,76.19" in rows
+    assert "on_time,all,全部期限,22,63.64" in rows
     assert "callbacks,success_rate,回访成功率(%),,75.0" in rows
     text = kefu.ok(*args)
     total_row = next(ln for ln in text.splitlines() if ln.startswith("合计 "))

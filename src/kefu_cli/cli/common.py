@@ -13,7 +13,14 @@ from ..domain.timeutil import parse_date, parse_datetime
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="输出 CSV(供 Excel/脚本使用)")]
-AtOpt = Annotated[str | None, typer.Option("--at", help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00(上班时间);"
+        "不能早于本案上一步骤,不能晚于现在",
+    ),
+]
 ClerkOpt = Annotated[str | None, typer.Option("--clerk", help="经办人,默认当前系统用户名")]
 UnmaskOpt = Annotated[bool, typer.Option("--unmask", help="显示完整的电话号码等个人信息")]
 

@@ -10,9 +10,12 @@ from ..domain.policy import DEFAULTS
 from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, date_value, state
 
 
-def _rule(key: str) -> int:
-    """A default from the policy table, for help texts (the database may hold another value)."""
-    return DEFAULTS[key].value
+def _rule(key: str) -> str:
+    """A default from the policy table with its unit, for help texts (the database may hold another value)."""
+    from ..domain.policy import UNIT_ZH
+
+    r = DEFAULTS[key]
+    return f"{r.value} 个{UNIT_ZH[r.unit]}"
 
 
 app = typer.Typer(
@@ -26,6 +29,9 @@ app = typer.Typer(
 
 IdArg = Annotated[str, typer.Argument(help="投诉编号,例如 TS-20261121-0007")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注")]
+LateOpt = Annotated[
+    bool, typer.Option("--late", help="期限已过仍要登记(明知逾期): 照常记录,并记为逾期,逾期不会因此消除")
+]
 
 
 def _kind_zh(kind: str) -> str:
@@ -61,19 +67,26 @@ def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
 
     lines = []
     for d in deadlines:
-        if only_open and d["status"] != "open":
+        if only_open and d["status"] not in ("open", "paused"):
             continue
         due = d["due_at"].strftime("%Y-%m-%d %H:%M") if d["kind"] == "initial_investigation" else str(d["due"])
         mark = "  [临时]" if d["provisional"] else ""
-        if d["status"] == "open" and d["unit"] == "hours":
-            state_text = "按小时计算,进行中"
+        if d["status"] == "paused":
+            left = d["working_days_left"]
+            state_text = f"暂停(自 {d['paused_at']:%Y-%m-%d} 起,剩余 {left} 个工作日冻结)"
+            if d["breached"]:
+                state_text += ",中止前已逾期"
+        elif d["status"] == "open" and d["unit"] == "hours":
+            state_text = "按小时计算,进行中" + (",已逾期" if d["breached"] else "")
         elif d["status"] == "open":
             left = d["working_days_left"]
             state_text = f"剩余 {left} 个工作日" if left >= 0 else f"已逾期 {-left} 个工作日"
         else:
             state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
             if d["met_at"]:
-                state_text += f"于 {d['met_at']:%Y-%m-%d %H:%M}" + ("(逾期完成)" if d["late"] else "")
+                state_text += f"于 {d['met_at']:%Y-%m-%d %H:%M}" + ("(逾期完成)" if d["breached"] else "")
+            elif d["breached"]:
+                state_text += "(此前已逾期)"
         lines.append(f"  {_kind_zh(d['kind'])}: {due} 前{mark} — {state_text}")
     return lines
 
@@ -109,7 +122,7 @@ def add(
     ],
     name: Annotated[str, typer.Option("--name", help="投诉人姓名")],
     phone: Annotated[str, typer.Option("--phone", help="联系电话,例如 13812345678")],
-    received: Annotated[str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30")] = None,
+    received: Annotated[str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00")] = None,
     relation: Annotated[
         str,
         typer.Option(
@@ -128,7 +141,7 @@ def add(
         str | None,
         typer.Option(
             "--regulator-due",
-            help=f"监管要求的报告日期,默认按规则表 complaint.regulator_report(默认 {_rule('complaint.regulator_report')} 个工作日)",
+            help=f"监管要求的报告日期,默认按规则表 complaint.regulator_report(默认 {_rule('complaint.regulator_report')})",
         ),
     ] = None,
     json: JsonOpt = False,
@@ -140,6 +153,10 @@ def add(
     from ..services import complaints
 
     received_dt = at_value(received, "--received")
+    if at is None and received_dt is not None:
+        from ..domain.timeutil import check_not_future
+
+        check_not_future(received_dt, "--received")
     at_dt = at_value(at) or received_dt  # registering a past receipt: the event happened then
     result = complaints.add(
         state.db,
@@ -301,19 +318,22 @@ def extend(
         str,
         typer.Option(
             "--level",
-            help=f"complex 情况复杂(默认合计 {_rule('complaint.decision_complex')} 工作日);special 特别复杂"
-            f"(默认合计 {_rule('complaint.decision_special')} 工作日,需 --approver);以规则表为准",
+            help=f"complex 情况复杂(默认自收到投诉合计 {_rule('complaint.decision_complex')});special 特别复杂"
+            f"(默认合计 {_rule('complaint.decision_special')},需 --approver);以规则表为准",
         ),
     ],
     approver: Annotated[str | None, typer.Option("--approver", help="批准延期的高级管理人员")] = None,
+    late: LateOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """延长处理期限(请同时告知投诉人)。"""
+    """延长处理期限(请同时告知投诉人)。期限已过才申请的延期会被拒绝,除非加 --late(记为逾期)。"""
     from ..services import complaints
 
-    result = complaints.extend(state.db, complaint_id, level=level, approver=approver, clerk=clerk, at=at_value(at))
+    result = complaints.extend(
+        state.db, complaint_id, level=level, approver=approver, late=late, clerk=clerk, at=at_value(at)
+    )
     _done(result, json, f"已延长投诉 {complaint_id} 的处理期限,请告知投诉人延期及理由")
 
 
@@ -321,15 +341,17 @@ def extend(
 def pause(
     complaint_id: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="中止原因,例如 伤残鉴定")],
+    late: LateOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """外部鉴定/检测/评估期间中止处理期限(恢复时按中止的工作日顺延)。"""
+    """外部鉴定/检测/评估期间中止处理期限: 期限暂停(不算逾期),恢复时按中止的时间顺延
+    (自然日规则加中止的天数,工作日规则加中止的工作日)。期限已过才中止会被拒绝,除非加 --late(记为逾期)。"""
     from ..services import complaints
 
     _done(
-        complaints.pause(state.db, complaint_id, reason=reason, clerk=clerk, at=at_value(at)),
+        complaints.pause(state.db, complaint_id, reason=reason, late=late, clerk=clerk, at=at_value(at)),
         json,
         f"已中止投诉 {complaint_id},请告知投诉人",
     )
@@ -337,7 +359,7 @@ def pause(
 
 @app.command("resume")
 def resume(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
-    """外部鉴定结束,恢复处理: 处理期限按中止的工作日数顺延。"""
+    """外部鉴定结束,恢复处理: 暂停的期限按中止的时间顺延(自然日或工作日,依规则的单位)。"""
     from ..services import complaints
 
     result = complaints.resume(state.db, complaint_id, clerk=clerk, at=at_value(at))
@@ -507,11 +529,11 @@ def list_(
         nxt = ""
         if n:
             left = n["working_days_left"]
-            nxt = (
-                f"{_kind_zh(n['kind'])} {n['due']}("
-                + (f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日")
-                + ")"
-            )
+            if n.get("paused"):
+                left_text = f"暂停,剩 {left} 工作日"
+            else:
+                left_text = f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日"
+            nxt = f"{_kind_zh(n['kind'])} {n['due']}({left_text})"
         rows.append(
             [
                 i["id"],

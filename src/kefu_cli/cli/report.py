@@ -72,6 +72,8 @@ def _weekday(d: dt.date) -> str:
 
 def _left_text(item: dict) -> str:
     n = item["working_days_left"]
+    if item["status"] == "paused":
+        return f"暂停(剩 {n} 个工作日,冻结)"
     if item["status"] == "overdue":
         return f"逾期 {-n} 个工作日"
     if item["status"] == "due_today":
@@ -92,6 +94,7 @@ ITEM_KEYS = [
     "provisional",
     "branch",
     "handler",
+    "breached",
 ]
 
 
@@ -107,6 +110,14 @@ def deadlines(
         str | None, typer.Option("--kind", help="只看某类期限,例如 decision(处理决定)、callback(回访)")
     ] = None,
     overdue_only: Annotated[bool, typer.Option("--overdue", help="只列出已逾期的期限")] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="只列出某一状态的期限: overdue(已逾期)、due_today(今日到期)、due_soon(即将到期)、"
+            "later(未到期)、paused(暂停)",
+        ),
+    ] = None,
     json: JsonOpt = False,
     csv: CsvOpt = False,
     output: OutputOpt = None,
@@ -114,13 +125,20 @@ def deadlines(
         bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
     ] = False,
 ) -> None:
-    """时限报表: 所有案件的未完成期限 —— 已逾期、今日到期、即将到期与其他,按机构和经办人分组。
+    """时限报表: 所有案件的未完成期限 —— 已逾期、今日到期、即将到期、暂停与其他,按机构和经办人分组。
 
-    同样的数据和 --as-of 日期总是得到完全相同的输出。`status` 为 overdue / due_today /
-    due_soon / later;`working_days_left` 为 0 表示今日到期,负数表示已逾期的工作日数。
+    --as-of 日期: 报表是该日结束时的真实情况(按审计事件还原): 之后才登记的案件不出现,之后才完成的
+    期限仍为未完成,之后才开始的中止不算中止。不加 --as-of 即今天,与 --as-of 今天的结果完全相同。
+
+    暂停(paused): 案件因外部鉴定/检测/评估中止时,其期限暂停计算: 不算逾期、不算今日到期或即将到期,
+    不触发 --fail-on-overdue,剩余工作日冻结在中止当天;恢复后到期日按中止的时间顺延。
+
+    `status` 为 overdue / due_today / due_soon / later / paused;`working_days_left` 为 0 表示
+    今日到期,负数表示已逾期的工作日数;`breached` 为 true 表示已错过期限(逾期一经发生即保留)。
     """
+    from ..domain.timeutil import today_cst
     from ..services.context import unit_of_work
-    from ..services.reports import deadline_report, parse_kind
+    from ..services.reports import deadline_report, parse_kind, parse_status
 
     if json and csv:
         from ..domain.timeutil import InputError
@@ -128,8 +146,18 @@ def deadlines(
         raise InputError("--json 与 --csv 只能选一个,例如 kefu report deadlines --json")
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
+    status_code = parse_status(status)
     with unit_of_work(state.db, write=False) as uow:
-        report = deadline_report(uow, day, within, branch=branch, handler=handler, kind=kind_code)
+        report = deadline_report(
+            uow,
+            day,
+            within,
+            branch=branch,
+            handler=handler,
+            kind=kind_code,
+            history=day < today_cst(),
+            status=status_code,
+        )
     if overdue_only:
         report["items"] = [i for i in report["items"] if i["status"] == "overdue"]
 
@@ -164,7 +192,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
     s = report["summary"]
     day = report["as_of"]
     c.print(
-        f"时限报表  截至 {day}({_weekday(day)})  即将到期 = {report['within']} 个工作日内",
+        f"时限报表  截至 {day}({_weekday(day)})" + ("日终(按当日结束时的记录还原)" if report["history"] else "")
+        + f"  即将到期 = {report['within']} 个工作日内",
         markup=False,
     )
     filt = "  ".join(f"{k}={v}" for k, v in report["filters"].items() if v is not None)
@@ -172,7 +201,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         c.print(f"筛选: {filt}", markup=False)
     c.print(
         f"已逾期 {s['overdue']}  今日到期 {s['due_today']}  即将到期 {s['due_soon']}  "
-        f"其他 {s['later']}  合计未完成 {s['open']}" + (f"  (临时推算 {s['provisional']})" if s["provisional"] else ""),
+        f"其他 {s['later']}  暂停 {s['paused']}  合计未完成 {s['open']}" + (f"  (临时推算 {s['provisional']})" if s["provisional"] else ""),
         markup=False,
     )
     ot = report["on_time"]
@@ -195,7 +224,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         return t
 
     if report["items"]:
-        styles = {"overdue": "bold red", "due_today": "yellow", "due_soon": "cyan"}
+        styles = {"overdue": "bold red", "due_today": "yellow", "due_soon": "cyan", "paused": "dim"}
         t = table("未完成期限", ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余", "临时"])
         for i in report["items"]:
             k = i["kind"]
@@ -213,12 +242,12 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
                 style=styles.get(i["status"]) if rich_tables else None,
             )
         c.print(t)
-        g = table("按机构/经办人", ["机构", "经办人", "已逾期", "今日到期", "即将到期", "其他", "合计"])
+        g = table("按机构/经办人", ["机构", "经办人", "已逾期", "今日到期", "即将到期", "其他", "暂停", "合计"])
         for row in report["groups"]:
             g.add_row(
                 row["branch"],
                 row["handler"],
-                *(str(row[k]) for k in ("overdue", "due_today", "due_soon", "later", "open")),
+                *(str(row[k]) for k in ("overdue", "due_today", "due_soon", "later", "paused", "open")),
             )
         c.print(g)
     else:
@@ -307,7 +336,10 @@ def stats(
     date_from: Annotated[
         str | None, typer.Option("--from", help="起始日期(含,按投诉收到日),默认 --to 所在月的 1 日")
     ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="截止日期(含),默认 --as-of")] = None,
+    date_to: Annotated[
+        str | None,
+        typer.Option("--to", help="截止日期(含),默认 --as-of;早于今天时,统计按该日结束时的记录还原(不加 --as-of 时)"),
+    ] = None,
     as_of: AsOfOpt = None,
     branch: BranchOpt = None,
     json: JsonOpt = False,
@@ -326,11 +358,16 @@ def stats(
         from ..domain.timeutil import InputError
 
         raise InputError("--json 与 --csv 只能选一个,例如 kefu report stats --json")
-    day = _as_of(as_of)
-    to = date_value(date_to, "--to") or day
+    from ..domain.timeutil import today_cst
+
+    to = date_value(date_to, "--to")
+    today = today_cst()
+    # The history is read as it stood at the end of --as-of, or of --to when no --as-of is given.
+    day = date_value(as_of, "--as-of") or (min(to, today) if to else today)
+    to = to or day
     frm = date_value(date_from, "--from") or to.replace(day=1)
     with unit_of_work(state.db, write=False) as uow:
-        report = stats_report(uow, frm, to, day, branch=branch)
+        report = stats_report(uow, frm, to, day, branch=branch, history=day < today)
     if json:
         from ..render.output import dumps_json
 

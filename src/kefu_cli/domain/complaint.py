@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .deadlines import DeadlineKind
 from .errors import RuleError
 
 
@@ -131,6 +132,11 @@ def check_merge_target(status: Status | str, new_facts: bool) -> None:
         raise RuleError(f"原投诉当前状态为“{STATUS_ZH[s]}”,不能并入新事实;{hint}")
     if not new_facts and s not in DUPLICATE_HINT_STATUSES:
         raise RuleError(f"原投诉当前状态为“{STATUS_ZH[s]}”,不能作为重复投诉的依据;只有处理中或已作出处理决定的投诉可以")
+
+
+# The clocks an external appraisal stops (2020 rule §18). The regulator's report date is set by
+# the regulator and keeps running; the 24-hour investigation is met by the pause itself.
+PAUSED_BY_APPRAISAL = (DeadlineKind.SUPPLEMENT_NOTICE, DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
 
 
 class RejectReason(StrEnum):

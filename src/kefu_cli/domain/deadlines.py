@@ -33,6 +33,7 @@ DEADLINE_KIND_ZH = {
 
 class DeadlineStatus(StrEnum):
     OPEN = "open"  # still running
+    PAUSED = "paused"  # clock stopped (external appraisal): never overdue, countdown frozen
     MET = "met"  # done (met_at says when; late if met_at's day is after due)
     NOT_APPLICABLE = "not_applicable"  # ended without being needed (withdrawal, rejection…)
     SUPERSEDED = "superseded"  # replaced by a newer row (restart, extension)
@@ -40,10 +41,14 @@ class DeadlineStatus(StrEnum):
 
 DEADLINE_STATUS_ZH = {
     DeadlineStatus.OPEN: "进行中",
+    DeadlineStatus.PAUSED: "暂停",
     DeadlineStatus.MET: "已完成",
     DeadlineStatus.NOT_APPLICABLE: "不适用",
     DeadlineStatus.SUPERSEDED: "已被替代",
 }
+
+# Rows whose clock has not ended: a report lists them, a calendar change recomputes them.
+RUNNING = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 
 END_OF_DAY = dt.time(23, 59, 59)
 
@@ -62,12 +67,14 @@ def compute_due(
     amount: int,
     extra_workdays: int = 0,
     fixed_due: dt.date | None = None,
+    paused_days: int = 0,
 ) -> Due:
     """The due date of a rule started at `start_at`.
 
     - workdays: the (amount + extra_workdays)-th working day after the start day;
-    - days: start day + amount calendar days, rolled to the next working day (§203);
-    - hours: clock hours from the start moment;
+    - days: start day + amount + paused_days calendar days, rolled to the next working day
+      (§203) — paused time is added before the roll (RULES.md §2, paused clocks);
+    - hours: clock hours from the start moment, plus paused hours (kept in paused_days);
     - `fixed_due` (e.g. a date set by the regulator) is taken as given.
     """
     unit = Unit(unit)
@@ -79,13 +86,36 @@ def compute_due(
     if unit is Unit.WORKDAYS:
         due = calendar.add_workdays_date(start, amount + extra_workdays)
     elif unit is Unit.DAYS:
-        due = calendar.add_workdays_date(calendar.add_days_date(start, amount), extra_workdays)
+        due = calendar.add_workdays_date(calendar.add_days_date(start, amount + paused_days), extra_workdays)
     elif unit is Unit.HOURS:
-        at = start_at + dt.timedelta(hours=amount)
+        at = start_at + dt.timedelta(hours=amount + paused_days)
         return Due(at.date(), at, False)
     else:
         raise ValueError(f"unit {unit} does not set a deadline")
     return Due(due, dt.datetime.combine(due, END_OF_DAY), calendar.touches_provisional(start, due))
+
+
+def pause_amount(calendar: WorkCalendar, unit: Unit | str, paused_at: dt.datetime, resumed_at: dt.datetime) -> int:
+    """How much a pause from `paused_at` to `resumed_at` adds to a rule, in the rule's unit.
+
+    workdays: the working days in (pause day, resume day]; days: the calendar days between
+    the two days; hours: whole clock hours, rounded up. A pause and resume on the same day add 0.
+    """
+    unit = Unit(unit)
+    if unit is Unit.WORKDAYS:
+        return max(calendar.count_workdays(paused_at.date(), resumed_at.date()), 0)
+    if unit is Unit.DAYS:
+        return max((resumed_at.date() - paused_at.date()).days, 0)
+    if unit is Unit.HOURS:
+        seconds = (resumed_at - paused_at).total_seconds()
+        return max(int(-(-seconds // 3600)), 0)
+    return 0
+
+
+def is_breached(breached: bool, status: str, due_at: dt.datetime, moment: dt.datetime) -> bool:
+    """A deadline is breached once its due time passed unmet: a stored breach stays; an open
+    row is breached when `moment` is past its due time; a paused row's clock is frozen."""
+    return bool(breached) or (status == DeadlineStatus.OPEN and moment > due_at)
 
 
 def working_days_left(calendar: WorkCalendar, as_of: dt.date, due: dt.date) -> int:

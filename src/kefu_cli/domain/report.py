@@ -31,6 +31,7 @@ class Bucket(StrEnum):
     DUE_TODAY = "due_today"
     DUE_SOON = "due_soon"
     LATER = "later"
+    PAUSED = "paused"  # clock stopped (external appraisal): never overdue, days left frozen
 
 
 BUCKET_ZH = {
@@ -38,6 +39,7 @@ BUCKET_ZH = {
     Bucket.DUE_TODAY: "今日到期",
     Bucket.DUE_SOON: "即将到期",
     Bucket.LATER: "未到期",
+    Bucket.PAUSED: "暂停",
 }
 
 BUCKET_ORDER = {b: i for i, b in enumerate(Bucket)}
@@ -47,6 +49,34 @@ BUCKET_ORDER = {b: i for i, b in enumerate(Bucket)}
 class Standing:
     bucket: Bucket
     working_days_left: int  # 0 due today; negative = working days overdue
+
+
+def standing(
+    calendar: WorkCalendar, as_of: dt.date, due: dt.date, within: int, paused_on: dt.date | None = None
+) -> Standing:
+    """`classify`, or for a paused clock (`paused_on` = the day it stopped) the bucket `paused`
+    with the working days left as they stood that day."""
+    if paused_on is not None:
+        return Standing(Bucket.PAUSED, working_days_left(calendar, paused_on, due))
+    return classify(calendar, as_of, due, within)
+
+
+def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | None:
+    """The on-time outcome of a deadline on `as_of` (services/reports.py mirrors it in SQL).
+
+    An open row past its due day is overdue; any other breached row — met late, or replaced,
+    ended or paused after its due time — is late (a miss stays a miss); a met row is on time;
+    an open or paused row is pending; a row superseded or ended in time does not count (None).
+    """
+    if status == "open" and due < as_of:
+        return Outcome.OVERDUE.value
+    if breached:
+        return Outcome.LATE.value
+    if status == "met":
+        return Outcome.ON_TIME.value
+    if status in ("open", "paused"):
+        return Outcome.PENDING.value
+    return None
 
 
 def classify(calendar: WorkCalendar, as_of: dt.date, due: dt.date, within: int) -> Standing:

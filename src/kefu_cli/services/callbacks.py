@@ -13,8 +13,9 @@ from sqlmodel import col, select
 
 from ..domain import callback as cb
 from ..domain.codes import label
-from ..domain.deadlines import DeadlineKind, DeadlineStatus
+from ..domain.deadlines import DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.timeutil import now_cst
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
 from ..store.models import Deadline
 from .context import UnitOfWork
@@ -82,6 +83,7 @@ def _insert(
         complaint_id=data.complaint_id,
         due=row.due,
         status=cb.Status.OPEN,
+        registered_at=uow.at,
         created_at=uow.recorded_at,
         created_by=uow.clerk,
         updated_at=uow.recorded_at,
@@ -369,10 +371,7 @@ def record_attempt(
         phone_attempts=n_phone,
         case_id=row.id,
     )
-    if attempts and uow.at < attempts[-1].at:
-        raise InputError(
-            f"--at {uow.at:%Y-%m-%d %H:%M} 早于上一次回访记录({attempts[-1].at:%Y-%m-%d %H:%M}),请按时间顺序登记"
-        )
+    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
     attempt = CallbackAttempt(
         callback_id=row.id,
         at=uow.at,
@@ -445,6 +444,7 @@ def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback
     row = get_callback(uow, callback_id)
     state = state_of(uow, row)
     cb.check_unreachable(row.status, state, uow.policy["callback.phone_attempts"], reason, row.id)
+    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
     before = row.status
     _end(uow, row, cb.Status.UNREACHABLE, None, reason.strip())
     uow.audit(CASE_TYPE, row.id, "unreachable", before, row.status, reason=reason.strip())
@@ -467,8 +467,7 @@ def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | No
             ids = "、".join(str(f.id) for f in open_ones)
             raise RuleError(f"回访 {row.id} 没有待答复的问题 {followup_id};待答复的问题编号: {ids}")
         followup = matches[0]
-    if uow.at < followup.opened_at:
-        raise InputError(f"--at {uow.at:%Y-%m-%d %H:%M} 早于发现问题的时间 {followup.opened_at:%Y-%m-%d %H:%M}")
+    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
     followup.reply = reply
     followup.resolved_at = uow.at
     followup.resolved_by = uow.clerk
@@ -484,13 +483,15 @@ def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | No
 # --- views -------------------------------------------------------------------------------
 
 
-def deadline_view(d: Deadline) -> dict:
+def deadline_view(d: Deadline, now: dt.datetime | None = None) -> dict:
     return {
         "kind": d.kind,
         "due": d.due,
         "provisional": d.provisional,
         "status": d.status,
         "met_at": d.met_at,
+        "late": bool(d.met_at and d.met_at > d.due_at),
+        "breached": is_breached(d.breached, d.status, d.due_at, now or now_cst()),
         "basis": d.basis,
     }
 
@@ -622,7 +623,11 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
 
 
 def callback_kpis(
-    uow: UnitOfWork, date_from: dt.date | None = None, date_to: dt.date | None = None, branch: str | None = None
+    uow: UnitOfWork,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    branch: str | None = None,
+    until: dt.datetime | None = None,
 ) -> dict:
     """Callback KPIs for the callbacks whose due date lies in [date_from, date_to] (either end
     open when None), optionally of one branch. One GROUP BY query; the arithmetic is
@@ -644,13 +649,19 @@ def callback_kpis(
     letter_visit_share (% of successes), letter_visit_ok (≤ the line), on_time (successes on or
     before the due day), on_time_rate (% of successes), new_policy_success, new_policy_on_time,
     cooling_off_on_time_rate (% of new-policy successes inside the cooling-off period).
+
+    `until` (a point-in-time report): callbacks registered from then on are left out, and one
+    that ended from then on counts as still open.
     """
     from sqlalchemy import and_, case, func
 
     def count_if(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    success = Callback.status == cb.Status.SUCCESS
+    status = Callback.status
+    if until is not None:
+        status = case((and_(Callback.ended_at.is_not(None), Callback.ended_at < until), status), else_=cb.Status.OPEN)
+    success = status == cb.Status.SUCCESS
     stmt = (
         select(
             Callback.branch,
@@ -658,10 +669,10 @@ def callback_kpis(
             Callback.kind,
             func.count(),
             count_if(success),
-            count_if(Callback.status == cb.Status.REFUSED),
-            count_if(Callback.status == cb.Status.CANCELLED),
-            count_if(Callback.status == cb.Status.UNREACHABLE),
-            count_if(Callback.status == cb.Status.OPEN),
+            count_if(status == cb.Status.REFUSED),
+            count_if(status == cb.Status.CANCELLED),
+            count_if(status == cb.Status.UNREACHABLE),
+            count_if(status == cb.Status.OPEN),
             count_if(and_(success, col(Callback.outcome_method).in_([cb.Method.LETTER, cb.Method.VISIT]))),
             count_if(and_(success, col(Callback.ended_at) <= col(Deadline.due_at))),
         )
@@ -683,6 +694,8 @@ def callback_kpis(
         stmt = stmt.where(Callback.due <= date_to)
     if branch:
         stmt = stmt.where(Callback.branch == branch)
+    if until is not None:
+        stmt = stmt.where(Callback.registered_at < until)
     groups: list[tuple[str, str, str, cb.KpiCounts]] = []
     for b, h, k, *n in uow.session.exec(stmt).all():
         due, succ, ref, can, unr, opn, lv, ontime = (int(x) for x in n)

@@ -9,6 +9,14 @@ Which step meets which deadline:
   recorded, by `materials --complete` (the materials arrived); late stays recorded.
 - acceptance: met by accept / reject / transfer / merge.
 - decision: met by decide; superseded by extend and by a merge with new facts (restart).
+- each period starts where its policy rule says (`start`): on receipt of the complaint
+  (decision: 15/30/60 calendar days, 2020 rule §18) or of complete materials (acceptance).
+- pause (external appraisal) pauses the running acceptance/decision clocks; resume adds the
+  paused time in each rule's own unit. The regulator's report date is the regulator's and keeps
+  running. A pause or extension after a deadline passed is refused unless `late=True`, and is
+  then recorded as late: the breach stays (services/deadlines.py).
+- every step is checked against the case's previous step (`--at` not before it, not in the
+  future; services/context.py `check_order`).
 - initial_investigation (24 clock hours from receipt): met by the first handling step —
   investigate, notify, accept, reject, transfer, merge, pause or decide, whichever comes first.
 - regulator_report: met by `regulator-report`; it stays open through rejection or transfer
@@ -26,13 +34,21 @@ from sqlmodel import col, or_, select
 
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
-from ..domain.deadlines import DeadlineKind, DeadlineStatus, working_days_left
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached, working_days_left
 from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.policy import UNIT_ZH, Start
 from ..domain.timeutil import now_cst, today_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork, unit_of_work
-from .deadlines import case_deadlines, close_deadline, open_deadlines, shift_deadline, start_deadline
+from .deadlines import (
+    case_deadlines,
+    close_deadline,
+    open_deadlines,
+    pause_deadline,
+    resume_deadline,
+    start_deadline,
+)
 
 CASE = "complaint"
 K = DeadlineKind
@@ -50,15 +66,17 @@ def _get(uow: UnitOfWork, complaint_id: str) -> Complaint:
     return c
 
 
-def _not_before_receipt(uow: UnitOfWork, c: Complaint) -> None:
+def _in_order(uow: UnitOfWork, c: Complaint) -> None:
+    """A step may not be dated before the receipt or before the case's previous step."""
     if uow.at < c.received_at:
         raise InputError(
             f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于投诉 {c.id} 的接收时间 {c.received_at:%Y-%m-%d %H:%M},请检查 --at"
         )
+    uow.check_order(CASE, c.id, f"投诉 {c.id}")
 
 
 def _move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
-    _not_before_receipt(uow, c)
+    _in_order(uow, c)
     before = c.status
     c.status = str(sm.check(before, action))
     c.updated_at = uow.recorded_at
@@ -67,7 +85,7 @@ def _move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
 
 
 def _close(uow: UnitOfWork, c: Complaint, kinds, status: DeadlineStatus) -> list[Deadline]:
-    rows = open_deadlines(uow, CASE, c.id, kinds)
+    rows = open_deadlines(uow, CASE, c.id, kinds, RUNNING)
     for row in rows:
         close_deadline(uow, row, status, uow.at)
     return rows
@@ -80,8 +98,6 @@ def _handling_step(uow: UnitOfWork, c: Complaint) -> None:
 
 def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):
     r = uow.policy.rule(rule)
-    from ..domain.policy import UNIT_ZH
-
     basis = f"{why} {start_at:%Y-%m-%d %H:%M} 起 {r.value} {UNIT_ZH[r.unit]}({rule})"
     if kw.get("fixed_due") is not None:
         basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"
@@ -100,9 +116,40 @@ def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datet
     )
 
 
-def _start_after_materials(uow: UnitOfWork, c: Complaint, at: dt.datetime) -> None:
-    _start(uow, c, K.ACCEPTANCE, at, "complaint.acceptance", "材料齐全")
-    _start(uow, c, K.DECISION, at, "complaint.decision", "材料齐全")
+# The periods that run from receipt or from complete materials, as the policy table says.
+PERIODS = ((K.ACCEPTANCE, "complaint.acceptance"), (K.DECISION, "complaint.decision"))
+START_WHY = {Start.RECEIVED: "收到投诉", Start.COMPLETE: "材料齐全"}
+
+
+def _start_periods(uow: UnitOfWork, c: Complaint, event: Start) -> None:
+    """Start the periods whose rule starts at `event` (registration: receipt, and complete
+    materials too when they came with the complaint; `materials --complete`: complete)."""
+    complete_now = event is Start.COMPLETE or c.materials_complete_at is not None
+    for kind, rule in PERIODS:
+        start = uow.policy.rule(rule).start
+        if start is Start.RECEIVED and event is Start.RECEIVED:
+            _start(uow, c, kind, c.received_at, rule, START_WHY[Start.RECEIVED])
+        elif start is Start.COMPLETE and complete_now:
+            at = c.materials_complete_at or uow.at
+            _start(uow, c, kind, at, rule, START_WHY[Start.COMPLETE])
+
+
+def _refuse_if_missed(uow: UnitOfWork, rows: list[Deadline], what: str, late: bool) -> bool:
+    """A pause or extension after a deadline passed is refused unless `late`; returns whether late."""
+    missed = [d for d in rows if is_breached(d.breached, d.status, d.due_at, uow.at)]
+    if missed and not late:
+        d = missed[0]
+        raise RuleError(
+            f"{_kind_zh(d.kind)}期限已于 {d.due:%Y-%m-%d} 届满未完成(已逾期),不能再{what};"
+            f"如确需补记,请加 --late(将记为逾期,逾期不会因此消除)"
+        )
+    return bool(missed)
+
+
+def _kind_zh(kind: str) -> str:
+    from ..domain.deadlines import DEADLINE_KIND_ZH
+
+    return DEADLINE_KIND_ZH.get(DeadlineKind(kind), kind) if kind in set(DeadlineKind) else kind
 
 
 def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str) -> None:
@@ -114,6 +161,10 @@ def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str) -> None:
 
 def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
     is_open = d.status == DeadlineStatus.OPEN
+    paused = d.status == DeadlineStatus.PAUSED
+    # A paused countdown is frozen where it stood on the day the clock stopped.
+    seen_from = d.paused_at.date() if paused and d.paused_at else as_of
+    moment = dt.datetime.combine(as_of, dt.time(23, 59, 59))
     return {
         "id": d.id,
         "kind": d.kind,
@@ -126,10 +177,14 @@ def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
         "unit": d.unit,
         "amount": d.amount,
         "extra_workdays": d.extra_workdays,
+        "paused_days": d.paused_days,
+        "paused_at": d.paused_at,
         "basis": d.basis,
         "met_at": d.met_at,
+        "closed_at": d.closed_at,
         "late": bool(d.met_at and d.met_at > d.due_at) if d.met_at else (is_open and as_of > d.due),
-        "working_days_left": working_days_left(calendar, as_of, d.due) if is_open else None,
+        "breached": is_breached(d.breached, d.status, d.due_at, moment),
+        "working_days_left": working_days_left(calendar, seen_from, d.due) if (is_open or paused) else None,
     }
 
 
@@ -297,6 +352,10 @@ def register(
 
     number = next_number(uow, "TS", received.date())
     status = sm.Status.AWAITING_MATERIALS if incomplete else sm.Status.REGISTERED
+    if uow.at < received:
+        raise InputError(
+            f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
+        )
     c = Complaint(
         id=number,
         received_at=received,
@@ -314,6 +373,7 @@ def register(
         regulator_ref=regulator_ref,
         regulator_due=regulator_due,
         paused_workdays=0,
+        registered_at=uow.at,
         created_at=uow.recorded_at,
         created_by=uow.clerk,
         updated_at=uow.recorded_at,
@@ -322,8 +382,7 @@ def register(
     uow.session.flush()
     if incomplete:
         _start(uow, c, K.SUPPLEMENT_NOTICE, received, "complaint.supplement_notice", "接收投诉(材料不全)")
-    else:
-        _start_after_materials(uow, c, received)
+    _start_periods(uow, c, Start.RECEIVED)
     _start(uow, c, K.INITIAL_INVESTIGATION, received, "complaint.initial_investigation", "接收投诉")
     if channel == "regulator":
         _start(uow, c, K.REGULATOR_REPORT, received, "complaint.regulator_report", "监管转办", fixed_due=regulator_due)
@@ -367,7 +426,7 @@ def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[st
         before, after = _move(uow, c, sm.Action.MATERIALS_COMPLETE)
         c.materials_complete_at = uow.at
         _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET)
-        _start_after_materials(uow, c, uow.at)
+        _start_periods(uow, c, Start.COMPLETE)
         uow.audit(CASE, c.id, "materials_complete", before, after)
 
     return _action(db, complaint_id, clerk, at, fn)
@@ -488,7 +547,9 @@ def merge(
     return _action(db, complaint_id, clerk, at, fn)
 
 
-def extend(db, complaint_id: str, *, level: str, approver: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+def extend(
+    db, complaint_id: str, *, level: str, approver: str | None = None, late: bool = False, clerk=None, at=None
+) -> dict[str, Any]:
     lv_text = (level or "").strip().lower()
     if lv_text not in {e.value for e in sm.ExtensionLevel}:
         raise InputError(f"--level 的值 '{level}' 无效,可选: complex(情况复杂)、special(特别复杂,需 --approver)")
@@ -496,13 +557,27 @@ def extend(db, complaint_id: str, *, level: str, approver: str | None = None, cl
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.EXTEND)
         lv = sm.check_extension(c.extension_level, lv_text, approver)
-        old = _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
-        if not old:
+        running = open_deadlines(uow, CASE, c.id, [K.DECISION], RUNNING)
+        if not running:
             raise RuleError(f"投诉 {c.id} 没有进行中的处理期限,无法延期")
+        was_late = _refuse_if_missed(uow, running, "延期", late)
+        was_paused = running[-1].status == DeadlineStatus.PAUSED
+        old = _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
         prev = old[-1]
         rule = sm.EXTENSION_RULE[lv]
-        why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "") + ",材料齐全"
-        row = _start(uow, c, K.DECISION, prev.start_at, rule, why, extra_workdays=prev.extra_workdays)
+        why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "") + ",原期限起算"
+        row = _start(
+            uow,
+            c,
+            K.DECISION,
+            prev.start_at,
+            rule,
+            why,
+            extra_workdays=prev.extra_workdays,
+            paused_days=prev.paused_days,
+        )
+        if was_paused:
+            pause_deadline(uow, row, c.pause_reason or "")
         c.extension_level = str(lv)
         if approver:
             c.extension_approver = approver.strip()
@@ -516,20 +591,25 @@ def extend(db, complaint_id: str, *, level: str, approver: str | None = None, cl
             approver=approver,
             due_before=prev.due,
             due_after=row.due,
+            late=was_late,
         )
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
-def pause(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[str, Any]:
+def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None, at=None) -> dict[str, Any]:
     text = _clean(reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500)
 
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.PAUSE)
+        rows = open_deadlines(uow, CASE, c.id, sm.PAUSED_BY_APPRAISAL)
+        was_late = _refuse_if_missed(uow, rows, "中止", late)
         c.paused_at = uow.at
         c.pause_reason = text
         _handling_step(uow, c)
-        uow.audit(CASE, c.id, "pause", before, after, reason=text)
+        for row in rows:
+            pause_deadline(uow, row, text)
+        uow.audit(CASE, c.id, "pause", before, after, reason=text, late=was_late, paused=[d.kind for d in rows])
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -537,16 +617,17 @@ def pause(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[st
 def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.RESUME)
-        if c.paused_at is not None and uow.at < c.paused_at:
-            raise InputError(f"--at {uow.at:%Y-%m-%d %H:%M} 早于中止时间 {c.paused_at:%Y-%m-%d %H:%M}")
         start = c.paused_at or uow.at
         days = max(uow.calendar.count_workdays(start.date(), uow.at.date()), 0)
-        if days:
-            for row in open_deadlines(uow, CASE, c.id, [K.DECISION]):
-                shift_deadline(uow, row, days, f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}")
+        why = f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}"
+        moved = []
+        for row in open_deadlines(uow, CASE, c.id, None, [DeadlineStatus.PAUSED]):
+            before_due = row.due
+            resume_deadline(uow, row, why)
+            moved.append({"kind": row.kind, "due_before": before_due, "due_after": row.due})
         c.paused_workdays = (c.paused_workdays or 0) + days
         c.paused_at = None
-        uow.audit(CASE, c.id, "resume", before, after, paused_from=start, paused_workdays=days)
+        uow.audit(CASE, c.id, "resume", before, after, paused_from=start, paused_workdays=days, moved=moved)
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -648,7 +729,9 @@ def list_(
             q = (
                 select(Deadline)
                 .where(
-                    Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, col(Deadline.case_id).in_(chunk)
+                    Deadline.case_type == CASE,
+                    col(Deadline.status).in_([str(x) for x in RUNNING]),
+                    col(Deadline.case_id).in_(chunk),
                 )
                 .order_by(col(Deadline.due), col(Deadline.due_at))
             )
@@ -665,7 +748,10 @@ def list_(
                     "kind": d.kind,
                     "due": d.due,
                     "provisional": d.provisional,
-                    "working_days_left": working_days_left(uow.calendar, as_of, d.due),
+                    "paused": d.status == DeadlineStatus.PAUSED,
+                    "working_days_left": working_days_left(
+                        uow.calendar, d.paused_at.date() if d.paused_at else as_of, d.due
+                    ),
                 }
             )
             items.append(row)

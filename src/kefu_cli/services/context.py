@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from ..domain.calendar import DayOverride, WorkCalendar, official_data
 from ..domain.policy import Policy
-from ..domain.timeutil import now_cst
+from ..domain.timeutil import InputError, check_not_future, check_range, now_cst
 from ..store import db as store_db
 from ..store.models import AuditEvent, CalendarNotice, CalendarOverride, PolicySetting
 
@@ -45,7 +45,8 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def load_policy(session: Session) -> Policy:
-    return Policy({p.key: p.value for p in session.exec(select(PolicySetting)).all()})
+    rows = session.exec(select(PolicySetting)).all()
+    return Policy({p.key: p.value for p in rows}, {p.key: p.unit for p in rows}, {p.key: p.start for p in rows})
 
 
 def _json_default(value):
@@ -61,6 +62,21 @@ class UnitOfWork:
     at: dt.datetime  # the time the action happened (--at), naive China time
     url: str
     recorded_at: dt.datetime = field(default_factory=now_cst)
+
+    def check_order(self, entity: str, entity_id: str, what: str) -> None:
+        """Refuse a step dated before the previous step of the same case (one indexed MAX)."""
+        from sqlalchemy import func
+
+        last = self.session.exec(
+            select(func.max(AuditEvent.at)).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        ).one()
+        if isinstance(last, str):  # SQLite without type information
+            last = dt.datetime.fromisoformat(last)
+        if last is not None and self.at < last:
+            raise InputError(
+                f"--at 时间 {self.at:%Y-%m-%d %H:%M} 早于上一次登记的步骤({what},{last:%Y-%m-%d %H:%M}): "
+                f"步骤须按发生的先后登记,请检查 --at,例如 --at {last:%Y-%m-%dT%H:%M}"
+            )
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -98,6 +114,9 @@ class UnitOfWork:
 def unit_of_work(
     db: str | None, clerk: str | None = None, at: dt.datetime | None = None, write: bool = True
 ) -> Iterator[UnitOfWork]:
+    if at is not None and write:
+        check_range(at, "--at")
+        check_not_future(at, "--at")
     url = store_db.resolve_url(db)
     store_db.ensure_schema(url)
     engine = store_db.engine_for(url, write=write)

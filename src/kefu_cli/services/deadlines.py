@@ -1,8 +1,16 @@
-"""Deadline rows: start one from a policy rule, close it, recompute open ones.
+"""Deadline rows: start one from a policy rule, pause/resume it, close it, recompute running ones.
 
 Every rule that sets a time limit goes through `start_deadline`, so the deadlines table is
 the one place reports read. Rows are never deleted: a replaced row becomes `superseded`,
 one that no longer applies `not_applicable`, a fulfilled one `met` with its `met_at`.
+
+Every change of a row writes a `deadline` audit event in the same transaction whose
+details carry `state`: the row as it stands after the change (`snapshot`). The events are
+the record — a point-in-time report folds them (the last state of each deadline at a
+moment, services/reports.py), and the row is the projection kept for speed.
+
+A breach stays a breach: `breached` becomes true when a row is closed, paused or replaced
+after its due time, and nothing sets it back.
 """
 
 from __future__ import annotations
@@ -12,9 +20,9 @@ from collections.abc import Iterable
 
 from sqlmodel import col, select
 
-from ..domain.deadlines import DeadlineKind, DeadlineStatus, Due, compute_due
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, Due, compute_due, pause_amount
 from ..domain.policy import Unit
-from ..domain.timeutil import iso_date
+from ..domain.timeutil import iso_date, iso_datetime
 from ..store.models import Deadline
 from .context import UnitOfWork
 
@@ -31,6 +39,7 @@ def start_deadline(
     unit: Unit | str | None = None,
     fixed_due: dt.date | None = None,
     extra_workdays: int = 0,
+    paused_days: int = 0,
     basis: str = "",
     branch: str = "",
     handler: str = "",
@@ -45,7 +54,7 @@ def start_deadline(
         rule, unit, amount = rule or "fixed", unit or Unit.DAYS, amount or 0
     if rule is None or unit is None or amount is None:
         raise ValueError("a deadline needs a policy rule or a fixed due date")
-    due = compute_due(uow.calendar, start_at, unit, amount, extra_workdays, fixed_due)
+    due = compute_due(uow.calendar, start_at, unit, amount, extra_workdays, fixed_due, paused_days)
     row = Deadline(
         case_type=case_type,
         case_id=case_id,
@@ -54,6 +63,7 @@ def start_deadline(
         unit=str(unit),
         amount=amount,
         extra_workdays=extra_workdays,
+        paused_days=paused_days,
         start_at=start_at,
         fixed_due=fixed_due,
         due=due.due,
@@ -68,7 +78,47 @@ def start_deadline(
     )
     uow.session.add(row)
     uow.session.flush()
+    record(uow, row, "open", None, basis=basis, rule=rule, unit=str(unit), amount=amount)
     return row
+
+
+# The fields of a deadline that reports read: the `state` of each deadline event.
+STATE_FIELDS = ("case_type", "case_id", "kind", "status", "start_at", "due", "due_at", "provisional")
+
+
+def snapshot(row: Deadline) -> dict:
+    """The row as reports see it, JSON-ready (dates ISO), stored in every deadline event."""
+    return {
+        "case_type": row.case_type,
+        "case_id": row.case_id,
+        "kind": row.kind,
+        "status": row.status,
+        "start_at": iso_datetime(row.start_at),
+        "due": iso_date(row.due),
+        "due_at": iso_datetime(row.due_at),
+        "provisional": bool(row.provisional),
+        "breached": bool(row.breached),
+        "paused_at": iso_datetime(row.paused_at),
+        "met_at": iso_datetime(row.met_at),
+        "closed_at": iso_datetime(row.closed_at),
+        "branch": row.branch,
+        "handler": row.handler,
+    }
+
+
+def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **details) -> None:
+    """The audit event of a change of `row`, with the row's state after it."""
+    uow.audit(
+        "deadline",
+        str(row.id),
+        action,
+        before,
+        row.status,
+        case=f"{row.case_type}:{row.case_id}",
+        kind=row.kind,
+        state=snapshot(row),
+        **details,
+    )
 
 
 def case_deadlines(uow: UnitOfWork, case_type: str, case_id: str) -> list[Deadline]:
@@ -78,8 +128,16 @@ def case_deadlines(uow: UnitOfWork, case_type: str, case_id: str) -> list[Deadli
     return list(uow.session.exec(stmt).all())
 
 
-def open_deadlines(uow: UnitOfWork, case_type: str, case_id: str, kinds: Iterable[str] | None = None) -> list[Deadline]:
-    rows = [d for d in case_deadlines(uow, case_type, case_id) if d.status == DeadlineStatus.OPEN]
+def open_deadlines(
+    uow: UnitOfWork,
+    case_type: str,
+    case_id: str,
+    kinds: Iterable[str] | None = None,
+    statuses: Iterable[str] = (DeadlineStatus.OPEN,),
+) -> list[Deadline]:
+    """The case's rows in `statuses` (open by default; RUNNING for open or paused)."""
+    wanted_status = {str(s) for s in statuses}
+    rows = [d for d in case_deadlines(uow, case_type, case_id) if d.status in wanted_status]
     if kinds is not None:
         wanted = {str(k) for k in kinds}
         rows = [d for d in rows if d.kind in wanted]
@@ -87,50 +145,70 @@ def open_deadlines(uow: UnitOfWork, case_type: str, case_id: str, kinds: Iterabl
 
 
 def close_deadline(uow: UnitOfWork, row: Deadline, status: DeadlineStatus, at: dt.datetime | None = None) -> None:
-    """End an open deadline: `met` at a time (late is kept as late), or not applicable/superseded."""
+    """End a running deadline: `met` at a time (late is kept as late), or not applicable/superseded.
+
+    A paused row is closed where its clock stood: a row paused in time is not breached by the
+    time spent paused."""
     before = row.status
+    at = at or uow.at
+    moment = row.paused_at if row.status == DeadlineStatus.PAUSED and row.paused_at else at
     row.status = str(status)
+    row.closed_at = at
     if status is DeadlineStatus.MET:
-        row.met_at = at or uow.at
+        row.met_at = at
+    row.breached = bool(row.breached or moment > row.due_at)
+    row.paused_at = None
     row.updated_at = uow.recorded_at
     uow.session.add(row)
-    uow.audit(
-        "deadline",
-        str(row.id),
-        "close",
-        before,
-        row.status,
-        case=f"{row.case_type}:{row.case_id}",
-        kind=row.kind,
-        due=row.due,
-        met_at=row.met_at,
-        late=bool(row.met_at and row.met_at > row.due_at),
-    )
+    record(uow, row, "close", before, due=row.due, met_at=row.met_at, late=row.breached)
 
 
-def recompute(row: Deadline, uow: UnitOfWork) -> Due:
-    """The due date this row has under the current calendar (does not write)."""
-    return compute_due(uow.calendar, row.start_at, row.unit, row.amount, row.extra_workdays, row.fixed_due)
+def pause_deadline(uow: UnitOfWork, row: Deadline, reason: str) -> None:
+    """Stop a running clock at uow.at (external appraisal). Paused after the due time = breached."""
+    before = row.status
+    row.status = str(DeadlineStatus.PAUSED)
+    row.paused_at = uow.at
+    row.breached = bool(row.breached or uow.at > row.due_at)
+    row.updated_at = uow.recorded_at
+    uow.session.add(row)
+    record(uow, row, "pause", before, reason=reason, late=row.breached)
 
 
-def shift_deadline(uow: UnitOfWork, row: Deadline, extra_workdays: int, reason: str) -> None:
-    """Push a running deadline out by working days (pauses for external appraisal)."""
-    before = row.due
-    row.extra_workdays += extra_workdays
+def resume_deadline(uow: UnitOfWork, row: Deadline, reason: str) -> int:
+    """Restart a paused clock: the paused time, in the rule's own unit, is added to the period.
+
+    Returns the amount added (working days, calendar days or hours)."""
+    before, due_before, paused_at = row.status, row.due, row.paused_at or uow.at
+    added = 0 if row.fixed_due is not None else pause_amount(uow.calendar, row.unit, paused_at, uow.at)
+    if row.unit == Unit.WORKDAYS:
+        row.extra_workdays += added
+    else:
+        row.paused_days += added
+    row.status = str(DeadlineStatus.OPEN)
+    row.paused_at = None
     due = recompute(row, uow)
     row.due, row.due_at, row.provisional = due.due, due.due_at, due.provisional
     row.updated_at = uow.recorded_at
     uow.session.add(row)
-    uow.audit(
-        "deadline",
-        str(row.id),
-        "shift",
-        row.status,
-        row.status,
+    record(
+        uow,
+        row,
+        "resume",
+        before,
         reason=reason,
-        extra_workdays=extra_workdays,
-        due_before=before,
+        paused_from=paused_at,
+        added=added,
+        unit=row.unit,
+        due_before=due_before,
         due_after=row.due,
+    )
+    return added
+
+
+def recompute(row: Deadline, uow: UnitOfWork) -> Due:
+    """The due date this row has under the current calendar (does not write)."""
+    return compute_due(
+        uow.calendar, row.start_at, row.unit, row.amount, row.extra_workdays, row.fixed_due, row.paused_days
     )
 
 
@@ -140,7 +218,7 @@ def recompute_open(uow: UnitOfWork, years: Iterable[int] | None = None) -> list[
     Returns (row, old due) for each row whose due date or provisional flag changed; each
     change is audited. Called after calendar data is loaded.
     """
-    stmt = select(Deadline).where(Deadline.status == DeadlineStatus.OPEN, Deadline.unit != Unit.HOURS)
+    stmt = select(Deadline).where(col(Deadline.status).in_([str(s) for s in RUNNING]), Deadline.unit != Unit.HOURS)
     changed: list[tuple[Deadline, dt.date]] = []
     ys = set(years) if years is not None else None
     for row in uow.session.exec(stmt).all():
@@ -151,22 +229,19 @@ def recompute_open(uow: UnitOfWork, years: Iterable[int] | None = None) -> list[
         due = recompute(row, uow)
         if (due.due, due.provisional) == (row.due, row.provisional):
             continue
-        old = row.due
-        uow.audit(
-            "deadline",
-            str(row.id),
-            "recompute",
-            row.status,
-            row.status,
-            case=f"{row.case_type}:{row.case_id}",
-            kind=row.kind,
-            due_before=iso_date(old),
-            due_after=iso_date(due.due),
-            provisional_before=row.provisional,
-            provisional_after=due.provisional,
-        )
+        old, old_provisional = row.due, row.provisional
         row.due, row.due_at, row.provisional = due.due, due.due_at, due.provisional
         row.updated_at = uow.recorded_at
         uow.session.add(row)
+        record(
+            uow,
+            row,
+            "recompute",
+            row.status,
+            due_before=iso_date(old),
+            due_after=iso_date(due.due),
+            provisional_before=old_provisional,
+            provisional_after=due.provisional,
+        )
         changed.append((row, old))
     return changed

@@ -12,31 +12,43 @@ They read indexed columns and let SQL aggregate:
   grouped by (start day, end day) pairs in SQL, so Python sees a few hundred pairs, not
   every case.
 
-Statuses are read as they are now; `as_of` is the day the report is seen from (what is
-overdue, how many working days are left).
+Point in time. A report for a day before today (`history=True`) is the event history as it
+stood at the end of that day: each deadline is the `state` of its last audit event dated up
+to then (one window query over `ix_audit_entity_at`) — cases registered later are absent, a
+deadline met later is still open there, a pause that started later is not a pause. Today's
+report reads the `deadline` rows, the projection of the same events (a test checks that the
+fold of the events up to now gives the same report).
+
+Paused deadlines (external appraisal) are listed with status `paused`, their working days
+left frozen on the day the clock stopped; they are never overdue, due today or due soon.
+A breach stays: an on-time figure counts a deadline missed, then extended, paused, replaced
+or met late, as a miss (`domain.report.verdict`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, select
+from sqlalchemy import and_, case, extract, func, literal, select, text, true
 
 from ..domain.codes import CATEGORIES, CHANNELS, label
-from ..domain.deadlines import DeadlineKind, DeadlineStatus
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
 from ..domain.report import (
     BUCKET_ORDER,
     Bucket,
     Outcome,
-    classify,
     on_time,
+    standing,
+    verdict,
     weighted_percentile,
 )
 from ..domain.timeutil import InputError
 from ..store.complaint_models import Complaint
-from ..store.models import Deadline
+from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork
 
 CASE_TYPES = ("complaint", "callback")
@@ -58,6 +70,147 @@ def _day(value: Any) -> dt.date:
 
 def _start_of_day(d: dt.date) -> dt.datetime:
     return dt.datetime.combine(d, dt.time())
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value)[:19])
+
+
+def end_of(d: dt.date) -> dt.datetime:
+    """The first moment after day `d`: history "as of the end of d" is every event before it."""
+    return _start_of_day(d + dt.timedelta(days=1))
+
+
+STATUS_FILTERS = tuple(b.value for b in Bucket)
+
+
+def parse_status(value: str | None) -> str | None:
+    """A report status filter as typed (code or Chinese label), None for no filter."""
+    if value is None:
+        return None
+    from ..domain.report import BUCKET_ZH
+
+    v = value.strip()
+    for b in Bucket:
+        if v.lower() == b.value or v == BUCKET_ZH[b]:
+            return b.value
+    choices = "、".join(f"{b.value}({BUCKET_ZH[b]})" for b in Bucket)
+    raise InputError(f"--status 的值 '{value}' 无效,可选: {choices}")
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineState:
+    """A deadline as a report sees it: a row of the projection or the folded state of its events."""
+
+    id: int
+    case_type: str
+    case_id: str
+    kind: str
+    status: str
+    due: dt.date
+    due_at: dt.datetime
+    provisional: bool
+    breached: bool
+    paused_at: dt.datetime | None
+    branch: str
+    handler: str
+
+
+def _wanted(st: DeadlineState, branch: str | None, handler: str | None, kind: str | None) -> bool:
+    return (
+        (branch is None or st.branch == branch)
+        and (handler is None or st.handler == handler)
+        and (kind is None or st.kind == kind)
+    )
+
+
+def states_at(
+    uow: UnitOfWork,
+    until: dt.datetime,
+    branch: str | None = None,
+    handler: str | None = None,
+    kind: str | None = None,
+) -> list[DeadlineState]:
+    """Every deadline as its events left it before `until`: the fold of the deadline events
+    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
+    sql = text(
+        "SELECT entity_id, details FROM ("
+        " SELECT entity_id, details,"
+        " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
+        " FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker"
+        ") t WHERE rn = 1"
+    )
+    out = []
+    for entity_id, details in uow.session.execute(sql, {"until": until, "marker": '%"state": {%'}).all():
+        st = json.loads(details)["state"]
+        item = DeadlineState(
+            id=int(entity_id),
+            case_type=st["case_type"],
+            case_id=st["case_id"],
+            kind=st["kind"],
+            status=st["status"],
+            due=dt.date.fromisoformat(st["due"]),
+            due_at=_moment(st["due_at"]),
+            provisional=bool(st["provisional"]),
+            breached=bool(st.get("breached")),
+            paused_at=_moment(st.get("paused_at")),
+            branch=st.get("branch") or "",
+            handler=st.get("handler") or "",
+        )
+        if _wanted(item, branch, handler, kind):
+            out.append(item)
+    return out
+
+
+def running_now(uow: UnitOfWork, conds: list) -> list[DeadlineState]:
+    """The open and paused rows of the projection (the `deadline` table), through its indexes."""
+    stmt = select(
+        Deadline.id,
+        Deadline.case_type,
+        Deadline.case_id,
+        Deadline.kind,
+        Deadline.status,
+        Deadline.due,
+        Deadline.due_at,
+        Deadline.provisional,
+        Deadline.breached,
+        Deadline.paused_at,
+        Deadline.branch,
+        Deadline.handler,
+    ).where(Deadline.status.in_([str(s) for s in RUNNING]), *conds)
+    return [
+        DeadlineState(
+            r.id,
+            r.case_type,
+            r.case_id,
+            r.kind,
+            r.status,
+            _day(r.due),
+            _moment(r.due_at),
+            bool(r.provisional),
+            bool(r.breached),
+            _moment(r.paused_at),
+            r.branch,
+            r.handler,
+        )
+        for r in uow.session.execute(stmt).all()
+    ]
+
+
+def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind: bool) -> dict:
+    out: dict[str | None, dict[str, int]] = {}
+    for st in states:
+        if not date_from <= st.due <= date_to:
+            continue
+        v = verdict(st.status, st.breached, st.due, as_of)
+        if v is None:
+            continue
+        key = st.kind if by_kind else None
+        bucket = out.setdefault(key, {})
+        bucket[v] = bucket.get(v, 0) + 1
+    return out
 
 
 def _deadline_filters(branch: str | None, handler: str | None, kind: str | None) -> list:
@@ -91,30 +244,29 @@ def parse_kind(value: str | None) -> str | None:
 def on_time_counts(
     uow: UnitOfWork, date_from: dt.date, date_to: dt.date, as_of: dt.date, conds: list, by_kind: bool = False
 ) -> dict:
-    """Outcome counts of the deadlines due in [date_from, date_to] (met or open rows).
+    """Outcome counts of the deadlines due in [date_from, date_to], by `domain.report.verdict`
+    written as one SQL CASE and one GROUP BY over the due index.
 
-    Met rows are on time when met_at <= due_at; open rows are overdue when due < as_of,
-    else pending. Returns {kind or None: {Outcome: count}}. One GROUP BY over the due index.
+    Returns {kind or None: {Outcome: count}}.
     """
-    verdict = case(
-        (and_(Deadline.status == DeadlineStatus.MET.value, Deadline.met_at <= Deadline.due_at), Outcome.ON_TIME.value),
-        (Deadline.status == DeadlineStatus.MET.value, Outcome.LATE.value),
-        (Deadline.due < as_of, Outcome.OVERDUE.value),
-        else_=Outcome.PENDING.value,
+    ds = DeadlineStatus
+    outcome = case(
+        (and_(Deadline.status == ds.OPEN.value, Deadline.due < as_of), literal(Outcome.OVERDUE.value)),
+        (Deadline.breached == true(), literal(Outcome.LATE.value)),
+        (Deadline.status == ds.MET.value, literal(Outcome.ON_TIME.value)),
+        (Deadline.status.in_([ds.OPEN.value, ds.PAUSED.value]), literal(Outcome.PENDING.value)),
+        else_=literal(""),
     )
-    cols = [Deadline.kind, verdict] if by_kind else [verdict]
+    cols = [Deadline.kind, outcome] if by_kind else [outcome]
     stmt = (
         select(*cols, func.count())
-        .where(
-            Deadline.status.in_([DeadlineStatus.MET.value, DeadlineStatus.OPEN.value]),
-            Deadline.due >= date_from,
-            Deadline.due <= date_to,
-            *conds,
-        )
+        .where(Deadline.due >= date_from, Deadline.due <= date_to, *conds)
         .group_by(*cols)
     )
     out: dict[str | None, dict[str, int]] = {}
     for row in uow.session.execute(stmt).all():
+        if not row[-2]:
+            continue
         key = row[0] if by_kind else None
         out.setdefault(key, {})[row[-2]] = row[-1]
     return out
@@ -127,14 +279,21 @@ def deadline_report(
     branch: str | None = None,
     handler: str | None = None,
     kind: str | None = None,
+    history: bool = False,
+    status: str | None = None,
 ) -> dict:
-    """Every open deadline of every case type, as seen on `as_of`.
+    """Every running (open or paused) deadline of every case type, as seen on `as_of`.
 
-    Keys: as_of, within, filters, summary {overdue, due_today, due_soon, later, open,
-    provisional}, on_time (deadlines due from the 1st of as_of's month to as_of: on_time,
-    late, overdue, pending, rate), groups [per branch + handler: the bucket counts], items
-    [case_id, case_type, kind, due, due_at, status (the bucket: overdue | due_today |
-    due_soon | later), working_days_left, provisional, branch, handler].
+    `history=True` (a day before today): the deadlines as the event history stood at the end
+    of `as_of` (`states_at`); otherwise the current rows. `status` keeps only the items of
+    one bucket (the summary still counts them all).
+
+    Keys: as_of, history, within, filters, summary {overdue, due_today, due_soon, later,
+    paused, open (every running deadline, paused ones included), provisional}, on_time
+    (deadlines due from the 1st of as_of's month to as_of: on_time, late, overdue, pending,
+    rate), groups [per branch + handler: the bucket counts], items [case_id, case_type,
+    kind, due, due_at, status (the bucket: overdue | due_today | due_soon | later | paused),
+    working_days_left (frozen while paused), provisional, breached, branch, handler].
     """
     if within is None:
         within = uow.policy["report.due_soon_workdays"]
@@ -142,60 +301,61 @@ def deadline_report(
         raise InputError(f"--within 不能为负数(收到 {within}),例如 3")
     cal = uow.calendar
     conds = _deadline_filters(branch, handler, kind)
-    stmt = select(
-        Deadline.id,
-        Deadline.case_type,
-        Deadline.case_id,
-        Deadline.kind,
-        Deadline.due,
-        Deadline.due_at,
-        Deadline.provisional,
-        Deadline.branch,
-        Deadline.handler,
-    ).where(Deadline.status == DeadlineStatus.OPEN.value, *conds)
-    rows = uow.session.execute(stmt).all()
+    month_start = as_of.replace(day=1)
+    until = end_of(as_of)
+    if history:
+        every = states_at(uow, until, branch, handler, kind)
+        rows = [st for st in every if st.status in RUNNING]
+        counts = _verdicts_of(every, month_start, as_of, as_of, by_kind=False).get(None, {})
+    else:
+        rows = running_now(uow, conds)
+        counts = on_time_counts(uow, month_start, as_of, as_of, conds).get(None, {})
 
     items = []
     groups: dict[tuple[str, str], Counter] = {}
     summary: Counter = Counter()
+    moment = until - dt.timedelta(seconds=1)
     for r in rows:
-        due = _day(r.due)
-        st = classify(cal, as_of, due, within)
+        paused_on = r.paused_at.date() if r.status == DeadlineStatus.PAUSED and r.paused_at else None
+        st = standing(cal, as_of, r.due, within, paused_on)
+        summary[st.bucket] += 1
+        summary["provisional"] += r.provisional
+        g = groups.setdefault((r.branch, r.handler), Counter())
+        g[st.bucket] += 1
+        if status is not None and st.bucket.value != status:
+            continue
         items.append(
             {
                 "case_id": r.case_id,
                 "case_type": r.case_type,
                 "kind": r.kind,
-                "due": due,
+                "due": r.due,
                 "due_at": r.due_at,
                 "status": st.bucket.value,
                 "working_days_left": st.working_days_left,
-                "provisional": bool(r.provisional),
+                "provisional": r.provisional,
+                "breached": is_breached(r.breached, r.status, r.due_at, moment),
                 "branch": r.branch,
                 "handler": r.handler,
                 "_id": r.id,
             }
         )
-        summary[st.bucket] += 1
-        summary["provisional"] += bool(r.provisional)
-        g = groups.setdefault((r.branch, r.handler), Counter())
-        g[st.bucket] += 1
     items.sort(key=lambda i: (i["branch"], i["handler"], i["due"], i["case_type"], i["case_id"], i["kind"], i["_id"]))
     for i in items:
         del i["_id"]
 
-    month_start = as_of.replace(day=1)
-    counts = on_time_counts(uow, month_start, as_of, as_of, conds).get(None, {})
     return {
         "as_of": as_of,
+        "history": history,
         "within": within,
-        "filters": {"branch": branch, "handler": handler, "kind": kind},
+        "filters": {"branch": branch, "handler": handler, "kind": kind, "status": status},
         "summary": {
             "overdue": summary[Bucket.OVERDUE],
             "due_today": summary[Bucket.DUE_TODAY],
             "due_soon": summary[Bucket.DUE_SOON],
             "later": summary[Bucket.LATER],
-            "open": len(items),
+            "paused": summary[Bucket.PAUSED],
+            "open": sum(summary[b] for b in Bucket),
             "provisional": summary["provisional"],
         },
         "on_time": {"from": month_start, "to": as_of, **on_time(counts).as_dict()},
@@ -227,10 +387,12 @@ def _counted(pairs, table=None, key: str = "code") -> list[dict]:
     return [{key: c, "label": label(table, c), "count": n} for c, n in rows]
 
 
-def _duration(uow: UnitOfWork, start_col, end_col, where: list) -> dict:
-    """count / median / p90 of working days in (start day, end day], via (day, day) groups."""
+def _duration(uow: UnitOfWork, start_col, end_col, where: list, until: dt.datetime | None = None) -> dict:
+    """count / median / p90 of working days in (start day, end day], via (day, day) groups;
+    with `until`, only ends before it count (a point-in-time report)."""
     s, e = func.date(start_col), func.date(end_col)
-    stmt = select(s, e, func.count()).where(end_col.is_not(None), *where).group_by(s, e)
+    ended = [end_col.is_not(None)] + ([end_col < until] if until is not None else [])
+    stmt = select(s, e, func.count()).where(*ended, *where).group_by(s, e)
     cal = uow.calendar
     dist: Counter = Counter()
     for start, end, n in uow.session.execute(stmt).all():
@@ -246,7 +408,12 @@ def _duration(uow: UnitOfWork, start_col, end_col, where: list) -> dict:
 
 
 def stats_report(
-    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, as_of: dt.date, branch: str | None = None
+    uow: UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    branch: str | None = None,
+    history: bool = False,
 ) -> dict:
     """The analysis report of RULES.md §4 for complaints received in [date_from, date_to].
 
@@ -261,6 +428,10 @@ def stats_report(
       pending, rate] and on_time_all (the same over every kind);
     callbacks: the callbacks engineer's `callback_kpis` for the period, or null when that
       function is not available.
+
+    `history=True` (as_of before today): the history as it stood at the end of `as_of` —
+    complaints registered later are absent, steps taken later have not happened, deadlines
+    are the fold of their events (`states_at`), callbacks ended later are still open.
     """
     if date_to < date_from:
         raise InputError(
@@ -272,7 +443,14 @@ def stats_report(
     ]
     if branch is not None:
         where.append(Complaint.branch == branch)
+    until = end_of(as_of) if history else None
+    if until is not None:
+        where.append(Complaint.registered_at < until)
     sess = uow.session
+
+    def done(column):
+        """A step's time column, as of `until`: steps taken later have not happened yet."""
+        return column if until is None else case((column < until, column), else_=None)
 
     def grouped(col):
         return sess.execute(select(col, func.count()).where(*where).group_by(col)).all()
@@ -289,12 +467,18 @@ def stats_report(
     }
     by_month = [{"month": mo, "count": month_counts.get(mo, 0)} for mo in _months(date_from, date_to)]
 
+    merged = Complaint.merged_into.is_not(None)
+    if until is not None:  # no merge-time column: the merge event says when
+        merge_events = select(AuditEvent.entity_id).where(
+            AuditEvent.entity == "complaint", AuditEvent.action == "merge", AuditEvent.at < until
+        )
+        merged = and_(merged, Complaint.id.in_(merge_events))
     decided_outcome = case(
-        (Complaint.accepted_at.is_not(None), "accepted"),
-        (Complaint.rejected_at.is_not(None), "rejected"),
-        (Complaint.transferred_at.is_not(None), "transferred"),
-        (Complaint.merged_into.is_not(None), "merged"),
-        (Complaint.withdrawn_at.is_not(None), "withdrawn"),
+        (done(Complaint.accepted_at).is_not(None), "accepted"),
+        (done(Complaint.rejected_at).is_not(None), "rejected"),
+        (done(Complaint.transferred_at).is_not(None), "transferred"),
+        (merged, "merged"),
+        (done(Complaint.withdrawn_at).is_not(None), "withdrawn"),
         else_="pending",
     )
     outcomes = dict.fromkeys(OUTCOMES, 0)
@@ -317,12 +501,15 @@ def stats_report(
 
     first_decision = func.coalesce(Complaint.accepted_at, Complaint.rejected_at, Complaint.transferred_at)
     durations = {
-        "to_acceptance": _duration(uow, Complaint.received_at, first_decision, where),
-        "to_decision": _duration(uow, Complaint.received_at, Complaint.decided_at, where),
+        "to_acceptance": _duration(uow, Complaint.received_at, first_decision, where, until),
+        "to_decision": _duration(uow, Complaint.received_at, Complaint.decided_at, where, until),
     }
 
     conds = [Deadline.branch == branch] if branch is not None else []
-    per_kind = on_time_counts(uow, date_from, date_to, as_of, conds, by_kind=True)
+    if until is not None:
+        per_kind = _verdicts_of(states_at(uow, until, branch), date_from, date_to, as_of, by_kind=True)
+    else:
+        per_kind = on_time_counts(uow, date_from, date_to, as_of, conds, by_kind=True)
     total_counts: Counter = Counter()
     for c in per_kind.values():
         total_counts.update(c)
@@ -333,6 +520,7 @@ def stats_report(
         "from": date_from,
         "to": date_to,
         "as_of": as_of,
+        "history": history,
         "branch": branch,
         "complaints": {
             "total": total,
@@ -347,14 +535,14 @@ def stats_report(
         "durations": durations,
         "on_time": on_time_rows,
         "on_time_all": on_time(dict(total_counts)).as_dict(),
-        "callbacks": callback_part(uow, date_from, date_to, branch),
+        "callbacks": callback_part(uow, date_from, date_to, branch, until),
     }
 
 
-def callback_part(uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None) -> dict | None:
+def callback_part(
+    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None = None
+) -> dict | None:
     """The callback KPIs from services/callbacks.callback_kpis (one implementation only)."""
-    try:
-        from .callbacks import callback_kpis  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return callback_kpis(uow, date_from, date_to, branch=branch)
+    from .callbacks import callback_kpis
+
+    return callback_kpis(uow, date_from, date_to, branch=branch, until=until)

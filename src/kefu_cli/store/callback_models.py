@@ -34,6 +34,7 @@ class Callback(SQLModel, table=True):
     outcome_method: str | None = Field(default=None, max_length=20)  # method of the ending attempt
     outcome_reason: str | None = None
     ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of `add`
     created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
     updated_at: dt.datetime = Field(sa_type=DateTime())

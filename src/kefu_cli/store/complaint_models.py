@@ -49,6 +49,7 @@ class Complaint(SQLModel, table=True):
     decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     result: str | None = None
     withdrawn_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
     created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
     updated_at: dt.datetime = Field(sa_type=DateTime())

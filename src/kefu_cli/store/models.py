@@ -45,6 +45,8 @@ class PolicySetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=60)
     value: int
+    unit: str | None = Field(default=None, max_length=10)  # None: the rule's default unit
+    start: str | None = Field(default=None, max_length=10)  # received | complete; None: default
     updated_at: dt.datetime = Field(sa_type=DateTime())
     updated_by: str = Field(max_length=60)
 
@@ -53,7 +55,10 @@ class AuditEvent(SQLModel, table=True):
     """Append-only: who did what to which case, when, from which status to which."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id", "id"),
+        Index("ix_audit_entity_at", "entity", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(sa_type=DateTime())  # when it happened (the --at of the command)
@@ -84,7 +89,9 @@ class Deadline(SQLModel, table=True):
     rule: str = Field(max_length=60)  # policy key, or "fixed"
     unit: str = Field(max_length=10)  # domain.policy.Unit
     amount: int  # the rule's number when the row was made
-    extra_workdays: int = 0  # pushed out by pauses (external appraisal)
+    extra_workdays: int = 0  # working days added by pauses (workday rules)
+    paused_days: int = 0  # pause added to calendar-day rules (days, before the §203 roll) or hour rules (hours)
+    paused_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # set while the clock is paused
     start_at: dt.datetime = Field(sa_type=DateTime())  # the event that started the clock
     fixed_due: dt.date | None = None  # a due date set from outside (e.g. by the regulator)
     due: dt.date
@@ -93,6 +100,8 @@ class Deadline(SQLModel, table=True):
     basis: str = Field(default="", max_length=255)  # human sentence: what started it, which rule
     status: str = Field(default="open", max_length=20)  # domain.deadlines.DeadlineStatus
     met_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    closed_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # when it stopped being open
+    breached: bool = False  # the due time passed unmet (stays true whatever happens later)
     branch: str = Field(default="", max_length=60)
     handler: str = Field(default="", max_length=60)
     created_at: dt.datetime = Field(sa_type=DateTime())
