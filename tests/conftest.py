@@ -1,4 +1,9 @@
-"""Shared fixtures: every command is tested through the CLI, on a fresh database file."""
+"""Shared fixtures: every command is tested through the CLI, on a fresh database file.
+
+kefu creates a database only with `kefu db init` (or for the per-user default), so the
+fixtures initialise theirs first; a test that needs a file that does not exist yet uses its
+own path.
+"""
 
 from __future__ import annotations
 
@@ -39,9 +44,17 @@ class Kefu:
         return r.json() if "--json" in args else r.out
 
 
+def init_db(path: str) -> str:
+    """Create a database with `kefu --db PATH db init` (kefu never creates one silently)."""
+    r = CliRunner().invoke(app, ["--db", path, "db", "init"], catch_exceptions=False)
+    assert r.exit_code == 0, f"kefu --db {path} db init exited {r.exit_code}: {r.stderr or r.stdout}"
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    return str(tmp_path / "kefu.sqlite")
+    """A fresh, initialised database file."""
+    return init_db(str(tmp_path / "kefu.sqlite"))
 
 
 @pytest.fixture

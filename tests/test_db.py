@@ -24,7 +24,8 @@ def run(*args: str):
     return r.exit_code, r.stdout, r.stderr
 
 
-def test_new_database_is_created_with_wal_and_current_schema(kefu, db_path):
+def test_new_database_is_created_with_wal_and_current_schema(kefu, tmp_path):
+    kefu = type(kefu)(str(tmp_path / "new.sqlite"))  # the fixture's database is already initialised
     out = kefu.ok("db", "init", "--json")
     assert out["schema_before"] is None and out["schema"] == store_db.SCHEMA_HEAD
     check = kefu.ok("db", "check", "--json")
@@ -50,7 +51,7 @@ def test_models_match_migrations(tmp_path):
     import kefu_cli.store.models  # noqa: F401
 
     url = "sqlite:///" + str(tmp_path / "m.sqlite")
-    store_db.ensure_schema(url)
+    store_db.ensure_schema(url, create=True)
     with store_db.engine_for(url).connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
         diff = [

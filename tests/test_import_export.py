@@ -127,6 +127,7 @@ def test_export_round_trip_masks_phones_unless_asked(kefu, tmp_path):
 
     full = tmp_path / "full.csv"
     kefu.ok("export", "complaints", str(full), "--unmask", "--json")
+    assert CliRunner().invoke(app, ["--db", str(other), "db", "init"]).exit_code == 0
     r = CliRunner().invoke(app, ["--db", str(other), "import", "complaints", str(full), "--json"])
     assert r.exit_code == 0, r.stderr
     assert count(str(other), "complaint") == 3

@@ -43,8 +43,29 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _use_database(ctx: typer.Context, db: str | None) -> None:
+    """Remember the database for the commands, and protect its file from every output."""
+    from sqlalchemy.exc import ArgumentError
+
+    from ..io.files import protect
+    from ..store import db as store_db
+
+    state.db = db
+    source = ctx.get_parameter_source("db")
+    try:
+        url = store_db.resolve_url(db)
+        path = store_db.sqlite_path(url)
+    except ArgumentError:  # a malformed URL: reported when the database is opened
+        return
+    if db and source is not None:
+        store_db.note_origin(url, "KEFU_DB" if source.name == "ENVIRONMENT" else "--db")
+    if path is not None:
+        protect(path)
+
+
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -53,7 +74,7 @@ def root(
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
 ) -> None:
-    state.db = db
+    _use_database(ctx, db)
 
 
 def main() -> None:

@@ -92,12 +92,15 @@ def _prepare_target(path: Path) -> None:
 
 
 def run_script(db: str, data_dir: Path, verbose: bool = False) -> int:
-    """Run sample_data/demo.kefu against `db` (a path or URL); the number of commands run."""
+    """Run sample_data/demo.kefu against `db` (a path or URL, created if missing); the number
+    of commands run."""
     from ..render.output import message
+    from ..store.db import ensure_schema, resolve_url
     from .app import app as root_app
     from .common import state
 
     steps = parse_script((data_dir / "demo.kefu").read_text(encoding="utf-8"), data_dir)
+    ensure_schema(resolve_url(db), create=True)  # the demo makes its own database, explicitly
     command = typer.main.get_command(root_app)
     names: dict[str, list[str]] = {}
     saved_db = state.db

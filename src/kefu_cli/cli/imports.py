@@ -18,9 +18,12 @@ ErrorsOpt = Annotated[
 
 
 def _run(kind: str, fn, file: str, dry_run: bool, errors: str | None, json: bool, at, clerk) -> None:
+    from ..io.files import check_target
     from ..render.output import message, print_json, print_lines, progress
     from ..services.imports import RowsError, write_error_report
 
+    if errors:
+        check_target(errors, what="--errors 文件", example="./导入错误.csv")  # before reading anything
     with progress(f"导入 {file}") as bar:
         try:
             result = fn(state.db, file, dry_run=dry_run, clerk=clerk, at=at_value(at), progress=bar.update)

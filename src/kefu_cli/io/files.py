@@ -1,4 +1,11 @@
-"""Writing files so that a crash never leaves half of one."""
+"""Writing files so that a crash never leaves half of one, and never over the database.
+
+Every file kefu writes (exports, reports, import error lists, backups) goes through
+`check_target` first: a path that is, after `~` expansion and following symlinks, the
+database in use or one of its SQLite companions (-wal, -shm, -journal) is refused (exit 2)
+before anything is written. The CLI registers the active database with `protect`; opening a
+SQLite engine registers its file too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,64 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+_protected: dict[str, Path] = {}  # normalised path -> the database file it belongs to
+
+
+def _norm(path: Path) -> str:
+    return os.path.normcase(str(path))
+
+
+def _resolved(path: str | Path) -> Path:
+    p = Path(path).expanduser()
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: compare what we can
+        return p.absolute()
+
+
+def protect(database: str | Path) -> None:
+    """Never write an output file over `database` (a SQLite file) or its companions."""
+    given = Path(database).expanduser().absolute()
+    for base in {given, _resolved(given)}:
+        for suffix in COMPANIONS:
+            companion = Path(str(base) + suffix)
+            _protected[_norm(companion)] = base
+            _protected[_norm(_resolved(companion))] = base
+
+
+def protected_database(path: str | Path) -> Path | None:
+    """The protected database that `path` would overwrite, or None."""
+    if not _protected:
+        return None
+    target = _resolved(path)
+    hit = _protected.get(_norm(target))
+    if hit is not None:
+        return hit
+    if target.exists():  # hard links, case-insensitive file systems
+        for name, base in _protected.items():
+            try:
+                if os.path.samefile(target, name):
+                    return base
+            except OSError:
+                continue
+    return None
+
+
+def check_target(path: str | Path, what: str = "输出文件", example: str | None = None) -> None:
+    """Refuse (InputError, exit 2) an output path that is the database in use or a companion."""
+    database = protected_database(path)
+    if database is None:
+        return
+    from ..domain.errors import InputError
+
+    example = example or str(database.with_name("kefu-导出.csv"))
+    raise InputError(
+        f"{what} {path} 指向正在使用的数据库 {database}(或其 -wal/-shm/-journal 文件),写入会毁掉数据库,"
+        f"未写入任何内容: 请换一个文件名,例如 {example}"
+    )
 
 
 @contextmanager
@@ -19,6 +84,7 @@ def atomic_writer(path: str | Path, encoding: str = "utf-8") -> Iterator[TextIO]
     """
     from ..domain.errors import InputError
 
+    check_target(path)
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{target} 是一个目录: 请给出文件路径,例如 {target / 'kefu-报表.csv'}")

@@ -10,9 +10,12 @@ from ..store import db as store_db
 
 
 def init(db: str | None) -> dict:
+    """Create the database (the only command that makes a new file), or upgrade it."""
     url = store_db.resolve_url(db)
-    before = store_db.current_revision(store_db.engine_for(url))
-    store_db.ensure_schema(url)
+    path = store_db.sqlite_path(url)
+    missing = path is not None and not path.exists()
+    before = None if missing else store_db.current_revision(store_db.engine_for(url))
+    store_db.ensure_schema(url, create=True)
     return {"database": store_db.safe_url(url), "schema_before": before, "schema": store_db.SCHEMA_HEAD}
 
 
@@ -21,7 +24,7 @@ def check(db: str | None) -> dict:
     url = store_db.resolve_url(db)
     path = store_db.sqlite_path(url)
     if path is not None and not path.exists():
-        raise store_db.DatabaseError(f"数据库文件不存在: {path}。请先运行 `kefu db init`")
+        raise store_db.missing_database(url)
     engine = store_db.engine_for(url)
     rev = store_db.current_revision(engine)
     problems: list[str] = []
@@ -62,8 +65,8 @@ def check(db: str | None) -> dict:
 def backup(db: str | None, dest: str | Path) -> dict:
     url = store_db.resolve_url(db)
     store_db.ensure_schema(url)
-    dest = Path(dest)
+    dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / (store_db.sqlite_path(url) or Path("kefu.sqlite")).name
-    store_db.backup_sqlite(url, dest)
+    store_db.backup_sqlite(url, dest)  # refuses the live file and its companions
     return {"database": store_db.safe_url(url), "backup": str(dest), "bytes": dest.stat().st_size}

@@ -2,6 +2,9 @@
 
 - `--db PATH` or `KEFU_DB` picks the database: a file path (SQLite) or any SQLAlchemy URL
   (`postgresql+psycopg://…`). Without either, a per-user file, the same from any folder.
+- A database file is never created silently: only `kefu db init` (and `kefu demo`, for its
+  own file) and the per-user default create one. A mistyped `--db`/`KEFU_DB` path is an
+  error (exit 3) that names the path, so a nightly job never reports on an empty database.
 - SQLite runs with WAL, foreign keys on, a busy timeout, and write transactions that take
   the write lock up front (BEGIN IMMEDIATE), so clerks and a nightly job can share one file
   without "database is locked".
@@ -22,13 +25,43 @@ from sqlalchemy.exc import SQLAlchemyError
 
 # Newest migration. A test checks it against the migration scripts; alembic itself is only
 # imported when a database is behind this revision.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 BUSY_TIMEOUT_MS = 30_000
 
 
 class DatabaseError(RuntimeError):
     """The database cannot be used (exit code 3)."""
+
+
+class MissingDatabaseError(DatabaseError):
+    """An explicitly named SQLite file that does not exist (and is not to be created)."""
+
+    def __init__(self, path: Path, origin: str | None = None) -> None:
+        self.path = path
+        folder = "" if path.parent.is_dir() else f"(连目录 {path.parent} 也不存在)"
+        where = {"KEFU_DB": "环境变量 KEFU_DB", "--db": " --db 参数"}.get(origin or "", " --db 参数或环境变量 KEFU_DB")
+        shown = f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
+        super().__init__(
+            f"数据库文件不存在: {path}{folder}。要新建数据库,请先用 kefu db init 创建: `kefu --db {shown} db init`;"
+            f"如果是路径写错了,请改正{where}(未创建任何文件)"
+        )
+
+
+# URLs that may be created when missing: the per-user default (reached without --db/KEFU_DB).
+_default_urls: set[str] = set()
+# Where an explicit database came from ("--db" or "KEFU_DB"), for the message above.
+_origins: dict[str, str] = {}
+
+
+def note_origin(url: str, origin: str) -> None:
+    """Remember that `url` was named by `origin` ("--db" or "KEFU_DB"), for messages."""
+    _origins[url] = origin
+
+
+def missing_database(url: str) -> MissingDatabaseError:
+    """The error for a SQLite `url` whose file does not exist."""
+    return MissingDatabaseError(sqlite_path(url) or Path(url), _origins.get(url))
 
 
 def default_db_path() -> Path:
@@ -45,7 +78,10 @@ def resolve_url(db: str | None) -> str:
     if "://" in value:
         return value
     path = Path(value).expanduser() if value else default_db_path()
-    return "sqlite:///" + str(path.resolve())
+    url = "sqlite:///" + str(path.resolve())
+    if not value:
+        _default_urls.add(url)
+    return url
 
 
 def is_sqlite(url: str) -> bool:
@@ -64,15 +100,31 @@ def engine_for(url: str, write: bool = False) -> Engine:
     return _engine(url, bool(write))
 
 
+def require_file(url: str, create: bool = False) -> None:
+    """Refuse a SQLite file that does not exist, unless it may be created here.
+
+    It may be created by `kefu db init` (`create=True`) and when it is the per-user default.
+    Creating it means making its folder; SQLite makes the file on the first connection.
+    """
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if not (create or url in _default_urls):
+        raise missing_database(url)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"无法创建数据库目录 {path.parent}: {exc.strerror}") from None
+
+
 @cache
 def _engine(url: str, write: bool) -> Engine:
     path = sqlite_path(url)
     if is_sqlite(url):
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseError(f"无法创建数据库目录 {path.parent}: {exc.strerror}") from None
+            from ..io.files import protect
+
+            protect(path)  # no output of this process may overwrite it
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
@@ -145,8 +197,13 @@ def _backup_before_upgrade(url: str, rev: str) -> Path | None:
 _checked: set[str] = set()
 
 
-def ensure_schema(url: str) -> Engine:
-    """The read engine of a database whose schema is current, creating/upgrading it."""
+def ensure_schema(url: str, create: bool = False) -> Engine:
+    """The read engine of a database whose schema is current, upgrading it.
+
+    A missing SQLite file is created only with `create=True` (`kefu db init`) or when it is
+    the per-user default; otherwise MissingDatabaseError (exit 3) and nothing is created.
+    """
+    require_file(url, create)
     if url in _checked:
         return engine_for(url)
     engine = engine_for(url)
@@ -193,7 +250,11 @@ def backup_sqlite(url: str, dest: Path) -> None:
         raise DatabaseError("备份只适用于 SQLite 文件数据库; PostgreSQL 请使用 pg_dump")
     if not path.exists():
         raise DatabaseError(f"数据库文件不存在: {path}")
+    from ..io.files import check_target, protect
+
+    protect(path)
     dest = Path(dest)
+    check_target(dest, what="备份文件", example=str(path.with_name(f"{path.stem}-备份{path.suffix or '.sqlite'}")))
     if not dest.parent.is_dir():
         from ..domain.errors import InputError
 
