@@ -27,7 +27,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     assert "时限报表" in out and "2026-11-20" in out
     assert not production.exists(), "the demo never writes to the database KEFU_DB points at"
     con = sqlite3.connect(target)
-    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (13,)
+    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (14,)
     assert con.execute("SELECT count(*) FROM callback WHERE kind = 'new_policy'").fetchone() == (8,)
     # every change is audited
     assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] > 60
@@ -37,20 +37,26 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     assert code == 0, err
     report = json.loads(out)
     items = {(i["case_id"], i["kind"]): i for i in report["items"]}
-    # c2: received Mon 09-28, complete; extended to 30 working days: 09-29, 09-30, then
-    # 10-08..10 (make-up Sat 10-10 counts), 10-12..16, 10-19..23, 10-26..30, 11-02..06, 11-09..13 -> 11-13
-    assert items[("TS-20260928-0001", "decision")]["due"] == "2026-11-13"
+    # c2: received Mon 09-28; 15 days -> 10-13; extended on 10-12 (in time) to 30 days from
+    # receipt -> Wed 10-28; not decided -> overdue
+    assert items[("TS-20260928-0001", "decision")]["due"] == "2026-10-28"
     assert items[("TS-20260928-0001", "decision")]["status"] == "overdue"
+    # c13: received Tue 11-03 (decision 11-18), paused 11-10 for an appraisal: on 11-20 it is
+    # paused, not overdue, its days left frozen at (11-10, 11-18] = 6 working days
+    c13 = items[("TS-20261103-0001", "decision")]
+    assert (c13["due"], c13["status"], c13["working_days_left"], c13["breached"]) == ("2026-11-18", "paused", 6, False)
+    assert report["summary"]["paused"] == 1
     # c4: the regulator's own report date, not met
     assert items[("TS-20261020-0001", "regulator_report")]["due"] == "2026-11-10"
-    # c7 merged with new facts received Fri 11-20: the decision clock restarts, 15 working days -> 12-11
-    assert items[("TS-20261105-0001", "decision")]["due"] == "2026-12-11"
+    # c7 merged with new facts received Fri 11-20: the decision clock restarts, 15 days -> Sat 12-05
+    # -> Mon 12-07
+    assert items[("TS-20261105-0001", "decision")]["due"] == "2026-12-07"
     assert report["summary"]["overdue"] >= 5 and report["summary"]["due_today"] >= 1
 
     # running it again replaces the earlier demo database
     code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
     assert code == 0, err
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (13,)
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (14,)
 
 
 def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path, kefu):

@@ -92,8 +92,8 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
 
     check = json.loads(r.stdout)
     assert r.exit_code == 0 and check["ok"] is True and check["schema"] == SCHEMA_HEAD
-    assert check["rows"]["complaint"] == 13
+    assert check["rows"]["complaint"] == 14
     # case numbers stay unique through the upsert counter on PostgreSQL too
     r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
     ids = [c["id"] for c in json.loads(r.stdout)["items"]]
-    assert len(ids) == len(set(ids)) == 13
+    assert len(ids) == len(set(ids)) == 14

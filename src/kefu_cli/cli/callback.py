@@ -212,6 +212,7 @@ def resolve(
     with _uow(clerk, at) as uow:
         f = svc.resolve(uow, callback_id, reply, followup)
         remaining = [x.id for x in svc.followups_of(uow, f.callback_id) if x.resolved_at is None]
+        late = svc.reply_was_late(uow, f)
     if json:
         from ..render.output import print_json
 
@@ -221,13 +222,14 @@ def resolve(
                 "followup_id": f.id,
                 "resolved_at": f.resolved_at,
                 "reply": f.reply,
+                "late": late,
                 "open_followups": remaining,
             }
         )
         return
     from ..render.output import print_lines
 
-    lines = [f"回访 {f.callback_id} 的问题(跟进 #{f.id})已答复: {f.reply}"]
+    lines = [f"回访 {f.callback_id} 的问题(跟进 #{f.id})已答复: {f.reply}" + ("(逾期完成)" if late else "")]
     if remaining:
         lines.append("  仍待答复的问题: " + "、".join(f"#{i}" for i in remaining))
     print_lines(lines)
@@ -250,7 +252,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
         print_json(view)
         return
     from ..domain.callback import NEXT_STEP_ZH, NextStep
-    from ..domain.deadlines import DEADLINE_KIND_ZH, DEADLINE_STATUS_ZH, DeadlineKind, DeadlineStatus
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind, state_zh
     from ..render.output import print_lines, print_table
 
     v = view
@@ -276,7 +278,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
             [
                 DEADLINE_KIND_ZH[DeadlineKind(d["kind"])],
                 f"{d['due']}" + (" [临时]" if d["provisional"] else ""),
-                DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])],
+                state_zh(d["status"], d["breached"]),
                 f"{d['met_at']:%Y-%m-%d %H:%M}" if d["met_at"] else "",
                 d["basis"],
             ]

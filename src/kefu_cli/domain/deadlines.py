@@ -118,6 +118,17 @@ def is_breached(breached: bool, status: str, due_at: dt.datetime, moment: dt.dat
     return bool(breached) or (status == DeadlineStatus.OPEN and moment > due_at)
 
 
+def state_zh(status: str, breached: bool) -> str:
+    """The Chinese word for a deadline's state, the breach included: 逾期完成, 逾期, 暂停…"""
+    st = DeadlineStatus(status)
+    if st is DeadlineStatus.MET:
+        return "逾期完成" if breached else "已完成"
+    if st is DeadlineStatus.OPEN:
+        return "逾期" if breached else "进行中"
+    text = DEADLINE_STATUS_ZH[st]
+    return f"{text}(此前已逾期)" if breached else text
+
+
 def working_days_left(calendar: WorkCalendar, as_of: dt.date, due: dt.date) -> int:
     """Working days from `as_of` to `due`: 0 due today, negative when overdue.
 

@@ -480,6 +480,12 @@ def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | No
     return followup
 
 
+def reply_was_late(uow: UnitOfWork, followup: CallbackFollowup) -> bool:
+    """Whether the reply to a callback problem came after its 5-working-day limit (逾期完成)."""
+    d = uow.session.get(Deadline, followup.deadline_id) if followup.deadline_id is not None else None
+    return bool(d is not None and d.breached)
+
+
 # --- views -------------------------------------------------------------------------------
 
 
