@@ -444,8 +444,10 @@ def show(
     if data["paused_workdays"]:
         lines.append(f"累计中止: {data['paused_workdays']} 个工作日")
     if data["extension_level"]:
+        from ..domain.complaint import EXTENSION_ZH, ExtensionLevel
+
         lines.append(
-            f"延期: {data['extension_level']}"
+            f"延期: {EXTENSION_ZH[ExtensionLevel(data['extension_level'])]}"
             + (f"(批准人 {data['extension_approver']})" if data["extension_approver"] else "")
         )
     if data["result"]:
@@ -461,12 +463,35 @@ def show(
                 f"{e['at']:%Y-%m-%d %H:%M}",
                 e["clerk"],
                 "投诉" if e["entity"] == "complaint" else _kind_zh(e["details"].get("kind", "")) or "期限",
-                e["action"],
-                f"{e['from_status'] or ''} → {e['to_status'] or ''}",
+                *_event_zh(e),
             ]
             for e in data["events"]
         ],
     )
+
+
+def _event_zh(e: dict) -> tuple[str, str]:
+    """(action, from → to) of a timeline event in Chinese; unknown codes are shown as they are."""
+    from ..domain.complaint import EVENT_ZH
+    from ..domain.deadlines import DEADLINE_EVENT_ZH, state_zh
+
+    if e["entity"] == "complaint":
+
+        def word(s):
+            return _status_zh(s) if s else ""
+
+        action = EVENT_ZH.get(e["action"], e["action"])
+    else:
+
+        def word(s):
+            try:
+                return state_zh(s, bool(e["details"].get("late"))) if s else ""
+            except ValueError:
+                return s
+
+        action = DEADLINE_EVENT_ZH.get(e["action"], e["action"])
+    before, after = word(e["from_status"]), word(e["to_status"])
+    return action, (f"{before} → {after}" if before else after)
 
 
 @app.command("list")

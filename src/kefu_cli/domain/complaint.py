@@ -81,6 +81,25 @@ ACTION_ZH = {
     Action.RECEIVE_MERGE: "并入新事实",
 }
 
+# The audit actions of a complaint as a clerk reads them in its timeline.
+EVENT_ZH = {
+    "register": "登记",
+    "materials_complete": "材料齐全",
+    "notify": "告知补充材料",
+    "investigate": "开始初步调查",
+    "accept": "受理",
+    "reject": "不予受理",
+    "transfer": "转办",
+    "merge": "合并",
+    "merge_in": "并入新事实",
+    "extend": "延期",
+    "pause": "中止",
+    "resume": "恢复",
+    "decide": "作出处理决定",
+    "withdraw": "撤回",
+    "regulator_report": "向监管报告",
+}
+
 _A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED
 
 # action -> {from status: to status}. An action that keeps the status maps s -> s.

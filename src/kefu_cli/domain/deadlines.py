@@ -47,6 +47,16 @@ DEADLINE_STATUS_ZH = {
     DeadlineStatus.SUPERSEDED: "已被替代",
 }
 
+# The audit actions of a deadline as a clerk reads them in a case's timeline.
+DEADLINE_EVENT_ZH = {
+    "open": "开始计时",
+    "close": "结束",
+    "pause": "暂停计时",
+    "resume": "恢复计时(顺延)",
+    "recompute": "按新日历重算",
+    "shift": "顺延",
+}
+
 # Rows whose clock has not ended: a report lists them, a calendar change recomputes them.
 RUNNING = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 
