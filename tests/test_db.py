@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -215,3 +216,53 @@ def test_backup_to_a_missing_folder_is_one_sentence(kefu, tmp_path):
     kefu.ok("db", "init")
     r = kefu("db", "backup", str(tmp_path / "no" / "such" / "b.sqlite"))
     assert r.code == 2 and "备份目录不存在" in r.err and "Traceback" not in r.err
+
+
+def test_upgrade_to_0004_builds_the_deadline_history_of_existing_rows(tmp_path):
+    """A 0003 database with a complaint whose acceptance was met late and whose decision is open:
+    the upgrade fills closed_at/breached from the close event and writes the events that
+    point-in-time reports fold, so an as-of report before and after the close is right."""
+    db = tmp_path / "old3.sqlite"
+    shutil.copy(FIXTURE, db)
+    url = store_db.resolve_url(str(db))
+    store_db.migrate(url, "0003")
+    store_db.release(url)
+    with sqlite3.connect(db) as con:
+        con.execute(
+            "INSERT INTO complaint (id, received_at, channel, category, name, phone, relation, policy_no, summary,"
+            " branch, handler, status, materials_complete_at, accepted_at, paused_workdays, created_at, created_by,"
+            " updated_at) VALUES ('TS-20260921-0001', '2026-09-21 09:00:00.000000', 'phone', 'claims', '张三',"
+            " '13812345678', 'self', '', '', '朝阳', '李娜', 'accepted', '2026-09-21 09:00:00.000000',"
+            " '2026-10-12 10:00:00.000000', 0, '2026-11-01 10:00:00.000000', 'x', '2026-11-01 10:00:00.000000')"
+        )
+        ids = []
+        for kind, due, status in [("acceptance", "2026-10-09", "met"), ("decision", "2026-10-19", "open")]:
+            cur = con.execute(
+                "INSERT INTO deadline (case_type, case_id, kind, rule, unit, amount, extra_workdays, start_at,"
+                " due, due_at, provisional, basis, status, met_at, branch, handler, created_at, updated_at)"
+                f" VALUES ('complaint', 'TS-20260921-0001', '{kind}', 'r', 'workdays', 10, 0,"
+                f" '2026-09-21 09:00:00.000000', '{due}', '{due} 23:59:59.000000', 0, '', '{status}',"
+                f" {'NULL' if status == 'open' else chr(39) + '2026-10-12 10:00:00.000000' + chr(39)}, '朝阳', '李娜',"
+                " '2026-11-01 10:00:00.000000', '2026-11-01 10:00:00.000000')"
+            )
+            ids.append(cur.lastrowid)
+        con.execute(
+            "INSERT INTO audit_event (at, recorded_at, clerk, entity, entity_id, action, from_status, to_status,"
+            " details) VALUES ('2026-09-21 09:00:00.000000', '2026-11-01 10:00:00.000000', 'x', 'complaint',"
+            " 'TS-20260921-0001', 'register', NULL, 'registered', '{}'), ('2026-10-12 10:00:00.000000',"
+            f" '2026-11-01 10:00:00.000000', 'x', 'deadline', '{ids[0]}', 'close', 'open', 'met', '{{}}')"
+        )
+    code, out, err = run("--db", str(db), "report", "deadlines", "--as-of", "2026-10-09", "--json")
+    assert code == 0, err
+    mine = [i for i in json.loads(out)["items"] if i["case_id"] == "TS-20260921-0001"]
+    # On 10-09 the acceptance (met 10-12) was still open, due that day.
+    assert {(i["kind"], i["status"]) for i in mine} == {("acceptance", "due_today"), ("decision", "later")}
+    code, out, err = run("--db", str(db), "report", "deadlines", "--as-of", "2026-10-13", "--json")
+    after_close = json.loads(out)
+    assert [i["kind"] for i in after_close["items"] if i["case_id"] == "TS-20260921-0001"] == ["decision"]
+    assert after_close["on_time"]["late"] == 1  # met 10-12, after its due day 10-09
+    with sqlite3.connect(db) as con:
+        row = con.execute(f"SELECT closed_at, breached FROM deadline WHERE id = {ids[0]}").fetchone()
+        reg = con.execute("SELECT registered_at FROM complaint").fetchone()
+    assert row[0].startswith("2026-10-12 10:00:00") and row[1] == 1
+    assert reg[0].startswith("2026-09-21 09:00:00")
