@@ -6,13 +6,42 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, ClerkOpt, JsonOpt, UnmaskOpt, at_value, date_value, state
+from .common import (
+    AtOpt,
+    ClerkOpt,
+    JsonOpt,
+    UnmaskOpt,
+    at_value,
+    audit_unmask,
+    date_value,
+    int_value,
+    state,
+    text_value,
+)
 
 app = typer.Typer(help="客户回访: 安排、记录每次回访、问题跟进与考核指标。", no_args_is_help=True)
 
 IdArg = Annotated[str, typer.Argument(help="回访编号,例如 HF-20261008-0001")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="机构,例如 朝阳支公司")]
 HandlerOpt = Annotated[str | None, typer.Option("--handler", help="经办人/回访专员")]
+
+
+SHORT_MAX = 60  # policy number, product, branch, handler, recording reference
+NOTE_MAX = 10_000
+REASON_MAX = 2_000
+
+
+def _short(value: str | None, field: str, example: str) -> str:
+    return text_value(value, field, SHORT_MAX, example=example) or ""
+
+
+def _masked(item: dict, unmask: bool) -> dict:
+    """The callback's name and phone masked as in every other output, unless `unmask`."""
+    if unmask:
+        return item
+    from ..render.output import mask_personal
+
+    return mask_personal(item)
 
 
 def _uow(clerk=None, at=None, write=True):
@@ -67,6 +96,7 @@ def add(
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
+    unmask: UnmaskOpt = False,
 ) -> None:
     """安排一次回访,并按规则表计算回访期限。"""
     from ..domain import callback as cb
@@ -79,12 +109,12 @@ def add(
         kind=code,
         name=name or "",
         phone=phone or "",
-        policy_no=policy or "",
-        product=(product or "").strip(),
-        branch=(branch or "").strip(),
-        handler=(handler or "").strip(),
+        policy_no=_short(policy, "--policy 保单号", "P2026110001"),
+        product=_short(product, "--product 产品名称", "安康终身寿险"),
+        branch=_short(branch, "--branch 机构", "朝阳支公司"),
+        handler=_short(handler, "--handler 经办人", "李娜"),
         receipt_date=date_value(receipt_date, "--receipt-date"),
-        cooling_off_days=cooling_off,
+        cooling_off_days=int_value(cooling_off, "--cooling-off", 1, 366, 15),
         closed_date=date_value(closed_date, "--closed-date"),
         due=date_value(due, "--due"),
         complaint_id=(complaint or "").strip().upper() or None,
@@ -92,14 +122,17 @@ def add(
     with _uow(clerk, at) as uow:
         row = svc.add_callback(uow, data)
         deadlines = open_deadlines(uow, svc.CASE_TYPE, row.id)
+    if unmask:
+        audit_unmask("callback add", 1, row.id, clerk=clerk)
     if json:
         from ..render.output import print_json
 
         print_json({"id": row.id, "kind": row.kind, "status": row.status, "deadlines": _deadlines_json(deadlines)})
         return
-    from ..render.output import print_lines
+    from ..render.output import mask_name, print_lines
 
-    lines = [f"已安排{_lbl('KINDS', row.kind)}回访 {row.id}: {row.name},回访期限 {row.due}"]
+    name = row.name if unmask else mask_name(row.name)
+    lines = [f"已安排{_lbl('KINDS', row.kind)}回访 {row.id}: {name},回访期限 {row.due}"]
     lines += [f"  依据: {d.basis}" + ("  [临时]" if d.provisional else "") for d in deadlines]
     lines.append("  下一步: 电子化回访(失败后电话回访,须录音)")
     print_lines(lines)
@@ -139,7 +172,14 @@ def attempt(
     r = parse_code(cb.RESULTS, result, "--result")
     with _uow(clerk, at) as uow:
         row, att, followup = svc.record_attempt(
-            uow, callback_id, m, r, recording=recording, receipt=receipt, note=note, problem=problem
+            uow,
+            callback_id,
+            m,
+            r,
+            recording=text_value(recording, "--recording 录音编号", SHORT_MAX, example="REC-20260922-001"),
+            receipt=receipt,
+            note=text_value(note, "--note 备注", NOTE_MAX, multiline=True, example="联系到投保人本人"),
+            problem=text_value(problem, "--problem 发现的问题", REASON_MAX, multiline=True, example="投保人未亲笔签名"),
         )
         nxt = svc.state_of(uow, row).next
         deadlines = open_deadlines(uow, svc.CASE_TYPE, row.id)
@@ -185,6 +225,7 @@ def unreachable(
     """各种方式均未成功: 登记为无法联系,并写明原因。"""
     from ..services import callbacks as svc
 
+    reason = text_value(reason, "--reason 原因", REASON_MAX, multiline=True, example="电话空号且信函被退回")
     with _uow(clerk, at) as uow:
         row = svc.mark_unreachable(uow, callback_id, reason)
     if json:
@@ -209,6 +250,7 @@ def resolve(
     """答复回访中发现的问题,完成其答复时限。"""
     from ..services import callbacks as svc
 
+    followup = int_value(followup, "--followup", 1, 2_147_483_647, 1)
     with _uow(clerk, at) as uow:
         f = svc.resolve(uow, callback_id, reply, followup)
         remaining = [x.id for x in svc.followups_of(uow, f.callback_id) if x.resolved_at is None]
@@ -241,11 +283,9 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
     from ..services import callbacks as svc
 
     with _uow(write=False) as uow:
-        view = svc.callback_view(uow, svc.get_callback(uow, callback_id))
-    from ..render.output import mask_phone
-
-    if not unmask:
-        view["phone"] = mask_phone(view["phone"])
+        view = _masked(svc.callback_view(uow, svc.get_callback(uow, callback_id)), unmask)
+    if unmask:
+        audit_unmask("callback show", 1, view["id"])
     if json:
         from ..render.output import print_json
 
@@ -336,7 +376,6 @@ def list_(
     """列出回访(按期限排序)。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
-    from ..render.output import mask_phone
     from ..services import callbacks as svc
 
     f = svc.ListFilter(
@@ -351,13 +390,13 @@ def list_(
         rows = svc.list_callbacks(uow, f)
         items = []
         for row, esc in rows:
-            item = svc.callback_view(uow, row, full=False)
-            if not unmask:
-                item["phone"] = mask_phone(item["phone"])
+            item = _masked(svc.callback_view(uow, row, full=False), unmask)
             if esc is not None:
                 item["next"] = str(esc.next)
                 item["phone_failed"] = esc.phone_failed
             items.append(item)
+    if unmask:
+        audit_unmask("callback list", len(items))
     if json:
         from ..render.output import print_json
 

@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from ..domain.policy import DEFAULTS
-from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, date_value, state
+from .common import (
+    AtOpt,
+    ClerkOpt,
+    CsvOpt,
+    JsonOpt,
+    UnmaskOpt,
+    at_value,
+    audit_unmask,
+    date_value,
+    int_value,
+    state,
+    text_value,
+)
 
 
 def _rule(key: str) -> str:
@@ -28,7 +40,15 @@ app = typer.Typer(
 )
 
 IdArg = Annotated[str, typer.Argument(help="投诉编号,例如 TS-20261121-0007")]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="备注")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="备注(最多 10000 个字符)")]
+NOTE_MAX = 10_000
+LIST_LIMIT_MAX = 1_000_000
+
+
+def _note(note: str | None) -> str | None:
+    return text_value(note, "--note 备注", NOTE_MAX, multiline=True, example="已电话告知需补充病历")
+
+
 LateOpt = Annotated[
     bool, typer.Option("--late", help="期限已过仍要登记(明知逾期): 照常记录,并记为逾期,逾期不会因此消除")
 ]
@@ -50,16 +70,12 @@ def _status_zh(status: str) -> str:
 
 
 def _mask(data: dict, unmask: bool) -> dict:
+    """Names and phones masked (the case's own and those in its events' details) unless `unmask`."""
     if unmask:
         return data
-    from ..render.output import mask_name, mask_phone
+    from ..render.output import mask_personal
 
-    out = dict(data)
-    if "phone" in out:
-        out["phone"] = mask_phone(out["phone"])
-    if "name" in out:
-        out["name"] = mask_name(out["name"])
-    return out
+    return mask_personal(data)
 
 
 def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
@@ -91,8 +107,12 @@ def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
     return lines
 
 
-def _done(result: dict, json: bool, headline: str, unmask: bool = False) -> None:
+def _done(
+    result: dict, json: bool, headline: str, unmask: bool = False, command: str = "complaint add", clerk=None
+) -> None:
     """Print the result of a state change: JSON, or the headline and the open deadlines."""
+    if unmask:
+        audit_unmask(command, 1, result.get("id"), clerk=clerk)
     if json:
         from ..render.output import print_json
 
@@ -184,7 +204,7 @@ def add(
             "请核实是否为重复投诉(有新事实可用 merge --new-facts 合并)。",
             style="yellow",
         )
-    _done(result, json, f"已登记投诉 {result['id']}", unmask)
+    _done(result, json, f"已登记投诉 {result['id']}", unmask, clerk=clerk)
 
 
 @app.command("materials")
@@ -213,7 +233,9 @@ def notify(
     from ..services import complaints
 
     _done(
-        complaints.notify(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)), json, "已记录告知补充材料"
+        complaints.notify(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
+        json,
+        "已记录告知补充材料",
     )
 
 
@@ -225,7 +247,7 @@ def investigate(
     from ..services import complaints
 
     _done(
-        complaints.investigate(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        complaints.investigate(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         "已记录开始初步调查",
     )
@@ -264,7 +286,7 @@ def reject(
         )
     from ..services import complaints
 
-    result = complaints.reject(state.db, complaint_id, reason=reason, note=note, clerk=clerk, at=at_value(at))
+    result = complaints.reject(state.db, complaint_id, reason=reason, note=_note(note), clerk=clerk, at=at_value(at))
     from ..domain.complaint import REJECT_REASON_ZH, RejectReason
 
     _done(result, json, f"已不予受理 {complaint_id}: {REJECT_REASON_ZH[RejectReason(result['reject_reason'])]}")
@@ -302,7 +324,7 @@ def merge(
     from ..services import complaints
 
     result = complaints.merge(
-        state.db, complaint_id, into=into, new_facts=new_facts, note=note, clerk=clerk, at=at_value(at)
+        state.db, complaint_id, into=into, new_facts=new_facts, note=_note(note), clerk=clerk, at=at_value(at)
     )
     if result["status"] == "merged":
         headline = f"已将投诉 {result['id']} 并入 {result['merged_into']},原投诉的处理期限已自新材料收到重新起算"
@@ -331,6 +353,7 @@ def extend(
     """延长处理期限(请同时告知投诉人)。期限已过才申请的延期会被拒绝,除非加 --late(记为逾期)。"""
     from ..services import complaints
 
+    approver = text_value(approver, "--approver 批准人", 50, example="王总")
     result = complaints.extend(
         state.db, complaint_id, level=level, approver=approver, late=late, clerk=clerk, at=at_value(at)
     )
@@ -392,7 +415,7 @@ def withdraw(
     from ..services import complaints
 
     _done(
-        complaints.withdraw(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        complaints.withdraw(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         f"投诉 {complaint_id} 已撤回,处理终止",
     )
@@ -406,7 +429,7 @@ def regulator_report(
     from ..services import complaints
 
     _done(
-        complaints.regulator_report(state.db, complaint_id, note=note, clerk=clerk, at=at_value(at)),
+        complaints.regulator_report(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         "已记录向监管机构报告",
     )
@@ -423,6 +446,8 @@ def show(
     from ..services import complaints
 
     data = _mask(complaints.show(state.db, complaint_id, as_of=date_value(as_of, "--as-of")), unmask)
+    if unmask:
+        audit_unmask("complaint show", 1, data["id"])
     if json:
         from ..render.output import print_json
 
@@ -505,7 +530,7 @@ def list_(
     received_to: Annotated[str | None, typer.Option("--to", help="接收日期至(含),例如 2026-11-30")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的投诉")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期,默认今天")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="最多列出几件")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")] = None,
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
@@ -513,6 +538,7 @@ def list_(
     """按条件列出投诉。"""
     from ..services import complaints
 
+    limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     data = complaints.list_(
         state.db,
         status=status,
@@ -527,6 +553,8 @@ def list_(
         limit=limit,
     )
     data["items"] = [_mask(i, unmask) for i in data["items"]]
+    if unmask:
+        audit_unmask("complaint list", len(data["items"]))
     if json:
         from ..render.output import print_json
 

@@ -36,7 +36,7 @@ def _run(fn, file, date_from, date_to, branch, unmask, encoding, json) -> None:
     if json:
         print_json(result)
         return
-    note = "(电话已打码,完整号码请加 --unmask)" if result["masked"] else ""
+    note = "(姓名和电话已打码,完整信息请加 --unmask)" if result["masked"] else "(含完整姓名和电话,已记入审计)"
     print_lines([f"已导出 {result['rows']} 行到 {result['file']}{note}"])
 
 

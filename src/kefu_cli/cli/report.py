@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, date_value, state
+from .common import CsvOpt, JsonOpt, date_value, int_value, state
 
 app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。", no_args_is_help=True)
 
@@ -25,6 +25,7 @@ OutputOpt = Annotated[
 ]
 
 CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
+WITHIN_MAX = 250  # working days: about one year
 WEEKDAY_ZH = "一二三四五六日"
 
 
@@ -102,7 +103,8 @@ ITEM_KEYS = [
 def deadlines(
     as_of: AsOfOpt = None,
     within: Annotated[
-        int | None, typer.Option("--within", help="“即将到期”的范围: N 个工作日内(默认取政策表,通常为 3)")
+        int | None,
+        typer.Option("--within", help="“即将到期”的范围: N 个工作日内(0 到 250,默认取政策表,通常为 3)"),
     ] = None,
     branch: BranchOpt = None,
     handler: Annotated[str | None, typer.Option("--handler", help="只看某个经办人")] = None,
@@ -144,6 +146,7 @@ def deadlines(
         from ..domain.timeutil import InputError
 
         raise InputError("--json 与 --csv 只能选一个,例如 kefu report deadlines --json")
+    within = int_value(within, "--within", 0, WITHIN_MAX, 3)
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
     status_code = parse_status(status)

@@ -3,18 +3,58 @@
 Excel saves "CSV" as GB18030/GBK (the ANSI code page 936) or, for "CSV UTF-8", as UTF-8
 with a byte-order mark. Both are accepted, as is plain UTF-8; the delimiter may be a comma,
 a tab or a semicolon. Rows keep their line numbers so errors can name them.
+
+Hostile cells: a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@` (or a tab / carriage
+return before one) as a formula — `=HYPERLINK(...)` in a customer's name would run on the
+clerk's machine. Every CSV kefu writes goes through `neutralise` (a `'` in front, which Excel
+shows as text), and the reader undoes it with `restore`, so an export imports back unchanged.
+A cell longer than the csv module's limit, or with control characters, is one sentence naming
+the row, never a traceback.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.timeutil import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+
+# Cells a spreadsheet would treat as a formula: = + - @, also after a tab or carriage return;
+# and any number of quote marks in front of those (so that the quote we add is the only one we
+# take away on import: "'=x" is written "''=x" and read back as "'=x").
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# A plain number ("-2", "+86", "-0.5") is not a formula in any spreadsheet and is left alone: the
+# `working_days_left` of an overdue deadline is -2, and a report column of numbers must stay
+# numbers in Excel. (Non-string values — ints, floats — are never touched either.)
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def neutralise(value):
+    """A CSV cell that cannot run as a formula: `'` in front of `=`, `+`, `-`, `@`, tab, CR.
+
+    Strings only; plain numbers (`-2`) and non-strings are returned as they are.
+    """
+    if isinstance(value, str) and _FORMULA.match(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """The original text of a cell written by `neutralise` (one leading `'` taken away)."""
+    if value.startswith("'") and _FORMULA.match(value, 1):
+        return value[1:]
+    return value
+
+
+def _control_char(text: str) -> str | None:
+    from ..domain.text import find_control_char
+
+    return find_control_char(text, multiline=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +101,39 @@ def read_rows(
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    if text.endswith("\x1a"):  # the end-of-file mark of old DOS/Windows tools
+        text = text[:-1]
     reader = csv.reader(io.StringIO(text), dialect)
     aliases = aliases or {}
     rows: list[CsvRow] = []
     header: list[str] | None = None
-    for raw in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                problem = f"有一个单元格超过 {csv.field_size_limit()} 个字符(可能是引号没有配对)"
+            else:
+                problem = f"无法按 CSV 读取({exc})"
+            raise InputError(
+                f"第 {start} 行{problem}: 整个文件未导入,请在 Excel 中检查这一行后另存为 CSV 再导入"
+            ) from None
         lineno = reader.line_num
-        cells = [c.strip() for c in raw]
+        cells = [restore(c.replace("\r\n", "\n").strip()) for c in raw]
         if not any(cells) or cells[0].startswith("#"):
             continue
+        for i, c in enumerate(cells):
+            bad = _control_char(c)
+            if bad is not None:
+                from ..domain.text import describe_char
+
+                raise InputError(
+                    f"第 {start} 行第 {i + 1} 列含有不允许的{describe_char(bad)}: 整个文件未导入,"
+                    "请删除这个不可见字符后重新导入(单元格内只允许换行和制表符)"
+                )
         if header is None:
             named = [aliases.get(c, aliases.get(c.lower(), c.lower())) for c in cells]
             if fieldnames is None or any(n in fieldnames for n in named):
@@ -105,14 +169,14 @@ def write_csv_atomic(dest: str | Path, headers, rows, encoding: str = "utf-8-sig
 
     Returns the number of data rows written.
     """
-    from ..render.output import to_jsonable
+    from ..render.output import csv_cells
     from .files import atomic_writer
 
     n = 0
     with atomic_writer(dest, encoding) as f:
         w = csv.writer(f, lineterminator="\r\n")
-        w.writerow(headers)
+        w.writerow(csv_cells(headers))
         for row in rows:
-            w.writerow(["" if v is None else to_jsonable(v) for v in row])
+            w.writerow(csv_cells(row))
             n += 1
     return n

@@ -5,6 +5,11 @@ Every file kefu writes (exports, reports, import error lists, backups) goes thro
 database in use or one of its SQLite companions (-wal, -shm, -journal) is refused (exit 2)
 before anything is written. The CLI registers the active database with `protect`; opening a
 SQLite engine registers its file too.
+
+Files kefu writes hold personal data (names, phones): on POSIX each is created readable by
+its owner only (0600, folders kefu creates 0700); on Windows the folder's ACL applies and
+these calls do nothing. A temp file that is not renamed into place is removed on every
+failure, Ctrl-C (KeyboardInterrupt) included.
 """
 
 from __future__ import annotations
@@ -17,6 +22,41 @@ from pathlib import Path
 from typing import TextIO
 
 COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def _posix() -> bool:
+    return os.name == "posix"
+
+
+def make_private(path: str | Path, folder: bool = False) -> None:
+    """Owner-only permissions (0600, or 0700 for a folder) on POSIX; nothing on Windows."""
+    if _posix():
+        os.chmod(path, PRIVATE_FOLDER if folder else PRIVATE_FILE)
+
+
+def create_private_file(path: str | Path) -> None:
+    """Create `path` empty with mode 0600 (POSIX) if it does not exist; an existing file is left
+    as it is. SQLite gives the -wal/-shm/-journal files it makes the mode of the main file."""
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    make_private(path)  # whatever the umask
+
+
+def make_private_folder(folder: str | Path) -> None:
+    """Create `folder` (and missing parents); the folder itself, when created here, is 0700."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    make_private(folder, folder=True)
+
 
 _protected: dict[str, Path] = {}  # normalised path -> the database file it belongs to
 
@@ -90,6 +130,7 @@ def atomic_writer(path: str | Path, encoding: str = "utf-8") -> Iterator[TextIO]
         raise InputError(f"{target} 是一个目录: 请给出文件路径,例如 {target / 'kefu-报表.csv'}")
     folder = target.parent if str(target.parent) else Path(".")
     try:
+        # mkstemp creates the file 0600 on POSIX; os.replace keeps that mode for the result.
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except FileNotFoundError:
         raise InputError(f"目录不存在: {folder}。请先创建目录,或给出已有目录中的文件路径") from None
@@ -99,7 +140,7 @@ def atomic_writer(path: str | Path, encoding: str = "utf-8") -> Iterator[TextIO]
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException:  # any error, KeyboardInterrupt, SystemExit, GeneratorExit: no .part left
         Path(tmp).unlink(missing_ok=True)
         raise
 

@@ -4,6 +4,10 @@
 - otherwise Chinese text: rich tables on a terminal, plain aligned columns when piped,
   never colour or escape codes when stdout is not a terminal.
 - messages (warnings, hints, errors) go to stderr.
+- text from the database or the command line never reaches a terminal raw: control characters
+  (ESC starts escape sequences that can recolour, retitle or clear a terminal) are shown in a
+  visible form such as `\\x1b` (`visible`; every console made here applies it to what it prints).
+- CSV cells never start a spreadsheet formula (`csv_cells`, shared with io/csvfile.py).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -21,6 +26,20 @@ from ..domain.timeutil import iso_datetime
 
 _stdout_console = None
 _stderr_console = None
+
+# C0 controls except newline and tab, DEL, C1 controls (0x9b is a one-byte CSI), the Unicode line
+# and paragraph separators and the bidirectional overrides/isolates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with control characters shown as `\\x1b`, `\\u202e`…; newlines and tabs kept."""
+    return _UNSAFE.sub(_escape, text)
 
 
 def _prepare_streams() -> None:
@@ -45,13 +64,29 @@ def is_terminal() -> bool:
         return False
 
 
+_safe_console_class = None
+
+
+def safe_console_class():
+    """rich's Console, except that every string it renders (printed text, table cells, titles)
+    passes through `visible` first: no raw escape sequence from the data reaches the terminal."""
+    global _safe_console_class
+    if _safe_console_class is None:
+        from rich.console import Console
+
+        class SafeConsole(Console):
+            def render_str(self, text: str, **kwargs):
+                return super().render_str(visible(text), **kwargs)
+
+        _safe_console_class = SafeConsole
+    return _safe_console_class
+
+
 def console(stderr: bool = False):
     """A rich console on stdout/stderr, created for the current streams."""
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty() if hasattr(stream, "isatty") else False
-    return Console(
+    return safe_console_class()(
         file=stream,
         highlight=False,
         soft_wrap=not tty,
@@ -86,21 +121,36 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# json.dumps escapes C0 controls itself; these it leaves raw when ensure_ascii is off. They can only
+# occur inside JSON strings, where `\\uXXXX` is the same character: the document does not change.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps_json(data: Any) -> str:
     """Indented JSON; dates and datetimes converted as they are met (no copy of the document)."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_json(data: Any) -> None:
     sys.stdout.write(dumps_json(data) + "\n")
 
 
+def csv_cells(row: Iterable[Any]) -> list[Any]:
+    """One CSV row as written by every CSV output (`--csv`, reports, exports, `--errors` files):
+    None as empty, dates ISO, and no cell that a spreadsheet would run as a formula
+    (io/csvfile.py `neutralise`; the import reverses it)."""
+    from ..io.csvfile import neutralise
+
+    return [neutralise("" if v is None else to_jsonable(v)) for v in row]
+
+
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(headers)
+    w.writerow(csv_cells(headers))
     for row in rows:
-        w.writerow(["" if v is None else to_jsonable(v) for v in row])
+        w.writerow(csv_cells(row))
     return buf.getvalue()
 
 
@@ -148,6 +198,36 @@ def mask_name(name: str | None) -> str:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+_PERSONAL = {"name": mask_name, "phone": mask_phone}
+
+
+def _mask_fields(data: dict) -> dict:
+    out = dict(data)
+    for key, fn in _PERSONAL.items():
+        if isinstance(out.get(key), str):
+            out[key] = fn(out[key])
+    fn = _PERSONAL.get(out["field"]) if isinstance(out.get("field"), str) else None
+    if fn is not None:  # an edit of the name or phone: its old and new values
+        for key in ("old", "new", "before", "after", "from", "to"):
+            if isinstance(out.get(key), str):
+                out[key] = fn(out[key])
+    return out
+
+
+def mask_personal(data: dict) -> dict:
+    """A copy of a case's JSON view with `name` and `phone` masked — its own, and those in the
+    `details` of its `events` (a registration or an edit may carry them)."""
+    out = _mask_fields(data)
+    if isinstance(out.get("events"), list):
+        out["events"] = [
+            {**e, "details": _mask_fields(e["details"])}
+            if isinstance(e, dict) and isinstance(e.get("details"), dict)
+            else e
+            for e in out["events"]
+        ]
+    return out
 
 
 def mask_id(text: str | None) -> str:

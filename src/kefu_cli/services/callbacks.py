@@ -180,19 +180,20 @@ def schedule_complaint_callback(uow: UnitOfWork, complaint, kind: str) -> Callba
 # --- add ------------------------------------------------------------------------------
 
 
-def _require(value: str | None, field: str, example: str) -> str:
-    v = (value or "").strip()
-    if not v:
+def _require(value: str | None, field: str, example: str, limit: int = 50, multiline: bool = False) -> str:
+    """Trimmed, non-empty text; control characters and over-long values refused (domain/text.py)."""
+    from ..domain.text import clean_text
+
+    if not (value or "").strip():
         raise InputError(f"{field} 不能为空,例如 {field} {example}")
-    return v
+    return clean_text(value, field, limit, True, multiline=multiline, example=example)
 
 
 def _check_phone(phone: str) -> str:
-    p = _require(phone, "--phone", "13812345678")
-    digits = sum(ch.isdigit() for ch in p)
-    if not (5 <= digits <= 20) or any(not (ch.isdigit() or ch in "+- ()") for ch in p):
-        raise InputError(f"--phone 的值 '{phone}' 不是电话号码,例如 13812345678 或 010-65551234")
-    return p
+    """`+`/ASCII digits only (full-width digits converted); the value is never echoed in errors."""
+    from ..domain.text import phone_number
+
+    return phone_number(phone, "--phone")
 
 
 def _not_for(kind: str, **given) -> None:
@@ -236,7 +237,7 @@ def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
 
     data = _replace(
         data,
-        name=_require(data.name, "--name", "王小明"),
+        name=_require(data.name, "--name", "王小明", limit=50),
         phone=_check_phone(data.phone),
         policy_no=(data.policy_no or "").strip(),
     )
@@ -455,7 +456,7 @@ def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | No
     """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
     `followup_id`), which meets its `callback_reply` deadline."""
     row = get_callback(uow, callback_id)
-    reply = _require(reply, "--reply", "已核实并重新由投保人亲笔签名")
+    reply = _require(reply, "--reply", "已核实并重新由投保人亲笔签名", limit=2000, multiline=True)
     open_ones = [f for f in followups_of(uow, row.id) if f.resolved_at is None]
     if not open_ones:
         raise RuleError(f"回访 {row.id} 没有待答复的问题;回访中发现问题时用 attempt --problem 登记")

@@ -267,21 +267,25 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
     return out
 
 
-def _clean(text: str | None, field: str, required: bool = False, limit: int = 100) -> str:
-    v = (text or "").strip()
-    if required and not v:
-        raise InputError(f"{field} 不能为空")
-    if len(v) > limit:
-        raise InputError(f"{field} 太长({len(v)} 个字符),最多 {limit} 个字符")
-    return v
+def _clean(
+    text: str | None,
+    field: str,
+    required: bool = False,
+    limit: int = 100,
+    multiline: bool = False,
+    example: str | None = None,
+) -> str:
+    """Trimmed text; control characters and over-long values refused (domain/text.py)."""
+    from ..domain.text import clean_text
+
+    return clean_text(text, field, limit, required, multiline=multiline, example=example)
 
 
 def _phone(text: str) -> str:
-    v = (text or "").strip().replace(" ", "").replace("-", "")
-    digits = v[1:] if v.startswith("+") else v
-    if not digits.isdigit() or not 5 <= len(digits) <= 20:
-        raise InputError(f"--phone 的值 '{text}' 不是有效的电话号码,例如 13812345678 或 010-12345678")
-    return v
+    """`+`/ASCII digits only (full-width digits converted); the value is never echoed in errors."""
+    from ..domain.text import phone_number
+
+    return phone_number(text, "--phone")
 
 
 def find_duplicates(
@@ -321,12 +325,13 @@ def register(
     channel = parse_code(CHANNELS, channel, "--channel")
     category = parse_code(CATEGORIES, category, "--category")
     relation = parse_code(RELATIONS, relation or "self", "--relation")
-    name = _clean(name, "--name 投诉人姓名", required=True)
+    name = _clean(name, "--name 投诉人姓名", required=True, limit=50, example="王小明")
     phone = _phone(phone)
-    policy_no = _clean(policy_no, "--policy 保单号", limit=60)
-    branch = _clean(branch, "--branch 机构", limit=60)
-    handler = _clean(handler, "--handler 处理人", limit=60)
-    regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号") or None
+    policy_no = _clean(policy_no, "--policy 保单号", limit=60, example="P2026110001")
+    branch = _clean(branch, "--branch 机构", limit=60, example="朝阳支公司")
+    handler = _clean(handler, "--handler 处理人", limit=60, example="李娜")
+    regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None
+    summary = _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账")
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
     latest = min(uow.at, now_cst())
@@ -397,7 +402,15 @@ def register(
         received_at=received,
         incomplete=incomplete,
         regulator_ref=regulator_ref,
+        regulator_due=regulator_due,
         duplicates=duplicates,
+        name=name,
+        phone=phone,
+        relation=relation,
+        policy_no=policy_no,
+        summary=c.summary,
+        branch=branch,
+        handler=handler,
     )
     if channel == "regulator":
         _schedule_callback(uow, c, "regulator")
@@ -486,7 +499,7 @@ def reject(db, complaint_id: str, *, reason: str, note: str | None = None, clerk
 
 
 def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=None, at=None) -> dict[str, Any]:
-    unit = _clean(to, "--to 接收单位", required=True)
+    unit = _clean(to, "--to 接收单位", required=True, example="北京分公司理赔部")
 
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.TRANSFER)
@@ -598,7 +611,7 @@ def extend(
 
 
 def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None, at=None) -> dict[str, Any]:
-    text = _clean(reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500)
+    text = _clean(reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500, multiline=True, example="伤残鉴定")
 
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.PAUSE)
@@ -633,7 +646,7 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
 
 
 def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[str, Any]:
-    text = _clean(result, "--result 处理决定", required=True, limit=2000)
+    text = _clean(result, "--result 处理决定", required=True, limit=2000, multiline=True, example="同意赔付 5000 元")
 
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.DECIDE)

@@ -1,8 +1,10 @@
 """CSV exports of complaints and callbacks, for Excel on Chinese Windows.
 
 Rows are streamed from the database into a temp file that is renamed at the end, so a
-million-row export neither holds everything in memory nor leaves half a file. Phones are
-masked unless asked for; the headers are the Chinese ones the import understands.
+million-row export neither holds everything in memory nor leaves half a file. Names and
+phones are masked as in every other output unless `unmask=True`, which is audited
+(services/privacy.py); the file is 0600 on POSIX and no cell can start a spreadsheet formula
+(io/csvfile.py). The headers are the Chinese ones the import understands.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
 from ..io.csvfile import write_csv_atomic
-from ..render.output import mask_phone
+from ..render.output import mask_name, mask_phone
 from .context import unit_of_work
 
 COMPLAINT_HEADERS = [
@@ -37,8 +39,8 @@ BATCH = 2000
 def _complaint_rows(rows, unmask: bool) -> Iterator[list[Any]]:
     for c in rows:
         yield [
-            c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category), c.name,
-            c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
+            c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
+            c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
             c.branch, c.handler, sm.STATUS_ZH.get(sm.Status(c.status), c.status),
             "是" if c.materials_complete_at else "否", c.materials_complete_at,
             c.accepted_at or c.rejected_at or c.transferred_at,
@@ -51,7 +53,8 @@ def _complaint_rows(rows, unmask: bool) -> Iterator[list[Any]]:
 def _callback_rows(rows, unmask: bool) -> Iterator[list[Any]]:
     for r in rows:
         yield [
-            r.id, label(cb.KINDS, r.kind), r.name, r.phone if unmask else mask_phone(r.phone), r.policy_no,
+            r.id, label(cb.KINDS, r.kind), r.name if unmask else mask_name(r.name),
+            r.phone if unmask else mask_phone(r.phone), r.policy_no,
             r.product, r.branch, r.handler, r.receipt_date, r.cooling_off_days, r.closed_date, r.complaint_id,
             r.due, label(cb.STATUSES, r.status), label(cb.METHODS, r.outcome_method) if r.outcome_method else "",
             r.outcome_reason, r.ended_at, r.created_at,
@@ -65,10 +68,18 @@ def _counted(rows, progress: Callable[[int], None] | None):
         yield row
 
 
-def _export(db, dest, query, headers, to_rows, unmask, encoding, progress) -> dict[str, Any]:
+def _export(db, dest, query, headers, to_rows, unmask, encoding, progress, command) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
         rows = uow.session.exec(query.execution_options(yield_per=BATCH))
         n = write_csv_atomic(dest, headers, _counted(to_rows(rows, unmask), progress), encoding)
+    if unmask:
+        from .privacy import record_unmask
+
+        try:
+            record_unmask(db, None, command, n, file=str(dest))
+        except BaseException:  # an unmasked file nobody can account for is not left behind
+            Path(dest).unlink(missing_ok=True)
+            raise
     return {"file": str(dest), "rows": n, "masked": not unmask, "encoding": encoding}
 
 
@@ -94,7 +105,7 @@ def export_complaints(
     if branch:
         q = q.where(Complaint.branch == branch)
     q = q.order_by(col(Complaint.received_at), col(Complaint.id))
-    return _export(db, dest, q, COMPLAINT_HEADERS, _complaint_rows, unmask, encoding, progress)
+    return _export(db, dest, q, COMPLAINT_HEADERS, _complaint_rows, unmask, encoding, progress, "export complaints")
 
 
 def export_callbacks(
@@ -119,4 +130,4 @@ def export_callbacks(
     if branch:
         q = q.where(Callback.branch == branch)
     q = q.order_by(col(Callback.due), col(Callback.id))
-    return _export(db, dest, q, CALLBACK_HEADERS, _callback_rows, unmask, encoding, progress)
+    return _export(db, dest, q, CALLBACK_HEADERS, _callback_rows, unmask, encoding, progress, "export callbacks")
