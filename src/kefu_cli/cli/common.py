@@ -29,6 +29,35 @@ def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
     return None if text is None else parse_datetime(text, field)
 
 
+def int_value(value: int | None, field: str, low: int, high: int, example: int) -> int | None:
+    """A whole-number option within its bounds, or one sentence (exit 2): a value like
+    99999999999999999999 must not reach SQLite (OverflowError) or a date computation."""
+    if value is None or low <= value <= high:
+        return value
+    shown = f" {value} " if len(str(value)) <= 12 else ("太大," if value > 0 else "太小,")
+    raise InputError(f"{field} 的值{shown}超出范围,应为 {low} 到 {high} 之间的整数,例如 {field} {example}")
+
+
+def text_value(
+    value: str | None, field: str, limit: int, multiline: bool = False, example: str | None = None
+) -> str | None:
+    """Free text of an option (note, reason, problem …): trimmed; control characters and text
+    over `limit` characters refused (domain/text.py). None stays None."""
+    if value is None:
+        return None
+    from ..domain.text import clean_text
+
+    return clean_text(value, field, limit, multiline=multiline, example=example)
+
+
+def audit_unmask(command: str, rows: int, target: str | None = None, clerk: str | None = None) -> None:
+    """Record that `command` is about to show `rows` rows of unmasked personal data (services/privacy.py).
+    Called before anything is printed, so a failure shows nothing."""
+    from ..services.privacy import record_unmask
+
+    record_unmask(state.db, clerk, command, rows, target)
+
+
 def date_value(text: str | None, field: str) -> dt.date | None:
     return None if text is None else parse_date(text, field)
 
@@ -64,11 +93,30 @@ class KefuGroup(TyperGroup):
         except KeyboardInterrupt:
             raise fail("已中断,未完成的操作没有保存。", 130) from None
         except Exception as exc:
+            import sqlite3
+
             from sqlalchemy.exc import SQLAlchemyError
 
+            if isinstance(exc, SQLAlchemyError | sqlite3.Error | OSError):
+                # a full disk, a damaged file, a held lock …: one sentence (store/db.py `explain`)
+                known = _explain(exc)
+                if known is not None:
+                    where = "系统错误" if isinstance(exc, OSError) else "数据库错误"
+                    raise fail(f"{where}: {known}", 3) from None
             if isinstance(exc, SQLAlchemyError):
                 detail = getattr(exc, "orig", None) or exc
                 raise fail(f"数据库错误: {detail}。请用 `kefu db check` 检查数据库。", 3) from None
             if isinstance(exc, OSError):
                 raise fail(f"系统错误: {exc}", 3) from None
             raise
+
+
+def _explain(exc: BaseException):
+    """The one-sentence DatabaseError for a known failure of the active database, or None."""
+    from ..store import db as store_db
+
+    try:
+        url = store_db.resolve_url(state.db)
+    except Exception:  # noqa: BLE001 - the explanation must not fail itself
+        url = None
+    return store_db.explain(exc, url)

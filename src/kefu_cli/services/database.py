@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from ..store import db as store_db
 
@@ -34,10 +35,14 @@ def check(db: str | None) -> dict:
     counts: dict[str, int] = {}
     with engine.connect() as conn:
         if store_db.is_sqlite(url):
-            result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+            try:
+                result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+            except DBAPIError as exc:  # SQLite gives up on a badly damaged file
+                result = [str(exc.orig)]
             integrity = "ok" if result == ["ok"] else "; ".join(result[:5])
             if integrity != "ok":
-                problems.append(f"完整性检查失败: {integrity}")
+                problems.append(f"完整性检查失败: {integrity}(请从备份恢复,即 kefu db backup 的副本)")
+            store_db.record_check(url, integrity == "ok")  # writers trust this result until the file changes
             fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
             if fk:
                 problems.append(f"外键检查发现 {len(fk)} 处问题,例如表 {fk[0][0]}")
@@ -68,5 +73,13 @@ def backup(db: str | None, dest: str | Path) -> dict:
     dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / (store_db.sqlite_path(url) or Path("kefu.sqlite")).name
+    path = store_db.sqlite_path(url)
+    problem = store_db.quick_check(path) if path is not None else None
+    if problem is not None:
+        # A copy of damage looks like a good backup and may later replace a sound one.
+        raise store_db.DatabaseError(
+            f"数据库检查未通过: 文件 {path} 已损坏({problem[:120]}),不做备份 —— 损坏文件的副本会被误当作可用的备份,"
+            "还可能替换掉好的备份;请运行 kefu db check 查看详情,并从以前的备份(kefu db backup 的副本)恢复"
+        )
     store_db.backup_sqlite(url, dest)  # refuses the live file and its companions
     return {"database": store_db.safe_url(url), "backup": str(dest), "bytes": dest.stat().st_size}
