@@ -344,3 +344,13 @@ def test_a_date_without_a_time_means_nine_in_the_morning(kefu):
     acc = kefu.ok("complaint", "accept", out["id"], "--at", "2026-09-22", "--json")
     assert acc["accepted_at"] == "2026-09-22T09:00:00+08:00"
     assert "09:00" in kefu.ok("complaint", "accept", "--help")
+
+
+def test_the_record_of_all_these_steps_verifies(kefu, history):
+    """Pauses, late pauses, extensions, decisions: every row is still the fold of its events."""
+    a, b, c = history
+    kefu.ok("complaint", "resume", c, "--at", "2026-10-20T09:00")
+    kefu.ok("complaint", "extend", c, "--level", "complex", "--late", "--at", "2026-10-21T09:00")
+    kefu.ok("complaint", "withdraw", b, "--at", "2026-10-22T09:00")
+    result = kefu.ok("db", "verify", "--json")
+    assert result["ok"] and result["checked"]["complaint"] == 3, result["problems"]

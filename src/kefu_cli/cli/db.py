@@ -75,3 +75,37 @@ def backup(
     from ..render.output import print_lines
 
     print_lines([f"已备份到 {result['backup']}({result['bytes']} 字节)"])
+
+
+@app.command("verify")
+def verify(json: JsonOpt = False) -> None:
+    """核验审计记录: 检查哈希链是否完整,并用每个案件的办理历史重建其当前状态、期限与分配,与库中记录逐一比对。
+
+    全部相符时退出码 0,并输出链头哈希(chain head: 最新一条审计事件的哈希,代表此前的全部历史;
+    把它记在每天的报表里,以后任何改动都会使它对不上)。发现问题时列出第一处被改动的事件或案件,退出码 1。
+    """
+    from ..services.verify import verify as do_verify
+
+    result = do_verify(state.db)
+    if json:
+        from ..render.output import print_json
+
+        print_json(result)
+    else:
+        from ..render.output import print_lines
+
+        ch = result["chain"]
+        checked = result["checked"]
+        lines = [
+            f"数据库: {result['database']}",
+            f"审计事件: {ch['events']} 条,哈希链" + ("完整" if ch["intact"] else "已断开"),
+            f"已核对: 投诉 {checked['complaint']} 件、回访 {checked['callback']} 件、期限 {checked['deadline']} 条",
+        ]
+        if result["ok"]:
+            lines += ["核验通过: 所有记录都与其审计历史相符。", f"链头: #{ch['head_event_id']} {ch['head']}"]
+        else:
+            lines += [f"发现 {result['problem_count']} 处问题,第一处: {result['problems'][0]}"]
+            lines += [f"  - {p}" for p in result["problems"][1:]]
+        print_lines(lines)
+    if not result["ok"]:
+        raise typer.Exit(1)

@@ -280,3 +280,17 @@ def kpi_figures(c: KpiCounts, success_rate_min: int, letter_visit_max: int) -> d
         "new_policy_on_time": c.new_policy_on_time,
         "cooling_off_on_time_rate": percent(c.new_policy_on_time, c.new_policy_success),
     }
+
+
+def apply(state: dict, action: str, at, to_status: str | None, details: dict) -> dict:
+    """A callback's status columns after one of its audit events (the fold `db verify` checks)."""
+    s = dict(state)
+    if action == "add":
+        s.update(status=Status.OPEN.value, ended_at=None)
+        if "kind" in details:
+            s["kind"] = details["kind"]
+    if to_status is not None:
+        if s.get("status") == Status.OPEN.value and to_status != Status.OPEN.value:
+            s["ended_at"] = at
+        s["status"] = to_status
+    return s

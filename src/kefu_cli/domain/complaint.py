@@ -98,6 +98,8 @@ EVENT_ZH = {
     "decide": "作出处理决定",
     "withdraw": "撤回",
     "regulator_report": "向监管报告",
+    "note": "备注/联系记录",
+    "assign": "改派",
 }
 
 _A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED
@@ -207,3 +209,60 @@ def check_extension(current: str | None, level: ExtensionLevel | str, approver: 
     if cur is lv:
         raise RuleError(f"处理期限已按“{EXTENSION_ZH[lv]}”延期过,不能重复;需要再延期请用 --level special")
     return lv
+
+
+# --- the fold: a complaint's row from its events -----------------------------------------------
+
+# Fields a registration event carries (older events carry fewer: a fold checks what it has).
+REGISTERED_FIELDS = (
+    "channel",
+    "category",
+    "received_at",
+    "name",
+    "phone",
+    "relation",
+    "policy_no",
+    "summary",
+    "branch",
+    "handler",
+    "regulator_ref",
+    "regulator_due",
+)
+
+
+def apply(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
+    """The complaint's columns after one of its audit events (the state machine as a fold).
+
+    `state` holds only what the events so far establish; `db verify` compares it with the row.
+    """
+    s = dict(state)
+    if to_status is not None:
+        s["status"] = to_status
+    if action == "register":
+        s.update(registered_at=at, created_by=clerk)
+        s.update({k: details[k] for k in REGISTERED_FIELDS if k in details})
+        if "incomplete" in details:
+            s["materials_complete_at"] = None if details["incomplete"] else details.get("received_at")
+    elif action == "materials_complete":
+        s["materials_complete_at"] = at
+    elif action == "accept":
+        s["accepted_at"] = at
+    elif action == "reject":
+        s.update(rejected_at=at, reject_reason=details.get("reason"))
+    elif action == "transfer":
+        s.update(transferred_at=at, transfer_to=details.get("to"), transfer_internal=details.get("internal"))
+    elif action == "merge":
+        s["merged_into"] = details.get("into")
+    elif action == "extend":
+        s["extension_level"] = details.get("level")
+    elif action == "pause":
+        s["paused_at"] = at
+    elif action == "resume":
+        s["paused_at"] = None
+    elif action == "decide":
+        s.update(decided_at=at, result=details.get("result"))
+    elif action == "withdraw":
+        s.update(withdrawn_at=at, paused_at=None)
+    elif action == "assign":
+        s.update(handler=details.get("handler"), branch=details.get("branch"))
+    return s

@@ -19,10 +19,11 @@ from functools import cached_property
 from sqlmodel import Session, select
 
 from ..domain.calendar import DayOverride, WorkCalendar, official_data
+from ..domain.chain import GENESIS, event_hash
 from ..domain.policy import Policy
 from ..domain.timeutil import InputError, check_not_future, check_range, now_cst
 from ..store import db as store_db
-from ..store.models import AuditEvent, CalendarNotice, CalendarOverride, PolicySetting
+from ..store.models import AuditEvent, AuditHead, CalendarNotice, CalendarOverride, PolicySetting
 
 
 def default_clerk() -> str:
@@ -78,6 +79,19 @@ class UnitOfWork:
                 f"步骤须按发生的先后登记,请检查 --at,例如 --at {last:%Y-%m-%dT%H:%M}"
             )
 
+    _head: AuditHead | None = field(default=None, init=False, repr=False)
+
+    def _chain_head(self) -> AuditHead:
+        """The chain head row, locked for this transaction (created on the first event ever)."""
+        if self._head is None:
+            stmt = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+            head = self.session.exec(stmt).first()
+            if head is None:
+                head = AuditHead(id=1, hash=GENESIS, events=0)
+                self.session.add(head)
+            self._head = head
+        return self._head
+
     @cached_property
     def calendar(self) -> WorkCalendar:
         return load_calendar(self.session)
@@ -106,6 +120,11 @@ class UnitOfWork:
             to_status=to_status,
             details=json.dumps(details, ensure_ascii=False, default=_json_default, sort_keys=True),
         )
+        # Chain it: events are inserted in the order they are added, so ids follow the chain.
+        head = self._chain_head()
+        event.prev_hash = head.hash
+        event.hash = event_hash(head.hash, event.__dict__)
+        head.hash, head.events = event.hash, head.events + 1
         self.session.add(event)
         return event
 
@@ -114,11 +133,39 @@ class UnitOfWork:
 def unit_of_work(
     db: str | None, clerk: str | None = None, at: dt.datetime | None = None, write: bool = True
 ) -> Iterator[UnitOfWork]:
+    if clerk is not None:  # --clerk: one line, no control characters, at most 50 characters
+        from ..domain.text import CLERK_MAX, clean_text
+
+        clerk = clean_text(clerk, "--clerk 经办人", CLERK_MAX, example="张三")
     if at is not None and write:
         check_range(at, "--at")
         check_not_future(at, "--at")
     url = store_db.resolve_url(db)
     store_db.ensure_schema(url)
+    if write:
+        store_db.check_writable(url)  # never write into a damaged file (exit 3, nothing changed)
     engine = store_db.engine_for(url, write=write)
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now_cst(), url=url)
+        note = _take_write_lock(session, url) if write else None
+        try:
+            yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now_cst(), url=url)
+            if note is not None:
+                session.flush()  # the last statements while the note still names this process
+        finally:
+            store_db.remove_writer_note(note)  # before COMMIT releases the lock: no race with the next writer
+
+
+def _take_write_lock(session: Session, url: str):
+    """Start the write transaction now (BEGIN IMMEDIATE on SQLite) and, on a SQLite file, leave
+    the writer note (`<db>.kefu-writer`) for as long as the lock is held. A lock that another
+    process keeps past the busy timeout is one sentence naming that process (exit 3)."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        session.connection()
+    except OperationalError as exc:
+        known = store_db.explain(exc, url)
+        if known is None:
+            raise
+        raise known from None
+    return store_db.write_writer_note(url) if store_db.sqlite_path(url) is not None else None

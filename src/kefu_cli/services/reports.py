@@ -50,6 +50,7 @@ from ..domain.timeutil import InputError
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork
+from .verify import chain_head
 
 CASE_TYPES = ("complaint", "callback")
 
@@ -364,6 +365,8 @@ def deadline_report(
             for (b, h), c in sorted(groups.items())
         ],
         "items": items,
+        # The audit chain head when the report was made: a later edit of the history no longer matches it.
+        "chain_head": chain_head(uow),
     }
 
 

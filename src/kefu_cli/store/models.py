@@ -70,6 +70,19 @@ class AuditEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str | None = Field(default=None, max_length=30)
     details: str = "{}"  # JSON: before/after and the command's inputs
+    prev_hash: str | None = Field(default=None, max_length=64)  # hash of the event before (domain/chain.py)
+    hash: str | None = Field(default=None, max_length=64)  # SHA-256 over prev_hash + this event's content
+
+
+class AuditHead(SQLModel, table=True):
+    """The chain head: the hash of the newest audit event (one row, id 1). Writers lock it
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite writers are serialised) so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    hash: str = Field(max_length=64)
+    events: int = 0  # how many events the chain holds
 
 
 class Deadline(SQLModel, table=True):

@@ -1,0 +1,185 @@
+"""`kefu db verify`: the events are the record — check that they are intact and that every
+case row and deadline row is what its events produce.
+
+1. The hash chain (domain/chain.py): every event's hash over its content and the previous
+   hash, and the chain head row. An edited, deleted or inserted event breaks it.
+2. The projections: each deadline row equals the `state` of its last event; each complaint
+   row equals the fold of its events (domain/complaint.apply); each callback's status and end
+   time the fold of its events (domain/callback.apply). A row edited, deleted or forged
+   outside kefu is named.
+
+Read-only; one pass over the audit log in id order (streamed), then one read per table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import callback as cb
+from ..domain import complaint as sm
+from ..domain.chain import FIELDS, first_break
+from ..store import db as store_db
+from ..store.callback_models import Callback
+from ..store.complaint_models import Complaint
+from ..store.models import AuditEvent, AuditHead, Deadline
+from .context import unit_of_work
+from .deadlines import snapshot
+
+# How many problems to list (the first one is the one to look at).
+MAX_PROBLEMS = 20
+
+COMPLAINT_ZH = {
+    "status": "状态",
+    "registered_at": "登记时间",
+    "created_by": "登记人",
+    "received_at": "接收时间",
+    "accepted_at": "受理时间",
+    "rejected_at": "不予受理时间",
+    "reject_reason": "不予受理理由",
+    "transferred_at": "转办时间",
+    "decided_at": "处理决定时间",
+    "result": "处理决定",
+    "withdrawn_at": "撤回时间",
+    "materials_complete_at": "材料齐全时间",
+    "merged_into": "合并至",
+    "extension_level": "延期级别",
+    "paused_at": "中止时间",
+    "branch": "机构",
+    "handler": "处理人",
+}
+
+
+def _norm(value: Any) -> Any:
+    """One text form for values read from rows and from event JSON."""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
+        try:
+            return dt.datetime.fromisoformat(value.replace("+08:00", "")).replace(microsecond=0).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def _kind(kind: str | None) -> str:
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+
+    return DEADLINE_KIND_ZH[DeadlineKind(kind)] if kind in set(DeadlineKind) else str(kind)
+
+
+def _differences(row: dict, folded: dict) -> list[str]:
+    return [k for k, v in folded.items() if k in row and _norm(row[k]) != _norm(v)]
+
+
+def verify(db: str | None) -> dict:
+    """The verification report: {database, ok, chain {...}, checked {...}, problems [...]}."""
+    problems: list[str] = []
+    with unit_of_work(db, write=False) as uow:
+        sess = uow.session
+        cols = [getattr(AuditEvent, f) for f in ("id", *FIELDS, "prev_hash", "hash")]
+        events = sess.execute(select(*cols).order_by(AuditEvent.id).execution_options(yield_per=5000))
+
+        complaints: dict[str, dict] = {}
+        callbacks: dict[str, dict] = {}
+        deadline_state: dict[str, dict] = {}
+
+        def stream():
+            for r in events:
+                e = dict(r._mapping)
+                details = json.loads(e["details"] or "{}")
+                entity, eid = e["entity"], e["entity_id"]
+                if entity == "complaint":
+                    complaints[eid] = sm.apply(
+                        complaints.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
+                    )
+                elif entity == "callback":
+                    callbacks[eid] = cb.apply(callbacks.get(eid, {}), e["action"], e["at"], e["to_status"], details)
+                elif entity == "deadline" and "state" in details:
+                    deadline_state[eid] = details["state"]
+                yield e
+
+        walk = stream()
+        brk, head_hash, last_id, n = first_break(walk)
+        if brk is not None:
+            problems.append(brk.reason)
+            for _ in walk:  # fold the rest too: the case checks below still say what else changed
+                n += 1
+        head = sess.get(AuditHead, 1)
+        if brk is None and head is not None and (head.hash != head_hash or head.events != n):
+            problems.append(
+                f"链头记录({head.events} 条, {head.hash[:12]}…)与审计事件({n} 条, {head_hash[:12]}…)不符: "
+                "最新的审计事件被删除或链头被改动过"
+            )
+        if brk is None and head is None and n:
+            problems.append("缺少链头记录(audit_head): 数据库被改动过")
+
+        rows_checked = {"complaint": 0, "callback": 0, "deadline": 0}
+        # deadlines: each row is the state of its last event, and every event's deadline exists
+        seen: set[str] = set()
+        for d in sess.execute(select(Deadline).order_by(Deadline.id)).scalars():
+            rows_checked["deadline"] += 1
+            key = str(d.id)
+            seen.add(key)
+            state = deadline_state.get(key)
+            if state is None:
+                problems.append(f"期限 #{d.id}({d.case_id} {_kind(d.kind)})没有任何审计事件: 不是由 kefu 写入的")
+                continue
+            diff = _differences(snapshot(d), state)
+            if diff:
+                problems.append(
+                    f"期限 #{d.id}({d.case_id} {_kind(d.kind)})与其审计事件不符(字段: {'、'.join(diff)}): 被直接改动过"
+                )
+        for key in sorted(set(deadline_state) - seen, key=int):
+            st = deadline_state[key]
+            problems.append(f"期限 #{key}({st.get('case_id')} {_kind(st.get('kind'))})在审计事件中存在,但已从表中删除")
+
+        seen = set()
+        for c in sess.execute(select(Complaint).order_by(Complaint.id)).scalars():
+            rows_checked["complaint"] += 1
+            seen.add(c.id)
+            folded = complaints.get(c.id)
+            if folded is None:
+                problems.append(f"投诉 {c.id} 没有登记事件: 不是由 kefu 登记的")
+                continue
+            diff = _differences({k: getattr(c, k) for k in folded if hasattr(c, k)}, folded)
+            if diff:
+                names = "、".join(COMPLAINT_ZH.get(k, k) for k in diff)
+                problems.append(f"投诉 {c.id} 的记录与其办理历史不符({names}): 被直接改动过")
+        for cid in sorted(set(complaints) - seen):
+            problems.append(f"投诉 {cid} 在审计事件中存在,但已从表中删除")
+
+        seen = set()
+        for r in sess.execute(select(Callback).order_by(Callback.id)).scalars():
+            rows_checked["callback"] += 1
+            seen.add(r.id)
+            folded = callbacks.get(r.id)
+            if folded is None:
+                problems.append(f"回访 {r.id} 没有登记事件: 不是由 kefu 登记的")
+                continue
+            diff = _differences({k: getattr(r, k) for k in folded if hasattr(r, k)}, folded)
+            if diff:
+                problems.append(f"回访 {r.id} 的记录与其回访历史不符(字段: {'、'.join(diff)}): 被直接改动过")
+        for cid in sorted(set(callbacks) - seen):
+            problems.append(f"回访 {cid} 在审计事件中存在,但已从表中删除")
+
+    return {
+        "database": store_db.safe_url(uow.url),
+        "ok": not problems,
+        "chain": {"events": n, "head": head_hash, "head_event_id": last_id, "intact": brk is None},
+        "checked": rows_checked,
+        "problems": problems[:MAX_PROBLEMS],
+        "problem_count": len(problems),
+    }
+
+
+def chain_head(uow) -> dict:
+    """The chain head for a report: the newest event's id and hash (what a printout pins)."""
+    head = uow.session.get(AuditHead, 1)
+    last = uow.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    return {"event_id": last, "hash": head.hash if head else None}

@@ -1,0 +1,149 @@
+"""The audit log as evidence: hash chain, append-only triggers, `kefu db verify` naming each of
+five direct edits made with the sqlite3 shell, and the chain head in the nightly report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kefu_cli.cli.app import app
+from kefu_cli.domain.chain import GENESIS, event_hash
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def run(*args):
+    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    code, _, err = run("demo", "--data", SAMPLE, "--to", path)
+    assert code == 0, err
+    return path
+
+
+def copy(demo, tmp_path) -> Path:
+    """A consistent copy (the demo's last writes may still be in its WAL file)."""
+    target = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(demo), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close(), dst.close()
+    return target
+
+
+def verify(db):
+    code, out, err = run("--db", db, "db", "verify", "--json")
+    return code, json.loads(out)
+
+
+def test_a_clean_database_verifies_and_prints_its_chain_head(demo, tmp_path):
+    db = copy(demo, tmp_path)
+    code, result = verify(db)
+    assert code == 0 and result["ok"] and result["problems"] == []
+    assert result["checked"] == {"complaint": 14, "callback": 13, "deadline": result["checked"]["deadline"]}
+    assert result["checked"]["deadline"] > 50
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT id, at, recorded_at, clerk, entity, entity_id, action, from_status, to_status,"
+                           " details, prev_hash, hash FROM audit_event ORDER BY id").fetchall()  # fmt: skip
+        head = con.execute("SELECT hash, events FROM audit_head").fetchone()
+    # Recompute the chain independently of kefu's walk: each hash covers the previous one.
+    keys = ("at", "recorded_at", "clerk", "entity", "entity_id", "action", "from_status", "to_status", "details")
+    prev = GENESIS
+    for r in rows:
+        assert r[10] == prev
+        prev = event_hash(prev, dict(zip(keys, r[1:10], strict=True)))
+        assert r[11] == prev
+    assert head == (prev, len(rows)) and result["chain"]["head"] == prev
+    assert result["chain"]["head_event_id"] == rows[-1][0]
+    code, out, _ = run("--db", db, "db", "verify")
+    assert code == 0 and "核验通过" in out and prev in out
+    # The nightly report pins the same head.
+    code, out, _ = run("--db", db, "report", "deadlines", "--json")
+    assert json.loads(out)["chain_head"] == {"event_id": rows[-1][0], "hash": prev}
+
+
+def test_the_audit_table_refuses_update_and_delete(demo, tmp_path):
+    db = copy(demo, tmp_path)
+    with sqlite3.connect(db) as con:
+        for sql in ("UPDATE audit_event SET clerk = 'x' WHERE id = 1", "DELETE FROM audit_event WHERE id = 1"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                con.execute(sql)
+
+
+TAMPER = {
+    # a forged decision on the overdue sales complaint (c2)
+    "forged_decision": (
+        "UPDATE complaint SET status = 'decided', result = '同意全额赔付', decided_at = '2026-11-19 10:00:00.000000'"
+        " WHERE id = 'TS-20260928-0001'",
+        "投诉 TS-20260928-0001 的记录与其办理历史不符(状态",
+    ),
+    # audit rows deleted (the append-only trigger dropped first)
+    "deleted_audit_rows": (
+        "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id IN (50, 51)",
+        "审计事件 #52 的前一哈希与上一条事件不符",
+    ),
+    # a clerk's name changed in the history
+    "changed_clerk": (
+        "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET clerk = '王强' WHERE id = 60",
+        "审计事件 #60 的内容与其哈希不符",
+    ),
+    # a late acceptance back-dated into its 10 working days (c5 accepted 11-12, due 11-09)
+    "backdated_acceptance": (
+        "UPDATE complaint SET accepted_at = '2026-10-28 10:00:00.000000' WHERE id = 'TS-20261026-0001'",
+        "投诉 TS-20261026-0001 的记录与其办理历史不符(受理时间",
+    ),
+    # the overdue decision deadline of c2 deleted
+    "deleted_deadline": (
+        "DELETE FROM deadline WHERE case_id = 'TS-20260928-0001' AND status = 'open'",
+        "(TS-20260928-0001 处理决定)在审计事件中存在,但已从表中删除",
+    ),
+    # the same deadline quietly marked met in time
+    "deadline_marked_met": (
+        "UPDATE deadline SET status = 'met', met_at = due_at, closed_at = due_at"
+        " WHERE case_id = 'TS-20260928-0001' AND status = 'open'",
+        "(TS-20260928-0001 处理决定)与其审计事件不符",
+    ),
+    # the newest events cut off and the head row rewritten to match nothing
+    "tail_cut": (
+        "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE id > (SELECT max(id) - 3 FROM audit_event)",
+        "最新的审计事件被删除",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAMPER))
+def test_verify_names_each_direct_edit(demo, tmp_path, name):
+    db = copy(demo, tmp_path)
+    sql, expected = TAMPER[name]
+    with sqlite3.connect(db) as con:
+        con.executescript(sql)
+    code, result = verify(db)
+    assert code == 1 and not result["ok"]
+    assert expected in result["problems"][0], result["problems"]
+    code, out, err = run("--db", db, "db", "verify")
+    assert code == 1 and "第一处" in out and expected in out
+
+
+def test_an_upgraded_database_gets_its_chain_and_verifies(tmp_path):
+    fixture = Path(__file__).parent / "data" / "kefu_schema_0001.sqlite"
+    db = tmp_path / "old.sqlite"
+    shutil.copy(fixture, db)
+    with sqlite3.connect(db) as con:
+        before = con.execute("SELECT count(*) FROM audit_event").fetchone()[0]
+    code, result = verify(db)  # any command upgrades; verify reads the chain the migration built
+    assert code == 0, result["problems"]
+    assert result["chain"]["events"] >= before > 0
+    # New events continue the chain.
+    code, _, err = run("--db", db, "policy", "set", "complaint.acceptance", "9")
+    assert code == 0, err
+    code, result2 = verify(db)
+    assert code == 0 and result2["chain"]["events"] > result["chain"]["events"]
