@@ -33,8 +33,12 @@ GROUPS = [
     ("db", "kefu_cli.cli.db"),
 ]
 for _name, _module in GROUPS:
-    app.add_typer(importlib.import_module(_module).app, name=_name)
+    _group = importlib.import_module(_module).app
+    if _name in ("complaint", "callback"):  # the steps every case type shares
+        importlib.import_module("kefu_cli.cli.casework").add_to(_group, _name)
+    app.add_typer(_group, name=_name)
 app.command("demo")(importlib.import_module("kefu_cli.cli.demo").demo)
+app.command("search")(importlib.import_module("kefu_cli.cli.search").search)
 
 
 def _version(value: bool) -> None:

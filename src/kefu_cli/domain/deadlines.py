@@ -55,6 +55,7 @@ DEADLINE_EVENT_ZH = {
     "resume": "恢复计时(顺延)",
     "recompute": "按新日历重算",
     "shift": "顺延",
+    "assign": "随案件改派",
 }
 
 # Rows whose clock has not ended: a report lists them, a calendar change recomputes them.

@@ -1,0 +1,66 @@
+"""`kefu complaint|callback note` and `… assign`: the steps every case type shares
+(services/casework.py), added to both command groups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
+
+CASE_ZH = {"complaint": "投诉", "callback": "回访"}
+
+
+def _print(result: dict, json: bool, line: str) -> None:
+    if json:
+        from ..render.output import print_json
+
+        print_json(result)
+    else:
+        from ..render.output import print_lines
+
+        print_lines([line])
+
+
+def add_to(app: typer.Typer, case_type: str) -> None:
+    zh = CASE_ZH[case_type]
+
+    @app.command("note")
+    def note(
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        text: Annotated[str, typer.Argument(help="内容,例如 客户来电询问进度,已告知预计 11 月底前答复")],
+        contact: Annotated[
+            str | None, typer.Option("--contact", help="联系方式: phone 电话、visit 面谈、letter 信函、email 电子邮件")
+        ] = None,
+        ref: Annotated[str | None, typer.Option("--ref", help="附件文件名或单据编号,例如 授权委托书.pdf")] = None,
+        json: JsonOpt = False,
+        at: AtOpt = None,
+        clerk: ClerkOpt = None,
+    ) -> None:
+        """记录一次沟通、收到的材料或附件编号(写入办理记录,不改变案件状态)。"""
+        from ..services.casework import note as do_note
+
+        r = do_note(state.db, case_type, case_id, text, contact=contact, ref=ref, clerk=clerk, at=at_value(at))
+        _print(r, json, f"已记录{zh} {r['id']} 的备注({r['at']:%Y-%m-%d %H:%M},{r['clerk']})")
+
+    @app.command("assign")
+    def assign(
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        handler: Annotated[str, typer.Option("--handler", help="新的处理人,例如 王强")],
+        branch: Annotated[str | None, typer.Option("--branch", help="新的机构(不填则不变)")] = None,
+        json: JsonOpt = False,
+        at: AtOpt = None,
+        clerk: ClerkOpt = None,
+    ) -> None:
+        """改派给另一位处理人(可同时换机构): 未完成的期限随案件转给新处理人,办理记录保留谁在何时经办。"""
+        from ..services.casework import assign as do_assign
+
+        r = do_assign(state.db, case_type, case_id, handler=handler, branch=branch, clerk=clerk, at=at_value(at))
+        b = r["before"]
+        _print(
+            r,
+            json,
+            f"已将{zh} {r['id']} 从 {b['branch'] or '-'} {b['handler'] or '-'} 改派给 {r['branch'] or '-'} "
+            f"{r['handler']}(随之转移的期限 {len(r['deadlines'])} 项)",
+        )

@@ -1,0 +1,75 @@
+"""`kefu search TEXT`: one search box over complaints and callbacks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import JsonOpt, UnmaskOpt, state
+
+
+def search(
+    text: Annotated[str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号")],
+    limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)", min=1, max=200)] = 50,
+    json: JsonOpt = False,
+    unmask: UnmaskOpt = False,
+) -> None:
+    """查找案件(投诉与回访): 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
+    from ..services.context import unit_of_work
+    from ..services.search import search as do_search
+
+    with unit_of_work(state.db, write=False) as uow:
+        data = do_search(uow, text, limit=limit)
+    if unmask:
+        from ..services.privacy import record_unmask
+
+        record_unmask(state.db, None, "search", data["count"])
+    else:
+        from ..render.output import mask_personal
+
+        data["items"] = [mask_personal(i) for i in data["items"]]
+    if json:
+        from ..render.output import print_json
+
+        print_json(data)
+        return
+    from ..domain import callback as cb
+    from ..domain.codes import label
+    from ..domain.complaint import STATUS_ZH, Status
+    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+    from ..render.output import message, print_table
+
+    if not data["items"]:
+        message(f"没有找到与“{data['query']}”相符的案件。可以试试编号中的一段、姓名中的一个字或电话后 4 位。")
+        return
+    rows = []
+    for i in data["items"]:
+        n = i["next_deadline"]
+        nxt = ""
+        if n:
+            kind = DEADLINE_KIND_ZH[DeadlineKind(n["kind"])] if n["kind"] in set(DeadlineKind) else n["kind"]
+            left = n["working_days_left"]
+            when = "暂停" if n["paused"] else (f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日")
+            nxt = f"{kind} {n['due']}({when})"
+        complaint = i["case_type"] == "complaint"
+        status = STATUS_ZH[Status(i["status"])] if complaint else label(cb.STATUSES, i["status"])
+        rows.append(
+            [
+                i["id"],
+                "投诉" if i["case_type"] == "complaint" else "回访",
+                status,
+                f"{i['date']:%Y-%m-%d}",
+                i["name"],
+                i["phone"],
+                i["policy_no"],
+                i["branch"],
+                i["handler"],
+                nxt,
+            ]
+        )
+    print_table(
+        f"“{data['query']}”的搜索结果: {data['count']} 件",
+        ["编号", "类型", "状态", "日期", "姓名", "电话", "保单号", "机构", "经办人", "下一期限"],
+        rows,
+    )

@@ -1,0 +1,122 @@
+"""What every case type shares: notes and the contact log, and reassignment.
+
+Both are events on the case (entity `complaint` or `callback`), checked against the case's
+previous step like every other step, in one transaction with their effects:
+
+- `note`: a conversation, a document received or an attachment reference; the case's state is
+  unchanged (from_status = to_status), `show` lists it in the timeline.
+- `assign`: a new handler (and branch); the case row and every running deadline of the case move
+  to them, each deadline with its own event, so a report counts a deadline for the handler who
+  holds it now and a report as of an earlier day for the one who held it then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..domain.codes import CodeTable, parse_code
+from ..domain.deadlines import RUNNING
+from ..domain.errors import NotFoundError, RuleError
+from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text
+from ..store.callback_models import Callback
+from ..store.complaint_models import Complaint
+from .context import UnitOfWork, unit_of_work
+from .deadlines import open_deadlines, record
+
+CONTACTS: CodeTable = {
+    "phone": ("电话", ("电话联系", "来电", "去电")),
+    "visit": ("面谈", ("现场", "上门", "来访")),
+    "letter": ("信函", ("书面", "邮寄")),
+    "email": ("电子邮件", ("邮件", "email")),
+    "other": ("其他", ()),
+}
+
+CASES = {
+    "complaint": (Complaint, "投诉", "TS-20261121-0007", "kefu complaint list"),
+    "callback": (Callback, "回访", "HF-20261121-0007", "kefu callback list"),
+}
+# A case that ended may still get notes (a later call about it); it is not reassigned.
+ENDED = {"complaint": {"decided", "rejected", "transferred", "merged", "withdrawn"}, "callback": None}
+
+
+def _case(uow: UnitOfWork, case_type: str, case_id: str):
+    model, zh, example, finder = CASES[case_type]
+    cid = (case_id or "").strip().upper()
+    row = uow.session.get(model, cid)
+    if row is None:
+        raise NotFoundError(f"没有编号为 '{case_id}' 的{zh}。请用 `{finder}` 或 `kefu search` 查找,编号形如 {example}")
+    uow.check_order(case_type, row.id, f"{zh} {row.id}")
+    return row
+
+
+def note(
+    db,
+    case_type: str,
+    case_id: str,
+    text: str,
+    *,
+    contact: str | None = None,
+    ref: str | None = None,
+    clerk=None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Record a note on a case (a conversation, a document, an attachment reference)."""
+    body = clean_text(text, "备注内容", NOTE_MAX, required=True, multiline=True, example="客户来电询问进度,已告知")
+    code = parse_code(CONTACTS, contact, "--contact 联系方式") if contact else None
+    reference = clean_text(ref, "--ref 附件或编号", SHORT_MAX * 4) or None
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        row = _case(uow, case_type, case_id)
+        uow.audit(case_type, row.id, "note", row.status, row.status, text=body, contact=code, ref=reference)
+        return {"case_type": case_type, "id": row.id, "at": uow.at, "clerk": uow.clerk, "text": body,
+                "contact": code, "ref": reference}  # fmt: skip
+
+
+def assign(
+    db,
+    case_type: str,
+    case_id: str,
+    *,
+    handler: str,
+    branch: str | None = None,
+    clerk=None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Give a case (and its running deadlines) to another handler, optionally of another branch."""
+    new_handler = clean_text(handler, "--handler 处理人", SHORT_MAX, required=True, example="王强")
+    new_branch = clean_text(branch, "--branch 机构", SHORT_MAX) if branch is not None else None
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        row = _case(uow, case_type, case_id)
+        zh = CASES[case_type][1]
+        if ENDED[case_type] is not None and row.status in ENDED[case_type]:
+            raise RuleError(f"{zh} {row.id} 已办结,不能再改派;需要记录后续联系请用 note")
+        if case_type == "callback" and row.status != "open":
+            raise RuleError(f"回访 {row.id} 已结束,不能再改派")
+        target_branch = new_branch if new_branch is not None else row.branch
+        if (new_handler, target_branch) == (row.handler, row.branch):
+            raise RuleError(f"{zh} {row.id} 已由 {row.branch or '-'} {row.handler or '-'} 处理,无需改派")
+        before = {"handler": row.handler, "branch": row.branch}
+        row.handler, row.branch = new_handler, target_branch
+        row.updated_at = uow.recorded_at
+        uow.session.add(row)
+        moved = []
+        for d in open_deadlines(uow, case_type, row.id, None, RUNNING):
+            d.handler, d.branch = new_handler, target_branch
+            d.updated_at = uow.recorded_at
+            uow.session.add(d)
+            record(uow, d, "assign", d.status, handler_before=before["handler"], branch_before=before["branch"])
+            moved.append(d.kind)
+        uow.audit(
+            case_type,
+            row.id,
+            "assign",
+            row.status,
+            row.status,
+            handler=new_handler,
+            branch=target_branch,
+            handler_before=before["handler"],
+            branch_before=before["branch"],
+            deadlines=moved,
+        )
+        return {"case_type": case_type, "id": row.id, "handler": new_handler, "branch": target_branch,
+                "before": before, "deadlines": moved, "at": uow.at}  # fmt: skip

@@ -1,0 +1,71 @@
+"""Notes and reassignment, shared by complaints and callbacks: events on the case, in order,
+deadlines following the case to its new handler, history kept for as-of reports."""
+
+from __future__ import annotations
+
+
+def add(kefu):
+    return kefu.ok(
+        "complaint", "add", "--received", "2026-11-03T10:00", "--channel", "电话", "--category", "理赔",
+        "--name", "韩立新", "--phone", "13000008888", "--branch", "海淀支公司", "--handler", "张敏", "--json",
+    )["id"]  # fmt: skip
+
+
+def test_a_note_is_in_the_timeline_and_changes_nothing_else(kefu):
+    cid = add(kefu)
+    before = kefu.ok("complaint", "show", cid, "--json")
+    out = kefu.ok("complaint", "note", cid, "客户来电询问进度", "--contact", "电话", "--ref", "通话录音R-1",
+                  "--at", "2026-11-04T10:00", "--json")  # fmt: skip
+    assert (out["contact"], out["ref"], out["text"]) == ("phone", "通话录音R-1", "客户来电询问进度")
+    after = kefu.ok("complaint", "show", cid, "--json")
+    assert after["status"] == before["status"] and after["deadlines"] == before["deadlines"]
+    note = [e for e in after["events"] if e["action"] == "note"][0]
+    assert note["details"]["text"] == "客户来电询问进度" and note["at"] == "2026-11-04T10:00:00+08:00"
+    assert "备注/联系记录" in kefu.ok("complaint", "show", cid)
+    # in order, and one sentence for a bad value
+    r = kefu("complaint", "note", cid, "补记", "--at", "2026-11-03T09:00")
+    assert r.code == 2 and "早于上一次" in r.err
+    r = kefu("complaint", "note", cid, "x", "--contact", "飞鸽")
+    assert r.code == 2 and "--contact" in r.err
+    r = kefu("complaint", "note", cid, "\x1b[31m")
+    assert r.code == 2
+    r = kefu("complaint", "note", "TS-20990101-0001", "x")
+    assert r.code == 2 and "kefu search" in r.err
+    assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def test_assign_moves_the_running_deadlines_and_keeps_who_held_them_when(kefu):
+    cid = add(kefu)
+    kefu.ok("complaint", "accept", cid, "--at", "2026-11-05T10:00")
+    out = kefu.ok("complaint", "assign", cid, "--handler", "王强", "--branch", "朝阳支公司",
+                  "--at", "2026-11-10T09:00", "--json")  # fmt: skip
+    assert out["before"] == {"handler": "张敏", "branch": "海淀支公司"} and out["deadlines"] == ["decision"]
+    shown = kefu.ok("complaint", "show", cid, "--json")
+    assert (shown["handler"], shown["branch"]) == ("王强", "朝阳支公司")
+    # today's report: the decision (11-18) is 王强's; as of 11-09 it was 张敏's
+    now = [i for i in kefu.ok("report", "deadlines", "--json")["items"] if i["case_id"] == cid]
+    then = [i for i in kefu.ok("report", "deadlines", "--as-of", "2026-11-09", "--json")["items"] if i["case_id"] == cid]
+    assert [(i["kind"], i["handler"], i["branch"]) for i in now] == [("decision", "王强", "朝阳支公司")]
+    assert [(i["kind"], i["handler"]) for i in then] == [("decision", "张敏")]
+    # the met deadlines stay with who met them
+    with_closed = {d["kind"]: d for d in kefu.ok("complaint", "show", cid, "--json")["deadlines"]}
+    assert with_closed["acceptance"]["status"] == "met"
+    r = kefu("complaint", "assign", cid, "--handler", "王强", "--branch", "朝阳支公司")
+    assert r.code == 2 and "无需改派" in r.err
+    kefu.ok("complaint", "decide", cid, "--result", "同意", "--at", "2026-11-12T10:00")
+    r = kefu("complaint", "assign", cid, "--handler", "李娜")
+    assert r.code == 2 and "已办结" in r.err
+    assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def test_callbacks_share_note_and_assign(kefu):
+    hid = kefu.ok(
+        "callback", "add", "--kind", "other", "--name", "林志远", "--phone", "13811110001", "--due", "2026-12-20",
+        "--branch", "朝阳支公司", "--handler", "李娜", "--at", "2026-11-10T10:00", "--json",
+    )["id"]  # fmt: skip
+    kefu.ok("callback", "note", hid, "客户要求周五再联系", "--at", "2026-11-11T10:00")
+    out = kefu.ok("callback", "assign", hid, "--handler", "刘洋", "--at", "2026-11-11T11:00", "--json")
+    assert out["deadlines"] == ["callback"]
+    items = [i for i in kefu.ok("report", "deadlines", "--json")["items"] if i["case_id"] == hid]
+    assert [i["handler"] for i in items] == ["刘洋"]
+    assert kefu.ok("db", "verify", "--json")["ok"]
