@@ -154,7 +154,7 @@ def add(
     branch: Annotated[str, typer.Option("--branch", help="机构")] = "",
     handler: Annotated[str, typer.Option("--handler", help="处理人")] = "",
     incomplete: Annotated[
-        bool, typer.Option("--incomplete", help="材料不全(先告知补充材料,受理与处理期限自材料齐全起算)")
+        bool, typer.Option("--incomplete", help="材料不全(先告知补充材料;受理期限自材料齐全起算,处理期限仍自收到投诉起算,以规则表为准)")
     ] = False,
     regulator_ref: Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号(监管转办时必填)")] = None,
     regulator_due: Annotated[
@@ -215,7 +215,7 @@ def materials(
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """记录材料齐全: 告知补充材料期限随之完成,开始计算受理与处理决定期限(天数见 `kefu policy list`)。"""
+    """记录材料齐全: 告知补充材料期限随之完成,开始计算自材料齐全起算的期限(默认为受理期限;见 `kefu policy list`)。"""
     from ..domain.errors import InputError
 
     if not complete:
