@@ -69,3 +69,42 @@ def test_callbacks_share_note_and_assign(kefu):
     items = [i for i in kefu.ok("report", "deadlines", "--json")["items"] if i["case_id"] == hid]
     assert [i["handler"] for i in items] == ["刘洋"]
     assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def test_void_takes_a_mistaken_case_out_of_lists_reports_and_statistics(kefu):
+    keep = add(kefu)
+    wrong = kefu.ok(
+        "complaint", "add", "--received", "2026-11-04T10:00", "--channel", "regulator", "--category", "理赔",
+        "--name", "测试", "--phone", "13000009999", "--regulator-ref", "TEST-1", "--json",
+    )["id"]  # fmt: skip
+    kefu.ok("complaint", "accept", wrong, "--at", "2026-11-05T10:00")  # acceptance met: a figure to lose
+    before = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", str(_today()), "--json")
+    assert before["complaints"]["total"] == 2
+    out = kefu.ok("complaint", "void", wrong, "--reason", "测试数据误录", "--at", "2026-11-06T10:00", "--json")
+    assert out["reason"] == "测试数据误录" and len(out["callbacks"]) == 1  # its regulator callback too
+    assert [i["id"] for i in kefu.ok("complaint", "list", "--json")["items"]] == [keep]
+    assert {i["id"] for i in kefu.ok("complaint", "list", "--all", "--json")["items"]} == {keep, wrong}
+    assert kefu.ok("callback", "list", "--json")["items"] == []
+    assert [i["id"] for i in kefu.ok("callback", "list", "--all", "--json")["items"]] == out["callbacks"]
+    rep = kefu.ok("report", "deadlines", "--json")
+    assert {i["case_id"] for i in rep["items"]} == {keep}
+    after = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", str(_today()), "--json")
+    assert after["complaints"]["total"] == 1
+    acc = next(r for r in after["on_time"] if r["kind"] == "acceptance")
+    assert acc["on_time"] == 0  # the voided case's met acceptance no longer counts
+    # history: as of 11-05 the case was still there
+    then = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", "2026-11-05", "--json")
+    assert then["complaints"]["total"] == 2
+    # never changed again; shown with its reason; the record still verifies
+    for args in (["complaint", "decide", wrong, "--result", "x"], ["complaint", "note", wrong, "x"],
+                 ["complaint", "void", wrong, "--reason", "再次"]):  # fmt: skip
+        r = kefu(*args)
+        assert r.code == 2 and "已作废" in r.err, (args, r.err)
+    assert "已作废" in kefu.ok("complaint", "show", wrong)
+    assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def _today():
+    from kefu_cli.domain.timeutil import today_cst
+
+    return today_cst()

@@ -370,10 +370,11 @@ def list_(
     handler: HandlerOpt = None,
     due_to: Annotated[str | None, typer.Option("--due-to", help="只列出期限不晚于此日的回访")] = None,
     next_: Annotated[bool, typer.Option("--next", help="只列出待回访的案件,并显示下一步应采用的回访方式")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的回访")] = False,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """列出回访(按期限排序)。"""
+    """列出回访(按期限排序;已作废的只在加 --all 时列出)。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
     from ..services import callbacks as svc
@@ -385,6 +386,7 @@ def list_(
         handler=handler,
         due_to=date_value(due_to, "--due-to"),
         next_only=next_,
+        all=all_,
     )
     with _uow(write=False) as uow:
         rows = svc.list_callbacks(uow, f)

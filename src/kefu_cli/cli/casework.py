@@ -64,3 +64,18 @@ def add_to(app: typer.Typer, case_type: str) -> None:
             f"已将{zh} {r['id']} 从 {b['branch'] or '-'} {b['handler'] or '-'} 改派给 {r['branch'] or '-'} "
             f"{r['handler']}(随之转移的期限 {len(r['deadlines'])} 项)",
         )
+
+    @app.command("void")
+    def void(
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        reason: Annotated[str, typer.Option("--reason", help="作废原因,例如 重复登记、测试数据")],
+        json: JsonOpt = False,
+        at: AtOpt = None,
+        clerk: ClerkOpt = None,
+    ) -> None:
+        """作废误登记的案件(重复录入、测试): 不删除,从列表、报表和统计中去掉(list --all 仍可见),此后不能再更改。"""
+        from ..services.casework import void as do_void
+
+        r = do_void(state.db, case_type, case_id, reason=reason, clerk=clerk, at=at_value(at))
+        extra = f";其安排的回访 {'、'.join(r['callbacks'])} 一并作废" if r["callbacks"] else ""
+        _print(r, json, f"已作废{zh} {r['id']}(原因: {r['reason']}){extra}。记录保留,可用 list --all 查看")

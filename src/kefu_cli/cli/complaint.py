@@ -462,6 +462,8 @@ def show(
         f"投诉人: {data['name']}({label(RELATIONS, data['relation'])})  电话: {data['phone']}  保单: {data['policy_no'] or '-'}",
         f"机构: {data['branch'] or '-'}  处理人: {data['handler'] or '-'}",
     ]
+    if data.get("voided_at"):
+        lines.insert(1, f"已作废: {data['voided_at']:%Y-%m-%d %H:%M},原因: {data['void_reason']}(不计入列表、报表和统计)")
     if data["summary"]:
         lines.append(f"内容: {data['summary']}")
     if data["regulator_ref"]:
@@ -531,11 +533,12 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的投诉")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期,默认今天")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的投诉")] = False,
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """按条件列出投诉。"""
+    """按条件列出投诉(已作废的只在加 --all 时列出)。"""
     from ..services import complaints
 
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
@@ -551,6 +554,7 @@ def list_(
         overdue=overdue,
         as_of=date_value(as_of, "--as-of"),
         limit=limit,
+        all=all_,
     )
     data["items"] = [_mask(i, unmask) for i in data["items"]]
     if unmask:

@@ -54,6 +54,7 @@ def search(
             nxt = f"{kind} {n['due']}({when})"
         complaint = i["case_type"] == "complaint"
         status = STATUS_ZH[Status(i["status"])] if complaint else label(cb.STATUSES, i["status"])
+        status = f"已作废({status})" if i["voided"] else status
         rows.append(
             [
                 i["id"],

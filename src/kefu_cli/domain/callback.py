@@ -285,6 +285,8 @@ def kpi_figures(c: KpiCounts, success_rate_min: int, letter_visit_max: int) -> d
 def apply(state: dict, action: str, at, to_status: str | None, details: dict) -> dict:
     """A callback's status columns after one of its audit events (the fold `db verify` checks)."""
     s = dict(state)
+    if action == "void":
+        s.update(voided_at=at, void_reason=details.get("reason"))
     if action == "add":
         s.update(status=Status.OPEN.value, ended_at=None)
         if "kind" in details:

@@ -100,6 +100,7 @@ EVENT_ZH = {
     "regulator_report": "向监管报告",
     "note": "备注/联系记录",
     "assign": "改派",
+    "void": "作废",
 }
 
 _A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED
@@ -265,4 +266,6 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s.update(withdrawn_at=at, paused_at=None)
     elif action == "assign":
         s.update(handler=details.get("handler"), branch=details.get("branch"))
+    elif action == "void":
+        s.update(voided_at=at, void_reason=details.get("reason"))
     return s

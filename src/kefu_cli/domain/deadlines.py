@@ -37,6 +37,7 @@ class DeadlineStatus(StrEnum):
     MET = "met"  # done (met_at says when; late if met_at's day is after due)
     NOT_APPLICABLE = "not_applicable"  # ended without being needed (withdrawal, rejection…)
     SUPERSEDED = "superseded"  # replaced by a newer row (restart, extension)
+    VOID = "void"  # its case was registered by mistake and voided: in no list or figure
 
 
 DEADLINE_STATUS_ZH = {
@@ -45,6 +46,7 @@ DEADLINE_STATUS_ZH = {
     DeadlineStatus.MET: "已完成",
     DeadlineStatus.NOT_APPLICABLE: "不适用",
     DeadlineStatus.SUPERSEDED: "已被替代",
+    DeadlineStatus.VOID: "已作废",
 }
 
 # The audit actions of a deadline as a clerk reads them in a case's timeline.
@@ -56,6 +58,7 @@ DEADLINE_EVENT_ZH = {
     "recompute": "按新日历重算",
     "shift": "顺延",
     "assign": "随案件改派",
+    "void": "随案件作废",
 }
 
 # Rows whose clock has not ended: a report lists them, a calendar change recomputes them.

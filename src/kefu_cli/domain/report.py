@@ -66,8 +66,11 @@ def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | 
 
     An open row past its due day is overdue; any other breached row — met late, or replaced,
     ended or paused after its due time — is late (a miss stays a miss); a met row is on time;
-    an open or paused row is pending; a row superseded or ended in time does not count (None).
+    an open or paused row is pending; a row superseded or ended in time, or of a voided case, does
+    not count (None).
     """
+    if status == "void":  # a case registered by mistake: not in any figure
+        return None
     if status == "open" and due < as_of:
         return Outcome.OVERDUE.value
     if breached:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from ..domain import callback as cb
@@ -298,10 +299,13 @@ def _replace(data: NewCallback, **changes) -> NewCallback:
 # --- reading --------------------------------------------------------------------------
 
 
-def get_callback(uow: UnitOfWork, callback_id: str) -> Callback:
+def get_callback(uow: UnitOfWork, callback_id: str, change: bool = False) -> Callback:
+    """The callback; with `change`, refused when it was voided (a voided case never changes)."""
     row = uow.session.get(Callback, (callback_id or "").strip().upper())
     if row is None:
         raise NotFoundError(f"回访 {callback_id} 不存在,请用 `kefu callback list` 查找回访编号,例如 HF-20261008-0001")
+    if change and row.voided_at is not None:
+        raise RuleError(f"回访 {row.id} 已作废({row.void_reason}),不能再更改")
     return row
 
 
@@ -357,7 +361,7 @@ def record_attempt(
 ) -> tuple[Callback, CallbackAttempt, CallbackFollowup | None]:
     """`kefu callback attempt`: one attempt; a success/refusal/cancellation ends the case;
     a problem found opens a follow-up with a `callback_reply` deadline."""
-    row = get_callback(uow, callback_id)
+    row = get_callback(uow, callback_id, change=True)
     attempts = attempts_of(uow, row.id)
     state = state_of(uow, row, attempts)
     n_phone = uow.policy["callback.phone_attempts"]
@@ -442,7 +446,7 @@ def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> 
 
 def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
     """`kefu callback unreachable`: every method failed; the reason is recorded."""
-    row = get_callback(uow, callback_id)
+    row = get_callback(uow, callback_id, change=True)
     state = state_of(uow, row)
     cb.check_unreachable(row.status, state, uow.policy["callback.phone_attempts"], reason, row.id)
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
@@ -455,7 +459,7 @@ def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback
 def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | None = None) -> CallbackFollowup:
     """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
     `followup_id`), which meets its `callback_reply` deadline."""
-    row = get_callback(uow, callback_id)
+    row = get_callback(uow, callback_id, change=True)
     reply = _require(reply, "--reply", "已核实并重新由投保人亲笔签名", limit=2000, multiline=True)
     open_ones = [f for f in followups_of(uow, row.id) if f.resolved_at is None]
     if not open_ones:
@@ -593,6 +597,7 @@ class ListFilter:
     handler: str | None = None
     due_to: dt.date | None = None
     next_only: bool = False  # open cases only, with the method each needs next
+    all: bool = False  # voided callbacks too
 
 
 def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
@@ -608,6 +613,8 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
         stmt = stmt.where(Callback.handler == f.handler)
     if f.due_to:
         stmt = stmt.where(Callback.due <= f.due_to)
+    if not f.all:
+        stmt = stmt.where(col(Callback.voided_at).is_(None))
     rows = list(uow.session.exec(stmt.order_by(col(Callback.due), col(Callback.id))).all())
     if not f.next_only:
         return [(r, None) for r in rows]
@@ -703,6 +710,9 @@ def callback_kpis(
         stmt = stmt.where(Callback.branch == branch)
     if until is not None:
         stmt = stmt.where(Callback.registered_at < until)
+        stmt = stmt.where(or_(col(Callback.voided_at).is_(None), col(Callback.voided_at) >= until))
+    else:
+        stmt = stmt.where(col(Callback.voided_at).is_(None))  # registered by mistake: in no figure
     groups: list[tuple[str, str, str, cb.KpiCounts]] = []
     for b, h, k, *n in uow.session.exec(stmt).all():
         due, succ, ref, can, unr, opn, lv, ontime = (int(x) for x in n)

@@ -5,6 +5,10 @@ previous step like every other step, in one transaction with their effects:
 
 - `note`: a conversation, a document received or an attachment reference; the case's state is
   unchanged (from_status = to_status), `show` lists it in the timeline.
+- `void`: a case registered by mistake (a duplicate entry, a test) is voided, never deleted: it
+  leaves lists, reports and statistics (its deadlines become `void`, each with its event), stays
+  visible with `--all` and in `show`, and can not be changed afterwards. Voiding a complaint voids
+  the callbacks its registration or decision scheduled.
 - `assign`: a new handler (and branch); the case row and every running deadline of the case move
   to them, each deadline with its own event, so a report counts a deadline for the handler who
   holds it now and a report as of an earlier day for the one who held it then.
@@ -16,13 +20,13 @@ import datetime as dt
 from typing import Any
 
 from ..domain.codes import CodeTable, parse_code
-from ..domain.deadlines import RUNNING
+from ..domain.deadlines import RUNNING, DeadlineStatus
 from ..domain.errors import NotFoundError, RuleError
-from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text
+from ..domain.text import NOTE_MAX, REASON_MAX, SHORT_MAX, clean_text
 from ..store.callback_models import Callback
 from ..store.complaint_models import Complaint
 from .context import UnitOfWork, unit_of_work
-from .deadlines import open_deadlines, record
+from .deadlines import case_deadlines, open_deadlines, record, void_deadline
 
 CONTACTS: CodeTable = {
     "phone": ("电话", ("电话联系", "来电", "去电")),
@@ -46,6 +50,8 @@ def _case(uow: UnitOfWork, case_type: str, case_id: str):
     row = uow.session.get(model, cid)
     if row is None:
         raise NotFoundError(f"没有编号为 '{case_id}' 的{zh}。请用 `{finder}` 或 `kefu search` 查找,编号形如 {example}")
+    if row.voided_at is not None:
+        raise RuleError(f"{zh} {row.id} 已作废({row.void_reason}),不能再更改")
     uow.check_order(case_type, row.id, f"{zh} {row.id}")
     return row
 
@@ -120,3 +126,36 @@ def assign(
         )
         return {"case_type": case_type, "id": row.id, "handler": new_handler, "branch": target_branch,
                 "before": before, "deadlines": moved, "at": uow.at}  # fmt: skip
+
+
+def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | None = None) -> list[str]:
+    row.voided_at, row.void_reason = uow.at, reason
+    row.updated_at = uow.recorded_at
+    uow.session.add(row)
+    kinds = []
+    for d in case_deadlines(uow, case_type, row.id):
+        if d.status != DeadlineStatus.VOID:
+            void_deadline(uow, d, reason)
+            kinds.append(d.kind)
+    uow.audit(case_type, row.id, "void", row.status, row.status, reason=reason, deadlines=kinds, cause=cause)
+    return kinds
+
+
+def void(db, case_type: str, case_id: str, *, reason: str, clerk=None, at: dt.datetime | None = None) -> dict:
+    """Void a case registered by mistake (and, for a complaint, the callbacks it scheduled)."""
+    why = clean_text(reason, "--reason 作废原因", REASON_MAX, required=True, multiline=True, example="重复登记")
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        row = _case(uow, case_type, case_id)
+        kinds = _void_one(uow, case_type, row, why)
+        also = []
+        if case_type == "complaint":
+            from sqlmodel import select
+
+            linked = uow.session.exec(
+                select(Callback).where(Callback.complaint_id == row.id, Callback.voided_at.is_(None))
+            ).all()
+            for cbk in linked:
+                _void_one(uow, "callback", cbk, why, cause=row.id)
+                also.append(cbk.id)
+        return {"case_type": case_type, "id": row.id, "voided_at": uow.at, "reason": why, "deadlines": kinds,
+                "callbacks": also}  # fmt: skip

@@ -76,6 +76,8 @@ def _in_order(uow: UnitOfWork, c: Complaint) -> None:
 
 
 def _move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
+    if c.voided_at is not None:
+        raise RuleError(f"投诉 {c.id} 已作废({c.void_reason}),不能再办理或更改")
     _in_order(uow, c)
     before = c.status
     c.status = str(sm.check(before, action))
@@ -223,6 +225,8 @@ COLUMNS = (
     "created_at",
     "created_by",
     "updated_at",
+    "voided_at",
+    "void_reason",
 )
 
 
@@ -701,9 +705,12 @@ def list_(
     overdue: bool = False,
     as_of: dt.date | None = None,
     limit: int | None = None,
+    all: bool = False,
 ) -> dict[str, Any]:
     as_of = as_of or today_cst()
     stmt = select(Complaint)
+    if not all:  # voided (registered by mistake) only with --all
+        stmt = stmt.where(col(Complaint.voided_at).is_(None))
     if status:
         s = status.strip().lower()
         zh = {v: k for k, v in sm.STATUS_ZH.items()}

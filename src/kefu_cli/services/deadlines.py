@@ -163,6 +163,18 @@ def close_deadline(uow: UnitOfWork, row: Deadline, status: DeadlineStatus, at: d
     record(uow, row, "close", before, due=row.due, met_at=row.met_at, late=row.breached)
 
 
+def void_deadline(uow: UnitOfWork, row: Deadline, reason: str) -> None:
+    """Take a deadline of a voided case out of every list and figure (status void), whatever its
+    state was; the event keeps that state's history."""
+    before = row.status
+    row.status = str(DeadlineStatus.VOID)
+    row.closed_at = row.closed_at or uow.at
+    row.paused_at = None
+    row.updated_at = uow.recorded_at
+    uow.session.add(row)
+    record(uow, row, "void", before, reason=reason)
+
+
 def pause_deadline(uow: UnitOfWork, row: Deadline, reason: str) -> None:
     """Stop a running clock at uow.at (external appraisal). Paused after the due time = breached."""
     before = row.status

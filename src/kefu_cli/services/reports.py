@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, literal, select, text, true
+from sqlalchemy import and_, case, extract, func, literal, or_, select, text, true
 
 from ..domain.codes import CATEGORIES, CHANNELS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
@@ -252,6 +252,7 @@ def on_time_counts(
     """
     ds = DeadlineStatus
     outcome = case(
+        (Deadline.status == ds.VOID.value, literal("")),
         (and_(Deadline.status == ds.OPEN.value, Deadline.due < as_of), literal(Outcome.OVERDUE.value)),
         (Deadline.breached == true(), literal(Outcome.LATE.value)),
         (Deadline.status == ds.MET.value, literal(Outcome.ON_TIME.value)),
@@ -449,6 +450,9 @@ def stats_report(
     until = end_of(as_of) if history else None
     if until is not None:
         where.append(Complaint.registered_at < until)
+        where.append(or_(Complaint.voided_at.is_(None), Complaint.voided_at >= until))
+    else:
+        where.append(Complaint.voided_at.is_(None))  # registered by mistake: in no figure
     sess = uow.session
 
     def done(column):

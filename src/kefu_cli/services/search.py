@@ -86,6 +86,7 @@ def search(uow: UnitOfWork, text: str, limit: int = 50, as_of: dt.date | None = 
             "handler": c.handler,
             "date": c.received_at,
             "summary": c.summary,
+            "voided": c.voided_at is not None,
         }
         for c in complaints
     ] + [
@@ -100,6 +101,7 @@ def search(uow: UnitOfWork, text: str, limit: int = 50, as_of: dt.date | None = 
             "handler": r.handler,
             "date": r.registered_at or r.created_at,
             "summary": label(cb.KINDS, r.kind) + "回访",
+            "voided": r.voided_at is not None,
         }
         for r in callbacks
     ]

@@ -35,6 +35,8 @@ class Callback(SQLModel, table=True):
     outcome_reason: str | None = None
     ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of `add`
+    voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
+    void_reason: str | None = None
     created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
     updated_at: dt.datetime = Field(sa_type=DateTime())

@@ -50,6 +50,8 @@ class Complaint(SQLModel, table=True):
     result: str | None = None
     withdrawn_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
+    voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
+    void_reason: str | None = None
     created_at: dt.datetime = Field(sa_type=DateTime())
     created_by: str = Field(max_length=60)
     updated_at: dt.datetime = Field(sa_type=DateTime())

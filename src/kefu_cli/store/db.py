@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 # Newest migration. A test checks it against the migration scripts; alembic itself is only
 # imported when a database is behind this revision.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 BUSY_TIMEOUT_MS = 30_000
 
