@@ -108,3 +108,40 @@ def _today():
     from kefu_cli.domain.timeutil import today_cst
 
     return today_cst()
+
+
+def test_list_filters_and_callback_cancel(kefu):
+    a = add(kefu)  # 韩立新 13000008888, received 11-03: decision due 11-18
+    b = kefu.ok(
+        "complaint", "add", "--received", "2026-11-10T10:00", "--channel", "电话", "--category", "服务",
+        "--name", "王建国", "--phone", "138-1234-5678", "--policy", "P2025110001", "--json",
+    )["id"]  # fmt: skip
+
+    def ids(*args):
+        return [i["id"] for i in kefu.ok("complaint", "list", *args, "--json")["items"]]
+
+    assert ids("--name", "建国") == [b]
+    assert ids("--phone", "8888") == [a] and ids("--phone", "１３８ 1234 5678") == [b]
+    assert ids("--policy", "2511") == [b]
+    # running deadlines due 11-18..11-20: a's decision (11-18); b's decision is 11-25
+    assert ids("--due-from", "2026-11-18", "--due-to", "2026-11-20") == [a]
+    assert ids("--due-from", "2026-11-25") == [b]
+    r = kefu("complaint", "list", "--phone", "abc")
+    assert r.code == 2 and "--phone" in r.err
+
+    hid = kefu.ok(
+        "callback", "add", "--kind", "new_policy", "--name", "林志远", "--phone", "13811110001", "--policy",
+        "P2026110001", "--receipt-date", "2026-11-02", "--at", "2026-11-03T10:00", "--json",
+    )["id"]  # fmt: skip
+    assert [i["id"] for i in kefu.ok("callback", "list", "--due-from", "2026-11-17", "--json")["items"]] == [hid]
+    assert kefu.ok("callback", "list", "--due-to", "2026-11-16", "--json")["items"] == []
+    out = kefu.ok("callback", "cancel", hid, "--reason", "犹豫期内已退保", "--at", "2026-11-05T10:00", "--json")
+    assert out["status"] == "cancelled"
+    shown = kefu.ok("callback", "show", hid, "--json")
+    assert [d["status"] for d in shown["deadlines"]] == ["not_applicable"]
+    # 回访前撤退保: outside the success-rate base
+    kpi = kefu.ok("callback", "stats", "--from", "2026-11-01", "--to", "2026-11-30", "--json")
+    assert (kpi["cancelled"], kpi["success_base"]) == (1, 0)
+    r = kefu("callback", "cancel", hid, "--reason", "再次")
+    assert r.code == 2 and "已结束" in r.err
+    assert kefu.ok("db", "verify", "--json")["ok"]

@@ -238,6 +238,30 @@ def unreachable(
     print_lines([f"回访 {row.id} 已登记为无法联系。原因: {row.outcome_reason}"])
 
 
+@app.command("cancel")
+def cancel(
+    callback_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="原因,例如 犹豫期内已退保")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """保单在回访前已撤单/退保: 回访取消(计为“回访前撤退保”,不计入成功率分母),期限不再适用。"""
+    from ..services import callbacks as svc
+
+    reason = text_value(reason, "--reason 原因", REASON_MAX, multiline=True, example="犹豫期内已退保")
+    with _uow(clerk, at) as uow:
+        row = svc.cancel(uow, callback_id, reason)
+    if json:
+        from ..render.output import print_json
+
+        print_json({"id": row.id, "status": row.status, "reason": row.outcome_reason})
+        return
+    from ..render.output import print_lines
+
+    print_lines([f"回访 {row.id} 已取消(回访前撤退保)。原因: {row.outcome_reason}"])
+
+
 @app.command("resolve")
 def resolve(
     callback_id: IdArg,
@@ -368,6 +392,7 @@ def list_(
     kind: Annotated[str | None, typer.Option("--kind", help="回访类型,例如 new_policy 或 新契约")] = None,
     branch: BranchOpt = None,
     handler: HandlerOpt = None,
+    due_from: Annotated[str | None, typer.Option("--due-from", help="只列出期限不早于此日的回访")] = None,
     due_to: Annotated[str | None, typer.Option("--due-to", help="只列出期限不晚于此日的回访")] = None,
     next_: Annotated[bool, typer.Option("--next", help="只列出待回访的案件,并显示下一步应采用的回访方式")] = False,
     all_: Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的回访")] = False,
@@ -384,6 +409,7 @@ def list_(
         kind=parse_code(cb.KINDS, kind, "--kind") if kind else None,
         branch=branch,
         handler=handler,
+        due_from=date_value(due_from, "--due-from"),
         due_to=date_value(due_to, "--due-to"),
         next_only=next_,
         all=all_,

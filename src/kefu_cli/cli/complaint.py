@@ -534,6 +534,11 @@ def list_(
     as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期,默认今天")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")] = None,
     all_: Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的投诉")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="投诉人姓名(包含即可),例如 王")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="电话号码或后 4 位,例如 5678")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="保单号(包含即可)")] = None,
+    due_from: Annotated[str | None, typer.Option("--due-from", help="有未完成期限到期不早于此日")] = None,
+    due_to: Annotated[str | None, typer.Option("--due-to", help="有未完成期限到期不晚于此日")] = None,
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
@@ -555,6 +560,11 @@ def list_(
         as_of=date_value(as_of, "--as-of"),
         limit=limit,
         all=all_,
+        name=name,
+        phone=phone,
+        policy_no=policy,
+        due_from=date_value(due_from, "--due-from"),
+        due_to=date_value(due_to, "--due-to"),
     )
     data["items"] = [_mask(i, unmask) for i in data["items"]]
     if unmask:

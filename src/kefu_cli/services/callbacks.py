@@ -456,6 +456,22 @@ def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback
     return row
 
 
+def cancel(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
+    """`kefu callback cancel`: the policy was cancelled (e.g. surrendered in the cooling-off period)
+    before the callback: it ends as cancelled (回访前撤退保), outside the success-rate base, and
+    its deadline no longer applies."""
+    row = get_callback(uow, callback_id, change=True)
+    if row.status != cb.Status.OPEN:
+        raise RuleError(
+            f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再取消;只有待回访的回访可以取消"
+        )
+    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
+    before = row.status
+    _end(uow, row, cb.Status.CANCELLED, None, reason)
+    uow.audit(CASE_TYPE, row.id, "cancel", before, row.status, reason=reason)
+    return row
+
+
 def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | None = None) -> CallbackFollowup:
     """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
     `followup_id`), which meets its `callback_reply` deadline."""
@@ -595,6 +611,7 @@ class ListFilter:
     kind: str | None = None
     branch: str | None = None
     handler: str | None = None
+    due_from: dt.date | None = None
     due_to: dt.date | None = None
     next_only: bool = False  # open cases only, with the method each needs next
     all: bool = False  # voided callbacks too
@@ -611,6 +628,8 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
         stmt = stmt.where(Callback.branch == f.branch)
     if f.handler:
         stmt = stmt.where(Callback.handler == f.handler)
+    if f.due_from:
+        stmt = stmt.where(Callback.due >= f.due_from)
     if f.due_to:
         stmt = stmt.where(Callback.due <= f.due_to)
     if not f.all:

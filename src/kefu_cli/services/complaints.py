@@ -706,11 +706,37 @@ def list_(
     as_of: dt.date | None = None,
     limit: int | None = None,
     all: bool = False,
+    name: str | None = None,
+    phone: str | None = None,
+    policy_no: str | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
 ) -> dict[str, Any]:
     as_of = as_of or today_cst()
     stmt = select(Complaint)
     if not all:  # voided (registered by mistake) only with --all
         stmt = stmt.where(col(Complaint.voided_at).is_(None))
+    if name:
+        stmt = stmt.where(col(Complaint.name).contains(name.strip(), autoescape=True))
+    if phone:
+        from .search import phone_query
+
+        digits = phone_query(phone)
+        if digits is None:
+            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
+        cond = col(Complaint.phone).endswith(digits) if len(digits) <= 4 else Complaint.phone == digits
+        stmt = stmt.where(cond)
+    if policy_no:
+        stmt = stmt.where(col(Complaint.policy_no).contains(policy_no.strip(), autoescape=True))
+    if due_from or due_to:  # a running deadline due in the range
+        due = select(Deadline.case_id).where(
+            Deadline.case_type == CASE, col(Deadline.status).in_([str(x) for x in RUNNING])
+        )
+        if due_from:
+            due = due.where(Deadline.due >= due_from)
+        if due_to:
+            due = due.where(Deadline.due <= due_to)
+        stmt = stmt.where(col(Complaint.id).in_(due.scalar_subquery()))
     if status:
         s = status.strip().lower()
         zh = {v: k for k, v in sm.STATUS_ZH.items()}

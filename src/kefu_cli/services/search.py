@@ -32,7 +32,7 @@ _SEPARATORS = re.compile(r"[\s\-()（）\u3000]")
 MAX_RESULTS = 200
 
 
-def _digits(text: str) -> str | None:
+def phone_query(text: str) -> str | None:
     """The text as a phone query (ASCII digits only), or None when it is not one."""
     v = _SEPARATORS.sub("", text.translate(_FULL_WIDTH)).lstrip("+")
     return v if re.fullmatch(r"[0-9]{4,20}", v) else None
@@ -53,7 +53,7 @@ def search(uow: UnitOfWork, text: str, limit: int = 50, as_of: dt.date | None = 
         raise InputError(f"--limit 应为 1 到 {MAX_RESULTS} 之间的整数,例如 --limit 20")
     as_of = as_of or uow.at.date()
     like = _like(q)
-    phone = _digits(q)
+    phone = phone_query(q)
 
     def phone_cond(column):
         if phone is None:
