@@ -32,6 +32,7 @@ from .deadlines import snapshot
 # How many problems to list (the first one is the one to look at).
 MAX_PROBLEMS = 20
 
+# Column names as a verification message gives them (complaints and callbacks).
 COMPLAINT_ZH = {
     "status": "状态",
     "registered_at": "登记时间",
@@ -50,6 +51,10 @@ COMPLAINT_ZH = {
     "paused_at": "中止时间",
     "branch": "机构",
     "handler": "处理人",
+    "ended_at": "结束时间",
+    "kind": "回访类型",
+    "voided_at": "作废时间",
+    "void_reason": "作废原因",
 }
 
 
@@ -75,6 +80,24 @@ def _kind(kind: str | None) -> str:
 
 def _differences(row: dict, folded: dict) -> list[str]:
     return [k for k, v in folded.items() if k in row and _norm(row[k]) != _norm(v)]
+
+
+def _check_cases(sess, model, folds: dict[str, dict], zh: str, history: str, problems: list[str]) -> int:
+    """Compare every row of `model` with the fold of its events; returns how many rows were read."""
+    seen: set[str] = set()
+    for row in sess.execute(select(model).order_by(model.id)).scalars():
+        seen.add(row.id)
+        folded = folds.get(row.id)
+        if folded is None:
+            problems.append(f"{zh} {row.id} 没有登记事件: 不是由 kefu 登记的")
+            continue
+        diff = _differences({k: getattr(row, k) for k in folded if hasattr(row, k)}, folded)
+        if diff:
+            names = "、".join(COMPLAINT_ZH.get(k, k) for k in diff)
+            problems.append(f"{zh} {row.id} 的记录与其{history}不符({names}): 被直接改动过")
+    for cid in sorted(set(folds) - seen):
+        problems.append(f"{zh} {cid} 在审计事件中存在,但已从表中删除")
+    return len(seen)
 
 
 def verify(db: str | None) -> dict:
@@ -139,34 +162,11 @@ def verify(db: str | None) -> dict:
             st = deadline_state[key]
             problems.append(f"期限 #{key}({st.get('case_id')} {_kind(st.get('kind'))})在审计事件中存在,但已从表中删除")
 
-        seen = set()
-        for c in sess.execute(select(Complaint).order_by(Complaint.id)).scalars():
-            rows_checked["complaint"] += 1
-            seen.add(c.id)
-            folded = complaints.get(c.id)
-            if folded is None:
-                problems.append(f"投诉 {c.id} 没有登记事件: 不是由 kefu 登记的")
-                continue
-            diff = _differences({k: getattr(c, k) for k in folded if hasattr(c, k)}, folded)
-            if diff:
-                names = "、".join(COMPLAINT_ZH.get(k, k) for k in diff)
-                problems.append(f"投诉 {c.id} 的记录与其办理历史不符({names}): 被直接改动过")
-        for cid in sorted(set(complaints) - seen):
-            problems.append(f"投诉 {cid} 在审计事件中存在,但已从表中删除")
-
-        seen = set()
-        for r in sess.execute(select(Callback).order_by(Callback.id)).scalars():
-            rows_checked["callback"] += 1
-            seen.add(r.id)
-            folded = callbacks.get(r.id)
-            if folded is None:
-                problems.append(f"回访 {r.id} 没有登记事件: 不是由 kefu 登记的")
-                continue
-            diff = _differences({k: getattr(r, k) for k in folded if hasattr(r, k)}, folded)
-            if diff:
-                problems.append(f"回访 {r.id} 的记录与其回访历史不符(字段: {'、'.join(diff)}): 被直接改动过")
-        for cid in sorted(set(callbacks) - seen):
-            problems.append(f"回访 {cid} 在审计事件中存在,但已从表中删除")
+        for model, folds, zh, history in (
+            (Complaint, complaints, "投诉", "办理历史"),
+            (Callback, callbacks, "回访", "回访历史"),
+        ):
+            rows_checked[model.__tablename__] = _check_cases(sess, model, folds, zh, history, problems)
 
     return {
         "database": store_db.safe_url(uow.url),
