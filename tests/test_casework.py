@@ -68,6 +68,8 @@ def test_callbacks_share_note_and_assign(kefu):
     assert out["deadlines"] == ["callback"]
     items = [i for i in kefu.ok("report", "deadlines", "--json")["items"] if i["case_id"] == hid]
     assert [i["handler"] for i in items] == ["刘洋"]
+    shown = kefu.ok("callback", "show", hid)
+    assert "备注/联系记录: 客户要求周五再联系" in shown and "改派: 朝阳支公司 刘洋" in shown and "安排回访" in shown
     assert kefu.ok("db", "verify", "--json")["ok"]
 
 

@@ -382,6 +382,23 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
                 for f in v["followups"]
             ],
         )
+    if v["events"]:
+        from ..domain import callback as cb
+        from .casework import event_action
+
+        print_table(
+            "办理记录",
+            ["时间", "经办人", "动作", "状态变化"],
+            [
+                [
+                    f"{e['at']:%Y-%m-%d %H:%M}",
+                    e["clerk"],
+                    event_action(cb.EVENT_ZH.get(e["action"], e["action"]), e["action"], e["details"]),
+                    _status_change(e),
+                ]
+                for e in v["events"]
+            ],
+        )
 
 
 @app.command("list")
@@ -525,3 +542,11 @@ def stats(
         [[g["branch"] or "(未填)", g["handler"] or "(未填)", *cells(g)] for g in k["by_handler"]],
     )
     print_table("按回访类型", ["类型", *headers], [[_lbl("KINDS", g["kind"]), *cells(g)] for g in k["by_kind"]])
+
+
+def _status_change(e: dict) -> str:
+    from ..domain import callback as cb
+    from ..domain.codes import label
+
+    before, after = (label(cb.STATUSES, x) if x else "" for x in (e["from_status"], e["to_status"]))
+    return f"{before} → {after}" if before and before != after else after

@@ -23,6 +23,18 @@ def _print(result: dict, json: bool, line: str) -> None:
         print_lines([line])
 
 
+def event_action(label: str, action: str, details: dict) -> str:
+    """A case event's action for a timeline, with what a clerk needs to read of it: the note,
+    the new handler, the reason."""
+    if action == "note":
+        return f"{label}: {details.get('text', '')}" + (f"(附件/编号 {details['ref']})" if details.get("ref") else "")
+    if action == "assign":
+        return f"{label}: {details.get('branch') or ''} {details.get('handler') or ''}".rstrip()
+    if action in ("void", "pause", "cancel", "unreachable") and details.get("reason"):
+        return f"{label}: {details['reason']}"
+    return label
+
+
 def add_to(app: typer.Typer, case_type: str) -> None:
     zh = CASE_ZH[case_type]
 

@@ -507,18 +507,14 @@ def _event_zh(e: dict) -> tuple[str, str]:
         def word(s):
             return _status_zh(s) if s else ""
 
-        action = EVENT_ZH.get(e["action"], e["action"])
+        from .casework import event_action
+
         d = e["details"]
-        if e["action"] == "note":
-            action += f": {d.get('text', '')}" + (f"(附件/编号 {d['ref']})" if d.get("ref") else "")
-        elif e["action"] == "assign":
-            action += f": {d.get('branch') or ''} {d.get('handler') or ''}".rstrip()
-        elif e["action"] == "reject" and d.get("reason"):
+        action = event_action(EVENT_ZH.get(e["action"], e["action"]), e["action"], d)
+        if e["action"] == "reject" and d.get("reason"):
             from ..domain.complaint import REJECT_REASONS
 
             action += f": {REJECT_REASONS.get(d['reason'], (d['reason'],))[0]}"
-        elif e["action"] in ("void", "pause") and d.get("reason"):
-            action += f": {d['reason']}"
     else:
 
         def word(s):

@@ -282,6 +282,20 @@ def kpi_figures(c: KpiCounts, success_rate_min: int, letter_visit_max: int) -> d
     }
 
 
+# The audit actions of a callback as a clerk reads them in its timeline.
+EVENT_ZH = {
+    "add": "安排回访",
+    "attempt": "回访",
+    "problem": "发现问题",
+    "resolve": "答复问题",
+    "unreachable": "无法联系",
+    "cancel": "取消(回访前撤退保)",
+    "note": "备注/联系记录",
+    "assign": "改派",
+    "void": "作废",
+}
+
+
 def apply(state: dict, action: str, at, to_status: str | None, details: dict) -> dict:
     """A callback's status columns after one of its audit events (the fold `db verify` checks)."""
     s = dict(state)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..domain import callback as cb
+from ..domain import complaint as sm
 from ..domain.codes import CodeTable, parse_code
 from ..domain.deadlines import RUNNING, DeadlineStatus
 from ..domain.errors import NotFoundError, RuleError
@@ -40,8 +42,6 @@ CASES = {
     "complaint": (Complaint, "投诉", "TS-20261121-0007", "kefu complaint list"),
     "callback": (Callback, "回访", "HF-20261121-0007", "kefu callback list"),
 }
-# A case that ended may still get notes (a later call about it); it is not reassigned.
-ENDED = {"complaint": {"decided", "rejected", "transferred", "merged", "withdrawn"}, "callback": None}
 
 
 def _case(uow: UnitOfWork, case_type: str, case_id: str):
@@ -94,10 +94,10 @@ def assign(
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         row = _case(uow, case_type, case_id)
         zh = CASES[case_type][1]
-        if ENDED[case_type] is not None and row.status in ENDED[case_type]:
+        # A case that ended may still get notes (a later call about it); it is not reassigned.
+        still_open = row.status in sm.OPEN_STATUSES if case_type == "complaint" else row.status == cb.Status.OPEN
+        if not still_open:
             raise RuleError(f"{zh} {row.id} 已办结,不能再改派;需要记录后续联系请用 note")
-        if case_type == "callback" and row.status != "open":
-            raise RuleError(f"回访 {row.id} 已结束,不能再改派")
         target_branch = new_branch if new_branch is not None else row.branch
         if (new_handler, target_branch) == (row.handler, row.branch):
             raise RuleError(f"{zh} {row.id} 已由 {row.branch or '-'} {row.handler or '-'} 处理,无需改派")
