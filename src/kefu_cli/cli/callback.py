@@ -214,6 +214,21 @@ def attempt(
     _provisional_note(deadlines)
 
 
+def _end_with_reason(callback_id, reason, example, json, at, clerk, end, done: str) -> None:
+    """unreachable / cancel: end a callback with a reason (`end(uow, id, reason)` from the service)."""
+    reason = text_value(reason, "--reason 原因", REASON_MAX, multiline=True, example=example)
+    with _uow(clerk, at) as uow:
+        row = end(uow, callback_id, reason)
+    if json:
+        from ..render.output import print_json
+
+        print_json({"id": row.id, "status": row.status, "reason": row.outcome_reason})
+        return
+    from ..render.output import print_lines
+
+    print_lines([f"回访 {row.id} {done}。原因: {row.outcome_reason}"])
+
+
 @app.command("unreachable")
 def unreachable(
     callback_id: IdArg,
@@ -225,17 +240,7 @@ def unreachable(
     """各种方式均未成功: 登记为无法联系,并写明原因。"""
     from ..services import callbacks as svc
 
-    reason = text_value(reason, "--reason 原因", REASON_MAX, multiline=True, example="电话空号且信函被退回")
-    with _uow(clerk, at) as uow:
-        row = svc.mark_unreachable(uow, callback_id, reason)
-    if json:
-        from ..render.output import print_json
-
-        print_json({"id": row.id, "status": row.status, "reason": row.outcome_reason})
-        return
-    from ..render.output import print_lines
-
-    print_lines([f"回访 {row.id} 已登记为无法联系。原因: {row.outcome_reason}"])
+    _end_with_reason(callback_id, reason, "电话空号且信函被退回", json, at, clerk, svc.mark_unreachable, "已登记为无法联系")
 
 
 @app.command("cancel")
@@ -249,17 +254,7 @@ def cancel(
     """保单在回访前已撤单/退保: 回访取消(计为“回访前撤退保”,不计入成功率分母),期限不再适用。"""
     from ..services import callbacks as svc
 
-    reason = text_value(reason, "--reason 原因", REASON_MAX, multiline=True, example="犹豫期内已退保")
-    with _uow(clerk, at) as uow:
-        row = svc.cancel(uow, callback_id, reason)
-    if json:
-        from ..render.output import print_json
-
-        print_json({"id": row.id, "status": row.status, "reason": row.outcome_reason})
-        return
-    from ..render.output import print_lines
-
-    print_lines([f"回访 {row.id} 已取消(回访前撤退保)。原因: {row.outcome_reason}"])
+    _end_with_reason(callback_id, reason, "犹豫期内已退保", json, at, clerk, svc.cancel, "已取消(回访前撤退保)")
 
 
 @app.command("resolve")
