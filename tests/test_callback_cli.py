@@ -40,8 +40,9 @@ def test_new_policy_due_rolls_past_national_day(kefu):
     # Receipt signed Sun 2026-09-20; 15 calendar days → Mon 2026-10-05, a National Day holiday;
     # 10-06 and 10-07 are holidays too, so the due date rolls to Thu 2026-10-08 (民法典 §203).
     out = add(kefu, "--kind", "new_policy", "--receipt-date", "2026-09-20", "--policy", "P-1")
-    assert set(out) == {"id", "kind", "status", "deadlines"}
+    assert set(out) == {"id", "kind", "status", "deadlines", "warnings"}
     assert out["kind"] == "new_policy" and out["status"] == "open"
+    assert out["warnings"] == [], "registered 09-21, due 10-08: not late"
     assert out["deadlines"] == [{"kind": "callback", "due": "2026-10-08", "provisional": False}]
     assert out["id"] == "HF-20260921-0001"
 

@@ -71,6 +71,7 @@ def test_list_filters_json_csv_and_masking(kefu):
         "due": "2026-10-08",
         "provisional": False,
         "paused": False,
+        "overdue": True,
         "working_days_left": -4,
     }
     assert kefu.ok("complaint", "list", "--json", "--unmask")["items"][0]["phone"] == "13800000001"

@@ -217,7 +217,33 @@ def test_note_limit_is_ten_thousand(kefu):
 def test_phone_longer_than_twenty_digits(kefu):
     r = add(kefu, "--name", "王小明", "--phone", "1" * 21)
     assert r.code == 2 and "--phone" in r.err and "最多 20 位" in r.err
-    assert add(kefu, "--name", "王小明", "--phone", "1" * 20).code == 0
+    r = add(kefu, "--name", "王小明", "--phone", "1" * 20)
+    assert r.code == 2 and "不是有效的号码" in r.err
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("１３８ 1234-5678", "13812345678"),  # full-width digits, spaces, dashes
+        ("+86 138 1234 5678", "13812345678"),
+        ("010-88889999", "01088889999"),  # Beijing landline with its area code
+        ("(0755) 1234567", "07551234567"),  # 7-digit local number, 4-digit area code
+        ("010-88889999 转 123", "01088889999-123"),  # an extension is kept apart
+        ("010-88889999-123", "01088889999-123"),
+        ("400-810-8888", "4008108888"),
+        ("95555", "95555"),
+    ],
+)
+def test_chinese_phone_numbers_as_people_write_them(kefu, typed, stored):
+    cid = add(kefu, "--name", "王小明", "--phone", typed, "--json")
+    assert cid.code == 0, cid.err
+    assert kefu.ok("complaint", "show", cid.json()["id"], "--json", "--unmask")["phone"] == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "88889999", "138123456789", "23812345678", "13812345678 转 1"])
+def test_numbers_that_are_no_chinese_phone_number_are_refused(kefu, typed):
+    r = add(kefu, "--name", "王小明", "--phone", typed)
+    assert r.code == 2 and "--phone" in r.err and "例如" in r.err and "Traceback" not in r.err
 
 
 # --- digits ----------------------------------------------------------------------------------------
@@ -239,7 +265,8 @@ def test_look_alike_digits_are_refused(kefu, phone):
         ("１３８１２３４５６７８", "13812345678"),
         ("１３８ 1234-5678", "13812345678"),
         ("010-88889999", "01088889999"),
-        ("+86 138 1234 5678", "+8613812345678"),
+        ("+86 138 1234 5678", "13812345678"),  # the country code of a Chinese number is dropped: one number, one form
+        ("+852 9123 4567", "+85291234567"),
         ("(010) 8888 9999", "01088889999"),
     ],
 )

@@ -59,3 +59,17 @@ def test_bad_search_input_is_one_sentence(kefu):
                  ["search", "王", "--limit", "99999999999999999999"]):  # fmt: skip
         r = kefu(*args)
         assert r.code == 2 and "Traceback" not in r.err, (args, r.err)
+
+
+def test_callback_list_filters_and_search_take_a_number_in_any_form(kefu):
+    kefu.ok("callback", "add", "--kind", "new_policy", "--name", "林志远", "--phone", "010-88889999 转 12",
+            "--policy", "P2026110001", "--receipt-date", "2026-11-02", "--at", "2026-11-03T09:00")  # fmt: skip
+    kefu.ok("callback", "add", "--kind", "new_policy", "--name", "陈丽华", "--phone", "13998765432",
+            "--policy", "P2026110002", "--receipt-date", "2026-11-02", "--at", "2026-11-03T09:00")  # fmt: skip
+    names = lambda *a: [i["policy_no"] for i in kefu.ok("callback", "list", *a, "--json", "--unmask")["items"]]  # noqa: E731
+    assert names("--name", "林") == ["P2026110001"]
+    assert names("--phone", "(010) 8888-9999 ext 12") == ["P2026110001"]
+    assert names("--phone", "5432") == ["P2026110002"]
+    assert names("--policy", "0002") == ["P2026110002"]
+    found = kefu.ok("search", "+86 139 9876 5432", "--json")["items"]
+    assert [i["policy_no"] for i in found] == ["P2026110002"]

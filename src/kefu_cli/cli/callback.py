@@ -93,6 +93,9 @@ def add(
     complaint: Annotated[
         str | None, typer.Option("--complaint", help="投诉处理/监管转办: 投诉编号(按投诉安排回访)")
     ] = None,
+    again: Annotated[bool, typer.Option("--again", help="新契约: 同一保单已有新契约回访时,确认再安排一次")] = False,
+    new_handler: Annotated[bool, typer.Option("--new-handler", help="经办人不在名单中时一并新增(新同事)")] = False,
+    new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在名单中时一并新增")] = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
@@ -118,24 +121,32 @@ def add(
         closed_date=date_value(closed_date, "--closed-date"),
         due=date_value(due, "--due"),
         complaint_id=(complaint or "").strip().upper() or None,
+        again=again,
+        new_handler=new_handler,
+        new_branch=new_branch,
     )
     with _uow(clerk, at) as uow:
         row = svc.add_callback(uow, data)
         deadlines = open_deadlines(uow, svc.CASE_TYPE, row.id)
+        warnings = svc.overdue_warnings(uow, row, deadlines)
     if unmask:
         audit_unmask("callback add", 1, row.id, clerk=clerk)
     if json:
         from ..render.output import print_json
 
-        print_json({"id": row.id, "kind": row.kind, "status": row.status, "deadlines": _deadlines_json(deadlines)})
+        print_json({"id": row.id, "kind": row.kind, "status": row.status, "deadlines": _deadlines_json(deadlines),
+                    "warnings": warnings})  # fmt: skip
         return
-    from ..render.output import mask_name, print_lines
+    from ..domain.policy import basis_zh
+    from ..render.output import mask_name, message, print_lines
 
     name = row.name if unmask else mask_name(row.name)
     lines = [f"已安排{_lbl('KINDS', row.kind)}回访 {row.id}: {name},回访期限 {row.due}"]
-    lines += [f"  依据: {d.basis}" + ("  [临时]" if d.provisional else "") for d in deadlines]
+    lines += [f"  依据: {basis_zh(d.basis)}" + ("  [临时]" if d.provisional else "") for d in deadlines]
     lines.append("  下一步: 电子化回访(失败后电话回访,须录音)")
     print_lines(lines)
+    for w in warnings:
+        message(f"注意: {w}", style="bold red")
     _provisional_note(deadlines)
 
 
@@ -312,14 +323,18 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
         return
     from ..domain.callback import NEXT_STEP_ZH, NextStep
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind, state_zh
+    from ..domain.policy import basis_zh
     from ..render.output import print_lines, print_table
 
     v = view
     lines = [
         f"回访 {v['id']}  {_lbl('KINDS', v['kind'])}回访  状态: {_lbl('STATUSES', v['status'])}",
         f"客户: {v['name']}  电话: {v['phone']}  保单: {v['policy_no']}  产品: {v['product']}",
-        f"机构: {v['branch']}  经办: {v['handler']}  回访期限: {v['due']}",
+        f"机构: {v['branch']}  经办: {v['handler']}  回访期限: {v['due']}"
+        + (f"  约定回访: {v['scheduled_at']:%Y-%m-%d %H:%M}" if v.get("scheduled_at") else ""),
     ]
+    if v.get("voided_at"):
+        lines.insert(1, f"已作废: {v['voided_at']:%Y-%m-%d %H:%M},原因: {v['void_reason']}(不计入列表、报表和统计)")
     if v["complaint_id"]:
         lines.append(f"投诉: {v['complaint_id']}")
     if v["receipt_date"]:
@@ -339,7 +354,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
                 f"{d['due']}" + (" [临时]" if d["provisional"] else ""),
                 state_zh(d["status"], d["breached"]),
                 f"{d['met_at']:%Y-%m-%d %H:%M}" if d["met_at"] else "",
-                d["basis"],
+                basis_zh(d["basis"]),
             ]
             for d in v["deadlines"]
         ],
@@ -408,6 +423,9 @@ def list_(
     due_to: Annotated[str | None, typer.Option("--due-to", help="只列出期限不晚于此日的回访")] = None,
     next_: Annotated[bool, typer.Option("--next", help="只列出待回访的案件,并显示下一步应采用的回访方式")] = False,
     all_: Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的回访")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="客户姓名(包含即可),例如 林")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="电话号码或后 4 位,例如 0001")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="保单号(包含即可)")] = None,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
@@ -425,6 +443,9 @@ def list_(
         due_to=date_value(due_to, "--due-to"),
         next_only=next_,
         all=all_,
+        name=name,
+        phone=phone,
+        policy=policy,
     )
     with _uow(write=False) as uow:
         rows = svc.list_callbacks(uow, f)
@@ -455,13 +476,13 @@ def list_(
         line = [
             i["id"],
             _lbl("KINDS", i["kind"]),
-            _lbl("STATUSES", i["status"]),
+            ("已作废 " if i.get("voided_at") else "") + _lbl("STATUSES", i["status"]),
             i["name"],
             i["phone"],
             i["policy_no"],
             i["branch"],
             i["handler"],
-            i["due"],
+            f"{i['due']}" + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
         if next_:
             line.append(cb.NEXT_STEP_ZH[cb.NextStep(i["next"])])
@@ -545,3 +566,83 @@ def _status_change(e: dict) -> str:
 
     before, after = (label(cb.STATUSES, x) if x else "" for x in (e["from_status"], e["to_status"]))
     return f"{before} → {after}" if before and before != after else after
+
+
+@app.command("reschedule")
+def reschedule(
+    callback_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="客户约定的回访时间,例如 2026-12-04T10:00(只写日期表示 09:00)")],
+    reason: Annotated[str, typer.Option("--reason", help="改约原因,例如 客户要求周五上午回电")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """按客户要求改约回访时间: 规则规定的回访期限不变;约定时间晚于期限的照常记录,并标记为逾期。"""
+    from ..services import callbacks as svc
+
+    when = at_value(to, "--to")
+    why = text_value(reason, "--reason 改约原因", REASON_MAX, multiline=True, example="客户要求周五上午回电")
+    if not why:
+        from ..domain.errors import InputError
+
+        raise InputError("--reason 改约原因不能为空,例如 --reason 客户要求周五上午回电")
+    with _uow(clerk, at) as uow:
+        r = svc.reschedule(uow, callback_id, when, why)
+    if json:
+        from ..render.output import print_json
+
+        print_json(r)
+        return
+    from ..render.output import message, print_lines
+
+    before = f"(原约 {r['before']:%Y-%m-%d %H:%M})" if r["before"] else ""
+    print_lines([f"回访 {r['id']} 改约至 {r['scheduled_at']:%Y-%m-%d %H:%M}{before},原因: {r['reason']};回访期限仍为 {r['due']}"])
+    if r["late"]:
+        message(f"注意: 约定时间晚于回访期限 {r['due']},已记为逾期回访;如可能请与客户商量提前。", style="bold red")
+
+
+@app.command("edit")
+def edit(
+    callback_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="更正原因(记入审计),例如 电话号码录入错误")],
+    name: Annotated[str | None, typer.Option("--name", help="客户姓名")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="保单号")] = None,
+    product: Annotated[str | None, typer.Option("--product", help="产品名称")] = None,
+    branch: BranchOpt = None,
+    handler: HandlerOpt = None,
+    receipt_date: Annotated[str | None, typer.Option("--receipt-date", help="新契约: 回执签收日(期限随之重算)")] = None,
+    cooling_off: Annotated[int | None, typer.Option("--cooling-off", help="新契约: 犹豫期天数(期限随之重算)")] = None,
+    closed_date: Annotated[str | None, typer.Option("--closed-date", help="理赔: 结案日期(期限随之重算)")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="满意度/其他: 回访期限")] = None,
+    new_handler: Annotated[bool, typer.Option("--new-handler", help="经办人不在名单中时一并新增")] = False,
+    new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在名单中时一并新增")] = False,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """更正回访的登记信息: 审计记录保留原值、新值和原因;更正签收日、犹豫期、结案日或期限时重算回访期限。"""
+    from ..services.corrections import edit_callback
+
+    changes = dict(name=name, phone=phone, policy=policy, product=product, branch=branch, handler=handler,
+                   receipt_date=date_value(receipt_date, "--receipt-date"),
+                   cooling_off=int_value(cooling_off, "--cooling-off", 1, 366, 15),
+                   closed_date=date_value(closed_date, "--closed-date"), due=date_value(due, "--due"))  # fmt: skip
+    r = edit_callback(state.db, callback_id, changes, reason=reason, new_handler=new_handler,
+                      new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
+    if json:
+        from ..render.output import print_json
+
+        print_json(_masked(r, False))
+        return
+    from ..render.output import print_lines
+
+    lines = [f"已更正回访 {r['id']}(原因: {r['reason']}):"]
+    for ch in r["changes"]:
+        if ch["field"] in ("name", "phone"):
+            lines.append(f"  {ch['label']}: 已更正(个人信息不显示,可用 show --unmask 查看)")
+        else:
+            lines.append(f"  {ch['label']}: {ch['before'] if ch['before'] not in (None, '') else '-'} → {ch['after']}")
+    for m in r["moved"]:
+        lines.append(f"  回访期限: {m['due_before']} → {m['due_after']}")
+    print_lines(lines)

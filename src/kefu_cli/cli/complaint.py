@@ -78,7 +78,7 @@ def _mask(data: dict, unmask: bool) -> dict:
     return mask_personal(data)
 
 
-def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
+def _deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) -> list[str]:
     from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
 
     lines = []
@@ -96,7 +96,7 @@ def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
             state_text = "按小时计算,进行中" + (",已逾期" if d["breached"] else "")
         elif d["status"] == "open":
             left = d["working_days_left"]
-            state_text = f"剩余 {left} 个工作日" if left >= 0 else f"已逾期 {-left} 个工作日"
+            state_text = f"已逾期 {-left} 个工作日" if d["late"] or left < 0 else f"剩余 {left} 个工作日"
         else:
             state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
             if d["met_at"]:
@@ -104,6 +104,22 @@ def _deadline_lines(deadlines: list[dict], only_open: bool) -> list[str]:
             elif d["breached"]:
                 state_text += "(此前已逾期)"
         lines.append(f"  {_kind_zh(d['kind'])}: {due} 前{mark} — {state_text}")
+        if basis and d.get("basis"):
+            from ..domain.policy import basis_zh
+
+            lines.append(f"      依据: {basis_zh(d['basis'])}")
+    return lines
+
+
+def _callback_lines(callbacks: list[dict]) -> list[str]:
+    from ..domain import callback as cb
+    from ..domain.codes import label
+
+    lines = []
+    for k in callbacks:
+        status = "已作废" if k["voided"] else label(cb.STATUSES, k["status"])
+        when = f",约定 {k['scheduled_at']:%Y-%m-%d %H:%M}" if k.get("scheduled_at") else ""
+        lines.append(f"  {k['id']} {label(cb.KINDS, k['kind'])}回访,期限 {k['due']}{when} — {status}")
     return lines
 
 
@@ -123,6 +139,9 @@ def _done(
     lines = [headline, f"当前状态: {_status_zh(result['status'])}"]
     open_lines = _deadline_lines(result["deadlines"], only_open=True)
     lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    new_callbacks = [k for k in result.get("callbacks", []) if k["id"] in (result.get("scheduled") or [])]
+    if new_callbacks:
+        lines += ["已安排回访:", *_callback_lines(new_callbacks)]
     print_lines(lines)
     if any(d["provisional"] and d["status"] == "open" for d in result["deadlines"]):
         message("注意: 标记 [临时] 的期限涉及尚未公布节假日安排的年份,公布并导入后会自动重算。", style="yellow")
@@ -164,6 +183,8 @@ def add(
             help=f"监管要求的报告日期,默认按规则表 complaint.regulator_report(默认 {_rule('complaint.regulator_report')})",
         ),
     ] = None,
+    new_handler: Annotated[bool, typer.Option("--new-handler", help="处理人不在经办人名单中时一并新增(新同事)")] = False,
+    new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在机构名单中时一并新增")] = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
@@ -195,6 +216,8 @@ def add(
         incomplete=incomplete,
         regulator_ref=regulator_ref,
         regulator_due=date_value(regulator_due, "--regulator-due"),
+        new_handler=new_handler,
+        new_branch=new_branch,
     )
     from ..render.output import message
 
@@ -478,9 +501,12 @@ def show(
             + (f"(批准人 {data['extension_approver']})" if data["extension_approver"] else "")
         )
     if data["result"]:
-        lines.append(f"处理决定: {data['result']}")
+        lines.append(f"处理决定: {data['result']}({data['decided_at']:%Y-%m-%d %H:%M})")
+    lines += _outcome_lines(data)
     lines.append("期限:")
-    lines += _deadline_lines(data["deadlines"], only_open=False)
+    lines += _deadline_lines(data["deadlines"], only_open=False, basis=True)
+    if data["callbacks"]:
+        lines += ["回访:", *_callback_lines(data["callbacks"])]
     print_lines(lines)
     print_table(
         "办理记录",
@@ -497,6 +523,32 @@ def show(
     )
 
 
+def _outcome_lines(data: dict) -> list[str]:
+    """How the case ended or stands, in a clerk's words: rejection reason and note, transfer,
+    merge, pause reason, withdrawal note."""
+    from ..domain.complaint import REJECT_REASONS
+
+    lines = []
+    if data["rejected_at"]:
+        code = data["reject_reason"] or ""
+        lines.append(f"不予受理: {REJECT_REASONS.get(code, (code,))[0]}({data['rejected_at']:%Y-%m-%d %H:%M})")
+        if data["reject_note"]:
+            lines.append(f"  说明: {data['reject_note']}")
+    if data["transferred_at"]:
+        where = "本公司其他部门" if data["transfer_internal"] else "外部单位"
+        lines.append(f"转办至: {data['transfer_to']}({where},{data['transferred_at']:%Y-%m-%d %H:%M})")
+    if data["merged_into"]:
+        lines.append(f"已合并至: {data['merged_into']}(新事实并入原投诉处理)")
+    if data["paused_at"]:
+        lines.append(f"中止: 自 {data['paused_at']:%Y-%m-%d %H:%M},原因: {data['pause_reason']}")
+    elif data["pause_reason"]:
+        lines.append(f"曾中止,原因: {data['pause_reason']}")
+    if data["withdrawn_at"]:
+        note = next((e["details"].get("note") for e in reversed(data.get("events", [])) if e["action"] == "withdraw"), None)
+        lines.append(f"已撤回: {data['withdrawn_at']:%Y-%m-%d %H:%M}" + (f",{note}" if note else ""))
+    return lines
+
+
 def _event_zh(e: dict) -> tuple[str, str]:
     """(action, from → to) of a timeline event in Chinese; unknown codes are shown as they are."""
     from ..domain.complaint import EVENT_ZH
@@ -511,10 +563,6 @@ def _event_zh(e: dict) -> tuple[str, str]:
 
         d = e["details"]
         action = event_action(EVENT_ZH.get(e["action"], e["action"]), e["action"], d)
-        if e["action"] == "reject" and d.get("reason"):
-            from ..domain.complaint import REJECT_REASONS
-
-            action += f": {REJECT_REASONS.get(d['reason'], (d['reason'],))[0]}"
     else:
 
         def word(s):
@@ -523,7 +571,9 @@ def _event_zh(e: dict) -> tuple[str, str]:
             except ValueError:
                 return s
 
-        action = DEADLINE_EVENT_ZH.get(e["action"], e["action"])
+        # a recompute written by a correction says so (the others follow a calendar change)
+        key = "correct" if e["action"] == "recompute" and e["details"].get("start_after") else e["action"]
+        action = DEADLINE_EVENT_ZH.get(key, e["action"])
     before, after = word(e["from_status"]), word(e["to_status"])
     return action, (f"{before} → {after}" if before else after)
 
@@ -535,8 +585,12 @@ def list_(
     handler: Annotated[str | None, typer.Option("--handler", help="处理人")] = None,
     category: Annotated[str | None, typer.Option("--category", help="类别,例如 claims 或 理赔")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="受理方式,例如 phone 或 电话")] = None,
-    received_from: Annotated[str | None, typer.Option("--from", help="接收日期自(含),例如 2026-11-01")] = None,
-    received_to: Annotated[str | None, typer.Option("--to", help="接收日期至(含),例如 2026-11-30")] = None,
+    received_from: Annotated[
+        str | None, typer.Option("--received-from", "--from", help="接收日期自(含),例如 2026-11-01")
+    ] = None,
+    received_to: Annotated[
+        str | None, typer.Option("--received-to", "--to", help="接收日期至(含),例如 2026-11-30")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的投诉")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期,默认今天")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")] = None,
@@ -606,7 +660,7 @@ def list_(
             if n.get("paused"):
                 left_text = f"暂停,剩 {left} 工作日"
             else:
-                left_text = f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日"
+                left_text = f"逾期 {-left} 工作日" if n.get("overdue") or left < 0 else f"剩 {left} 工作日"
             nxt = f"{_kind_zh(n['kind'])} {n['due']}({left_text})"
         rows.append(
             [
@@ -627,3 +681,131 @@ def list_(
         ["编号", "状态", "接收时间", "方式", "类别", "投诉人", "电话", "机构", "处理人", "下一期限"],
         rows,
     )
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="原因(记入审计),例如 电话号码录入错误")]
+NewHandlerOpt = Annotated[bool, typer.Option("--new-handler", help="处理人不在经办人名单中时一并新增(新同事)")]
+NewBranchOpt = Annotated[bool, typer.Option("--new-branch", help="机构不在机构名单中时一并新增")]
+
+
+def _moved_lines(moved: list[dict]) -> list[str]:
+    lines = []
+    for m in moved:
+        before = m["due_before"] or "-"
+        after = m["due_after"] or "不再适用"
+        lines.append(f"  {m['case_id']} {m['kind_zh']}: {before} → {after}")
+    return lines
+
+
+@app.command("edit")
+def edit(
+    complaint_id: IdArg,
+    reason: ReasonOpt,
+    name: Annotated[str | None, typer.Option("--name", help="投诉人姓名")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话,例如 13812345678 或 010-88889999")] = None,
+    relation: Annotated[str | None, typer.Option("--relation", help="与消费者关系,例如 self 或 本人")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", help="保单号")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="投诉内容摘要")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="类别,例如 claims 或 理赔")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="受理方式,例如 phone 或 电话")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="处理人")] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", help="接收时间,例如 2026-11-20T09:30(依赖它的期限随之重算)")
+    ] = None,
+    regulator_ref: Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号")] = None,
+    regulator_due: Annotated[str | None, typer.Option("--regulator-due", help="监管要求的报告日期")] = None,
+    new_handler: NewHandlerOpt = False,
+    new_branch: NewBranchOpt = False,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """更正登记信息(姓名、电话、保单、内容、类别、受理方式、机构、处理人、接收时间等): 审计记录保留原值、新值和原因;
+    更正接收时间或受理方式时,依赖它的期限随之重算并列出。"""
+    from ..services.corrections import edit_complaint
+
+    changes = dict(name=name, phone=phone, relation=relation, policy=policy, summary=summary, category=category,
+                   channel=channel, branch=branch, handler=handler,
+                   received=at_value(received, "--received"),
+                   regulator_ref=regulator_ref, regulator_due=date_value(regulator_due, "--regulator-due"))  # fmt: skip
+    r = edit_complaint(state.db, complaint_id, changes, reason=reason, new_handler=new_handler,
+                       new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
+    if json:
+        from ..render.output import print_json
+
+        print_json(_mask(r, False))
+        return
+    from ..render.output import print_lines
+
+    masked = {"phone", "name"}
+    lines = [f"已更正投诉 {r['id']}(原因: {r['reason']}):"]
+    for ch in r["changes"]:
+        if ch["field"] in masked:
+            lines.append(f"  {ch['label']}: 已更正(个人信息不显示,可用 show --unmask 查看)")
+        else:
+            lines.append(f"  {ch['label']}: {_shown(ch['before'])} → {_shown(ch['after'])}")
+    if r["moved"]:
+        lines += ["随之变动的期限:", *_moved_lines(r["moved"])]
+    elif any(ch["field"] in ("received_at", "channel") for ch in r["changes"]):
+        lines.append("期限日期没有变化。")
+    print_lines(lines)
+
+
+def _shown(value) -> str:
+    import datetime as dt
+
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS
+
+    for table in (CHANNELS, CATEGORIES, RELATIONS):
+        if isinstance(value, str) and value in table:
+            return table[value][0]
+    return str(value)
+
+
+@app.command("undo")
+def undo(
+    complaint_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="撤销原因(记入审计),例如 误操作,应为另一件投诉")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """撤销本案最近一次改变状态的步骤(如受理错了案件): 写入一条撤销记录,状态与期限恢复到该步骤之前,原记录保留。"""
+    from ..services.corrections import undo_complaint
+
+    r = undo_complaint(state.db, complaint_id, reason=reason, clerk=clerk, at=at_value(at))
+    if json:
+        from ..render.output import print_json
+
+        print_json(r)
+        return
+    from ..render.output import print_lines
+
+    u = r["undone"]
+    lines = [
+        f"已撤销投诉 {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},{u['clerk']}),原因: {r['reason']}",
+        f"当前状态: {_status_zh(r['status'])}",
+    ]
+    for d in r["deadlines"]:
+        from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
+
+        to = "作废(由该步骤产生)" if d["to"] == "void" else DEADLINE_STATUS_ZH[DeadlineStatus(d["to"])]
+        lines.append(f"  期限 {d['kind_zh']}: 恢复为 {to}")
+    if r["callbacks"]:
+        lines.append(f"  该步骤安排的回访 {'、'.join(r['callbacks'])} 已作废")
+    others = [x for x in r["complaints"] if x != r["id"]]
+    if others:
+        lines.append(f"  同一步骤涉及的投诉 {'、'.join(others)} 一并恢复")
+    print_lines(lines)
+    if r.get("notices_sent"):
+        from ..domain.notices import label as notice_label
+        from ..render.output import message
+
+        sent = "、".join(notice_label(str(t)) for t in r["notices_sent"])
+        message(f"注意: 该步骤之后已发出告知书({sent}),撤销不会收回已发出的文书,"
+                "请另行书面告知投诉人更正情况。", style="bold red")  # fmt: skip

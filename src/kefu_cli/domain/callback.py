@@ -293,6 +293,8 @@ EVENT_ZH = {
     "note": "备注/联系记录",
     "assign": "改派",
     "void": "作废",
+    "edit": "更正登记信息",
+    "reschedule": "改约回访时间",
 }
 
 
@@ -301,6 +303,10 @@ def apply(state: dict, action: str, at, to_status: str | None, details: dict) ->
     s = dict(state)
     if action == "void":
         s.update(voided_at=at, void_reason=details.get("reason"))
+    if action == "reschedule":
+        s["scheduled_at"] = details.get("to")
+    if action == "edit":  # a correction: the columns it sets, as recorded
+        s.update(details.get("after") or {})
     if action == "add":
         s.update(status=Status.OPEN.value, ended_at=None)
         if "kind" in details:

@@ -45,6 +45,19 @@ def label(table: CodeTable, code: str | None) -> str:
     return entry[0] if entry else code
 
 
+def _spellings(zh: str, aliases: tuple[str, ...]) -> set[str]:
+    """Every way a clerk may type a label: as shown, without its parenthesised note
+    (已受理(处理中) → 已受理), without a leading 已 (已逾期 → 逾期)."""
+    out = {zh, *aliases}
+    for text in list(out):
+        head = text.split("(")[0].split("(")[0].strip()
+        out.add(head)
+    for text in list(out):
+        if text.startswith("已") and len(text) > 2:
+            out.add(text[1:])
+    return {t for t in out if t}
+
+
 def parse_code(table: CodeTable, value: str, field: str) -> str:
     """The English code for `value` given as a code or a Chinese label; InputError otherwise."""
     v = (value or "").strip()
@@ -53,5 +66,14 @@ def parse_code(table: CodeTable, value: str, field: str) -> str:
     for code, (zh, aliases) in table.items():
         if v == zh or v in aliases:
             return code
+    for code, (zh, aliases) in table.items():
+        if v in _spellings(zh, aliases):
+            return code
     choices = "、".join(f"{code}({zh})" for code, (zh, _) in table.items())
     raise InputError(f"{field} 的值 '{value}' 无效,可选: {choices}")
+
+
+def table_of(labels: Mapping, aliases: Mapping[str, tuple[str, ...]] | None = None) -> CodeTable:
+    """A CodeTable from a {code: Chinese label} mapping (enum keys allowed)."""
+    aliases = aliases or {}
+    return {str(k): (v, aliases.get(str(k), ())) for k, v in labels.items()}

@@ -101,6 +101,9 @@ EVENT_ZH = {
     "note": "备注/联系记录",
     "assign": "改派",
     "void": "作废",
+    "edit": "更正登记信息",
+    "undo": "撤销上一步",
+    "notice": "发出告知书",
 }
 
 _A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED
@@ -177,7 +180,14 @@ REJECT_REASON_ZH = {
     RejectReason.NOT_COMPLAINT: "不属于投诉",
 }
 
-REJECT_REASONS = {r.value: (REJECT_REASON_ZH[r], ()) for r in RejectReason}
+REJECT_REASON_ALIASES = {
+    RejectReason.NOT_CONSUMER: ("非本人", "非消费者", "非消费者本人"),
+    RejectReason.DUPLICATE_OPEN: ("重复投诉(处理中)", "重复投诉(处理中)", "重复受理"),
+    RejectReason.DUPLICATE_DECIDED: ("重复投诉(已决定)", "重复投诉(已决定)", "已处理过"),
+    RejectReason.NOT_COMPANY: ("不属本公司", "非本公司", "不属本公司处理"),
+    RejectReason.NOT_COMPLAINT: ("非投诉", "不是投诉"),
+}
+REJECT_REASONS = {r.value: (REJECT_REASON_ZH[r], REJECT_REASON_ALIASES[r]) for r in RejectReason}
 
 
 def duplicate_reason(status_of_first: Status | str) -> RejectReason:
@@ -240,7 +250,7 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
     if to_status is not None:
         s["status"] = to_status
     if action == "register":
-        s.update(registered_at=at, created_by=clerk)
+        s.update(registered_at=at, created_by=clerk, paused_workdays=0)
         s.update({k: details[k] for k in REGISTERED_FIELDS if k in details})
         if "incomplete" in details:
             s["materials_complete_at"] = None if details["incomplete"] else details.get("received_at")
@@ -249,17 +259,21 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
     elif action == "accept":
         s["accepted_at"] = at
     elif action == "reject":
-        s.update(rejected_at=at, reject_reason=details.get("reason"))
+        s.update(rejected_at=at, reject_reason=details.get("reason"), reject_note=details.get("note"))
     elif action == "transfer":
         s.update(transferred_at=at, transfer_to=details.get("to"), transfer_internal=details.get("internal"))
     elif action == "merge":
         s["merged_into"] = details.get("into")
     elif action == "extend":
         s["extension_level"] = details.get("level")
+        if details.get("approver"):
+            s["extension_approver"] = details["approver"].strip()
     elif action == "pause":
-        s["paused_at"] = at
+        s.update(paused_at=at, pause_reason=details.get("reason"))
     elif action == "resume":
         s["paused_at"] = None
+        if details.get("paused_workdays") is not None:
+            s["paused_workdays"] = s.get("paused_workdays", 0) + details["paused_workdays"]
     elif action == "decide":
         s.update(decided_at=at, result=details.get("result"))
     elif action == "withdraw":
@@ -268,4 +282,6 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s.update(handler=details.get("handler"), branch=details.get("branch"))
     elif action == "void":
         s.update(voided_at=at, void_reason=details.get("reason"))
+    elif action in ("edit", "undo"):  # a correction: the columns it sets, as recorded
+        s.update(details.get("after") or details.get("restore") or {})
     return s

@@ -18,6 +18,8 @@ class DeadlineKind(StrEnum):
     INITIAL_INVESTIGATION = "initial_investigation"
     CALLBACK = "callback"
     CALLBACK_REPLY = "callback_reply"
+    MAJOR_CASE_REPORT = "major_case_report"
+    CLAIM_HANDOVER = "claim_handover"
 
 
 DEADLINE_KIND_ZH = {
@@ -28,6 +30,8 @@ DEADLINE_KIND_ZH = {
     DeadlineKind.INITIAL_INVESTIGATION: "初步调查",
     DeadlineKind.CALLBACK: "回访",
     DeadlineKind.CALLBACK_REPLY: "回访问题答复",
+    DeadlineKind.MAJOR_CASE_REPORT: "重大案件上报",
+    DeadlineKind.CLAIM_HANDOVER: "理赔材料移交",
 }
 
 
@@ -58,7 +62,9 @@ DEADLINE_EVENT_ZH = {
     "recompute": "按新日历重算",
     "shift": "顺延",
     "assign": "随案件改派",
-    "void": "随案件作废",
+    "void": "作废",
+    "undo": "撤销上一步,恢复",
+    "correct": "随更正重算",
 }
 
 # Rows whose clock has not ended: a report lists them, a calendar change recomputes them.

@@ -38,8 +38,14 @@ _LINE_BREAKS = {"\n", "\t"}
 _FORMAT_TRAPS = set("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Every character that can be refused (all of Cc, the traps): a text without any needs no loop.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def find_control_char(text: str, multiline: bool) -> str | None:
     """The first character not allowed in a field, or None."""
+    if _SUSPECT.search(text) is None:
+        return None
     allowed = _LINE_BREAKS if multiline else set()
     for ch in text:
         if ch in allowed:
@@ -97,6 +103,12 @@ def phone_number(value: str | None, field: str = "--phone") -> str:
         raise InputError(f"{field} 电话号码不能为空,{example}")
     if len(raw) > 2 * PHONE_MAX:  # separators included; the digits are counted below
         raise InputError(f"{field} 电话号码太长({len(raw)} 个字符),最多 {PHONE_MAX} 位数字,{example}")
+    spoken = _SPOKEN_EXTENSION.match(raw.translate(_FULL_WIDTH_DIGITS))
+    if spoken:  # 010-88889999 转 123: the main number checked on its own, the extension kept
+        main = phone_number(spoken.group(1), field)
+        if "-" in main or not (_LANDLINE.fullmatch(main) or _SERVICE.fullmatch(main)):
+            raise InputError(f"{field} 分机号只能跟在带区号的固定电话后面,{example} 或 010-88889999 转 123")
+        return f"{main}-{spoken.group(2)}"
     v = _PHONE_SEPARATORS.sub("", raw.translate(_FULL_WIDTH_DIGITS))
     if _PHONE.fullmatch(v) is None:
         if find_control_char(v, multiline=False) is not None:
@@ -107,8 +119,47 @@ def phone_number(value: str | None, field: str = "--phone") -> str:
             problem = "含有数字以外的字符(只能用 0-9,可带空格、短横线和开头的 + 国家代码)"
         raise InputError(f"{field} 电话号码{problem},{example}")
     digits = len(v.lstrip("+"))
-    if digits < 5:
-        raise InputError(f"{field} 电话号码太短(只有 {digits} 位数字),至少 5 位,{example}")
     if digits > PHONE_MAX:
         raise InputError(f"{field} 电话号码太长({digits} 位数字),最多 {PHONE_MAX} 位数字,{example}")
-    return v
+    if digits < 5:
+        raise InputError(f"{field} 电话号码太短(只有 {digits} 位数字),{example}")
+    return _chinese_number(v, raw, field, example)
+
+
+# Chinese numbering: a mobile (11 digits from 13-19), a landline with its area code (0 + 2-3
+# digit area code + 7-8 digit number: 10-12 digits), a 400/800 number, a 95xxx/96xxx service
+# number; a number with + and another country code (7-15 digits). A landline's extension is
+# kept after a dash: 010-88889999 转 123 → 01088889999-123.
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0[1-9]\d{8,10}")
+_SERVICE = re.compile(r"(?:400|800)\d{7}|9[56]\d{3,6}")
+_EXTENSION = re.compile(r"^(.*?\d)\s*-\s*(\d{1,6})$")
+_SPOKEN_EXTENSION = re.compile(r"^(.*?\d)\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
+
+
+def _national(v: str) -> bool:
+    return bool(_MOBILE.fullmatch(v) or _LANDLINE.fullmatch(v) or _SERVICE.fullmatch(v))
+
+
+def _chinese_number(v: str, raw: str, field: str, example: str) -> str:
+    if v.startswith("+86") or v.startswith("0086"):
+        national = v[3:] if v.startswith("+86") else v[4:]
+        if _MOBILE.fullmatch(national) or _SERVICE.fullmatch(national):
+            return national
+        if _LANDLINE.fullmatch("0" + national):  # +86 10 88889999: the trunk 0 is dropped abroad
+            return "0" + national
+    elif v.startswith("+"):
+        if 7 <= len(v) - 1 <= 15:
+            return v
+    elif _national(v):
+        return v
+    # a landline with an extension: the main number must be valid on its own
+    m = _EXTENSION.match(raw.translate(_FULL_WIDTH_DIGITS).strip())
+    if m:
+        main = _PHONE_SEPARATORS.sub("", m.group(1))
+        if _LANDLINE.fullmatch(main) or _SERVICE.fullmatch(main):
+            return f"{main}-{m.group(2)}"
+    raise InputError(
+        f"{field} 电话号码不是有效的号码: 手机为 1 开头的 11 位,固定电话须带区号(10 到 12 位),"
+        f"分机写在后面,{example} 或 010-88889999 转 123"
+    )

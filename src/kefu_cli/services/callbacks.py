@@ -43,6 +43,9 @@ class NewCallback:
     closed_date: dt.date | None = None  # claim
     due: dt.date | None = None  # satisfaction / other
     complaint_id: str | None = None  # complaint / regulator
+    again: bool = False  # new_policy: a second callback for a policy that already has one
+    new_handler: bool = False  # add the handler / branch to the master lists
+    new_branch: bool = False
 
 
 def _insert(
@@ -242,7 +245,24 @@ def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
         phone=_check_phone(data.phone),
         policy_no=(data.policy_no or "").strip(),
     )
+    from .masters import ensure_branch, ensure_handler
+
+    branch = ensure_branch(uow, data.branch, data.new_branch)
+    data = _replace(data, branch=branch, handler=ensure_handler(uow, data.handler, branch, data.new_handler))
     if kind == cb.CallbackKind.NEW_POLICY:
+        if data.policy_no and not data.again:
+            earlier = uow.session.exec(
+                select(Callback.id).where(
+                    Callback.policy_no == data.policy_no,
+                    Callback.kind == cb.CallbackKind.NEW_POLICY,
+                    Callback.voided_at.is_(None),
+                )
+            ).first()
+            if earlier is not None:
+                raise RuleError(
+                    f"保单 {data.policy_no} 已有新契约回访 {earlier}(用 `kefu callback show {earlier}` 查看);"
+                    "确需再次回访请加 --again"
+                )
         _not_for(kind, **{"--closed-date": data.closed_date})
         if data.due is not None:
             raise InputError("新契约回访的期限由回执签收日和犹豫期推算,不能用 --due 指定;请给出 --receipt-date")
@@ -472,6 +492,42 @@ def cancel(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
     return row
 
 
+def overdue_warnings(uow: UnitOfWork, row: Callback, deadlines: list[Deadline]) -> list[str]:
+    """A callback registered already past its deadline (a receipt date entered late): said."""
+    out = []
+    for d in deadlines:
+        if d.status == DeadlineStatus.OPEN and d.due_at < uow.at:
+            start = {cb.CallbackKind.NEW_POLICY: f"回执签收日 {row.receipt_date}",
+                     cb.CallbackKind.CLAIM: f"结案日 {row.closed_date}"}.get(row.kind, "规则")  # fmt: skip
+            out.append(f"按{start} 推算,回访期限 {d.due} 已过,本回访登记时即已逾期;请尽快回访,逾期将如实统计")
+    return out
+
+
+def reschedule(uow: UnitOfWork, callback_id: str, to: dt.datetime, reason: str) -> dict:
+    """`kefu callback reschedule`: the customer asked to be called at `to`. The rule's deadline
+    does not move; a time after it is accepted and flagged late (event `late: true`)."""
+    row = get_callback(uow, callback_id, change=True)
+    if row.status != cb.Status.OPEN:
+        raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再改约时间")
+    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
+    if to < uow.at:
+        raise InputError(
+            f"--to 预约时间 {to:%Y-%m-%d %H:%M} 早于现在({uow.at:%Y-%m-%d %H:%M}): 请给出客户约定的以后的时间,"
+            f"例如 --to {(uow.at + dt.timedelta(days=1)):%Y-%m-%d}T10:00"
+        )
+    rule_rows = [d for d in open_deadlines(uow, CASE_TYPE, row.id, [DeadlineKind.CALLBACK])]
+    due_at = min((d.due_at for d in rule_rows), default=None)
+    late = due_at is not None and to > due_at
+    before = row.scheduled_at
+    row.scheduled_at = to
+    row.updated_at = uow.recorded_at
+    uow.session.add(row)
+    uow.audit(CASE_TYPE, row.id, "reschedule", row.status, row.status, to=to, before=before, reason=reason,
+              late=late, due=row.due)  # fmt: skip
+    return {"id": row.id, "scheduled_at": to, "before": before, "due": row.due, "late": late, "reason": reason,
+            "at": uow.at}  # fmt: skip
+
+
 def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | None = None) -> CallbackFollowup:
     """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
     `followup_id`), which meets its `callback_reply` deadline."""
@@ -536,6 +592,9 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
         "branch": row.branch,
         "handler": row.handler,
         "due": row.due,
+        "scheduled_at": row.scheduled_at,
+        "voided_at": row.voided_at,
+        "void_reason": row.void_reason,
     }
     if not full:
         return out
@@ -615,6 +674,9 @@ class ListFilter:
     due_to: dt.date | None = None
     next_only: bool = False  # open cases only, with the method each needs next
     all: bool = False  # voided callbacks too
+    name: str | None = None  # part of the customer's name
+    phone: str | None = None  # the whole number or its last 4 digits
+    policy: str | None = None  # part of the policy number
 
 
 def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
@@ -624,10 +686,24 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
         stmt = stmt.where(Callback.status == status)
     if f.kind:
         stmt = stmt.where(Callback.kind == f.kind)
+    from .masters import check_names
+
+    check_names(uow.session, branch=f.branch, handler=getattr(f, "handler", None))
     if f.branch:
         stmt = stmt.where(Callback.branch == f.branch)
     if f.handler:
         stmt = stmt.where(Callback.handler == f.handler)
+    if f.name:
+        stmt = stmt.where(col(Callback.name).contains(f.name.strip(), autoescape=True))
+    if f.phone:
+        from .search import phone_query
+
+        digits = phone_query(f.phone)
+        if digits is None:
+            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
+        stmt = stmt.where(col(Callback.phone).endswith(digits) if len(digits) <= 4 else Callback.phone == digits)
+    if f.policy:
+        stmt = stmt.where(col(Callback.policy_no).contains(f.policy.strip(), autoescape=True))
     if f.due_from:
         stmt = stmt.where(Callback.due >= f.due_from)
     if f.due_to:
@@ -725,6 +801,9 @@ def callback_kpis(
         stmt = stmt.where(Callback.due >= date_from)
     if date_to is not None:
         stmt = stmt.where(Callback.due <= date_to)
+    from .masters import check_names
+
+    check_names(uow.session, branch=branch)
     if branch:
         stmt = stmt.where(Callback.branch == branch)
     if until is not None:

@@ -154,11 +154,11 @@ def _kind_zh(kind: str) -> str:
     return DEADLINE_KIND_ZH.get(DeadlineKind(kind), kind) if kind in set(DeadlineKind) else kind
 
 
-def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str) -> None:
+def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str):
     from .callbacks import schedule_complaint_callback
 
     uow.session.flush()
-    schedule_complaint_callback(uow, c, kind)
+    return schedule_complaint_callback(uow, c, kind)
 
 
 def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
@@ -240,6 +240,14 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
     rows = case_deadlines(uow, CASE, c.id)
     out = _row(c)
     out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
+    from ..store.callback_models import Callback
+
+    linked = uow.session.exec(select(Callback).where(Callback.complaint_id == c.id).order_by(col(Callback.id))).all()
+    out["callbacks"] = [
+        {"id": k.id, "kind": k.kind, "due": k.due, "status": k.status, "scheduled_at": k.scheduled_at,
+         "voided": k.voided_at is not None}
+        for k in linked
+    ]  # fmt: skip
     if events:
         ids = [str(d.id) for d in rows]
         stmt = (
@@ -324,8 +332,12 @@ def register(
     incomplete: bool = False,
     regulator_ref: str | None = None,
     regulator_due: dt.date | None = None,
+    new_handler: bool = False,
+    new_branch: bool = False,
 ) -> dict[str, Any]:
-    """Register a complaint inside the caller's unit of work (used by `add` and bulk imports)."""
+    """Register a complaint inside the caller's unit of work (used by `add` and bulk imports).
+
+    Branch and handler must be on the master lists (services/masters.py) unless `new_*` adds them."""
     channel = parse_code(CHANNELS, channel, "--channel")
     category = parse_code(CATEGORIES, category, "--category")
     relation = parse_code(RELATIONS, relation or "self", "--relation")
@@ -355,6 +367,10 @@ def register(
     if regulator_due is not None and regulator_due < received.date():
         raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
     uow.calendar.day(received.date())  # a clear error for dates outside the calendar
+    from .masters import ensure_branch, ensure_handler
+
+    branch = ensure_branch(uow, branch, new_branch)
+    handler = ensure_handler(uow, handler, branch, new_handler)
 
     duplicates = find_duplicates(uow, policy_no, phone, category)
     from .numbering import next_number
@@ -567,9 +583,9 @@ def merge(
 def extend(
     db, complaint_id: str, *, level: str, approver: str | None = None, late: bool = False, clerk=None, at=None
 ) -> dict[str, Any]:
-    lv_text = (level or "").strip().lower()
-    if lv_text not in {e.value for e in sm.ExtensionLevel}:
-        raise InputError(f"--level 的值 '{level}' 无效,可选: complex(情况复杂)、special(特别复杂,需 --approver)")
+    from ..domain.codes import table_of
+
+    lv_text = parse_code(table_of(sm.EXTENSION_ZH), level, "--level 延期级别")
 
     def fn(uow, c):
         before, after = _move(uow, c, sm.Action.EXTEND)
@@ -659,9 +675,12 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
         _close(uow, c, [K.DECISION], DeadlineStatus.MET)
         _handling_step(uow, c)
         uow.audit(CASE, c.id, "decide", before, after, result=text)
-        _schedule_callback(uow, c, "complaint")
+        scheduled.append(_schedule_callback(uow, c, "complaint").id)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    scheduled: list[str] = []
+    out = _action(db, complaint_id, clerk, at, fn)
+    out["scheduled"] = scheduled
+    return out
 
 
 def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
@@ -738,12 +757,10 @@ def list_(
             due = due.where(Deadline.due <= due_to)
         stmt = stmt.where(col(Complaint.id).in_(due.scalar_subquery()))
     if status:
-        s = status.strip().lower()
-        zh = {v: k for k, v in sm.STATUS_ZH.items()}
-        if s not in {x.value for x in sm.Status} and status.strip() not in zh:
-            choices = "、".join(f"{k.value}({v})" for k, v in sm.STATUS_ZH.items())
-            raise InputError(f"--status 的值 '{status}' 无效,可选: {choices}")
-        stmt = stmt.where(Complaint.status == (s if s in {x.value for x in sm.Status} else str(zh[status.strip()])))
+        from ..domain.codes import table_of
+
+        code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
+        stmt = stmt.where(Complaint.status == code)
     if branch:
         stmt = stmt.where(Complaint.branch == branch.strip())
     if handler:
@@ -767,6 +784,9 @@ def list_(
     if limit:
         stmt = stmt.limit(limit)
     with unit_of_work(db, write=False) as uow:
+        from .masters import check_names
+
+        check_names(uow.session, branch=branch, handler=handler)  # a typo: suggestions, not an empty list
         complaints = list(uow.session.exec(stmt).all())
         ids = [c.id for c in complaints]
         nxt: dict[str, Deadline] = {}
@@ -795,6 +815,8 @@ def list_(
                     "due": d.due,
                     "provisional": d.provisional,
                     "paused": d.status == DeadlineStatus.PAUSED,
+                    # past its due day (a Friday's deadline seen on Sunday: overdue by 0 working days)
+                    "overdue": d.status == DeadlineStatus.OPEN and d.due < as_of,
                     "working_days_left": working_days_left(
                         uow.calendar, d.paused_at.date() if d.paused_at else as_of, d.due
                     ),

@@ -35,6 +35,7 @@ class Callback(SQLModel, table=True):
     outcome_reason: str | None = None
     ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of `add`
+    scheduled_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the customer's requested time
     voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
     void_reason: str | None = None
     created_at: dt.datetime = Field(sa_type=DateTime())

@@ -1,0 +1,502 @@
+"""Corrections: mistakes are corrected by audited events, never by editing rows quietly.
+
+- `edit_complaint` / `edit_callback`: a registration's fields (a typo, a wrong receipt time).
+  The event (`edit`) keeps the old and the new values and the reason. A changed receipt time
+  moves every deadline that ran from it (the case's, and its regulator callback's), each with
+  its own `recompute` event; a changed channel into or out of 监管转办 starts or closes the
+  regulator's report deadline. A breach already recorded stays recorded: a correction can make
+  a deadline late, never erase a breach.
+- `undo_complaint`: the most recent state change of a complaint (an acceptance entered on the
+  wrong case …) is reversed by a compensating `undo` event. Everything that step's transaction
+  did is reversed: the complaint's columns (as the fold of its events before the step has
+  them), each deadline it touched (back to the state its last earlier event recorded; a
+  deadline the step opened is voided), the callback it scheduled (voided). The history keeps
+  both the step and its undo; `db verify` folds both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import col, select
+
+from ..domain import callback as cb
+from ..domain import complaint as sm
+from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
+from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind, DeadlineStatus
+from ..domain.errors import InputError, RuleError
+from ..domain.text import REASON_MAX, clean_text, phone_number
+from ..domain.timeutil import check_not_future, check_range, iso_date, iso_datetime
+from ..store.callback_models import Callback
+from ..store.complaint_models import Complaint
+from ..store.models import AuditEvent, Deadline
+from .context import UnitOfWork, unit_of_work
+from .deadlines import case_deadlines, close_deadline, recompute, record, void_deadline
+from .masters import ensure_branch, ensure_handler
+
+# The fields `complaint edit` corrects: option name -> (column, label).
+COMPLAINT_FIELDS = {
+    "name": ("name", "投诉人姓名"),
+    "phone": ("phone", "联系电话"),
+    "relation": ("relation", "与消费者关系"),
+    "policy": ("policy_no", "保单号"),
+    "summary": ("summary", "投诉内容"),
+    "category": ("category", "投诉类别"),
+    "channel": ("channel", "受理方式"),
+    "branch": ("branch", "机构"),
+    "handler": ("handler", "处理人"),
+    "received": ("received_at", "接收时间"),
+    "regulator_ref": ("regulator_ref", "监管转办编号"),
+    "regulator_due": ("regulator_due", "监管报告期限"),
+}
+CALLBACK_FIELDS = {
+    "name": ("name", "客户姓名"),
+    "phone": ("phone", "联系电话"),
+    "policy": ("policy_no", "保单号"),
+    "product": ("product", "险种"),
+    "branch": ("branch", "机构"),
+    "handler": ("handler", "回访人"),
+    "receipt_date": ("receipt_date", "回执签收日"),
+    "cooling_off": ("cooling_off_days", "犹豫期天数"),
+    "closed_date": ("closed_date", "理赔结案日"),
+    "due": ("due", "回访期限"),
+}
+
+
+def _reason(reason: str) -> str:
+    return clean_text(reason, "--reason 更正原因", REASON_MAX, required=True, multiline=True, example="电话号码录入错误")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return iso_datetime(value)
+    if isinstance(value, dt.date):
+        return iso_date(value)
+    return value
+
+
+def _kind_zh(kind: str) -> str:
+    return DEADLINE_KIND_ZH.get(DeadlineKind(kind), kind) if kind in set(DeadlineKind) else kind
+
+
+def _moved(d: Deadline, due_before: dt.date) -> dict[str, Any]:
+    return {"deadline": d.id, "case_id": d.case_id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
+            "due_before": due_before, "due_after": d.due}  # fmt: skip
+
+
+def _restart(uow: UnitOfWork, d: Deadline, start_at: dt.datetime, why: str, **fixed) -> dict[str, Any] | None:
+    """Move a deadline's start (and, for callbacks, its amount or fixed date) and recompute its
+    due date; closed rows too (their verdict follows the corrected date; a breach stays)."""
+    before_due, before_start = d.due, d.start_at
+    if d.basis and before_start != start_at:
+        d.basis = d.basis.replace(f"{before_start:%Y-%m-%d %H:%M}", f"{start_at:%Y-%m-%d %H:%M}")
+        d.basis = d.basis.replace(f"{before_start:%Y-%m-%d}", f"{start_at:%Y-%m-%d}")[:255]
+    d.start_at = start_at
+    for k, v in fixed.items():
+        setattr(d, k, v)
+    due = recompute(d, uow)
+    if (due.due, due.provisional, before_start) == (d.due, d.provisional, start_at) and not fixed:
+        return None
+    d.due, d.due_at, d.provisional = due.due, due.due_at, due.provisional
+    if d.status not in RUNNING and d.closed_at is not None:
+        moment = d.paused_at or d.closed_at
+        d.breached = bool(d.breached or (d.status == DeadlineStatus.MET and moment > d.due_at))
+    d.updated_at = uow.recorded_at
+    uow.session.add(d)
+    record(uow, d, "recompute", d.status, reason=why, start_before=before_start, start_after=start_at,
+           due_before=iso_date(before_due), due_after=iso_date(d.due))  # fmt: skip
+    return _moved(d, before_due) if d.due != before_due else None  # only dates that moved are said
+
+
+# --- complaint edit ------------------------------------------------------------------
+def _complaint_value(option: str, value: Any) -> Any:
+    """One corrected field, checked as registration checks it (domain rules, one sentence)."""
+    if option == "category":
+        return parse_code(CATEGORIES, value, "--category 投诉类别")
+    if option == "channel":
+        return parse_code(CHANNELS, value, "--channel 受理方式")
+    if option == "relation":
+        return parse_code(RELATIONS, value, "--relation 与消费者关系")
+    if option == "phone":
+        return phone_number(value, "--phone")
+    if option == "received":
+        check_range(value, "--received")
+        check_not_future(value, "--received")
+        return value
+    if option == "regulator_due":
+        return value
+    limits = {"name": (50, "王小明"), "policy": (60, "P2026110001"), "summary": (2000, "理赔款逾期未到账"),
+              "branch": (60, "朝阳支公司"), "handler": (60, "李娜"), "regulator_ref": (100, "京金转〔2026〕1号")}  # fmt: skip
+    limit, example = limits[option]
+    text = clean_text(value, f"--{option.replace('_', '-')}", limit, multiline=option == "summary", example=example)
+    if option == "name" and not text:
+        raise InputError("--name 投诉人姓名不能为空,例如 --name 王小明")
+    return text
+
+
+def _first_step_at(uow: UnitOfWork, case_type: str, case_id: str) -> dt.datetime | None:
+    """The time of the case's first step after registration (a receipt can not be after it)."""
+    stmt = select(AuditEvent.at).where(
+        AuditEvent.entity == case_type,
+        AuditEvent.entity_id == case_id,
+        col(AuditEvent.action).not_in(["register", "add", "note", "edit", "assign"]),
+    )
+    times = [t if isinstance(t, dt.datetime) else dt.datetime.fromisoformat(t) for t in uow.session.exec(stmt).all()]
+    return min(times, default=None)
+
+
+def edit_complaint(
+    db, complaint_id: str, changes: dict[str, Any], *, reason: str, new_handler: bool = False,
+    new_branch: bool = False, clerk=None, at=None,
+) -> dict[str, Any]:  # fmt: skip
+    """`kefu complaint edit ID --field value … --reason`: correct a registration."""
+    from .casework import _case
+
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        opts = " ".join(f"--{k.replace('_', '-')}" for k in COMPLAINT_FIELDS)
+        raise InputError(f"没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: {opts}")
+    why = _reason(reason)
+    values = {k: _complaint_value(k, v) for k, v in given.items()}
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        c = _case(uow, "complaint", complaint_id)
+        if "branch" in values:
+            values["branch"] = ensure_branch(uow, values["branch"], new_branch)
+        if "handler" in values:
+            values["handler"] = ensure_handler(uow, values["handler"], values.get("branch", c.branch), new_handler)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for option, value in values.items():
+            column = COMPLAINT_FIELDS[option][0]
+            if getattr(c, column) != value:
+                before[column], after[column] = getattr(c, column), value
+        if not after:
+            raise RuleError(f"投诉 {c.id} 的这些字段已是所给的值,没有需要更正的内容")
+        channel = after.get("channel", c.channel)
+        ref = after.get("regulator_ref", c.regulator_ref)
+        if channel == "regulator" and not ref:
+            raise InputError("改为监管转办须同时给出监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京金转〔2026〕1号")
+        if channel != "regulator" and ("regulator_ref" in after or "regulator_due" in after) and "channel" not in after:
+            raise InputError("--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时更正 --channel regulator")
+        moved: list[dict[str, Any]] = []
+        old_received = c.received_at
+        if "received_at" in after:
+            new = after["received_at"]
+            limit = min(t for t in (c.registered_at, _first_step_at(uow, "complaint", c.id)) if t is not None)
+            if new > limit:
+                raise InputError(
+                    f"--received 接收时间 {new:%Y-%m-%d %H:%M} 晚于本案已登记的步骤({limit:%Y-%m-%d %H:%M}): "
+                    f"投诉只能在收到后登记和办理,例如 --received {old_received:%Y-%m-%dT%H:%M}"
+                )
+            uow.calendar.day(new.date())
+            if c.materials_complete_at == old_received:  # complete on receipt: moves with it
+                before["materials_complete_at"], after["materials_complete_at"] = old_received, new
+        for column, value in after.items():
+            setattr(c, column, value)
+        if channel != "regulator" and before.get("channel") == "regulator":
+            c.regulator_ref = c.regulator_due = None
+            after.update(regulator_ref=None, regulator_due=None)
+            before.setdefault("regulator_ref", None)
+        c.updated_at = uow.recorded_at
+        uow.session.add(c)
+        uow.session.flush()
+        if "received_at" in after:
+            moved += _move_receipt(uow, c, old_received, after["received_at"], why)
+        if "channel" in after or "regulator_due" in after:
+            moved += _regulator_change(uow, c, before, why)
+        if "branch" in after or "handler" in after:
+            _follow_holder(uow, "complaint", c, why)
+        uow.audit("complaint", c.id, "edit", c.status, c.status, reason=why,
+                  before={k: _plain(v) for k, v in before.items()}, after={k: _plain(v) for k, v in after.items()},
+                  moved=[{k: _plain(v) for k, v in m.items()} for m in moved])  # fmt: skip
+        labels = {col_: label for col_, label in COMPLAINT_FIELDS.values()} | {"materials_complete_at": "材料齐全时间"}
+        return {"case_type": "complaint", "id": c.id, "reason": why, "at": uow.at,
+                "changes": [{"field": k, "label": labels.get(k, k), "before": before.get(k), "after": v}
+                            for k, v in after.items()],
+                "moved": moved}  # fmt: skip
+
+
+def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datetime, why: str) -> list[dict]:
+    """Every deadline that ran from the old receipt time, the complaint's and its callbacks'."""
+    rows = [d for d in case_deadlines(uow, "complaint", c.id) if d.start_at == old and d.status != DeadlineStatus.VOID]
+    for cbk in uow.session.exec(select(Callback).where(Callback.complaint_id == c.id, Callback.voided_at.is_(None))):
+        for d in case_deadlines(uow, "callback", cbk.id):
+            if d.start_at == old and d.status != DeadlineStatus.VOID:
+                rows.append(d)
+    moved = []
+    for d in rows:
+        m = _restart(uow, d, new, f"更正接收时间: {why}")
+        if m is not None:
+            moved.append(m)
+            if d.case_type == "callback":
+                cbk = uow.session.get(Callback, d.case_id)
+                cbk.due, cbk.updated_at = d.due, uow.recorded_at
+                uow.session.add(cbk)
+    return moved
+
+
+def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> list[dict]:
+    """Channel corrected into 监管转办: its report deadline and callback start; out of it: the
+    report deadline no longer applies and an unfinished regulator callback is voided."""
+    from . import complaints as svc
+    from .callbacks import schedule_complaint_callback
+    from .casework import _void_one
+
+    out = []
+    rows = [d for d in case_deadlines(uow, "complaint", c.id) if d.kind == DeadlineKind.REGULATOR_REPORT]
+    running = [d for d in rows if d.status in RUNNING]
+    if c.channel == "regulator":
+        if running and "regulator_due" in before:  # a corrected report date
+            for d in running:
+                due_before = d.due
+                if _restart(uow, d, d.start_at, f"更正监管报告期限: {why}", fixed_due=c.regulator_due):
+                    out.append(_moved(d, due_before))
+        elif not running and not rows:
+            d = svc._start(uow, c, DeadlineKind.REGULATOR_REPORT, c.received_at, "complaint.regulator_report",
+                           "监管转办(更正受理方式)", fixed_due=c.regulator_due)  # fmt: skip
+            out.append({"deadline": d.id, "case_id": c.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
+                        "due_before": None, "due_after": d.due})  # fmt: skip
+            schedule_complaint_callback(uow, c, cb.CallbackKind.REGULATOR)
+    elif before.get("channel") == "regulator":
+        for d in running:
+            close_deadline(uow, d, DeadlineStatus.NOT_APPLICABLE)
+            out.append({"deadline": d.id, "case_id": c.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
+                        "due_before": d.due, "due_after": None})  # fmt: skip
+        stmt = select(Callback).where(Callback.complaint_id == c.id, Callback.kind == cb.CallbackKind.REGULATOR,
+                                      Callback.voided_at.is_(None), Callback.status == cb.Status.OPEN)  # fmt: skip
+        for cbk in uow.session.exec(stmt).all():
+            _void_one(uow, "callback", cbk, f"投诉 {c.id} 更正为非监管转办: {why}", cause=c.id)
+    return out
+
+
+def _follow_holder(uow: UnitOfWork, case_type: str, row, why: str) -> None:
+    """A corrected branch or handler: the running deadlines follow the case (each with its event)."""
+    for d in case_deadlines(uow, case_type, row.id):
+        if d.status in RUNNING and (d.branch, d.handler) != (row.branch, row.handler):
+            hb, bb = d.handler, d.branch
+            d.branch, d.handler, d.updated_at = row.branch, row.handler, uow.recorded_at
+            uow.session.add(d)
+            record(uow, d, "assign", d.status, handler_before=hb, branch_before=bb, reason=why)
+
+
+# --- callback edit -------------------------------------------------------------------
+def edit_callback(
+    db, callback_id: str, changes: dict[str, Any], *, reason: str, new_handler: bool = False,
+    new_branch: bool = False, clerk=None, at=None,
+) -> dict[str, Any]:  # fmt: skip
+    """`kefu callback edit ID --field value … --reason`: correct a callback's registration; a
+    corrected receipt date, cooling-off period, claim closing date or due date recomputes it."""
+    from .casework import _case
+
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        opts = " ".join(f"--{k.replace('_', '-')}" for k in CALLBACK_FIELDS)
+        raise InputError(f"没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: {opts}")
+    why = _reason(reason)
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        row = _case(uow, "callback", callback_id)
+        values = {}
+        for k, v in given.items():
+            if k == "phone":
+                v = phone_number(v, "--phone")
+            elif k in ("name", "policy", "product", "branch", "handler"):
+                v = clean_text(v, f"--{k}", 100 if k == "product" else 60, example="王小明")
+                if k == "name" and not v:
+                    raise InputError("--name 客户姓名不能为空,例如 --name 王小明")
+            elif k == "cooling_off" and not 1 <= v <= 366:
+                raise InputError(f"--cooling-off 犹豫期天数 {v} 无效,应为 1 到 366 的整数,例如 15")
+            values[k] = v
+        belongs = {"receipt_date": "new_policy", "cooling_off": "new_policy", "closed_date": "claim"}
+        for k, kind in belongs.items():
+            if k in values and row.kind != kind:
+                raise InputError(f"--{k.replace('_', '-')} 只用于{cb.KINDS[kind][0]}回访,本回访是{cb.KINDS[row.kind][0]}回访")
+        if "due" in values and row.kind in (cb.CallbackKind.NEW_POLICY, cb.CallbackKind.CLAIM):
+            raise InputError("这类回访的期限由签收日或结案日推算,请更正 --receipt-date 或 --closed-date,而不是 --due")
+        if "due" in values and row.complaint_id and row.kind in (cb.CallbackKind.COMPLAINT, cb.CallbackKind.REGULATOR):
+            raise InputError(f"投诉回访的期限由投诉 {row.complaint_id} 推算,不能用 --due 更正")
+        today = uow.at.date()
+        for k in ("receipt_date", "closed_date"):
+            if k in values and values[k] > today:
+                raise InputError(f"--{k.replace('_', '-')} {values[k]} 晚于今天 {today},请检查日期")
+        if "branch" in values:
+            values["branch"] = ensure_branch(uow, values["branch"], new_branch)
+        if "handler" in values:
+            values["handler"] = ensure_handler(uow, values["handler"], values.get("branch", row.branch), new_handler)
+        before, after = {}, {}
+        for k, v in values.items():
+            column = CALLBACK_FIELDS[k][0]
+            if getattr(row, column) != v:
+                before[column], after[column] = getattr(row, column), v
+        if not after:
+            raise RuleError(f"回访 {row.id} 的这些字段已是所给的值,没有需要更正的内容")
+        for column, v in after.items():
+            if column != "due":
+                setattr(row, column, v)
+        moved = []
+        timing = {"receipt_date", "cooling_off_days", "closed_date", "due"} & set(after)
+        if timing:
+            d = next((x for x in case_deadlines(uow, "callback", row.id) if x.kind == DeadlineKind.CALLBACK
+                      and x.status != DeadlineStatus.VOID), None)  # fmt: skip
+            if d is not None:
+                due_before = d.due
+                if row.kind == cb.CallbackKind.NEW_POLICY:
+                    m = _restart(uow, d, dt.datetime.combine(row.receipt_date, dt.time()), f"更正: {why}",
+                                 amount=row.cooling_off_days)  # fmt: skip
+                elif row.kind == cb.CallbackKind.CLAIM:
+                    m = _restart(uow, d, dt.datetime.combine(row.closed_date, dt.time()), f"更正: {why}")
+                else:
+                    m = _restart(uow, d, d.start_at, f"更正: {why}", fixed_due=after["due"])
+                if m is not None:
+                    moved.append(m)
+                row.due = d.due
+                after["due"], before["due"] = d.due, due_before
+        row.updated_at = uow.recorded_at
+        uow.session.add(row)
+        if "branch" in after or "handler" in after:
+            _follow_holder(uow, "callback", row, why)
+        uow.audit("callback", row.id, "edit", row.status, row.status, reason=why,
+                  before={k: _plain(v) for k, v in before.items()}, after={k: _plain(v) for k, v in after.items()},
+                  moved=[{k: _plain(v) for k, v in m.items()} for m in moved])  # fmt: skip
+        labels = {col_: label for col_, label in CALLBACK_FIELDS.values()}
+        return {"case_type": "callback", "id": row.id, "reason": why, "at": uow.at,
+                "changes": [{"field": k, "label": labels.get(k, k), "before": before.get(k), "after": v}
+                            for k, v in after.items()],
+                "moved": moved}  # fmt: skip
+
+
+# --- undo ----------------------------------------------------------------------------
+# Steps that change a complaint's state and can be undone (registration: `void` instead).
+UNDOABLE = {a.value for a in sm.Action if a is not sm.Action.RECEIVE_MERGE} | {"merge_in"}
+DATETIME_COLUMNS = {"received_at", "materials_complete_at", "accepted_at", "rejected_at", "transferred_at",
+                    "paused_at", "decided_at", "withdrawn_at", "registered_at", "voided_at"}  # fmt: skip
+
+
+def _events(uow: UnitOfWork, entity: str, entity_id: str) -> list[AuditEvent]:
+    stmt = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+    return list(uow.session.exec(stmt.order_by(col(AuditEvent.id))).all())
+
+
+def _fold(events: list[AuditEvent], upto: int) -> dict:
+    state: dict = {}
+    for e in events:
+        if e.id >= upto:
+            break
+        state = sm.apply(state, e.action, e.at, e.clerk, e.to_status, json.loads(e.details or "{}"))
+    return state
+
+
+def _transaction(uow: UnitOfWork, step: AuditEvent) -> list[AuditEvent]:
+    """The events written in the same transaction as `step`: the same write time and clerk,
+    contiguous in the chain around it."""
+    stmt = select(AuditEvent).where(AuditEvent.recorded_at == step.recorded_at, AuditEvent.clerk == step.clerk)
+    same = {e.id: e for e in uow.session.exec(stmt).all()}
+    lo = hi = step.id
+    while lo - 1 in same:
+        lo -= 1
+    while hi + 1 in same:
+        hi += 1
+    return [same[i] for i in range(lo, hi + 1)]
+
+
+def _column_value(column: str, value: Any) -> Any:
+    if isinstance(value, str) and column in DATETIME_COLUMNS:
+        return dt.datetime.fromisoformat(value)
+    if isinstance(value, str) and column == "regulator_due":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[str, Any]:
+    """`kefu complaint undo ID --reason`: reverse the most recent state change of a complaint."""
+    from .casework import _case, _void_one
+
+    why = clean_text(reason, "--reason 撤销原因", REASON_MAX, required=True, multiline=True, example="误操作,应为另一件投诉")
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        c = _case(uow, "complaint", complaint_id)
+        events = _events(uow, "complaint", c.id)
+        undone = {e2 for e in events if e.action == "undo" for e2 in json.loads(e.details).get("undone", [])}
+        step = next((e for e in reversed(events) if e.action in UNDOABLE and e.id not in undone), None)
+        if step is None:
+            raise RuleError(f"投诉 {c.id} 登记后没有可撤销的办理步骤;误登记的案件请用 `kefu complaint void {c.id} --reason …`")
+        txn = _transaction(uow, step)
+        first, last = txn[0].id, txn[-1].id
+        step_zh = sm.EVENT_ZH.get(step.action, step.action)
+
+        # deadlines the step touched: back to the state before it (or void, if it opened them)
+        touched = sorted({int(e.entity_id) for e in txn if e.entity == "deadline"})
+        restored = []
+        for did in touched:
+            d = uow.session.get(Deadline, did)
+            history = _events(uow, "deadline", str(did))
+            later = [e for e in history if e.id > last and e.action not in ("assign",)]
+            if later:
+                raise RuleError(
+                    f"投诉 {c.id} 的“{step_zh}”之后,期限“{_kind_zh(d.kind)}”又有变动({later[0].action},"
+                    f"{later[0].at:%Y-%m-%d %H:%M}),不能撤销这一步;请用 complaint edit 更正或联系管理员"
+                )
+            prior = [e for e in history if e.id < first and "state" in json.loads(e.details or "{}")]
+            state_before = d.status
+            if not prior:
+                void_deadline(uow, d, f"撤销“{step_zh}”: {why}")
+                restored.append({"deadline": d.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind), "to": "void"})
+                continue
+            snap = json.loads(prior[-1].details)["state"]
+            for e in history:  # a resume added the pause to the period: take it back
+                if first <= e.id <= last and e.action == "resume":
+                    added = json.loads(e.details).get("added") or 0
+                    if d.unit == "workdays":
+                        d.extra_workdays -= added
+                    else:
+                        d.paused_days -= added
+            d.status = snap["status"]
+            d.start_at = dt.datetime.fromisoformat(snap["start_at"])
+            d.due, d.due_at = dt.date.fromisoformat(snap["due"]), dt.datetime.fromisoformat(snap["due_at"])
+            d.provisional, d.breached = bool(snap["provisional"]), bool(snap.get("breached", d.breached))
+            for k in ("paused_at", "met_at", "closed_at"):
+                d.__setattr__(k, dt.datetime.fromisoformat(snap[k]) if snap.get(k) else None)
+            d.updated_at = uow.recorded_at
+            uow.session.add(d)
+            record(uow, d, "undo", state_before, undone=step.id, reason=why)
+            restored.append({"deadline": d.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind), "to": d.status})
+
+        # callbacks the step scheduled: voided (not if a call was already made)
+        voided = []
+        for e in txn:
+            if e.entity == "callback" and e.action == "add":
+                cbk = uow.session.get(Callback, e.entity_id)
+                if cbk is None or cbk.voided_at is not None:
+                    continue
+                if any(x.id > last for x in _events(uow, "callback", cbk.id)):
+                    raise RuleError(f"“{step_zh}”安排的回访 {cbk.id} 已有回访记录,不能撤销这一步")
+                _void_one(uow, "callback", cbk, f"撤销投诉 {c.id} 的“{step_zh}”: {why}", cause=c.id)
+                voided.append(cbk.id)
+
+        # the complaints the step changed (this one; a merge also the other case)
+        changed = []
+        for e in txn:
+            if e.entity != "complaint":
+                continue
+            row = c if e.entity_id == c.id else uow.session.get(Complaint, e.entity_id)
+            history = _events(uow, "complaint", row.id)
+            before, after = _fold(history, e.id), _fold(history, e.id + 1)
+            restore = {k: before.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+            if row.id != c.id:
+                uow.check_order("complaint", row.id, f"投诉 {row.id}")
+            now_status = row.status
+            for column, value in restore.items():
+                if hasattr(row, column):
+                    setattr(row, column, _column_value(column, value))
+            row.updated_at = uow.recorded_at
+            uow.session.add(row)
+            uow.audit("complaint", row.id, "undo", now_status, row.status, reason=why, undone=[e.id],
+                      undone_action=e.action, restore=restore, deadlines=[r["deadline"] for r in restored],
+                      callbacks=voided)  # fmt: skip
+            changed.append(row.id)
+        # a written notice already sent about the step stays sent: the clerk is told to correct it
+        sent = [json.loads(e.details or "{}").get("type") for e in events if e.action == "notice" and e.id > step.id]
+        return {"case_type": "complaint", "id": c.id, "notices_sent": sent,
+                "undone": {"event": step.id, "action": step.action,
+                "action_zh": step_zh, "at": step.at, "clerk": step.clerk}, "status": c.status, "reason": why,
+                "deadlines": restored, "callbacks": voided, "complaints": changed, "at": uow.at}  # fmt: skip
