@@ -326,7 +326,7 @@ def complaints_in(db: str) -> int:
         return 0
 
 
-N_CONCURRENT = 600
+N_CONCURRENT = 30_000  # long enough to be still running on a fast machine (imports run ~20,000 rows/s)
 
 
 def test_a_clerk_adds_a_complaint_while_a_big_import_runs(tmp_path):
@@ -372,7 +372,7 @@ def test_a_clerk_adds_a_complaint_while_a_big_import_runs(tmp_path):
     assert json.loads(check.stdout)["rows"]["complaint"] == N_CONCURRENT + 1
 
 
-N_KILLED = 500
+N_KILLED = 30_000  # several chunks (at most imports.CHUNK_ROWS rows each)
 
 
 def test_a_killed_import_finishes_without_duplicates_when_run_again(tmp_path):

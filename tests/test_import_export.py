@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -147,3 +148,99 @@ def test_export_onto_a_folder_is_a_user_mistake_and_changes_nothing(kefu, tmp_pa
     assert r.code == 2 and "是一个目录" in r.err
     assert list(folder.iterdir()) == []
     assert not list(tmp_path.glob(".*.part"))
+
+
+# --- round trips and the errors file (issue 12) ---------------------------------------------------
+def test_the_errors_file_has_the_input_headers_plus_row_and_error(kefu, tmp_path):
+    header = "受理时间,受理方式,投诉类别,投诉人,联系电话,备注(不导入)"
+    rows = ["2026-10-09 09:00,电话,理赔,王一,13812345671,好", "2026-10-09 09:05,飞鸽,理赔,王二,13812345672,渠道错"]
+    f = write(tmp_path / "c.csv", [header, *rows], "gb18030")
+    errors = tmp_path / "错误.csv"
+    r = kefu("import", "complaints", str(f), "--errors", str(errors))
+    assert r.code == 2 and "第 3 行 受理方式(B 列)" in r.err
+    report = list(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8-sig"))))
+    assert report[0] == ["行号", "错误", *header.split(",")]
+    assert report[1][0] == "3" and "飞鸽" in report[1][1] and report[1][2:] == rows[1].split(",")
+    english = write(tmp_path / "e.csv", ["received,channel,category,name,phone", "2026-10-09,x,claims,王,13812345678"], "utf-8")
+    r = kefu("import", "complaints", str(english), "--errors", str(errors))
+    assert r.code == 2
+    assert next(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8-sig")))) == [
+        "行号", "错误", "received", "channel", "category", "name", "phone",
+    ]  # fmt: skip
+
+
+LANDLINES = [
+    "2026-10-09 09:00,电话,理赔,王一,010-88889999,本人,P1,,,,是,,",
+    "2026-10-09 09:05,电话,理赔,王二,(0755) 8888-9999,本人,P2,,,,是,,",
+    "2026-10-09 09:10,电话,理赔,王三,010-88889999-123,本人,P3,,,,是,,",
+    "2026-10-09 09:15,电话,理赔,王四,138 1234 5678,本人,,,,,是,,",
+]
+
+
+def test_landlines_and_extensions_are_not_imported_twice(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, *LANDLINES], "gb18030")
+    first = kefu.ok("import", "complaints", str(f), "--at", "2026-10-09T18:00", "--json")
+    assert first["summary"] == {"new": 4, "unchanged": 0, "skipped": 0}
+    again = kefu.ok("import", "complaints", str(f), "--at", "2026-10-09T18:00", "--json")
+    assert again["summary"] == {"new": 0, "unchanged": 4, "skipped": 0}
+    # the same numbers written another way are the same complaints
+    other = [
+        LANDLINES[0].replace("010-88889999", "01088889999"),
+        LANDLINES[1].replace("(0755) 8888-9999", "0755 88889999"),
+        LANDLINES[2].replace("010-88889999-123", "010-88889999 转 123"),
+        LANDLINES[3].replace("138 1234 5678", "+86 13812345678"),
+    ]
+    g = write(tmp_path / "other.csv", [HEADER, *other], "utf-8")
+    assert kefu.ok("import", "complaints", str(g), "--at", "2026-10-09T18:00", "--json")["created"] == 0
+    # and an unmasked export imports back as nothing new
+    full = tmp_path / "full.csv"
+    kefu.ok("export", "complaints", str(full), "--unmask")
+    back = kefu.ok("import", "complaints", str(full), "--at", "2026-10-09T18:00", "--json")
+    assert back["summary"] == {"new": 0, "unchanged": 4, "skipped": 0}
+    assert count(kefu.db, "complaint") == 4
+
+
+def test_a_row_already_there_with_other_values_is_skipped_and_said(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, LANDLINES[0]], "utf-8")
+    kefu.ok("import", "complaints", str(f), "--at", "2026-10-09T18:00")
+    g = write(tmp_path / "d.csv", [HEADER, LANDLINES[0].replace("王一", "王壹")], "utf-8")
+    out = kefu.ok("import", "complaints", str(g), "--at", "2026-10-09T18:00", "--json")
+    assert out["summary"] == {"new": 0, "unchanged": 0, "skipped": 1}
+    assert "投诉人(D 列)" in out["skipped"][0]["reason"] and out["skipped"][0]["unchanged"] is False
+    text = kefu.ok("import", "complaints", str(g), "--at", "2026-10-09T18:00")
+    assert "跳过 1 行" in text and "投诉人(D 列)" in text
+
+
+def test_csv_exports_carry_deadlines_and_excel_times(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", [HEADER, *ROWS], "gb18030")
+    kefu.ok("import", "complaints", str(f), "--at", "2026-10-09T18:00")
+    dest = tmp_path / "out.csv"
+    kefu.ok("export", "complaints", str(dest), "--as-of", "2026-10-21")
+    rows = list(csv.DictReader(io.StringIO(dest.read_bytes().decode("utf-8-sig"))))
+    assert rows[0]["受理时间"] == "2026-09-30 10:00:00"  # Excel reads it as a time, not as text
+    assert rows[0]["受理时限"] == "2026-10-20" and rows[0]["是否逾期"] == "是"
+    assert int(rows[0]["剩余工作日"]) == -11  # the nearest open deadline: the 24-hour investigation, due 10-01
+    deadlines = tmp_path / "deadlines.csv"
+    out = kefu.ok("export", "deadlines", str(deadlines), "--as-of", "2026-10-21", "--json")
+    listed = list(csv.DictReader(io.StringIO(deadlines.read_bytes().decode("utf-8-sig"))))
+    assert len(listed) == out["rows"] > 0 and {"案件编号", "到期日", "剩余工作日", "是否逾期"} <= set(listed[0])
+
+
+def test_exported_callbacks_import_back(kefu, tmp_path):
+    kefu.ok("import", "policies", str(SAMPLE / "policies.csv"), "--at", "2026-11-20T18:00")
+    dest = tmp_path / "回访.csv"
+    kefu.ok("export", "callbacks", str(dest), "--unmask")
+    again = kefu.ok("import", "callbacks", str(dest), "--at", "2026-11-20T18:00", "--json")
+    assert again["summary"] == {"new": 0, "unchanged": 8, "skipped": 0}
+    other = tmp_path / "other.sqlite"
+    from typer.testing import CliRunner
+
+    from kefu_cli.cli.app import app
+
+    assert CliRunner().invoke(app, ["--db", str(other), "db", "init"]).exit_code == 0
+    r = CliRunner().invoke(app, ["--db", str(other), "import", "callbacks", str(dest), "--at", "2026-11-20T18:00", "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["created"] == 8
+    mine = {i["policy_no"]: i["due"] for i in kefu.ok("callback", "list", "--json")["items"]}
+    r = CliRunner().invoke(app, ["--db", str(other), "callback", "list", "--json"])
+    assert {i["policy_no"]: i["due"] for i in json.loads(r.stdout)["items"]} == mine

@@ -1,4 +1,4 @@
-"""`kefu export …`: complaints and callbacks to CSV for Excel."""
+"""`kefu export …`: complaints, callbacks and deadlines to CSV or a real Excel workbook (.xlsx)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,42 @@ import typer
 
 from .common import JsonOpt, UnmaskOpt, date_value, state
 
+# The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx).
 app = typer.Typer(help="导出 CSV(默认 UTF-8 带 BOM,Excel 可直接打开;也可 GB18030)。", no_args_is_help=True)
 
-FileArg = Annotated[str, typer.Argument(help="导出文件路径,例如 ./投诉-2026年11月.csv")]
+FileArg = Annotated[
+    str, typer.Argument(help="导出文件路径: .xlsx 为 Excel 工作簿,其他为 CSV,例如 ./投诉-2026年11月.xlsx")
+]
 FromOpt = Annotated[str | None, typer.Option("--from", help="开始日期(含),例如 2026-11-01")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="结束日期(含),例如 2026-11-30")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="只导出某个机构,例如 朝阳支公司")]
-EncodingOpt = Annotated[str, typer.Option("--encoding", help="utf-8(带 BOM,默认)或 gb18030")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="CSV 的编码: utf-8(带 BOM,默认)或 gb18030;.xlsx 不用")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="数据截至日(剩余工作日、是否逾期按这一天计算),默认今天,例如 2026-11-21")
+]
 
 
-def _run(fn, file, date_from, date_to, branch, unmask, encoding, json) -> None:
+def _done(result: dict, json: bool, personal: bool = True) -> None:
+    from ..render.output import print_json, print_lines
+
+    if json:
+        print_json(result)
+        return
+    note = "(姓名和电话已打码,完整信息请加 --unmask)" if result["masked"] else "(含完整姓名和电话,已记入审计)"
+    note = note if personal else ""
+    what = "Excel 工作簿" if result["format"] == "xlsx" else "CSV"
+    print_lines([f"已导出 {result['rows']} 行到 {result['file']}({what},数据截至 {result['as_of']}){note}"])
+
+
+def _run(fn, file, date_from, date_to, branch, unmask, encoding, as_of, json) -> None:
     from ..io.csvfile import excel_encoding
-    from ..render.output import print_json, print_lines, progress
+    from ..io.files import check_target
+    from ..io.xlsxfile import is_xlsx
+    from ..render.output import progress
 
     enc = excel_encoding(encoding)
+    is_xlsx(file)  # an .xls name is refused before anything is read
+    check_target(file)
     with progress(f"导出 {file}") as bar:
         result = fn(
             state.db,
@@ -32,12 +54,9 @@ def _run(fn, file, date_from, date_to, branch, unmask, encoding, json) -> None:
             unmask=unmask,
             encoding=enc,
             progress=bar.update,
+            as_of=date_value(as_of, "--as-of"),
         )
-    if json:
-        print_json(result)
-        return
-    note = "(姓名和电话已打码,完整信息请加 --unmask)" if result["masked"] else "(含完整姓名和电话,已记入审计)"
-    print_lines([f"已导出 {result['rows']} 行到 {result['file']}{note}"])
+    _done(result, json)
 
 
 @app.command("complaints")
@@ -48,12 +67,18 @@ def complaints(
     branch: BranchOpt = None,
     unmask: UnmaskOpt = False,
     encoding: EncodingOpt = "utf-8",
+    as_of: AsOfOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """导出投诉(按接收日期筛选),含状态与各环节时间。"""
+    """导出投诉(按受理日期筛选),含状态、各环节时间与期限(受理时限、处理时限、剩余工作日、是否逾期)。
+
+    文件名以 .xlsx 结尾时导出 Excel 工作簿(日期为日期单元格,电话、保单号为文本,表头冻结并可筛选,
+    另有“说明”页写明数据截至日、筛选条件和打码情况),否则为 CSV。
+    加 --unmask 导出的文件可用 kefu import complaints 原样导回,已有的投诉不会重复登记。
+    """
     from ..services.exports import export_complaints
 
-    _run(export_complaints, file, date_from, date_to, branch, unmask, encoding, json)
+    _run(export_complaints, file, date_from, date_to, branch, unmask, encoding, as_of, json)
 
 
 @app.command("callbacks")
@@ -64,9 +89,55 @@ def callbacks(
     branch: BranchOpt = None,
     unmask: UnmaskOpt = False,
     encoding: EncodingOpt = "utf-8",
+    as_of: AsOfOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """导出回访(按回访期限筛选),含结束方式与原因。"""
+    """导出回访(按回访期限筛选),含结束方式与原因、剩余工作日、是否逾期;.xlsx 为 Excel 工作簿。
+
+    加 --unmask 导出的文件可用 kefu import callbacks 导回。
+    """
     from ..services.exports import export_callbacks
 
-    _run(export_callbacks, file, date_from, date_to, branch, unmask, encoding, json)
+    _run(export_callbacks, file, date_from, date_to, branch, unmask, encoding, as_of, json)
+
+
+@app.command("deadlines")
+def deadlines(
+    file: FileArg,
+    as_of: AsOfOpt = None,
+    within: Annotated[
+        int | None, typer.Option("--within", help="“即将到期”的范围(工作日),默认见规则表 report.due_soon_workdays")
+    ] = None,
+    branch: BranchOpt = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="只导出某位经办人,例如 李娜")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="只导出一种期限,例如 decision(处理决定)")] = None,
+    encoding: EncodingOpt = "utf-8",
+    json: JsonOpt = False,
+) -> None:
+    """导出进行中的期限(与 kefu report deadlines 相同): 案件、期限类型、到期日、状态、剩余工作日、是否逾期。
+
+    文件名以 .xlsx 结尾时导出 Excel 工作簿(含“说明”页: 数据截至日、筛选条件、合计),否则为 CSV。
+    """
+    from ..io.csvfile import excel_encoding
+    from ..io.files import check_target
+    from ..io.xlsxfile import is_xlsx
+    from ..render.output import progress
+    from ..services.exports import export_deadlines
+    from .common import int_value
+
+    enc = excel_encoding(encoding)
+    is_xlsx(file)
+    check_target(file)
+    with progress(f"导出 {file}") as bar:
+        result = export_deadlines(
+            state.db,
+            file,
+            as_of=date_value(as_of, "--as-of"),
+            within=int_value(within, "--within", 0, 250, 3),
+            branch=branch,
+            handler=handler,
+            kind=kind,
+            encoding=enc,
+            progress=bar.update,
+        )
+    _done(result, json, personal=False)

@@ -1,4 +1,4 @@
-"""`kefu import …`: complaints and new policies from CSV files (Excel on Chinese Windows)."""
+"""`kefu import …`: complaints, new policies and callbacks from CSV files or Excel workbooks."""
 
 from __future__ import annotations
 
@@ -8,25 +8,34 @@ import typer
 
 from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
 
+# The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx, callbacks).
 app = typer.Typer(help="从 CSV 文件批量导入(UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单。", no_args_is_help=True)
 
-FileArg = Annotated[str, typer.Argument(help="CSV 文件路径,例如 ./投诉登记表.csv")]
+FileArg = Annotated[str, typer.Argument(help="CSV 或 Excel(.xlsx)文件路径,例如 ./投诉登记表.xlsx")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")]
 ErrorsOpt = Annotated[
-    str | None, typer.Option("--errors", help="有错误时把出错的行和原因写入这个 CSV 文件,便于在 Excel 中改正")
+    str | None,
+    typer.Option(
+        "--errors",
+        help="有错误时把出错的行写入这个文件(与原文件相同的表头,另加 行号 和 错误;.xlsx 或 .csv),便于在 Excel 中改正",
+    ),
 ]
+SHOWN = 10  # skipped rows listed one by one (the rest counted)
 
 
 def _run(kind: str, fn, file: str, dry_run: bool, errors: str | None, json: bool, at, clerk) -> None:
     from ..io.files import check_target
+    from ..io.xlsxfile import is_xlsx
     from ..render.output import message, print_json, print_lines, progress
     from ..services.imports import RowsError, write_error_report
 
     if errors:
-        check_target(errors, what="--errors 文件", example="./导入错误.csv")  # before reading anything
+        is_xlsx(errors)  # an .xls name is refused before anything is read
+        check_target(errors, what="--errors 文件", example="./导入错误.xlsx")  # before reading anything
+    when = at_value(at)
     with progress(f"导入 {file}") as bar:
         try:
-            result = fn(state.db, file, dry_run=dry_run, clerk=clerk, at=at_value(at), progress=bar.update)
+            result = fn(state.db, file, dry_run=dry_run, clerk=clerk, at=when, progress=bar.update)
         except RowsError as exc:
             if errors:
                 path = write_error_report(exc.result, errors)
@@ -36,15 +45,22 @@ def _run(kind: str, fn, file: str, dry_run: bool, errors: str | None, json: bool
     if json:
         print_json(out)
         return
-    what = {"complaints": "投诉", "policies": "新契约回访"}[kind]
-    verb = "检查通过(未保存),可导入" if dry_run else "已导入"
-    lines = [f"{verb} {len(result.created)} 条{what}(文件共 {result.rows} 行)"]
-    if result.skipped:
-        lines.append(f"跳过 {len(result.skipped)} 行(之前已导入):")
-        lines += [f"  第 {s['line']} 行: {s['reason']}({s['id']})" for s in result.skipped]
+    what = {"complaints": "投诉", "policies": "新契约回访", "callbacks": "回访"}[kind]
+    counts = out["summary"]
+    verb = "检查通过(未保存): 将新增" if dry_run else "已导入: 新增"
+    lines = [
+        f"{verb} {counts['new']} 条{what},已有且未变 {counts['unchanged']} 行,跳过 {counts['skipped']} 行"
+        f"(文件共 {result.rows} 行)"
+    ]
+    shown = [s for s in result.skipped if not s.get("unchanged")][:SHOWN]
+    if shown:
+        lines.append("跳过的行:")
+        lines += [f"  第 {s['line']} 行: {s['reason']}" + (f"({s['id']})" if s.get("id") else "") for s in shown]
+        if counts["skipped"] > len(shown):
+            lines.append(f"  …… 另有 {counts['skipped'] - len(shown)} 行(--json 列出全部)")
     if result.created and not dry_run:
-        shown = result.created[:10]
-        lines.append("编号: " + "、".join(shown) + (" …" if len(result.created) > len(shown) else ""))
+        ids = result.created[:SHOWN]
+        lines.append("编号: " + "、".join(ids) + (" …" if len(result.created) > len(ids) else ""))
     print_lines(lines)
 
 
@@ -57,11 +73,15 @@ def complaints(
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """批量登记投诉。
+    """批量登记投诉(CSV 或 .xlsx)。
 
     表头(中文或英文均可): 受理时间,受理方式,投诉类别,投诉人,联系电话 为必填;
-    与消费者关系,保单号,投诉内容,机构,经办人,材料齐全(是/否),监管转办编号,监管报告期限 可选。
-    任何一行有误则整个文件都不导入,并指出行号;重复导入同一文件会跳过已导入的行。
+    与消费者关系,保单号,投诉内容,机构,经办人,材料齐全(是/否),监管转办编号,监管报告期限 可选;
+    其他列(如导出文件中的 投诉编号、状态、各期限)不读取。
+    时间可写 2026-10-09 09:30、2026/10/9 9:30、2026年10月9日 9:30;只写日期表示当天 09:00;
+    Excel 中的日期单元格与日期序号均可。
+    任何一行有误则整个文件都不导入,并指出行号和列;已登记过的行(同一受理时间、电话和保单号,
+    电话写法不限)不会重复登记,导出的文件(--unmask)可原样导回。
     先检查整个文件,再分批写入(每批约 1 秒),其间其他人的登记不必等整个文件导完;
     导入中断(断电、被终止)后,重新运行同一命令会跳过已导入的行,接着导入其余的行。
     """
@@ -82,8 +102,31 @@ def policies(
     """导入新契约保单,为每张保单安排犹豫期内的新契约回访。
 
     表头: 保单号,投保人,联系电话,回执签收日期 为必填;险种,犹豫期天数(默认见规则表),机构,经办人 可选。
+    每张保单同时记入保单登记簿(理赔报案据此核对);可选列 被保险人,被保险人证件号码,保险期间起,保险期间止,
+    保额,险种类型(人寿保险/健康保险/意外伤害保险/财产保险)一并记入,登记簿中已有的保单只补充其空缺的项目。
     已安排过新契约回访的保单会被跳过;与投诉导入一样先检查整个文件,再分批写入,中断后可重新运行。
     """
     from ..services.imports import import_policies
 
     _run("policies", import_policies, file, dry_run, errors, json, at, clerk)
+
+
+@app.command("callbacks")
+def callbacks(
+    file: FileArg,
+    dry_run: DryRunOpt = False,
+    errors: ErrorsOpt = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """导入回访安排(列与 `kefu export callbacks` 相同,导出的文件可原样导回)。
+
+    表头: 回访类型,客户,联系电话 为必填;保单号,险种,机构,经办人,回执签收日期,犹豫期天数,
+    结案日期,关联投诉,回访期限 按类型填写(新契约: 回执签收日期;理赔: 结案日期;
+    投诉处理/监管转办: 关联投诉;满意度/其他: 回访期限)。状态、结束方式等结果列不读取:
+    导入只安排回访,期限按规则重新推算。已安排过的回访会被跳过;关联投诉不在本数据库中的行跳过并说明。
+    """
+    from ..services.imports import import_callbacks
+
+    _run("callbacks", import_callbacks, file, dry_run, errors, json, at, clerk)

@@ -18,7 +18,28 @@ WORKDAY_START = dt.time(9, 0)
 # How far ahead of this machine's clock an --at may be (clocks of clerks' PCs differ a little).
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
-_DATE_RE = re.compile(r"^\s*(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?\s*$")
+# Dates and times as people type them (and as Excel writes them into a CSV), year first:
+#   2026-10-09, 2026/10/9, 2026.10.09, 2026年10月9日, 20261009 (8 digits);
+#   with a time after a space or a T: 9:30, 09:30:00, 9时30分; an ISO offset (+08:00, Z) is converted.
+# Full-width digits and punctuation (an IME's ２０２６／１０／９) count as the ASCII ones.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９：－／．　ＴＺ＋", "0123456789:-/. TZ+")
+_WHEN_RE = re.compile(
+    r"(?P<y>\d{4})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"|\s*年\s*(?P<zm>\d{1,2})\s*月\s*(?P<zd>\d{1,2})\s*日?"
+    r"|(?P<cm>\d{2})(?P<cd>\d{2}))"
+    r"(?:(?:\s*T\s*|\s+|(?<=日))(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})"
+    r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.(?P<f>\d{1,6}))?)?\s*[分秒]?"
+    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+# Forms that look like a date but cannot be read one way only: the year last (10/9/2026: is it
+# 9 October or 10 September?), a two-digit year (26-10-9), digits that are not 8 (2026109).
+_AMBIGUOUS = (
+    (re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s.*)?"), "年份应写在最前"),
+    (re.compile(r"\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s.*)?"), "年份应写四位"),
+    (re.compile(r"\d{5,7}|\d{9,12}"), "纯数字的日期应为 8 位: 年年年年月月日日"),
+)
+DATE_EXAMPLES = "2026-11-21、2026/11/21、2026年11月21日 或 20261121"
+DATETIME_EXAMPLES = "2026-11-21 09:30、2026/11/21 9:30、2026年11月21日 9:30 或 2026-11-21T09:30:00+08:00"
 
 
 class InputError(ValueError):
@@ -42,19 +63,65 @@ def check_not_future(value: dt.datetime, field: str, now: dt.datetime | None = N
         )
 
 
-def parse_date(text: str, field: str = "日期") -> dt.date:
-    """2026-11-21, 2026/11/21, 20261121 (also 2026年11月21日), within 2000..2099."""
-    s = (text or "").strip()
-    m = _DATE_RE.match(s)
-    if m:
-        try:
-            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
+def _when(text: str, field: str, examples: str) -> tuple[dt.datetime, bool] | None:
+    """(moment, time given) for the forms above, None when the text is none of them.
+    A date that does not exist (2026-02-30, 2026-13-01, 25:00) or an ambiguous one is one
+    sentence naming the field, the value and correct examples."""
+    s = (text or "").strip().translate(_FULL_WIDTH)
+    m = _WHEN_RE.fullmatch(s)
+    if m is None:
+        for pattern, why in _AMBIGUOUS:
+            if pattern.fullmatch(s):
+                raise InputError(f"{field} '{text}' 无法确定是哪一天({why})。正确示例: {examples}")
+        return None
+    g = m.groupdict()
+    year = int(g["y"])
+    month = int(g["m"] or g["zm"] or g["cm"])
+    day = int(g["d"] or g["zd"] or g["cd"])
+    if not 1 <= month <= 12:
+        raise InputError(f"{field} 的日期 '{text}' 不存在(没有 {month} 月)。正确示例: {examples}")
+    import calendar
+
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise InputError(
+            f"{field} 的日期 '{text}' 不存在({year} 年 {month} 月只有 {last} 天)。正确示例: {examples}"
+        )
+    if g["H"] is None:
+        return dt.datetime(year, month, day), False
+    hour, minute, second = int(g["H"]), int(g["M"]), int(g["S"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise InputError(
+            f"{field} 的时间 '{text}' 不存在(小时 0–23,分、秒 0–59)。正确示例: {DATETIME_EXAMPLES}"
+        )
+    micro = int((g["f"] or "0").ljust(6, "0"))
+    value = dt.datetime(year, month, day, hour, minute, second, micro)
+    if g["tz"]:
+        tz = g["tz"]
+        if tz == "Z":
+            offset = dt.timedelta(0)
         else:
-            check_range(value, field)
-            return value
-    raise InputError(f"{field} 无法识别: '{text}'。正确示例: 2026-11-21、2026/11/21 或 20261121")
+            digits = tz[1:].replace(":", "")
+            offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+            offset = -offset if tz[0] == "-" else offset
+        if offset >= dt.timedelta(hours=24):
+            raise InputError(f"{field} 的时区 '{tz}' 无效。正确示例: {DATETIME_EXAMPLES}")
+        value = value.replace(tzinfo=dt.timezone(offset))
+    return value, True
+
+
+def parse_date(text: str, field: str = "日期") -> dt.date:
+    """2026-11-21, 2026/11/21, 2026.11.21, 2026年11月21日, 20261121 (month and day may be one
+    digit: 2026/11/1), within 2000..2099. A time of exactly 0:00 (Excel writes date cells so)
+    is taken as the date."""
+    found = _when(text, field, DATE_EXAMPLES)
+    if found is not None:
+        value, timed = found
+        if timed and (value.tzinfo is not None or value.time() != dt.time()):
+            raise InputError(f"{field} 应为日期(不含时间),而不是 '{text}'。正确示例: {DATE_EXAMPLES}")
+        check_range(value.date(), field)
+        return value.date()
+    raise InputError(f"{field} 无法识别: '{text}'。正确示例: {DATE_EXAMPLES}")
 
 
 def to_cst_naive(value: dt.datetime) -> dt.datetime:
@@ -64,17 +131,18 @@ def to_cst_naive(value: dt.datetime) -> dt.datetime:
 
 
 def parse_datetime(text: str, field: str = "时间") -> dt.datetime:
-    """ISO 8601 in China time (an explicit offset is converted); a bare date means 09:00,
-    the start of the working day. Within 2000..2099."""
-    s = (text or "").strip()
-    if _DATE_RE.match(s):
-        return dt.datetime.combine(parse_date(s, field), WORKDAY_START)
-    try:
-        value = dt.datetime.fromisoformat(s.replace("/", "-"))
-    except ValueError:
-        raise InputError(
-            f"{field} 无法识别: '{text}'。正确示例: 2026-11-21T09:30、2026-11-21 09:30 或 2026-11-21T09:30:00+08:00"
-        ) from None
+    """A moment in China time: any date form of `parse_date`, then a time after a space or a T
+    (9:30, 09:30:00, 9时30分); ISO 8601 with an offset is converted to China time. A bare
+    date means 09:00, the start of the working day. Within 2000..2099."""
+    found = _when(text, field, DATETIME_EXAMPLES)
+    if found is not None:
+        value, timed = found
+        value = value if timed else dt.datetime.combine(value.date(), WORKDAY_START)
+    else:
+        try:  # the rest of ISO 8601 (20261121T0930, week dates …)
+            value = dt.datetime.fromisoformat((text or "").strip())
+        except ValueError:
+            raise InputError(f"{field} 无法识别: '{text}'。正确示例: {DATETIME_EXAMPLES}") from None
     value = to_cst_naive(value)
     check_range(value, field)
     return value.replace(microsecond=0)

@@ -51,10 +51,22 @@ def restore(value: str) -> str:
     return value
 
 
-def _control_char(text: str) -> str | None:
+# Every character `domain.text.find_control_char(…, multiline=True)` refuses (C0/C1 controls but
+# line feed and tab, and the line/paragraph separators and bidirectional overrides), as one
+# pattern: a file without any of them needs no cell-by-cell check.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def bad_char(text: str) -> str | None:
+    """The first character not allowed in a (multi-line) cell, or None."""
+    if _BAD_CHARS.search(text) is None:
+        return None
     from ..domain.text import find_control_char
 
     return find_control_char(text, multiline=True)
+
+
+_control_char = bad_char
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +107,14 @@ def read_rows(
     the known names (after `aliases`, e.g. Chinese header → English field); rows are mapped to
     `fieldnames` by position. Without, the first row is the header.
     """
+    _, keys, rows = read_table(path, fieldnames, aliases)
+    return keys, rows
+
+
+def read_table(
+    path: str | Path, fieldnames: list[str] | None = None, aliases: dict[str, str] | None = None
+) -> tuple[list[str], list[str], list[CsvRow]]:
+    """(headers as written in the file, their keys after `aliases`, rows) — see `read_rows`."""
     text, _ = read_text(path)
     sample = text[:4096]
     try:
@@ -107,6 +127,9 @@ def read_rows(
     aliases = aliases or {}
     rows: list[CsvRow] = []
     header: list[str] | None = None
+    written: list[str] = []
+    # Most files have no control character at all: one search instead of one per cell.
+    suspect = _BAD_CHARS.search(text.replace("\r\n", "\n")) is not None
     while True:
         start = reader.line_num + 1
         try:
@@ -122,10 +145,11 @@ def read_rows(
                 f"第 {start} 行{problem}: 整个文件未导入,请在 Excel 中检查这一行后另存为 CSV 再导入"
             ) from None
         lineno = reader.line_num
-        cells = [restore(c.replace("\r\n", "\n").strip()) for c in raw]
+        cells = [c.replace("\r\n", "\n").strip() if "\r" in c else c.strip() for c in raw]
+        cells = [restore(c) if c[:1] == "'" else c for c in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        for i, c in enumerate(cells):
+        for i, c in enumerate(cells if suspect else ()):
             bad = _control_char(c)
             if bad is not None:
                 from ..domain.text import describe_char
@@ -137,14 +161,15 @@ def read_rows(
         if header is None:
             named = [aliases.get(c, aliases.get(c.lower(), c.lower())) for c in cells]
             if fieldnames is None or any(n in fieldnames for n in named):
-                header = named
+                header, written = named, cells
                 continue
             header = list(fieldnames)
         values = {header[i]: cells[i] if i < len(cells) else "" for i in range(len(header))}
         if len(cells) > len(header) and any(cells[len(header) :]):
             raise InputError(f"第 {lineno} 行的列数({len(cells)})多于表头({len(header)}): 请检查是否有多余的逗号")
         rows.append(CsvRow(lineno, values))
-    return header or list(fieldnames or []), rows
+    keys = header or list(fieldnames or [])
+    return written or list(keys), keys, rows
 
 
 EXCEL_ENCODINGS = {

@@ -116,8 +116,9 @@ def check_target(path: str | Path, what: str = "输出文件", example: str | No
 
 
 @contextmanager
-def atomic_writer(path: str | Path, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """A text file that appears at `path` only when the block ends without an error.
+def atomic_writer(path: str | Path, encoding: str | None = "utf-8") -> Iterator[TextIO]:
+    """A text file (a binary one with `encoding=None`, e.g. an .xlsx workbook) that appears at
+    `path` only when the block ends without an error.
 
     It is written as a temp file in the same folder and renamed (os.replace) at the end, so a
     job that dies half way leaves the old file (or none), never half a file.
@@ -135,7 +136,7 @@ def atomic_writer(path: str | Path, encoding: str = "utf-8") -> Iterator[TextIO]
     except FileNotFoundError:
         raise InputError(f"目录不存在: {folder}。请先创建目录,或给出已有目录中的文件路径") from None
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+        with (os.fdopen(fd, "wb") if encoding is None else os.fdopen(fd, "w", encoding=encoding, newline="")) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -1,16 +1,27 @@
-"""CSV exports of complaints and callbacks, for Excel on Chinese Windows.
+"""Exports of complaints, callbacks and deadlines, for Excel: a CSV file or a real workbook.
+
+The format is chosen by the file's extension: `.xlsx` is an Excel workbook (io/xlsxfile.py:
+real date and datetime cells, text cells for phone, policy and case numbers, a frozen bold
+header row, fitted columns, an autofilter, and a second sheet "说明" stating the as-of date,
+the filters and the masking); anything else is CSV (UTF-8 with BOM or GB18030, times written
+"2026-10-09 09:30:00" so that Excel reads them as times).
 
 Rows are streamed from the database into a temp file that is renamed at the end, so a
 million-row export neither holds everything in memory nor leaves half a file. Names and
 phones are masked as in every other output unless `unmask=True`, which is audited
-(services/privacy.py); the file is 0600 on POSIX and no cell can start a spreadsheet formula
-(io/csvfile.py). The headers are the Chinese ones the import understands.
+(services/privacy.py); the file is 0600 on POSIX and no cell can start a spreadsheet formula.
+The headers are the Chinese ones the import understands: an unmasked export imports back as
+it is (the columns an import does not read, such as 状态 and the deadlines, are ignored).
+
+The complaint export carries the deadline columns a supervisor needs: 受理时限 and 处理时限
+(the running, else the latest, acceptance and decision deadlines), 剩余工作日 (working days
+to the nearest running deadline on the as-of day, negative when past it) and 是否逾期.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +30,90 @@ from sqlmodel import col, select
 from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
-from ..io.csvfile import write_csv_atomic
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, working_days_left
+from ..domain.timeutil import today_cst
+from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from .context import unit_of_work
 
-COMPLAINT_HEADERS = [
-    "投诉编号", "受理时间", "受理方式", "投诉类别", "投诉人", "联系电话", "与消费者关系", "保单号", "投诉内容",
-    "机构", "经办人", "状态", "材料齐全", "材料齐全时间", "受理决定时间", "不予受理原因", "转办至", "并入投诉",
-    "延期", "处理决定时间", "处理结果", "撤回时间", "监管转办编号", "监管报告期限",
+C = Column
+COMPLAINT_COLUMNS = [
+    C("投诉编号"), C("受理时间", DATETIME), C("受理方式"), C("投诉类别"), C("投诉人"), C("联系电话"),
+    C("与消费者关系"), C("保单号"), C("投诉内容"), C("机构"), C("经办人"), C("状态"), C("材料齐全"),
+    C("材料齐全时间", DATETIME), C("受理决定时间", DATETIME), C("不予受理原因"), C("转办至"), C("并入投诉"),
+    C("延期"), C("处理决定时间", DATETIME), C("处理结果"), C("撤回时间", DATETIME), C("监管转办编号"),
+    C("监管报告期限", DATE), C("受理时限", DATE), C("处理时限", DATE), C("剩余工作日", INT), C("是否逾期"),
 ]  # fmt: skip
-CALLBACK_HEADERS = [
-    "回访编号", "回访类型", "客户", "联系电话", "保单号", "险种", "机构", "经办人", "回执签收日期", "犹豫期天数",
-    "结案日期", "关联投诉", "回访期限", "状态", "结束方式", "结束原因", "结束时间", "登记时间",
+CALLBACK_COLUMNS = [
+    C("回访编号"), C("回访类型"), C("客户"), C("联系电话"), C("保单号"), C("险种"), C("机构"), C("经办人"),
+    C("回执签收日期", DATE), C("犹豫期天数", INT), C("结案日期", DATE), C("关联投诉"), C("回访期限", DATE),
+    C("状态"), C("结束方式"), C("结束原因"), C("结束时间", DATETIME), C("登记时间", DATETIME), C("剩余工作日", INT),
+    C("是否逾期"),
 ]  # fmt: skip
+DEADLINE_COLUMNS = [
+    C("案件编号"), C("案件类型"), C("期限类型"), C("到期日", DATE), C("到期时间", DATETIME), C("状态"),
+    C("剩余工作日", INT), C("是否逾期"), C("临时日历"), C("机构"), C("经办人"),
+]  # fmt: skip
+COMPLAINT_HEADERS = [c.header for c in COMPLAINT_COLUMNS]
+CALLBACK_HEADERS = [c.header for c in CALLBACK_COLUMNS]
+DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
 
 BATCH = 2000
+CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
+LEFT_NOTE = "剩余工作日: 数据截至日到最近一个进行中期限的工作日数,0 为当天到期,负数为已逾期;暂停的期限不计"
 
 
-def _complaint_rows(rows, unmask: bool) -> Iterator[list[Any]]:
-    for c in rows:
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable[str]) -> list[Any]:
+    """The due dates of `kinds` (the running row, else the latest), working days left to the
+    nearest running deadline, and whether a running one is past its due day on `as_of`."""
+    out: list[Any] = []
+    for kind in kinds:
+        rows = [d for d in deadlines if d.kind == kind and d.status not in (DeadlineStatus.SUPERSEDED, DeadlineStatus.VOID)]
+        running = [d for d in rows if d.status in RUNNING]
+        pick = (running or rows or [None])[-1]
+        out.append(pick.due if pick is not None else None)
+    open_rows = [d for d in deadlines if d.status == DeadlineStatus.OPEN]
+    nearest = min((d.due for d in open_rows), default=None)
+    out.append(working_days_left(calendar, as_of, nearest) if nearest is not None else None)
+    out.append(_yes(any(d.due < as_of for d in open_rows)))
+    return out
+
+
+def _with_deadlines(uow, rows, case_type: str) -> Iterator[tuple[Any, list]]:
+    """(case, its deadline rows), the deadlines read for a batch of cases at a time."""
+    from ..store.models import Deadline
+
+    batch: list[Any] = []
+
+    def flush():
+        ids = [r.id for r in batch]
+        by_case: dict[str, list] = {i: [] for i in ids}
+        stmt = (
+            select(Deadline)
+            .where(Deadline.case_type == case_type, col(Deadline.case_id).in_(ids))
+            .order_by(col(Deadline.id))
+        )
+        for d in uow.session.exec(stmt):
+            by_case[d.case_id].append(d)
+        for r in batch:
+            yield r, by_case[r.id]
+
+    for r in rows:
+        batch.append(r)
+        if len(batch) == BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[Any]]:
+    kinds = (DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
+    for c, deadlines in _with_deadlines(uow, rows, "complaint"):
         yield [
             c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
             c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
@@ -47,17 +123,19 @@ def _complaint_rows(rows, unmask: bool) -> Iterator[list[Any]]:
             sm.REJECT_REASON_ZH.get(c.reject_reason, c.reject_reason) if c.reject_reason else "",
             c.transfer_to, c.merged_into, sm.EXTENSION_ZH.get(c.extension_level, "") if c.extension_level else "",
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
+            *_deadline_columns(deadlines, as_of, uow.calendar, kinds),
         ]  # fmt: skip
 
 
-def _callback_rows(rows, unmask: bool) -> Iterator[list[Any]]:
-    for r in rows:
+def _callback_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[Any]]:
+    for r, deadlines in _with_deadlines(uow, rows, "callback"):
         yield [
             r.id, label(cb.KINDS, r.kind), r.name if unmask else mask_name(r.name),
             r.phone if unmask else mask_phone(r.phone), r.policy_no,
             r.product, r.branch, r.handler, r.receipt_date, r.cooling_off_days, r.closed_date, r.complaint_id,
             r.due, label(cb.STATUSES, r.status), label(cb.METHODS, r.outcome_method) if r.outcome_method else "",
             r.outcome_reason, r.ended_at, r.created_at,
+            *_deadline_columns([d for d in deadlines if d.kind == DeadlineKind.CALLBACK], as_of, uow.calendar, ()),
         ]  # fmt: skip
 
 
@@ -68,10 +146,52 @@ def _counted(rows, progress: Callable[[int], None] | None):
         yield row
 
 
-def _export(db, dest, query, headers, to_rows, unmask, encoding, progress, command) -> dict[str, Any]:
+def _csv_times(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Datetimes as Excel reads them from a CSV file ("2026-10-09 09:30:00"), not ISO text."""
+    for row in rows:
+        yield [v.replace(microsecond=0).isoformat(sep=" ") if isinstance(v, dt.datetime) else v for v in row]
+
+
+def _notes(what: str, as_of: dt.date, filters: dict[str, Any], unmask: bool | None, extra: list[str]) -> list:
+    shown = [f"{k} {v}" for k, v in filters.items() if v not in (None, "")]
+    notes = [
+        ("内容", what),
+        ("数据截至", f"{as_of.isoformat()}(剩余工作日、是否逾期按这一天计算)"),
+        ("导出时间", dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
+        ("筛选条件", ";".join(shown) if shown else "无(全部)"),
+    ]
+    if unmask is not None:
+        notes.append(
+            (
+                "个人信息",
+                "含完整姓名和电话(--unmask 导出,已记入审计);请妥善保管,用后删除"
+                if unmask
+                else "姓名和电话已打码(如 王*明、138****5678);打码的文件不能导回,完整信息请加 --unmask",
+            )
+        )
+    notes += [("说明", line) for line in extra]
+    return notes
+
+
+def _write(dest, columns: list[Column], rows, encoding: str, progress, title: str, notes: list) -> int:
+    if is_xlsx(dest):
+        from ..io.xlsxfile import write_xlsx_atomic
+
+        return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes)
+    from ..io.csvfile import write_csv_atomic
+
+    return write_csv_atomic(dest, [c.header for c in columns], _counted(_csv_times(rows), progress), encoding)
+
+
+def _export(
+    db, dest, query, columns, to_rows, unmask, encoding, progress, command, as_of, title, notes
+) -> dict[str, Any]:
+    from ..io.files import check_target
+
+    check_target(dest)
     with unit_of_work(db, write=False) as uow:
         rows = uow.session.exec(query.execution_options(yield_per=BATCH))
-        n = write_csv_atomic(dest, headers, _counted(to_rows(rows, unmask), progress), encoding)
+        n = _write(dest, columns, to_rows(uow, rows, unmask, as_of), encoding, progress, title, notes)
     if unmask:
         from .privacy import record_unmask
 
@@ -80,7 +200,14 @@ def _export(db, dest, query, headers, to_rows, unmask, encoding, progress, comma
         except BaseException:  # an unmasked file nobody can account for is not left behind
             Path(dest).unlink(missing_ok=True)
             raise
-    return {"file": str(dest), "rows": n, "masked": not unmask, "encoding": encoding}
+    return {
+        "file": str(dest),
+        "format": "xlsx" if is_xlsx(dest) else "csv",
+        "rows": n,
+        "masked": not unmask,
+        "encoding": None if is_xlsx(dest) else encoding,
+        "as_of": as_of,
+    }
 
 
 def export_complaints(
@@ -93,10 +220,12 @@ def export_complaints(
     unmask: bool = False,
     encoding: str = "utf-8-sig",
     progress: Callable[[int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Complaints received in [date_from, date_to]."""
+    """Complaints received in [date_from, date_to], with their deadlines as of `as_of` (today)."""
     from ..store.complaint_models import Complaint
 
+    as_of = as_of or today_cst()
     q = select(Complaint)
     if date_from is not None:
         q = q.where(Complaint.received_at >= dt.datetime.combine(date_from, dt.time()))
@@ -105,7 +234,22 @@ def export_complaints(
     if branch:
         q = q.where(Complaint.branch == branch)
     q = q.order_by(col(Complaint.received_at), col(Complaint.id))
-    return _export(db, dest, q, COMPLAINT_HEADERS, _complaint_rows, unmask, encoding, progress, "export complaints")
+    notes = _notes(
+        "投诉(按受理时间排序)",
+        as_of,
+        {"受理日期自": date_from, "受理日期至": date_to, "机构": branch},
+        unmask,
+        [
+            "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
+            LEFT_NOTE,
+            "是否逾期: 有进行中的期限已过到期日",
+            "本表可用 kefu import complaints 导回(不读取 投诉编号、状态 及各期限列;已有的投诉不会重复登记)",
+        ],
+    )
+    return _export(
+        db, dest, q, COMPLAINT_COLUMNS, _complaint_rows, unmask, encoding, progress, "export complaints", as_of, "投诉",
+        notes,
+    )  # fmt: skip
 
 
 def export_callbacks(
@@ -118,10 +262,12 @@ def export_callbacks(
     unmask: bool = False,
     encoding: str = "utf-8-sig",
     progress: Callable[[int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Callbacks whose due date falls in [date_from, date_to] (the period `callback stats` uses)."""
     from ..store.callback_models import Callback
 
+    as_of = as_of or today_cst()
     q = select(Callback)
     if date_from is not None:
         q = q.where(Callback.due >= date_from)
@@ -130,4 +276,86 @@ def export_callbacks(
     if branch:
         q = q.where(Callback.branch == branch)
     q = q.order_by(col(Callback.due), col(Callback.id))
-    return _export(db, dest, q, CALLBACK_HEADERS, _callback_rows, unmask, encoding, progress, "export callbacks")
+    notes = _notes(
+        "回访(按回访期限排序)",
+        as_of,
+        {"回访期限自": date_from, "回访期限至": date_to, "机构": branch},
+        unmask,
+        [LEFT_NOTE, "本表可用 kefu import callbacks 导回(状态、结束方式等结果列不读取;已安排的回访不会重复)"],
+    )
+    return _export(
+        db, dest, q, CALLBACK_COLUMNS, _callback_rows, unmask, encoding, progress, "export callbacks", as_of, "回访",
+        notes,
+    )  # fmt: skip
+
+
+def export_deadlines(
+    db: str | None,
+    dest: str | Path,
+    *,
+    as_of: dt.date | None = None,
+    within: int | None = None,
+    branch: str | None = None,
+    handler: str | None = None,
+    kind: str | None = None,
+    encoding: str = "utf-8-sig",
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Every running deadline of every case as `kefu report deadlines` lists it on `as_of`."""
+    from ..domain.deadlines import DEADLINE_KIND_ZH
+    from ..domain.report import BUCKET_ZH, Bucket
+    from ..io.files import check_target
+    from .reports import deadline_report, parse_kind
+
+    check_target(dest)
+    today = today_cst()
+    as_of = as_of or today
+    with unit_of_work(db, write=False) as uow:
+        report = deadline_report(
+            uow, as_of, within=within, branch=branch, handler=handler, kind=parse_kind(kind), history=as_of < today
+        )
+    rows = (
+        [
+            i["case_id"], CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
+            DEADLINE_KIND_ZH.get(DeadlineKind(i["kind"]), i["kind"]) if i["kind"] in set(DeadlineKind) else i["kind"],
+            i["due"], i["due_at"], BUCKET_ZH[Bucket(i["status"])], i["working_days_left"],
+            _yes(i["status"] == Bucket.OVERDUE or bool(i["breached"])), _yes(i["provisional"]), i["branch"], i["handler"],
+        ]
+        for i in report["items"]
+    )  # fmt: skip
+    s = report["summary"]
+    notes = _notes(
+        "进行中的期限(按机构、经办人、到期日排序),与 kefu report deadlines 相同",
+        as_of,
+        {"机构": branch, "经办人": handler, "期限类型": kind, "即将到期(工作日)": report["within"]},
+        None,
+        [
+            f"合计 {s['open']} 条: 逾期 {s['overdue']},今日到期 {s['due_today']},即将到期 {s['due_soon']},"
+            f"暂停 {s['paused']};临时日历 {s['provisional']}",
+            LEFT_NOTE,
+            "是否逾期: 已过到期时间未完成(此前逾期后又暂停的也算)",
+            "临时日历: 到期日依赖尚未公布的节假日安排,公布后可能变动",
+            f"审计链头: #{report['chain_head']['event_id']} {report['chain_head']['hash']}",
+        ],
+    )
+    n = _write(dest, DEADLINE_COLUMNS, rows, encoding, progress, "期限", notes)
+    return {
+        "file": str(dest),
+        "format": "xlsx" if is_xlsx(dest) else "csv",
+        "rows": n,
+        "masked": True,
+        "encoding": None if is_xlsx(dest) else encoding,
+        "as_of": as_of,
+        "summary": s,
+    }
+
+
+__all__ = [
+    "CALLBACK_HEADERS",
+    "COMPLAINT_HEADERS",
+    "DEADLINE_HEADERS",
+    "TEXT",
+    "export_callbacks",
+    "export_complaints",
+    "export_deadlines",
+]

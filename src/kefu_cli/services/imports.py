@@ -1,23 +1,30 @@
-"""Bulk imports from CSV: complaints, and new policies (which schedule new-policy callbacks).
+"""Bulk imports from CSV files or Excel workbooks (.xlsx): complaints, new policies (which
+schedule new-policy callbacks) and callbacks.
 
-Every row goes through the same service function a clerk's command uses, with its audit
-events in the same transaction as the row.
+Every row is registered as the clerk's command would register it, with its audit events in
+the same transaction as the row. The format is chosen by the file's extension (io/table.py);
+dates may be written as people write them (domain/timeutil.py), and in a workbook as real
+date cells or Excel serial numbers (io/xlsxfile.py `cell_text`).
 
-1. Check: the whole file is run through the services first, one savepoint per row, in short
-   write transactions that are rolled back. If any row is bad, nothing is written and the
-   error names the rows (`--errors FILE` writes them out, with the reason, for Excel).
-   `--dry-run` stops here (its numbers are per checked chunk: they may repeat, and the real
-   import numbers rows in file order). A file that fits in the first transaction is committed
-   right there.
+1. Check: every row is checked first, nothing written. If any row is bad, nothing is
+   imported and the error names the row and the column (`--errors FILE` writes the bad rows
+   with the file's own headers, 行号 and 错误, for Excel). `--dry-run` stops here.
 2. Write: the rows again, in file order, in chunks of at most CHUNK_ROWS rows and about
    CHUNK_SECONDS each, every chunk its own write transaction. Between chunks the import pauses
    a moment, so a clerk's `complaint add` waiting for the lock gets it within a second or two
    instead of waiting for the whole file.
 
-A row that is already in the database (same receipt time, phone and policy for a complaint;
-an existing new-policy callback for a policy) is skipped, so running the same file twice is
-safe, and an import that was killed half way finishes the job when run again: the chunks it
-committed are skipped, the rest written, no row twice.
+Complaints on SQLite are written by services/bulk.py: checked in memory, inserted a batch at
+a time, exactly the rows and events `register` writes one by one (tests/test_bulk_import.py).
+Policies and callbacks, and complaints on other databases, go row by row through the service
+functions, each chunk checked first in rolled-back transactions.
+
+A row already in the database is not imported again (a complaint: same receipt time, phone
+— as stored, whatever its format: 010-88889999, (010) 8888 9999 — and policy; a new-policy
+callback: same policy), so running the same file twice, or an exported file, creates nothing
+new, and an import that was killed half way finishes when run again. The summary counts the
+rows that are new, those already there unchanged, and those skipped (repeated within the
+file, or already there with different values, which an import does not change).
 """
 
 from __future__ import annotations
@@ -33,15 +40,19 @@ from typing import Any
 from sqlmodel import select
 
 from ..domain.errors import InputError
-from ..domain.timeutil import now_cst, parse_date, parse_datetime
-from ..io.csvfile import CsvRow, read_rows
+from ..domain.timeutil import check_not_future, check_range, now_cst, parse_date, parse_datetime
+from ..io.csvfile import CsvRow
+from ..io.table import Table, read_table
+from ..io.xlsxfile import DATE, DATETIME, TEXT, cell_text
 from ..store import db as store_db
 from .context import UnitOfWork, unit_of_work
+from .policy_register import IMPORT_COLUMNS as REGISTER_COLUMNS
 
-CHUNK_ROWS = 2000  # at most this many rows in one write transaction …
+CHUNK_ROWS = 10_000  # at most this many rows in one write transaction …
 CHUNK_SECONDS = 1.0  # … and about this long at most (a clerk waits no longer for the lock)
 PAUSE_SECONDS = 0.15  # between chunks: longer than SQLite's longest busy-handler sleep (0.1 s),
 # so a writer that is waiting for the lock takes it now rather than after the whole file
+BATCH_ROWS = 2_000  # complaints inserted at a time within a chunk (services/bulk.py)
 
 COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "received": ("受理时间", "接收时间", "投诉时间", "received", "received_at"),
@@ -59,6 +70,7 @@ COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "regulator_due": ("监管报告期限", "regulator_due"),
 }
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
+COMPLAINT_KINDS = {"received": DATETIME, "regulator_due": DATE}
 
 POLICY_COLUMNS: dict[str, tuple[str, ...]] = {
     "policy": ("保单号", "policy", "policy_no"),
@@ -71,9 +83,42 @@ POLICY_COLUMNS: dict[str, tuple[str, ...]] = {
     "handler": ("经办人", "回访人", "handler"),
 }
 POLICY_REQUIRED = ("policy", "name", "phone", "receipt_date")
+POLICY_KINDS = {"receipt_date": DATE}
+# The policy register's columns (services/policy_register.py): 被保险人, 被保险人证件号码, 保险期间起,
+# 保险期间止, 保额, 险种类型 — optional; each policy also goes into the register.
+POLICY_COLUMNS.update(REGISTER_COLUMNS)
+POLICY_KINDS.update({"period_start": DATE, "period_end": DATE})
+
+# The columns of `kefu export callbacks` (services/exports.py); the outcome columns (状态, 结束方式 …)
+# are not read: an import schedules callbacks, it does not replay their attempts.
+CALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kind": ("回访类型", "类型", "kind"),
+    "name": ("客户", "投保人", "姓名", "name"),
+    "phone": ("联系电话", "电话", "phone"),
+    "policy": ("保单号", "policy", "policy_no"),
+    "product": ("险种", "产品", "product"),
+    "branch": ("机构", "branch"),
+    "handler": ("经办人", "回访人", "handler"),
+    "receipt_date": ("回执签收日期", "回执日期", "receipt_date"),
+    "cooling_off": ("犹豫期天数", "犹豫期", "cooling_off"),
+    "closed_date": ("结案日期", "closed_date"),
+    "complaint_id": ("关联投诉", "投诉编号", "complaint_id", "complaint"),
+    "due": ("回访期限", "due"),
+}
+CALLBACK_REQUIRED = ("kind", "name", "phone")
+CALLBACK_KINDS = {"receipt_date": DATE, "closed_date": DATE, "due": DATE}
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
+
+# The option a service's message starts with → the column it is about (to name the column).
+OPTION_FIELDS = {
+    "--received": "received", "--channel": "channel", "--category": "category", "--name": "name",
+    "--phone": "phone", "--relation": "relation", "--policy": "policy", "--summary": "summary",
+    "--branch": "branch", "--handler": "handler", "--regulator-ref": "regulator_ref",
+    "--regulator-due": "regulator_due", "--receipt-date": "receipt_date", "--cooling-off": "cooling_off",
+    "--closed-date": "closed_date", "--due": "due", "--kind": "kind", "--complaint": "complaint_id",
+}  # fmt: skip
 
 
 @dataclass
@@ -81,6 +126,13 @@ class RowError:
     line: int
     message: str
     values: dict[str, str]
+    column: str | None = None  # "受理时间(A 列)"
+
+    def sentence(self) -> str:
+        if self.column and self.message.startswith(self.column):  # "第 3 行 受理时间(A 列) 的日期 … 不存在"
+            return f"第 {self.line} 行 {self.message}"
+        where = f" {self.column}" if self.column else ""
+        return f"第 {self.line} 行{where}: {self.message}"
 
 
 @dataclass
@@ -89,19 +141,30 @@ class ImportResult:
     kind: str
     rows: int = 0
     created: list[str] = field(default_factory=list)
+    # every row not imported: {"line", "id", "reason", "unchanged"}; unchanged: the database
+    # already holds this very row; otherwise skipped (repeated in the file, or different there)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    planned: int | None = None  # --dry-run: how many rows would be new
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (header as written, key)
+
+    def counts(self) -> dict[str, int]:
+        unchanged = sum(1 for s in self.skipped if s.get("unchanged"))
+        new = self.planned if self.planned is not None else len(self.created)
+        return {"new": new, "unchanged": unchanged, "skipped": len(self.skipped) - unchanged}
 
     def as_dict(self) -> dict[str, Any]:
+        counts = self.counts()
         return {
             "file": self.file,
             "kind": self.kind,
             "rows": self.rows,
-            "created": len(self.created),
+            "created": counts["new"],
             "ids": self.created,
+            "summary": counts,
             "skipped": self.skipped,
-            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
+            "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in self.errors],
             "dry_run": self.dry_run,
         }
 
@@ -112,25 +175,81 @@ def _aliases(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
     }
 
 
-def _read(path: str | Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> list[CsvRow]:
-    header, rows = read_rows(path, aliases=_aliases(columns))
-    missing = [k for k in required if k not in header]
+def _read(
+    path: str | Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], kinds: dict[str, str]
+) -> Table:
+    """The file as text cells (date cells and Excel serial numbers of date columns as ISO text)."""
+    table = read_table(path, _aliases(columns))
+    missing = [k for k in required if k not in table.keys]
     if missing:
         names = "、".join(f"{columns[k][0]}({k})" for k in missing)
         example = ",".join(columns[k][0] for k in columns)
         raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
-    if not rows:
+    if not table.rows:
         raise InputError(f"文件 {path} 没有数据行")
-    return rows
+    if table.xlsx:
+        rows = []
+        for row in table.rows:
+            values = {}
+            for k, v in row.values.items():
+                try:
+                    values[k] = cell_text(v, kinds.get(k, TEXT), table.column(k)).strip()
+                except InputError as exc:
+                    raise InputError(f"第 {row.line} 行 {exc}。整个文件未导入,请改正后重新导入") from None
+            rows.append(CsvRow(row.line, values))
+        table.rows = rows
+    return table
 
 
-def _yes_no(value: str) -> bool:
+def _column_of(table: Table, message: str) -> str | None:
+    """The column a message is about: the option a service's message names first, or the
+    column an import message starts with."""
+    m = re.match(r"(--[a-z-]+)", message)
+    key = OPTION_FIELDS.get(m.group(1)) if m else None
+    if key and key in table.keys:
+        return table.column(key)
+    return next((table.column(k) for k in table.keys if message.startswith(table.column(k))), None)
+
+
+def _row_error(table: Table, row: CsvRow, exc: InputError, column: str | None = None) -> RowError:
+    message = str(exc)
+    return RowError(row.line, message, row.values, column or _column_of(table, message))
+
+
+def _yes_no(value: str, field: str = "“材料齐全”") -> bool:
     v = value.strip().lower()
     if v in YES:
         return True
     if v in NO:
         return False
-    raise InputError(f"“材料齐全”的值 '{value}' 无法识别,应为 是 或 否")
+    raise InputError(f"{field}的值 '{value}' 无法识别,应为 是 或 否")
+
+
+def _phone_key(value: str, field: str) -> str:
+    """The phone as stored (domain/text.py `phone_number`): 010-88889999, (010) 8888 9999 and
+    01088889999 are one number. A masked phone (138****5678, from an export without --unmask)
+    cannot be imported."""
+    from ..domain.text import phone_number
+
+    if "*" in (value or ""):
+        raise InputError(
+            f"{field} 是打码的号码(如 138****5678),不能导入: 请用加 --unmask 导出的文件,或填写完整号码,例如 13812345678"
+        )
+    return phone_number(value, field)
+
+
+def _differences(pairs: list[tuple[str, Any, Any]]) -> list[str]:
+    return [name for name, mine, theirs in pairs if (mine or None) != (theirs or None)]
+
+
+def _existing(reason: str, cid: str, different: list[str]) -> dict[str, Any]:
+    if not different:
+        return {"id": cid, "reason": reason, "unchanged": True}
+    return {
+        "id": cid,
+        "reason": f"{reason},但 {'、'.join(different)} 与数据库中不同: 导入不更改已有记录(如需更正请用 edit 命令)",
+        "unchanged": False,
+    }
 
 
 RowFn = Callable[[UnitOfWork, dict[str, str]], str | dict[str, Any] | None]
@@ -155,24 +274,31 @@ class _Chunk:
     created: list[str] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    keys: dict[Hashable, str] = field(default_factory=dict)
+    keys: dict[Hashable, tuple[str | None, int]] = field(default_factory=dict)
+
+
+def _repeat(line: int, cid: str | None, first: int) -> dict[str, Any]:
+    return {"line": line, "id": cid, "reason": f"与第 {first} 行重复(本文件中出现两次)", "unchanged": False}
 
 
 def _chunk(
     uow: UnitOfWork,
-    rows: list[CsvRow],
+    table: Table,
     start: int,
     one: RowFn,
     key: KeyFn,
-    seen: dict[Hashable, str] | None,
+    seen: dict[Hashable, tuple[str | None, int]],
+    checking: bool,
     tick: Callable[[int], None],
 ) -> _Chunk:
-    """Rows from `start` on, in file order, until the chunk is full (CHUNK_ROWS, CHUNK_SECONDS).
+    """Rows from `start` on, in file order, through the service function, until the chunk is
+    full (CHUNK_ROWS, CHUNK_SECONDS).
 
-    Checking (`seen` given): each row in a savepoint, a bad row is recorded and undone and the
-    rest go on being checked; a row that repeats one of an earlier, rolled-back chunk counts as
-    skipped, as it will be when written. Writing (`seen` None): a bad row fails the chunk.
+    Checking: each row in a savepoint, a bad row is recorded and undone and the rest go on
+    being checked. Writing: a bad row fails the chunk. A row repeating an earlier row of the
+    file (`seen`, or earlier in this chunk) is skipped.
     """
+    rows = table.rows
     out = _Chunk(end=start)
     began = time.monotonic()
     i = start
@@ -183,11 +309,12 @@ def _chunk(
             k = key(row.values)
         except InputError:
             k = None  # the row itself will say what is wrong
-        if seen is not None and k is not None and k[0] in seen:
-            out.skipped.append({"line": row.line, "id": seen[k[0]], "reason": k[1]})
+        earlier = None if k is None else (out.keys.get(k[0]) or seen.get(k[0]))
+        if earlier is not None:
+            out.skipped.append(_repeat(row.line, earlier[0], earlier[1]))
             tick(i)
             continue
-        if seen is None:
+        if not checking:
             try:
                 result = one(uow, row.values)
             except InputError as exc:
@@ -198,7 +325,7 @@ def _chunk(
                 result = one(uow, row.values)
             except InputError as exc:
                 savepoint.rollback()
-                out.errors.append(RowError(row.line, str(exc), row.values))
+                out.errors.append(_row_error(table, row, exc))
                 tick(i)
                 continue
             savepoint.commit()
@@ -206,8 +333,8 @@ def _chunk(
             out.skipped.append({"line": row.line, **result})
         elif result:
             out.created.append(result)
-            if k is not None:
-                out.keys[k[0]] = result
+        if k is not None and (result and not isinstance(result, dict)):
+            out.keys[k[0]] = (None if checking else result, row.line)
         tick(i)
     out.end = i
     return out
@@ -220,9 +347,10 @@ def _merge(result: ImportResult, chunk: _Chunk) -> None:
 
 
 def _rows_error(result: ImportResult) -> RowsError:
+    result.errors.sort(key=lambda e: e.line)
     first = result.errors[0]
     more = f"(另有 {len(result.errors) - 1} 行有误)" if len(result.errors) > 1 else ""
-    return RowsError(result, f"第 {first.line} 行: {first.message}{more}。整个文件未导入,请改正后重新导入")
+    return RowsError(result, f"{first.sentence()}{more}。整个文件未导入,请改正后重新导入")
 
 
 class RowsError(InputError):
@@ -234,12 +362,24 @@ class RowsError(InputError):
         self.result = result
 
 
+def _new_result(table: Table, kind: str, dry_run: bool) -> ImportResult:
+    result = ImportResult(table.path, kind, len(table.rows), dry_run=dry_run)
+    result.columns = list(zip(table.headers, table.keys, strict=False))
+    return result
+
+
+def _check_at(at: dt.datetime | None) -> dt.datetime:
+    """The registration time of every row (one for the whole file, as for one transaction)."""
+    if at is not None:
+        check_range(at, "--at")
+        check_not_future(at, "--at")
+    return at or now_cst()
+
+
 def _import(
     db: str | None,
-    path: str | Path,
+    table: Table,
     kind: str,
-    columns: dict[str, tuple[str, ...]],
-    required: tuple[str, ...],
     one: RowFn,
     key: KeyFn,
     *,
@@ -248,24 +388,24 @@ def _import(
     at: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    rows = _read(path, columns, required)
-    at = at or now_cst()  # one registration time for every chunk, as for one transaction
-    n = len(rows)
-    result = ImportResult(str(path), kind, n, dry_run=dry_run)
+    """Row by row through the service function `one` (see the module docstring)."""
+    at = _check_at(at)
+    n = len(table.rows)
+    result = _new_result(table, kind, dry_run)
 
     def tick(done: int) -> None:  # checking is the first half of the work, writing the second
         if progress:
             progress(done, 2 * n)
 
     # 1. Check every row; nothing stays written unless the whole file fits in the first chunk.
-    seen: dict[Hashable, str] = {}
+    seen: dict[Hashable, tuple[str | None, int]] = {}
     start, kept = 0, False
     while start < n and not kept:
         if start:
             time.sleep(PAUSE_SECONDS)
         try:
             with unit_of_work(db, clerk=clerk, at=at) as uow:
-                chunk = _chunk(uow, rows, start, one, key, seen, tick)
+                chunk = _chunk(uow, table, start, one, key, seen, True, tick)
                 kept = not dry_run and start == 0 and chunk.end == n and not chunk.errors
                 if not kept:
                     raise _Rollback
@@ -277,37 +417,49 @@ def _import(
     if result.errors:
         raise _rows_error(result)
     if kept or dry_run:
+        if dry_run:
+            result.planned, result.created = len(result.created), []
         tick(2 * n)
         return result
 
     # 2. Write, chunk by chunk; each chunk commits whole (rows with their audit events) or not at all.
     result.created, result.skipped = [], []
+    seen = {}
     start = 0
     while start < n:
         time.sleep(PAUSE_SECONDS)
         try:
             with unit_of_work(db, clerk=clerk, at=at) as uow:
-                chunk = _chunk(uow, rows, start, one, key, None, lambda i: tick(n + i))
+                chunk = _chunk(uow, table, start, one, key, seen, False, lambda i: tick(n + i))
         except _RowFailed as exc:
             # passed the check but not now: another clerk changed something in between
-            values = next((r.values for r in rows if r.line == exc.line), {})
-            result.errors.append(RowError(exc.line, str(exc.error), values))
-            raise RowsError(result, _partial(exc.line, str(exc.error), result)) from None
+            _failed(result, table, exc.line, exc.error)
         except Exception as exc:
-            known = store_db.explain(exc, store_db.resolve_url(db))
-            if known is None or not result.created:
-                raise
-            raise store_db.DatabaseError(_partial(rows[start].line, str(known), result)) from None
+            _database_failed(result, db, table.rows[start].line, exc)
         _merge(result, chunk)
+        seen.update(chunk.keys)
         start = chunk.end
     return result
 
 
-def _partial(line: int, problem: str, result: ImportResult) -> str:
+def _failed(result: ImportResult, table: Table, line: int, error: InputError):
+    row = next((r for r in table.rows if r.line == line), CsvRow(line, {}))
+    result.errors.append(_row_error(table, row, error))
+    raise RowsError(result, _partial(result.errors[-1].sentence(), result)) from None
+
+
+def _database_failed(result: ImportResult, db: str | None, line: int, exc: Exception):
+    known = store_db.explain(exc, store_db.resolve_url(db))
+    if known is None or not result.created:
+        raise exc
+    raise store_db.DatabaseError(_partial(f"第 {line} 行(或其后同一批): {known}", result)) from None
+
+
+def _partial(problem: str, result: ImportResult) -> str:
     """The message of a write that stopped after some chunks were committed."""
     problem = problem.replace(store_db.NOTHING_SAVED, "正在写入的这一批没有保存")
     return (
-        f"导入在第 {line} 行(或其后同一批)停止: {problem};此前已分批保存 {len(result.created)} 条"
+        f"导入在{problem} 时停止;此前已分批保存 {len(result.created)} 条"
         "(每批完整,带审计记录),解决后重新运行同一命令会跳过已导入的行,接着导入其余的行"
     )
 
@@ -316,103 +468,446 @@ def _partial(line: int, problem: str, result: ImportResult) -> str:
 COMPLAINT_SEEN = "已导入过(同一接收时间、电话和保单号)"
 
 
-def _complaint_key(v: dict[str, str]) -> tuple[Hashable, str]:
-    """What makes a complaint row "the same one": receipt time, phone (as stored), policy."""
-    received = parse_datetime(v.get("received", ""), "受理时间")
-    # the phone as `register` stores it (spaces and dashes dropped), or a re-run would not find it
-    phone = v.get("phone", "").strip().replace(" ", "").replace("-", "")
-    return (received, phone, v.get("policy", "").strip()), COMPLAINT_SEEN
+class _Complaints:
+    """The complaint columns of one file: its keys, its rows as `register` arguments, and the
+    comparison of a row with the complaint already registered under its key."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.col = table.column
+
+    def key(self, v: dict[str, str]) -> tuple[Hashable, str]:
+        """What makes a complaint row "the same one": receipt time, phone (as stored), policy."""
+        received = parse_datetime(v.get("received", ""), self.col("received"))
+        phone = _phone_key(v.get("phone", ""), self.col("phone"))
+        return (received, phone, v.get("policy", "").strip()), COMPLAINT_SEEN
+
+    def arguments(self, v: dict[str, str], received: dt.datetime, phone: str, policy: str) -> dict[str, Any]:
+        """The arguments of `register` (materials and the regulator's date read here, named by column)."""
+        reg_due = v.get("regulator_due", "").strip()
+        return dict(
+            received=received,
+            channel=v.get("channel", ""),
+            category=v.get("category", ""),
+            name=v.get("name", ""),
+            phone=phone,
+            relation=v.get("relation", "") or "self",
+            policy_no=policy,
+            summary=v.get("summary", ""),
+            branch=v.get("branch", ""),
+            handler=v.get("handler", ""),
+            incomplete=not _yes_no(v.get("complete", ""), f"“{self.col('complete')}”"),
+            regulator_ref=v.get("regulator_ref", "").strip() or None,
+            regulator_due=parse_date(reg_due, self.col("regulator_due")) if reg_due else None,
+        )
+
+    def compare(self, v: dict[str, str], c) -> dict[str, Any]:
+        """The row of a complaint already registered: unchanged, or which columns differ."""
+        from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
+
+        def code(table, value, default=""):
+            try:
+                return parse_code(table, value or default, "")
+            except InputError:
+                return value
+
+        def day(value):
+            try:
+                return parse_date(value, "") if value else None
+            except InputError:
+                return value
+
+        present = set(self.table.keys)
+        pairs = [
+            ("name", v.get("name", "").strip(), c.name),
+            ("channel", code(CHANNELS, v.get("channel", "")), c.channel),
+            ("category", code(CATEGORIES, v.get("category", "")), c.category),
+            ("relation", code(RELATIONS, v.get("relation", ""), "self"), c.relation),
+            ("summary", v.get("summary", "").replace("\r\n", "\n").strip(), c.summary),
+            ("branch", v.get("branch", "").strip(), c.branch),
+            ("handler", v.get("handler", "").strip(), c.handler),
+            ("regulator_ref", v.get("regulator_ref", "").strip(), c.regulator_ref),
+            ("regulator_due", day(v.get("regulator_due", "").strip()), c.regulator_due),
+        ]
+        different = _differences([(self.col(k), mine, theirs) for k, mine, theirs in pairs if k in present])
+        return _existing(COMPLAINT_SEEN, c.id, different)
 
 
-def _complaint_row(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
+def _find_complaints(session, keys) -> dict[tuple, Any]:
+    """The complaints already registered under these keys (receipt time, phone, policy)."""
+    from sqlalchemy import select as sa_select
+
     from ..store.complaint_models import Complaint
+
+    wanted = {k for k in keys if k is not None}
+    phones = sorted({k[1] for k in wanted})
+    found: dict[tuple, Any] = {}
+    c = Complaint.__table__.c
+    columns = [c.id, c.received_at, c.phone, c.policy_no, c.name, c.channel, c.category, c.relation, c.summary]
+    columns += [c.branch, c.handler, c.regulator_ref, c.regulator_due]
+    for i in range(0, len(phones), 400):
+        stmt = sa_select(*columns).where(c.phone.in_(phones[i : i + 400])).order_by(c.id)
+        for row in session.execute(stmt):
+            k = (row.received_at, row.phone, row.policy_no)
+            if k in wanted and k not in found:
+                found[k] = row
+    return found
+
+
+def _complaints_one_by_one(db, table: Table, **options) -> ImportResult:
+    """Each row through `register` (`kefu complaint add`), for databases other than SQLite."""
     from .complaints import register
 
-    (received, phone, policy), _ = _complaint_key(v)
-    existing = uow.session.exec(
-        select(Complaint.id).where(
-            Complaint.received_at == received, Complaint.phone == phone, Complaint.policy_no == policy
-        )
-    ).first()
-    if existing:
-        return {"id": existing, "reason": COMPLAINT_SEEN}
-    reg_due = v.get("regulator_due", "").strip()
-    out = register(
-        uow,
-        received=received,
-        channel=v.get("channel", ""),
-        category=v.get("category", ""),
-        name=v.get("name", ""),
-        phone=phone,
-        relation=v.get("relation", "") or "self",
-        policy_no=policy,
-        summary=v.get("summary", ""),
-        branch=v.get("branch", ""),
-        handler=v.get("handler", ""),
-        incomplete=not _yes_no(v.get("complete", "")),
-        regulator_ref=v.get("regulator_ref", "").strip() or None,
-        regulator_due=parse_date(reg_due, "监管报告期限") if reg_due else None,
-    )
-    return out["id"]
+    cols = _Complaints(table)
+
+    def one(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
+        (received, phone, policy), _ = cols.key(v)
+        existing = _find_complaints(uow.session, [(received, phone, policy)])
+        if existing:
+            return cols.compare(v, next(iter(existing.values())))
+        return register(uow, **cols.arguments(v, received, phone, policy))["id"]
+
+    return _import(db, table, "complaints", one, cols.key, **options)
 
 
-def import_complaints(db: str | None, path: str | Path, **options) -> ImportResult:
-    """`kefu import complaints`: each row registered as `kefu complaint add` would."""
-    return _import(
-        db, path, "complaints", COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, _complaint_row, _complaint_key, **options
-    )
+def _complaints_in_bulk(
+    db: str | None,
+    table: Table,
+    *,
+    dry_run: bool = False,
+    clerk: str | None = None,
+    at: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Check the whole file in memory, then write it in chunks through services/bulk.py."""
+    from .bulk import BulkWriter, Checker, Registration, RowFailed
+
+    at = _check_at(at)
+    cols = _Complaints(table)
+    rows = table.rows
+    n = len(rows)
+    result = _new_result(table, "complaints", dry_run)
+
+    def tick(done: int) -> None:
+        if progress and (done % 500 == 0 or done == 2 * n):
+            progress(done, 2 * n)
+
+    keys: list[tuple | None] = []
+    for row in rows:
+        try:
+            keys.append(cols.key(row.values)[0])
+        except InputError as exc:
+            keys.append(None)
+            result.errors.append(_row_error(table, row, exc))
+
+    def check(checker: Checker, i: int) -> Registration:
+        received, phone, policy = keys[i]
+        args = cols.arguments(rows[i].values, received, phone, policy)
+        return checker.check(rows[i].line, **args)
+
+    # 1. Check: every new row as `register` would check it (rows already there are not checked).
+    regs: dict[int, Registration] = {}
+    with unit_of_work(db, clerk=clerk, at=at, write=False) as uow:
+        found = _find_complaints(uow.session, keys)
+        checker = Checker(uow)
+        first: dict[tuple, int] = {}
+        for i, (row, k) in enumerate(zip(rows, keys, strict=True)):
+            tick(i + 1)
+            if k is None:
+                continue
+            if k in found:
+                result.skipped.append({"line": row.line, **cols.compare(row.values, found[k])})
+            elif k in first:
+                result.skipped.append(_repeat(row.line, None, first[k]))
+            else:
+                first[k] = row.line
+                try:
+                    regs[i] = check(checker, i)
+                except InputError as exc:
+                    result.errors.append(_row_error(table, row, exc))
+    if result.errors:
+        raise _rows_error(result)
+    if dry_run:
+        result.planned = len(regs)
+        tick(2 * n)
+        return result
+
+    # 2. Write in chunks (what is there now decides: another import may have run meanwhile).
+    result.skipped = []
+    done: dict[tuple, tuple[str, int]] = {}  # key -> (case number, line) of the rows written
+    start = 0
+    while start < n:
+        if start:
+            time.sleep(PAUSE_SECONDS)
+        created: list[str] = []
+        skipped: list[dict[str, Any]] = []
+        mine: dict[tuple, tuple[str, int]] = {}
+        try:
+            with unit_of_work(db, clerk=clerk, at=at) as uow:
+                writer = BulkWriter(uow)
+                began = time.monotonic()
+                i = start
+                while i < n and i - start < CHUNK_ROWS and (i == start or time.monotonic() - began < CHUNK_SECONDS):
+                    end = min(i + BATCH_ROWS, start + CHUNK_ROWS, n)
+                    there = _find_complaints(uow.session, keys[i:end])
+                    todo: list[Registration] = []
+                    repeats: list[tuple[dict[str, Any], tuple]] = []
+                    for j in range(i, end):
+                        k, row = keys[j], rows[j]
+                        earlier = done.get(k) or mine.get(k)
+                        if earlier is not None:
+                            entry = _repeat(row.line, earlier[0], earlier[1])
+                            skipped.append(entry)
+                            repeats.append((entry, k))
+                        elif k in there:
+                            skipped.append({"line": row.line, **cols.compare(row.values, there[k])})
+                        else:
+                            reg = regs.get(j)
+                            if reg is None:  # was there at the check, is not now: check it now
+                                try:
+                                    reg = check(writer.checker, j)
+                                except InputError as exc:
+                                    raise RowFailed(row.line, exc) from exc
+                            todo.append(reg)
+                            mine[k] = ("", row.line)
+                    ids = writer.register(todo)
+                    for reg, cid in zip(todo, ids, strict=True):
+                        mine[(reg.received, reg.phone, reg.policy_no)] = (cid, reg.line)
+                    for entry, k in repeats:
+                        entry["id"] = entry["id"] or mine[k][0]
+                    created += ids
+                    i = end
+                    tick(n + i)
+        except RowFailed as exc:
+            _failed(result, table, exc.line, exc.error)
+        except Exception as exc:
+            _database_failed(result, db, rows[start].line, exc)
+        result.created += created
+        result.skipped += skipped
+        done.update(mine)
+        start = i
+    tick(2 * n)
+    return result
+
+
+def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = None, **options) -> ImportResult:
+    """`kefu import complaints`: each row registered as `kefu complaint add` would.
+
+    On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
+    database) registers them one by one through `register` — the same rows and events."""
+    table = _read(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS)
+    if bulk is None:
+        bulk = store_db.is_sqlite(store_db.resolve_url(db))
+    if bulk:
+        return _complaints_in_bulk(db, table, **options)
+    return _complaints_one_by_one(db, table, **options)
 
 
 # --- new policies → new-policy callbacks ------------------------------------------------------
+def _cooling_off(value: str, field: str) -> int | None:
+    value = value.strip()
+    if value and not re.fullmatch(r"[0-9]{1,3}", value):  # str.isdigit() also takes ² and ٣
+        raise InputError(f"{field} 应为 1 到 366 的整数(半角数字),例如 15")
+    return int(value) if value else None
+
+
+def _callback_compare(table: Table, v: dict[str, str], row, reason: str) -> dict[str, Any]:
+    from ..domain.text import phone_number
+
+    def phone(value):
+        try:
+            return phone_number(value)
+        except InputError:
+            return value
+
+    def day(value):
+        try:
+            return parse_date(value, "") if value else None
+        except InputError:
+            return value
+
+    present = set(table.keys)
+    pairs = [
+        ("name", v.get("name", "").strip(), row.name),
+        ("phone", phone(v.get("phone", "")), row.phone),
+        ("product", v.get("product", "").strip(), row.product),
+        ("receipt_date", day(v.get("receipt_date", "").strip()), row.receipt_date),
+        ("closed_date", day(v.get("closed_date", "").strip()), row.closed_date),
+        ("branch", v.get("branch", "").strip(), row.branch),
+        ("handler", v.get("handler", "").strip(), row.handler),
+    ]
+    different = _differences([(table.column(k), mine, theirs) for k, mine, theirs in pairs if k in present])
+    return _existing(reason, row.id, different)
+
+
 def _policy_key(v: dict[str, str]) -> tuple[Hashable, str] | None:
     policy = v.get("policy", "").strip()
     return (policy, f"保单 {policy} 已安排新契约回访") if policy else None
 
 
-def _policy_row(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
-    from ..store.callback_models import Callback
-    from .callbacks import NewCallback, add_callback
+def _new_policy_row(table: Table) -> RowFn:
+    def one(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
+        from ..store.callback_models import Callback
+        from .callbacks import NewCallback, add_callback
 
-    policy = v.get("policy", "").strip()
-    if not policy:
-        raise InputError("保单号为空,例如 P2026110001")
-    existing = uow.session.exec(
-        select(Callback.id).where(Callback.kind == "new_policy", Callback.policy_no == policy)
-    ).first()
-    if existing:
-        return {"id": existing, "reason": f"保单 {policy} 已安排新契约回访"}
-    cooling = v.get("cooling_off", "").strip()
-    if cooling and not re.fullmatch(r"[0-9]{1,3}", cooling):  # str.isdigit() also takes ² and ٣
-        raise InputError("犹豫期天数应为 1 到 366 的整数(半角数字),例如 15")
-    row = add_callback(
-        uow,
-        NewCallback(
-            kind="new_policy",
-            name=v.get("name", ""),
-            phone=v.get("phone", ""),
-            policy_no=policy,
-            product=v.get("product", "").strip(),
-            branch=v.get("branch", "").strip(),
-            handler=v.get("handler", "").strip(),
-            receipt_date=parse_date(v.get("receipt_date", ""), "回执签收日期"),
-            cooling_off_days=int(cooling) if cooling else None,
-        ),
-    )
-    return row.id
+        policy = v.get("policy", "").strip()
+        if not policy:
+            raise InputError("保单号为空,例如 P2026110001")
+        from .policy_register import register_policies
+
+        register_policies(uow, [v], column=table.column)  # the policy register (new, or its empty fields filled)
+        existing = uow.session.exec(
+            select(Callback).where(Callback.kind == "new_policy", Callback.policy_no == policy)
+        ).first()
+        if existing:
+            return _callback_compare(table, v, existing, f"保单 {policy} 已安排新契约回访")
+        row = add_callback(
+            uow,
+            NewCallback(
+                kind="new_policy",
+                name=v.get("name", ""),
+                phone=v.get("phone", ""),
+                policy_no=policy,
+                product=v.get("product", "").strip(),
+                branch=v.get("branch", "").strip(),
+                handler=v.get("handler", "").strip(),
+                receipt_date=parse_date(v.get("receipt_date", ""), table.column("receipt_date")),
+                cooling_off_days=_cooling_off(v.get("cooling_off", ""), table.column("cooling_off")),
+            ),
+        )
+        return row.id
+
+    return one
 
 
 def import_policies(db: str | None, path: str | Path, **options) -> ImportResult:
-    """`kefu import policies`: a new-policy callback for each policy, as `kefu callback add` would."""
-    return _import(db, path, "policies", POLICY_COLUMNS, POLICY_REQUIRED, _policy_row, _policy_key, **options)
+    """`kefu import policies`: a new-policy callback for each policy, as `kefu callback add` would,
+    and the policy in the policy register (services/policy_register.py `register_policies`)."""
+    table = _read(path, POLICY_COLUMNS, POLICY_REQUIRED, POLICY_KINDS)
+    return _import(db, table, "policies", _new_policy_row(table), _policy_key, **options)
 
 
+# --- callbacks (the columns of `kefu export callbacks`) ----------------------------------------
+def _callback_kind(v: dict[str, str], field: str) -> str:
+    from ..domain import callback as cb
+    from ..domain.codes import parse_code
+
+    return parse_code(cb.KINDS, v.get("kind", ""), field)
+
+
+def _callbacks(table: Table) -> tuple[RowFn, KeyFn]:
+    """The row function and key of `kefu import callbacks`.
+
+    One callback per kind and: policy (new policy), complaint (complaint / regulator, as the
+    complaint schedules it), policy + claim closing date + phone (claim), phone + policy + due
+    date (satisfaction / other). A complaint callback whose complaint is not in this database
+    is skipped and said (its complaint must be imported first; a decision schedules it)."""
+    from ..domain.text import phone_number
+    from ..store.callback_models import Callback
+
+    col = table.column
+
+    def parts(v: dict[str, str]):
+        kind = _callback_kind(v, col("kind"))
+        policy = v.get("policy", "").strip()
+        complaint = v.get("complaint_id", "").strip().upper()
+        closed = v.get("closed_date", "").strip()
+        due = v.get("due", "").strip()
+        return kind, policy, complaint, closed, due
+
+    def key(v: dict[str, str]) -> tuple[Hashable, str] | None:
+        kind, policy, complaint, closed, due = parts(v)
+        if kind == "new_policy":
+            return (("new_policy", policy), f"保单 {policy} 已安排新契约回访") if policy else None
+        if kind in ("complaint", "regulator") and complaint:
+            return (kind, complaint), f"投诉 {complaint} 已安排此类回访"
+        phone = phone_number(v.get("phone", ""), col("phone"))
+        if kind == "claim":
+            return (kind, policy, parse_date(closed, col("closed_date")) if closed else None, phone), "已安排过(同一保单、结案日期和电话)"
+        return (kind, policy, parse_date(due, col("due")) if due else None, phone), "已安排过(同一类型、保单、期限和电话)"
+
+    def one(uow: UnitOfWork, v: dict[str, str]) -> str | dict[str, Any]:
+        from .callbacks import NewCallback, add_callback
+
+        kind, policy, complaint, closed, due = parts(v)
+        found = key(v)
+        stmt = select(Callback).where(Callback.kind == kind)
+        if kind == "new_policy":
+            if not policy:
+                raise InputError(f"{col('policy')} 为空: 新契约回访须有保单号,例如 P2026110001")
+            stmt = stmt.where(Callback.policy_no == policy)
+        elif kind in ("complaint", "regulator") and complaint:
+            from ..store.complaint_models import Complaint
+
+            if uow.session.get(Complaint, complaint) is None:
+                return {
+                    "id": None,
+                    "reason": f"关联投诉 {complaint} 不在本数据库中,未导入(投诉的回访随投诉安排: 请先导入投诉)",
+                    "unchanged": False,
+                }
+            stmt = stmt.where(Callback.complaint_id == complaint)
+        else:
+            _, _, day, phone = found[0]
+            stmt = stmt.where(Callback.policy_no == policy, Callback.phone == phone)
+            stmt = stmt.where((Callback.closed_date if kind == "claim" else Callback.due) == day)
+        existing = uow.session.exec(stmt.order_by(Callback.id)).first()
+        if existing is not None:
+            return _callback_compare(table, v, existing, found[1])
+        derived = kind in ("new_policy", "claim") or (kind in ("complaint", "regulator") and complaint)
+        row = add_callback(
+            uow,
+            NewCallback(
+                kind=kind,
+                name=v.get("name", ""),
+                phone=v.get("phone", ""),
+                policy_no=policy,
+                product=v.get("product", "").strip(),
+                branch=v.get("branch", "").strip(),
+                handler=v.get("handler", "").strip(),
+                receipt_date=parse_date(v["receipt_date"], col("receipt_date"))
+                if kind == "new_policy" and v.get("receipt_date", "").strip()
+                else None,
+                cooling_off_days=_cooling_off(v.get("cooling_off", ""), col("cooling_off"))
+                if kind == "new_policy"
+                else None,
+                closed_date=parse_date(closed, col("closed_date")) if kind == "claim" and closed else None,
+                due=None if derived or not due else parse_date(due, col("due")),  # a derived due is recomputed
+                complaint_id=complaint or None,
+            ),
+        )
+        return row.id
+
+    return one, key
+
+
+def import_callbacks(db: str | None, path: str | Path, **options) -> ImportResult:
+    """`kefu import callbacks`: callbacks in the columns of `kefu export callbacks`, each
+    scheduled as `kefu callback add` would."""
+    table = _read(path, CALLBACK_COLUMNS, CALLBACK_REQUIRED, CALLBACK_KINDS)
+    one, key = _callbacks(table)
+    return _import(db, table, "callbacks", one, key, **options)
+
+
+# --- the errors file ----------------------------------------------------------------------------
 def write_error_report(result: ImportResult, dest: str | Path) -> Path:
-    """The bad rows with their line number and reason, as a UTF-8 (BOM) CSV for Excel."""
-    from ..io.csvfile import write_csv_atomic
+    """The bad rows with the input's own headers plus 行号 and 错误: an .xlsx workbook when
+    `dest` ends in .xlsx, else a UTF-8 (BOM) CSV for Excel."""
+    from ..io.xlsxfile import Column, is_xlsx
 
-    keys: list[str] = []
-    for e in result.errors:
-        keys += [k for k in e.values if k not in keys]
-    rows = [[e.line, e.message, *[e.values.get(k, "") for k in keys]] for e in result.errors]
-    write_csv_atomic(dest, ["行号", "错误", *keys], rows)
+    columns = list(result.columns)
+    known = {k for _, k in columns}
+    for e in result.errors:  # columns of the rows that the header did not name (should not happen)
+        columns += [(k, k) for k in e.values if k not in known and not known.add(k)]
+    headers = ["行号", "错误", *(h or k for h, k in columns)]
+    rows = [[e.line, e.sentence(), *(e.values.get(k, "") for _, k in columns)] for e in result.errors]
+    if is_xlsx(dest):
+        from ..io.xlsxfile import INT, write_xlsx_atomic
+
+        kinds = [Column("行号", INT), Column("错误"), *(Column(h) for h in headers[2:])]
+        notes = [("文件", result.file), ("说明", "出错的行及原因;整个文件未导入,请在原文件中改正这些行后重新导入")]
+        write_xlsx_atomic(dest, "导入错误", kinds, rows, notes)
+    else:
+        from ..io.csvfile import write_csv_atomic
+
+        write_csv_atomic(dest, headers, rows)
     return Path(dest)

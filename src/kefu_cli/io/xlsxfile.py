@@ -1,0 +1,305 @@
+"""Real Excel workbooks (.xlsx, openpyxl): reading a sheet for the imports, writing the exports.
+
+Reading: the first sheet (not one named "说明"), its first non-empty row the header, every row
+with its Excel row number. Cells keep their type: a date or datetime cell comes back as a
+`date` (cell formatted as a date only) or a `datetime`, a number as int/float, text as str.
+`cell_text` turns a cell into the text the import reads, knowing what the column holds: a
+number in a date column is an Excel serial date (46304.395833 = 2026-10-09 09:30), a number in
+a text column is written without ".0" (13812345678), so nothing depends on how the sheet was
+typed. Formulas are read as their last computed value, never as formula text.
+
+Writing (`write_xlsx_atomic`): one data sheet plus a "说明" (notes) sheet; real date and
+datetime cells; text cells (number format "@", quote prefix) for phone, policy and ID
+columns so that leading zeros survive and no cell can ever be taken for a formula; a frozen
+bold header row, column widths that fit the content (CJK characters count double), an
+autofilter over the data. Rows are streamed (openpyxl write-only mode) into a temp file that
+is renamed at the end (io/files.py), 0600 on POSIX like every other output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..domain.timeutil import InputError
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+NOTES_SHEET = "说明"
+
+# Cell kinds of a column (how a value is written, and how a read cell is turned into text).
+TEXT, DATE, DATETIME, INT = "text", "date", "datetime", "int"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+SAMPLE_ROWS = 1000  # rows looked at for the column widths
+MAX_WIDTH = 60
+
+
+def is_xlsx(path: str | Path) -> bool:
+    """Whether `path` names an Excel workbook (by its extension); `.xls` is refused outright."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xls":
+        raise InputError(
+            f"不支持旧版 Excel 格式(.xls): {path}。请改用 Excel 工作簿(.xlsx)或 CSV,"
+            "例如在 Excel 中“另存为” Excel 工作簿,或把文件名写成 ./投诉.xlsx"
+        )
+    return suffix in XLSX_SUFFIXES
+
+
+def column_letter(index: int) -> str:
+    """A, B, … Z, AA … for a 0-based column index (the letters Excel shows)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- reading ----------------------------------------------------------------------------------
+def _cell_value(cell) -> Any:
+    """The cell's value, a date cell formatted without a time as a `date`."""
+    value = cell.value
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        from openpyxl.styles.numbers import is_datetime
+
+        if is_datetime(getattr(cell, "number_format", "") or "") == "date":
+            return value.date()
+    return value
+
+
+def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
+    """(rows as (Excel row number, cell values), sheet title) of the workbook's data sheet."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(f"文件不存在: {p}。请给出 Excel 文件的路径,例如 ./投诉登记表.xlsx") from None
+    except IsADirectoryError:
+        raise InputError(f"{p} 是一个目录,不是文件: 请给出 Excel 文件的路径") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and exc.strerror:
+            raise InputError(f"无法读取文件 {p}: {exc.strerror}") from None
+        raise InputError(
+            f"文件 {p} 不是有效的 Excel 工作簿(.xlsx): 请在 Excel 中打开后“另存为” Excel 工作簿或 CSV 再导入"
+        ) from None
+    try:
+        sheets = [ws for ws in wb.worksheets if ws.title != NOTES_SHEET] or wb.worksheets
+        ws = sheets[0]
+        rows: list[tuple[int, list[Any]]] = []
+        for number, cells in enumerate(ws.iter_rows(), start=1):
+            values = [_cell_value(c) for c in cells]
+            while values and (values[-1] is None or values[-1] == ""):
+                values.pop()
+            if values:
+                rows.append((getattr(cells[0], "row", None) or number, values))
+        return rows, ws.title
+    finally:
+        wb.close()
+
+
+def read_rows(
+    path: str | Path, aliases: dict[str, str] | None = None
+) -> tuple[list[str], list[str], list[tuple[int, dict[str, Any]]]]:
+    """(headers as written, their keys after `aliases`, rows as (row number, {key: cell})).
+
+    The first non-empty row is the header; a row whose first cell starts with "#" is a comment.
+    A text cell with a control character (other than a line break or tab) is refused, naming
+    the row and column, as in a CSV file.
+    """
+    from ..domain.text import describe_char
+    from .csvfile import bad_char
+
+    raw, _ = read_sheet(path)
+    aliases = aliases or {}
+    headers: list[str] | None = None
+    keys: list[str] = []
+    out: list[tuple[int, dict[str, Any]]] = []
+    for number, values in raw:
+        texts = [v.strip() if isinstance(v, str) else v for v in values]
+        if all(v is None or v == "" for v in texts):
+            continue
+        if isinstance(texts[0], str) and texts[0].startswith("#"):
+            continue
+        for i, v in enumerate(texts):
+            if isinstance(v, str):
+                v = v.replace("\r\n", "\n")
+                texts[i] = v
+                bad = bad_char(v)
+                if bad is not None:
+                    raise InputError(
+                        f"第 {number} 行 {column_letter(i)} 列含有不允许的{describe_char(bad)}: 整个文件未导入,"
+                        "请删除这个不可见字符后重新导入(单元格内只允许换行和制表符)"
+                    )
+        if headers is None:
+            headers = ["" if v is None else str(v) for v in texts]
+            keys = [aliases.get(h, aliases.get(h.lower(), h.lower())) for h in headers]
+            continue
+        if len(texts) > len(keys) and any(v not in (None, "") for v in texts[len(keys) :]):
+            raise InputError(
+                f"第 {number} 行的列数({len(texts)})多于表头({len(keys)}): 请检查表头右侧是否有多余的数据"
+            )
+        out.append((number, {k: (texts[i] if i < len(texts) else None) for i, k in enumerate(keys)}))
+    return headers or [], keys, out
+
+
+def _serial(value: float, field: str) -> dt.datetime:
+    """An Excel serial date (days since 1899-12-30, the 1900 date system) as a datetime to the second."""
+    from openpyxl.utils.datetime import from_excel
+
+    if not (math.isfinite(value) and 1 <= value < 2958466):
+        raise InputError(f"{field} 的数字 {value:g} 不是日期。正确示例: 2026-10-09 09:30(或 Excel 的日期单元格)")
+    moment = from_excel(value)
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def cell_text(value: Any, kind: str = TEXT, field: str = "") -> str:
+    """The text the import reads for a cell of a column of `kind` (TEXT, DATE or DATETIME).
+
+    Date and datetime cells become ISO text (a date-only cell in a datetime column stays a
+    date: 09:00, as when typed); numbers in date columns are Excel serial dates; whole numbers
+    in text columns lose their ".0"; True/False become 是/否. CSV cells (str) pass unchanged.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float) and kind in (DATE, DATETIME):
+        moment = _serial(float(value), field)
+        if kind == DATE or moment.time() == dt.time():
+            return moment.date().isoformat()
+        return moment.isoformat(sep=" ")
+    if isinstance(value, dt.datetime):
+        if kind == DATE and value.time() == dt.time():
+            return value.date().isoformat()
+        return value.replace(microsecond=0).isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# --- writing ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: str = TEXT  # TEXT | DATE | DATETIME | INT
+
+
+def _display_width(value: Any, kind: str) -> int:
+    if value is None:
+        return 0
+    if kind == DATETIME and isinstance(value, dt.datetime):
+        return 16
+    if kind == DATE and isinstance(value, dt.date):
+        return 10
+    text = str(value)
+    line = max(text.split("\n"), key=len) if "\n" in text else text
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+
+
+def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
+    out = []
+    for i, col in enumerate(columns):
+        widest = max([_display_width(col.header, TEXT), *(_display_width(r[i], col.kind) for r in sample)])
+        out.append(min(widest + 2, MAX_WIDTH))
+    return out
+
+
+def write_xlsx_atomic(
+    dest: str | Path,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    notes: Sequence[tuple[str, str]] = (),
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write one data sheet `title` and the notes sheet to `dest`, atomically; returns the rows."""
+    from itertools import chain, islice
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    from .files import atomic_writer
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    it = iter(rows)
+    sample = [list(r) for r in islice(it, SAMPLE_ROWS)]
+    for i, width in enumerate(_widths(columns, sample)):
+        ws.column_dimensions[column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for col in columns:
+        c = WriteOnlyCell(ws, value=col.header)
+        c.data_type = "s"
+        c.font = bold
+        c.alignment = Alignment(vertical="center")
+        header.append(c)
+    ws.append(header)
+
+    # One reusable cell per column, its format set once: each row is written out before the next.
+    cells = []
+    for col in columns:
+        c = WriteOnlyCell(ws)
+        if col.kind == TEXT:
+            c.number_format = "@"
+            c.quotePrefix = True
+        elif col.kind == DATE:
+            c.number_format = DATE_FORMAT
+        elif col.kind == DATETIME:
+            c.number_format = DATETIME_FORMAT
+        cells.append(c)
+    kinds = [col.kind for col in columns]
+    n = 0
+    for row in chain(sample, it):
+        out: list[Any] = []
+        for c, kind, value in zip(cells, kinds, row, strict=True):
+            if value is None or value == "":
+                out.append(None)
+                continue
+            if kind == TEXT:
+                c.value = str(value)
+                c.data_type = "s"  # never a formula, whatever it starts with
+            elif kind == DATETIME and isinstance(value, dt.datetime):
+                c.value = value.replace(microsecond=0)
+            else:
+                c.value = value
+            out.append(c)
+        ws.append(out)
+        n += 1
+        if progress and n % 500 == 0:
+            progress(n)
+    last = column_letter(len(columns) - 1)
+    ws.auto_filter.ref = f"A1:{last}{n + 1}"
+
+    info = wb.create_sheet(NOTES_SHEET)
+    info.column_dimensions["A"].width = 14
+    info.column_dimensions["B"].width = 90
+    for key, value in notes:
+        k = WriteOnlyCell(info, value=key)
+        k.font = bold
+        v = WriteOnlyCell(info, value=value)
+        v.data_type = "s"
+        v.alignment = Alignment(wrap_text=True, vertical="top")
+        info.append([k, v])
+
+    with atomic_writer(dest, encoding=None) as f:
+        wb.save(f)
+    return n
