@@ -79,7 +79,48 @@ def fail(message_text: str, code: int) -> typer.Exit:
 
 
 class KefuGroup(TyperGroup):
-    """Root group: user mistakes end as one sentence and exit 2, database trouble as exit 3."""
+    """Root group: user mistakes end as one sentence and exit 2, database trouble as exit 3.
+
+    Its commands are loaded lazily: `lazy` lists (name, module, attribute, help line) and a
+    command's module is imported only when that command is run or its own help is shown;
+    the root help lists the help lines from the table without importing any module.
+    """
+
+    lazy: tuple[tuple[str, str, str, str], ...] = ()
+
+    def list_commands(self, ctx) -> list[str]:
+        names = super().list_commands(ctx)
+        return names + [name for name, *_ in self.lazy if name not in names]
+
+    def get_command(self, ctx, cmd_name: str):
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is None:
+            for name, module, attribute, _help in self.lazy:
+                if name == cmd_name:
+                    return load_command(name, module, attribute)
+        return cmd
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The command list of the help page, from the table: nothing is imported for it."""
+        from typer._click.utils import make_default_short_help
+        from typer.core import _
+
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            cmd = super().get_command(ctx, name)
+            if cmd is None:
+                help_line = next(h for n, _m, _a, h in self.lazy if n == name)
+                rows.append((name, make_default_short_help(help_line, limit).strip()))
+            elif not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit)))
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):
+        return _resolve_with_suggestions(self, ctx, args)
 
     def invoke(self, ctx):
         from ..store.db import DatabaseError
@@ -109,6 +150,140 @@ class KefuGroup(TyperGroup):
             if isinstance(exc, OSError):
                 raise fail(f"系统错误: {exc}", 3) from None
             raise
+
+
+# Commands built from their modules, once per process (`kefu_cli.cli.casework.add_to` adds the
+# shared case steps to a group's Typer app, which must happen only once).
+_loaded: dict[str, object] = {}
+
+
+class LazyTyperGroup(TyperGroup):
+    """A command group of a Typer app whose commands are built when first asked for: running
+    `kefu complaint add` builds `add` alone, not the 25 commands of `complaint` (Typer reads
+    every command's signature to build it: tens of milliseconds for a large group)."""
+
+    _pending: dict = {}  # command name -> typer CommandInfo, in the order they were declared
+
+    def list_commands(self, ctx) -> list[str]:
+        return [*self._pending, *(n for n in self.commands if n not in self._pending)]
+
+    def get_command(self, ctx, cmd_name: str):
+        cmd = self.commands.get(cmd_name)
+        if cmd is None and cmd_name in self._pending:
+            from typer.main import get_command_from_info
+
+            cmd = self.commands[cmd_name] = get_command_from_info(
+                self._pending[cmd_name], pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        return cmd
+
+    def resolve_command(self, ctx, args):
+        return _resolve_with_suggestions(self, ctx, args)
+
+
+def _resolve_with_suggestions(group, ctx, args):
+    """Typer's resolve_command, suggesting from every command name (built or not)."""
+    from typer._click.exceptions import UsageError
+
+    try:
+        return group._click_resolve_command(ctx, args)
+    except UsageError as e:
+        from difflib import get_close_matches
+
+        matches = get_close_matches(args[0], group.list_commands(ctx)) if args else []
+        if matches:
+            e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+        raise
+
+
+def load_command(name: str, module: str, attribute: str):
+    """The Click command `name`: the Typer app (a group) or function (a single command) that
+    `module.attribute` names, built as `Typer.add_typer` / `Typer.command` would build it,
+    except that a group's commands are built when first used (`LazyTyperGroup`)."""
+    cmd = _loaded.get(name)
+    if cmd is None:
+        import copy
+        import importlib
+
+        from typer.main import get_command_name, get_group
+        from typer.models import DefaultPlaceholder
+
+        target = getattr(importlib.import_module(module), attribute)
+        holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+        pending = None
+        if isinstance(target, typer.Typer):
+            if name in ("complaint", "callback"):  # the steps every case type shares
+                importlib.import_module("kefu_cli.cli.casework").add_to(target, name)
+            if isinstance(target.info.cls, DefaultPlaceholder) or target.info.cls is None:
+                pending = {
+                    info.name or get_command_name(info.callback.__name__): info for info in target.registered_commands
+                }
+                target = copy.copy(target)
+                target.registered_commands = []
+                holder.add_typer(target, name=name, cls=LazyTyperGroup)
+            else:
+                holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        cmd = get_group(holder).commands[name]
+        if pending is not None:
+            cmd._pending = pending
+        _loaded[name] = cmd
+    return cmd
+
+
+def _quick_params() -> None:
+    """Parameter values without pydantic where it has nothing to do.
+
+    Typer converts every parameter value through a pydantic TypeAdapter, built on first use:
+    importing pydantic alone takes about 0.15 s, most of the time of a command that needs no
+    database (`kefu workday add`), and building the adapters adds more to every command. Here
+    a value that already is what its parameter declares — a `str` for `str` (every typed
+    argument), a `bool` for a flag, an `int` default for a plain `int` — is kept as it is,
+    which is exactly what the adapter would return; anything else (e.g. "10" for an `int`, a
+    range, a custom parser) still goes through Typer's own conversion, built when first needed.
+    Quietly does nothing should Typer's internals change (commands are then only slower:
+    tests/test_latency_imports.py notices)."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer.core import _TyperParameter
+    except ImportError:  # pragma: no cover - another Typer
+        return
+    if getattr(_TyperParameter, "_kefu_quick", False):
+        return
+
+    class QuickParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            kind = self.annotation
+            if type(value) is kind:  # str for str, bool for bool, int (not bool) for int
+                return value
+            slow = param.__dict__.get("_kefu_slow")
+            if slow is None:
+                slow = param.__dict__["_kefu_slow"] = build_runtime_param(param.type_descriptor)
+            return slow._coerce_value(value, param, ctx)
+
+    def quick(d) -> bool:
+        info = d.parameter_info
+        if d.annotation not in (str, bool, int) or d.file_annotation is not None:
+            return False
+        if getattr(info, "parser", None) is not None:
+            return False
+        return d.annotation is not int or (info.min is None and info.max is None and not info.clamp)
+
+    original = _TyperParameter.get_runtime_param
+
+    def get_runtime_param(self):
+        if getattr(self, "_runtime_param", None) is None:
+            d = getattr(self, "type_descriptor", None)
+            if d is not None and quick(d):
+                self._runtime_param = QuickParam(parameter_info=d.parameter_info, annotation=d.annotation)
+        return original(self)
+
+    _TyperParameter.get_runtime_param = get_runtime_param
+    _TyperParameter._kefu_quick = True
+
+
+_quick_params()
 
 
 def _explain(exc: BaseException):

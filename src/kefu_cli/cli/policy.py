@@ -47,11 +47,9 @@ def _amount(value, unit, start) -> str:
 @app.command("list")
 def list_(json: JsonOpt = False) -> None:
     """列出所有规则及当前取值、单位和起算点。"""
-    from ..services.context import unit_of_work
-    from ..services.policy import rules
+    from ..services.policy import rules_of
 
-    with unit_of_work(state.db, write=False) as uow:
-        rows = [_row(r, d) for r, d in rules(uow)]
+    rows = [_row(r, d) for r, d in rules_of(state.db)]
     if json:
         from ..render.output import print_json
 

@@ -36,10 +36,9 @@ def _workdays_n(text: str) -> int:
 
 
 def _calendar():
-    from ..services.context import unit_of_work
+    from ..services.calendar import calendar_of
 
-    with unit_of_work(state.db, write=False) as uow:
-        return uow.calendar
+    return calendar_of(state.db)
 
 
 @app.command("add", context_settings={"ignore_unknown_options": True})

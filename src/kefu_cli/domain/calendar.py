@@ -4,7 +4,9 @@ One `WorkCalendar` answers every question about days: is it a working day, what 
 day it is, add N working days, count working days, add N calendar days with the Civil
 Code §203 roll. It is built once from
 
-1. the official State Council data shipped in `chinese-calendar` (years it knows),
+1. the official State Council data shipped in `chinese-calendar` (years it knows) — read from
+   the precomputed table `calendar_data.py` while it matches the installed package, so a
+   command does not import chinese-calendar (see `official_data`),
 2. administrator overrides (days of an imported notice, or a single corrected day),
    which win over 1,
 3. a provisional rule for every other day: Monday–Friday work, Saturday/Sunday rest.
@@ -145,17 +147,53 @@ NOTICE_ERRATA: dict[dt.date, Erratum] = {
 
 def official_data() -> tuple[dict[dt.date, str], dict[dt.date, str], set[int]]:
     """The official data shipped in chinese-calendar, with `NOTICE_ERRATA` applied:
-    (rest days, make-up days, years)."""
-    from chinese_calendar import constants
-
-    holidays = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.holidays.items()}
-    makeup = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.workdays.items()}
-    first, last = min(holidays).year, max(holidays).year
+    (rest days, make-up days, years). Read from the precomputed table `calendar_data` while
+    it matches the installed chinese-calendar, else from chinese-calendar itself."""
+    global _official
+    if _official is None:
+        _official = _shipped_table() or _chinese_calendar_tables()
+    holidays, makeup, years = dict(_official[0]), dict(_official[1]), set(_official[2])
+    first, last = min(years), max(years)
     for d, e in NOTICE_ERRATA.items():
         if first <= d.year <= last:
             (makeup if e.workday else holidays)[d] = e.name
             (holidays if e.workday else makeup).pop(d, None)
-    return holidays, makeup, set(range(first, last + 1))
+    return holidays, makeup, years
+
+
+_official: tuple[dict[dt.date, str], dict[dt.date, str], set[int]] | None = None
+
+
+def _chinese_calendar_tables() -> tuple[dict[dt.date, str], dict[dt.date, str], set[int]]:
+    from chinese_calendar import constants
+
+    holidays = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.holidays.items()}
+    makeup = {d: HOLIDAY_NAME_ZH.get(n, n) for d, n in constants.workdays.items()}
+    return holidays, makeup, set(range(min(holidays).year, max(holidays).year + 1))
+
+
+def _shipped_table() -> tuple[dict[dt.date, str], dict[dt.date, str], set[int]] | None:
+    """The table in `calendar_data`, or None when the installed chinese-calendar is not the
+    one it was generated from (its data file has another size) — e.g. upgraded for next year."""
+    import os
+    from importlib.util import find_spec
+
+    from . import calendar_data as table
+
+    try:
+        spec = find_spec("chinese_calendar")
+        origin = spec.origin if spec is not None else None
+        if origin is not None and os.stat(os.path.join(os.path.dirname(origin), "constants.py")).st_size != table.SOURCE_SIZE:
+            return None
+    except (ImportError, OSError, ValueError):
+        pass  # not installed or not readable: the table is the data
+
+    def days(per_year: dict[int, str]) -> dict[dt.date, str]:
+        date = dt.date
+        return {date(y, int(t[:2]), int(t[2:4])): t[4:] for y, text in per_year.items() for t in text.split()}
+
+    first, last = table.YEARS
+    return days(table.REST), days(table.MAKEUP), set(range(first, last + 1))
 
 
 class WorkCalendar:

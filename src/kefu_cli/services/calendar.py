@@ -1,19 +1,21 @@
-"""Calendar use cases: look-ups, loading a year's holiday notice, coverage."""
+"""Calendar use cases: look-ups, loading a year's holiday notice, coverage.
+
+Look-ups (`calendar_of`) must be fast: the database stack is imported only when the plain
+sqlite3 read cannot be used (store/quick.py), so this module imports it where it is used.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
-from ..domain.calendar import MAX_DATE, MIN_DATE, WorkCalendar, YearStatus
+from ..domain.calendar import MAX_DATE, MIN_DATE, DayOverride, WorkCalendar, YearStatus
 from ..domain.timeutil import InputError, parse_date
-from ..io.csvfile import read_rows
-from ..store.models import CalendarNotice, CalendarOverride
-from .context import UnitOfWork
-from .deadlines import recompute_open
+
+if TYPE_CHECKING:
+    from .context import UnitOfWork
 
 REST_WORDS = {"休", "休息", "假", "放假", "holiday", "rest", "off"}
 WORK_WORDS = {"班", "上班", "工作", "补班", "workday", "work"}
@@ -28,8 +30,41 @@ class NoticeDay:
     name: str
 
 
+# What `calendar_from_rows` is built from, for a plain sqlite3 read (store/quick.py).
+CALENDAR_QUERIES = ("SELECT day, workday, name FROM calendar_override", "SELECT year FROM calendar_notice")
+
+
+def calendar_from_rows(overrides, notices) -> WorkCalendar:
+    """The calendar from the rows of `CALENDAR_QUERIES` (as `services.context.load_calendar`
+    builds it from the same tables through SQLAlchemy)."""
+    return WorkCalendar.official(
+        [DayOverride(_day(d), bool(w), n or "") for d, w, n in overrides], [int(y) for (y,) in notices]
+    )
+
+
+def calendar_of(db: str | None) -> WorkCalendar:
+    """The calendar of database `db`, for look-ups: the official data with the administrator's
+    days and complete years on top (the same as `UnitOfWork.calendar`). Read with plain sqlite3
+    when the database allows it (store/quick.py), else through a read-only unit of work."""
+    from ..store import quick
+
+    rows = quick.read(db, CALENDAR_QUERIES)
+    if rows is not None:
+        return calendar_from_rows(*rows)
+    from .context import unit_of_work
+
+    with unit_of_work(db, write=False) as uow:
+        return uow.calendar
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def parse_notice(path: str | Path) -> list[NoticeDay]:
     """The rows of a notice file (date, 休/班 or holiday/workday, name); any bad row rejects the file."""
+    from ..io.csvfile import read_rows
+
     _, rows = read_rows(path, fieldnames=["date", "kind", "name"], aliases=HEADER_ALIASES)
     if not rows:
         raise InputError(f"文件 {path} 没有数据行。每行应为: 日期,休/班,名称,例如 2027-02-06,休,春节")
@@ -68,6 +103,9 @@ def import_notice(uow: UnitOfWork, path: str | Path, complete_year: bool = False
     row marks the year complete, so its unlisted days follow Monday–Friday for certain.
     A partial import into a year already complete corrects days and leaves it complete.
     """
+    from ..store.models import CalendarNotice, CalendarOverride
+    from .deadlines import recompute_open
+
     days = parse_notice(path)
     before_cal = uow.calendar
     years = sorted({d.date.year for d in days})
@@ -156,6 +194,10 @@ def coverage(uow: UnitOfWork, calendar: WorkCalendar | None = None) -> list[dict
     `status` (official | complete | partial | provisional), `provisional` (whether any day of
     the year is) and `provisional_days`. loaded_at/loaded_by/file come from the complete
     notice, else from the latest overridden day of that year."""
+    from sqlmodel import select
+
+    from ..store.models import CalendarNotice, CalendarOverride
+
     cal = calendar or uow.calendar
     notices = {n.year: n for n in uow.session.exec(select(CalendarNotice)).all()}
     latest: dict[int, CalendarOverride] = {}

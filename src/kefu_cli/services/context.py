@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlmodel import Session, select
 
-from ..domain.calendar import DayOverride, WorkCalendar, official_data
+from ..domain.calendar import WorkCalendar
 from ..domain.chain import GENESIS, event_hash
 from ..domain.policy import Policy
-from ..domain.timeutil import InputError, check_not_future, check_range, now_cst
+from ..domain.timeutil import CST, InputError, check_not_future, check_range, now_cst
 from ..store import db as store_db
-from ..store.models import AuditEvent, AuditHead, CalendarNotice, CalendarOverride, PolicySetting
+from ..store.models import AuditEvent, AuditHead, PolicySetting
 
 
 def default_clerk() -> str:
@@ -39,10 +39,11 @@ def default_clerk() -> str:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    rest, makeup, years = official_data()
-    overrides = [DayOverride(o.day, o.workday, o.name) for o in session.exec(select(CalendarOverride)).all()]
-    notice_years = [n.year for n in session.exec(select(CalendarNotice)).all()]
-    return WorkCalendar(rest, makeup, years, overrides, notice_years)
+    # plain SQL, the rows as the fast path reads them (services/calendar.py): no ORM objects
+    from .calendar import CALENDAR_QUERIES, calendar_from_rows
+
+    conn = session.connection()
+    return calendar_from_rows(*(conn.exec_driver_sql(q).fetchall() for q in CALENDAR_QUERIES))
 
 
 def load_policy(session: Session) -> Policy:
@@ -56,6 +57,11 @@ def _json_default(value):
     return str(value)
 
 
+# The details JSON of every audit event: what json.dumps(details, ensure_ascii=False,
+# default=_json_default, sort_keys=True) gives, with the encoder made once.
+_DETAILS = json.JSONEncoder(ensure_ascii=False, default=_json_default, sort_keys=True)
+
+
 @dataclass
 class UnitOfWork:
     session: Session
@@ -63,6 +69,9 @@ class UnitOfWork:
     at: dt.datetime  # the time the action happened (--at), naive China time
     url: str
     recorded_at: dt.datetime = field(default_factory=now_cst)
+    # The write time of this transaction's events, to the microsecond: with the clerk it tells
+    # one transaction's events from the next (`complaint undo` reverses a whole transaction).
+    written_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(CST).replace(tzinfo=None))
 
     def check_order(self, entity: str, entity_id: str, what: str) -> None:
         """Refuse a step dated before the previous step of the same case (one indexed MAX)."""
@@ -109,24 +118,46 @@ class UnitOfWork:
         to_status: str | None = None,
         **details,
     ) -> AuditEvent:
-        event = AuditEvent(
-            at=self.at,
-            recorded_at=self.recorded_at,
-            clerk=self.clerk,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            details=json.dumps(details, ensure_ascii=False, default=_json_default, sort_keys=True),
-        )
-        # Chain it: events are inserted in the order they are added, so ids follow the chain.
-        head = self._chain_head()
-        event.prev_hash = head.hash
-        event.hash = event_hash(head.hash, event.__dict__)
-        head.hash, head.events = event.hash, head.events + 1
+        event = AuditEvent(**self.event_row(entity, entity_id, action, from_status, to_status, **details))
         self.session.add(event)
         return event
+
+    def event_row(
+        self,
+        entity: str,
+        entity_id: str,
+        action: str,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        **details,
+    ) -> dict:
+        """The next audit event as a plain dict, chained (prev_hash, hash), the chain head advanced."""
+        return self.event_rows([(entity, entity_id, action, from_status, to_status, details)])[0]
+
+    def event_rows(self, events: Iterable[tuple[str, str, str, str | None, str | None, dict]]) -> list[dict]:
+        """The next audit events as plain dicts, chained in order, the chain head advanced once:
+        `audit` makes one an ORM object, a bulk writer (services/bulk.py) inserts many at once.
+        Either way they must be inserted in this order (ids follow the chain).
+        Each event is (entity, entity_id, action, from_status, to_status, details)."""
+        head = self._chain_head()
+        prev, out = head.hash, []
+        for entity, entity_id, action, from_status, to_status, details in events:
+            event = dict(
+                at=self.at,
+                recorded_at=self.written_at,
+                clerk=self.clerk,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                details=_DETAILS.encode(details),
+            )
+            event["prev_hash"] = prev
+            event["hash"] = prev = event_hash(prev, event)
+            out.append(event)
+        head.hash, head.events = prev, head.events + len(out)
+        return out
 
 
 @contextmanager

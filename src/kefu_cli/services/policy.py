@@ -7,11 +7,13 @@ they started under (their row holds its own amount, unit and basis — RULES.md 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..domain.policy import DEFAULTS, Rule, Start, Unit, validate_setting
+from ..domain.policy import DEFAULTS, Policy, Rule, Start, Unit, validate_setting
 from ..domain.timeutil import InputError
-from ..store.models import PolicySetting
-from .context import UnitOfWork
+
+if TYPE_CHECKING:  # the database stack is imported where it is used (`kefu policy list` starts fast)
+    from .context import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,29 @@ def rules(uow: UnitOfWork) -> list[tuple[Rule, Rule]]:
     return [(r, DEFAULTS[r.key]) for r in uow.policy.rules()]
 
 
+# What `policy_from_rows` is built from, for a plain sqlite3 read (store/quick.py).
+POLICY_QUERY = "SELECT key, value, unit, start FROM policy_setting"
+
+
+def policy_from_rows(rows) -> Policy:
+    """The policy from the rows of `POLICY_QUERY` (as `services.context.load_policy` does)."""
+    return Policy({k: v for k, v, _, _ in rows}, {k: u for k, _, u, _ in rows}, {k: st for k, _, _, st in rows})
+
+
+def rules_of(db: str | None) -> list[tuple[Rule, Rule]]:
+    """`rules` of database `db`, read with plain sqlite3 when the database allows it
+    (store/quick.py: no SQLAlchemy import), else through a read-only unit of work."""
+    from ..store import quick
+
+    rows = quick.read(db, [POLICY_QUERY])
+    if rows is None:
+        from .context import unit_of_work
+
+        with unit_of_work(db, write=False) as uow:
+            return rules(uow)
+    return [(r, DEFAULTS[r.key]) for r in policy_from_rows(rows[0]).rules()]
+
+
 def set_rule(
     uow: UnitOfWork, key: str, value: int, unit: Unit | None = None, start: Start | None = None
 ) -> PolicyChange:
@@ -40,6 +65,8 @@ def set_rule(
         raise InputError(problem)
     new_start = before.start if start is None else start
     default = DEFAULTS[key]
+    from ..store.models import PolicySetting
+
     row = uow.session.get(PolicySetting, key) or PolicySetting(
         key=key, value=value, updated_at=uow.at, updated_by=uow.clerk
     )

@@ -18,14 +18,16 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+# SQLAlchemy is imported where it is used: commands that read the database with plain sqlite3
+# (kefu workday, kefu policy list) and the root options never import it (start-up time).
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 # Newest migration. A test checks it against the migration scripts; alembic itself is only
 # imported when a database is behind this revision.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0008"
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -90,11 +92,28 @@ def resolve_url(db: str | None) -> str:
     return url
 
 
+def plain_sqlite_file(url: str) -> str | None:
+    """The file part of a `sqlite:///FILE` URL that needs no parsing (no query, no %-escapes),
+    as make_url would give it; None when the URL needs SQLAlchemy's parser."""
+    if url.startswith("sqlite:///") and "?" not in url and "%" not in url:
+        return url[len("sqlite:///") :]
+    return None
+
+
 def is_sqlite(url: str) -> bool:
+    if plain_sqlite_file(url) is not None:
+        return True
+    from sqlalchemy.engine import make_url
+
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def sqlite_path(url: str) -> Path | None:
+    plain = plain_sqlite_file(url)
+    if plain is not None:
+        return None if not plain or plain == ":memory:" else Path(plain)
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
@@ -133,6 +152,9 @@ def require_file(url: str, create: bool = False) -> None:
 
 @cache
 def _engine(url: str, write: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+
     path = sqlite_path(url)
     if is_sqlite(url):
         if path is not None:
@@ -166,6 +188,9 @@ def _engine(url: str, write: bool) -> Engine:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     with engine.connect() as conn:
         try:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -220,6 +245,8 @@ def ensure_schema(url: str, create: bool = False) -> Engine:
     require_file(url, create)
     if url in _checked:
         return engine_for(url)
+    from sqlalchemy.exc import SQLAlchemyError
+
     engine = engine_for(url)
     try:
         rev = current_revision(engine)
@@ -253,6 +280,8 @@ def _known_revisions() -> set[str]:
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 

@@ -1,0 +1,270 @@
+"""Start-up: what each command imports, and the fast paths that avoid the database stack.
+
+- `kefu --help`, `kefu workday …`, `kefu policy list` and `kefu report deadlines --json` on a
+  SQLite file never import SQLAlchemy, SQLModel or pydantic (checked in a fresh interpreter:
+  this test process has them loaded already);
+- the root help lists every command group from a table, without importing any group module,
+  and the table says what each module's own help says;
+- the calendar loads from the precomputed table `domain/calendar_data.py`, which is exactly
+  what the installed chinese-calendar holds;
+- the fast paths (plain sqlite3: store/quick.py) give the same answers as the SQLAlchemy path,
+  which every database other than a current SQLite file still takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from kefu_cli.cli.app import COMMANDS
+
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "chinese_calendar")
+DATA = Path(__file__).parent / "data"
+
+PROBE = """
+import json, sys
+sys.argv = ["kefu", *json.loads(sys.argv[1])]
+from kefu_cli.cli.app import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+loaded = sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY})
+groups = sorted(m for m in sys.modules if m.startswith("kefu_cli.cli.") and m.rsplit(".", 1)[1] not in
+                ("app", "common", "zh_click"))
+print(json.dumps({"code": code, "heavy": loaded, "groups": groups}), file=sys.stderr)
+""".replace("HEAVY", repr(HEAVY))
+
+
+def probe(*args: str, env: dict | None = None) -> dict:
+    """Run `kefu ARGS` in a fresh interpreter; what it imported (and its exit code)."""
+    environ = {**os.environ, "KEFU_CLERK": "tester", **(env or {})}
+    environ.pop("KEFU_DB", None)
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))], capture_output=True, text=True, env=environ
+    )
+    report = json.loads(r.stderr.strip().splitlines()[-1])
+    report["out"] = r.stdout
+    return report
+
+
+def test_the_workday_cli_module_imports_no_database_stack():
+    r = subprocess.run(
+        [sys.executable, "-c", f"import sys, kefu_cli.cli.workday; print([m for m in {HEAVY!r} if m in sys.modules])"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_root_help_imports_no_command_group_and_lists_them_all():
+    r = probe("--help")
+    assert r["code"] == 0
+    assert r["heavy"] == [] and r["groups"] == []
+    for name, _module, _attribute, _help in COMMANDS:
+        assert f"  {name} " in r["out"]
+    for name in ("complaint", "callback", "report", "import", "export", "workday", "policy", "db", "demo", "search"):
+        assert name in {c[0] for c in COMMANDS}
+    assert {"branch", "handler"} <= {c[0] for c in COMMANDS}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("workday", "add", "2026-09-30", "10", "--json"),
+        ("workday", "count", "2026-09-30", "2026-10-12", "--json"),
+        ("workday", "check", "2026-10-10", "--json"),
+        ("workday", "add", "2026-09-30", "10"),
+        ("policy", "list", "--json"),
+        ("report", "deadlines", "--json"),
+    ],
+)
+def test_light_commands_import_no_database_stack(db_path, args):
+    r = probe("--db", db_path, *args)
+    assert r["code"] == 0
+    assert r["heavy"] == [], f"kefu {' '.join(args)} imported {r['heavy']}"
+    assert r["groups"] == [f"kefu_cli.cli.{args[0]}"]
+
+
+def test_a_database_command_imports_only_its_own_group(db_path):
+    r = probe("--db", db_path, "complaint", "list", "--json")
+    assert r["code"] == 0
+    assert "kefu_cli.cli.complaint" in r["groups"]
+    assert not {"kefu_cli.cli.report", "kefu_cli.cli.workday", "kefu_cli.cli.demo"} & set(r["groups"])
+
+
+def _first_paragraph(text: str) -> str:
+    return inspect.cleandoc(text).split("\n\n")[0].replace("\n", " ").strip()
+
+
+@pytest.mark.parametrize(("name", "module", "attribute", "help_line"), COMMANDS)
+def test_the_help_table_says_what_each_module_says(name, module, attribute, help_line):
+    target = getattr(importlib.import_module(module), attribute)
+    own = target.info.help if isinstance(target, typer.Typer) else inspect.getdoc(target)
+    assert _first_paragraph(own) == help_line
+
+
+# --- the calendar table ------------------------------------------------------------------------
+
+
+def test_the_calendar_table_is_the_installed_chinese_calendar():
+    from kefu_cli.domain import calendar, calendar_data
+
+    assert calendar._shipped_table() == calendar._chinese_calendar_tables()
+    # regenerating it (`python -m kefu_cli.domain.calendar_data`) would change nothing
+    assert calendar_data.render() == Path(calendar_data.__file__).read_text(encoding="utf-8")
+
+
+def test_another_chinese_calendar_is_read_itself(monkeypatch):
+    """After an upgrade of chinese-calendar (say, next year's data) the table is not used."""
+    from kefu_cli.domain import calendar, calendar_data
+
+    monkeypatch.setattr(calendar_data, "SOURCE_SIZE", calendar_data.SOURCE_SIZE + 1)
+    assert calendar._shipped_table() is None
+    monkeypatch.setattr(calendar, "_official", None)
+    itself = calendar.official_data()  # read from chinese_calendar
+    monkeypatch.undo()
+    assert itself == calendar.official_data()
+
+
+# --- the fast paths give the same answers ---------------------------------------------------------
+
+
+@pytest.fixture
+def cases(kefu):
+    """The data set of tests/test_report_e2e.py, plus a paused case, a policy change and a
+    partial notice of 2027."""
+    from test_report_e2e import build
+
+    ids = build(kefu)
+    out = kefu.ok(
+        "complaint", "add", "--received", "2026-09-21T10:00", "--at", "2026-09-21T10:00", "--category", "claims",
+        "--channel", "phone", "--name", "客户P", "--phone", "13700000000", "--branch", "朝阳", "--handler", "张三",
+        "--json",
+    )  # fmt: skip
+    kefu.ok("complaint", "accept", out["id"], "--at", "2026-09-22T10:00", "--json")
+    kefu.ok("complaint", "pause", out["id"], "--reason", "伤残鉴定", "--at", "2026-09-29T15:00", "--json")
+    kefu.ok("policy", "set", "report.due_soon_workdays", "4", "--json")
+    kefu.ok("workday", "import", str(DATA / "calendar_2027_notice.csv"), "--json")
+    return ids
+
+
+def _both(db: str, fn):
+    """fn(source) through a read-only unit of work and through the fast path."""
+    from kefu_cli.services.context import unit_of_work
+    from kefu_cli.services.reports import QuickSource, report_source
+
+    with unit_of_work(db, write=False) as uow:
+        slow = fn(uow)
+    with report_source(db) as src:
+        assert isinstance(src, QuickSource)
+        fast = fn(src)
+    return slow, fast
+
+
+def _doc(report: dict) -> dict:
+    from kefu_cli.render.output import dumps_json
+
+    return json.loads(dumps_json({**report, "items": list(report["items"])}))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"branch": "朝阳"},
+        {"handler": "王五"},
+        {"kind": "decision"},
+        {"status": "overdue"},
+        {"status": "paused"},
+        {"within": 0},
+        {"within": 30, "branch": "海淀", "kind": "callback"},
+    ],
+)
+@pytest.mark.parametrize("as_of", ["2026-10-09", "2026-10-20", "today"])
+def test_the_deadline_report_is_the_same_either_way(kefu, cases, args, as_of):
+    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.services.reports import deadline_report
+
+    day = today_cst() if as_of == "today" else dt.date.fromisoformat(as_of)
+    slow, fast = _both(kefu.db, lambda src: _doc(deadline_report(src, day, history=day < today_cst(), **args)))
+    assert slow == fast
+    if as_of == "today" and not args:
+        assert slow["items"] and slow["summary"]["paused"] == 1
+
+
+def test_the_deadline_report_command_writes_the_same_document(kefu, cases):
+    from kefu_cli.cli.report import ITEM_KEYS
+    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.render.output import csv_text, dumps_json
+    from kefu_cli.services.context import unit_of_work
+    from kefu_cli.services.reports import deadline_report
+
+    with unit_of_work(kefu.db, write=False) as uow:
+        report = deadline_report(uow, today_cst())
+    expected = dumps_json(report) + "\n"
+    r = kefu("report", "deadlines", "--json")
+    assert r.code == 0 and r.out == expected
+    csv = csv_text(ITEM_KEYS, ([i[k] for k in ITEM_KEYS] for i in report["items"]))
+    assert kefu("report", "deadlines", "--csv").out == csv.replace("\r\n", "\n")
+
+
+def test_check_of_filter_names_is_the_same_either_way(kefu, cases):
+    from kefu_cli.domain.errors import InputError
+    from kefu_cli.services.reports import check_filter_names
+
+    def attempt(src):
+        try:
+            check_filter_names(src, branch="朝杨", handler="张三")
+        except InputError as exc:
+            return str(exc)
+        return None
+
+    slow, fast = _both(kefu.db, attempt)
+    assert slow == fast
+
+
+def test_policy_and_calendar_are_the_same_either_way(kefu, cases):
+    from kefu_cli.services.calendar import calendar_of
+    from kefu_cli.services.context import unit_of_work
+    from kefu_cli.services.policy import rules, rules_of
+
+    with unit_of_work(kefu.db, write=False) as uow:
+        slow_rules, slow_cal = rules(uow), uow.calendar
+    assert rules_of(kefu.db) == slow_rules
+    fast_cal = calendar_of(kefu.db)
+    days = [dt.date(2026, 12, 20) + dt.timedelta(days=i) for i in range(120)]
+    assert [fast_cal.day(d) for d in days] == [slow_cal.day(d) for d in days]
+    assert fast_cal.coverage(range(2024, 2029)) == slow_cal.coverage(range(2024, 2029))
+
+
+def test_a_database_to_upgrade_or_missing_takes_the_ordinary_way(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kefu_cli.cli.app import app
+
+    monkeypatch.delenv("KEFU_DB", raising=False)
+    old = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "kefu_schema_0001.sqlite", old)
+    r = CliRunner().invoke(app, ["--db", str(old), "workday", "add", "2026-09-30", "10", "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["due"] == "2026-10-20"
+    from kefu_cli.store import quick
+
+    assert quick.read(str(old), ["SELECT 1"]) == [[(1,)]]  # upgraded: the fast path takes it now
+    missing = tmp_path / "nowhere.sqlite"
+    r = CliRunner().invoke(app, ["--db", str(missing), "policy", "list", "--json"])
+    assert r.exit_code == 3 and "数据库文件不存在" in r.stderr and not missing.exists()
