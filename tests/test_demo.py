@@ -25,6 +25,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     code, out, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
     assert code == 0, err
     assert "时限报表" in out and "2026-11-20" in out
+    assert "演示告知书" in out and "demo-告知书" in out
     assert not production.exists(), "the demo never writes to the database KEFU_DB points at"
     con = sqlite3.connect(target)
     assert con.execute("SELECT count(*) FROM complaint").fetchone() == (14,)
@@ -52,6 +53,20 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     # -> Mon 12-07
     assert items[("TS-20261105-0001", "decision")]["due"] == "2026-12-07"
     assert report["summary"]["overdue"] >= 5 and report["summary"]["due_today"] >= 1
+
+    # one written notice (告知书) of each type, beside the demo database, every field filled
+    from docx import Document
+
+    folder = tmp_path / "demo-告知书"
+    assert folder.is_dir()
+    files = sorted(folder.glob("*.docx"))
+    kinds = sorted(p.stem.split("-", 3)[-1] for p in files)
+    assert kinds == sorted(["supplement", "acceptance", "rejection", "transfer", "extension", "pause", "decision",
+                            "regulator_report"])  # fmt: skip
+    for p in files:
+        text = "\n".join(par.text for par in Document(str(p)).paragraphs)
+        assert "{{" not in text and "}}" not in text and "未登记" not in text, p.name
+        assert "2026年11月20日" in text and p.name.split("-", 3)[0] == "TS"
 
     # running it again replaces the earlier demo database
     code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))

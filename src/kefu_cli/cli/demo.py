@@ -136,6 +136,21 @@ def run_demo(data: str | None, to: str | None, verbose: bool) -> tuple[Path, int
     return target, n
 
 
+def notices_folder(target: Path) -> Path:
+    """Where the demo writes its notices: beside the demo database, `<name>-告知书/`."""
+    return target.with_name(f"{target.stem}-告知书")
+
+
+def demo_notices(target: Path) -> list[dict]:
+    """One written notice (告知书) of each type for the demo's cases, dated the report day
+    (services/notices.py `demo_notices`); earlier demo notices in the folder are replaced."""
+    import datetime as dt
+
+    from ..services.notices import demo_notices as write
+
+    return write(str(target), notices_folder(target), dt.date.fromisoformat(DEMO_AS_OF))
+
+
 def demo(
     data: Annotated[str | None, typer.Option("--data", help="演示数据目录(含 demo.kefu),默认 ./sample_data")] = None,
     to: Annotated[str | None, typer.Option("--to", help=f"演示数据库文件,默认 ./{DEFAULT_FILE}(不会使用 --db)")] = None,
@@ -151,9 +166,15 @@ def demo(
     from .app import app as root_app
 
     target, n = run_demo(data, to, verbose)
+    notices = demo_notices(target)
+    sample = next((x for x in notices if x["type"] == "decision"), notices[0] if notices else None)
     print_lines(
         [
             f"演示数据库: {target}(执行了 sample_data/demo.kefu 中的 {n} 条命令)",
+            f"演示告知书: {notices_folder(target)}({len(notices)} 份 Word 文件,每种告知书一份;"
+            f"预览: kefu --db {target.name} notice {sample['case_id']} --type {sample['type']})"
+            if sample
+            else "演示告知书: 未生成",
             f"以下是 {DEMO_AS_OF} 的时限报表。继续体验: kefu --db {target.name} complaint list、"
             f"kefu --db {target.name} callback stats、kefu --db {target.name} report stats",
             "",
