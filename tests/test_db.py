@@ -48,7 +48,9 @@ def test_models_match_migrations(tmp_path):
     from sqlmodel import SQLModel
 
     import kefu_cli.store.callback_models  # noqa: F401 - registers the tables
+    import kefu_cli.store.claim_models  # noqa: F401
     import kefu_cli.store.complaint_models  # noqa: F401
+    import kefu_cli.store.master_models  # noqa: F401
     import kefu_cli.store.models  # noqa: F401
 
     url = "sqlite:///" + str(tmp_path / "m.sqlite")

@@ -9,7 +9,7 @@ import typer
 
 from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
 
-CASE_ZH = {"complaint": "投诉", "callback": "回访"}
+CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
 
 
 def _print(result: dict, json: bool, line: str) -> None:
@@ -30,9 +30,71 @@ def event_action(label: str, action: str, details: dict) -> str:
         return f"{label}: {details.get('text', '')}" + (f"(附件/编号 {details['ref']})" if details.get("ref") else "")
     if action == "assign":
         return f"{label}: {details.get('branch') or ''} {details.get('handler') or ''}".rstrip()
+    if action == "edit":
+        return f"{label}: {'、'.join(_edit_parts(details))}(原因: {details.get('reason', '')})"
+    if action == "undo":
+        from ..domain.complaint import EVENT_ZH
+
+        step = EVENT_ZH.get(details.get("undone_action", ""), details.get("undone_action", ""))
+        return f"{label}“{step}”(原因: {details.get('reason', '')})"
+    if action == "reschedule":
+        when = str(details.get("to", ""))[:16].replace("T", " ")
+        return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (",晚于回访期限" if details.get("late") else "")
+    if action == "reject":
+        from ..domain.complaint import REJECT_REASONS
+
+        code = details.get("reason") or ""
+        text = f"{label}: {REJECT_REASONS.get(code, (code,))[0]}" if code else label
+        return text + (f"(说明: {details['note']})" if details.get("note") else "")
+    if action == "transfer" and details.get("to"):
+        return f"{label}至 {details['to']}" + ("(本公司其他部门)" if details.get("internal") else "")
+    if action == "merge" and details.get("into"):
+        return f"{label}至 {details['into']}" + (f": {details['note']}" if details.get("note") else "")
+    if action == "merge_in" and details.get("source"):
+        return f"{label}(来自 {details['source']})"
+    if action == "extend":
+        from ..domain.complaint import EXTENSION_ZH, ExtensionLevel
+
+        lv = details.get("level")
+        text = EXTENSION_ZH[ExtensionLevel(lv)] if lv in {e.value for e in ExtensionLevel} else str(lv)
+        text += f",批准人 {details['approver']}" if details.get("approver") else ""
+        return f"{label}: {text},处理期限 {details.get('due_before', '')} → {details.get('due_after', '')}"
+    if action == "decide" and details.get("result"):
+        return f"{label}: {details['result']}"
+    if action in ("withdraw", "notify", "investigate", "regulator_report") and details.get("note"):
+        return f"{label}: {details['note']}"
     if action in ("void", "pause", "cancel", "unreachable") and details.get("reason"):
         return f"{label}: {details['reason']}"
+    if action == "notice":  # kefu notice … --issue (services/notices.py)
+        from ..domain import notices
+
+        via = notices.VIAS.get(details.get("via") or "", (details.get("via") or "",))[0]
+        late = ",晚于期限" if details.get("on_time") is False else ""
+        return f"发出告知书: {notices.label(details.get('type') or '')}({via}, sha256 {(details.get('sha256') or '')[:12]}{late})"
     return label
+
+
+# Column names of a correction as the timeline shows them (personal data only named).
+EDIT_LABELS = {
+    "name": "姓名", "phone": "电话", "relation": "与消费者关系", "policy_no": "保单号", "summary": "投诉内容",
+    "category": "类别", "channel": "受理方式", "branch": "机构", "handler": "处理人", "received_at": "接收时间",
+    "materials_complete_at": "材料齐全时间", "regulator_ref": "监管转办编号", "regulator_due": "监管报告期限",
+    "product": "产品", "receipt_date": "回执签收日", "cooling_off_days": "犹豫期", "closed_date": "结案日",
+    "due": "回访期限",
+}  # fmt: skip
+
+
+def _edit_parts(details: dict) -> list[str]:
+    before, after = details.get("before") or {}, details.get("after") or {}
+    parts = []
+    for k, v in after.items():
+        name = EDIT_LABELS.get(k, k)
+        if k in ("name", "phone"):
+            parts.append(f"{name}已更正")
+        else:
+            old = str(before.get(k) or "-").replace("T", " ")[:16]
+            parts.append(f"{name} {old} → {str(v or '-').replace('T', ' ')[:16]}")
+    return parts
 
 
 def add_to(app: typer.Typer, case_type: str) -> None:
@@ -40,7 +102,7 @@ def add_to(app: typer.Typer, case_type: str) -> None:
 
     @app.command("note")
     def note(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
         text: Annotated[str, typer.Argument(help="内容,例如 客户来电询问进度,已告知预计 11 月底前答复")],
         contact: Annotated[
             str | None, typer.Option("--contact", help="联系方式: phone 电话、visit 面谈、letter 信函、email 电子邮件")
@@ -58,9 +120,11 @@ def add_to(app: typer.Typer, case_type: str) -> None:
 
     @app.command("assign")
     def assign(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
         handler: Annotated[str, typer.Option("--handler", help="新的处理人,例如 王强")],
         branch: Annotated[str | None, typer.Option("--branch", help="新的机构(不填则不变)")] = None,
+        new_handler: Annotated[bool, typer.Option("--new-handler", help="处理人不在经办人名单中时一并新增")] = False,
+        new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在机构名单中时一并新增")] = False,
         json: JsonOpt = False,
         at: AtOpt = None,
         clerk: ClerkOpt = None,
@@ -68,7 +132,8 @@ def add_to(app: typer.Typer, case_type: str) -> None:
         """改派给另一位处理人(可同时换机构): 未完成的期限随案件转给新处理人,办理记录保留谁在何时经办。"""
         from ..services.casework import assign as do_assign
 
-        r = do_assign(state.db, case_type, case_id, handler=handler, branch=branch, clerk=clerk, at=at_value(at))
+        r = do_assign(state.db, case_type, case_id, handler=handler, branch=branch, new_handler=new_handler,
+                      new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
         b = r["before"]
         _print(
             r,
@@ -79,7 +144,7 @@ def add_to(app: typer.Typer, case_type: str) -> None:
 
     @app.command("void")
     def void(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007 或 HF-20261121-0003")],
+        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
         reason: Annotated[str, typer.Option("--reason", help="作废原因,例如 重复登记、测试数据")],
         json: JsonOpt = False,
         at: AtOpt = None,

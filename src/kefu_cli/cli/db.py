@@ -99,7 +99,9 @@ def verify(json: JsonOpt = False) -> None:
         lines = [
             f"数据库: {result['database']}",
             f"审计事件: {ch['events']} 条,哈希链" + ("完整" if ch["intact"] else "已断开"),
-            f"已核对: 投诉 {checked['complaint']} 件、回访 {checked['callback']} 件、期限 {checked['deadline']} 条",
+            f"已核对: 投诉 {checked['complaint']} 件、回访 {checked['callback']} 件、期限 {checked['deadline']} 条"
+            + (f"、理赔报案 {checked['claim']} 件、保全请求 {checked['service_request']} 件、登记簿保单 "
+               f"{checked['policy_record']} 张" if "claim" in checked else ""),  # fmt: skip
         ]
         if result["ok"]:
             lines += ["核验通过: 所有记录都与其审计历史相符。", f"链头: #{ch['head_event_id']} {ch['head']}"]

@@ -24,7 +24,7 @@ OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", help="写入文件(原子写入: 先写临时文件再改名),不输出到屏幕")
 ]
 
-CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
+CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
 WITHIN_MAX = 250  # working days: about one year
 WEEKDAY_ZH = "一二三四五六日"
 
@@ -40,6 +40,24 @@ def _emit(text: str, output: str | None, encoding: str = "utf-8") -> None:
         message(f"报表已写入 {p}")
     else:
         sys.stdout.write(text)
+
+
+def _emit_json(document: dict, output: str | None) -> None:
+    """The JSON document on stdout or (atomically) into `output`, its items written as read."""
+    from ..render.output import json_chunks, write_json
+
+    if not output:
+        write_json(document)
+        return
+    from pathlib import Path
+
+    from ..io.files import atomic_writer
+    from ..render.output import message
+
+    with atomic_writer(output, encoding=None) as f:
+        for piece in json_chunks(document):
+            f.write(piece)
+    message(f"报表已写入 {Path(output)}")
 
 
 def _plain(render) -> str:
@@ -139,8 +157,7 @@ def deadlines(
     今日到期,负数表示已逾期的工作日数;`breached` 为 true 表示已错过期限(逾期一经发生即保留)。
     """
     from ..domain.timeutil import today_cst
-    from ..services.context import unit_of_work
-    from ..services.reports import deadline_report, parse_kind, parse_status
+    from ..services.reports import check_filter_names, deadline_report, parse_kind, parse_status, report_source
 
     if json and csv:
         from ..domain.timeutil import InputError
@@ -150,9 +167,11 @@ def deadlines(
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
     status_code = parse_status(status)
-    with unit_of_work(state.db, write=False) as uow:
+    # JSON and CSV are written while the rows are read (`lazy`): inside the read transaction.
+    with report_source(state.db) as src:
+        check_filter_names(src, branch=branch, handler=handler)  # a typo: suggestions, not an empty report
         report = deadline_report(
-            uow,
+            src,
             day,
             within,
             branch=branch,
@@ -160,19 +179,23 @@ def deadlines(
             kind=kind_code,
             history=day < today_cst(),
             status=status_code,
+            lazy=json or csv,
         )
-    if overdue_only:
-        report["items"] = [i for i in report["items"] if i["status"] == "overdue"]
+        if overdue_only:
+            report["items"] = (i for i in report["items"] if i["status"] == "overdue")
 
-    if json:
-        from ..render.output import dumps_json
+        if json:
+            _emit_json(report, output)
+        elif csv:
+            from ..render.output import csv_text
 
-        _emit(dumps_json(report) + "\n", output)
-    elif csv:
-        from ..render.output import csv_text
+            text = csv_text(ITEM_KEYS, ([i[k] for k in ITEM_KEYS] for i in report["items"]))
+            _emit(text, output, "utf-8-sig" if output else "utf-8")
+        else:
+            report["items"] = list(report["items"])
 
-        text = csv_text(ITEM_KEYS, ([i[k] for k in ITEM_KEYS] for i in report["items"]))
-        _emit(text, output, "utf-8-sig" if output else "utf-8")
+    if json or csv:
+        pass  # written above
     elif output:
         _emit(_plain(lambda c: _render_deadlines(c, report, rich_tables=False)), output)
     else:
@@ -293,6 +316,12 @@ def _stats_rows(report: dict) -> list[list]:
         for k in CALLBACK_KEYS:
             if k in cb:
                 rows.append(["callbacks", k, CALLBACK_KEYS[k], "", cb[k]])
+    rq = report.get("requests")
+    if isinstance(rq, dict):
+        for r in rq["by_type"]:
+            rows.append(["requests", r["code"], r["label"], r["count"], ""])
+        for r in rq["surrender_reasons"]:
+            rows.append(["surrender_reasons", r["reason"], r["label"], r["count"], ""])
     return rows
 
 
@@ -350,7 +379,7 @@ def stats(
     output: OutputOpt = None,
 ) -> None:
     """投诉处理分析: 按类别、渠道、机构、月份统计;受理/不予受理(按理由)/转办构成;
-    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标。
+    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标;退保原因(保全请求)。
 
     在终端上以条形图显示月度趋势与类别构成。
     """
@@ -370,6 +399,9 @@ def stats(
     to = to or day
     frm = date_value(date_from, "--from") or to.replace(day=1)
     with unit_of_work(state.db, write=False) as uow:
+        from ..services.masters import check_names
+
+        check_names(uow.session, branch=branch)
         report = stats_report(uow, frm, to, day, branch=branch, history=day < today)
     if json:
         from ..render.output import dumps_json
@@ -497,6 +529,18 @@ def _render_stats(c, report: dict, charts: bool) -> None:
             f"考核线: 成功率 ≥ {cb['success_rate_min']}%,信函+上门占比 ≤ {cb['letter_visit_max']}%",
             markup=False,
         )
+
+    rq = report.get("requests")
+    if isinstance(rq, dict) and rq["total"]:
+        surrenders = next((r["count"] for r in rq["by_type"] if r["code"] == "surrender"), 0)
+        t = table(
+            f"保全请求 {rq['total']} 件(" + "、".join(f"{r['label']} {r['count']}" for r in rq["by_type"]) + ")"
+            + ",退保原因",
+            ["退保原因", "件数", "占退保"],
+        )  # fmt: skip
+        for r in rq["surrender_reasons"]:
+            t.add_row(r["label"], str(r["count"]), percent_text(_share(r["count"], surrenders)))
+        c.print(t)
 
 
 def _share(n: int, total: int) -> float | None:

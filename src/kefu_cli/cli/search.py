@@ -1,4 +1,5 @@
-"""`kefu search TEXT`: one search box over complaints and callbacks."""
+"""`kefu search TEXT`: one search box over complaints, callbacks, claim reports, service requests
+and the policy register."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from .common import JsonOpt, UnmaskOpt, state
 
 
 def search(
-    text: Annotated[str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号")],
+    text: Annotated[
+        str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号、证件号码(或其中 4 位以上)")
+    ],
     limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)", min=1, max=200)] = 50,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """查找案件(投诉与回访): 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
+    """查找案件(投诉、回访、理赔报案、保全请求)与保单: 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
     from ..services.context import unit_of_work
     from ..services.search import search as do_search
 
@@ -26,17 +29,20 @@ def search(
 
         record_unmask(state.db, None, "search", data["count"])
     else:
-        from ..render.output import mask_personal
+        from ..domain.claims import mask_id_number
+        from ..render.output import mask_name, mask_personal
 
         data["items"] = [mask_personal(i) for i in data["items"]]
+        for i in data["items"]:  # the insured's ID number (claims, policies), a policy's holder
+            if i.get("id_number"):
+                i["id_number"] = mask_id_number(i["id_number"])
+            if i.get("holder"):
+                i["holder"] = mask_name(i["holder"])
     if json:
         from ..render.output import print_json
 
         print_json(data)
         return
-    from ..domain import callback as cb
-    from ..domain.codes import label
-    from ..domain.complaint import STATUS_ZH, Status
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
     from ..render.output import message, print_table
 
@@ -50,15 +56,14 @@ def search(
         if n:
             kind = DEADLINE_KIND_ZH[DeadlineKind(n["kind"])] if n["kind"] in set(DeadlineKind) else n["kind"]
             left = n["working_days_left"]
-            when = "暂停" if n["paused"] else (f"剩 {left} 工作日" if left >= 0 else f"逾期 {-left} 工作日")
+            when = "暂停" if n["paused"] else (f"逾期 {-left} 工作日" if n.get("overdue") or left < 0 else f"剩 {left} 工作日")
             nxt = f"{kind} {n['due']}({when})"
-        complaint = i["case_type"] == "complaint"
-        status = STATUS_ZH[Status(i["status"])] if complaint else label(cb.STATUSES, i["status"])
+        status = _status_zh(i["case_type"], i["status"])
         status = f"已作废({status})" if i["voided"] else status
         rows.append(
             [
                 i["id"],
-                "投诉" if i["case_type"] == "complaint" else "回访",
+                CASE_ZH.get(i["case_type"], i["case_type"]),
                 status,
                 f"{i['date']:%Y-%m-%d}",
                 i["name"],
@@ -74,3 +79,31 @@ def search(
         ["编号", "类型", "状态", "日期", "姓名", "电话", "保单号", "机构", "经办人", "下一期限"],
         rows,
     )
+
+
+CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求", "policy": "保单"}
+
+
+def _status_zh(case_type: str, status: str) -> str:
+    from ..domain.codes import label
+
+    if case_type == "complaint":
+        from ..domain.complaint import STATUS_ZH, Status
+
+        return STATUS_ZH[Status(status)]
+    if case_type == "callback":
+        from ..domain import callback as cb
+
+        return label(cb.STATUSES, status)
+    if case_type == "claim":
+        from ..domain.claims import STATUS_ZH as CLAIM_ZH
+        from ..domain.claims import Status as ClaimStatus
+
+        return CLAIM_ZH[ClaimStatus(status)]
+    if case_type == "request":
+        from ..domain.claims import REQUEST_STATUSES
+
+        return label(REQUEST_STATUSES, status)
+    from ..services.search import POLICY_STATUS_ZH
+
+    return POLICY_STATUS_ZH.get(status, status)

@@ -7,6 +7,7 @@ which stores it in the database; the defaults below are the regulations' numbers
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -90,6 +91,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("callback.phone_attempts", 3, Unit.COUNT, "电话回访失败几次后改信函/上门", "客户回访管理办法 第五条"),
     Rule("callback.success_rate_min", 90, Unit.PERCENT, "回访成功率下限", "客户回访管理办法 第七条"),
     Rule("callback.letter_visit_max", 10, Unit.PERCENT, "信函+上门回访占比上限", "电子化回访通知 第六条"),
+    Rule("claim.major_case_report", 24, Unit.HOURS, "重大案件向总部呈报(自接到报案或了解情况)", "售后服务管理细则 第四条(二)"),
+    Rule("claim.handover", 3, Unit.WORKDAYS, "理赔材料齐全后移交保险公司", "售后服务管理细则 第四条(五)"),
     Rule("report.due_soon_workdays", 3, Unit.WORKDAYS, "报表中“即将到期”的范围", "kefu"),
 )
 
@@ -215,3 +218,22 @@ def validate_setting(
             f"例如 kefu policy set {key} {example}" + (f" --unit {unit}" if unit is not default.unit else "")
         )
     return None
+
+
+_RULE_KEY = re.compile(r"[((]((?:complaint|callback|claim|report)\.[a-z_]+)[))]")
+
+
+def basis_zh(text: str) -> str:
+    """A deadline's basis as a clerk reads it: the policy key in brackets becomes the rule's
+    source (收到投诉 … 起 15 自然日(complaint.decision) → …(银行业保险业消费投诉处理管理办法 第十八条))."""
+
+    def source(m: re.Match) -> str:
+        rule = DEFAULTS.get(m.group(1))
+        if rule is None:
+            return m.group(0)
+        src = rule.source
+        if src.startswith("同上"):  # "same as the rule before": the decision rule's document
+            src = DEFAULTS["complaint.decision"].source.split(" ")[0] + src[2:]
+        return f"({src})"
+
+    return _RULE_KEY.sub(source, text or "")

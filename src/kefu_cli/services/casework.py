@@ -26,9 +26,11 @@ from ..domain.deadlines import RUNNING, DeadlineStatus
 from ..domain.errors import NotFoundError, RuleError
 from ..domain.text import NOTE_MAX, REASON_MAX, SHORT_MAX, clean_text
 from ..store.callback_models import Callback
+from ..store.claim_models import Claim, ServiceRequest
 from ..store.complaint_models import Complaint
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, open_deadlines, record, void_deadline
+from .masters import ensure_branch, ensure_handler
 
 CONTACTS: CodeTable = {
     "phone": ("电话", ("电话联系", "来电", "去电")),
@@ -41,6 +43,15 @@ CONTACTS: CodeTable = {
 CASES = {
     "complaint": (Complaint, "投诉", "TS-20261121-0007", "kefu complaint list"),
     "callback": (Callback, "回访", "HF-20261121-0007", "kefu callback list"),
+    "claim": (Claim, "理赔报案", "BA-20261121-0001", "kefu claim list"),
+    "request": (ServiceRequest, "保全请求", "SQ-20261121-0001", "kefu request list"),
+}
+# The statuses in which a case is still being handled (may be reassigned).
+STILL_OPEN = {
+    "complaint": frozenset(str(s) for s in sm.OPEN_STATUSES),
+    "callback": frozenset({str(cb.Status.OPEN)}),
+    "claim": frozenset({"reported", "applying", "complete", "handed_over"}),
+    "request": frozenset({"open"}),
 }
 
 
@@ -85,29 +96,35 @@ def assign(
     *,
     handler: str,
     branch: str | None = None,
+    new_handler: bool = False,
+    new_branch: bool = False,
     clerk=None,
     at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Give a case (and its running deadlines) to another handler, optionally of another branch."""
-    new_handler = clean_text(handler, "--handler 处理人", SHORT_MAX, required=True, example="王强")
-    new_branch = clean_text(branch, "--branch 机构", SHORT_MAX) if branch is not None else None
+    """Give a case (and its running deadlines) to another handler, optionally of another branch.
+    Both must be on the master lists (or added with `new_handler` / `new_branch`)."""
+    handler_name = clean_text(handler, "--handler 处理人", SHORT_MAX, required=True, example="王强")
+    branch_name = clean_text(branch, "--branch 机构", SHORT_MAX) if branch is not None else None
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         row = _case(uow, case_type, case_id)
         zh = CASES[case_type][1]
         # A case that ended may still get notes (a later call about it); it is not reassigned.
-        still_open = row.status in sm.OPEN_STATUSES if case_type == "complaint" else row.status == cb.Status.OPEN
+        still_open = row.status in STILL_OPEN[case_type]
         if not still_open:
             raise RuleError(f"{zh} {row.id} 已办结,不能再改派;需要记录后续联系请用 note")
-        target_branch = new_branch if new_branch is not None else row.branch
-        if (new_handler, target_branch) == (row.handler, row.branch):
+        target_branch = branch_name if branch_name is not None else row.branch
+        if branch_name is not None:
+            ensure_branch(uow, target_branch, new_branch)
+        ensure_handler(uow, handler_name, target_branch, new_handler)
+        if (handler_name, target_branch) == (row.handler, row.branch):
             raise RuleError(f"{zh} {row.id} 已由 {row.branch or '-'} {row.handler or '-'} 处理,无需改派")
         before = {"handler": row.handler, "branch": row.branch}
-        row.handler, row.branch = new_handler, target_branch
+        row.handler, row.branch = handler_name, target_branch
         row.updated_at = uow.recorded_at
         uow.session.add(row)
         moved = []
         for d in open_deadlines(uow, case_type, row.id, None, RUNNING):
-            d.handler, d.branch = new_handler, target_branch
+            d.handler, d.branch = handler_name, target_branch
             d.updated_at = uow.recorded_at
             uow.session.add(d)
             record(uow, d, "assign", d.status, handler_before=before["handler"], branch_before=before["branch"])
@@ -118,13 +135,13 @@ def assign(
             "assign",
             row.status,
             row.status,
-            handler=new_handler,
+            handler=handler_name,
             branch=target_branch,
             handler_before=before["handler"],
             branch_before=before["branch"],
             deadlines=moved,
         )
-        return {"case_type": case_type, "id": row.id, "handler": new_handler, "branch": target_branch,
+        return {"case_type": case_type, "id": row.id, "handler": handler_name, "branch": target_branch,
                 "before": before, "deadlines": moved, "at": uow.at}  # fmt: skip
 
 
@@ -142,20 +159,24 @@ def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | No
 
 
 def void(db, case_type: str, case_id: str, *, reason: str, clerk=None, at: dt.datetime | None = None) -> dict:
-    """Void a case registered by mistake (and, for a complaint, the callbacks it scheduled)."""
+    """Void a case registered by mistake (and the callbacks it scheduled: a complaint's, a claim's)."""
     why = clean_text(reason, "--reason 作废原因", REASON_MAX, required=True, multiline=True, example="重复登记")
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         row = _case(uow, case_type, case_id)
         kinds = _void_one(uow, case_type, row, why)
         also = []
+        linked = []
         if case_type == "complaint":
             from sqlmodel import select
 
             linked = uow.session.exec(
                 select(Callback).where(Callback.complaint_id == row.id, Callback.voided_at.is_(None))
             ).all()
-            for cbk in linked:
-                _void_one(uow, "callback", cbk, why, cause=row.id)
-                also.append(cbk.id)
+        elif case_type == "claim" and row.callback_id:  # the claim callback its closing scheduled
+            k = uow.session.get(Callback, row.callback_id)
+            linked = [k] if k is not None and k.voided_at is None else []
+        for cbk in linked:
+            _void_one(uow, "callback", cbk, why, cause=row.id)
+            also.append(cbk.id)
         return {"case_type": case_type, "id": row.id, "voided_at": uow.at, "reason": why, "deadlines": kinds,
                 "callbacks": also}  # fmt: skip

@@ -30,10 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import and_, case, extract, func, literal, or_, select, text, true
+from functools import cached_property
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from ..domain.codes import CATEGORIES, CHANNELS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
@@ -47,12 +49,16 @@ from ..domain.report import (
     weighted_percentile,
 )
 from ..domain.timeutil import InputError
-from ..store.complaint_models import Complaint
-from ..store.models import AuditEvent, Deadline
-from .context import UnitOfWork
-from .verify import chain_head
 
-CASE_TYPES = ("complaint", "callback")
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .context import UnitOfWork
+
+# SQLAlchemy and the table models are imported inside the functions that use them: on a
+# SQLite file the reports run on plain sqlite3 (`QuickSource`) and never import them.
+
+CASE_TYPES = ("complaint", "callback", "claim")
 
 REJECT_REASONS = ("not_consumer", "duplicate_open", "duplicate_decided", "not_company", "not_complaint")
 
@@ -91,14 +97,10 @@ def parse_status(value: str | None) -> str | None:
     """A report status filter as typed (code or Chinese label), None for no filter."""
     if value is None:
         return None
+    from ..domain.codes import parse_code, table_of
     from ..domain.report import BUCKET_ZH
 
-    v = value.strip()
-    for b in Bucket:
-        if v.lower() == b.value or v == BUCKET_ZH[b]:
-            return b.value
-    choices = "、".join(f"{b.value}({BUCKET_ZH[b]})" for b in Bucket)
-    raise InputError(f"--status 的值 '{value}' 无效,可选: {choices}")
+    return parse_code(table_of(BUCKET_ZH, {"due_soon": ("临近到期",)}), value, "--status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ def states_at(
 ) -> list[DeadlineState]:
     """Every deadline as its events left it before `until`: the fold of the deadline events
     (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
-    sql = text(
+    sql = (
         "SELECT entity_id, details FROM ("
         " SELECT entity_id, details,"
         " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
@@ -144,7 +146,7 @@ def states_at(
         ") t WHERE rn = 1"
     )
     out = []
-    for entity_id, details in uow.session.execute(sql, {"until": until, "marker": '%"state": {%'}).all():
+    for entity_id, details in _rows(uow, sql, {"until": until, "marker": '%"state": {%'}):
         st = json.loads(details)["state"]
         item = DeadlineState(
             id=int(entity_id),
@@ -167,6 +169,10 @@ def states_at(
 
 def running_now(uow: UnitOfWork, conds: list) -> list[DeadlineState]:
     """The open and paused rows of the projection (the `deadline` table), through its indexes."""
+    from sqlalchemy import select
+
+    from ..store.models import Deadline
+
     stmt = select(
         Deadline.id,
         Deadline.case_type,
@@ -215,6 +221,8 @@ def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind
 
 
 def _deadline_filters(branch: str | None, handler: str | None, kind: str | None) -> list:
+    from ..store.models import Deadline
+
     conds = []
     if branch is not None:
         conds.append(Deadline.branch == branch)
@@ -229,44 +237,175 @@ def parse_kind(value: str | None) -> str | None:
     """A deadline kind as typed (English code or Chinese name), None for no filter."""
     if value is None:
         return None
+    from ..domain.codes import parse_code, table_of
     from ..domain.deadlines import DEADLINE_KIND_ZH
 
-    v = value.strip()
-    for k in DeadlineKind:
-        if v.lower() == k.value or v == DEADLINE_KIND_ZH[k]:
-            return k.value
-    choices = "、".join(f"{k.value}({DEADLINE_KIND_ZH[k]})" for k in DeadlineKind)
-    raise InputError(f"--kind 的值 '{value}' 无效,可选: {choices}")
+    return parse_code(table_of(DEADLINE_KIND_ZH), value, "--kind")
+
+
+# --- where a report reads from -----------------------------------------------
+
+
+class QuickSource:
+    """What a report reads — calendar, policy, rows of SQL — from a plain sqlite3 connection
+    on a current SQLite file (store/quick.py), in place of a read-only unit of work: a report
+    then never imports SQLAlchemy (about half a second) and reads its rows without an ORM.
+
+    The SQL of this path is written for SQLite; every other database takes the SQLAlchemy
+    path, which stays the reference: tests/test_latency_imports.py checks that both give the
+    same report on the same file."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @cached_property
+    def calendar(self):
+        from .calendar import CALENDAR_QUERIES, calendar_from_rows
+
+        return calendar_from_rows(*(self.conn.execute(q).fetchall() for q in CALENDAR_QUERIES))
+
+    @cached_property
+    def policy(self):
+        from .policy import POLICY_QUERY, policy_from_rows
+
+        return policy_from_rows(self.conn.execute(POLICY_QUERY).fetchall())
+
+
+@contextmanager
+def report_source(db: str | None) -> Iterator[QuickSource | UnitOfWork]:
+    """Where a report command reads: a `QuickSource` on a SQLite file whose schema is current,
+    else (PostgreSQL, a file to create or upgrade…) a read-only unit of work."""
+    from ..store import quick
+
+    with quick.connect(db) as conn:
+        if conn is not None:
+            yield QuickSource(conn)
+            return
+    from .context import unit_of_work
+
+    with unit_of_work(db, write=False) as uow:
+        yield uow
+
+
+def _lite(value: Any) -> Any:
+    """A parameter for sqlite3 as SQLAlchemy hands an untyped one to it (`text()` binds): dates
+    and datetimes as sqlite3's own adapters write them."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _rows(src: QuickSource | UnitOfWork, sql: str, params: dict) -> list:
+    """The rows of one SQL text statement with :named parameters, from either source."""
+    if isinstance(src, QuickSource):
+        return src.conn.execute(sql, {k: _lite(v) for k, v in params.items()}).fetchall()
+    from sqlalchemy import text
+
+    return src.session.execute(text(sql), params).all()
+
+
+def _chain_head(src: QuickSource | UnitOfWork) -> dict:
+    if not isinstance(src, QuickSource):
+        from .verify import chain_head
+
+        return chain_head(src)
+    head = src.conn.execute("SELECT hash FROM audit_head WHERE id = 1").fetchone()
+    last = src.conn.execute("SELECT max(id) FROM audit_event").fetchone()[0]
+    return {"event_id": last, "hash": head[0] if head else None}
+
+
+def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None, handler: str | None = None) -> None:
+    """`services.masters.check_names` (a filter naming a branch or handler not on its list:
+    exit 2 with suggestions) on either source; on a `QuickSource` the same rule over the
+    names read with sqlite3."""
+    if not isinstance(src, QuickSource):
+        from .masters import check_names
+
+        check_names(src.session, branch=branch, handler=handler)
+        return
+    from ..domain.masters import unknown_sentence
+
+    for value, table, what, field in ((branch, "branch", "机构", "--branch"), (handler, "handler", "经办人", "--handler")):
+        if value and value.strip():
+            known = [name for (name,) in src.conn.execute(f"SELECT name FROM {table}")]
+            if known and value.strip() not in known:
+                hint = f"用 `kefu {table} list` 查看名单"
+                raise InputError(unknown_sentence(what, field, value.strip(), known, hint))
 
 
 # --- deadline report ---------------------------------------------------------
 
+# `on_time_counts` in SQLite's SQL, for `QuickSource` (the CASE of `domain.report.verdict`).
+_OUTCOME_SQL = (
+    f"CASE WHEN status = '{DeadlineStatus.VOID.value}' THEN ''"
+    f" WHEN status = '{DeadlineStatus.OPEN.value}' AND due < :as_of THEN '{Outcome.OVERDUE.value}'"
+    f" WHEN breached = 1 THEN '{Outcome.LATE.value}'"
+    f" WHEN status = '{DeadlineStatus.MET.value}' THEN '{Outcome.ON_TIME.value}'"
+    f" WHEN status IN ('{DeadlineStatus.OPEN.value}', '{DeadlineStatus.PAUSED.value}') THEN '{Outcome.PENDING.value}'"
+    " ELSE '' END"
+)
+_RUNNING_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in RUNNING) + ")"
+# Every status a row can have: a range of due days then reads the (status, due) index instead
+# of the whole table (there is no index on `due` alone).
+_ANY_STATUS_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in DeadlineStatus) + ")"
+_PAUSED_ON_SQL = f"CASE WHEN status = '{DeadlineStatus.PAUSED.value}' THEN substr(paused_at, 1, 10) END"
+
+
+def _quick_filters(branch: str | None, handler: str | None, kind: str | None) -> tuple[str, dict]:
+    """`_deadline_filters` as SQL text and parameters."""
+    given = {"branch": branch, "handler": handler, "kind": kind}
+    params = {k: v for k, v in given.items() if v is not None}
+    return "".join(f" AND {k} = :{k}" for k in params), params
+
 
 def on_time_counts(
-    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, as_of: dt.date, conds: list, by_kind: bool = False
+    uow: QuickSource | UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    conds: list | tuple[str, dict],
+    by_kind: bool = False,
 ) -> dict:
     """Outcome counts of the deadlines due in [date_from, date_to], by `domain.report.verdict`
     written as one SQL CASE and one GROUP BY over the due index.
 
     Returns {kind or None: {Outcome: count}}.
     """
-    ds = DeadlineStatus
-    outcome = case(
-        (Deadline.status == ds.VOID.value, literal("")),
-        (and_(Deadline.status == ds.OPEN.value, Deadline.due < as_of), literal(Outcome.OVERDUE.value)),
-        (Deadline.breached == true(), literal(Outcome.LATE.value)),
-        (Deadline.status == ds.MET.value, literal(Outcome.ON_TIME.value)),
-        (Deadline.status.in_([ds.OPEN.value, ds.PAUSED.value]), literal(Outcome.PENDING.value)),
-        else_=literal(""),
-    )
-    cols = [Deadline.kind, outcome] if by_kind else [outcome]
-    stmt = (
-        select(*cols, func.count())
-        .where(Deadline.due >= date_from, Deadline.due <= date_to, *conds)
-        .group_by(*cols)
-    )
+    if isinstance(uow, QuickSource):
+        where, params = conds
+        cols = "kind, outcome" if by_kind else "outcome"
+        rows = uow.conn.execute(
+            f"SELECT {cols}, count(*) FROM (SELECT kind, {_OUTCOME_SQL} AS outcome FROM deadline"
+            f" WHERE {_ANY_STATUS_SQL} AND due >= :date_from AND due <= :date_to{where}) GROUP BY {cols}",
+            {**params, "as_of": as_of.isoformat(), "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        ).fetchall()
+    else:
+        from sqlalchemy import and_, case, func, literal, select, true
+
+        from ..store.models import Deadline
+
+        ds = DeadlineStatus
+        outcome = case(
+            (Deadline.status == ds.VOID.value, literal("")),
+            (and_(Deadline.status == ds.OPEN.value, Deadline.due < as_of), literal(Outcome.OVERDUE.value)),
+            (Deadline.breached == true(), literal(Outcome.LATE.value)),
+            (Deadline.status == ds.MET.value, literal(Outcome.ON_TIME.value)),
+            (Deadline.status.in_([ds.OPEN.value, ds.PAUSED.value]), literal(Outcome.PENDING.value)),
+            else_=literal(""),
+        )
+        group = [Deadline.kind, outcome] if by_kind else [outcome]
+        # every status named: the range of due days is then read through the (status, due) index
+        every = Deadline.status.in_([s.value for s in DeadlineStatus])
+        stmt = (
+            select(*group, func.count())
+            .where(every, Deadline.due >= date_from, Deadline.due <= date_to, *conds)
+            .group_by(*group)
+        )
+        rows = uow.session.execute(stmt).all()
     out: dict[str | None, dict[str, int]] = {}
-    for row in uow.session.execute(stmt).all():
+    for row in rows:
         if not row[-2]:
             continue
         key = row[0] if by_kind else None
@@ -275,7 +414,7 @@ def on_time_counts(
 
 
 def deadline_report(
-    uow: UnitOfWork,
+    uow: QuickSource | UnitOfWork,
     as_of: dt.date,
     within: int | None = None,
     branch: str | None = None,
@@ -283,6 +422,7 @@ def deadline_report(
     kind: str | None = None,
     history: bool = False,
     status: str | None = None,
+    lazy: bool = False,
 ) -> dict:
     """Every running (open or paused) deadline of every case type, as seen on `as_of`.
 
@@ -296,26 +436,67 @@ def deadline_report(
     rate), groups [per branch + handler: the bucket counts], items [case_id, case_type,
     kind, due, due_at, status (the bucket: overdue | due_today | due_soon | later | paused),
     working_days_left (frozen while paused), provisional, breached, branch, handler].
+
+    `uow` is a read-only unit of work or a `QuickSource`. With `lazy=True` and a
+    `QuickSource`, today's `items` is an iterator over rows read in order as it is consumed
+    (a report of 100,000 deadlines is written without holding them all), `due`/`due_at` then
+    already in their JSON form; consume it before the source is closed.
     """
     if within is None:
         within = uow.policy["report.due_soon_workdays"]
     if within < 0:
         raise InputError(f"--within 不能为负数(收到 {within}),例如 3")
     cal = uow.calendar
-    conds = _deadline_filters(branch, handler, kind)
     month_start = as_of.replace(day=1)
     until = end_of(as_of)
-    if history:
-        every = states_at(uow, until, branch, handler, kind)
-        rows = [st for st in every if st.status in RUNNING]
-        counts = _verdicts_of(every, month_start, as_of, as_of, by_kind=False).get(None, {})
-    else:
-        rows = running_now(uow, conds)
-        counts = on_time_counts(uow, month_start, as_of, as_of, conds).get(None, {})
-
-    items = []
+    quick = isinstance(uow, QuickSource)
     groups: dict[tuple[str, str], Counter] = {}
     summary: Counter = Counter()
+    if quick and not history:
+        where, params = _quick_filters(branch, handler, kind)
+        counts = on_time_counts(uow, month_start, as_of, as_of, (where, params)).get(None, {})
+        items: Any = _quick_items(uow, cal, as_of, within, where, params, status, summary, groups)
+        if not lazy:
+            items = list(items)
+    else:
+        if history:
+            every = states_at(uow, until, branch, handler, kind)
+            rows = [st for st in every if st.status in RUNNING]
+            counts = _verdicts_of(every, month_start, as_of, as_of, by_kind=False).get(None, {})
+        else:
+            conds = _deadline_filters(branch, handler, kind)
+            rows = running_now(uow, conds)
+            counts = on_time_counts(uow, month_start, as_of, as_of, conds).get(None, {})
+        items = _items(rows, cal, as_of, within, until, status, summary, groups)
+
+    return {
+        "as_of": as_of,
+        "history": history,
+        "within": within,
+        "filters": {"branch": branch, "handler": handler, "kind": kind, "status": status},
+        "summary": {
+            "overdue": summary[Bucket.OVERDUE],
+            "due_today": summary[Bucket.DUE_TODAY],
+            "due_soon": summary[Bucket.DUE_SOON],
+            "later": summary[Bucket.LATER],
+            "paused": summary[Bucket.PAUSED],
+            "open": sum(summary[b] for b in Bucket),
+            "provisional": summary["provisional"],
+        },
+        "on_time": {"from": month_start, "to": as_of, **on_time(counts).as_dict()},
+        "groups": [
+            {"branch": b, "handler": h, **{k.value: c[k] for k in BUCKET_ORDER}, "open": sum(c.values())}
+            for (b, h), c in sorted(groups.items())
+        ],
+        "items": items,
+        # The audit chain head when the report was made: a later edit of the history no longer matches it.
+        "chain_head": _chain_head(uow),
+    }
+
+
+def _items(rows, cal, as_of, within, until, status, summary: Counter, groups: dict) -> list[dict]:
+    """The items of `rows` (DeadlineState), sorted; the summary and group counts added up."""
+    items = []
     moment = until - dt.timedelta(seconds=1)
     for r in rows:
         paused_on = r.paused_at.date() if r.status == DeadlineStatus.PAUSED and r.paused_at else None
@@ -345,30 +526,77 @@ def deadline_report(
     items.sort(key=lambda i: (i["branch"], i["handler"], i["due"], i["case_type"], i["case_id"], i["kind"], i["_id"]))
     for i in items:
         del i["_id"]
+    return items
 
-    return {
-        "as_of": as_of,
-        "history": history,
-        "within": within,
-        "filters": {"branch": branch, "handler": handler, "kind": kind, "status": status},
-        "summary": {
-            "overdue": summary[Bucket.OVERDUE],
-            "due_today": summary[Bucket.DUE_TODAY],
-            "due_soon": summary[Bucket.DUE_SOON],
-            "later": summary[Bucket.LATER],
-            "paused": summary[Bucket.PAUSED],
-            "open": sum(summary[b] for b in Bucket),
-            "provisional": summary["provisional"],
-        },
-        "on_time": {"from": month_start, "to": as_of, **on_time(counts).as_dict()},
-        "groups": [
-            {"branch": b, "handler": h, **{k.value: c[k] for k in BUCKET_ORDER}, "open": sum(c.values())}
-            for (b, h), c in sorted(groups.items())
-        ],
-        "items": items,
-        # The audit chain head when the report was made: a later edit of the history no longer matches it.
-        "chain_head": chain_head(uow),
-    }
+
+def _quick_items(
+    src: QuickSource, cal, as_of, within, where: str, params: dict, status, summary: Counter, groups: dict
+) -> Iterator[dict]:
+    """Today's items from the `deadline` rows on SQLite, as `_items` makes them, in one read:
+    the rows come as tuples that begin with the sort key of `_items` (sorted as they are:
+    the text of a SQLite DATE sorts as the date), the summary and group counts are added up
+    per distinct (branch, handler, due day, pause day, provisional) — each distinct due and
+    pause day placed on the calendar once — and the returned iterator makes one dict per row
+    as it is consumed, with `due` and `due_at` in their JSON form (the `_items` values)."""
+    with _gc_paused():  # only tuples and strings: no reference cycle for the collector to find
+        rows = src.conn.execute(
+            "SELECT branch, handler, substr(due, 1, 10), case_type, case_id, kind, id, due_at, status,"
+            f" {_PAUSED_ON_SQL}, provisional, breached FROM deadline WHERE {_RUNNING_SQL}{where}",
+            params,
+        ).fetchall()
+        rows.sort()  # (branch, handler, due, case_type, case_id, kind, id): unique by id
+        counted = Counter(map(itemgetter(0, 1, 2, 9, 10), rows))
+    places: dict[tuple[str, str | None], tuple[str, int]] = {}  # (due, pause day) -> (bucket, days left)
+    for (b, h, due, paused, provisional), n in counted.items():
+        day, stopped = dt.date.fromisoformat(due), dt.date.fromisoformat(paused) if paused else None
+        st = standing(cal, as_of, day, within, stopped)
+        places[(due, paused)] = (st.bucket.value, st.working_days_left)
+        summary[st.bucket] += n
+        if provisional:
+            summary["provisional"] += n
+        g = groups.setdefault((b, h), Counter())
+        g[st.bucket] += n
+    # is_breached: a stored breach, or open with the due time (to the second) before the end of as_of
+    moment = (end_of(as_of) - dt.timedelta(seconds=1)).isoformat(" ")
+    return _quick_rows(rows, places, status, moment)
+
+
+def _quick_rows(rows: list, places: dict, status: str | None, moment: str) -> Iterator[dict]:
+    open_status = DeadlineStatus.OPEN.value
+    with _gc_paused():
+        for b, h, due, case_type, case_id, kind, _id, due_at, st_, paused, provisional, breached in rows:
+            bucket, left = places[(due, paused)]
+            if status is not None and bucket != status:
+                continue
+            at = due_at[:19]
+            yield {
+                "case_id": case_id,
+                "case_type": case_type,
+                "kind": kind,
+                "due": due,
+                "due_at": f"{at[:10]}T{at[11:]}+08:00",
+                "status": bucket,
+                "working_days_left": left,
+                "provisional": bool(provisional),
+                "breached": bool(breached) or (st_ == open_status and at < moment),
+                "branch": b,
+                "handler": h,
+            }
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a stretch that makes many objects and no cycle
+    (rows of a report): it would only scan them again and again. Restored afterwards."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --- analysis report ---------------------------------------------------------
@@ -394,6 +622,8 @@ def _counted(pairs, table=None, key: str = "code") -> list[dict]:
 def _duration(uow: UnitOfWork, start_col, end_col, where: list, until: dt.datetime | None = None) -> dict:
     """count / median / p90 of working days in (start day, end day], via (day, day) groups;
     with `until`, only ends before it count (a point-in-time report)."""
+    from sqlalchemy import func, select
+
     s, e = func.date(start_col), func.date(end_col)
     ended = [end_col.is_not(None)] + ([end_col < until] if until is not None else [])
     stmt = select(s, e, func.count()).where(*ended, *where).group_by(s, e)
@@ -441,6 +671,11 @@ def stats_report(
         raise InputError(
             f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
         )
+    from sqlalchemy import and_, case, extract, func, or_, select
+
+    from ..store.complaint_models import Complaint
+    from ..store.models import AuditEvent, Deadline
+
     where = [
         Complaint.received_at >= _start_of_day(date_from),
         Complaint.received_at < _start_of_day(date_to + dt.timedelta(days=1)),
@@ -459,21 +694,7 @@ def stats_report(
         """A step's time column, as of `until`: steps taken later have not happened yet."""
         return column if until is None else case((column < until, column), else_=None)
 
-    def grouped(col):
-        return sess.execute(select(col, func.count()).where(*where).group_by(col)).all()
-
-    by_category = _counted(grouped(Complaint.category), CATEGORIES)
-    by_channel = _counted(grouped(Complaint.channel), CHANNELS)
-    by_branch = _counted(grouped(Complaint.branch), key="branch")
-    total = sum(r["count"] for r in by_category)
-
     y, m = extract("year", Complaint.received_at), extract("month", Complaint.received_at)
-    month_counts = {
-        f"{int(yy):04d}-{int(mm):02d}": n
-        for yy, mm, n in sess.execute(select(y, m, func.count()).where(*where).group_by(y, m)).all()
-    }
-    by_month = [{"month": mo, "count": month_counts.get(mo, 0)} for mo in _months(date_from, date_to)]
-
     merged = Complaint.merged_into.is_not(None)
     if until is not None:  # no merge-time column: the merge event says when
         merge_events = select(AuditEvent.entity_id).where(
@@ -488,15 +709,36 @@ def stats_report(
         (done(Complaint.withdrawn_at).is_not(None), "withdrawn"),
         else_="pending",
     )
+    # Every count of the complaints in one pass over the period (one GROUP BY of the columns the
+    # figures split by), added up here per figure.
+    keys = (
+        Complaint.category,
+        Complaint.channel,
+        Complaint.branch,
+        y,
+        m,
+        decided_outcome,
+        Complaint.reject_reason,
+        Complaint.transfer_internal,
+    )
+    groups = sess.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
+    per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
+    for category, channel, branch_, yy, mm, *_rest, n in groups:
+        per[0][category] += n
+        per[1][channel] += n
+        per[2][branch_] += n
+        per[3][(int(yy), int(mm))] += n
+    by_category = _counted(per[0].items(), CATEGORIES)
+    by_channel = _counted(per[1].items(), CHANNELS)
+    by_branch = _counted(per[2].items(), key="branch")
+    total = sum(r["count"] for r in by_category)
+    month_counts = {f"{yy:04d}-{mm:02d}": n for (yy, mm), n in per[3].items()}
+    by_month = [{"month": mo, "count": month_counts.get(mo, 0)} for mo in _months(date_from, date_to)]
+
     outcomes = dict.fromkeys(OUTCOMES, 0)
     reasons: Counter = Counter()
     transfers = {"internal": 0, "external": 0}
-    stmt = (
-        select(decided_outcome, Complaint.reject_reason, Complaint.transfer_internal, func.count())
-        .where(*where)
-        .group_by(decided_outcome, Complaint.reject_reason, Complaint.transfer_internal)
-    )
-    for oc, reason, internal, n in sess.execute(stmt).all():
+    for *_keys, oc, reason, internal, n in groups:
         outcomes[oc] += n
         if oc == "rejected":
             reasons[reason or ""] += n
@@ -543,7 +785,18 @@ def stats_report(
         "on_time": on_time_rows,
         "on_time_all": on_time(dict(total_counts)).as_dict(),
         "callbacks": callback_part(uow, date_from, date_to, branch, until),
+        "requests": request_part(uow, date_from, date_to, branch, until),
     }
+
+
+def request_part(
+    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None = None
+) -> dict:
+    """Surrender and endorsement requests received in the period, surrender reasons included
+    (services/requests.py `request_stats`)."""
+    from .requests import request_stats
+
+    return request_stats(uow, date_from, date_to, branch=branch, until=until)
 
 
 def callback_part(

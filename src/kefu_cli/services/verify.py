@@ -5,8 +5,9 @@ case row and deadline row is what its events produce.
    hash, and the chain head row. An edited, deleted or inserted event breaks it.
 2. The projections: each deadline row equals the `state` of its last event; each complaint
    row equals the fold of its events (domain/complaint.apply); each callback's status and end
-   time the fold of its events (domain/callback.apply). A row edited, deleted or forged
-   outside kefu is named.
+   time the fold of its events (domain/callback.apply); each claim report, service request and
+   policy register row the fold of its events (domain/claims.py apply, apply_request,
+   apply_policy). A row edited, deleted or forged outside kefu is named.
 
 Read-only; one pass over the audit log in id order (streamed), then one read per table.
 """
@@ -20,10 +21,12 @@ from typing import Any
 from sqlalchemy import select
 
 from ..domain import callback as cb
+from ..domain import claims as cl
 from ..domain import complaint as sm
 from ..domain.chain import FIELDS, first_break
 from ..store import db as store_db
 from ..store.callback_models import Callback
+from ..store.claim_models import Claim, PolicyRecord, ServiceRequest
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, AuditHead, Deadline
 from .context import unit_of_work
@@ -55,6 +58,25 @@ COMPLAINT_ZH = {
     "kind": "回访类型",
     "voided_at": "作废时间",
     "void_reason": "作废原因",
+    "reject_note": "不予受理说明",
+    "extension_approver": "延期批准人",
+    "pause_reason": "中止原因",
+    "paused_workdays": "累计中止工作日",
+    "name": "姓名",
+    "phone": "电话",
+    "relation": "与消费者关系",
+    "policy_no": "保单号",
+    "summary": "投诉内容",
+    "category": "类别",
+    "channel": "受理方式",
+    "regulator_ref": "监管转办编号",
+    "regulator_due": "监管报告期限",
+    "scheduled_at": "约定回访时间",
+    "due": "回访期限",
+    "receipt_date": "回执签收日",
+    "cooling_off_days": "犹豫期",
+    "closed_date": "理赔结案日",
+    "product": "产品",
 }
 
 
@@ -82,19 +104,22 @@ def _differences(row: dict, folded: dict) -> list[str]:
     return [k for k, v in folded.items() if k in row and _norm(row[k]) != _norm(v)]
 
 
-def _check_cases(sess, model, folds: dict[str, dict], zh: str, history: str, problems: list[str]) -> int:
+def _check_cases(
+    sess, model, folds: dict[str, dict], zh: str, history: str, problems: list[str], key: str = "id"
+) -> int:
     """Compare every row of `model` with the fold of its events; returns how many rows were read."""
     seen: set[str] = set()
-    for row in sess.execute(select(model).order_by(model.id)).scalars():
-        seen.add(row.id)
-        folded = folds.get(row.id)
+    for row in sess.execute(select(model).order_by(getattr(model, key))).scalars():
+        rid = getattr(row, key)
+        seen.add(rid)
+        folded = folds.get(rid)
         if folded is None:
-            problems.append(f"{zh} {row.id} 没有登记事件: 不是由 kefu 登记的")
+            problems.append(f"{zh} {rid} 没有登记事件: 不是由 kefu 登记的")
             continue
         diff = _differences({k: getattr(row, k) for k in folded if hasattr(row, k)}, folded)
         if diff:
-            names = "、".join(COMPLAINT_ZH.get(k, k) for k in diff)
-            problems.append(f"{zh} {row.id} 的记录与其{history}不符({names}): 被直接改动过")
+            names = "、".join(COMPLAINT_ZH.get(k) or cl.COLUMN_ZH.get(k, k) for k in diff)
+            problems.append(f"{zh} {rid} 的记录与其{history}不符({names}): 被直接改动过")
     for cid in sorted(set(folds) - seen):
         problems.append(f"{zh} {cid} 在审计事件中存在,但已从表中删除")
     return len(seen)
@@ -110,6 +135,9 @@ def verify(db: str | None) -> dict:
 
         complaints: dict[str, dict] = {}
         callbacks: dict[str, dict] = {}
+        claims: dict[str, dict] = {}
+        requests: dict[str, dict] = {}
+        policies: dict[str, dict] = {}
         deadline_state: dict[str, dict] = {}
 
         def stream():
@@ -123,6 +151,14 @@ def verify(db: str | None) -> dict:
                     )
                 elif entity == "callback":
                     callbacks[eid] = cb.apply(callbacks.get(eid, {}), e["action"], e["at"], e["to_status"], details)
+                elif entity == "claim":
+                    claims[eid] = cl.apply(claims.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details)
+                elif entity == "request":
+                    requests[eid] = cl.apply_request(
+                        requests.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
+                    )
+                elif entity == "policy_record":
+                    policies[eid] = cl.apply_policy(policies.get(eid, {}), e["action"], details)
                 elif entity == "deadline" and "state" in details:
                     deadline_state[eid] = details["state"]
                 yield e
@@ -165,8 +201,13 @@ def verify(db: str | None) -> dict:
         for model, folds, zh, history in (
             (Complaint, complaints, "投诉", "办理历史"),
             (Callback, callbacks, "回访", "回访历史"),
+            (Claim, claims, "理赔报案", "办理历史"),
+            (ServiceRequest, requests, "保全请求", "办理历史"),
         ):
             rows_checked[model.__tablename__] = _check_cases(sess, model, folds, zh, history, problems)
+        rows_checked["policy_record"] = _check_cases(
+            sess, PolicyRecord, policies, "保单登记簿中的保单", "登记历史", problems, key="policy_no"
+        )
 
     return {
         "database": store_db.safe_url(uow.url),

@@ -1,0 +1,303 @@
+"""Service requests (保全请求): surrender (退保, seed 002 第五条) and endorsement (批改/批单,
+第六条) requests received by phone, visit, fax or letter.
+
+The desk records the policy (its product and insured from the policy register when it is
+there), for a surrender the reason (a code, for the statistics in `kefu report stats`), for an
+endorsement what is to be changed; it guides the customer to the documents (domain/claims.py
+`REQUEST_DOCUMENTS`) and closes the request when it is done, referred to the insurer or
+withdrawn. No time limit is set by the rules, so requests have no deadline rows. Every step is
+an audit event (entity `request`), folded by `db verify` (domain/claims.py `apply_request`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, or_, select
+
+from ..domain import claims as cl
+from ..domain.codes import RELATIONS, label, parse_code
+from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.text import SHORT_MAX, clean_text, phone_number
+from ..domain.timeutil import now_cst, today_cst
+from ..store.claim_models import PolicyRecord, ServiceRequest
+from .context import UnitOfWork, unit_of_work
+
+CASE = "request"
+PREFIX = "SQ"  # 申请
+ID_EXAMPLE = "SQ-20261120-0001"
+COLUMNS = tuple(ServiceRequest.model_fields)
+
+
+def get(uow: UnitOfWork, request_id: str) -> ServiceRequest:
+    r = uow.session.get(ServiceRequest, (request_id or "").strip().upper())
+    if r is None:
+        raise NotFoundError(
+            f"没有编号为 '{request_id}' 的保全请求。请用 `kefu request list` 或 `kefu search` 查找,编号形如 {ID_EXAMPLE}"
+        )
+    return r
+
+
+def register(
+    uow: UnitOfWork,
+    *,
+    type: str,
+    policy_no: str,
+    channel: str = "phone",
+    name: str | None = None,
+    phone: str | None = None,
+    relation: str = "self",
+    reason: str | None = None,
+    reason_note: str | None = None,
+    content: str | None = None,
+    received: dt.datetime | None = None,
+    branch: str = "",
+    handler: str = "",
+    new_branch: bool = False,
+    new_handler: bool = False,
+) -> dict[str, Any]:
+    """Register a surrender or endorsement request inside the caller's unit of work."""
+    kind = parse_code(cl.REQUEST_TYPES, type, "--type 请求类型")
+    channel = parse_code(cl.CLAIM_CHANNELS, channel or "phone", "--channel 提请方式")
+    relation = parse_code(RELATIONS, relation or "self", "--relation 与投保人关系")
+    policy_no = clean_text(policy_no, "--policy 保单号", 60, required=True, example="P2026110001")
+    note = clean_text(reason_note, "--reason-note 原因说明", 2000, multiline=True, example="家中急需用钱") or None
+    text = clean_text(content, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…") or None
+    code = parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因") if reason else None
+    if kind == "surrender" and code is None:
+        raise InputError(
+            "退保须记录原因 --reason: hardship 经济困难、product 对产品不满意、mis_selling 销售误导、"
+            "service 服务不满意、other 其他,例如 --reason 经济困难"
+        )
+    if kind == "endorsement":
+        if code is not None:
+            raise InputError("--reason 退保原因只用于 --type surrender(退保);批改请用 --content 写明批改内容")
+        if not text:
+            raise InputError("批改须写明批改内容 --content,例如 --content 变更受益人为 配偶 林小红")
+    elif text:
+        raise InputError("--content 批改内容只用于 --type endorsement(批改);退保原因的说明请用 --reason-note")
+
+    received = received or uow.at
+    latest = min(uow.at, now_cst())
+    if received > latest + dt.timedelta(minutes=5):
+        raise InputError(
+            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
+            "请求只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
+        )
+    if uow.at < received:
+        raise InputError(
+            f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
+        )
+
+    warnings: list[str] = []
+    p = uow.session.get(PolicyRecord, policy_no)
+    if p is None:
+        warnings.append(f"保单 {policy_no} 不在保单登记簿中: 已按所填信息登记,请核实保单号(险种、被保险人未能自动带出)")
+    name = clean_text(name, "--name 客户姓名", 50, example="林志远") or (p.holder if p else "")
+    if not name:
+        raise InputError("请填写提出请求的客户姓名 --name(保单不在登记簿中,无法带出投保人),例如 --name 林志远")
+    if phone:
+        phone = phone_number(phone, "--phone")
+    elif p is not None and p.phone:
+        phone = p.phone
+    else:
+        raise InputError("请填写客户联系电话 --phone,例如 --phone 13811110001")
+    if p is not None and p.holder and name != p.holder and relation == "self":
+        warnings.append(
+            f"提出请求的客户不是登记的投保人: {'退保' if kind == 'surrender' else '批改'}须由投保人本人或其受托人办理,"
+            "请核实身份(受托人请用 --relation agent 并提醒客户准备授权委托书)"
+        )
+
+    from .masters import ensure_branch, ensure_handler
+
+    branch = clean_text(branch, "--branch 机构", SHORT_MAX, example="朝阳支公司") or (p.branch if p else "")
+    handler = clean_text(handler, "--handler 经办人", SHORT_MAX, example="李娜")
+    branch = ensure_branch(uow, branch, new_branch)
+    handler = ensure_handler(uow, handler, branch, new_handler)
+
+    from .numbering import next_number
+
+    number = next_number(uow, PREFIX, received.date())
+    fields = dict(
+        type=kind, received_at=received, channel=channel, policy_no=policy_no, product=p.product if p else "",
+        holder=p.holder if p else "", insured_name=p.insured_name if p else "", name=name, phone=phone,
+        relation=relation, reason=code, reason_note=note, content=text, branch=branch, handler=handler,
+    )  # fmt: skip
+    r = ServiceRequest(
+        id=number, status=str(cl.RequestStatus.OPEN), **fields, registered_at=uow.at, created_at=uow.recorded_at,
+        created_by=uow.clerk, updated_at=uow.recorded_at,
+    )  # fmt: skip
+    uow.session.add(r)
+    uow.session.flush()
+    uow.audit(CASE, r.id, "add", None, r.status, **fields)
+    out = view(uow, r)
+    out["warnings"] = warnings + _hints(uow, r)
+    return out
+
+
+def _hints(uow: UnitOfWork, r: ServiceRequest) -> list[str]:
+    """What else a surrender touches: a new-policy callback still open (cancelled when the
+    policy is surrendered before it), a surrender for misleading sales (a complaint?)."""
+    out = []
+    if r.type != "surrender":
+        return out
+    from ..store.callback_models import Callback
+
+    open_cb = uow.session.exec(
+        select(Callback.id).where(
+            Callback.policy_no == r.policy_no, Callback.kind == "new_policy", Callback.status == "open",
+            col(Callback.voided_at).is_(None),
+        )
+    ).all()  # fmt: skip
+    for cid in open_cb:
+        out.append(
+            f"保单 {r.policy_no} 有待回访的新契约回访 {cid}: 退保办结后请登记 kefu callback cancel {cid} --reason 回访前退保"
+        )
+    if r.reason == "mis_selling":
+        out.append("退保原因为销售误导: 如客户同时投诉,请另行登记投诉 kefu complaint add --category sales …")
+    return out
+
+
+def add(db: str | None, *, clerk: str | None = None, at: dt.datetime | None = None, **fields) -> dict[str, Any]:
+    """`kefu request add`."""
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        return register(uow, **fields)
+
+
+CLOSE_RESULTS = {k: v for k, v in cl.REQUEST_STATUSES.items() if k != "open"}
+
+
+def close(db: str | None, request_id: str, *, result: str = "completed", note: str | None = None, clerk=None,
+          at=None) -> dict[str, Any]:  # fmt: skip
+    """`kefu request close`: done (已办结), referred to the insurer (已转保险公司办理) or withdrawn."""
+    code = parse_code(CLOSE_RESULTS, result or "completed", "--result 办结结果")
+    note = clean_text(note, "--note 办结说明", 2000, multiline=True, example="已指引客户至保险公司柜面办理") or None
+    with unit_of_work(db, clerk=clerk, at=at) as uow:
+        r = get(uow, request_id)
+        if r.voided_at is not None:
+            raise RuleError(f"保全请求 {r.id} 已作废({r.void_reason}),不能再办理")
+        if r.status != cl.RequestStatus.OPEN:
+            raise RuleError(
+                f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(cl.REQUEST_STATUSES, r.status)}”),"
+                "不能重复办结;后续联系请用 kefu request note"
+            )
+        if uow.at < r.received_at:
+            raise InputError(
+                f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于保全请求 {r.id} 的接收时间 {r.received_at:%Y-%m-%d %H:%M},请检查 --at"
+            )
+        uow.check_order(CASE, r.id, f"保全请求 {r.id}")
+        before = r.status
+        r.status, r.closed_at, r.close_note, r.updated_at = code, uow.at, note, uow.recorded_at
+        uow.session.add(r)
+        uow.audit(CASE, r.id, "close", before, r.status, note=note)
+        out = view(uow, r)
+        out["warnings"] = _hints(uow, r) if code == "completed" else []
+        return out
+
+
+def view(uow: UnitOfWork, r: ServiceRequest, events: bool = False) -> dict[str, Any]:
+    out = {k: getattr(r, k) for k in COLUMNS}
+    out["documents"] = list(cl.REQUEST_DOCUMENTS[r.type])
+    if events:
+        import json
+
+        from ..store.models import AuditEvent
+
+        stmt = select(AuditEvent).where(AuditEvent.entity == CASE, AuditEvent.entity_id == r.id).order_by(col(AuditEvent.id))
+        out["events"] = [
+            {"at": e.at, "clerk": e.clerk, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+             "details": json.loads(e.details or "{}")}
+            for e in uow.session.exec(stmt).all()
+        ]  # fmt: skip
+    return out
+
+
+def show(db: str | None, request_id: str) -> dict[str, Any]:
+    with unit_of_work(db, write=False) as uow:
+        return view(uow, get(uow, request_id), events=True)
+
+
+def list_(
+    db: str | None,
+    *,
+    type: str | None = None,
+    status: str | None = None,
+    reason: str | None = None,
+    branch: str | None = None,
+    handler: str | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    policy_no: str | None = None,
+    name: str | None = None,
+    limit: int | None = None,
+    all: bool = False,
+) -> dict[str, Any]:
+    stmt = select(ServiceRequest)
+    if not all:
+        stmt = stmt.where(col(ServiceRequest.voided_at).is_(None))
+    if type:
+        stmt = stmt.where(ServiceRequest.type == parse_code(cl.REQUEST_TYPES, type, "--type 请求类型"))
+    if status:
+        stmt = stmt.where(ServiceRequest.status == parse_code(cl.REQUEST_STATUSES, status, "--status 状态"))
+    if reason:
+        stmt = stmt.where(ServiceRequest.reason == parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因"))
+    if branch:
+        stmt = stmt.where(ServiceRequest.branch == branch.strip())
+    if handler:
+        stmt = stmt.where(ServiceRequest.handler == handler.strip())
+    if received_from:
+        stmt = stmt.where(ServiceRequest.received_at >= dt.datetime.combine(received_from, dt.time()))
+    if received_to:
+        stmt = stmt.where(ServiceRequest.received_at < dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time()))
+    if policy_no:
+        stmt = stmt.where(col(ServiceRequest.policy_no).contains(policy_no.strip(), autoescape=True))
+    if name:
+        stmt = stmt.where(col(ServiceRequest.name).contains(name.strip(), autoescape=True))
+    stmt = stmt.order_by(col(ServiceRequest.received_at), col(ServiceRequest.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    with unit_of_work(db, write=False) as uow:
+        from .masters import check_names
+
+        check_names(uow.session, branch=branch, handler=handler)
+        items = [view(uow, r) for r in uow.session.exec(stmt).all()]
+    return {"as_of": today_cst(), "count": len(items), "items": items}
+
+
+def request_stats(
+    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None = None, until: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Service requests received in [date_from, date_to] for `kefu report stats`:
+    {total, by_type [{code, label, count}], surrender_reasons [{reason, label, count}] — every
+    reason code, in the order of the code table, zeros included}. `until`: as the history stood
+    then (requests registered later absent, voided later still counted)."""
+    where = [
+        ServiceRequest.received_at >= dt.datetime.combine(date_from, dt.time()),
+        ServiceRequest.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()),
+    ]
+    if branch is not None:
+        where.append(ServiceRequest.branch == branch)
+    if until is not None:
+        where.append(ServiceRequest.registered_at < until)
+        where.append(or_(col(ServiceRequest.voided_at).is_(None), col(ServiceRequest.voided_at) >= until))
+    else:
+        where.append(col(ServiceRequest.voided_at).is_(None))
+    rows = uow.session.exec(
+        select(ServiceRequest.type, ServiceRequest.reason, func.count()).where(*where)
+        .group_by(ServiceRequest.type, ServiceRequest.reason)
+    ).all()  # fmt: skip
+    by_type: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for kind, reason, n in rows:
+        by_type[kind] = by_type.get(kind, 0) + n
+        if kind == "surrender":
+            reasons[reason or "other"] = reasons.get(reason or "other", 0) + n
+    return {
+        "total": sum(by_type.values()),
+        "by_type": [{"code": k, "label": v[0], "count": by_type.get(k, 0)} for k, v in cl.REQUEST_TYPES.items()],
+        "surrender_reasons": [
+            {"reason": k, "label": v[0], "count": reasons.get(k, 0)} for k, v in cl.SURRENDER_REASONS.items()
+        ],
+    }
