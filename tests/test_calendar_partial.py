@@ -167,7 +167,8 @@ def test_partial_import_recomputes_open_deadlines_and_audits(kefu, db_path, spri
 
     from kefu_cli.services.context import unit_of_work
     from kefu_cli.services.deadlines import start_deadline
-    from kefu_cli.store.models import AuditEvent, CalendarNotice, Deadline
+    from kefu_cli.store.admin_models import CalendarNotice
+    from kefu_cli.store.models import AuditEvent, Deadline
 
     kefu.ok("db", "init")
     with unit_of_work(db_path, clerk="tester", at=dt.datetime(2026, 11, 20, 10, 0)) as uow:

@@ -47,7 +47,8 @@ def test_models_match_migrations(tmp_path):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import kefu_cli.store.callback_models  # noqa: F401 - registers the tables
+    import kefu_cli.store.admin_models  # noqa: F401 - registers the tables
+    import kefu_cli.store.callback_models  # noqa: F401
     import kefu_cli.store.claim_models  # noqa: F401
     import kefu_cli.store.complaint_models  # noqa: F401
     import kefu_cli.store.master_models  # noqa: F401

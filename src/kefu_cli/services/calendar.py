@@ -103,7 +103,7 @@ def import_notice(uow: UnitOfWork, path: str | Path, complete_year: bool = False
     row marks the year complete, so its unlisted days follow Monday–Friday for certain.
     A partial import into a year already complete corrects days and leaves it complete.
     """
-    from ..store.models import CalendarNotice, CalendarOverride
+    from ..store.admin_models import CalendarNotice, CalendarOverride
     from .deadlines import recompute_open
 
     days = parse_notice(path)
@@ -196,7 +196,7 @@ def coverage(uow: UnitOfWork, calendar: WorkCalendar | None = None) -> list[dict
     notice, else from the latest overridden day of that year."""
     from sqlmodel import select
 
-    from ..store.models import CalendarNotice, CalendarOverride
+    from ..store.admin_models import CalendarNotice, CalendarOverride
 
     cal = calendar or uow.calendar
     notices = {n.year: n for n in uow.session.exec(select(CalendarNotice)).all()}

@@ -234,20 +234,33 @@ def _row(c: Complaint) -> dict[str, Any]:
     return {k: getattr(c, k) for k in COLUMNS}
 
 
+def _linked_callbacks(uow: UnitOfWork, complaint_id: str) -> list[dict[str, Any]]:
+    """The callbacks the complaint scheduled (plain SQL: registering a complaint need not define
+    the callback classes, which costs start-up time)."""
+    from sqlalchemy import text
+
+    rows = uow.session.execute(
+        text("SELECT id, kind, due, status, scheduled_at, voided_at FROM callback WHERE complaint_id = :c ORDER BY id"),
+        {"c": complaint_id},
+    )
+
+    def day(v):
+        return dt.date.fromisoformat(v) if isinstance(v, str) else v
+
+    def moment(v):
+        return dt.datetime.fromisoformat(v) if isinstance(v, str) else v
+
+    return [{"id": i, "kind": k, "due": day(d), "status": st, "scheduled_at": moment(sa), "voided": v is not None}
+            for i, k, d, st, sa, v in rows]  # fmt: skip
+
+
 def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bool = False) -> dict[str, Any]:
     """The case as a dict: its columns, its deadlines (with working days left) and, on request, its timeline."""
     as_of = as_of or uow.at.date()
     rows = case_deadlines(uow, CASE, c.id)
     out = _row(c)
     out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
-    from ..store.callback_models import Callback
-
-    linked = uow.session.exec(select(Callback).where(Callback.complaint_id == c.id).order_by(col(Callback.id))).all()
-    out["callbacks"] = [
-        {"id": k.id, "kind": k.kind, "due": k.due, "status": k.status, "scheduled_at": k.scheduled_at,
-         "voided": k.voided_at is not None}
-        for k in linked
-    ]  # fmt: skip
+    out["callbacks"] = _linked_callbacks(uow, c.id)
     if events:
         ids = [str(d.id) for d in rows]
         stmt = (

@@ -23,7 +23,7 @@ from ..domain.chain import GENESIS, event_hash
 from ..domain.policy import Policy
 from ..domain.timeutil import CST, InputError, check_not_future, check_range, now_cst
 from ..store import db as store_db
-from ..store.models import AuditEvent, AuditHead, PolicySetting
+from ..store.models import AuditEvent, AuditHead
 
 
 def default_clerk() -> str:
@@ -47,8 +47,9 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def load_policy(session: Session) -> Policy:
-    rows = session.exec(select(PolicySetting)).all()
-    return Policy({p.key: p.value for p in rows}, {p.key: p.unit for p in rows}, {p.key: p.start for p in rows})
+    from .policy import POLICY_QUERY, policy_from_rows  # plain SQL, as the fast path reads it
+
+    return policy_from_rows(session.connection().exec_driver_sql(POLICY_QUERY).fetchall())
 
 
 def _json_default(value):

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.masters import unknown_sentence
 from ..domain.text import clean_text
-from ..store.master_models import Branch, Handler
 from .context import UnitOfWork, unit_of_work
+
+# The checks on every registration read the two tables with plain SQL: defining the ORM
+# classes costs start-up time a clerk's `complaint add` should not pay. The classes
+# (store/master_models.py) are imported where a row is added or listed.
 
 BRANCH_EXAMPLE = "朝阳支公司"
 HANDLER_EXAMPLE = "李娜"
@@ -31,30 +35,36 @@ def _name(value: str, field: str, example: str) -> str:
     return name
 
 
-def branch_row(b: Branch) -> dict[str, Any]:
+def branch_row(b) -> dict[str, Any]:
     return dict(
         name=b.name, full_name=b.full_name, address=b.address, phone=b.phone, active=b.active,
         created_at=b.created_at, created_by=b.created_by,
     )
 
 
-def handler_row(h: Handler) -> dict[str, Any]:
+def handler_row(h) -> dict[str, Any]:
     return dict(name=h.name, branch=h.branch, active=h.active, created_at=h.created_at, created_by=h.created_by)
 
 
-def _add_branch(uow: UnitOfWork, name: str, full_name: str = "", address: str = "", phone: str = "") -> Branch:
+def _add_branch(uow: UnitOfWork, name: str, full_name: str = "", address: str = "", phone: str = ""):
+    from ..store.master_models import Branch
+
     b = Branch(
         name=name, full_name=full_name, address=address, phone=phone, active=True,
         created_at=uow.at, created_by=uow.clerk, updated_at=uow.at,
     )
     uow.session.add(b)
+    uow.session.flush()  # the plain-SQL checks below see it
     uow.audit("branch", name, "add", None, "active", full_name=full_name, address=address, phone=phone)
     return b
 
 
-def _add_handler(uow: UnitOfWork, name: str, branch: str) -> Handler:
+def _add_handler(uow: UnitOfWork, name: str, branch: str):
+    from ..store.master_models import Handler
+
     h = Handler(name=name, branch=branch, active=True, created_at=uow.at, created_by=uow.clerk, updated_at=uow.at)
     uow.session.add(h)
+    uow.session.flush()
     uow.audit("handler", name, "add", None, "active", branch=branch)
     return h
 
@@ -68,6 +78,8 @@ def add_branch(
     phone = clean_text(phone or "", "--phone 客服电话", 40, example="010-65001234")
     if phone and not re.fullmatch(r"\+?[0-9][0-9 \-()转]{3,38}", phone):
         raise InputError(f"--phone 客服电话只能包含数字、空格和连字符,例如 010-65001234 或 95555,而不是 '{phone}'")
+    from ..store.master_models import Branch
+
     with unit_of_work(db, clerk, at) as uow:
         old = uow.session.get(Branch, name)
         if old is None:
@@ -88,6 +100,8 @@ def add_branch(
 
 
 def list_branches(db, include_inactive: bool = True) -> list[dict[str, Any]]:
+    from ..store.master_models import Branch
+
     with unit_of_work(db, write=False) as uow:
         rows = uow.session.exec(select(Branch).order_by(Branch.name)).all()
         return [branch_row(b) for b in rows if include_inactive or b.active]
@@ -95,6 +109,8 @@ def list_branches(db, include_inactive: bool = True) -> list[dict[str, Any]]:
 
 def add_handler(db, name: str, branch: str = "", clerk=None, at=None, new_branch: bool = False) -> dict[str, Any]:
     name = _name(name, "经办人姓名", HANDLER_EXAMPLE)
+    from ..store.master_models import Handler
+
     with unit_of_work(db, clerk, at) as uow:
         branch = ensure_branch(uow, branch, new_branch) if branch else ""
         old = uow.session.get(Handler, name)
@@ -111,6 +127,8 @@ def add_handler(db, name: str, branch: str = "", clerk=None, at=None, new_branch
 
 def retire_handler(db, name: str, clerk=None, at=None) -> dict[str, Any]:
     name = _name(name, "经办人姓名", HANDLER_EXAMPLE)
+    from ..store.master_models import Handler
+
     with unit_of_work(db, clerk, at) as uow:
         h = uow.session.get(Handler, name)
         if h is None:
@@ -134,6 +152,8 @@ def retire_handler(db, name: str, clerk=None, at=None) -> dict[str, Any]:
 
 
 def list_handlers(db, branch: str | None = None, include_retired: bool = False) -> list[dict[str, Any]]:
+    from ..store.master_models import Handler
+
     with unit_of_work(db, write=False) as uow:
         if branch:
             check_names(uow.session, branch=branch)
@@ -145,23 +165,25 @@ def list_handlers(db, branch: str | None = None, include_retired: bool = False) 
 
 def branch_info(session: Session, name: str) -> dict[str, Any] | None:
     """The branch's letterhead (name, full name, address, service phone), or None."""
+    from ..store.master_models import Branch
+
     b = session.get(Branch, (name or "").strip())
     return None if b is None else branch_row(b)
 
 
-def _known(session: Session, model) -> list[str]:
-    return list(session.exec(select(model.name)).all())
+def _known(session: Session, table: str) -> list[str]:
+    return [n for (n,) in session.execute(text(f"SELECT name FROM {table}"))]  # noqa: S608 - fixed names
 
 
 def check_names(session: Session, branch: str | None = None, handler: str | None = None) -> None:
     """A report or list filter naming a branch or handler that is not on a (non-empty) list:
     exit 2 with suggestions instead of an empty report. Retired handlers are fine here."""
     if branch and branch.strip():
-        known = _known(session, Branch)
+        known = _known(session, "branch")
         if known and branch.strip() not in known:
             raise InputError(unknown_sentence("机构", "--branch", branch.strip(), known, "用 `kefu branch list` 查看名单"))
     if handler and handler.strip():
-        known = _known(session, Handler)
+        known = _known(session, "handler")
         if known and handler.strip() not in known:
             raise InputError(unknown_sentence("经办人", "--handler", handler.strip(), known, "用 `kefu handler list` 查看名单"))
 
@@ -174,9 +196,9 @@ def ensure_branch(uow: UnitOfWork, branch: str, new: bool = False) -> str:
     if not branch:
         return branch
     session = uow.session
-    if session.get(Branch, branch) is not None:
+    if session.execute(text("SELECT 1 FROM branch WHERE name = :n"), {"n": branch}).first() is not None:
         return branch
-    known = _known(session, Branch)
+    known = _known(session, "branch")
     if new:
         _add_branch(uow, branch)
     elif known:
@@ -192,12 +214,12 @@ def ensure_handler(uow: UnitOfWork, handler: str, branch: str = "", new: bool = 
     if not handler:
         return handler
     session = uow.session
-    h = session.get(Handler, handler)
+    h = session.execute(text("SELECT active FROM handler WHERE name = :n"), {"n": handler}).first()
     if h is not None:
-        if not h.active:
+        if not h[0]:
             raise RuleError(f"经办人 {handler} 已停用,不能再接案;请改派给在岗的经办人(`kefu handler list`)")
         return handler
-    known = _known(session, Handler)
+    known = _known(session, "handler")
     if new:
         _add_handler(uow, handler, branch)
     elif known:

@@ -65,7 +65,7 @@ def set_rule(
         raise InputError(problem)
     new_start = before.start if start is None else start
     default = DEFAULTS[key]
-    from ..store.models import PolicySetting
+    from ..store.admin_models import PolicySetting
 
     row = uow.session.get(PolicySetting, key) or PolicySetting(
         key=key, value=value, updated_at=uow.at, updated_by=uow.clerk
