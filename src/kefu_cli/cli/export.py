@@ -9,7 +9,7 @@ import typer
 from .common import JsonOpt, UnmaskOpt, date_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx).
-app = typer.Typer(help="导出 CSV(默认 UTF-8 带 BOM,Excel 可直接打开;也可 GB18030)。", no_args_is_help=True)
+app = typer.Typer(help="导出 Excel(.xlsx,按扩展名)或 CSV(默认 UTF-8 带 BOM;也可 GB18030): 投诉、回访、期限。", no_args_is_help=True)
 
 FileArg = Annotated[
     str, typer.Argument(help="导出文件路径: .xlsx 为 Excel 工作簿,其他为 CSV,例如 ./投诉-2026年11月.xlsx")
