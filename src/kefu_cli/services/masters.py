@@ -203,7 +203,7 @@ def ensure_branch(uow: UnitOfWork, branch: str, new: bool = False) -> str:
         _add_branch(uow, branch)
     elif known:
         raise InputError(
-            unknown_sentence("机构", "--branch", branch, known, f"新机构请先 `kefu branch add {branch}`,或加 --new-branch")
+            unknown_sentence("机构", "--branch", branch, known, f"新机构请先 `kefu branch add {branch}`(登记、改派时也可加 --new-branch)")
         )
     return branch
 
@@ -225,7 +225,7 @@ def ensure_handler(uow: UnitOfWork, handler: str, branch: str = "", new: bool = 
     elif known:
         raise InputError(
             unknown_sentence(
-                "经办人", "--handler", handler, known, f"新同事请加 --new-handler(或先 `kefu handler add {handler}`)"
+                "经办人", "--handler", handler, known, f"新同事请先 `kefu handler add {handler}`(登记、改派时也可加 --new-handler)"
             )
         )
     return handler
