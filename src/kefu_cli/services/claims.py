@@ -18,7 +18,6 @@ future) and written with its audit event (entity `claim`); `db verify` folds the
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sqlmodel import col, or_, select
@@ -31,10 +30,10 @@ from ..domain.policy import UNIT_ZH
 from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text, phone_number
 from ..domain.timeutil import now_cst, today_cst
 from ..store.claim_models import Claim, PolicyRecord
-from ..store.models import AuditEvent, Deadline
+from ..store.models import Deadline
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
-from .deadlines import case_deadlines, close_deadline, open_deadlines, start_deadline
+from .deadlines import case_deadlines, case_timeline, close_deadline, open_deadlines, start_deadline
 
 CASE = "claim"
 PREFIX = "BA"  # 报案
@@ -641,23 +640,7 @@ def view(uow: UnitOfWork, c: Claim, as_of: dt.date | None = None, events: bool =
     out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callback"] = _callback_brief(uow, c)
     if events:
-        ids = [str(d.id) for d in rows]
-        stmt = (
-            select(AuditEvent)
-            .where(
-                or_(
-                    (AuditEvent.entity == CASE) & (AuditEvent.entity_id == c.id),
-                    (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(ids or [""]),
-                )
-            )
-            .order_by(col(AuditEvent.id))
-        )
-        out["events"] = [
-            {"at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity, "entity_id": e.entity_id,
-             "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-             "details": json.loads(e.details or "{}")}
-            for e in uow.session.exec(stmt).all()
-        ]  # fmt: skip
+        out["events"] = case_timeline(uow, CASE, c.id, rows)
     return out
 
 

@@ -39,10 +39,11 @@ from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH, Start
 from ..domain.timeutil import now_cst, today_cst
 from ..store.complaint_models import Complaint
-from ..store.models import AuditEvent, Deadline
+from ..store.models import Deadline
 from .context import UnitOfWork, unit_of_work
 from .deadlines import (
     case_deadlines,
+    case_timeline,
     close_deadline,
     open_deadlines,
     pause_deadline,
@@ -262,33 +263,7 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
     out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(uow, c.id)
     if events:
-        ids = [str(d.id) for d in rows]
-        stmt = (
-            select(AuditEvent)
-            .where(
-                or_(
-                    (AuditEvent.entity == CASE) & (AuditEvent.entity_id == c.id),
-                    (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(ids or [""]),
-                )
-            )
-            .order_by(col(AuditEvent.id))
-        )
-        import json
-
-        out["events"] = [
-            {
-                "at": e.at,
-                "recorded_at": e.recorded_at,
-                "clerk": e.clerk,
-                "entity": e.entity,
-                "entity_id": e.entity_id,
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "details": json.loads(e.details or "{}"),
-            }
-            for e in uow.session.exec(stmt).all()
-        ]
+        out["events"] = case_timeline(uow, CASE, c.id, rows)
     return out
 
 

@@ -257,3 +257,31 @@ def recompute_open(uow: UnitOfWork, years: Iterable[int] | None = None) -> list[
         )
         changed.append((row, old))
     return changed
+
+
+def case_timeline(uow: UnitOfWork, case_type: str, case_id: str, rows: list[Deadline]) -> list[dict]:
+    """A case's events and those of its deadlines `rows`, in the order they were written — the
+    timeline `show` prints for every case type."""
+    import json
+
+    from sqlalchemy import or_
+
+    from ..store.models import AuditEvent
+
+    ids = [str(d.id) for d in rows]
+    stmt = (
+        select(AuditEvent)
+        .where(
+            or_(
+                (AuditEvent.entity == case_type) & (AuditEvent.entity_id == case_id),
+                (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(ids or [""]),
+            )
+        )
+        .order_by(col(AuditEvent.id))
+    )
+    return [
+        {"at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity, "entity_id": e.entity_id,
+         "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+         "details": json.loads(e.details or "{}")}
+        for e in uow.session.exec(stmt).all()
+    ]  # fmt: skip
