@@ -38,7 +38,7 @@ from ..domain.policy import UNIT_ZH, Start, Unit
 from ..domain.timeutil import now_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
-from .complaints import CASE, PERIODS, START_WHY, _clean, _phone, register
+from .complaints import CASE, PERIODS, START_WHY, _clean, _phone, check_receipt, register
 from .context import UnitOfWork
 from .deadlines import snapshot
 
@@ -129,21 +129,7 @@ class Checker:
         summary = _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账")
         received = received or uow.at
         latest = min(uow.at, self.now)
-        if received > latest + dt.timedelta(minutes=5):
-            raise InputError(
-                f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
-                "投诉只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
-            )
-        if channel == "regulator" and not regulator_ref:
-            raise InputError(
-                "监管转办的投诉必须填写监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京银保监投〔2026〕123号"
-            )
-        if channel != "regulator" and (regulator_ref or regulator_due):
-            raise InputError(
-                "--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时指定 --channel regulator(监管转办)"
-            )
-        if regulator_due is not None and regulator_due < received.date():
-            raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
+        check_receipt(received, latest, channel, regulator_ref, regulator_due)
         try:
             uow.calendar.day(received.date())
         except CalendarRangeError as exc:

@@ -304,6 +304,27 @@ def find_duplicates(
 
 
 # --- registration -------------------------------------------------------------
+def check_receipt(
+    received: dt.datetime, latest: dt.datetime, channel: str, regulator_ref: str | None, regulator_due: dt.date | None
+) -> None:
+    """The checks across a registration's fields (one clerk's `add` and every imported row):
+    received no later than it is registered, a regulator's reference exactly for 监管转办."""
+    if received > latest + dt.timedelta(minutes=5):
+        raise InputError(
+            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
+            "投诉只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
+        )
+    if channel == "regulator" and not regulator_ref:
+        raise InputError(
+            "监管转办的投诉必须填写监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京银保监投〔2026〕123号"
+        )
+    if channel != "regulator" and (regulator_ref or regulator_due):
+        raise InputError(
+            "--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时指定 --channel regulator(监管转办)"
+        )
+    if regulator_due is not None and regulator_due < received.date():
+        raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
+
 def register(
     uow: UnitOfWork,
     *,
@@ -339,21 +360,7 @@ def register(
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
     latest = min(uow.at, now_cst())
-    if received > latest + dt.timedelta(minutes=5):
-        raise InputError(
-            f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
-            "投诉只能在收到后登记,请检查日期,例如 --received 2026-11-20T09:30"
-        )
-    if channel == "regulator" and not regulator_ref:
-        raise InputError(
-            "监管转办的投诉必须填写监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京银保监投〔2026〕123号"
-        )
-    if channel != "regulator" and (regulator_ref or regulator_due):
-        raise InputError(
-            "--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时指定 --channel regulator(监管转办)"
-        )
-    if regulator_due is not None and regulator_due < received.date():
-        raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
+    check_receipt(received, latest, channel, regulator_ref, regulator_due)
     uow.calendar.day(received.date())  # a clear error for dates outside the calendar
     from .masters import ensure_branch, ensure_handler
 
