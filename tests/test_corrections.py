@@ -224,3 +224,18 @@ def test_undo_after_a_notice_went_out_says_the_letter_stays_sent(kefu, tmp_path)
     r = kefu("complaint", "undo", cid, "--reason", "受理错了", "--at", "2026-11-03T12:00")
     assert r.code == 0 and "已发出告知书" in r.err and "受理" in r.err
     assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def test_a_deadline_brought_back_by_undo_is_held_by_the_cases_handler_now(kefu):
+    first = add(kefu, received="2026-11-02T09:00")
+    kefu.ok("complaint", "accept", first, "--at", "2026-11-03T10:00")
+    second = add(kefu, received="2026-11-04T09:00")
+    kefu.ok("complaint", "merge", second, "--into", first, "--new-facts", "--at", "2026-11-04T10:00")
+    kefu.ok("complaint", "edit", first, "--handler", "王强", "--reason", "改由王强负责", "--at", "2026-11-04T11:00")
+    kefu.ok("complaint", "undo", first, "--reason", "合并错了", "--at", "2026-11-04T12:00")
+    running = [d for d in kefu.ok("complaint", "show", first, "--json")["deadlines"] if d["status"] == "open"]
+    assert running, "the decision period before the merge runs again"
+    report = kefu.ok("report", "deadlines", "--handler", "王强", "--json")
+    assert {i["case_id"] for i in report["items"]} == {first}
+    assert all(i["case_id"] != first for i in kefu.ok("report", "deadlines", "--handler", "刘洋", "--json")["items"])
+    assert kefu.ok("db", "verify", "--json")["ok"]

@@ -456,6 +456,9 @@ def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -
             d.provisional, d.breached = bool(snap["provisional"]), bool(snap.get("breached", d.breached))
             for k in ("paused_at", "met_at", "closed_at"):
                 d.__setattr__(k, dt.datetime.fromisoformat(snap[k]) if snap.get(k) else None)
+            holder = uow.session.get(Complaint if d.case_type == "complaint" else Callback, d.case_id)
+            if d.status in RUNNING and holder is not None:  # running again: held by whoever holds the case now
+                d.branch, d.handler = holder.branch, holder.handler
             d.updated_at = uow.recorded_at
             uow.session.add(d)
             record(uow, d, "undo", state_before, undone=step.id, reason=why)
