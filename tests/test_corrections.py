@@ -93,6 +93,9 @@ def test_channel_corrected_to_regulator_starts_the_report_deadline_and_callback(
     assert [(m["kind"], m["due_after"]) for m in back["moved"]] == [("regulator_report", None)]
     show = kefu.ok("complaint", "show", cid, "--json")
     assert show["regulator_ref"] is None and show["callbacks"][0]["voided"]
+    last_edit = [e for e in show["events"] if e["action"] == "edit"][-1]["details"]
+    assert last_edit["before"]["regulator_ref"] == "京金转〔2026〕9号", "the old reference is kept in the event"
+    assert last_edit["before"]["regulator_due"] == "2026-11-30" and last_edit["after"]["regulator_ref"] is None
     assert kefu.ok("db", "verify", "--json")["ok"]
 
 

@@ -581,13 +581,8 @@ def reschedule(
     from ..services import callbacks as svc
 
     when = at_value(to, "--to")
-    why = text_value(reason, "--reason 改约原因", REASON_MAX, multiline=True, example="客户要求周五上午回电")
-    if not why:
-        from ..domain.errors import InputError
-
-        raise InputError("--reason 改约原因不能为空,例如 --reason 客户要求周五上午回电")
     with _uow(clerk, at) as uow:
-        r = svc.reschedule(uow, callback_id, when, why)
+        r = svc.reschedule(uow, callback_id, when, reason)
     if json:
         from ..render.output import print_json
 

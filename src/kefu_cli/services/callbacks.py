@@ -506,6 +506,7 @@ def overdue_warnings(uow: UnitOfWork, row: Callback, deadlines: list[Deadline]) 
 def reschedule(uow: UnitOfWork, callback_id: str, to: dt.datetime, reason: str) -> dict:
     """`kefu callback reschedule`: the customer asked to be called at `to`. The rule's deadline
     does not move; a time after it is accepted and flagged late (event `late: true`)."""
+    reason = _require(reason, "--reason", "客户要求周五上午回电", limit=2000, multiline=True)
     row = get_callback(uow, callback_id, change=True)
     if row.status != cb.Status.OPEN:
         raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再改约时间")

@@ -195,10 +195,11 @@ def edit_complaint(
                 before["materials_complete_at"], after["materials_complete_at"] = old_received, new
         for column, value in after.items():
             setattr(c, column, value)
-        if channel != "regulator" and before.get("channel") == "regulator":
+        if channel != "regulator" and before.get("channel") == "regulator":  # the regulator's data goes with it
+            before.setdefault("regulator_ref", c.regulator_ref)
+            before.setdefault("regulator_due", c.regulator_due)
             c.regulator_ref = c.regulator_due = None
             after.update(regulator_ref=None, regulator_due=None)
-            before.setdefault("regulator_ref", None)
         c.updated_at = uow.recorded_at
         uow.session.add(c)
         uow.session.flush()
@@ -302,7 +303,9 @@ def edit_callback(
             if k == "phone":
                 v = phone_number(v, "--phone")
             elif k in ("name", "policy", "product", "branch", "handler"):
-                v = clean_text(v, f"--{k}", 100 if k == "product" else 60, example="王小明")
+                example = {"name": "王小明", "policy": "P2026110001", "product": "安康终身寿险",
+                           "branch": "朝阳支公司", "handler": "李娜"}[k]  # fmt: skip
+                v = clean_text(v, f"--{k}", 100 if k == "product" else 60, example=example)
                 if k == "name" and not v:
                     raise InputError("--name 客户姓名不能为空,例如 --name 王小明")
             elif k == "cooling_off" and not 1 <= v <= 366:
