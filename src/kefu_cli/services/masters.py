@@ -77,7 +77,9 @@ def add_branch(
     address = clean_text(address or "", "--address 地址", 255, example="北京市朝阳区建国路 88 号")
     phone = clean_text(phone or "", "--phone 客服电话", 40, example="010-65001234")
     if phone and not re.fullmatch(r"\+?[0-9][0-9 \-()转]{3,38}", phone):
-        raise InputError(f"--phone 客服电话只能包含数字、空格和连字符,例如 010-65001234 或 95555,而不是 '{phone}'")
+        digits = sum(ch.isdigit() for ch in phone)
+        problem = f"只有 {digits} 位数字,至少 5 位" if digits < 5 else "只能包含数字、空格和连字符"
+        raise InputError(f"--phone 客服电话{problem},例如 010-65001234 或 95555")
     from ..store.master_models import Branch
 
     with unit_of_work(db, clerk, at) as uow:
