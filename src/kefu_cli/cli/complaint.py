@@ -791,9 +791,9 @@ def undo(
         f"已撤销投诉 {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},{u['clerk']}),原因: {r['reason']}",
         f"当前状态: {_status_zh(r['status'])}",
     ]
-    for d in r["deadlines"]:
-        from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
+    from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
 
+    for d in r["deadlines"]:
         to = "作废(由该步骤产生)" if d["to"] == "void" else DEADLINE_STATUS_ZH[DeadlineStatus(d["to"])]
         lines.append(f"  期限 {d['kind_zh']}: 恢复为 {to}")
     if r["callbacks"]:
