@@ -318,6 +318,7 @@ def test_materials_handover_across_national_day_and_the_claim_callback(kefu, db_
     assert closed["status"] == "closed" and closed["paid_amount"] == 12800
     k = closed["callback"]
     assert k["due"] == "2026-10-27" and closed["callback_id"] == k["id"]  # 5 working days after Tue 10-20
+    assert "结案: 2026-10-20 16:00 赔付 12,800元" in kefu.ok("claim", "show", cid)
     cb = kefu.ok("callback", "show", k["id"], "--unmask", "--json")
     assert (cb["kind"], cb["closed_date"], cb["phone"], cb["policy_no"]) == ("claim", "2026-10-20", "13900002222", "P-M")
     # voiding the claim voids its callback too
@@ -386,7 +387,9 @@ def test_list_show_and_search_in_chinese_masked(kefu, db_path):
     out = kefu.ok("claim", "list", "--as-of", "2026-11-20")
     assert cid in out and "已报案 重大" in out and "林*远" in out and "139****1111" in out and "13900001111" not in out
     assert kefu.ok("claim", "list", "--major", "--json")["count"] == 1
+    assert "重大案件上报 2026-11-21 09:00 前" in out  # a clock-hour deadline: the moment, once
     assert kefu.ok("claim", "list", "--status", "已结案", "--json")["count"] == 0
+    assert "没有符合条件的理赔报案" in kefu.ok("claim", "list", "--status", "已结案")
     csv = kefu.ok("claim", "list", "--csv")
     assert csv.splitlines()[0].startswith("id,status,reported_at")
     show = kefu.ok("claim", "show", cid, "--as-of", "2026-11-20")
@@ -450,6 +453,18 @@ def test_verify_names_a_forged_claim_row(kefu, db_path):
         )
     problems = kefu("db", "verify", "--json").json()["problems"]
     assert "理赔报案 BA-20261120-0999 没有登记事件: 不是由 kefu 登记的" in problems
+
+
+def test_verify_names_a_step_written_without_its_event(kefu, db_path):
+    """A column only a later step sets (handover, close) is checked before that step too."""
+    policy(kefu)
+    cid = report(kefu).json()["id"]
+    with sqlite3.connect(db_path) as con:
+        con.execute(f"UPDATE claim SET handed_over_at = '2026-11-21 10:00:00.000000', handed_over_to = '保险公司',"  # noqa: S608
+                    f" paid_amount = 9000 WHERE id = '{cid}'")  # fmt: skip
+    r = kefu("db", "verify", "--json")
+    assert r.code == 1
+    assert r.json()["problems"] == [f"理赔报案 {cid} 的记录与其办理历史不符(移交时间、移交单位、赔付金额): 被直接改动过"]
 
 
 def test_bad_input_is_one_sentence_and_writes_nothing(kefu, db_path):

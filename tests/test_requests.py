@@ -120,3 +120,30 @@ def test_verify_names_a_forged_request_row(kefu, db_path):
     r = kefu("db", "verify", "--json")
     assert r.code == 1
     assert any(p.startswith(f"保全请求 {rid} 的记录与其办理历史不符(退保原因)") for p in r.json()["problems"])
+
+
+def test_verify_names_a_close_or_void_written_without_its_event(kefu, db_path):
+    register(kefu)
+    rid = surrender(kefu).json()["id"]
+    with sqlite3.connect(db_path) as con:
+        con.execute(f"UPDATE service_request SET voided_at = '2026-11-20 10:00:00.000000', void_reason = '重复'"  # noqa: S608
+                    f" WHERE id = '{rid}'")  # fmt: skip
+    r = kefu("db", "verify", "--json")
+    assert r.code == 1
+    assert r.json()["problems"] == [f"保全请求 {rid} 的记录与其办理历史不符(作废时间、作废原因): 被直接改动过"]
+
+
+def test_list_filters_and_the_timeline(kefu):
+    register(kefu)
+    a = surrender(kefu, at="2026-11-18T10:00").json()["id"]
+    b = surrender(kefu, at="2026-11-19T16:00").json()["id"]
+    kefu.ok("request", "close", b, "--at", "2026-11-19T17:00")
+    days = kefu.ok("request", "list", "--from", "2026-11-19", "--to", "2026-11-19", "--json")
+    assert [i["id"] for i in days["items"]] == [b]
+    assert [i["id"] for i in kefu.ok("request", "list", "--to", "2026-11-18", "--json")["items"]] == [a]
+    assert kefu.ok("request", "list", "--branch", "丰台营业部", "--policy", "1208", "--json")["count"] == 2
+    assert "没有符合条件的保全请求" in kefu.ok("request", "list", "--from", "2026-11-20")
+    events = kefu.ok("request", "show", b, "--json")["events"]
+    assert [(e["action"], e["from_status"], e["to_status"]) for e in events] == [
+        ("add", None, "open"), ("close", "open", "completed")]  # fmt: skip
+    assert events[1]["at"] == "2026-11-19T17:00:00+08:00"

@@ -238,13 +238,9 @@ def report(
     unmask: UnmaskOpt = False,
 ) -> None:
     """登记一次理赔报案: 先查重、核对保单与出险人,再初审(保险期间、保险责任、索赔时效)并判断是否重大案件。"""
-    from ..domain.timeutil import check_not_future
     from ..services import claims
 
-    received_dt = at_value(received, "--received")
-    if at is None and received_dt is not None:
-        check_not_future(received_dt, "--received")
-    at_dt = at_value(at) or received_dt
+    received_dt, at_dt = received_and_at(received, at)
     deaths = int_value(deaths, "--deaths", 0, 10_000, 2) or 0
     data = claims.add(
         state.db, clerk=clerk, at=at_dt, received=received_dt or at_dt, incident=_incident(incident),
@@ -262,6 +258,17 @@ def report(
     if data["same_incident"]:
         message(f"注意: 已按另一次事故登记(同一天另有报案 {'、'.join(data['same_incident'])})。", style="yellow")
     _done(data, json, report_lines(_mask(data, unmask)), unmask, "claim report", clerk)
+
+
+def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """`--received` and `--at` of a registration: a receipt given alone must not lie in the
+    future; the registration time defaults to the receipt time (then now)."""
+    from ..domain.timeutil import check_not_future
+
+    received_dt = at_value(received, "--received")
+    if at is None and received_dt is not None:
+        check_not_future(received_dt, "--received")
+    return received_dt, at_value(at) or received_dt
 
 
 def _incident(text: str) -> dt.datetime:
@@ -462,15 +469,19 @@ def close(
     from ..services import claims
 
     data = claims.close(state.db, claim_id, result=result, reason=reason, amount=amount, clerk=clerk, at=at_value(at))
-    from ..domain.claims import yuan
-
-    head = [f"理赔报案 {data['id']} 已结案: {_lbl('RESULTS', data['result'])}"
-            + (f" {yuan(data['paid_amount'])}" if data["paid_amount"] is not None else "")
-            + (f"(原因: {data['result_reason']})" if data["result_reason"] else "")]  # fmt: skip
+    head = [f"理赔报案 {data['id']} 已结案: {_result_text(data)}"]
     k = data["callback"]
     if k:
         head.append(f"已安排理赔回访 {k['id']},回访期限 {k['due']}(kefu callback show {k['id']})")
     _done(data, json, head)
+
+
+def _result_text(d: dict) -> str:
+    """How a claim closed: the result, the amount paid, the reason."""
+    from ..domain.claims import yuan
+
+    return (_lbl("RESULTS", d["result"]) + (f" {yuan(d['paid_amount'])}" if d["paid_amount"] is not None else "")
+            + (f"(原因: {d['result_reason']})" if d["result_reason"] else ""))  # fmt: skip
 
 
 @app.command("edit")
@@ -591,13 +602,7 @@ def show(
     if d["handed_over_at"]:
         lines.append(f"已于 {d['handed_over_at']:%Y-%m-%d %H:%M} 移交{d['handed_over_to']}")
     if d["closed_at"]:
-        from ..domain.claims import yuan
-
-        lines.append(
-            f"结案: {d['closed_at']:%Y-%m-%d %H:%M} {_lbl('RESULTS', d['result'])}"
-            + (f" {yuan(d['paid_amount'])}" if d["paid_amount"] is not None else "")
-            + (f",原因: {d['result_reason']}" if d["result_reason"] else "")
-        )
+        lines.append(f"结案: {d['closed_at']:%Y-%m-%d %H:%M} {_result_text(d)}")
     k = d["callback"]
     if k:
         lines.append(f"理赔回访: {k['id']} 期限 {k['due']}" + (" (已作废)" if k["voided"] else ""))
@@ -662,17 +667,19 @@ def list_(
             rows.append([i[k] for k in keys] + [";".join(i["missing"]), n.get("kind"), n.get("due")])
         sys.stdout.write(csv_text([*keys, "missing", "next_kind", "next_due"], rows))
         return
-    from ..render.output import print_table
+    from ..render.output import print_lines, print_table
 
+    if not data["items"]:
+        print_lines([f"没有符合条件的理赔报案(截至 {data['as_of']})。已作废的报案加 --all 才列出;按姓名、电话查找可用 kefu search。"])
+        return
     rows = []
     for i in data["items"]:
         n = i["next_deadline"]
         nxt = ""
-        if n:
-            if n["unit"] == "hours":
-                left = "已逾期" if n["breached"] else f"{n['due_at']:%m-%d %H:%M} 前"
-            else:
-                left = f"逾期 {-n['working_days_left']} 工作日" if n["overdue"] else f"剩 {n['working_days_left']} 工作日"
+        if n and n["unit"] == "hours":  # a clock-hour rule: the moment, not the day twice
+            nxt = f"{_kind_zh(n['kind'])} {n['due_at']:%Y-%m-%d %H:%M} 前" + ("(已逾期)" if n["breached"] else "")
+        elif n:
+            left = f"逾期 {-n['working_days_left']} 工作日" if n["overdue"] else f"剩 {n['working_days_left']} 工作日"
             nxt = f"{_kind_zh(n['kind'])} {n['due']}({left})"
         status_text = _status_zh(i["status"]) + ("(已作废)" if i["voided_at"] else "")
         rows.append([

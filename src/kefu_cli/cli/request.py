@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .claim import mask_after_sales
+from .claim import _lbl, mask_after_sales, received_and_at
 from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, date_value, int_value, state
 
 app = typer.Typer(
@@ -17,13 +17,6 @@ app = typer.Typer(
 )
 
 IdArg = Annotated[str, typer.Argument(help="请求编号,例如 SQ-20261120-0001")]
-
-
-def _lbl(table: str, code: str | None) -> str:
-    from ..domain import claims as cl
-    from ..domain.codes import label
-
-    return label(getattr(cl, table), code) if code else ""
 
 
 def _print(data: dict, json: bool, headline: list[str], unmask: bool = False, command: str = "", clerk=None) -> None:
@@ -104,13 +97,9 @@ def add(
     unmask: UnmaskOpt = False,
 ) -> None:
     """登记一项退保或批改请求: 记录保单与原因(或批改内容),列出须提醒客户准备的资料。"""
-    from ..domain.timeutil import check_not_future
     from ..services import requests
 
-    received_dt = at_value(received, "--received")
-    if at is None and received_dt is not None:
-        check_not_future(received_dt, "--received")
-    at_dt = at_value(at) or received_dt
+    received_dt, at_dt = received_and_at(received, at)
     data = requests.add(
         state.db, clerk=clerk, at=at_dt, type=type, policy_no=policy, channel=channel, name=name, phone=phone,
         relation=relation, reason=reason, reason_note=reason_note, content=content, received=received_dt or at_dt,
@@ -212,8 +201,11 @@ def list_(
 
         sys.stdout.write(csv_text(keys, ([i[k] for k in keys] for i in data["items"])))
         return
-    from ..render.output import print_table
+    from ..render.output import print_lines, print_table
 
+    if not data["items"]:
+        print_lines(["没有符合条件的保全请求。已作废的请求加 --all 才列出;按姓名、电话查找可用 kefu search。"])
+        return
     rows = [
         [i["id"], _lbl("REQUEST_TYPES", i["type"]), _lbl("REQUEST_STATUSES", i["status"]) + ("(已作废)" if i["voided_at"] else ""),
          f"{i['received_at']:%Y-%m-%d %H:%M}", i["policy_no"], i["name"], i["phone"],

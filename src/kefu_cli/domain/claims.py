@@ -31,6 +31,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from .codes import CodeTable, label
 from .errors import InputError, RuleError
@@ -452,6 +453,14 @@ MAJOR_FIELDS = ("deaths", "estimate", "dispute", "litigation", "outcome_uncertai
 APPLY_FIELDS = ("claim_types", "materials_required", "materials_received", "applicant_name", "applicant_phone",
                 "applied_at", "complete_at")  # fmt: skip
 CLOSE_FIELDS = ("result", "result_reason", "paid_amount", "callback_id")
+# The columns later steps set, as a report leaves them: the fold starts from these, so a step
+# column written without its event (a forged close or handover) differs from the fold.
+CLAIM_UNSET: dict[str, Any] = {
+    **dict.fromkeys(("major_at", "escalated_at", "escalated_to", "applicant_name", "applicant_phone", "applied_at",
+                     "complete_at", "handed_over_at", "handed_over_to", "closed_at", *CLOSE_FIELDS, "voided_at",
+                     "void_reason")),
+    "claim_types": "", "materials_required": "", "materials_received": "",
+}  # fmt: skip
 
 
 def apply(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
@@ -460,7 +469,7 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
     if to_status is not None:
         s["status"] = to_status
     if action == "report":
-        s.update(registered_at=at, created_by=clerk)
+        s.update(CLAIM_UNSET, registered_at=at, created_by=clerk)
         s.update({k: details[k] for k in REPORT_FIELDS if k in details})
         s["major_at"] = details.get("reported_at") if details.get("major") else None
     elif action == "major":
@@ -494,7 +503,7 @@ def apply_request(state: dict, action: str, at, clerk: str, to_status: str | Non
     if to_status is not None:
         s["status"] = to_status
     if action == "add":
-        s.update(registered_at=at, created_by=clerk, closed_at=None)
+        s.update(registered_at=at, created_by=clerk, closed_at=None, close_note=None, voided_at=None, void_reason=None)
         s.update({k: details[k] for k in REQUEST_FIELDS if k in details})
     elif action == "close":
         s.update(closed_at=at, close_note=details.get("note"))

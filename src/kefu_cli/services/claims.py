@@ -23,7 +23,7 @@ from typing import Any
 from sqlmodel import col, or_, select
 
 from ..domain import claims as cl
-from ..domain.codes import label, parse_code
+from ..domain.codes import label, parse_code, table_of
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH
@@ -429,25 +429,21 @@ def _items(values: list[str] | None, field: str, allowed: list[str]) -> list[str
     """Material codes from `--received` values (codes, Chinese labels, comma-separated; 全部/all:
     every item of the checklist). An item not on this claim's checklist is refused."""
     out: list[str] = []
-    for value in values or []:
-        for part in str(value).replace(",", ",").replace("、", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if part.lower() in ("all", "全部"):
-                out.extend(allowed)
-                continue
-            if part in ("身份证", "身份证件", "身份证明"):
-                raise InputError(
-                    f"{field} '{part}' 不明确: 请写明 被保险人身份证件(insured_id)或 受益人身份证件(beneficiary_id)"
-                )
-            code = parse_code(cl.MATERIALS, part, field)
-            if code not in allowed:
-                raise RuleError(
-                    f"{field} “{label(cl.MATERIALS, code)}”不在本案的材料清单中;本案需要: {cl.labels(cl.MATERIALS, allowed)}"
-                    "(如需增加索赔类型,请用 claim apply --type)"
-                )
-            out.append(code)
+    for part in _split(values):
+        if part.lower() in ("all", "全部"):
+            out.extend(allowed)
+            continue
+        if part in ("身份证", "身份证件", "身份证明"):
+            raise InputError(
+                f"{field} '{part}' 不明确: 请写明 被保险人身份证件(insured_id)或 受益人身份证件(beneficiary_id)"
+            )
+        code = parse_code(cl.MATERIALS, part, field)
+        if code not in allowed:
+            raise RuleError(
+                f"{field} “{label(cl.MATERIALS, code)}”不在本案的材料清单中;本案需要: {cl.labels(cl.MATERIALS, allowed)}"
+                "(如需增加索赔类型,请用 claim apply --type)"
+            )
+        out.append(code)
     return list(dict.fromkeys(out))
 
 
@@ -649,6 +645,23 @@ def show(db, claim_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
         return view(uow, get(uow, claim_id), as_of=as_of or today_cst(), events=True)
 
 
+def list_filters(stmt, model, at_column, branch: str | None, handler: str | None, date_from: dt.date | None,
+                 date_to: dt.date | None, policy_no: str | None):  # fmt: skip
+    """The filters claim and request lists share: branch, handler, received/reported between two
+    days (both included), a policy number fragment."""
+    if branch:
+        stmt = stmt.where(model.branch == branch.strip())
+    if handler:
+        stmt = stmt.where(model.handler == handler.strip())
+    if date_from:
+        stmt = stmt.where(at_column >= dt.datetime.combine(date_from, dt.time()))
+    if date_to:
+        stmt = stmt.where(at_column < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    if policy_no:
+        stmt = stmt.where(col(model.policy_no).contains(policy_no.strip(), autoescape=True))
+    return stmt
+
+
 def list_(
     db,
     *,
@@ -673,16 +686,7 @@ def list_(
         stmt = stmt.where(Claim.status == parse_code(_STATUS_CODES, status, "--status 状态"))
     if major:
         stmt = stmt.where(Claim.major == True)  # noqa: E712 - SQL
-    if branch:
-        stmt = stmt.where(Claim.branch == branch.strip())
-    if handler:
-        stmt = stmt.where(Claim.handler == handler.strip())
-    if reported_from:
-        stmt = stmt.where(Claim.reported_at >= dt.datetime.combine(reported_from, dt.time()))
-    if reported_to:
-        stmt = stmt.where(Claim.reported_at < dt.datetime.combine(reported_to + dt.timedelta(days=1), dt.time()))
-    if policy_no:
-        stmt = stmt.where(col(Claim.policy_no).contains(policy_no.strip(), autoescape=True))
+    stmt = list_filters(stmt, Claim, Claim.reported_at, branch, handler, reported_from, reported_to, policy_no)
     if name:
         n = name.strip()
         stmt = stmt.where(or_(col(Claim.insured_name).contains(n, autoescape=True),
@@ -717,7 +721,7 @@ LIST_KEYS = (
     "reporter_name", "reporter_phone", "major", "escalated_at", "result", "callback_id", "branch", "handler",
     "voided_at",
 )  # fmt: skip
-_STATUS_CODES = {str(k): (v, ()) for k, v in cl.STATUS_ZH.items()}
+_STATUS_CODES = table_of(cl.STATUS_ZH)
 
 
 def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date) -> dict[str, dict]:

@@ -201,16 +201,9 @@ def view(uow: UnitOfWork, r: ServiceRequest, events: bool = False) -> dict[str, 
     out = {k: getattr(r, k) for k in COLUMNS}
     out["documents"] = list(cl.REQUEST_DOCUMENTS[r.type])
     if events:
-        import json
+        from .deadlines import case_timeline
 
-        from ..store.models import AuditEvent
-
-        stmt = select(AuditEvent).where(AuditEvent.entity == CASE, AuditEvent.entity_id == r.id).order_by(col(AuditEvent.id))
-        out["events"] = [
-            {"at": e.at, "clerk": e.clerk, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-             "details": json.loads(e.details or "{}")}
-            for e in uow.session.exec(stmt).all()
-        ]  # fmt: skip
+        out["events"] = case_timeline(uow, CASE, r.id, [])  # requests have no deadline rows
     return out
 
 
@@ -243,16 +236,10 @@ def list_(
         stmt = stmt.where(ServiceRequest.status == parse_code(cl.REQUEST_STATUSES, status, "--status 状态"))
     if reason:
         stmt = stmt.where(ServiceRequest.reason == parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因"))
-    if branch:
-        stmt = stmt.where(ServiceRequest.branch == branch.strip())
-    if handler:
-        stmt = stmt.where(ServiceRequest.handler == handler.strip())
-    if received_from:
-        stmt = stmt.where(ServiceRequest.received_at >= dt.datetime.combine(received_from, dt.time()))
-    if received_to:
-        stmt = stmt.where(ServiceRequest.received_at < dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time()))
-    if policy_no:
-        stmt = stmt.where(col(ServiceRequest.policy_no).contains(policy_no.strip(), autoescape=True))
+    from .claims import list_filters
+
+    stmt = list_filters(stmt, ServiceRequest, ServiceRequest.received_at, branch, handler, received_from, received_to,
+                        policy_no)  # fmt: skip
     if name:
         stmt = stmt.where(col(ServiceRequest.name).contains(name.strip(), autoescape=True))
     stmt = stmt.order_by(col(ServiceRequest.received_at), col(ServiceRequest.id))
