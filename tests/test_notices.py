@@ -180,6 +180,7 @@ def test_transfer_extension_and_pause_wording(cases):
     sp = kefu.ok("notice", c["special"], "--type", "延期", "--reason", "需调取外地医院病历",
                  "--at", "2026-10-09T10:00", "--json")["fields"]  # fmt: skip
     assert sp["extension_reason"].startswith("需调取外地医院病历，经本公司高级管理人员王总审批")
+    assert sp["extension_reason"].endswith("处理期限再次延长至自收到投诉之日起60日")
     pause = kefu.ok("notice", c["pause"], "--type", "pause", "--at", "2026-10-09T10:00", "--json")["fields"]
     assert pause["appraisal"] == "委托第三方医学鉴定" and pause["paused_date"] == "2026年9月24日"
     assert pause["decision_due"] == "2026年10月8日"  # the due date when the clock stopped
@@ -431,7 +432,11 @@ def test_a_file_that_is_not_a_word_document_is_refused(cases, tmp_path):
     r = kefu("notice", c["acceptance"], "--type", "acceptance", "--templates", str(folder))
     assert r.code == 2 and "不是有效的 Word 文档" in r.err
     r = kefu("notice", c["acceptance"], "--type", "acceptance", "--templates", str(tmp_path / "nowhere"))
-    assert r.code == 2 and "templates export" in r.err
+    assert r.code == 2 and "不存在(--templates)" in r.err and "templates export" in r.err
+    r = kefu("notice", c["acceptance"], "--type", "acceptance", "--templates", str(folder / "acceptance.docx"))
+    assert r.code == 2 and "是一个文件,不是模板目录(--templates)" in r.err and r.err.count("\n") == 1, r.err
+    r = kefu("notice", "templates", "check", str(tmp_path / "nowhere"))
+    assert r.code == 2 and "--templates" not in r.err and "templates check 的参数" in r.err
 
 
 def test_the_builtin_templates_pass_their_own_check_and_match_the_generator(tmp_path):
@@ -469,7 +474,7 @@ def test_batch_writes_the_notices_due_within_n_working_days(kefu, tmp_path):
     doc = kefu.ok("notice", "batch", "--due-within", "10", "--as-of", "2026-10-09", "--out", str(out), "--json")
     got = {(i["case_id"], i["type"]): i for i in doc["items"]}
     assert set(got) == {(accepted, "acceptance"), (rejected, "rejection"), (incomplete, "supplement")}
-    assert got[(incomplete, "supplement")]["skipped"] and "--materials" in got[(incomplete, "supplement")]["skipped"]
+    assert f"kefu notice {incomplete} --type 补正 --materials" in got[(incomplete, "supplement")]["skipped"]
     assert doc["written"] == 2 and doc["skipped"] == 1 and registered not in {k[0] for k in got}
     for (cid, kind), item in got.items():
         if item["file"]:
@@ -543,3 +548,89 @@ def test_batch_since_leaves_out_old_cases(kefu, tmp_path):
     doc = kefu.ok("notice", "batch", "--due-within", "10", "--as-of", "2026-10-09", "--since", "2026-10-01",
                   "--out", str(out), "--json")  # fmt: skip
     assert {(i["case_id"], i["type"]) for i in doc["items"]} == {(new, "rejection")}
+
+
+def test_batch_regulator_report_takes_the_recipient_it_names_in_its_warning(kefu, tmp_path):
+    kefu.ok(*BRANCH)
+    cid = add(kefu, "2026-09-21T09:00", "--channel", "监管转办", "--regulator-ref", "京金转〔2026〕2号",
+              "--regulator-due", "2026-10-12")  # fmt: skip
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    args = ("notice", "batch", "--due-within", "2", "--as-of", "2026-10-09", "--json")
+    plain = kefu.ok(*args, "--out", str(tmp_path / "a"))
+    item = next(i for i in plain["items"] if i["type"] == "regulator_report")
+    assert any("--recipient" in w for w in item["warnings"]) and "监管部门：" in docx_text(item["file"])
+    named = kefu.ok(*args, "--out", str(tmp_path / "b"), "--recipient", "国家金融监督管理总局北京监管局")
+    item = next(i for i in named["items"] if i["type"] == "regulator_report")
+    assert item["warnings"] == [] and "国家金融监督管理总局北京监管局：" in docx_text(item["file"])
+
+
+def test_batch_and_make_measure_extension_and_pause_against_the_same_due_date(kefu, tmp_path):
+    kefu.ok(*BRANCH)
+    cid = add(kefu, "2026-09-21T09:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    kefu.ok("complaint", "extend", cid, "--level", "complex", "--at", "2026-09-23T10:00")
+    kefu.ok("complaint", "pause", cid, "--reason", "委托第三方医学鉴定", "--at", "2026-09-24T10:00")
+    doc = kefu.ok("notice", "batch", "--due-within", "250", "--as-of", "2026-09-25", "--out", str(tmp_path), "--json")
+    due = {i["type"]: i["due"] for i in doc["items"]}
+    # the extension notice answers the period promised before it (15 days from 09-21, moved past
+    # the National Day holiday), the pause notice the extended decision date as it stood when the
+    # clock stopped (30 days)
+    assert due["extension"] == "2026-10-08" and due["pause"] == "2026-10-21"
+    for kind in ("extension", "pause"):
+        made = kefu.ok("notice", cid, "--type", kind, "--at", "2026-09-25T09:00", "--json")
+        assert made["deadline"]["due"] == due[kind]
+
+
+def test_each_notice_names_the_limit_it_answers_in_chinese():
+    from kefu_cli.domain import notices as nd
+
+    names = {k.value: nd.answered_limit_zh(k) for k in nd.NoticeType}
+    assert names["acceptance"] == names["rejection"] == "受理决定期限" and names["decision"] == "处理决定期限"
+    assert names["extension"] == "延期前的处理期限" and names["pause"] == "中止时的处理期限"
+    assert not any(c.isascii() and c.isalpha() for n in names.values() for c in n)  # no English code leaks
+
+
+def test_the_extension_notice_states_the_period_the_policy_table_sets(kefu):
+    kefu.ok(*BRANCH)
+    kefu.ok("policy", "set", "complaint.decision_complex", "45")
+    cid = add(kefu, "2026-09-21T09:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    kefu.ok("complaint", "extend", cid, "--level", "complex", "--at", "2026-09-23T10:00")
+    f = kefu.ok("notice", cid, "--type", "extension", "--at", "2026-09-24T09:00", "--json")["fields"]
+    assert f["extension_reason"].endswith("处理期限延长至自收到投诉之日起45日") and "30日" not in f["extension_reason"]
+    assert f["decision_due"] == "2026年11月5日"  # 09-21 + 45 days
+
+
+def test_an_empty_batch_says_so_in_one_chinese_sentence(kefu, tmp_path):
+    kefu.ok(*BRANCH)
+    r = kefu("notice", "batch", "--due-within", "0", "--as-of", "2026-10-09", "--out", str(tmp_path / "o"))
+    assert r.code == 0 and r.out.strip() == "截至 2026-10-09,没有今天到期或已逾期、尚未发出的告知书。"
+    r = kefu("notice", "batch", "--since", "2026-11-01", "--as-of", "2026-10-09", "--out", str(tmp_path / "o"))
+    assert "没有 3 个工作日内到期或已逾期" in r.out and "(只看 2026-11-01 及以后到期的)" in r.out
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_hint_after_writing_a_file_is_in_chinese_and_runs_as_given(kefu, tmp_path):
+    kefu.ok(*BRANCH)
+    cid = add(kefu, "2026-09-21T09:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    r = kefu("notice", cid, "--type", "acceptance", "--out", str(tmp_path / "a.docx"), "--at", "2026-09-23T09:00")
+    hint = f"kefu notice {cid} --type 受理通知书 --issue --via 信函"
+    assert r.code == 0 and hint in r.err, r.err
+    doc = kefu.ok(*hint.split()[1:], "--out", str(tmp_path / "a.docx"), "--at", "2026-09-23T09:00", "--json")
+    assert doc["issued"] and doc["type"] == "acceptance" and doc["via"] == "letter"
+
+
+def test_an_undone_pause_or_extension_is_neither_told_nor_owed(kefu, tmp_path):
+    kefu.ok(*BRANCH)
+    cid = add(kefu, "2026-09-21T09:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    for hour, (step, extra) in enumerate((("pause", ("--reason", "鉴定")), ("extend", ("--level", "complex")))):
+        kefu.ok("complaint", step, cid, *extra, "--at", f"2026-09-23T1{2 * hour}:00")
+        kefu.ok("complaint", "undo", cid, "--reason", "误操作", "--at", f"2026-09-23T1{2 * hour + 1}:00")
+    for kind in ("pause", "extension"):
+        r = kefu("notice", cid, "--type", kind, "--at", "2026-09-24T09:00")
+        assert r.code == 2 and "不能发出" in r.err, (kind, r.err)
+    doc = kefu.ok("notice", "batch", "--due-within", "250", "--as-of", "2026-09-24", "--out", str(tmp_path), "--json")
+    assert [i["type"] for i in doc["items"]] == ["acceptance"]
+    assert kefu.ok("db", "verify", "--json")["ok"]

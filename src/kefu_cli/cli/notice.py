@@ -65,12 +65,9 @@ def _warn(lines: list[str]) -> None:
 
 def _due_text(notice_type: str, deadline: dict) -> str:
     """Which limit the written notice is measured against, and whether it went out within it."""
-    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
+    from ..domain.notices import answered_limit_zh
 
-    kind = deadline["kind"]
-    what = {"extension": "延期前的处理期限", "pause": "中止时的处理期限"}.get(notice_type)
-    if what is None:
-        what = (DEADLINE_KIND_ZH[DeadlineKind(kind)] if kind in set(DeadlineKind) else kind) + "期限"
+    what = answered_limit_zh(notice_type)
     if deadline["due"] is None:
         return f"{what}: 无期限记录"
     state = "在期限内" if deadline["on_time"] else "晚于期限"
@@ -167,7 +164,7 @@ def make(
             message(f"此{r['label']}已于 {prev['at']:%Y-%m-%d %H:%M} 登记发出{same}")
         else:
             message(
-                f"寄出后请登记: kefu notice {r['id']} --type {r['type']} --issue --via letter"
+                f"寄出后请登记: kefu notice {r['id']} --type {r['label']} --issue --via 信函"
                 "(同一天按同一内容生成的文件,SHA-256 相同)"
             )
     else:
@@ -190,6 +187,10 @@ def batch(
         typer.Option("--since", help="只看在此日及以后到期的期限(初次使用时略过早已办结的旧案件),例如 2026-11-01"),
     ] = None,
     branch: Annotated[str | None, typer.Option("--branch", help="只生成某个机构的,例如 朝阳支公司")] = None,
+    recipient: Annotated[
+        str | None,
+        typer.Option("--recipient", help="监管报告: 报告对象,例如 国家金融监督管理总局北京监管局(默认“监管部门”)"),
+    ] = None,
     templates: TemplatesOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -209,6 +210,7 @@ def batch(
         since=date_value(since, "--since"),
         branch=branch,
         templates=templates,
+        recipient=recipient,
     )
     _warn(r["warnings"])
     if json:
@@ -220,8 +222,10 @@ def batch(
 
     from ..render.output import print_lines, print_table
 
+    window = f" {r['within']} 个工作日内到期" if r["within"] else "今天到期"
     if not r["items"]:
-        print_lines([f"截至 {r['as_of']},没有 {r['within']} 个工作日内到期、尚未发出的告知书。"])
+        since = f"(只看 {r['since']} 及以后到期的)" if r["since"] else ""
+        print_lines([f"截至 {r['as_of']},没有{window}或已逾期、尚未发出的告知书{since}。"])
         return
 
     def left(i) -> str:
@@ -231,7 +235,7 @@ def batch(
         return f"逾期 {-n} 个工作日" if n < 0 else ("今天到期" if n == 0 else f"{n} 个工作日")
 
     print_table(
-        f"告知书 截至 {r['as_of']}({r['within']} 个工作日内到期)",
+        f"告知书 截至 {r['as_of']}({window.strip()}或已逾期)",
         ["投诉", "告知书", "机构", "经办人", "到期日", "剩余", "文件 / 跳过原因"],
         [
             [

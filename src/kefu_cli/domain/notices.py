@@ -18,6 +18,8 @@ import datetime as dt
 from enum import StrEnum
 
 from .codes import CodeTable
+from .codes import label as code_label
+from .deadlines import DEADLINE_KIND_ZH, DeadlineKind
 from .errors import RuleError
 
 
@@ -67,7 +69,7 @@ VIAS: CodeTable = {
 
 def label(code: str) -> str:
     """The short Chinese name of a notice type."""
-    return NOTICE_TYPES[code][0] if code in NOTICE_TYPES else code
+    return code_label(NOTICE_TYPES, code)
 
 
 # --- fields ---------------------------------------------------------------------------------
@@ -196,6 +198,15 @@ ANSWERS = {
     NoticeType.REGULATOR_REPORT: "regulator_report",
 }
 
+# The limit a notice is measured against, in a sentence, where the deadline's own name would mislead.
+ANSWERED_LIMIT_ZH = {NoticeType.EXTENSION: "延期前的处理期限", NoticeType.PAUSE: "中止时的处理期限"}
+
+
+def answered_limit_zh(kind: NoticeType | str) -> str:
+    """What the deadline a notice of `kind` answers is called: 受理决定期限, 延期前的处理期限 …"""
+    k = NoticeType(kind)
+    return ANSWERED_LIMIT_ZH.get(k) or DEADLINE_KIND_ZH[DeadlineKind(ANSWERS[k])] + "期限"
+
 
 # --- wording ---------------------------------------------------------------------------------
 _ZH_PUNCT = str.maketrans({",": "，", ";": "；", "(": "（", ")": "）", ":": "："})
@@ -265,15 +276,16 @@ ROUTES = zh_punct(
 EXTENSION_LEVEL_ZH = {"complex": "情况复杂", "special": "情况特别复杂"}
 
 
-def extension_reason(level: str, approver: str | None, given: str | None = None) -> str:
-    """Why the period was extended: the clerk's reason (`--reason`), else the rule's wording."""
+def extension_reason(level: str, approver: str | None, given: str | None, period: str) -> str:
+    """Why the period was extended: the clerk's reason (`--reason`), else the rule's wording; and
+    the whole period after the extension (`period`, from the policy table: 自收到投诉之日起30日)."""
     given = (given or "").strip().rstrip("。")
     if level == "special":
         base = given or "您反映的事项情况特别复杂，需要进一步调查核实"
         who = f"本公司高级管理人员{approver}" if approver else "本公司高级管理人员"
-        return f"{base}，经{who}审批，处理期限在延长至30日的基础上再延长30日"
+        return f"{base}，经{who}审批，处理期限再次延长至{period}"
     base = given or "您反映的事项情况复杂，需要进一步调查核实"
-    return f"{base}，处理期限延长至自收到投诉之日起30日"
+    return f"{base}，处理期限延长至{period}"
 
 
 def transfer_wording(to: str, internal: bool, on: dt.date | None) -> str:

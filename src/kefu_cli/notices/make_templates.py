@@ -17,7 +17,7 @@ import io
 import sys
 from pathlib import Path
 
-from ..domain.notices import TITLES, NoticeType, zh_punct
+from ..domain.notices import RULE_2020, TITLES, NoticeType, zh_punct
 from . import TEMPLATE_DIR, stable_zip
 
 BODY_FONT = "仿宋"
@@ -56,7 +56,7 @@ LETTERS: dict[NoticeType, tuple[str, list[str], str]] = {
         "{{ complainant }}:",
         [
             "您于{{ received_date }}提出的关于“{{ matter }}”的投诉,本公司已收悉。",
-            "经审查,{{ reject_reason }}。根据《银行业保险业消费投诉处理管理办法》及本公司投诉处理的有关规定,"
+            "经审查,{{ reject_reason }}。根据" + RULE_2020 + "及本公司投诉处理的有关规定,"
             "本公司于{{ rejected_date }}决定对该投诉不予受理。",
             "{{ reject_advice }}",
             CONTACT,
@@ -86,8 +86,9 @@ LETTERS: dict[NoticeType, tuple[str, list[str], str]] = {
         "{{ complainant }}:",
         [
             "您于{{ received_date }}提出的关于“{{ matter }}”的投诉,本公司已受理。",
-            "因处理该投诉需要由外部机构进行鉴定、检测或评估(事项: {{ appraisal }}),根据《银行业保险业消费投诉处理管理办法》"
-            "的规定,相关期间不计入投诉处理期限。本公司自{{ paused_date }}起中止计算处理期限,待相关工作完成后恢复计算,"
+            "因处理该投诉需要由外部机构进行鉴定、检测或评估(事项: {{ appraisal }}),根据"
+            + RULE_2020
+            + "的规定,相关期间不计入投诉处理期限。本公司自{{ paused_date }}起中止计算处理期限,待相关工作完成后恢复计算,"
             "原定于{{ decision_due }}届满的处理期限相应顺延。",
             CONTACT,
         ],

@@ -92,17 +92,20 @@ def notice_type(value: str) -> NoticeType:
     return NoticeType(parse_code(nd.NOTICE_TYPES, value, "--type 告知书类型"))
 
 
-def templates_folder(given: str | None) -> Path | None:
-    """`--templates DIR`, else KEFU_TEMPLATES, else None (the built-in templates)."""
+def templates_folder(given: str | None, what: str = "--templates") -> Path | None:
+    """`--templates DIR` (`what`: how the user gave it), else KEFU_TEMPLATES, else None (the
+    built-in templates)."""
     text = given if given is not None else os.environ.get(TEMPLATES_ENV)
     if not text or not text.strip():
         return None
     folder = Path(text.strip()).expanduser()
     if not folder.is_dir():
-        where = "--templates" if given is not None else f"环境变量 {TEMPLATES_ENV}"
-        raise InputError(
-            f"{where} 指定的模板目录 {folder} 不存在: 请先导出模板,例如 kefu notice templates export {folder}"
-        )
+        where = what if given is not None else f"环境变量 {TEMPLATES_ENV}"
+        if folder.exists():
+            raise InputError(
+                f"{folder} 是一个文件,不是模板目录({where}): 请改为导出模板的目录(kefu notice templates export 目录)"
+            )
+        raise InputError(f"模板目录 {folder} 不存在({where}): 请先导出模板,例如 kefu notice templates export {folder}")
     return folder
 
 
@@ -352,8 +355,12 @@ def write_docx(path: str | Path, data: bytes, what: str = "--out 告知书文件
 
 # --- the facts of a case ----------------------------------------------------------------------
 def _events(uow: UnitOfWork, c: Complaint) -> list[AuditEvent]:
+    """The complaint's events that stand: a step reversed by `complaint undo` (and the undo
+    itself) is left out, so an undone pause or extension is neither told nor reported."""
     stmt = select(AuditEvent).where(AuditEvent.entity == CASE, AuditEvent.entity_id == c.id)
-    return list(uow.session.exec(stmt.order_by(col(AuditEvent.id))).all())
+    events = list(uow.session.exec(stmt.order_by(col(AuditEvent.id))).all())
+    undone = {i for e in events if e.action == "undo" for i in _details(e).get("undone", [])}
+    return [e for e in events if e.action != "undo" and e.id not in undone]
 
 
 def _details(e: AuditEvent | None) -> dict:
@@ -377,27 +384,36 @@ def _current(rows: list[Deadline]) -> Deadline | None:
 
 def _due_at_pause(uow: UnitOfWork, c: Complaint, pause: AuditEvent) -> dt.date | None:
     """The decision's due date as it stood when the clock stopped (its `pause` deadline event)."""
-    ids = [str(d.id) for d in _rows(uow, c, DeadlineKind.DECISION)]
-    if not ids:
-        return None
-    stmt = select(AuditEvent).where(
-        AuditEvent.entity == "deadline",
-        col(AuditEvent.entity_id).in_(ids),
-        AuditEvent.action == "pause",
-        AuditEvent.at == pause.at,
-    )
-    for e in uow.session.exec(stmt).all():
-        due = _details(e).get("state", {}).get("due")
-        if due:
+    from .deadlines import case_timeline
+
+    for e in case_timeline(uow, CASE, c.id, _rows(uow, c, DeadlineKind.DECISION)):
+        due = e["details"].get("state", {}).get("due")
+        if e["entity"] == "deadline" and e["action"] == "pause" and e["at"] == pause.at and due:
             return dt.date.fromisoformat(due)
     return None
 
 
-def _limit_text(uow: UnitOfWork) -> str:
-    r = uow.policy.rule("complaint.acceptance")
+def _answered_due(uow: UnitOfWork, c: Complaint, kind: NoticeType, events: list[AuditEvent]) -> dt.date | None:
+    """The due date of the deadline a notice of `kind` answers (domain/notices.py `ANSWERS`): an
+    extension notice is measured against the period the complainant was promised before it, a
+    pause notice against the decision's due date when the clock stopped (None: not recorded)."""
+    current = _current(_rows(uow, c, nd.ANSWERS[kind]))
+    due = current.due if current else None
+    if kind is NoticeType.EXTENSION:
+        before = _details(_last(events, "extend")).get("due_before")
+        return dt.date.fromisoformat(before) if before else None
+    if kind is NoticeType.PAUSE:
+        pause = _last(events, "pause")
+        return (_due_at_pause(uow, c, pause) if pause is not None else None) or due
+    return due
+
+
+def _period_text(uow: UnitOfWork, rule: str) -> str:
+    """A period of the policy table as a letter says it: 自收到完整材料之日起10个工作日."""
+    r = uow.policy.rule(rule)
     start = "自收到完整材料之日起" if r.start is Start.COMPLETE else "自收到投诉之日起"
     unit = {Unit.WORKDAYS: "个工作日", Unit.DAYS: "日", Unit.HOURS: "小时"}.get(r.unit, str(r.unit))
-    return f"{start}{r.value}{unit}内"
+    return f"{start}{r.value}{unit}"
 
 
 # The steps of a case as a report to the regulator tells them.
@@ -415,11 +431,7 @@ def _handling(c: Complaint, events: list[AuditEvent]) -> str:
         elif e.action == "accept":
             parts.append(f"{day}予以受理")
         elif e.action == "reject":
-            reason = (
-                sm.REJECT_REASON_ZH.get(sm.RejectReason(d["reason"]))
-                if d.get("reason") in set(sm.RejectReason)
-                else None
-            )
+            reason = label(sm.REJECT_REASONS, d.get("reason"))
             parts.append(f"{day}决定不予受理" + (f"（{reason}）" if reason else ""))
         elif e.action == "transfer":
             parts.append(f"{day}转{d.get('to') or '相关单位'}处理")
@@ -445,7 +457,7 @@ def _result_for_regulator(c: Complaint, decision_due: dt.date | None, notice_on:
     if status is sm.Status.DECIDED:
         return f"本公司于{zh_date(c.decided_at)}作出处理决定：{_sentence(c.result)}"
     if status is sm.Status.REJECTED:
-        reason = sm.REJECT_REASON_ZH.get(sm.RejectReason(c.reject_reason)) if c.reject_reason else ""
+        reason = label(sm.REJECT_REASONS, c.reject_reason)
         return nd.zh_punct(f"本公司于{zh_date(c.rejected_at)}决定不予受理,理由: {reason}。")
     if status is sm.Status.TRANSFERRED:
         return nd.transfer_wording(c.transfer_to or "相关单位", bool(c.transfer_internal), c.transferred_at)
@@ -543,9 +555,7 @@ def facts(
     }
     decision = _current(_rows(uow, c, DeadlineKind.DECISION))
     decision_due = decision.due if decision else None
-    answers = nd.ANSWERS[kind]
-    current = _current(_rows(uow, c, answers))
-    due = current.due if current else None
+    due = _answered_due(uow, c, kind, events)
 
     if kind is NoticeType.SUPPLEMENT:
         text = clean_text(
@@ -553,10 +563,10 @@ def facts(
         )
         if not text:
             raise InputError(
-                f"补正材料通知书要写明需要补充的材料: 请加 --materials,例如 kefu notice {c.id} --type supplement "
+                f"补正材料通知书要写明需要补充的材料: 请加 --materials,例如 kefu notice {c.id} --type 补正 "
                 '--materials "授权委托书原件、受托人身份证复印件"'
             )
-        ctx.update(materials=" ".join(text.split()), acceptance_limit=_limit_text(uow))
+        ctx.update(materials=" ".join(text.split()), acceptance_limit=_period_text(uow, "complaint.acceptance") + "内")
     elif kind is NoticeType.ACCEPTANCE:
         ctx.update(accepted_date=zh_date(c.accepted_at), decision_due=zh_date(decision_due))
     elif kind is NoticeType.REJECTION:
@@ -575,28 +585,24 @@ def facts(
             transfer_text=nd.transfer_wording(to, bool(c.transfer_internal), c.transferred_at),
         )
     elif kind is NoticeType.EXTENSION:
-        ext = _details(_last(events, "extend"))
-        before = ext.get("due_before")
-        previous = dt.date.fromisoformat(before) if before else None
         level = c.extension_level or ""
         why = clean_text(reason, "--reason 延期理由", 200, example="需要调取医院病历")
         ctx.update(
             extension_level=nd.EXTENSION_LEVEL_ZH.get(level, level),
-            extension_reason=nd.extension_reason(level, c.extension_approver, why),
+            extension_reason=nd.extension_reason(
+                level, c.extension_approver, why, _period_text(uow, sm.EXTENSION_RULE[sm.ExtensionLevel(level)])
+            ),
             approver=c.extension_approver or "无需审批",
-            previous_due=zh_date(previous),
+            previous_due=zh_date(due),
             decision_due=zh_date(decision_due),
         )
-        due = previous or due  # the complainant is told before the period they were promised ends
     elif kind is NoticeType.PAUSE:
         pause = _last(events, "pause")
-        at_pause = _due_at_pause(uow, c, pause) or decision_due
         ctx.update(
             paused_date=zh_date(pause.at),
             appraisal=(_details(pause).get("reason") or c.pause_reason or "").strip(),
-            decision_due=zh_date(at_pause),
+            decision_due=zh_date(due),
         )
-        due = at_pause
     elif kind is NoticeType.DECISION:
         ctx.update(decided_date=zh_date(c.decided_at), result=_sentence(c.result), routes=nd.ROUTES)
     elif kind is NoticeType.REGULATOR_REPORT:
@@ -618,7 +624,7 @@ def facts(
     # one line each: a newline or tab in a clerk's text would become a line break, a new
     # paragraph or a tab in the letter (docxtpl reads \n, \a, \t, \f in values)
     ctx = {k: " ".join(str(v).split()) for k, v in ctx.items()}
-    return Facts(ctx, warnings, missing, answers, due)
+    return Facts(ctx, warnings, missing, nd.ANSWERS[kind], due)
 
 
 # --- one notice ---------------------------------------------------------------------------------
@@ -672,7 +678,7 @@ def make(
 
     k = notice_type(kind)
     if via is not None and not issue:
-        raise InputError("--via 只和 --issue 一起使用(记录告知书的发出方式),例如 --issue --via letter")
+        raise InputError("--via 只和 --issue 一起使用(记录告知书的发出方式),例如 --issue --via 信函")
     via_code = parse_code(nd.VIAS, via or "letter", "--via 发出方式")
     warnings: list[str] = []
     tpl = find_template(k, templates_folder(templates), warnings)
@@ -757,38 +763,31 @@ def owed(uow: UnitOfWork, c: Complaint) -> list[tuple[NoticeType, dt.date | None
         at = issued_at.get(kind.value)
         return at is None or (step is not None and at < step.at)
 
-    def due_of(kind: str) -> dt.date | None:
-        row = _current(_rows(uow, c, kind))
-        return row.due if row else None
+    def running(kind: str) -> bool:
+        return any(d.status in RUNNING for d in _rows(uow, c, kind))
 
     status = sm.Status(c.status)
-    out: list[tuple[NoticeType, dt.date | None]] = []
-    supplement = [d for d in _rows(uow, c, DeadlineKind.SUPPLEMENT_NOTICE) if d.status in RUNNING]
-    if status is sm.Status.AWAITING_MATERIALS and supplement:
-        out.append((NoticeType.SUPPLEMENT, supplement[-1].due))
+    kinds: list[NoticeType] = []
+    if status is sm.Status.AWAITING_MATERIALS and running(DeadlineKind.SUPPLEMENT_NOTICE):
+        kinds.append(NoticeType.SUPPLEMENT)
     if status in (sm.Status.ACCEPTED, sm.Status.PAUSED):
         if not_issued_since(NoticeType.ACCEPTANCE, _last(events, "accept")):
-            out.append((NoticeType.ACCEPTANCE, due_of(DeadlineKind.ACCEPTANCE)))
+            kinds.append(NoticeType.ACCEPTANCE)
         ext = _last(events, "extend")
         if ext is not None and not_issued_since(NoticeType.EXTENSION, ext):
-            before = _details(ext).get("due_before")
-            out.append(
-                (NoticeType.EXTENSION, dt.date.fromisoformat(before) if before else due_of(DeadlineKind.DECISION))
-            )
-    if status is sm.Status.PAUSED:
-        pause = _last(events, "pause")
-        if not_issued_since(NoticeType.PAUSE, pause):
-            out.append((NoticeType.PAUSE, _due_at_pause(uow, c, pause) or due_of(DeadlineKind.DECISION)))
-    if status is sm.Status.REJECTED and not_issued_since(NoticeType.REJECTION, _last(events, "reject")):
-        out.append((NoticeType.REJECTION, due_of(DeadlineKind.ACCEPTANCE)))
-    if status is sm.Status.TRANSFERRED and not_issued_since(NoticeType.TRANSFER, _last(events, "transfer")):
-        out.append((NoticeType.TRANSFER, due_of(DeadlineKind.ACCEPTANCE)))
-    if status is sm.Status.DECIDED and not_issued_since(NoticeType.DECISION, _last(events, "decide")):
-        out.append((NoticeType.DECISION, due_of(DeadlineKind.DECISION)))
-    if c.channel == "regulator" and c.regulator_ref:
-        rows = [d for d in _rows(uow, c, DeadlineKind.REGULATOR_REPORT) if d.status in RUNNING]
-        if rows:
-            out.append((NoticeType.REGULATOR_REPORT, rows[-1].due))
+            kinds.append(NoticeType.EXTENSION)
+    if status is sm.Status.PAUSED and not_issued_since(NoticeType.PAUSE, _last(events, "pause")):
+        kinds.append(NoticeType.PAUSE)
+    for st, kind, step in (
+        (sm.Status.REJECTED, NoticeType.REJECTION, "reject"),
+        (sm.Status.TRANSFERRED, NoticeType.TRANSFER, "transfer"),
+        (sm.Status.DECIDED, NoticeType.DECISION, "decide"),
+    ):
+        if status is st and not_issued_since(kind, _last(events, step)):
+            kinds.append(kind)
+    if c.channel == "regulator" and c.regulator_ref and running(DeadlineKind.REGULATOR_REPORT):
+        kinds.append(NoticeType.REGULATOR_REPORT)
+    out = [(kind, _answered_due(uow, c, kind, events)) for kind in kinds]
     return out
 
 
@@ -801,6 +800,7 @@ def batch(
     since: dt.date | None = None,
     branch: str | None = None,
     templates: str | None = None,
+    recipient: str | None = None,
 ) -> dict[str, Any]:
     """Write every notice owed whose deadline falls due within `due_within` working days of
     `as_of` (overdue ones included; with `since`, only deadlines due on or after it — for the
@@ -852,14 +852,14 @@ def batch(
                         "working_days_left": left, "branch": c.branch, "handler": c.handler,
                         "file": None, "sha256": None, "skipped": None, "warnings": []}  # fmt: skip
                 if kind is NoticeType.SUPPLEMENT:
-                    item["skipped"] = f'需写明补正的材料: kefu notice {c.id} --type supplement --materials "…" --out …'
+                    item["skipped"] = f'需写明补正的材料: kefu notice {c.id} --type 补正 --materials "…" --out …'
                     items.append(item)
                     continue
                 if kind not in chosen:
                     chosen[kind] = find_template(kind, tfolder, warnings)
                     template_fields(chosen[kind])
                 try:
-                    f = facts(uow, c, kind, notice_at=notice_at)
+                    f = facts(uow, c, kind, notice_at=notice_at, recipient=recipient)
                 except InputError as exc:
                     item["skipped"] = str(exc)
                     items.append(item)
@@ -991,7 +991,7 @@ def sample_context(kind: NoticeType) -> dict[str, str]:
 
 def check_templates(folder: str | None) -> dict[str, Any]:
     """Check each template of `folder` (or KEFU_TEMPLATES, or the built-in ones) by a trial render."""
-    tfolder = templates_folder(folder)
+    tfolder = templates_folder(folder, "templates check 的参数")
     items = []
     for kind in NoticeType:
         notes: list[str] = []
