@@ -170,8 +170,9 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path, bulk):
     assert [e.line for e in errors] == [3, 4, 5, 6, 7]
     assert errors[0].column == "受理方式(B 列)" and "pigeon" in errors[0].message
     assert errors[1].column == "受理时间(A 列)" and "不存在" in errors[1].message and "2026-11-21" in errors[1].message
-    assert errors[2].column == "投诉人(D 列)"
-    assert errors[4].column == "材料齐全(K 列)" or "材料齐全" in errors[4].message
+    assert errors[2].column == "投诉人(D 列)" and "不能为空" in errors[2].message
+    assert errors[3].column == "投诉人(D 列)" and "太长" in errors[3].message
+    assert errors[4].column == "材料齐全(K 列)" and "也许" in errors[4].message  # the column, for the --errors file
     assert str(err.value).startswith("第 3 行 受理方式(B 列): --channel 的值 'pigeon' 无效")
     assert dump(db)["complaint"] == [] and dump(db)["audit_event"] == []
 

@@ -86,7 +86,12 @@ def test_importing_the_same_file_twice_skips_what_is_there(kefu, tmp_path):
 def test_missing_required_column_and_missing_file(kefu, tmp_path):
     f = write(tmp_path / "c.csv", ["受理时间,投诉人", "2026-11-02,王"], "utf-8")
     r = kefu("import", "complaints", str(f))
-    assert r.code == 2 and "受理方式(channel)" in r.err and "表头示例" in r.err
+    # the missing columns named as a clerk writes them (no English field names), then an example header
+    assert r.code == 2 and "缺少必需的列: 受理方式、投诉类别、联系电话。表头示例" in r.err and "channel" not in r.err
+    for empty in ("", "\ufeff\n\n"):  # an empty file says so (not "missing columns")
+        (tmp_path / "empty.csv").write_text(empty, encoding="utf-8")
+        r = kefu("import", "complaints", str(tmp_path / "empty.csv"))
+        assert r.code == 2 and "是空的" in r.err and "缺少" not in r.err
     r = kefu("import", "complaints", str(tmp_path / "nope.csv"))
     assert r.code == 2 and "文件不存在" in r.err
 
@@ -244,3 +249,33 @@ def test_exported_callbacks_import_back(kefu, tmp_path):
     mine = {i["policy_no"]: i["due"] for i in kefu.ok("callback", "list", "--json")["items"]}
     r = CliRunner().invoke(app, ["--db", str(other), "callback", "list", "--json"])
     assert {i["policy_no"]: i["due"] for i in json.loads(r.stdout)["items"]} == mine
+
+
+def test_a_reversed_period_is_refused_not_an_empty_export(kefu, tmp_path):
+    for what in ("complaints", "callbacks"):
+        dest = tmp_path / f"{what}.csv"
+        r = kefu("export", what, str(dest), "--from", "2026-12-01", "--to", "2026-11-01")
+        assert r.code == 2 and "晚于 --to" in r.err and not dest.exists()
+
+
+def test_the_export_time_in_the_notes_is_china_time(kefu, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    dest = tmp_path / "c.xlsx"
+    kefu.ok("export", "complaints", str(dest))
+    notes = dict(load_workbook(dest)["说明"].iter_rows(values_only=True))
+    written = dt.datetime.fromisoformat(notes["导出时间"])
+    china_now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+    assert abs(written - china_now) < dt.timedelta(minutes=5)
+
+
+def test_a_title_row_above_the_header_is_named_as_such(kefu, tmp_path):
+    f = write(tmp_path / "c.csv", ["投诉登记表", "受理时间,受理方式,投诉类别,投诉人,联系电话", "2026-11-02,电话,理赔,王,13812345678"], "utf-8")
+    r = kefu("import", "complaints", str(f))
+    assert r.code == 2 and "第 1 行只有一个单元格" in r.err and "标题行" in r.err
+    f = write(tmp_path / "w.csv", ["受理时间,受理方式,投诉类别,投诉人,联系电话", "2026-11-02,电话,理赔,王,13812345678,多"], "utf-8")
+    r = kefu("import", "complaints", str(f))
+    assert r.code == 2 and "多余的逗号" in r.err and "标题" not in r.err
+    assert count(kefu.db, "complaint") == 0

@@ -199,3 +199,48 @@ def test_old_and_broken_workbooks_are_one_sentence(kefu, tmp_path):
     assert r.code == 2 and "不是有效的 Excel 工作簿" in r.err and "Traceback" not in r.err
     r = kefu("export", "complaints", str(tmp_path / "out.xls"))
     assert r.code == 2 and ".xlsx" in r.err
+
+
+def _one_row_workbook(path: Path, received, title: bool = False) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    if title:  # a merged title row above the header, as many registers are laid out
+        ws.append(["投诉登记表"])
+        ws.merge_cells("A1:E1")
+    ws.append(["受理时间", "受理方式", "投诉类别", "投诉人", "联系电话"])
+    if received is not None:
+        ws.append([received, "电话", "理赔", "王一", "13812345671"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("serial", [0, -5, 99999999])
+def test_a_number_that_is_no_excel_date_is_one_sentence(kefu, tmp_path, serial):
+    r = kefu("import", "complaints", str(_one_row_workbook(tmp_path / "s.xlsx", serial)))
+    assert r.code == 2 and f"受理时间(A 列) 的数字 {serial} 不是日期" in r.err and "e+" not in r.err
+
+
+def test_empty_title_and_header_only_workbooks_are_one_sentence(kefu, tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    Workbook().save(empty)
+    r = kefu("import", "complaints", str(empty))
+    assert r.code == 2 and "是空的" in r.err
+    r = kefu("import", "complaints", str(_one_row_workbook(tmp_path / "h.xlsx", None)))
+    assert r.code == 2 and "没有数据行" in r.err
+    r = kefu("import", "complaints", str(_one_row_workbook(tmp_path / "t.xlsx", "2026-10-09 9:30", title=True)))
+    assert r.code == 2 and "标题行" in r.err and "Traceback" not in r.err
+    assert count(kefu.db, "complaint") == 0
+
+
+def test_a_masked_callbacks_export_is_refused_as_masked(filled, tmp_path):
+    """As for complaints: the clerk is told the phones are masked, not that they hold a stray character."""
+    policies = tmp_path / "p.csv"
+    policies.write_text("保单号,投保人,联系电话,回执签收日期\r\n0088,王,010-66668888,2026-11-02\r\n", encoding="utf-8")
+    filled.ok("import", "policies", str(policies), "--at", AT)
+    masked = tmp_path / "回访.csv"
+    filled.ok("export", "callbacks", str(masked), "--as-of", AS_OF)
+    other = Kefu(init_db(str(tmp_path / "other.sqlite")))
+    for kind, path in (("callbacks", masked), ("policies", masked)):
+        r = other("import", kind, str(path))
+        assert r.code == 2 and "打码" in r.err and "--unmask" in r.err, r.err
+    assert count(other.db, "callback") == 0

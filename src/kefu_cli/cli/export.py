@@ -35,15 +35,22 @@ def _done(result: dict, json: bool, personal: bool = True) -> None:
     print_lines([f"已导出 {result['rows']} 行到 {result['file']}({what},数据截至 {result['as_of']}){note}"])
 
 
-def _run(fn, file, date_from, date_to, branch, unmask, encoding, as_of, json) -> None:
+def _target(file: str, encoding: str) -> str:
+    """The CSV encoding, after refusing an .xls name or an unwritable path before anything is read."""
     from ..io.csvfile import excel_encoding
     from ..io.files import check_target
     from ..io.xlsxfile import is_xlsx
-    from ..render.output import progress
 
     enc = excel_encoding(encoding)
-    is_xlsx(file)  # an .xls name is refused before anything is read
+    is_xlsx(file)
     check_target(file)
+    return enc
+
+
+def _run(fn, file, date_from, date_to, branch, unmask, encoding, as_of, json) -> None:
+    from ..render.output import progress
+
+    enc = _target(file, encoding)
     with progress(f"导出 {file}") as bar:
         result = fn(
             state.db,
@@ -118,16 +125,11 @@ def deadlines(
 
     文件名以 .xlsx 结尾时导出 Excel 工作簿(含“说明”页: 数据截至日、筛选条件、合计),否则为 CSV。
     """
-    from ..io.csvfile import excel_encoding
-    from ..io.files import check_target
-    from ..io.xlsxfile import is_xlsx
     from ..render.output import progress
     from ..services.exports import export_deadlines
     from .common import int_value
 
-    enc = excel_encoding(encoding)
-    is_xlsx(file)
-    check_target(file)
+    enc = _target(file, encoding)
     with progress(f"导出 {file}") as bar:
         result = export_deadlines(
             state.db,

@@ -128,6 +128,7 @@ def read_table(
     rows: list[CsvRow] = []
     header: list[str] | None = None
     written: list[str] = []
+    header_line = 0  # the line of the header (0: the caller's fieldnames)
     # Most files have no control character at all: one search instead of one per cell.
     suspect = _BAD_CHARS.search(text.replace("\r\n", "\n")) is not None
     while True:
@@ -161,15 +162,23 @@ def read_table(
         if header is None:
             named = [aliases.get(c, aliases.get(c.lower(), c.lower())) for c in cells]
             if fieldnames is None or any(n in fieldnames for n in named):
-                header, written = named, cells
+                header, written, header_line = named, cells, lineno
                 continue
             header = list(fieldnames)
         values = {header[i]: cells[i] if i < len(cells) else "" for i in range(len(header))}
         if len(cells) > len(header) and any(cells[len(header) :]):
-            raise InputError(f"第 {lineno} 行的列数({len(cells)})多于表头({len(header)}): 请检查是否有多余的逗号")
+            raise wider_than_header(lineno, len(cells), written or header, header_line, "请检查是否有多余的逗号")
         rows.append(CsvRow(lineno, values))
     keys = header or list(fieldnames or [])
     return written or list(keys), keys, rows
+
+
+def wider_than_header(line: int, cells: int, headers: list[str], header_line: int, usual: str) -> InputError:
+    """A row with more cells than the header (CSV and workbook alike). A header of one cell is
+    most likely a title row ("投诉登记表", merged across the columns) above the real header."""
+    if header_line and sum(1 for h in headers if h) == 1:
+        usual = f"第 {header_line} 行只有一个单元格,像是标题而不是表头: 请删除表头上方的标题行,让表头成为第一行"
+    return InputError(f"第 {line} 行的列数({cells})多于表头({len(headers)}): {usual}")
 
 
 EXCEL_ENCODINGS = {

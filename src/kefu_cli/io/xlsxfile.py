@@ -115,11 +115,12 @@ def read_rows(
     the row and column, as in a CSV file.
     """
     from ..domain.text import describe_char
-    from .csvfile import bad_char
+    from .csvfile import bad_char, wider_than_header
 
     raw, _ = read_sheet(path)
     aliases = aliases or {}
     headers: list[str] | None = None
+    header_row = 0
     keys: list[str] = []
     out: list[tuple[int, dict[str, Any]]] = []
     for number, values in raw:
@@ -140,12 +141,11 @@ def read_rows(
                     )
         if headers is None:
             headers = ["" if v is None else str(v) for v in texts]
+            header_row = number
             keys = [aliases.get(h, aliases.get(h.lower(), h.lower())) for h in headers]
             continue
         if len(texts) > len(keys) and any(v not in (None, "") for v in texts[len(keys) :]):
-            raise InputError(
-                f"第 {number} 行的列数({len(texts)})多于表头({len(keys)}): 请检查表头右侧是否有多余的数据"
-            )
+            raise wider_than_header(number, len(texts), headers, header_row, "请检查表头右侧是否有多余的数据")
         out.append((number, {k: (texts[i] if i < len(texts) else None) for i, k in enumerate(keys)}))
     return headers or [], keys, out
 
@@ -155,7 +155,9 @@ def _serial(value: float, field: str) -> dt.datetime:
     from openpyxl.utils.datetime import from_excel
 
     if not (math.isfinite(value) and 1 <= value < 2958466):
-        raise InputError(f"{field} 的数字 {value:g} 不是日期。正确示例: 2026-10-09 09:30(或 Excel 的日期单元格)")
+        raise InputError(
+            f"{field} 的数字 {value:.15g} 不是日期(也不是 Excel 的日期序号)。正确示例: 2026-10-09 09:30(或 Excel 的日期单元格)"
+        )
     moment = from_excel(value)
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())

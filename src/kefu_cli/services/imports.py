@@ -181,9 +181,11 @@ def _read(
     """The file as text cells (date cells and Excel serial numbers of date columns as ISO text)."""
     table = read_table(path, _aliases(columns))
     missing = [k for k in required if k not in table.keys]
+    example = ",".join(columns[k][0] for k in columns)
+    if not any(table.headers):
+        raise InputError(f"文件 {path} 是空的: 第一行应为表头,其下每行一条记录。表头示例: {example}")
     if missing:
-        names = "、".join(f"{columns[k][0]}({k})" for k in missing)
-        example = ",".join(columns[k][0] for k in columns)
+        names = "、".join(columns[k][0] for k in missing)
         raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
     if not table.rows:
         raise InputError(f"文件 {path} 没有数据行")
@@ -216,13 +218,13 @@ def _row_error(table: Table, row: CsvRow, exc: InputError, column: str | None = 
     return RowError(row.line, message, row.values, column or _column_of(table, message))
 
 
-def _yes_no(value: str, field: str = "“材料齐全”") -> bool:
+def _yes_no(value: str, field: str = "材料齐全") -> bool:
     v = value.strip().lower()
     if v in YES:
         return True
     if v in NO:
         return False
-    raise InputError(f"{field}的值 '{value}' 无法识别,应为 是 或 否")
+    raise InputError(f"{field} 的值 '{value}' 无法识别,应为 是 或 否(空着也算 是)")
 
 
 def _phone_key(value: str, field: str) -> str:
@@ -236,6 +238,15 @@ def _phone_key(value: str, field: str) -> str:
             f"{field} 是打码的号码(如 138****5678),不能导入: 请用加 --unmask 导出的文件,或填写完整号码,例如 13812345678"
         )
     return phone_number(value, field)
+
+
+def _date_or_text(value: str):
+    """A date cell as a date to compare with the stored one (the text itself if it is no date)."""
+    value = value.strip()
+    try:
+        return parse_date(value, "") if value else None
+    except InputError:
+        return value
 
 
 def _differences(pairs: list[tuple[str, Any, Any]]) -> list[str]:
@@ -496,7 +507,7 @@ class _Complaints:
             summary=v.get("summary", ""),
             branch=v.get("branch", ""),
             handler=v.get("handler", ""),
-            incomplete=not _yes_no(v.get("complete", ""), f"“{self.col('complete')}”"),
+            incomplete=not _yes_no(v.get("complete", ""), self.col("complete")),
             regulator_ref=v.get("regulator_ref", "").strip() or None,
             regulator_due=parse_date(reg_due, self.col("regulator_due")) if reg_due else None,
         )
@@ -511,12 +522,6 @@ class _Complaints:
             except InputError:
                 return value
 
-        def day(value):
-            try:
-                return parse_date(value, "") if value else None
-            except InputError:
-                return value
-
         present = set(self.table.keys)
         pairs = [
             ("name", v.get("name", "").strip(), c.name),
@@ -527,7 +532,7 @@ class _Complaints:
             ("branch", v.get("branch", "").strip(), c.branch),
             ("handler", v.get("handler", "").strip(), c.handler),
             ("regulator_ref", v.get("regulator_ref", "").strip(), c.regulator_ref),
-            ("regulator_due", day(v.get("regulator_due", "").strip()), c.regulator_due),
+            ("regulator_due", _date_or_text(v.get("regulator_due", "")), c.regulator_due),
         ]
         different = _differences([(self.col(k), mine, theirs) for k, mine, theirs in pairs if k in present])
         return _existing(COMPLAINT_SEEN, c.id, different)
@@ -720,19 +725,13 @@ def _callback_compare(table: Table, v: dict[str, str], row, reason: str) -> dict
         except InputError:
             return value
 
-    def day(value):
-        try:
-            return parse_date(value, "") if value else None
-        except InputError:
-            return value
-
     present = set(table.keys)
     pairs = [
         ("name", v.get("name", "").strip(), row.name),
         ("phone", phone(v.get("phone", "")), row.phone),
         ("product", v.get("product", "").strip(), row.product),
-        ("receipt_date", day(v.get("receipt_date", "").strip()), row.receipt_date),
-        ("closed_date", day(v.get("closed_date", "").strip()), row.closed_date),
+        ("receipt_date", _date_or_text(v.get("receipt_date", "")), row.receipt_date),
+        ("closed_date", _date_or_text(v.get("closed_date", "")), row.closed_date),
         ("branch", v.get("branch", "").strip(), row.branch),
         ("handler", v.get("handler", "").strip(), row.handler),
     ]
@@ -753,6 +752,7 @@ def _new_policy_row(table: Table) -> RowFn:
         policy = v.get("policy", "").strip()
         if not policy:
             raise InputError("保单号为空,例如 P2026110001")
+        _phone_key(v.get("phone", ""), table.column("phone"))  # a masked phone says so
         from .policy_register import register_policies
 
         register_policies(uow, [v], column=table.column)  # the policy register (new, or its empty fields filled)
@@ -802,7 +802,6 @@ def _callbacks(table: Table) -> tuple[RowFn, KeyFn]:
     complaint schedules it), policy + claim closing date + phone (claim), phone + policy + due
     date (satisfaction / other). A complaint callback whose complaint is not in this database
     is skipped and said (its complaint must be imported first; a decision schedules it)."""
-    from ..domain.text import phone_number
     from ..store.callback_models import Callback
 
     col = table.column
@@ -821,7 +820,7 @@ def _callbacks(table: Table) -> tuple[RowFn, KeyFn]:
             return (("new_policy", policy), f"保单 {policy} 已安排新契约回访") if policy else None
         if kind in ("complaint", "regulator") and complaint:
             return (kind, complaint), f"投诉 {complaint} 已安排此类回访"
-        phone = phone_number(v.get("phone", ""), col("phone"))
+        phone = _phone_key(v.get("phone", ""), col("phone"))
         if kind == "claim":
             return (kind, policy, parse_date(closed, col("closed_date")) if closed else None, phone), "已安排过(同一保单、结案日期和电话)"
         return (kind, policy, parse_date(due, col("due")) if due else None, phone), "已安排过(同一类型、保单、期限和电话)"
@@ -830,6 +829,7 @@ def _callbacks(table: Table) -> tuple[RowFn, KeyFn]:
         from .callbacks import NewCallback, add_callback
 
         kind, policy, complaint, closed, due = parts(v)
+        _phone_key(v.get("phone", ""), col("phone"))  # a masked phone (an export without --unmask) says so
         found = key(v)
         stmt = select(Callback).where(Callback.kind == kind)
         if kind == "new_policy":
