@@ -46,7 +46,7 @@ def test_missing_option_and_missing_argument():
     assert "用法: kefu complaint add [选项]" in err
     assert not ENGLISH.search(err)
     code, _, err = run("workday", "add")
-    assert code == 2 and "错误: 缺少参数 'date'。" in err
+    assert code == 2 and "错误: 缺少参数 '起算日'。" in err
     assert not ENGLISH.search(err)
 
 
@@ -96,8 +96,9 @@ def test_bad_choice():
     [
         (("--help",), ["用法: kefu [选项] 命令 [参数]...", "选项:", "命令:"]),
         (("workday", "--help"), ["用法: kefu workday [选项] 命令 [参数]...", "选项:", "命令:"]),
-        (("workday", "add", "-h"), ["用法: kefu workday add [选项] {date} {N}", "参数:", "选项:", "[必填]"]),
-        (("report", "deadlines", "--help"), ["用法: kefu report deadlines [选项]", "选项:"]),
+        (("workday", "add", "-h"), ["用法: kefu workday add [选项] {起算日} {N}", "参数:", "选项:", "[必填]"]),
+        (("report", "deadlines", "--help"), ["用法: kefu report deadlines [选项]", "选项:", "--as-of <文本>"]),
+        (("workday", "count", "-h"), ["参数:", "<文本>"]),
     ],
 )
 def test_help_headings_are_chinese(args, titles):
@@ -107,7 +108,8 @@ def test_help_headings_are_chinese(args, titles):
         assert title in out
     assert "-h, --help" in out and "显示本帮助并退出" in out
     assert not ENGLISH.search(out)
-    assert "[环境变量: KEFU_DB]" in run("--help")[1].replace("\n", " ").replace("              ", "")
+    assert "<str>" not in out and "<int>" not in out  # the value placeholders too: <文本>, <整数>
+    assert "[环境变量: KEFU_DB]" in re.sub(r"\s+", " ", run("--help")[1])  # however the line wraps
 
 
 def test_no_arguments_shows_the_help_with_exit_2():
@@ -129,3 +131,21 @@ def test_the_translation_table():
     assert t("Option '--x' does not take a value.") == "选项 '--x' 不接受值。"
     assert t("Invalid value for '--n': Input should be less than or equal to 9") == "'--n' 的值无效: 应小于或等于 9"
     assert t("something kefu said itself") == "something kefu said itself"
+
+
+def test_the_value_placeholders_in_chinese():
+    assert zh_click.type_word("<str>") == "<文本>"
+    assert zh_click.type_word("<int>") == "<整数>"
+    assert zh_click.type_word("<a|b>") == "<a|b>"  # choices are the codes themselves
+
+
+def test_help_columns_line_up_after_chinese_placeholders():
+    """A Chinese character takes two columns: the help text of every option starts in one column."""
+    code, out, _ = run("report", "deadlines", "--help")
+    assert code == 0
+    starts = set()
+    for line in out.split("选项:")[1].splitlines():
+        m = re.match(r"^  (-\S.*?)  +(\S)", line)
+        if m:
+            starts.add(zh_click.display_width(line[: m.start(2)]))
+    assert len(starts) == 1, starts

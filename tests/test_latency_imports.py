@@ -235,6 +235,60 @@ def test_check_of_filter_names_is_the_same_either_way(kefu, cases):
 
     slow, fast = _both(kefu.db, attempt)
     assert slow == fast
+    assert slow is not None and "朝杨" in slow  # refused, not silently passed, on both paths
+
+
+def test_a_filter_name_is_checked_against_the_deadlines_while_the_lists_are_empty(kefu, cases):
+    """No branch or handler list set up: a name no deadline carries is refused all the same
+    (with a suggestion), a name the deadlines carry passes."""
+    import sqlite3
+
+    from kefu_cli.domain.errors import InputError
+    from kefu_cli.services.reports import check_filter_names
+
+    with sqlite3.connect(kefu.db) as conn:
+        conn.execute("DELETE FROM handler")
+        conn.execute("DELETE FROM branch")
+
+    def attempt(branch, handler=None):
+        def run(src):
+            try:
+                check_filter_names(src, branch=branch, handler=handler)
+            except InputError as exc:
+                return str(exc)
+            return None
+
+        slow, fast = _both(kefu.db, run)
+        assert slow == fast
+        return slow
+
+    assert attempt("朝阳") is None
+    said = attempt("朝杨")
+    assert said is not None and "朝阳" in said and "kefu branch add" in said
+    assert "张三" in attempt("朝阳", handler="张")
+
+
+def test_the_sql_of_the_on_time_verdict_is_domain_verdict():
+    """`_OUTCOME_SQL` (the on-time counts of both report paths) says what `domain.report.verdict`
+    says, for every status, breach flag and due day before, on and after the as-of day."""
+    import sqlite3
+
+    from kefu_cli.domain.deadlines import DeadlineStatus
+    from kefu_cli.domain.report import verdict
+    from kefu_cli.services.reports import _OUTCOME_SQL
+
+    as_of = dt.date(2026, 11, 20)
+    conn = sqlite3.connect(":memory:")
+    for status in DeadlineStatus:
+        for breached in (False, True):
+            for delta in (-1, 0, 1):
+                due = as_of + dt.timedelta(days=delta)
+                (got,) = conn.execute(
+                    f"SELECT {_OUTCOME_SQL} FROM (SELECT :status AS status, :b AS breached, :due AS due) AS t",
+                    {"status": status.value, "b": breached, "due": due.isoformat(), "as_of": as_of.isoformat(),
+                     "breached": True},
+                ).fetchone()  # fmt: skip
+                assert (got or None) == verdict(status.value, breached, due, as_of), (status, breached, delta)
 
 
 def test_policy_and_calendar_are_the_same_either_way(kefu, cases):

@@ -78,8 +78,8 @@ def list_(json: JsonOpt = False) -> None:
 
 @app.command("set")
 def set_(
-    key: Annotated[str, typer.Argument(help="规则名,例如 complaint.acceptance")],
-    value: Annotated[int, typer.Argument(help="新的取值,例如 10")],
+    key: Annotated[str, typer.Argument(metavar="规则名", help="例如 complaint.acceptance(见 kefu policy list)")],
+    value: Annotated[int, typer.Argument(metavar="取值", help="新的取值(整数),例如 10")],
     unit: UnitOpt = None,
     start: FromOpt = None,
     json: JsonOpt = False,

@@ -93,8 +93,8 @@ def _left_text(item: dict) -> str:
     n = item["working_days_left"]
     if item["status"] == "paused":
         return f"暂停(剩 {n} 个工作日,冻结)"
-    if item["status"] == "overdue":
-        return f"逾期 {-n} 个工作日"
+    if item["status"] == "overdue":  # 0: due before a rest day, no working day has passed since
+        return f"逾期 {-n} 个工作日" if n else "已逾期(其后尚无工作日)"
     if item["status"] == "due_today":
         return "今日到期"
     return f"剩 {n} 个工作日"
@@ -222,7 +222,14 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         + f"  即将到期 = {report['within']} 个工作日内",
         markup=False,
     )
-    filt = "  ".join(f"{k}={v}" for k, v in report["filters"].items() if v is not None)
+    f = report["filters"]
+    shown = {
+        "机构": f["branch"],
+        "经办人": f["handler"],
+        "期限": f["kind"] and _kind_zh(f["kind"]),
+        "状态": f["status"] and BUCKET_ZH[Bucket(f["status"])],
+    }
+    filt = "  ".join(f"{k}: {v}" for k, v in shown.items() if v)
     if filt:
         c.print(f"筛选: {filt}", markup=False)
     c.print(
@@ -384,7 +391,7 @@ def stats(
     在终端上以条形图显示月度趋势与类别构成。
     """
     from ..services.context import unit_of_work
-    from ..services.reports import stats_report
+    from ..services.reports import check_filter_names, stats_report
 
     if json and csv:
         from ..domain.timeutil import InputError
@@ -399,9 +406,7 @@ def stats(
     to = to or day
     frm = date_value(date_from, "--from") or to.replace(day=1)
     with unit_of_work(state.db, write=False) as uow:
-        from ..services.masters import check_names
-
-        check_names(uow.session, branch=branch)
+        check_filter_names(uow, branch=branch)  # a typo: suggestions, not an empty report
         report = stats_report(uow, frm, to, day, branch=branch, history=day < today)
     if json:
         from ..render.output import dumps_json

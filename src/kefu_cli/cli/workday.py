@@ -43,7 +43,7 @@ def _calendar():
 
 @app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
-    date: Annotated[str, typer.Argument(help="起算日,例如 2026-09-18(当天不计入)")],
+    date: Annotated[str, typer.Argument(metavar="起算日", help="例如 2026-09-18(当天不计入)")],
     n_text: Annotated[str, typer.Argument(metavar="N", help="工作日天数(非负整数),例如 10")],
     json: JsonOpt = False,
 ) -> None:
@@ -67,11 +67,11 @@ def add(
 
 @app.command("count")
 def count(
-    start: Annotated[str, typer.Argument(help="开始日(不计入),例如 2026-09-30")],
-    end: Annotated[str, typer.Argument(help="结束日(计入),例如 2026-10-12")],
+    start: Annotated[str, typer.Argument(metavar="开始日", help="不计入,例如 2026-09-30")],
+    end: Annotated[str, typer.Argument(metavar="结束日", help="计入,例如 2026-10-12")],
     json: JsonOpt = False,
 ) -> None:
-    """(START, END] 之间的工作日天数。"""
+    """开始日之后至结束日(含)的工作日天数: (开始日, 结束日]。"""
     s, e = parse_date(start, "开始日"), parse_date(end, "结束日")
     cal = _calendar()
     n = cal.count_workdays(s, e)
@@ -83,20 +83,24 @@ def count(
         return
     from ..render.output import message, print_lines
 
-    print_lines([f"{s} 之后至 {e}(含)共有 {n} 个工作日" + ("  [临时]" if provisional else "")])
+    if e < s:  # (END, START] counted backwards: say so rather than print a negative count
+        line = f"结束日 {e} 早于开始日 {s}: {e} 之后至 {s}(含)共有 {-n} 个工作日,按倒数记为 {n}"
+    else:
+        line = f"{s} 之后至 {e}(含)共有 {n} 个工作日"
+    print_lines([line + ("  [临时]" if provisional else "")])
     if provisional:
         message(PROVISIONAL_NOTE, style="yellow")
 
 
 @app.command("check")
 def check(
-    date: Annotated[str, typer.Argument(help="日期,例如 2026-10-10")],
+    date: Annotated[str, typer.Argument(metavar="日期", help="例如 2026-10-10")],
     json: JsonOpt = False,
 ) -> None:
     """某一天是否为工作日,属于哪类日子。"""
     from ..domain.calendar import DAY_KIND_ZH, SOURCE_ZH, Source, YearStatus
 
-    d = parse_date(date, "日期")
+    d = parse_date(date, "查询日")
     cal = _calendar()
     info = cal.day(d)
     if json:
@@ -115,12 +119,13 @@ def check(
     from ..render.output import print_lines
 
     name = f"({info.name})" if info.name else ""
+    headline, kind_zh = ("工作日" if info.workday else "休息日"), DAY_KIND_ZH[info.kind]
     partial = ""
     if info.source == Source.PROVISIONAL and cal.year_status(d.year) == YearStatus.PARTIAL:
         partial = f"; {d.year} 年只导入了部分日期,这一天不在其中"
     print_lines(
         [
-            f"{d} {_weekday(d)}: {'工作日' if info.workday else '休息日'} — {DAY_KIND_ZH[info.kind]}{name}"
+            f"{d} {_weekday(d)}: {headline}{'' if kind_zh == headline else ' — ' + kind_zh}{name}"
             f",数据来源: {SOURCE_ZH[info.source]}{partial}"
         ]
     )

@@ -35,6 +35,15 @@ USAGE_PREFIX = "用法: "
 HELP_LINE = "显示本帮助并退出"
 ERROR_PREFIX = "错误: "
 USAGE_WORDS = (("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
+# The value placeholder of an option in help (Typer writes the Python type: `--as-of <str>`).
+TYPE_WORDS = {"str": "文本", "int": "整数", "float": "数字", "bool": "是/否", "datetime": "日期时间", "Path": "路径"}
+
+
+def type_word(shown: str) -> str:
+    """`<str>` → `<文本>`: a Python type name in a help placeholder in Chinese; others unchanged."""
+    if shown.startswith("<") and shown.endswith(">"):
+        return f"<{TYPE_WORDS.get(shown[1:-1], shown[1:-1])}>"
+    return shown
 
 
 def gettext(message: str) -> str:
@@ -121,6 +130,16 @@ def _usage_words(args: str) -> str:
     return args
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: a Chinese character takes two (Click counts one,
+    which puts the help column after `--as-of <文本>` out of line)."""
+    from unicodedata import east_asian_width
+
+    from typer._click._compat import strip_ansi
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in strip_ansi(text))
+
+
 _installed = False
 
 
@@ -139,12 +158,20 @@ def install() -> None:
 
     typer_core._ = gettext  # section titles, [required], default:, env var:, Aborted!
 
+    display_type = typer_core._TyperParameter.display_type
+
+    def zh_display_type(self, ctx) -> str:
+        return type_word(display_type(self, ctx))
+
+    typer_core._TyperParameter.display_type = zh_display_type
+
     write_usage = click_formatting.HelpFormatter.write_usage
 
     def zh_write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         write_usage(self, prog, _usage_words(args), USAGE_PREFIX if prefix is None else prefix)
 
     click_formatting.HelpFormatter.write_usage = zh_write_usage
+    click_formatting.term_len = display_width  # the help table's first column, in screen columns
 
     get_help_option = click_core.Command.get_help_option
 

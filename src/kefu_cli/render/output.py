@@ -320,15 +320,6 @@ def mask_personal(data: dict) -> dict:
     return out
 
 
-def mask_id(text: str | None) -> str:
-    """An ID number with only its first 6 and last 4 characters shown."""
-    if not text:
-        return ""
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
 class _Progress:
     """A progress bar on stderr for long work — only when a person is watching."""
 

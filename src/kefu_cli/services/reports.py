@@ -90,9 +90,6 @@ def end_of(d: dt.date) -> dt.datetime:
     return _start_of_day(d + dt.timedelta(days=1))
 
 
-STATUS_FILTERS = tuple(b.value for b in Bucket)
-
-
 def parse_status(value: str | None) -> str | None:
     """A report status filter as typed (code or Chinese label), None for no filter."""
     if value is None:
@@ -167,42 +164,18 @@ def states_at(
     return out
 
 
-def running_now(uow: UnitOfWork, conds: list) -> list[DeadlineState]:
+def running_now(uow: UnitOfWork, filters: tuple[str, dict]) -> list[DeadlineState]:
     """The open and paused rows of the projection (the `deadline` table), through its indexes."""
-    from sqlalchemy import select
-
-    from ..store.models import Deadline
-
-    stmt = select(
-        Deadline.id,
-        Deadline.case_type,
-        Deadline.case_id,
-        Deadline.kind,
-        Deadline.status,
-        Deadline.due,
-        Deadline.due_at,
-        Deadline.provisional,
-        Deadline.breached,
-        Deadline.paused_at,
-        Deadline.branch,
-        Deadline.handler,
-    ).where(Deadline.status.in_([str(s) for s in RUNNING]), *conds)
+    where, params = filters
+    sql = (
+        "SELECT id, case_type, case_id, kind, status, due, due_at, provisional, breached, paused_at,"
+        f" branch, handler FROM deadline WHERE {_RUNNING_SQL}{where}"
+    )
     return [
         DeadlineState(
-            r.id,
-            r.case_type,
-            r.case_id,
-            r.kind,
-            r.status,
-            _day(r.due),
-            _moment(r.due_at),
-            bool(r.provisional),
-            bool(r.breached),
-            _moment(r.paused_at),
-            r.branch,
-            r.handler,
+            r[0], r[1], r[2], r[3], r[4], _day(r[5]), _moment(r[6]), bool(r[7]), bool(r[8]), _moment(r[9]), r[10], r[11]
         )
-        for r in uow.session.execute(stmt).all()
+        for r in _rows(uow, sql, params)
     ]
 
 
@@ -218,19 +191,6 @@ def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind
         bucket = out.setdefault(key, {})
         bucket[v] = bucket.get(v, 0) + 1
     return out
-
-
-def _deadline_filters(branch: str | None, handler: str | None, kind: str | None) -> list:
-    from ..store.models import Deadline
-
-    conds = []
-    if branch is not None:
-        conds.append(Deadline.branch == branch)
-    if handler is not None:
-        conds.append(Deadline.handler == handler)
-    if kind is not None:
-        conds.append(Deadline.kind == kind)
-    return conds
 
 
 def parse_kind(value: str | None) -> str | None:
@@ -317,31 +277,39 @@ def _chain_head(src: QuickSource | UnitOfWork) -> dict:
 
 
 def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None, handler: str | None = None) -> None:
-    """`services.masters.check_names` (a filter naming a branch or handler not on its list:
-    exit 2 with suggestions) on either source; on a `QuickSource` the same rule over the
-    names read with sqlite3."""
-    if not isinstance(src, QuickSource):
-        from .masters import check_names
+    """A filter naming a branch or handler not on its list: exit 2 with suggestions, not an
+    empty report (the rule of `services.masters.check_names`, read here on either source).
 
-        check_names(src.session, branch=branch, handler=handler)
-        return
-    from ..domain.masters import unknown_sentence
+    A list never set up (no row) is no check in `check_names`; a report then checks the name
+    against the names its deadlines carry, so a typo is not a silent empty report either."""
+    from ..domain.masters import suggestions, unknown_sentence
 
-    for value, table, what, field in ((branch, "branch", "机构", "--branch"), (handler, "handler", "经办人", "--handler")):
-        if value and value.strip():
-            known = [name for (name,) in src.conn.execute(f"SELECT name FROM {table}")]
-            if known and value.strip() not in known:
-                hint = f"用 `kefu {table} list` 查看名单"
-                raise InputError(unknown_sentence(what, field, value.strip(), known, hint))
+    for value, table, what in ((branch, "branch", "机构"), (handler, "handler", "经办人")):
+        name = (value or "").strip()
+        if not name:
+            continue
+        known = [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]
+        if known:
+            if name not in known:
+                raise InputError(unknown_sentence(what, f"--{table}", name, known, f"用 `kefu {table} list` 查看名单"))
+            continue
+        used = [n for (n,) in _rows(src, f"SELECT DISTINCT {table} FROM deadline", {}) if n]
+        if used and name not in used:
+            near = suggestions(name, used)
+            said = f",您是不是要找: {'、'.join(near)}" if near else f",现有: {'、'.join(sorted(used)[:5])}"
+            raise InputError(
+                f"{what} '{name}' 没有任何期限{said}。{what}名单尚未建立,可用 `kefu {table} add` 建立"
+            )
 
 
 # --- deadline report ---------------------------------------------------------
 
-# `on_time_counts` in SQLite's SQL, for `QuickSource` (the CASE of `domain.report.verdict`).
+# `domain.report.verdict` as one SQL CASE (`on_time_counts`), in SQL both SQLite and PostgreSQL
+# run: tests/test_latency_imports.py checks it against `verdict` for every status and case.
 _OUTCOME_SQL = (
     f"CASE WHEN status = '{DeadlineStatus.VOID.value}' THEN ''"
     f" WHEN status = '{DeadlineStatus.OPEN.value}' AND due < :as_of THEN '{Outcome.OVERDUE.value}'"
-    f" WHEN breached = 1 THEN '{Outcome.LATE.value}'"
+    f" WHEN breached = :breached THEN '{Outcome.LATE.value}'"
     f" WHEN status = '{DeadlineStatus.MET.value}' THEN '{Outcome.ON_TIME.value}'"
     f" WHEN status IN ('{DeadlineStatus.OPEN.value}', '{DeadlineStatus.PAUSED.value}') THEN '{Outcome.PENDING.value}'"
     " ELSE '' END"
@@ -353,8 +321,8 @@ _ANY_STATUS_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in DeadlineStat
 _PAUSED_ON_SQL = f"CASE WHEN status = '{DeadlineStatus.PAUSED.value}' THEN substr(paused_at, 1, 10) END"
 
 
-def _quick_filters(branch: str | None, handler: str | None, kind: str | None) -> tuple[str, dict]:
-    """`_deadline_filters` as SQL text and parameters."""
+def _filter_sql(branch: str | None = None, handler: str | None = None, kind: str | None = None) -> tuple[str, dict]:
+    """The report filters on `deadline` as SQL text (" AND branch = :branch"…) and parameters."""
     given = {"branch": branch, "handler": handler, "kind": kind}
     params = {k: v for k, v in given.items() if v is not None}
     return "".join(f" AND {k} = :{k}" for k in params), params
@@ -365,47 +333,23 @@ def on_time_counts(
     date_from: dt.date,
     date_to: dt.date,
     as_of: dt.date,
-    conds: list | tuple[str, dict],
+    filters: tuple[str, dict],
     by_kind: bool = False,
 ) -> dict:
     """Outcome counts of the deadlines due in [date_from, date_to], by `domain.report.verdict`
-    written as one SQL CASE and one GROUP BY over the due index.
+    written as one SQL CASE and one GROUP BY over the due index; `filters` from `_filter_sql`.
 
     Returns {kind or None: {Outcome: count}}.
     """
-    if isinstance(uow, QuickSource):
-        where, params = conds
-        cols = "kind, outcome" if by_kind else "outcome"
-        rows = uow.conn.execute(
-            f"SELECT {cols}, count(*) FROM (SELECT kind, {_OUTCOME_SQL} AS outcome FROM deadline"
-            f" WHERE {_ANY_STATUS_SQL} AND due >= :date_from AND due <= :date_to{where}) GROUP BY {cols}",
-            {**params, "as_of": as_of.isoformat(), "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
-        ).fetchall()
-    else:
-        from sqlalchemy import and_, case, func, literal, select, true
-
-        from ..store.models import Deadline
-
-        ds = DeadlineStatus
-        outcome = case(
-            (Deadline.status == ds.VOID.value, literal("")),
-            (and_(Deadline.status == ds.OPEN.value, Deadline.due < as_of), literal(Outcome.OVERDUE.value)),
-            (Deadline.breached == true(), literal(Outcome.LATE.value)),
-            (Deadline.status == ds.MET.value, literal(Outcome.ON_TIME.value)),
-            (Deadline.status.in_([ds.OPEN.value, ds.PAUSED.value]), literal(Outcome.PENDING.value)),
-            else_=literal(""),
-        )
-        group = [Deadline.kind, outcome] if by_kind else [outcome]
-        # every status named: the range of due days is then read through the (status, due) index
-        every = Deadline.status.in_([s.value for s in DeadlineStatus])
-        stmt = (
-            select(*group, func.count())
-            .where(every, Deadline.due >= date_from, Deadline.due <= date_to, *conds)
-            .group_by(*group)
-        )
-        rows = uow.session.execute(stmt).all()
+    where, params = filters
+    cols = "kind, outcome" if by_kind else "outcome"
+    sql = (
+        f"SELECT {cols}, count(*) FROM (SELECT kind, {_OUTCOME_SQL} AS outcome FROM deadline"
+        f" WHERE {_ANY_STATUS_SQL} AND due >= :date_from AND due <= :date_to{where}) AS t GROUP BY {cols}"
+    )
+    binds = {**params, "as_of": as_of, "breached": True, "date_from": date_from, "date_to": date_to}
     out: dict[str | None, dict[str, int]] = {}
-    for row in rows:
+    for row in _rows(uow, sql, binds):
         if not row[-2]:
             continue
         key = row[0] if by_kind else None
@@ -453,7 +397,7 @@ def deadline_report(
     groups: dict[tuple[str, str], Counter] = {}
     summary: Counter = Counter()
     if quick and not history:
-        where, params = _quick_filters(branch, handler, kind)
+        where, params = _filter_sql(branch, handler, kind)
         counts = on_time_counts(uow, month_start, as_of, as_of, (where, params)).get(None, {})
         items: Any = _quick_items(uow, cal, as_of, within, where, params, status, summary, groups)
         if not lazy:
@@ -464,9 +408,9 @@ def deadline_report(
             rows = [st for st in every if st.status in RUNNING]
             counts = _verdicts_of(every, month_start, as_of, as_of, by_kind=False).get(None, {})
         else:
-            conds = _deadline_filters(branch, handler, kind)
-            rows = running_now(uow, conds)
-            counts = on_time_counts(uow, month_start, as_of, as_of, conds).get(None, {})
+            filters = _filter_sql(branch, handler, kind)
+            rows = running_now(uow, filters)
+            counts = on_time_counts(uow, month_start, as_of, as_of, filters).get(None, {})
         items = _items(rows, cal, as_of, within, until, status, summary, groups)
 
     return {
@@ -556,13 +500,12 @@ def _quick_items(
             summary["provisional"] += n
         g = groups.setdefault((b, h), Counter())
         g[st.bucket] += n
-    # is_breached: a stored breach, or open with the due time (to the second) before the end of as_of
+    # for is_breached: the last second of as_of, as text comparable with `due_at[:19]`
     moment = (end_of(as_of) - dt.timedelta(seconds=1)).isoformat(" ")
     return _quick_rows(rows, places, status, moment)
 
 
 def _quick_rows(rows: list, places: dict, status: str | None, moment: str) -> Iterator[dict]:
-    open_status = DeadlineStatus.OPEN.value
     with _gc_paused():
         for b, h, due, case_type, case_id, kind, _id, due_at, st_, paused, provisional, breached in rows:
             bucket, left = places[(due, paused)]
@@ -578,7 +521,7 @@ def _quick_rows(rows: list, places: dict, status: str | None, moment: str) -> It
                 "status": bucket,
                 "working_days_left": left,
                 "provisional": bool(provisional),
-                "breached": bool(breached) or (st_ == open_status and at < moment),
+                "breached": is_breached(breached, st_, at, moment),  # times as text: same order
                 "branch": b,
                 "handler": h,
             }
@@ -674,7 +617,7 @@ def stats_report(
     from sqlalchemy import and_, case, extract, func, or_, select
 
     from ..store.complaint_models import Complaint
-    from ..store.models import AuditEvent, Deadline
+    from ..store.models import AuditEvent
 
     where = [
         Complaint.received_at >= _start_of_day(date_from),
@@ -754,11 +697,10 @@ def stats_report(
         "to_decision": _duration(uow, Complaint.received_at, Complaint.decided_at, where, until),
     }
 
-    conds = [Deadline.branch == branch] if branch is not None else []
     if until is not None:
         per_kind = _verdicts_of(states_at(uow, until, branch), date_from, date_to, as_of, by_kind=True)
     else:
-        per_kind = on_time_counts(uow, date_from, date_to, as_of, conds, by_kind=True)
+        per_kind = on_time_counts(uow, date_from, date_to, as_of, _filter_sql(branch), by_kind=True)
     total_counts: Counter = Counter()
     for c in per_kind.values():
         total_counts.update(c)
