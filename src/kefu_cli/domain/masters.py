@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from .errors import InputError
+
+# The two lists a filter may name: (option value's table, its Chinese name).
+LISTS = (("branch", "机构"), ("handler", "经办人"))
 
 
 def suggestions(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
@@ -28,3 +33,16 @@ def unknown_sentence(what: str, option: str, name: str, known: Iterable[str], hi
     if near:
         said += f",您是不是要找: {'、'.join(near)}"
     return f"{said}。{hint}"
+
+
+def check_filter(branch: str | None, handler: str | None, known: Callable[[str], list[str]]) -> None:
+    """A report or list filter naming a branch or handler not on its list (a list in use: not
+    empty): one sentence with suggestions, not an empty result. `known(table)` reads a list's
+    names (an ORM session or plain sqlite3 — the rule is this one either way)."""
+    for value, (table, what) in zip((branch, handler), LISTS, strict=True):
+        name = (value or "").strip()
+        if not name:
+            continue
+        names = known(table)
+        if names and name not in names:
+            raise InputError(unknown_sentence(what, f"--{table}", name, names, f"用 `kefu {table} list` 查看名单"))

@@ -180,14 +180,9 @@ def _known(session: Session, table: str) -> list[str]:
 def check_names(session: Session, branch: str | None = None, handler: str | None = None) -> None:
     """A report or list filter naming a branch or handler that is not on a (non-empty) list:
     exit 2 with suggestions instead of an empty report. Retired handlers are fine here."""
-    if branch and branch.strip():
-        known = _known(session, "branch")
-        if known and branch.strip() not in known:
-            raise InputError(unknown_sentence("机构", "--branch", branch.strip(), known, "用 `kefu branch list` 查看名单"))
-    if handler and handler.strip():
-        known = _known(session, "handler")
-        if known and handler.strip() not in known:
-            raise InputError(unknown_sentence("经办人", "--handler", handler.strip(), known, "用 `kefu handler list` 查看名单"))
+    from ..domain.masters import check_filter
+
+    check_filter(branch, handler, lambda table: _known(session, table))
 
 
 def ensure_branch(uow: UnitOfWork, branch: str, new: bool = False) -> str:

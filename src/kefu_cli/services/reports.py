@@ -282,16 +282,15 @@ def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None,
 
     A list never set up (no row) is no check in `check_names`; a report then checks the name
     against the names its deadlines carry, so a typo is not a silent empty report either."""
-    from ..domain.masters import suggestions, unknown_sentence
+    from ..domain.masters import LISTS, check_filter, suggestions
 
-    for value, table, what in ((branch, "branch", "机构"), (handler, "handler", "经办人")):
+    def known(table: str) -> list[str]:
+        return [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]  # noqa: S608 - fixed names
+
+    check_filter(branch, handler, known)
+    for value, (table, what) in zip((branch, handler), LISTS, strict=True):
         name = (value or "").strip()
-        if not name:
-            continue
-        known = [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]
-        if known:
-            if name not in known:
-                raise InputError(unknown_sentence(what, f"--{table}", name, known, f"用 `kefu {table} list` 查看名单"))
+        if not name or known(table):
             continue
         used = [n for (n,) in _rows(src, f"SELECT DISTINCT {table} FROM deadline", {}) if n]
         if used and name not in used:
