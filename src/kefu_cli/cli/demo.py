@@ -167,12 +167,14 @@ def demo(
 
     target, n = run_demo(data, to, verbose)
     notices = demo_notices(target)
+    from ..domain.notices import label as notice_label
+
     sample = next((x for x in notices if x["type"] == "decision"), notices[0] if notices else None)
     print_lines(
         [
             f"演示数据库: {target}(执行了 sample_data/demo.kefu 中的 {n} 条命令)",
             f"演示告知书: {notices_folder(target)}({len(notices)} 份 Word 文件,每种告知书一份;"
-            f"预览: kefu --db {target.name} notice {sample['case_id']} --type {sample['type']})"
+            f"预览: kefu --db {target.name} notice {sample['case_id']} --type {notice_label(sample['type'])})"
             if sample
             else "演示告知书: 未生成",
             f"以下是 {DEMO_AS_OF} 的时限报表。继续体验: kefu --db {target.name} complaint list、"
