@@ -90,6 +90,7 @@ def test_root_help_imports_no_command_group_and_lists_them_all():
         ("workday", "add", "2026-09-30", "10"),
         ("policy", "list", "--json"),
         ("report", "deadlines", "--json"),
+        ("report", "stats", "--from", "2026-09-01", "--json"),
     ],
 )
 def test_light_commands_import_no_database_stack(db_path, args):
@@ -204,6 +205,32 @@ def test_the_deadline_report_is_the_same_either_way(kefu, cases, args, as_of):
     assert slow == fast
     if as_of == "today" and not args:
         assert slow["items"] and slow["summary"]["paused"] == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"date_from": "2026-09-01", "date_to": "2026-10-31", "as_of": "today"},
+        {"date_from": "2026-09-01", "date_to": "2026-10-31", "as_of": "2026-10-09"},
+        {"date_from": "2026-09-01", "date_to": "2026-10-31", "as_of": "2026-10-20", "branch": "朝阳"},
+        {"date_from": "2026-01-01", "date_to": "2026-12-31", "as_of": "today", "branch": "海淀"},
+    ],
+)
+def test_the_stats_report_is_the_same_either_way(kefu, cases, args):
+    """One SQL text, bound by sqlite3 itself or through SQLAlchemy: the same figures (datetime
+    bounds are bound as text differently; the report must not see it)."""
+    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.render.output import dumps_json
+    from kefu_cli.services.stats import stats_report
+
+    day = today_cst() if args["as_of"] == "today" else dt.date.fromisoformat(args["as_of"])
+    frm, to = (dt.date.fromisoformat(args[k]) for k in ("date_from", "date_to"))
+    branch = args.get("branch")
+    slow, fast = _both(
+        kefu.db, lambda src: json.loads(dumps_json(stats_report(src, frm, to, day, branch, history=day < today_cst())))
+    )
+    assert slow == fast
+    assert slow["complaints"]["total"] > 0 and slow["callbacks"]["due"] > 0
 
 
 def test_the_deadline_report_command_writes_the_same_document(kefu, cases):

@@ -218,7 +218,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
     s = report["summary"]
     day = report["as_of"]
     c.print(
-        f"时限报表  截至 {day}({_weekday(day)})" + ("日终(按当日结束时的记录还原)" if report["history"] else "")
+        f"时限报表  截至 {day}({_weekday(day)})"
+        + ("日终(按当日结束时的记录还原)" if report["history"] else "")
         + f"  即将到期 = {report['within']} 个工作日内",
         markup=False,
     )
@@ -234,7 +235,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         c.print(f"筛选: {filt}", markup=False)
     c.print(
         f"已逾期 {s['overdue']}  今日到期 {s['due_today']}  即将到期 {s['due_soon']}  "
-        f"其他 {s['later']}  暂停 {s['paused']}  合计未完成 {s['open']}" + (f"  (临时推算 {s['provisional']})" if s["provisional"] else ""),
+        f"其他 {s['later']}  暂停 {s['paused']}  合计未完成 {s['open']}"
+        + (f"  (临时推算 {s['provisional']})" if s["provisional"] else ""),
         markup=False,
     )
     ot = report["on_time"]
@@ -390,8 +392,8 @@ def stats(
 
     在终端上以条形图显示月度趋势与类别构成。
     """
-    from ..services.context import unit_of_work
-    from ..services.reports import check_filter_names, stats_report
+    from ..services.reports import check_filter_names, report_source
+    from ..services.stats import stats_report
 
     if json and csv:
         from ..domain.timeutil import InputError
@@ -405,9 +407,9 @@ def stats(
     day = date_value(as_of, "--as-of") or (min(to, today) if to else today)
     to = to or day
     frm = date_value(date_from, "--from") or to.replace(day=1)
-    with unit_of_work(state.db, write=False) as uow:
-        check_filter_names(uow, branch=branch)  # a typo: suggestions, not an empty report
-        report = stats_report(uow, frm, to, day, branch=branch, history=day < today)
+    with report_source(state.db) as src:
+        check_filter_names(src, branch=branch)  # a typo: suggestions, not an empty report
+        report = stats_report(src, frm, to, day, branch=branch, history=day < today)
     if json:
         from ..render.output import dumps_json
 

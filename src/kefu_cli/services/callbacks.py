@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_
 from sqlmodel import col, select
 
 from ..domain import callback as cb
@@ -482,9 +481,7 @@ def cancel(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
     its deadline no longer applies."""
     row = get_callback(uow, callback_id, change=True)
     if row.status != cb.Status.OPEN:
-        raise RuleError(
-            f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再取消;只有待回访的回访可以取消"
-        )
+        raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再取消;只有待回访的回访可以取消")
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
     before = row.status
     _end(uow, row, cb.Status.CANCELLED, None, reason)
@@ -739,107 +736,10 @@ def callback_kpis(
     branch: str | None = None,
     until: dt.datetime | None = None,
 ) -> dict:
-    """Callback KPIs for the callbacks whose due date lies in [date_from, date_to] (either end
-    open when None), optionally of one branch. One GROUP BY query; the arithmetic is
-    `domain.callback.kpi_figures`.
-
-    Returns::
-
-        {"from": date|None, "to": date|None, "branch": str|None,
-         "success_rate_min": int, "letter_visit_max": int,      # the policy lines, in %
-         <figures>,                                             # the whole selection
-         "by_branch":  [{"branch": str, <figures>}, …],          # sorted by branch
-         "by_handler": [{"branch": str, "handler": str, <figures>}, …],
-         "by_kind":    [{"kind": str, <figures>}, …]}
-
-    where <figures> are the keys of `kpi_figures`: due (应访量: callbacks due in the period),
-    success, refused, cancelled (回访前撤退保), unreachable, open, success_base
-    (= due − refused − cancelled), success_rate (% = success / success_base, None when the base
-    is 0), success_rate_ok (≥ the line), letter_visit (successes by letter or visit),
-    letter_visit_share (% of successes), letter_visit_ok (≤ the line), on_time (successes on or
-    before the due day), on_time_rate (% of successes), new_policy_success, new_policy_on_time,
-    cooling_off_on_time_rate (% of new-policy successes inside the cooling-off period).
-
-    `until` (a point-in-time report): callbacks registered from then on are left out, and one
-    that ended from then on counts as still open.
-    """
-    from sqlalchemy import and_, case, func
-
-    def count_if(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    status = Callback.status
-    if until is not None:
-        status = case((and_(Callback.ended_at.is_not(None), Callback.ended_at < until), status), else_=cb.Status.OPEN)
-    success = status == cb.Status.SUCCESS
-    stmt = (
-        select(
-            Callback.branch,
-            Callback.handler,
-            Callback.kind,
-            func.count(),
-            count_if(success),
-            count_if(status == cb.Status.REFUSED),
-            count_if(status == cb.Status.CANCELLED),
-            count_if(status == cb.Status.UNREACHABLE),
-            count_if(status == cb.Status.OPEN),
-            count_if(and_(success, col(Callback.outcome_method).in_([cb.Method.LETTER, cb.Method.VISIT]))),
-            count_if(and_(success, col(Callback.ended_at) <= col(Deadline.due_at))),
-        )
-        .select_from(Callback)
-        .outerjoin(
-            Deadline,
-            and_(
-                Deadline.case_type == CASE_TYPE,
-                Deadline.case_id == Callback.id,
-                Deadline.kind == DeadlineKind.CALLBACK,
-                Deadline.status != DeadlineStatus.SUPERSEDED,
-            ),
-        )
-        .group_by(Callback.branch, Callback.handler, Callback.kind)
-    )
-    if date_from is not None:
-        stmt = stmt.where(Callback.due >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(Callback.due <= date_to)
+    """`kefu callback kpi`: the branch name checked against its list, then the KPIs of
+    services/stats.py `callback_kpis` (the one implementation; `report stats` carries it too)."""
     from .masters import check_names
+    from .stats import callback_kpis as kpis
 
     check_names(uow.session, branch=branch)
-    if branch:
-        stmt = stmt.where(Callback.branch == branch)
-    if until is not None:
-        stmt = stmt.where(Callback.registered_at < until)
-        stmt = stmt.where(or_(col(Callback.voided_at).is_(None), col(Callback.voided_at) >= until))
-    else:
-        stmt = stmt.where(col(Callback.voided_at).is_(None))  # registered by mistake: in no figure
-    groups: list[tuple[str, str, str, cb.KpiCounts]] = []
-    for b, h, k, *n in uow.session.exec(stmt).all():
-        due, succ, ref, can, unr, opn, lv, ontime = (int(x) for x in n)
-        new = k == cb.CallbackKind.NEW_POLICY
-        counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)
-        groups.append((b or "", h or "", k, counts))
-
-    smin, lvmax = uow.policy["callback.success_rate_min"], uow.policy["callback.letter_visit_max"]
-
-    def figures(counts: cb.KpiCounts) -> dict:
-        return cb.kpi_figures(counts, smin, lvmax)
-
-    def rollup(key) -> dict:
-        acc: dict = {}
-        for g in groups:
-            acc[key(g)] = acc.get(key(g), cb.KpiCounts()) + g[3]
-        return dict(sorted(acc.items()))
-
-    return {
-        "from": date_from,
-        "to": date_to,
-        "branch": branch,
-        "success_rate_min": smin,
-        "letter_visit_max": lvmax,
-        **figures(cb.total(g[3] for g in groups)),
-        "by_branch": [{"branch": b, **figures(c)} for b, c in rollup(lambda g: g[0]).items()],
-        "by_handler": [
-            {"branch": b, "handler": h, **figures(c)} for (b, h), c in rollup(lambda g: (g[0], g[1])).items()
-        ],
-        "by_kind": [{"kind": k, **figures(c)} for k, c in rollup(lambda g: g[2]).items()],
-    }
+    return kpis(uow, date_from, date_to, branch=branch, until=until)

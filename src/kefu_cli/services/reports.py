@@ -37,8 +37,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from ..domain.codes import CATEGORIES, CHANNELS, label
-from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
+from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached
 from ..domain.report import (
     BUCKET_ORDER,
     Bucket,
@@ -46,7 +45,6 @@ from ..domain.report import (
     on_time,
     standing,
     verdict,
-    weighted_percentile,
 )
 from ..domain.timeutil import InputError
 
@@ -59,11 +57,6 @@ if TYPE_CHECKING:
 # SQLite file the reports run on plain sqlite3 (`QuickSource`) and never import them.
 
 CASE_TYPES = ("complaint", "callback", "claim")
-
-REJECT_REASONS = ("not_consumer", "duplicate_open", "duplicate_decided", "not_company", "not_complaint")
-
-# Acceptance outcome of a complaint, from its columns (first match wins).
-OUTCOMES = ("accepted", "rejected", "transferred", "merged", "withdrawn", "pending")
 
 
 def _day(value: Any) -> dt.date:
@@ -296,9 +289,7 @@ def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None,
         if used and name not in used:
             near = suggestions(name, used)
             said = f",您是不是要找: {'、'.join(near)}" if near else f",现有: {'、'.join(sorted(used)[:5])}"
-            raise InputError(
-                f"{what} '{name}' 没有任何期限{said}。{what}名单尚未建立,可用 `kefu {table} add` 建立"
-            )
+            raise InputError(f"{what} '{name}' 没有任何期限{said}。{what}名单尚未建立,可用 `kefu {table} add` 建立")
 
 
 # --- deadline report ---------------------------------------------------------
@@ -539,211 +530,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-# --- analysis report ---------------------------------------------------------
-
-
-def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
-    out = []
-    y, m = date_from.year, date_from.month
-    while (y, m) <= (date_to.year, date_to.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def _counted(pairs, table=None, key: str = "code") -> list[dict]:
-    """[(code, n)] → [{code, label, count}] by count descending, then code."""
-    rows = sorted(((c or "", n) for c, n in pairs), key=lambda p: (-p[1], p[0]))
-    if table is None:
-        return [{key: c, "count": n} for c, n in rows]
-    return [{key: c, "label": label(table, c), "count": n} for c, n in rows]
-
-
-def _duration(uow: UnitOfWork, start_col, end_col, where: list, until: dt.datetime | None = None) -> dict:
-    """count / median / p90 of working days in (start day, end day], via (day, day) groups;
-    with `until`, only ends before it count (a point-in-time report)."""
-    from sqlalchemy import func, select
-
-    s, e = func.date(start_col), func.date(end_col)
-    ended = [end_col.is_not(None)] + ([end_col < until] if until is not None else [])
-    stmt = select(s, e, func.count()).where(*ended, *where).group_by(s, e)
-    cal = uow.calendar
-    dist: Counter = Counter()
-    for start, end, n in uow.session.execute(stmt).all():
-        dist[cal.count_workdays(_day(start), _day(end))] += n
-    total = sum(dist.values())
-    med = weighted_percentile(dist.items(), 50)
-    p90 = weighted_percentile(dist.items(), 90)
-    return {
-        "count": total,
-        "median": None if med is None else round(med, 2),
-        "p90": None if p90 is None else round(p90, 2),
-    }
-
-
-def stats_report(
-    uow: UnitOfWork,
-    date_from: dt.date,
-    date_to: dt.date,
-    as_of: dt.date,
-    branch: str | None = None,
-    history: bool = False,
-) -> dict:
-    """The analysis report of RULES.md §4 for complaints received in [date_from, date_to].
-
-    Keys: from, to, as_of, branch;
-    complaints {total, by_category, by_channel, by_branch, by_month, outcomes {accepted,
-      rejected, transferred, merged, withdrawn, pending}, rejected_by_reason, transfers
-      {internal, external}};
-    durations {to_acceptance, to_decision: {count, median, p90}} — working days from the day
-      received to the day of the acceptance decision (accept, reject or transfer) / of the
-      decision; a day is counted when it is a working day in (received, event];
-    on_time [per deadline kind, for deadlines due in the period: on_time, late, overdue,
-      pending, rate] and on_time_all (the same over every kind);
-    callbacks: the callbacks engineer's `callback_kpis` for the period, or null when that
-      function is not available.
-
-    `history=True` (as_of before today): the history as it stood at the end of `as_of` —
-    complaints registered later are absent, steps taken later have not happened, deadlines
-    are the fold of their events (`states_at`), callbacks ended later are still open.
-    """
-    if date_to < date_from:
-        raise InputError(
-            f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
-        )
-    from sqlalchemy import and_, case, extract, func, or_, select
-
-    from ..store.complaint_models import Complaint
-    from ..store.models import AuditEvent
-
-    where = [
-        Complaint.received_at >= _start_of_day(date_from),
-        Complaint.received_at < _start_of_day(date_to + dt.timedelta(days=1)),
-    ]
-    if branch is not None:
-        where.append(Complaint.branch == branch)
-    until = end_of(as_of) if history else None
-    if until is not None:
-        where.append(Complaint.registered_at < until)
-        where.append(or_(Complaint.voided_at.is_(None), Complaint.voided_at >= until))
-    else:
-        where.append(Complaint.voided_at.is_(None))  # registered by mistake: in no figure
-    sess = uow.session
-
-    def done(column):
-        """A step's time column, as of `until`: steps taken later have not happened yet."""
-        return column if until is None else case((column < until, column), else_=None)
-
-    y, m = extract("year", Complaint.received_at), extract("month", Complaint.received_at)
-    merged = Complaint.merged_into.is_not(None)
-    if until is not None:  # no merge-time column: the merge event says when
-        merge_events = select(AuditEvent.entity_id).where(
-            AuditEvent.entity == "complaint", AuditEvent.action == "merge", AuditEvent.at < until
-        )
-        merged = and_(merged, Complaint.id.in_(merge_events))
-    decided_outcome = case(
-        (done(Complaint.accepted_at).is_not(None), "accepted"),
-        (done(Complaint.rejected_at).is_not(None), "rejected"),
-        (done(Complaint.transferred_at).is_not(None), "transferred"),
-        (merged, "merged"),
-        (done(Complaint.withdrawn_at).is_not(None), "withdrawn"),
-        else_="pending",
-    )
-    # Every count of the complaints in one pass over the period (one GROUP BY of the columns the
-    # figures split by), added up here per figure.
-    keys = (
-        Complaint.category,
-        Complaint.channel,
-        Complaint.branch,
-        y,
-        m,
-        decided_outcome,
-        Complaint.reject_reason,
-        Complaint.transfer_internal,
-    )
-    groups = sess.execute(select(*keys, func.count()).where(*where).group_by(*keys)).all()
-    per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
-    for category, channel, branch_, yy, mm, *_rest, n in groups:
-        per[0][category] += n
-        per[1][channel] += n
-        per[2][branch_] += n
-        per[3][(int(yy), int(mm))] += n
-    by_category = _counted(per[0].items(), CATEGORIES)
-    by_channel = _counted(per[1].items(), CHANNELS)
-    by_branch = _counted(per[2].items(), key="branch")
-    total = sum(r["count"] for r in by_category)
-    month_counts = {f"{yy:04d}-{mm:02d}": n for (yy, mm), n in per[3].items()}
-    by_month = [{"month": mo, "count": month_counts.get(mo, 0)} for mo in _months(date_from, date_to)]
-
-    outcomes = dict.fromkeys(OUTCOMES, 0)
-    reasons: Counter = Counter()
-    transfers = {"internal": 0, "external": 0}
-    for *_keys, oc, reason, internal, n in groups:
-        outcomes[oc] += n
-        if oc == "rejected":
-            reasons[reason or ""] += n
-        elif oc == "transferred":
-            transfers["internal" if internal else "external"] += n
-    rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
-        {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
-    ]
-
-    first_decision = func.coalesce(Complaint.accepted_at, Complaint.rejected_at, Complaint.transferred_at)
-    durations = {
-        "to_acceptance": _duration(uow, Complaint.received_at, first_decision, where, until),
-        "to_decision": _duration(uow, Complaint.received_at, Complaint.decided_at, where, until),
-    }
-
-    if until is not None:
-        per_kind = _verdicts_of(states_at(uow, until, branch), date_from, date_to, as_of, by_kind=True)
-    else:
-        per_kind = on_time_counts(uow, date_from, date_to, as_of, _filter_sql(branch), by_kind=True)
-    total_counts: Counter = Counter()
-    for c in per_kind.values():
-        total_counts.update(c)
-    kinds = [k.value for k in DeadlineKind] + sorted(k for k in per_kind if k not in set(DeadlineKind))
-    on_time_rows = [{"kind": k, **on_time(per_kind.get(k, {})).as_dict()} for k in kinds]
-
-    return {
-        "from": date_from,
-        "to": date_to,
-        "as_of": as_of,
-        "history": history,
-        "branch": branch,
-        "complaints": {
-            "total": total,
-            "by_category": by_category,
-            "by_channel": by_channel,
-            "by_branch": by_branch,
-            "by_month": by_month,
-            "outcomes": outcomes,
-            "rejected_by_reason": rejected_by_reason,
-            "transfers": transfers,
-        },
-        "durations": durations,
-        "on_time": on_time_rows,
-        "on_time_all": on_time(dict(total_counts)).as_dict(),
-        "callbacks": callback_part(uow, date_from, date_to, branch, until),
-        "requests": request_part(uow, date_from, date_to, branch, until),
-    }
-
-
-def request_part(
-    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None = None
-) -> dict:
-    """Surrender and endorsement requests received in the period, surrender reasons included
-    (services/requests.py `request_stats`)."""
-    from .requests import request_stats
-
-    return request_stats(uow, date_from, date_to, branch=branch, until=until)
-
-
-def callback_part(
-    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None = None
-) -> dict | None:
-    """The callback KPIs from services/callbacks.callback_kpis (one implementation only)."""
-    from .callbacks import callback_kpis
-
-    return callback_kpis(uow, date_from, date_to, branch=branch, until=until)

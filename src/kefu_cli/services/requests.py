@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from ..domain import claims as cl
 from ..domain.codes import RELATIONS, label, parse_code
@@ -64,7 +63,9 @@ def register(
     relation = parse_code(RELATIONS, relation or "self", "--relation 与投保人关系")
     policy_no = clean_text(policy_no, "--policy 保单号", 60, required=True, example="P2026110001")
     note = clean_text(reason_note, "--reason-note 原因说明", 2000, multiline=True, example="家中急需用钱") or None
-    text = clean_text(content, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…") or None
+    text = (
+        clean_text(content, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…") or None
+    )
     code = parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因") if reason else None
     if kind == "surrender" and code is None:
         raise InputError(
@@ -251,40 +252,3 @@ def list_(
         check_names(uow.session, branch=branch, handler=handler)
         items = [view(uow, r) for r in uow.session.exec(stmt).all()]
     return {"as_of": today_cst(), "count": len(items), "items": items}
-
-
-def request_stats(
-    uow: UnitOfWork, date_from: dt.date, date_to: dt.date, branch: str | None = None, until: dt.datetime | None = None
-) -> dict[str, Any]:
-    """Service requests received in [date_from, date_to] for `kefu report stats`:
-    {total, by_type [{code, label, count}], surrender_reasons [{reason, label, count}] — every
-    reason code, in the order of the code table, zeros included}. `until`: as the history stood
-    then (requests registered later absent, voided later still counted)."""
-    where = [
-        ServiceRequest.received_at >= dt.datetime.combine(date_from, dt.time()),
-        ServiceRequest.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()),
-    ]
-    if branch is not None:
-        where.append(ServiceRequest.branch == branch)
-    if until is not None:
-        where.append(ServiceRequest.registered_at < until)
-        where.append(or_(col(ServiceRequest.voided_at).is_(None), col(ServiceRequest.voided_at) >= until))
-    else:
-        where.append(col(ServiceRequest.voided_at).is_(None))
-    rows = uow.session.exec(
-        select(ServiceRequest.type, ServiceRequest.reason, func.count()).where(*where)
-        .group_by(ServiceRequest.type, ServiceRequest.reason)
-    ).all()  # fmt: skip
-    by_type: dict[str, int] = {}
-    reasons: dict[str, int] = {}
-    for kind, reason, n in rows:
-        by_type[kind] = by_type.get(kind, 0) + n
-        if kind == "surrender":
-            reasons[reason or "other"] = reasons.get(reason or "other", 0) + n
-    return {
-        "total": sum(by_type.values()),
-        "by_type": [{"code": k, "label": v[0], "count": by_type.get(k, 0)} for k, v in cl.REQUEST_TYPES.items()],
-        "surrender_reasons": [
-            {"reason": k, "label": v[0], "count": reasons.get(k, 0)} for k, v in cl.SURRENDER_REASONS.items()
-        ],
-    }

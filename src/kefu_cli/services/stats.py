@@ -1,0 +1,357 @@
+"""`kefu report stats`, the analysis report of RULES.md §4, and the callback KPIs it carries,
+as SQL text that runs on either report source (services/reports.py `report_source`): plain
+sqlite3 on a current SQLite file — the command then never imports SQLAlchemy, about half a
+second of its start-up — or a unit of work (PostgreSQL, a file to upgrade; `kefu callback kpi`).
+One text per figure for both: SQLite and PostgreSQL both run it, and only the month of a
+timestamp is spelled per database (`_month_sql`).
+
+Datetime bounds are compared with `>=` and `<` only: SQLite keeps a timestamp as text with
+microseconds ("2026-09-01 00:00:00.000000") while a bound is bound as "2026-09-01 00:00:00",
+which sorts before it; for `>=` and `<` that is the same answer as comparing the times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ..domain import callback as cb
+from ..domain.claims import REQUEST_TYPES, SURRENDER_REASONS
+from ..domain.codes import CATEGORIES, CHANNELS, label
+from ..domain.deadlines import DeadlineKind, DeadlineStatus
+from ..domain.report import on_time, weighted_percentile
+from ..domain.timeutil import InputError
+from .reports import (
+    QuickSource,
+    _day,
+    _filter_sql,
+    _rows,
+    _start_of_day,
+    _verdicts_of,
+    end_of,
+    on_time_counts,
+    states_at,
+)
+
+if TYPE_CHECKING:
+    from .context import UnitOfWork
+
+REJECT_REASONS = ("not_consumer", "duplicate_open", "duplicate_decided", "not_company", "not_complaint")
+
+# Acceptance outcome of a complaint, from its columns (first match wins).
+OUTCOMES = ("accepted", "rejected", "transferred", "merged", "withdrawn", "pending")
+
+
+def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
+    out = []
+    y, m = date_from.year, date_from.month
+    while (y, m) <= (date_to.year, date_to.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _counted(pairs, table=None, key: str = "code") -> list[dict]:
+    """[(code, n)] → [{code, label, count}] by count descending, then code."""
+    rows = sorted(((c or "", n) for c, n in pairs), key=lambda p: (-p[1], p[0]))
+    if table is None:
+        return [{key: c, "count": n} for c, n in rows]
+    return [{key: c, "label": label(table, c), "count": n} for c, n in rows]
+
+
+def _month_sql(src: QuickSource | UnitOfWork, column: str) -> str:
+    """'YYYY-MM' of a timestamp column in the database's own SQL."""
+    if isinstance(src, QuickSource) or src.session.get_bind().dialect.name == "sqlite":
+        return f"substr({column}, 1, 7)"
+    return f"to_char({column}, 'YYYY-MM')"
+
+
+def _period_where(
+    date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None
+) -> tuple[str, dict]:
+    """Cases received in [date_from, date_to] (of one branch), as the history stood before
+    `until` when given (registered earlier, not voided by then), else not voided."""
+    where = "received_at >= :r_from AND received_at < :r_to"
+    params: dict[str, Any] = {
+        "r_from": _start_of_day(date_from),
+        "r_to": _start_of_day(date_to + dt.timedelta(days=1)),
+    }
+    if branch is not None:
+        where += " AND branch = :branch"
+        params["branch"] = branch
+    if until is not None:
+        where += " AND registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
+        params["until"] = until
+    else:
+        where += " AND voided_at IS NULL"  # registered by mistake: in no figure
+    return where, params
+
+
+def _duration(src, end: str, where: str, params: dict, until: dt.datetime | None) -> dict:
+    """count / median / p90 of working days in (received day, end day], via (day, day) groups;
+    with `until`, only ends before it count (a point-in-time report)."""
+    ended = f"{end} IS NOT NULL" + (f" AND {end} < :until" if until is not None else "")
+    sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
+    cal = src.calendar
+    dist: Counter = Counter()
+    for start, stop, n in _rows(src, sql, params):
+        dist[cal.count_workdays(_day(start), _day(stop))] += n
+    med = weighted_percentile(dist.items(), 50)
+    p90 = weighted_percentile(dist.items(), 90)
+    return {
+        "count": sum(dist.values()),
+        "median": None if med is None else round(med, 2),
+        "p90": None if p90 is None else round(p90, 2),
+    }
+
+
+def stats_report(
+    src: QuickSource | UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    branch: str | None = None,
+    history: bool = False,
+) -> dict:
+    """The analysis report of RULES.md §4 for complaints received in [date_from, date_to].
+
+    Keys: from, to, as_of, branch;
+    complaints {total, by_category, by_channel, by_branch, by_month, outcomes {accepted,
+      rejected, transferred, merged, withdrawn, pending}, rejected_by_reason, transfers
+      {internal, external}};
+    durations {to_acceptance, to_decision: {count, median, p90}} — working days from the day
+      received to the day of the acceptance decision (accept, reject or transfer) / of the
+      decision; a day is counted when it is a working day in (received, event];
+    on_time [per deadline kind, for deadlines due in the period: on_time, late, overdue,
+      pending, rate] and on_time_all (the same over every kind);
+    callbacks: `callback_kpis` for the period; requests: `request_stats`.
+
+    `history=True` (as_of before today): the history as it stood at the end of `as_of` —
+    complaints registered later are absent, steps taken later have not happened, deadlines
+    are the fold of their events (`states_at`), callbacks ended later are still open.
+    """
+    if date_to < date_from:
+        raise InputError(
+            f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
+        )
+    until = end_of(as_of) if history else None
+    where, params = _period_where(date_from, date_to, branch, until)
+
+    def done(column: str) -> str:
+        """A step's time column, as of `until`: steps taken later have not happened yet."""
+        return column if until is None else f"(CASE WHEN {column} < :until THEN {column} END)"
+
+    merged = "merged_into IS NOT NULL"
+    if until is not None:  # no merge-time column: the merge event says when
+        merged += (
+            " AND id IN (SELECT entity_id FROM audit_event"
+            " WHERE entity = 'complaint' AND action = 'merge' AND at < :until)"
+        )
+    outcome = (
+        f"CASE WHEN {done('accepted_at')} IS NOT NULL THEN 'accepted'"
+        f" WHEN {done('rejected_at')} IS NOT NULL THEN 'rejected'"
+        f" WHEN {done('transferred_at')} IS NOT NULL THEN 'transferred'"
+        f" WHEN {merged} THEN 'merged'"
+        f" WHEN {done('withdrawn_at')} IS NOT NULL THEN 'withdrawn'"
+        " ELSE 'pending' END"
+    )
+    # Every count of the complaints in one pass over the period (one GROUP BY of the columns the
+    # figures split by), added up here per figure.
+    groups = _rows(
+        src,
+        f"SELECT category, channel, branch, {_month_sql(src, 'received_at')}, {outcome}, reject_reason,"
+        f" transfer_internal, count(*) FROM complaint WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        params,
+    )
+    per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
+    outcomes = dict.fromkeys(OUTCOMES, 0)
+    reasons: Counter = Counter()
+    transfers = {"internal": 0, "external": 0}
+    for category, channel, branch_, month, oc, reason, internal, n in groups:
+        per[0][category] += n
+        per[1][channel] += n
+        per[2][branch_] += n
+        per[3][month] += n
+        outcomes[oc] += n
+        if oc == "rejected":
+            reasons[reason or ""] += n
+        elif oc == "transferred":
+            transfers["internal" if internal else "external"] += n
+    by_category = _counted(per[0].items(), CATEGORIES)
+    rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
+        {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
+    ]
+    durations = {
+        "to_acceptance": _duration(src, "coalesce(accepted_at, rejected_at, transferred_at)", where, params, until),
+        "to_decision": _duration(src, "decided_at", where, params, until),
+    }
+
+    if until is not None:
+        per_kind = _verdicts_of(states_at(src, until, branch), date_from, date_to, as_of, by_kind=True)
+    else:
+        per_kind = on_time_counts(src, date_from, date_to, as_of, _filter_sql(branch), by_kind=True)
+    total_counts: Counter = Counter()
+    for c in per_kind.values():
+        total_counts.update(c)
+    kinds = [k.value for k in DeadlineKind] + sorted(k for k in per_kind if k not in set(DeadlineKind))
+
+    return {
+        "from": date_from,
+        "to": date_to,
+        "as_of": as_of,
+        "history": history,
+        "branch": branch,
+        "complaints": {
+            "total": sum(r["count"] for r in by_category),
+            "by_category": by_category,
+            "by_channel": _counted(per[1].items(), CHANNELS),
+            "by_branch": _counted(per[2].items(), key="branch"),
+            "by_month": [{"month": mo, "count": per[3].get(mo, 0)} for mo in _months(date_from, date_to)],
+            "outcomes": outcomes,
+            "rejected_by_reason": rejected_by_reason,
+            "transfers": transfers,
+        },
+        "durations": durations,
+        "on_time": [{"kind": k, **on_time(per_kind.get(k, {})).as_dict()} for k in kinds],
+        "on_time_all": on_time(dict(total_counts)).as_dict(),
+        "callbacks": callback_kpis(src, date_from, date_to, branch=branch, until=until),
+        "requests": request_stats(src, date_from, date_to, branch=branch, until=until),
+    }
+
+
+def request_stats(
+    src: QuickSource | UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    branch: str | None = None,
+    until: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Service requests received in [date_from, date_to]: {total, by_type [{code, label,
+    count}], surrender_reasons [{reason, label, count}] — every reason code, in the order of the
+    code table, zeros included}. `until`: as the history stood then (requests registered later
+    absent, voided later still counted)."""
+    where, params = _period_where(date_from, date_to, branch, until)
+    sql = f"SELECT type, reason, count(*) FROM service_request WHERE {where} GROUP BY 1, 2"
+    by_type: Counter = Counter()
+    reasons: Counter = Counter()
+    for kind, reason, n in _rows(src, sql, params):
+        by_type[kind] += n
+        if kind == "surrender":
+            reasons[reason or "other"] += n
+    return {
+        "total": sum(by_type.values()),
+        "by_type": [{"code": k, "label": v[0], "count": by_type.get(k, 0)} for k, v in REQUEST_TYPES.items()],
+        "surrender_reasons": [
+            {"reason": k, "label": v[0], "count": reasons.get(k, 0)} for k, v in SURRENDER_REASONS.items()
+        ],
+    }
+
+
+def callback_kpis(
+    src: QuickSource | UnitOfWork,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    branch: str | None = None,
+    until: dt.datetime | None = None,
+) -> dict:
+    """Callback KPIs for the callbacks whose due date lies in [date_from, date_to] (either end
+    open when None), optionally of one branch. One GROUP BY query; the arithmetic is
+    `domain.callback.kpi_figures`. The branch name is not checked here: the commands check
+    it first (`services.masters.check_names`, `services.reports.check_filter_names`).
+
+    Returns::
+
+        {"from": date|None, "to": date|None, "branch": str|None,
+         "success_rate_min": int, "letter_visit_max": int,      # the policy lines, in %
+         <figures>,                                             # the whole selection
+         "by_branch":  [{"branch": str, <figures>}, …],          # sorted by branch
+         "by_handler": [{"branch": str, "handler": str, <figures>}, …],
+         "by_kind":    [{"kind": str, <figures>}, …]}
+
+    where <figures> are the keys of `kpi_figures`: due (应访量: callbacks due in the period),
+    success, refused, cancelled (回访前撤退保), unreachable, open, success_base
+    (= due − refused − cancelled), success_rate (% = success / success_base, None when the base
+    is 0), success_rate_ok (≥ the line), letter_visit (successes by letter or visit),
+    letter_visit_share (% of successes), letter_visit_ok (≤ the line), on_time (successes on or
+    before the due day), on_time_rate (% of successes), new_policy_success, new_policy_on_time,
+    cooling_off_on_time_rate (% of new-policy successes inside the cooling-off period).
+
+    `until` (a point-in-time report): callbacks registered from then on are left out, and one
+    that ended from then on counts as still open.
+    """
+    S = cb.Status
+    status = "c.status"
+    params: dict[str, Any] = {
+        "case_type": "callback",
+        "kind": DeadlineKind.CALLBACK.value,
+        "superseded": DeadlineStatus.SUPERSEDED.value,
+        "letter": cb.Method.LETTER.value,
+        "visit": cb.Method.VISIT.value,
+        **{s.name.lower(): s.value for s in (S.SUCCESS, S.REFUSED, S.CANCELLED, S.UNREACHABLE, S.OPEN)},
+    }
+    where = []
+    if until is not None:
+        status = "CASE WHEN c.ended_at IS NOT NULL AND c.ended_at < :until THEN c.status ELSE :open END"
+        where += ["c.registered_at < :until", "(c.voided_at IS NULL OR c.voided_at >= :until)"]
+        params["until"] = until
+    else:
+        where.append("c.voided_at IS NULL")  # registered by mistake: in no figure
+    if date_from is not None:
+        where.append("c.due >= :date_from")
+        params["date_from"] = date_from
+    if date_to is not None:
+        where.append("c.due <= :date_to")
+        params["date_to"] = date_to
+    if branch:
+        where.append("c.branch = :branch")
+        params["branch"] = branch
+    inner = (
+        f"SELECT c.branch AS branch, c.handler AS handler, c.kind AS kind, {status} AS st, c.outcome_method AS method,"
+        " CASE WHEN c.ended_at <= d.due_at THEN 1 ELSE 0 END AS in_time"
+        " FROM callback c LEFT JOIN deadline d ON d.case_type = :case_type AND d.case_id = c.id"
+        " AND d.kind = :kind AND d.status <> :superseded"
+        f" WHERE {' AND '.join(where)}"
+    )
+    sql = (
+        "SELECT branch, handler, kind, count(*),"
+        " sum(CASE WHEN st = :success THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :refused THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :cancelled THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :unreachable THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :open THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :success AND method IN (:letter, :visit) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN st = :success AND in_time = 1 THEN 1 ELSE 0 END)"
+        f" FROM ({inner}) t GROUP BY 1, 2, 3"
+    )
+    groups: list[tuple[str, str, str, cb.KpiCounts]] = []
+    for b, h, k, *n in _rows(src, sql, params):
+        due, succ, ref, can, unr, opn, lv, ontime = (int(x or 0) for x in n)
+        new = k == cb.CallbackKind.NEW_POLICY
+        counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)
+        groups.append((b or "", h or "", k, counts))
+
+    smin, lvmax = src.policy["callback.success_rate_min"], src.policy["callback.letter_visit_max"]
+
+    def figures(counts: cb.KpiCounts) -> dict:
+        return cb.kpi_figures(counts, smin, lvmax)
+
+    def rollup(key) -> dict:
+        acc: dict = {}
+        for g in groups:
+            acc[key(g)] = acc.get(key(g), cb.KpiCounts()) + g[3]
+        return dict(sorted(acc.items()))
+
+    return {
+        "from": date_from,
+        "to": date_to,
+        "branch": branch,
+        "success_rate_min": smin,
+        "letter_visit_max": lvmax,
+        **figures(cb.total(g[3] for g in groups)),
+        "by_branch": [{"branch": b, **figures(c)} for b, c in rollup(lambda g: g[0]).items()],
+        "by_handler": [
+            {"branch": b, "handler": h, **figures(c)} for (b, h), c in rollup(lambda g: (g[0], g[1])).items()
+        ],
+        "by_kind": [{"kind": k, **figures(c)} for k, c in rollup(lambda g: g[2]).items()],
+    }
