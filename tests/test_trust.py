@@ -270,9 +270,7 @@ def test_stats_to_a_past_day_is_that_days_history(kefu, history):
     assert then["durations"]["to_decision"]["count"] == 0  # A was decided 10-13
     decision = [r for r in then["on_time"] if r["kind"] == "decision"][0]
     assert (decision["overdue"], decision["pending"], decision["late"]) == (1, 1, 0)
-    now = kefu.ok(
-        "report", "stats", "--from", "2026-09-01", "--to", "2026-10-09", "--as-of", str(today_cst()), "--json"
-    )
+    now = kefu.ok("report", "stats", "--from", "2026-09-01", "--to", "2026-10-09", "--as-of", str(today_cst()), "--json")
     assert now["history"] is False and now["durations"]["to_decision"]["count"] == 1
     decision = [r for r in now["on_time"] if r["kind"] == "decision"][0]
     # A met late (10-13 > 10-08); C paused after its due day: a miss, counted late.
@@ -311,59 +309,14 @@ def test_steps_are_refused_out_of_order_in_the_future_or_out_of_range(kefu):
         (["complaint", "decide", cid, "--result", "x", "--at", "2027-03-01T10:00"], "晚于现在"),
         (["complaint", "decide", cid, "--result", "x", "--at", "0001-01-01T10:00"], "2000-01-01"),
         (["complaint", "decide", cid, "--result", "x", "--at", "9999-12-31"], "2099-12-31"),
-        (
-            [
-                "complaint",
-                "add",
-                "--received",
-                "1999-12-31T10:00",
-                "--channel",
-                "phone",
-                "--category",
-                "claims",
-                "--name",
-                "甲",
-                "--phone",
-                "13812345678",
-            ],
-            "2000-01-01",
-        ),  # fmt: skip
-        (
-            [
-                "complaint",
-                "add",
-                "--received",
-                future,
-                "--channel",
-                "phone",
-                "--category",
-                "claims",
-                "--name",
-                "甲",
-                "--phone",
-                "13812345678",
-            ],
-            "--received",
-        ),  # fmt: skip
-        (
-            ["callback", "add", "--kind", "other", "--name", "甲", "--phone", "13812345678", "--due", "9999-12-31"],
-            "2099-12-31",
-        ),  # fmt: skip
-        (
-            [
-                "callback",
-                "add",
-                "--kind",
-                "claim",
-                "--name",
-                "甲",
-                "--phone",
-                "13812345678",
-                "--closed-date",
-                "0001-01-01",
-            ],
-            "2000-01-01",
-        ),  # fmt: skip
+        (["complaint", "add", "--received", "1999-12-31T10:00", "--channel", "phone", "--category", "claims",
+          "--name", "甲", "--phone", "13812345678"], "2000-01-01"),  # fmt: skip
+        (["complaint", "add", "--received", future, "--channel", "phone", "--category", "claims",
+          "--name", "甲", "--phone", "13812345678"], "--received"),  # fmt: skip
+        (["callback", "add", "--kind", "other", "--name", "甲", "--phone", "13812345678", "--due", "9999-12-31"],
+         "2099-12-31"),  # fmt: skip
+        (["callback", "add", "--kind", "claim", "--name", "甲", "--phone", "13812345678", "--closed-date",
+          "0001-01-01"], "2000-01-01"),  # fmt: skip
         (["report", "deadlines", "--as-of", "9999-12-31"], "2099-12-31"),
     ]
     for args, word in cases:
