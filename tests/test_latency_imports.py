@@ -349,3 +349,29 @@ def test_a_database_to_upgrade_or_missing_takes_the_ordinary_way(tmp_path, monke
     missing = tmp_path / "nowhere.sqlite"
     r = CliRunner().invoke(app, ["--db", str(missing), "policy", "list", "--json"])
     assert r.exit_code == 3 and "数据库文件不存在" in r.stderr and not missing.exists()
+
+
+def test_the_running_deadlines_are_read_from_their_covering_index_in_order(kefu, cases):
+    """`report deadlines` on SQLite reads the running rows from `ix_deadline_running` alone, in
+    the order it lists them: no look-up in the table per row, no sort (migration 0009)."""
+    import sqlite3
+
+    from kefu_cli.services import reports
+    from kefu_cli.store.models import RUNNING_WHERE
+
+    assert RUNNING_WHERE == reports._RUNNING_SQL  # the index is partial on the report's own condition
+    con = sqlite3.connect(kefu.db)
+    try:
+        for where in ("", " AND branch = '朝阳'", " AND branch = '朝阳' AND handler = '张三'"):
+            plan = " ".join(
+                r[-1]
+                for r in con.execute(
+                    "EXPLAIN QUERY PLAN SELECT branch, handler, substr(due, 1, 10), case_type, case_id, kind, id,"
+                    f" due_at, status, {reports._PAUSED_ON_SQL}, provisional, breached FROM deadline INDEXED BY"
+                    f" ix_deadline_running WHERE {reports._RUNNING_SQL}{where}"
+                    " ORDER BY branch, handler, due, case_type, case_id, kind, id"
+                )
+            )
+            assert "COVERING INDEX ix_deadline_running" in plan and "TEMP B-TREE" not in plan, plan
+    finally:
+        con.close()

@@ -34,7 +34,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached
@@ -466,30 +465,38 @@ def _items(rows, cal, as_of, within, until, status, summary: Counter, groups: di
 def _quick_items(
     src: QuickSource, cal, as_of, within, where: str, params: dict, status, summary: Counter, groups: dict
 ) -> Iterator[dict]:
-    """Today's items from the `deadline` rows on SQLite, as `_items` makes them, in one read:
-    the rows come as tuples that begin with the sort key of `_items` (sorted as they are:
-    the text of a SQLite DATE sorts as the date), the summary and group counts are added up
-    per distinct (branch, handler, due day, pause day, provisional) — each distinct due and
-    pause day placed on the calendar once — and the returned iterator makes one dict per row
-    as it is consumed, with `due` and `due_at` in their JSON form (the `_items` values)."""
-    with _gc_paused():  # only tuples and strings: no reference cycle for the collector to find
-        rows = src.conn.execute(
-            "SELECT branch, handler, substr(due, 1, 10), case_type, case_id, kind, id, due_at, status,"
-            f" {_PAUSED_ON_SQL}, provisional, breached FROM deadline WHERE {_RUNNING_SQL}{where}",
-            params,
-        ).fetchall()
-        rows.sort()  # (branch, handler, due, case_type, case_id, kind, id): unique by id
-        counted = Counter(map(itemgetter(0, 1, 2, 9, 10), rows))
+    """Today's items from the `deadline` rows on SQLite, as `_items` makes them, read from the
+    covering index of the running rows (`ix_deadline_running`, migration 0009) alone: first the
+    summary and group counts, one GROUP BY per distinct (branch, handler, due day, pause day,
+    provisional) — each distinct due and pause day placed on the calendar once — then the
+    returned iterator reads the rows in the order of `_items` (the index order; the text of a
+    SQLite DATE sorts as the date) and makes one dict per row as it is consumed, with `due` and
+    `due_at` in their JSON form (the `_items` values). Both reads are one snapshot (one read
+    transaction, store/quick.py)."""
+    source = f"FROM deadline INDEXED BY ix_deadline_running WHERE {_RUNNING_SQL}{where}"
+    counted = src.conn.execute(
+        f"SELECT branch, handler, substr(due, 1, 10), {_PAUSED_ON_SQL}, provisional, count(*) {source}"
+        " GROUP BY 1, 2, 3, 4, 5",
+        params,
+    ).fetchall()
     places: dict[tuple[str, str | None], tuple[str, int]] = {}  # (due, pause day) -> (bucket, days left)
-    for (b, h, due, paused, provisional), n in counted.items():
-        day, stopped = dt.date.fromisoformat(due), dt.date.fromisoformat(paused) if paused else None
-        st = standing(cal, as_of, day, within, stopped)
-        places[(due, paused)] = (st.bucket.value, st.working_days_left)
-        summary[st.bucket] += n
+    for b, h, due, paused, provisional, n in counted:
+        place = places.get((due, paused))
+        if place is None:
+            day, stopped = dt.date.fromisoformat(due), dt.date.fromisoformat(paused) if paused else None
+            st = standing(cal, as_of, day, within, stopped)
+            place = places[(due, paused)] = (st.bucket.value, st.working_days_left)
+        bucket = Bucket(place[0])
+        summary[bucket] += n
         if provisional:
             summary["provisional"] += n
         g = groups.setdefault((b, h), Counter())
-        g[st.bucket] += n
+        g[bucket] += n
+    rows = src.conn.execute(
+        "SELECT branch, handler, substr(due, 1, 10), case_type, case_id, kind, id, due_at, status,"
+        f" {_PAUSED_ON_SQL}, provisional, breached {source} ORDER BY branch, handler, due, case_type, case_id, kind, id",
+        params,
+    )
     # for is_breached: the last second of as_of, as text comparable with `due_at[:19]`
     moment = (end_of(as_of) - dt.timedelta(seconds=1)).isoformat(" ")
     return _quick_rows(rows, places, status, moment)

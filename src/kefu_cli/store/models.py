@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -47,6 +47,13 @@ class AuditHead(SQLModel, table=True):
     events: int = 0  # how many events the chain holds
 
 
+RUNNING_WHERE = "status IN ('open', 'paused')"
+RUNNING_INDEX_COLUMNS = (
+    "branch", "handler", "due", "case_type", "case_id", "kind", "id", "due_at", "status", "paused_at", "provisional",
+    "breached",
+)  # fmt: skip
+
+
 class Deadline(SQLModel, table=True):
     """Every time limit any rule sets: one row, read by reports through indexes."""
 
@@ -55,6 +62,13 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadline_open_due", "status", "due"),
         Index("ix_deadline_branch_open_due", "branch", "status", "due"),
         Index("ix_deadline_case", "case_type", "case_id"),
+        # Covering, running rows only (migration 0009): `report deadlines` reads it alone, in order.
+        Index(
+            "ix_deadline_running",
+            *RUNNING_INDEX_COLUMNS,
+            sqlite_where=text(RUNNING_WHERE),
+            postgresql_where=text(RUNNING_WHERE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
