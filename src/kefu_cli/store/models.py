@@ -62,13 +62,10 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadline_open_due", "status", "due"),
         Index("ix_deadline_branch_open_due", "branch", "status", "due"),
         Index("ix_deadline_case", "case_type", "case_id"),
-        # Covering, running rows only (migration 0009): `report deadlines` reads it alone, in order.
-        Index(
-            "ix_deadline_running",
-            *RUNNING_INDEX_COLUMNS,
-            sqlite_where=text(RUNNING_WHERE),
-            postgresql_where=text(RUNNING_WHERE),
-        ),
+        # Covering, running rows only (migration 0009, partial on both databases): `report
+        # deadlines` reads it alone, in order. Only the SQLite spelling here: a postgresql_where
+        # would import the PostgreSQL dialect into every command (some 60 ms of start-up).
+        Index("ix_deadline_running", *RUNNING_INDEX_COLUMNS, sqlite_where=text(RUNNING_WHERE)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
