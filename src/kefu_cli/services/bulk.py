@@ -35,12 +35,12 @@ from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, compute_due
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.policy import UNIT_ZH, Start, Unit
-from ..domain.timeutil import now_cst
+from ..domain.timeutil import iso_date, iso_datetime, now_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .complaints import CASE, PERIODS, START_WHY, _clean, _phone, check_receipt, register
-from .context import UnitOfWork
-from .deadlines import snapshot
+from .context import UnitOfWork, details_json, details_str, details_template, slot
+from .deadlines import snapshot_of
 
 K = DeadlineKind
 IN_LIST = 400  # values per IN (…) of a query
@@ -118,22 +118,27 @@ class Checker:
         channel = self._once(("channel", channel), lambda: parse_code(CHANNELS, channel, "--channel"))
         category = self._once(("category", category), lambda: parse_code(CATEGORIES, category, "--category"))
         relation = self._once(("relation", relation), lambda: parse_code(RELATIONS, relation or "self", "--relation"))
-        name = _clean(name, "--name 投诉人姓名", required=True, limit=50, example="王小明")
+        name = self._once(
+            ("name", name), lambda: _clean(name, "--name 投诉人姓名", required=True, limit=50, example="王小明")
+        )
         phone = _phone(phone)
         policy_no = _clean(policy_no, "--policy 保单号", limit=60, example="P2026110001")
         branch = self._once(("branch", branch), lambda: _clean(branch, "--branch 机构", limit=60, example="朝阳支公司"))
         handler = self._once(
             ("handler", handler), lambda: _clean(handler, "--handler 处理人", limit=60, example="李娜")
         )
-        regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None
-        summary = _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账")
+        regulator_ref = self._once(
+            ("regulator_ref", regulator_ref),
+            lambda: _clean(regulator_ref, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None,
+        )
+        summary = self._once(
+            ("summary", summary),
+            lambda: _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账"),
+        )
         received = received or uow.at
         latest = min(uow.at, self.now)
         check_receipt(received, latest, channel, regulator_ref, regulator_due)
-        try:
-            uow.calendar.day(received.date())
-        except CalendarRangeError as exc:
-            raise InputError(str(exc)) from None
+        self._once(("day", received.date()), lambda: self._calendar_day(received.date()))
         branch, handler = self.names(branch, handler)
         if uow.at < received:
             raise InputError(
@@ -143,6 +148,13 @@ class Checker:
             line, received, channel, category, relation, name, phone, policy_no, summary, branch, handler,
             incomplete, regulator_ref, regulator_due,
         )  # fmt: skip
+
+    def _calendar_day(self, day: dt.date) -> bool:
+        try:
+            self.uow.calendar.day(day)
+        except CalendarRangeError as exc:
+            raise InputError(str(exc)) from None
+        return True
 
     def names(self, branch: str, handler: str) -> tuple[str, str]:
         """Branch and handler checked against the master lists, as `register` checks them."""
@@ -161,20 +173,13 @@ class RowFailed(Exception):
         self.line, self.error = line, error
 
 
-class _State:
-    """A deadline row as `snapshot` reads it."""
-
-    __slots__ = (
-        "case_type", "case_id", "kind", "status", "start_at", "due", "due_at", "provisional", "breached",
-        "paused_at", "met_at", "closed_at", "branch", "handler",
-    )  # fmt: skip
-
-    def __init__(self, case_id, kind, start_at, due, due_at, provisional, branch, handler) -> None:
-        self.case_type, self.case_id, self.kind, self.status = CASE, case_id, kind, str(DeadlineStatus.OPEN)
-        self.start_at, self.due, self.due_at, self.provisional = start_at, due, due_at, provisional
-        self.breached, self.paused_at, self.met_at, self.closed_at = False, None, None, None
-        self.branch, self.handler = branch, handler
-
+# The varying values of the details of a deadline's `open` event and of the `register` event
+# (services/complaints.py `register`: its keyword arguments of uow.audit).
+_OPEN_SLOTS = ("case", "case_id", "start_at", "due", "due_at", "provisional", "branch", "handler", "basis")
+_REGISTER_SLOTS = (
+    "channel", "category", "received_at", "incomplete", "regulator_ref", "regulator_due", "duplicates", "name",
+    "phone", "relation", "policy_no", "summary", "branch", "handler",
+)  # fmt: skip
 
 COMPLAINT_COLUMNS = (
     "id", "received_at", "channel", "category", "name", "phone", "relation", "policy_no", "summary", "branch",
@@ -205,7 +210,8 @@ class BulkWriter:
         self.ensured: set[tuple[str, str]] = set()
         self._rules: dict[str, Any] = {}
         self._dues: dict[tuple, Any] = {}
-        self._spec_memo: dict[bool, list[tuple[str, str, str, Unit, int]]] = {}
+        self._spec_memo: dict[bool, list[tuple[str, str, str, Unit, int, str, Callable]]] = {}
+        self._register_details = details_template({k: slot(k) for k in _REGISTER_SLOTS}, _REGISTER_SLOTS)
         dialect = uow.session.get_bind().dialect
         moment, day, flag = (t().dialect_impl(dialect).bind_processor(dialect) for t in (DateTime, Date, Boolean))
         moments: dict[dt.datetime, str] = {}
@@ -270,9 +276,11 @@ class BulkWriter:
             r = self._rules[key] = self.uow.policy.rule(key)
         return r
 
-    def _specs(self, r: Registration) -> list[tuple[str, str, str, Unit, int]]:
-        """(kind, rule, why, unit, amount) of the deadlines `register` starts, in its order (all
-        from receipt: complete materials at registration arrive with the complaint)."""
+    def _specs(self, r: Registration) -> list[tuple[str, str, str, Unit, int, str, Callable]]:
+        """(kind, rule, why, unit, amount, end of basis, details) of the deadlines `register`
+        starts, in its order (all from receipt: complete materials at registration arrive with the
+        complaint). A deadline's basis is f"{why} {start:%Y-%m-%d %H:%M}{end of basis}"[:255];
+        `details` gives the details JSON of its `open` event (`_OPEN_SLOTS` as details_json)."""
         specs = self._spec_memo.get(r.incomplete)
         if specs is not None:
             return specs
@@ -286,7 +294,19 @@ class BulkWriter:
             elif start is Start.COMPLETE and not r.incomplete:
                 wanted.append((kind, rule, START_WHY[Start.COMPLETE]))
         wanted.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation", "接收投诉"))
-        specs = [(str(kind), rule, why, self._rule(rule).unit, self._rule(rule).value) for kind, rule, why in wanted]
+        specs = []
+        for kind, rule, why in wanted:
+            unit, amount = self._rule(rule).unit, self._rule(rule).value
+            kind = str(kind)
+            # the details of `record(uow, row, "open", …)` in `start_deadline`, `snapshot` of the new row
+            state = snapshot_of(
+                CASE, slot("case_id"), kind, str(DeadlineStatus.OPEN), slot("start_at"), slot("due"), slot("due_at"),
+                slot("provisional"), False, None, None, None, slot("branch"), slot("handler"),
+            )  # fmt: skip
+            shape = dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule, unit=str(unit),
+                         amount=amount)  # fmt: skip
+            tail = f" 起 {amount} {UNIT_ZH[unit]}({rule})"
+            specs.append((kind, rule, why, unit, amount, tail, details_template(shape, _OPEN_SLOTS)))
         self._spec_memo[r.incomplete] = specs
         return specs
 
@@ -295,25 +315,41 @@ class BulkWriter:
         cal = self.uow.calendar
         wanted: dict[int, set[dt.date]] = {}
         for r in regs:
-            for _, _, _, unit, amount in self._specs(r):
+            for _, _, _, unit, amount, _, _ in self._specs(r):
                 day = r.received.date()
                 if unit is Unit.WORKDAYS and (day, Unit.WORKDAYS, amount) not in self._dues:
                     wanted.setdefault(amount, set()).add(day)
         for n, days in wanted.items():
             starts = sorted(days)
             for start, due in zip(starts, cal.add_workdays_many(starts, n), strict=True):
-                self._dues[(start, Unit.WORKDAYS, n)] = (
-                    due,
-                    dt.datetime.combine(due, dt.time(23, 59, 59)),
-                    cal.touches_provisional(start, due),
+                self._dues[(start, Unit.WORKDAYS, n)] = self._due_texts(
+                    due, dt.datetime.combine(due, dt.time(23, 59, 59)), cal.touches_provisional(start, due)
                 )
 
-    def _due(self, start_at: dt.datetime, unit: Unit, amount: int):
-        key = (start_at if unit is Unit.HOURS else start_at.date(), unit, amount)
+    def _due_texts(self, due: dt.date, due_at: dt.datetime, provisional: bool) -> tuple:
+        """A due date as the batch writes it, formatted once: (due, due_at, provisional) as stored
+        in the deadline row, then as `snapshot` has them in the event's details JSON."""
+        return (
+            self._day(due),
+            self._moment(due_at),
+            self._flag(provisional),
+            {
+                "due": details_json(iso_date(due)),
+                "due_at": details_json(iso_datetime(due_at)),
+                "provisional": details_json(bool(provisional)),
+            },
+        )
+
+    def _due(self, start_at: dt.datetime, day: dt.date, unit: Unit, amount: int) -> tuple:
+        """`_due_texts` of the deadline starting at `start_at` (on `day`)."""
+        if unit is Unit.HOURS:  # from the moment itself: one of a kind, not worth keeping
+            d = compute_due(self.uow.calendar, start_at, unit, amount)
+            return self._due_texts(d.due, d.due_at, d.provisional)
+        key = (day, unit, amount)
         hit = self._dues.get(key)
         if hit is None:
             d = compute_due(self.uow.calendar, start_at, unit, amount)
-            hit = self._dues[key] = (d.due, d.due_at, d.provisional)
+            hit = self._dues[key] = self._due_texts(d.due, d.due_at, d.provisional)
         return hit
 
     def _duplicate_index(self, regs: list[Registration]):
@@ -351,73 +387,99 @@ class BulkWriter:
         self._due_table(regs)
         by_phone, by_policy = self._duplicate_index(regs)
 
-        days = sorted({f"TS-{r.received:%Y%m%d}" for r in regs})
+        counter_keys: dict[dt.date, str] = {}  # the counter key of each receipt day, formatted once
+        keys = []
+        for r in regs:
+            d = r.received.date()
+            k = counter_keys.get(d)
+            if k is None:
+                k = counter_keys[d] = f"TS-{d:%Y%m%d}"
+            keys.append(k)
+        days = sorted(set(counter_keys.values()))
         counters: dict[str, int] = {}
         for i in range(0, len(days), IN_LIST):
             part = days[i : i + IN_LIST]
             marks = ", ".join("?" * len(part))
-            for key, value in conn.exec_driver_sql(f"SELECT key, value FROM counter WHERE key IN ({marks})", tuple(part)):
+            for key, value in conn.exec_driver_sql(
+                f"SELECT key, value FROM counter WHERE key IN ({marks})", tuple(part)
+            ):
                 counters[key] = value
         next_deadline = (session.execute(select(func.max(Deadline.id))).scalar() or 0) + 1
         next_event = (session.execute(select(func.max(AuditEvent.id))).scalar() or 0) + 1
 
-        at, recorded, clerk = uow.at, uow.recorded_at, uow.clerk
-        moment, day, flag = self._moment, self._day, self._flag
-        at_s, recorded_s = moment(at), moment(recorded)
+        moment, day, due_of, js = self._moment, self._day, self._due, details_str  # js: details_json of a str
+        at_s, recorded_s, clerk = moment(uow.at), moment(uow.recorded_at), uow.clerk
+        no = self._flag(False)
         opened, registered = str(DeadlineStatus.OPEN), "register"
+        awaiting, registered_status = str(sm.Status.AWAITING_MATERIALS), str(sm.Status.REGISTERED)
         complaints, deadlines, events, ids = [], [], [], []
-        for r in regs:
+        for r, key in zip(regs, keys, strict=True):
             received = r.received
             hints = set(by_phone.get((r.phone, r.category), ()))
             if r.policy_no:
                 hints.update(by_policy.get(r.policy_no, ()))
             duplicates = [cid for _, cid in sorted(hints)]
-            key = f"TS-{received:%Y%m%d}"
-            counters[key] = counters.get(key, 0) + 1
-            cid = f"{key}-{counters[key]:04d}"
+            counters[key] = number = counters.get(key, 0) + 1
+            cid = f"{key}-{number:04d}"
             ids.append(cid)
-            status = str(sm.Status.AWAITING_MATERIALS if r.incomplete else sm.Status.REGISTERED)
-            received_s = moment(received)
+            status = awaiting if r.incomplete else registered_status
+            received_s, received_day = moment(received), received.date()
             complaints.append((
                 cid, received_s, r.channel, r.category, r.name, r.phone, r.relation, r.policy_no, r.summary,
                 r.branch, r.handler, status, None if r.incomplete else received_s, r.regulator_ref,
                 day(r.regulator_due), 0, at_s, recorded_s, clerk, recorded_s,
             ))  # fmt: skip
             started = f"{received:%Y-%m-%d %H:%M}"
-            for kind, rule_key, why, unit, amount in self._specs(r):
-                basis = f"{why} {started} 起 {amount} {UNIT_ZH[unit]}({rule_key})"[:255]
-                due, due_at, provisional = self._due(received, unit, amount)
+            # the details JSON of the deadlines' `open` events: what is the same for all of them, written once
+            same = {
+                "case": js(f"{CASE}:{cid}"), "case_id": js(cid),
+                "start_at": js(iso_datetime(received)), "branch": js(r.branch),
+                "handler": js(r.handler),
+            }  # fmt: skip
+            for kind, rule_key, why, unit, amount, tail, open_details in self._specs(r):
+                basis = f"{why} {started}{tail}"[:255]
+                due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
                 did = next_deadline
                 next_deadline += 1
                 deadlines.append((
-                    did, CASE, cid, kind, rule_key, str(unit), amount, 0, 0, received_s, None, day(due),
-                    moment(due_at), flag(provisional), basis, opened, r.branch, r.handler, flag(False), recorded_s,
-                    recorded_s,
+                    did, CASE, cid, kind, rule_key, str(unit), amount, 0, 0, received_s, None, due_s, due_at_s,
+                    provisional_s, basis, opened, r.branch, r.handler, no, recorded_s, recorded_s,
                 ))  # fmt: skip
-                state = snapshot(_State(cid, kind, received, due, due_at, provisional, r.branch, r.handler))
-                details = dict(
-                    case=f"{CASE}:{cid}", kind=kind, state=state, basis=basis, rule=rule_key, unit=str(unit),
-                    amount=amount,
-                )  # fmt: skip
+                details = open_details({**same, **due_json, "basis": js(basis)})
                 events.append(("deadline", str(did), "open", None, opened, details))
-            details = dict(
-                channel=r.channel, category=r.category, received_at=received, incomplete=r.incomplete,
-                regulator_ref=r.regulator_ref, regulator_due=r.regulator_due, duplicates=duplicates, name=r.name,
-                phone=r.phone, relation=r.relation, policy_no=r.policy_no, summary=r.summary, branch=r.branch,
-                handler=r.handler,
-            )  # fmt: skip
+            details = self._register_details({
+                "channel": js(r.channel), "category": js(r.category),
+                "received_at": details_json(received), "incomplete": details_json(r.incomplete),
+                "regulator_ref": details_json(r.regulator_ref), "regulator_due": details_json(r.regulator_due),
+                "duplicates": details_json(duplicates), "name": js(r.name), "phone": js(r.phone),
+                "relation": js(r.relation), "policy_no": js(r.policy_no),
+                "summary": js(r.summary), "branch": js(r.branch),
+                "handler": js(r.handler),
+            })  # fmt: skip
             events.append((CASE, cid, registered, None, status, details))
             by_phone.setdefault((r.phone, r.category), []).append((received, cid))
             if r.policy_no:
                 by_policy.setdefault(r.policy_no, []).append((received, cid))
 
-        rows = []
-        for e in uow.event_rows(events):
-            rows.append((
-                next_event, moment(e["at"]), moment(e["recorded_at"]), e["clerk"], e["entity"], e["entity_id"],
-                e["action"], e["from_status"], e["to_status"], e["details"], e["prev_hash"], e["hash"],
-            ))  # fmt: skip
-            next_event += 1
+        # every event of the batch shares at, recorded_at (the transaction's write time) and clerk
+        written_s = moment(uow.written_at)
+        rows = [
+            (
+                next_event + i,
+                at_s,
+                written_s,
+                e["clerk"],
+                e["entity"],
+                e["entity_id"],
+                e["action"],
+                e["from_status"],
+                e["to_status"],
+                e["details"],
+                e["prev_hash"],
+                e["hash"],
+            )  # fmt: skip
+            for i, e in enumerate(uow.event_rows(events))
+        ]
         conn.exec_driver_sql(_insert_sql("complaint", COMPLAINT_COLUMNS), complaints)
         conn.exec_driver_sql(_insert_sql("deadline", DEADLINE_COLUMNS), deadlines)
         conn.exec_driver_sql(_insert_sql("audit_event", EVENT_COLUMNS), rows)
@@ -426,4 +488,3 @@ class BulkWriter:
             [(k, counters[k]) for k in days],
         )
         return ids
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +19,7 @@ from functools import cached_property
 from sqlmodel import Session, select
 
 from ..domain.calendar import WorkCalendar
-from ..domain.chain import GENESIS, event_hash
+from ..domain.chain import GENESIS, canonical_for, link
 from ..domain.policy import Policy
 from ..domain.timeutil import CST, InputError, check_not_future, check_range, now_cst
 from ..store import db as store_db
@@ -61,6 +61,35 @@ def _json_default(value):
 # The details JSON of every audit event: what json.dumps(details, ensure_ascii=False,
 # default=_json_default, sort_keys=True) gives, with the encoder made once.
 _DETAILS = json.JSONEncoder(ensure_ascii=False, default=_json_default, sort_keys=True)
+# `details_json` of a str (ensure_ascii=False: json's encode_basestring), for values known to be text
+details_str = _json_string = json.encoder.encode_basestring
+
+
+def details_json(value) -> str:
+    """The JSON text of one value of an event's details, as _DETAILS writes it (in a dict or alone:
+    without indentation a value's text does not depend on where it stands)."""
+    return _json_string(value) if type(value) is str else _DETAILS.encode(value)
+
+
+def slot(name: str) -> str:
+    """A placeholder for a varying value in the shape given to `details_template`."""
+    return f"\ue000{name}\ue001"
+
+
+def details_template(shape: dict, slots: Iterable[str]) -> Callable[[dict[str, str]], str]:
+    """`_DETAILS.encode` of many details of one shape, the dict's JSON built once (bulk imports).
+
+    `shape` is a details dict whose varying values are `slot(name)` for each name in `slots`; the
+    result, called with {name: details_json(value)}, gives the text _DETAILS.encode gives for the
+    shape with those values in the slots — the keys, their order and every constant value
+    written by _DETAILS itself (tests/test_chain_fast.py)."""
+    text = _DETAILS.encode(shape).replace("%", "%%")
+    for name in slots:
+        marker = _DETAILS.encode(slot(name))
+        if text.count(marker) != 1:
+            raise ValueError(f"slot {name} must appear once in the shape")
+        text = text.replace(marker, f"%({name})s")
+    return text.__mod__
 
 
 @dataclass
@@ -139,24 +168,23 @@ class UnitOfWork:
         """The next audit events as plain dicts, chained in order, the chain head advanced once:
         `audit` makes one an ORM object, a bulk writer (services/bulk.py) inserts many at once.
         Either way they must be inserted in this order (ids follow the chain).
-        Each event is (entity, entity_id, action, from_status, to_status, details)."""
+        Each event is (entity, entity_id, action, from_status, to_status, details): details a dict,
+        or the text _DETAILS.encode gives for it (`details_template`)."""
         head = self._chain_head()
         prev, out = head.hash, []
+        at, recorded_at, clerk = self.at, self.written_at, self.clerk
+        # canonical(event) with the fields every event here shares turned into JSON once (same text)
+        text, encode = canonical_for(at, recorded_at, clerk), _DETAILS.encode
         for entity, entity_id, action, from_status, to_status, details in events:
-            event = dict(
-                at=self.at,
-                recorded_at=self.written_at,
-                clerk=self.clerk,
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                details=_DETAILS.encode(details),
-            )
-            event["prev_hash"] = prev
-            event["hash"] = prev = event_hash(prev, event)
-            out.append(event)
+            if type(details) is not str:  # else already its JSON text (details_template)
+                details = encode(details)
+            hash_ = link(prev, text(entity, entity_id, action, from_status, to_status, details))
+            out.append({
+                "at": at, "recorded_at": recorded_at, "clerk": clerk, "entity": entity, "entity_id": entity_id,
+                "action": action, "from_status": from_status, "to_status": to_status, "details": details,
+                "prev_hash": prev, "hash": hash_,
+            })  # fmt: skip
+            prev = hash_
         head.hash, head.events = prev, head.events + len(out)
         return out
 

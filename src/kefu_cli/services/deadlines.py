@@ -88,21 +88,35 @@ STATE_FIELDS = ("case_type", "case_id", "kind", "status", "start_at", "due", "du
 
 def snapshot(row: Deadline) -> dict:
     """The row as reports see it, JSON-ready (dates ISO), stored in every deadline event."""
+    return snapshot_of(
+        row.case_type, row.case_id, row.kind, row.status, iso_datetime(row.start_at), iso_date(row.due),
+        iso_datetime(row.due_at), bool(row.provisional), bool(row.breached), iso_datetime(row.paused_at),
+        iso_datetime(row.met_at), iso_datetime(row.closed_at), row.branch, row.handler,
+    )  # fmt: skip
+
+
+def snapshot_of(
+    case_type: str, case_id: str, kind: str, status: str, start_at: str | None, due: str | None, due_at: str | None,
+    provisional: bool, breached: bool, paused_at: str | None, met_at: str | None, closed_at: str | None,
+    branch: str, handler: str,
+) -> dict:  # fmt: skip
+    """`snapshot` from values already as it stores them (dates ISO text, flags bool): the bulk
+    import (services/bulk.py) formats each repeated date once instead of once per row."""
     return {
-        "case_type": row.case_type,
-        "case_id": row.case_id,
-        "kind": row.kind,
-        "status": row.status,
-        "start_at": iso_datetime(row.start_at),
-        "due": iso_date(row.due),
-        "due_at": iso_datetime(row.due_at),
-        "provisional": bool(row.provisional),
-        "breached": bool(row.breached),
-        "paused_at": iso_datetime(row.paused_at),
-        "met_at": iso_datetime(row.met_at),
-        "closed_at": iso_datetime(row.closed_at),
-        "branch": row.branch,
-        "handler": row.handler,
+        "case_type": case_type,
+        "case_id": case_id,
+        "kind": kind,
+        "status": status,
+        "start_at": start_at,
+        "due": due,
+        "due_at": due_at,
+        "provisional": provisional,
+        "breached": breached,
+        "paused_at": paused_at,
+        "met_at": met_at,
+        "closed_at": closed_at,
+        "branch": branch,
+        "handler": handler,
     }
 
 
