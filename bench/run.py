@@ -37,6 +37,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -260,6 +261,8 @@ def bench(work: Path, runs: int, cases: int, args) -> None:
         1.3,
     )
 
+    every_command(demo, sqlmodel, max(3, runs - 2))
+
     # -- commands that need no database stack, against `python -c pass` (the interpreter alone)
     absolute_row(
         "kefu workday add --json",
@@ -345,6 +348,47 @@ def bench(work: Path, runs: int, cases: int, args) -> None:
             f"{runs} runs each after a warm-up, wall time of the whole process",
         ]
     )
+
+
+def _first_id(demo: str, *args: str) -> str:
+    import json
+
+    out = subprocess.run([*KEFU, "--db", demo, *args, "--json"], env=ENV, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)["items"][0]["id"]
+
+
+def every_command(demo: str, sqlmodel: list[str], runs: int) -> None:
+    """The rest of the commands a clerk runs on a database (the demo), each against
+    `python -c "import sqlmodel"` in the same run: reads, and writes that can be repeated."""
+    complaint = _first_id(demo, "complaint", "list")
+    callback = _first_id(demo, "callback", "list")
+    claim = _first_id(demo, "claim", "list")
+    out = Path(demo).with_name("out")
+    out.mkdir(exist_ok=True)
+
+    def edit(i: int) -> list[str]:
+        return [*KEFU, "--db", demo, "complaint", "edit", complaint, "--summary", f"摘要更正 {i + 1}", "--reason",
+                "录入有误", "--json"]  # fmt: skip
+
+    commands: list[tuple[str, Any]] = [
+        ("complaint show", [*KEFU, "--db", demo, "complaint", "show", complaint, "--json"]),
+        ("complaint edit", edit),
+        ("callback list", [*KEFU, "--db", demo, "callback", "list", "--json"]),
+        ("callback show", [*KEFU, "--db", demo, "callback", "show", callback, "--json"]),
+        ("callback stats", [*KEFU, "--db", demo, "callback", "stats", "--json"]),
+        ("claim list", [*KEFU, "--db", demo, "claim", "list", "--json"]),
+        ("claim show", [*KEFU, "--db", demo, "claim", "show", claim, "--json"]),
+        ("request list", [*KEFU, "--db", demo, "request", "list", "--json"]),
+        ("search", [*KEFU, "--db", demo, "search", "王", "--json"]),
+        ("handler list", [*KEFU, "--db", demo, "handler", "list", "--json"]),
+        ("report stats", [*KEFU, "--db", demo, "report", "stats", "--json"]),
+        ("export complaints (.csv)", [*KEFU, "--db", demo, "export", "complaints", str(out / "c.csv")]),
+        ("export complaints (.xlsx)", [*KEFU, "--db", demo, "export", "complaints", str(out / "c.xlsx")]),
+        ("notice (preview)", [*KEFU, "--db", demo, "notice", complaint, "--type", "acceptance"]),
+        ("db check", [*KEFU, "--db", demo, "db", "check", "--json"]),
+    ]
+    for name, argv in commands:
+        ratio_row(f"kefu {name} (demo)", compare(argv, sqlmodel, runs), "import sqlmodel", 1.3)
 
 
 def _import_target(script: Path) -> int | None:
