@@ -59,8 +59,8 @@ def test_unknown_option_and_option_without_its_value():
 
 
 def test_bad_value_of_a_typed_option():
-    code, _, err = run("search", "张", "--limit", "0")
-    assert code == 2 and "错误: '--limit' 的值无效: 应大于或等于 1" in err
+    code, _, err = run("search", "张", "--limit", "0")  # the range is the command's own sentence
+    assert code == 2 and "错误: --limit 应为 1 到 200 之间的整数" in err
     code, _, err = run("search", "张", "--limit", "many")
     assert code == 2 and "错误: '--limit' 的值无效: 应为整数" in err
     assert not ENGLISH.search(err)

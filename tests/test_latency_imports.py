@@ -91,6 +91,7 @@ def test_root_help_imports_no_command_group_and_lists_them_all():
         ("policy", "list", "--json"),
         ("report", "deadlines", "--json"),
         ("report", "stats", "--from", "2026-09-01", "--json"),
+        ("search", "张", "--json"),
     ],
 )
 def test_light_commands_import_no_database_stack(db_path, args):
@@ -231,6 +232,17 @@ def test_the_stats_report_is_the_same_either_way(kefu, cases, args):
     )
     assert slow == fast
     assert slow["complaints"]["total"] > 0 and slow["callbacks"]["due"] > 0
+
+
+@pytest.mark.parametrize("text", ["客户", "TS-2026", "0000", "13700000000", "朝阳", "1370000", "x%_"])
+def test_search_is_the_same_either_way(kefu, cases, text):
+    """The search box's SQL text, bound by sqlite3 itself or through SQLAlchemy: the same items,
+    with datetimes and dates as the ORM gives them."""
+    from kefu_cli.render.output import dumps_json
+    from kefu_cli.services.search import search
+
+    slow, fast = _both(kefu.db, lambda src: dumps_json(search(src, text, limit=200)))
+    assert slow == fast
 
 
 def test_the_deadline_report_command_writes_the_same_document(kefu, cases):

@@ -128,7 +128,7 @@ def list_(
     name: Annotated[str | None, typer.Option("--name", help="投保人或被保险人姓名(包含即可)")] = None,
     line: Annotated[str | None, typer.Option("--line", help="险种类型,例如 life 或 人寿保险")] = None,
     branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="最多列出几张(1 到 10000)", min=1, max=10_000)] = 200,
+    limit: Annotated[int, typer.Option("--limit", help="最多列出几张(1 到 10000)")] = 200,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:

@@ -14,16 +14,16 @@ def search(
     text: Annotated[
         str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号、证件号码(或其中 4 位以上)")
     ],
-    limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)", min=1, max=200)] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)")] = 50,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
     """查找案件(投诉、回访、理赔报案、保全请求)与保单: 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
-    from ..services.context import unit_of_work
+    from ..services.reports import report_source
     from ..services.search import search as do_search
 
-    with unit_of_work(state.db, write=False) as uow:
-        data = do_search(uow, text, limit=limit)
+    with report_source(state.db) as src:
+        data = do_search(src, text, limit=limit)
     if unmask:
         from ..services.privacy import record_unmask
 

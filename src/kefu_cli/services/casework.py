@@ -25,9 +25,6 @@ from ..domain.codes import CodeTable, parse_code
 from ..domain.deadlines import RUNNING, DeadlineStatus
 from ..domain.errors import NotFoundError, RuleError
 from ..domain.text import NOTE_MAX, REASON_MAX, SHORT_MAX, clean_text
-from ..store.callback_models import Callback
-from ..store.claim_models import Claim, ServiceRequest
-from ..store.complaint_models import Complaint
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, open_deadlines, record, void_deadline
 from .masters import ensure_branch, ensure_handler
@@ -40,12 +37,22 @@ CONTACTS: CodeTable = {
     "other": ("其他", ()),
 }
 
+# case type -> (its table model as module:class, Chinese name, an example number, where to find one)
 CASES = {
-    "complaint": (Complaint, "投诉", "TS-20261121-0007", "kefu complaint list"),
-    "callback": (Callback, "回访", "HF-20261121-0007", "kefu callback list"),
-    "claim": (Claim, "理赔报案", "BA-20261121-0001", "kefu claim list"),
-    "request": (ServiceRequest, "保全请求", "SQ-20261121-0001", "kefu request list"),
+    "complaint": ("complaint_models:Complaint", "投诉", "TS-20261121-0007", "kefu complaint list"),
+    "callback": ("callback_models:Callback", "回访", "HF-20261121-0007", "kefu callback list"),
+    "claim": ("claim_models:Claim", "理赔报案", "BA-20261121-0001", "kefu claim list"),
+    "request": ("claim_models:ServiceRequest", "保全请求", "SQ-20261121-0001", "kefu request list"),
 }
+
+
+def model_of(case_type: str):
+    """The table model of a case type, imported when first asked for: a command about one case
+    type does not define the classes of the others (some 10 ms each at start-up)."""
+    import importlib
+
+    module, name = CASES[case_type][0].split(":")
+    return getattr(importlib.import_module(f"kefu_cli.store.{module}"), name)
 # The statuses in which a case is still being handled (may be reassigned).
 STILL_OPEN = {
     "complaint": frozenset(str(s) for s in sm.OPEN_STATUSES),
@@ -56,7 +63,8 @@ STILL_OPEN = {
 
 
 def _case(uow: UnitOfWork, case_type: str, case_id: str):
-    model, zh, example, finder = CASES[case_type]
+    _, zh, example, finder = CASES[case_type]
+    model = model_of(case_type)
     cid = (case_id or "").strip().upper()
     row = uow.session.get(model, cid)
     if row is None:
@@ -166,6 +174,7 @@ def void(db, case_type: str, case_id: str, *, reason: str, clerk=None, at: dt.da
         kinds = _void_one(uow, case_type, row, why)
         also = []
         linked = []
+        Callback = model_of("callback")
         if case_type == "complaint":
             from sqlmodel import select
 

@@ -33,7 +33,7 @@ from ..store.claim_models import Claim, PolicyRecord
 from ..store.models import Deadline
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
-from .deadlines import case_deadlines, case_timeline, close_deadline, open_deadlines, start_deadline
+from .deadlines import case_deadlines, case_timeline, close_deadline, deadline_view, open_deadlines, start_deadline
 
 CASE = "claim"
 PREFIX = "BA"  # 报案
@@ -96,12 +96,6 @@ def _close(uow: UnitOfWork, c: Claim, kinds, status: DeadlineStatus) -> list[Dea
 def _touch(uow: UnitOfWork, c: Claim) -> None:
     c.updated_at = uow.recorded_at
     uow.session.add(c)
-
-
-def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
-    from .complaints import _deadline_view as shared  # one shape for every case type's deadlines
-
-    return shared(d, calendar, as_of)
 
 
 # --- finding the policy -------------------------------------------------------------------------
@@ -611,12 +605,16 @@ def _schedule_callback(uow: UnitOfWork, c: Claim):
 def _callback_brief(uow: UnitOfWork, c: Claim) -> dict[str, Any] | None:
     if not c.callback_id:
         return None
-    from ..store.callback_models import Callback
+    # one row read without the callback table's model: its classes would add to every `claim show`'s start-up
+    from sqlalchemy import Date, String, text
 
-    k = uow.session.get(Callback, c.callback_id)
+    k = uow.session.execute(
+        text("SELECT due, status, voided_at FROM callback WHERE id = :id").columns(due=Date, status=String),
+        {"id": c.callback_id},
+    ).first()
     if k is None:
         return {"id": c.callback_id, "due": None, "status": None, "voided": False}
-    return {"id": k.id, "due": k.due, "status": k.status, "voided": k.voided_at is not None}
+    return {"id": c.callback_id, "due": k.due, "status": k.status, "voided": k.voided_at is not None}
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -633,7 +631,7 @@ def view(uow: UnitOfWork, c: Claim, as_of: dt.date | None = None, events: bool =
     out["checklist"] = [{"item": m, "label": label(cl.MATERIALS, m), "received": m in received} for m in required]
     out["missing"] = cl.missing(required, received)
     rows = case_deadlines(uow, CASE, c.id)
-    out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
+    out["deadlines"] = [deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callback"] = _callback_brief(uow, c)
     if events:
         out["events"] = case_timeline(uow, CASE, c.id, rows)

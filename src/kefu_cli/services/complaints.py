@@ -45,6 +45,7 @@ from .deadlines import (
     case_deadlines,
     case_timeline,
     close_deadline,
+    deadline_view,
     open_deadlines,
     pause_deadline,
     resume_deadline,
@@ -162,35 +163,6 @@ def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str):
     return schedule_complaint_callback(uow, c, kind)
 
 
-def _deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
-    is_open = d.status == DeadlineStatus.OPEN
-    paused = d.status == DeadlineStatus.PAUSED
-    # A paused countdown is frozen where it stood on the day the clock stopped.
-    seen_from = d.paused_at.date() if paused and d.paused_at else as_of
-    moment = dt.datetime.combine(as_of, dt.time(23, 59, 59))
-    return {
-        "id": d.id,
-        "kind": d.kind,
-        "status": d.status,
-        "start_at": d.start_at,
-        "due": d.due,
-        "due_at": d.due_at,
-        "provisional": d.provisional,
-        "rule": d.rule,
-        "unit": d.unit,
-        "amount": d.amount,
-        "extra_workdays": d.extra_workdays,
-        "paused_days": d.paused_days,
-        "paused_at": d.paused_at,
-        "basis": d.basis,
-        "met_at": d.met_at,
-        "closed_at": d.closed_at,
-        "late": bool(d.met_at and d.met_at > d.due_at) if d.met_at else (is_open and as_of > d.due),
-        "breached": is_breached(d.breached, d.status, d.due_at, moment),
-        "working_days_left": working_days_left(calendar, seen_from, d.due) if (is_open or paused) else None,
-    }
-
-
 COLUMNS = (
     "id",
     "status",
@@ -260,7 +232,7 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
     as_of = as_of or uow.at.date()
     rows = case_deadlines(uow, CASE, c.id)
     out = _row(c)
-    out["deadlines"] = [_deadline_view(d, uow.calendar, as_of) for d in rows]
+    out["deadlines"] = [deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(uow, c.id)
     if events:
         out["events"] = case_timeline(uow, CASE, c.id, rows)

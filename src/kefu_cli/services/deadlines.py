@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import col, select
 
-from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, Due, compute_due, pause_amount
+from ..domain.deadlines import (
+    RUNNING,
+    DeadlineKind,
+    DeadlineStatus,
+    Due,
+    compute_due,
+    is_breached,
+    pause_amount,
+    working_days_left,
+)
 from ..domain.policy import Unit
 from ..domain.timeutil import iso_date, iso_datetime
 from ..store.models import Deadline
@@ -299,3 +309,34 @@ def case_timeline(uow: UnitOfWork, case_type: str, case_id: str, rows: list[Dead
          "details": json.loads(e.details or "{}")}
         for e in uow.session.exec(stmt).all()
     ]  # fmt: skip
+
+
+def deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
+    """One deadline as `show` gives it, the same shape for every case type (JSON-ready values
+    left to the renderer): its columns, late, breached, working days left (frozen while paused)."""
+    is_open = d.status == DeadlineStatus.OPEN
+    paused = d.status == DeadlineStatus.PAUSED
+    # A paused countdown is frozen where it stood on the day the clock stopped.
+    seen_from = d.paused_at.date() if paused and d.paused_at else as_of
+    moment = dt.datetime.combine(as_of, dt.time(23, 59, 59))
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "status": d.status,
+        "start_at": d.start_at,
+        "due": d.due,
+        "due_at": d.due_at,
+        "provisional": d.provisional,
+        "rule": d.rule,
+        "unit": d.unit,
+        "amount": d.amount,
+        "extra_workdays": d.extra_workdays,
+        "paused_days": d.paused_days,
+        "paused_at": d.paused_at,
+        "basis": d.basis,
+        "met_at": d.met_at,
+        "closed_at": d.closed_at,
+        "late": bool(d.met_at and d.met_at > d.due_at) if d.met_at else (is_open and as_of > d.due),
+        "breached": is_breached(d.breached, d.status, d.due_at, moment),
+        "working_days_left": working_days_left(calendar, seen_from, d.due) if (is_open or paused) else None,
+    }

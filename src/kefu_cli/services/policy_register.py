@@ -266,6 +266,8 @@ def list_(
 ) -> dict[str, Any]:
     from ..domain.timeutil import today_cst
 
+    if not 1 <= limit <= 10_000:  # checked here, not by the option: a bounded option costs typer's pydantic
+        raise InputError(f"--limit 应为 1 到 10000 之间的整数(收到 {limit}),例如 --limit 500")
     stmt = select(PolicyRecord)
     if name:
         like = name.strip()

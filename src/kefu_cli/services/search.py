@@ -18,17 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import or_, select
-
 from ..domain import callback as cb
 from ..domain.codes import label
-from ..domain.deadlines import RUNNING, DeadlineStatus, working_days_left
+from ..domain.deadlines import DeadlineStatus, working_days_left
 from ..domain.errors import InputError
-from ..store.callback_models import Callback
-from ..store.claim_models import Claim, PolicyRecord, ServiceRequest
-from ..store.complaint_models import Complaint
-from ..store.models import Deadline
-from .context import UnitOfWork
+from ..domain.timeutil import today_cst
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _SEPARATORS = re.compile(r"[\s\-()（）\u3000]")
@@ -52,8 +46,53 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search(uow: UnitOfWork, text: str, limit: int = 50, as_of: dt.date | None = None) -> dict:
-    """Matching complaints and callbacks, newest first, each with its next running deadline."""
+def _when(value):
+    """A DATETIME value from the database (text on SQLite through plain sqlite3), as datetime."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _date(value):
+    """A DATE value from the database (text on SQLite through plain sqlite3), as date."""
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+# Each table's columns and its text conditions: {like} any fragment, {id_like} a case number
+# fragment (upper case), {phone} the phone condition, {ident} an ID number fragment.
+_COMPLAINTS = (
+    "SELECT id, status, name, phone, policy_no, branch, handler, received_at, summary, voided_at FROM complaint"
+    " WHERE id LIKE :id_like ESCAPE '\\' OR name LIKE :like ESCAPE '\\' OR policy_no LIKE :like ESCAPE '\\'"
+    " OR regulator_ref LIKE :like ESCAPE '\\'{phone} ORDER BY received_at DESC, id DESC LIMIT :limit"
+)
+_CALLBACKS = (
+    "SELECT id, status, name, phone, policy_no, branch, handler, registered_at, created_at, kind, voided_at"
+    " FROM callback WHERE id LIKE :id_like ESCAPE '\\' OR name LIKE :like ESCAPE '\\'"
+    " OR policy_no LIKE :like ESCAPE '\\'{phone} ORDER BY created_at DESC, id DESC LIMIT :limit"
+)
+_CLAIMS = (
+    "SELECT id, status, insured_name, reporter_phone, policy_no, branch, handler, reported_at, incident_at, cause,"
+    " major, voided_at, insured_id FROM claim WHERE id LIKE :id_like ESCAPE '\\' OR insured_name LIKE :like"
+    " ESCAPE '\\' OR reporter_name LIKE :like ESCAPE '\\' OR policy_no LIKE :like ESCAPE '\\'{phone}{ident}"
+    " ORDER BY reported_at DESC, id DESC LIMIT :limit"
+)
+_REQUESTS = (
+    "SELECT id, status, name, phone, policy_no, branch, handler, received_at, type, reason, content, voided_at"
+    " FROM service_request WHERE id LIKE :id_like ESCAPE '\\' OR name LIKE :like ESCAPE '\\'"
+    " OR policy_no LIKE :like ESCAPE '\\'{phone} ORDER BY received_at DESC, id DESC LIMIT :limit"
+)
+_POLICIES = (
+    "SELECT policy_no, insured_name, phone, branch, handler, period_start, period_end, created_at, product,"
+    " insured_id, holder FROM policy_record WHERE policy_no LIKE :like ESCAPE '\\' OR holder LIKE :like"
+    " ESCAPE '\\' OR insured_name LIKE :like ESCAPE '\\'{phone}{ident} ORDER BY policy_no LIMIT :limit"
+)
+
+
+def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dict:
+    """Matching cases and register policies, newest first, each case with its next running
+    deadline. `src` is a report source (services/reports.py `report_source`): plain sqlite3 on a
+    current SQLite file — the search box then starts without SQLAlchemy — or a read-only unit of
+    work; the SQL text is the same for both."""
+    from .reports import _rows
+
     q = (text or "").strip()
     if not q:
         raise InputError("搜索内容不能为空: 可以是案件编号(或其中一段)、姓名、电话(或后 4 位)、保单号,例如 kefu search 5678")
@@ -61,160 +100,127 @@ def search(uow: UnitOfWork, text: str, limit: int = 50, as_of: dt.date | None = 
         raise InputError(f"搜索内容太长({len(q)} 个字符),最多 100 个字符,例如 kefu search 王建国")
     if not 1 <= limit <= MAX_RESULTS:
         raise InputError(f"--limit 应为 1 到 {MAX_RESULTS} 之间的整数,例如 --limit 20")
-    as_of = as_of or uow.at.date()
+    as_of = as_of or today_cst()
     like = _like(q)
+    params = {"like": like, "id_like": like.upper(), "limit": limit}
     phone = phone_query(q)
 
-    def phone_cond(column):
+    def phone_cond(column: str) -> str:
         if phone is None:
-            return None
+            return ""
         # whole number, or its last digits (phones are stored normalised, without separators)
-        return or_(column == phone, column.like("%" + phone, escape="\\")) if len(phone) <= 4 else column == phone
+        return f" OR {column} = :phone" + (f" OR {column} LIKE :phone_tail" if len(phone) <= 4 else "")
 
-    c_conds = [Complaint.id.like(like.upper(), escape="\\"), Complaint.name.like(like, escape="\\"),
-               Complaint.policy_no.like(like, escape="\\"), Complaint.regulator_ref.like(like, escape="\\")]  # fmt: skip
-    b_conds = [Callback.id.like(like.upper(), escape="\\"), Callback.name.like(like, escape="\\"),
-               Callback.policy_no.like(like, escape="\\")]  # fmt: skip
     if phone is not None:
-        c_conds.append(phone_cond(Complaint.phone))
-        b_conds.append(phone_cond(Callback.phone))
-    complaints = uow.session.execute(
-        select(Complaint).where(or_(*c_conds)).order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
-    ).scalars()
-    callbacks = uow.session.execute(
-        select(Callback).where(or_(*b_conds)).order_by(Callback.created_at.desc(), Callback.id.desc()).limit(limit)
-    ).scalars()
+        params.update(phone=phone, phone_tail="%" + phone)
     ident = q.upper() if re.fullmatch(r"[0-9Xx]{4,18}", q) else None  # an ID number or a part of it
-    k_conds = [Claim.id.like(like.upper(), escape="\\"), Claim.insured_name.like(like, escape="\\"),
-               Claim.reporter_name.like(like, escape="\\"), Claim.policy_no.like(like, escape="\\")]  # fmt: skip
-    r_conds = [ServiceRequest.id.like(like.upper(), escape="\\"), ServiceRequest.name.like(like, escape="\\"),
-               ServiceRequest.policy_no.like(like, escape="\\")]  # fmt: skip
-    p_conds = [PolicyRecord.policy_no.like(like, escape="\\"), PolicyRecord.holder.like(like, escape="\\"),
-               PolicyRecord.insured_name.like(like, escape="\\")]  # fmt: skip
-    if phone is not None:
-        k_conds.append(phone_cond(Claim.reporter_phone))
-        r_conds.append(phone_cond(ServiceRequest.phone))
-        p_conds.append(phone_cond(PolicyRecord.phone))
     if ident is not None:
-        k_conds.append(Claim.insured_id.like(_like(ident), escape="\\"))
-        p_conds.append(PolicyRecord.insured_id.like(_like(ident), escape="\\"))
-    claims = uow.session.execute(
-        select(Claim).where(or_(*k_conds)).order_by(Claim.reported_at.desc(), Claim.id.desc()).limit(limit)
-    ).scalars()
-    requests = uow.session.execute(
-        select(ServiceRequest).where(or_(*r_conds)).order_by(ServiceRequest.received_at.desc()).limit(limit)
-    ).scalars()
-    policies = uow.session.execute(
-        select(PolicyRecord).where(or_(*p_conds)).order_by(PolicyRecord.policy_no).limit(limit)
-    ).scalars()
+        params["ident"] = _like(ident)
+
+    def ident_cond(column: str) -> str:
+        return "" if ident is None else f" OR {column} LIKE :ident ESCAPE '\\'"
+
+    def rows(sql: str, **conds: str) -> list:
+        return _rows(src, sql.format(**conds), params)
+
+    complaints = rows(_COMPLAINTS, phone=phone_cond("phone"))
+    callbacks = rows(_CALLBACKS, phone=phone_cond("phone"))
+    claims = rows(_CLAIMS, phone=phone_cond("reporter_phone"), ident=ident_cond("insured_id"))
+    requests = rows(_REQUESTS, phone=phone_cond("phone"))
+    policies = rows(_POLICIES, phone=phone_cond("phone"), ident=ident_cond("insured_id"))
     items = [
         {
-            "case_type": "complaint",
-            "id": c.id,
-            "status": c.status,
-            "name": c.name,
-            "phone": c.phone,
-            "policy_no": c.policy_no,
-            "branch": c.branch,
-            "handler": c.handler,
-            "date": c.received_at,
-            "summary": c.summary,
-            "voided": c.voided_at is not None,
+            "case_type": "complaint", "id": cid, "status": status, "name": name, "phone": tel, "policy_no": policy,
+            "branch": branch, "handler": handler, "date": _when(received), "summary": summary,
+            "voided": voided is not None,
         }
-        for c in complaints
+        for cid, status, name, tel, policy, branch, handler, received, summary, voided in complaints
     ] + [
         {
-            "case_type": "callback",
-            "id": r.id,
-            "status": r.status,
-            "name": r.name,
-            "phone": r.phone,
-            "policy_no": r.policy_no,
-            "branch": r.branch,
-            "handler": r.handler,
-            "date": r.registered_at or r.created_at,
-            "summary": label(cb.KINDS, r.kind) + "回访",
-            "voided": r.voided_at is not None,
+            "case_type": "callback", "id": cid, "status": status, "name": name, "phone": tel, "policy_no": policy,
+            "branch": branch, "handler": handler, "date": _when(registered or created),
+            "summary": label(cb.KINDS, kind) + "回访", "voided": voided is not None,
         }
-        for r in callbacks
-    ] + _after_sales_items(claims, requests, policies, as_of)
+        for cid, status, name, tel, policy, branch, handler, registered, created, kind, voided in callbacks
+    ] + _after_sales_items(claims, requests, policies, as_of)  # fmt: skip
     items.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
     items = items[:limit]
-    nxt = _next_deadlines(uow, items, as_of)
+    nxt = _next_deadlines(src, items, as_of)
     for i in items:
         i["next_deadline"] = nxt.get((i["case_type"], i["id"]))
     return {"query": q, "as_of": as_of, "count": len(items), "items": items}
 
 
-def _next_deadlines(uow: UnitOfWork, items: list[dict], as_of: dt.date) -> dict:
+def _next_deadlines(src, items: list[dict], as_of: dt.date) -> dict:
+    from .reports import _RUNNING_SQL, _rows
+
     out: dict = {}
     for case_type in ("complaint", "callback", "claim"):
         ids = [i["id"] for i in items if i["case_type"] == case_type]
         if not ids:
             continue
-        rows = uow.session.execute(
-            select(Deadline)
-            .where(
-                Deadline.case_type == case_type,
-                Deadline.case_id.in_(ids),
-                Deadline.status.in_([str(s) for s in RUNNING]),
-            )
-            .order_by(Deadline.due, Deadline.due_at)
-        ).scalars()
-        for d in rows:
-            if (case_type, d.case_id) in out:
+        marks = ", ".join(f":id{n}" for n in range(len(ids)))
+        rows = _rows(
+            src,
+            f"SELECT case_id, kind, due, status, paused_at FROM deadline WHERE case_type = :case_type"
+            f" AND case_id IN ({marks}) AND {_RUNNING_SQL} ORDER BY due, due_at, id",
+            {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(ids)}},
+        )
+        for case_id, kind, due, status, paused_at in rows:
+            if (case_type, case_id) in out:
                 continue
-            paused = d.status == DeadlineStatus.PAUSED
-            seen = d.paused_at.date() if paused and d.paused_at else as_of
-            out[(case_type, d.case_id)] = {
-                "kind": d.kind,
-                "due": d.due,
+            due = _date(due)
+            paused = status == DeadlineStatus.PAUSED
+            seen = _when(paused_at).date() if paused and paused_at else as_of
+            out[(case_type, case_id)] = {
+                "kind": kind,
+                "due": due,
                 "paused": paused,
-                "overdue": not paused and d.due < as_of,
-                "working_days_left": working_days_left(uow.calendar, seen, d.due),
+                "overdue": not paused and due < as_of,
+                "working_days_left": working_days_left(src.calendar, seen, due),
             }
     return out
 
 
 def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]:
-    """Claim reports, service requests and register policies as search items (same keys, plus
-    `id_number` — the insured's, masked on output — and `holder` for policies)."""
+    """Claim reports, service requests and register policies (rows of `search`'s queries) as
+    search items (same keys, plus `id_number` — the insured's, masked on output — and `holder`
+    for policies)."""
     from ..domain import claims as cl
 
-    out = [
-        {
-            "case_type": "claim", "id": c.id, "status": c.status, "name": c.insured_name, "phone": c.reporter_phone,
-            "policy_no": c.policy_no, "branch": c.branch, "handler": c.handler, "date": c.reported_at,
-            "summary": f"出险 {c.incident_at:%Y-%m-%d}" + (f" {c.cause}" if c.cause else "") + (" 重大案件" if c.major else ""),
-            "voided": c.voided_at is not None, "id_number": c.insured_id,
-        }
-        for c in claims
-    ] + [
-        {
-            "case_type": "request", "id": r.id, "status": r.status, "name": r.name, "phone": r.phone,
-            "policy_no": r.policy_no, "branch": r.branch, "handler": r.handler, "date": r.received_at,
-            "summary": label(cl.REQUEST_TYPES, r.type)
-            + (f"({label(cl.SURRENDER_REASONS, r.reason)})" if r.reason else f": {r.content or ''}"[:40]),
-            "voided": r.voided_at is not None,
-        }
-        for r in requests
-    ]  # fmt: skip
-    for p in policies:
-        start = dt.datetime.combine(p.period_start, dt.time()) if p.period_start else p.created_at
-        if p.period_start is None and p.period_end is None:
+    out = []
+    for cid, status, insured, tel, policy, branch, handler, reported, incident, cause, major, voided, insured_id in claims:
+        out.append({
+            "case_type": "claim", "id": cid, "status": status, "name": insured, "phone": tel, "policy_no": policy,
+            "branch": branch, "handler": handler, "date": _when(reported),
+            "summary": f"出险 {_when(incident):%Y-%m-%d}" + (f" {cause}" if cause else "") + (" 重大案件" if major else ""),
+            "voided": voided is not None, "id_number": insured_id,
+        })  # fmt: skip
+    for rid, status, name, tel, policy, branch, handler, received, type_, reason, content, voided in requests:
+        out.append({
+            "case_type": "request", "id": rid, "status": status, "name": name, "phone": tel, "policy_no": policy,
+            "branch": branch, "handler": handler, "date": _when(received),
+            "summary": label(cl.REQUEST_TYPES, type_)
+            + (f"({label(cl.SURRENDER_REASONS, reason)})" if reason else f": {content or ''}"[:40]),
+            "voided": voided is not None,
+        })  # fmt: skip
+    for policy, insured, tel, branch, handler, start_day, end_day, created, product, insured_id, holder in policies:
+        start_day, end_day = _date(start_day), _date(end_day)
+        start = dt.datetime.combine(start_day, dt.time()) if start_day else _when(created)
+        if start_day is None and end_day is None:
             status = "unknown"
-        elif p.period_start and as_of < p.period_start:
+        elif start_day and as_of < start_day:
             status = "not_started"
-        elif p.period_end and as_of > p.period_end:
+        elif end_day and as_of > end_day:
             status = "expired"
         else:
             status = "in_force"
         out.append(
             {
-                "case_type": "policy", "id": p.policy_no, "status": status, "name": p.insured_name, "phone": p.phone,
-                "policy_no": p.policy_no, "branch": p.branch, "handler": p.handler, "date": start,
-                "summary": f"{p.product} {p.period_start or '-'} 至 {p.period_end or '-'}", "voided": False,
-                "id_number": p.insured_id, "holder": p.holder,
+                "case_type": "policy", "id": policy, "status": status, "name": insured, "phone": tel,
+                "policy_no": policy, "branch": branch, "handler": handler, "date": start,
+                "summary": f"{product} {start_day or '-'} 至 {end_day or '-'}", "voided": False,
+                "id_number": insured_id, "holder": holder,
             }
         )  # fmt: skip
     return out
