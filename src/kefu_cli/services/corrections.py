@@ -29,12 +29,19 @@ from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind, Deadline
 from ..domain.errors import InputError, RuleError
 from ..domain.text import REASON_MAX, clean_text, phone_number
 from ..domain.timeutil import check_not_future, check_range, iso_date, iso_datetime
-from ..store.callback_models import Callback
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, close_deadline, recompute, record, void_deadline
 from .masters import ensure_branch, ensure_handler
+
+
+def _callback_model():
+    """The callback table's model, imported by the corrections that touch callbacks only (a
+    complaint edit of a name or a summary does not define its classes at start-up)."""
+    from ..store.callback_models import Callback
+
+    return Callback
 
 # The fields `complaint edit` corrects: option name -> (column, label).
 COMPLAINT_FIELDS = {
@@ -221,6 +228,7 @@ def edit_complaint(
 
 def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datetime, why: str) -> list[dict]:
     """Every deadline that ran from the old receipt time, the complaint's and its callbacks'."""
+    Callback = _callback_model()
     rows = [d for d in case_deadlines(uow, "complaint", c.id) if d.start_at == old and d.status != DeadlineStatus.VOID]
     for cbk in uow.session.exec(select(Callback).where(Callback.complaint_id == c.id, Callback.voided_at.is_(None))):
         for d in case_deadlines(uow, "callback", cbk.id):
@@ -241,6 +249,7 @@ def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datet
 def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> list[dict]:
     """Channel corrected into 监管转办: its report deadline and callback start; out of it: the
     report deadline no longer applies and an unfinished regulator callback is voided."""
+    Callback = _callback_model()
     from . import complaints as svc
     from .callbacks import schedule_complaint_callback
     from .casework import _void_one
@@ -418,6 +427,7 @@ def _column_value(column: str, value: Any) -> Any:
 
 def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[str, Any]:
     """`kefu complaint undo ID --reason`: reverse the most recent state change of a complaint."""
+    Callback = _callback_model()
     from .casework import _case, _void_one
 
     why = clean_text(reason, "--reason 撤销原因", REASON_MAX, required=True, multiline=True, example="误操作,应为另一件投诉")
