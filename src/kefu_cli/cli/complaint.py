@@ -605,10 +605,10 @@ def list_(
     unmask: UnmaskOpt = False,
 ) -> None:
     """按条件列出投诉(已作废的只在加 --all 时列出)。"""
-    from ..services import complaints
+    from ..services import complaint_list
 
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    data = complaints.list_(
+    data = complaint_list.list_(
         state.db,
         status=status,
         branch=branch,

@@ -34,12 +34,13 @@ from sqlmodel import col, or_, select
 
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
-from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached, working_days_left
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH, Start
 from ..domain.timeutil import now_cst, today_cst
 from ..store.complaint_models import Complaint
 from ..store.models import Deadline
+from .complaint_list import COLUMNS
 from .context import UnitOfWork, unit_of_work
 from .deadlines import (
     case_deadlines,
@@ -161,46 +162,6 @@ def _schedule_callback(uow: UnitOfWork, c: Complaint, kind: str):
 
     uow.session.flush()
     return schedule_complaint_callback(uow, c, kind)
-
-
-COLUMNS = (
-    "id",
-    "status",
-    "received_at",
-    "channel",
-    "category",
-    "name",
-    "phone",
-    "relation",
-    "policy_no",
-    "summary",
-    "branch",
-    "handler",
-    "materials_complete_at",
-    "regulator_ref",
-    "regulator_due",
-    "accepted_at",
-    "rejected_at",
-    "reject_reason",
-    "reject_note",
-    "transferred_at",
-    "transfer_to",
-    "transfer_internal",
-    "merged_into",
-    "extension_level",
-    "extension_approver",
-    "paused_at",
-    "pause_reason",
-    "paused_workdays",
-    "decided_at",
-    "result",
-    "withdrawn_at",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "voided_at",
-    "void_reason",
-)
 
 
 def _row(c: Complaint) -> dict[str, Any]:
@@ -676,118 +637,3 @@ def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, An
     with unit_of_work(db, write=False) as uow:
         c = _get(uow, complaint_id)
         return view(uow, c, as_of=as_of or today_cst(), events=True)
-
-
-def list_(
-    db,
-    *,
-    status: str | None = None,
-    branch: str | None = None,
-    handler: str | None = None,
-    category: str | None = None,
-    channel: str | None = None,
-    received_from: dt.date | None = None,
-    received_to: dt.date | None = None,
-    overdue: bool = False,
-    as_of: dt.date | None = None,
-    limit: int | None = None,
-    all: bool = False,
-    name: str | None = None,
-    phone: str | None = None,
-    policy_no: str | None = None,
-    due_from: dt.date | None = None,
-    due_to: dt.date | None = None,
-) -> dict[str, Any]:
-    as_of = as_of or today_cst()
-    stmt = select(Complaint)
-    if not all:  # voided (registered by mistake) only with --all
-        stmt = stmt.where(col(Complaint.voided_at).is_(None))
-    if name:
-        stmt = stmt.where(col(Complaint.name).contains(name.strip(), autoescape=True))
-    if phone:
-        from .search import phone_query
-
-        digits = phone_query(phone)
-        if digits is None:
-            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
-        cond = col(Complaint.phone).endswith(digits) if len(digits) <= 4 else Complaint.phone == digits
-        stmt = stmt.where(cond)
-    if policy_no:
-        stmt = stmt.where(col(Complaint.policy_no).contains(policy_no.strip(), autoescape=True))
-    if due_from or due_to:  # a running deadline due in the range
-        due = select(Deadline.case_id).where(
-            Deadline.case_type == CASE, col(Deadline.status).in_([str(x) for x in RUNNING])
-        )
-        if due_from:
-            due = due.where(Deadline.due >= due_from)
-        if due_to:
-            due = due.where(Deadline.due <= due_to)
-        stmt = stmt.where(col(Complaint.id).in_(due.scalar_subquery()))
-    if status:
-        from ..domain.codes import table_of
-
-        code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
-        stmt = stmt.where(Complaint.status == code)
-    if branch:
-        stmt = stmt.where(Complaint.branch == branch.strip())
-    if handler:
-        stmt = stmt.where(Complaint.handler == handler.strip())
-    if category:
-        stmt = stmt.where(Complaint.category == parse_code(CATEGORIES, category, "--category"))
-    if channel:
-        stmt = stmt.where(Complaint.channel == parse_code(CHANNELS, channel, "--channel"))
-    if received_from:
-        stmt = stmt.where(Complaint.received_at >= dt.datetime.combine(received_from, dt.time()))
-    if received_to:
-        stmt = stmt.where(Complaint.received_at < dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time()))
-    if overdue:
-        late = (
-            select(Deadline.case_id)
-            .where(Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, Deadline.due < as_of)
-            .scalar_subquery()
-        )
-        stmt = stmt.where(col(Complaint.id).in_(late))
-    stmt = stmt.order_by(col(Complaint.received_at), col(Complaint.id))
-    if limit:
-        stmt = stmt.limit(limit)
-    with unit_of_work(db, write=False) as uow:
-        from .masters import check_names
-
-        check_names(uow.session, branch=branch, handler=handler)  # a typo: suggestions, not an empty list
-        complaints = list(uow.session.exec(stmt).all())
-        ids = [c.id for c in complaints]
-        nxt: dict[str, Deadline] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            q = (
-                select(Deadline)
-                .where(
-                    Deadline.case_type == CASE,
-                    col(Deadline.status).in_([str(x) for x in RUNNING]),
-                    col(Deadline.case_id).in_(chunk),
-                )
-                .order_by(col(Deadline.due), col(Deadline.due_at))
-            )
-            for d in uow.session.exec(q).all():
-                nxt.setdefault(d.case_id, d)
-        items = []
-        for c in complaints:
-            row = _row(c)
-            d = nxt.get(c.id)
-            row["next_deadline"] = (
-                None
-                if d is None
-                else {
-                    "kind": d.kind,
-                    "due": d.due,
-                    "provisional": d.provisional,
-                    "paused": d.status == DeadlineStatus.PAUSED,
-                    # past its due day (a Friday's deadline seen on Sunday: overdue by 0 working days)
-                    "overdue": d.status == DeadlineStatus.OPEN and d.due < as_of,
-                    "working_days_left": working_days_left(
-                        uow.calendar, d.paused_at.date() if d.paused_at else as_of, d.due
-                    ),
-                }
-            )
-            items.append(row)
-    return {"as_of": as_of, "count": len(items), "items": items}

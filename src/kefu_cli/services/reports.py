@@ -71,6 +71,12 @@ def _start_of_day(d: dt.date) -> dt.datetime:
     return dt.datetime.combine(d, dt.time())
 
 
+def _when(value: Any) -> dt.datetime | None:
+    """A DATETIME value from the database (text on SQLite through plain sqlite3), to the
+    microsecond as the ORM gives it."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _moment(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value

@@ -23,6 +23,7 @@ from ..domain.codes import label
 from ..domain.deadlines import DeadlineStatus, working_days_left
 from ..domain.errors import InputError
 from ..domain.timeutil import today_cst
+from .reports import _RUNNING_SQL, _day, _rows, _when
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _SEPARATORS = re.compile(r"[\s\-()（）\u3000]")
@@ -44,16 +45,6 @@ def phone_query(text: str) -> str | None:
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _when(value):
-    """A DATETIME value from the database (text on SQLite through plain sqlite3), as datetime."""
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _date(value):
-    """A DATE value from the database (text on SQLite through plain sqlite3), as date."""
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 # Each table's columns and its text conditions: {like} any fragment, {id_like} a case number
@@ -91,8 +82,6 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     deadline. `src` is a report source (services/reports.py `report_source`): plain sqlite3 on a
     current SQLite file — the search box then starts without SQLAlchemy — or a read-only unit of
     work; the SQL text is the same for both."""
-    from .reports import _rows
-
     q = (text or "").strip()
     if not q:
         raise InputError("搜索内容不能为空: 可以是案件编号(或其中一段)、姓名、电话(或后 4 位)、保单号,例如 kefu search 5678")
@@ -152,8 +141,6 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
 
 
 def _next_deadlines(src, items: list[dict], as_of: dt.date) -> dict:
-    from .reports import _RUNNING_SQL, _rows
-
     out: dict = {}
     for case_type in ("complaint", "callback", "claim"):
         ids = [i["id"] for i in items if i["case_type"] == case_type]
@@ -169,7 +156,7 @@ def _next_deadlines(src, items: list[dict], as_of: dt.date) -> dict:
         for case_id, kind, due, status, paused_at in rows:
             if (case_type, case_id) in out:
                 continue
-            due = _date(due)
+            due = _day(due)
             paused = status == DeadlineStatus.PAUSED
             seen = _when(paused_at).date() if paused and paused_at else as_of
             out[(case_type, case_id)] = {
@@ -205,7 +192,7 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
             "voided": voided is not None,
         })  # fmt: skip
     for policy, insured, tel, branch, handler, start_day, end_day, created, product, insured_id, holder in policies:
-        start_day, end_day = _date(start_day), _date(end_day)
+        start_day, end_day = (None if v is None else _day(v) for v in (start_day, end_day))
         start = dt.datetime.combine(start_day, dt.time()) if start_day else _when(created)
         if start_day is None and end_day is None:
             status = "unknown"

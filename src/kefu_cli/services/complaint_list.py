@@ -1,0 +1,207 @@
+"""`kefu complaint list`, apart from services/complaints.py so that the clerk's most used
+list starts without SQLAlchemy: it reads one SQL text through the report source
+(services/reports.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
+of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..domain import complaint as sm
+from ..domain.codes import CATEGORIES, CHANNELS, parse_code
+from ..domain.deadlines import DeadlineStatus, working_days_left
+from ..domain.errors import InputError
+from ..domain.timeutil import today_cst
+
+CASE = "complaint"
+
+# A complaint's columns as `show` and `list` give them (services/complaints.py `_row`).
+COLUMNS = (
+    "id",
+    "status",
+    "received_at",
+    "channel",
+    "category",
+    "name",
+    "phone",
+    "relation",
+    "policy_no",
+    "summary",
+    "branch",
+    "handler",
+    "materials_complete_at",
+    "regulator_ref",
+    "regulator_due",
+    "accepted_at",
+    "rejected_at",
+    "reject_reason",
+    "reject_note",
+    "transferred_at",
+    "transfer_to",
+    "transfer_internal",
+    "merged_into",
+    "extension_level",
+    "extension_approver",
+    "paused_at",
+    "pause_reason",
+    "paused_workdays",
+    "decided_at",
+    "result",
+    "withdrawn_at",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "voided_at",
+    "void_reason",
+)
+
+
+# The datetime columns of COLUMNS (plain sqlite3 gives them as text, the ORM as datetime).
+_MOMENTS = tuple(k for k in COLUMNS if k.endswith("_at"))
+
+
+def _typed(values) -> dict[str, Any]:
+    """A row of `SELECT COLUMNS FROM complaint` from either report source as `_row` gives it."""
+    from .reports import _day, _when
+
+    out = dict(zip(COLUMNS, values, strict=True))
+    for k in _MOMENTS:
+        out[k] = _when(out[k])
+    if out["regulator_due"] is not None:
+        out["regulator_due"] = _day(out["regulator_due"])
+    if out["transfer_internal"] is not None:  # 0/1 on SQLite
+        out["transfer_internal"] = bool(out["transfer_internal"])
+    return out
+
+
+def list_(
+    db,
+    *,
+    status: str | None = None,
+    branch: str | None = None,
+    handler: str | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+    limit: int | None = None,
+    all: bool = False,
+    name: str | None = None,
+    phone: str | None = None,
+    policy_no: str | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+) -> dict[str, Any]:
+    """`kefu complaint list`: the complaints (oldest received first) with their next running
+    deadline. One SQL text read through the report source (services/reports.py): plain sqlite3
+    on a current SQLite file — the clerk's list then starts without SQLAlchemy — or a read-only
+    unit of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
+    from ..domain.masters import check_filter
+    from .reports import _RUNNING_SQL, _day, _rows, _when, report_source
+    from .search import _like
+
+    as_of = as_of or today_cst()
+    where: list[str] = []
+    params: dict[str, Any] = {"case_type": CASE}
+    if not all:  # voided (registered by mistake) only with --all
+        where.append("voided_at IS NULL")
+    if name:
+        where.append("name LIKE :name ESCAPE '\\'")
+        params["name"] = _like(name.strip())
+    if phone:
+        from .search import phone_query
+
+        digits = phone_query(phone)
+        if digits is None:
+            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
+        where.append("phone LIKE :phone" if len(digits) <= 4 else "phone = :phone")
+        params["phone"] = "%" + digits if len(digits) <= 4 else digits  # digits only: nothing to escape
+    if policy_no:
+        where.append("policy_no LIKE :policy ESCAPE '\\'")
+        params["policy"] = _like(policy_no.strip())
+    if due_from or due_to:  # a running deadline due in the range
+        due = f"SELECT case_id FROM deadline WHERE case_type = :case_type AND {_RUNNING_SQL}"
+        if due_from:
+            due += " AND due >= :due_from"
+            params["due_from"] = due_from
+        if due_to:
+            due += " AND due <= :due_to"
+            params["due_to"] = due_to
+        where.append(f"id IN ({due})")
+    if status:
+        from ..domain.codes import table_of
+
+        code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
+        where.append("status = :status")
+        params["status"] = code
+    if branch:
+        where.append("branch = :branch")
+        params["branch"] = branch.strip()
+    if handler:
+        where.append("handler = :handler")
+        params["handler"] = handler.strip()
+    if category:
+        where.append("category = :category")
+        params["category"] = parse_code(CATEGORIES, category, "--category")
+    if channel:
+        where.append("channel = :channel")
+        params["channel"] = parse_code(CHANNELS, channel, "--channel")
+    if received_from:
+        where.append("received_at >= :received_from")
+        params["received_from"] = dt.datetime.combine(received_from, dt.time())
+    if received_to:
+        where.append("received_at < :received_to")
+        params["received_to"] = dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time())
+    if overdue:
+        where.append(
+            f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND status = '{DeadlineStatus.OPEN.value}'"
+            " AND due < :as_of)"
+        )
+        params["as_of"] = as_of
+    sql = f"SELECT {', '.join(COLUMNS)} FROM complaint"
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY received_at, id"
+    if limit:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    with report_source(db) as src:
+
+        def known(table: str) -> list[str]:
+            return [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]  # noqa: S608 - fixed names
+
+        check_filter(branch, handler, known)  # a typo: suggestions, not an empty list
+        complaints = [_typed(r) for r in _rows(src, sql, params)]
+        nxt: dict[str, tuple] = {}
+        ids = [c["id"] for c in complaints]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+            q = (
+                "SELECT case_id, kind, due, provisional, status, paused_at FROM deadline WHERE case_type = :case_type"
+                f" AND {_RUNNING_SQL} AND case_id IN ({marks}) ORDER BY due, due_at, id"
+            )
+            for d in _rows(src, q, {"case_type": CASE, **{f"id{n}": v for n, v in enumerate(chunk)}}):
+                nxt.setdefault(d[0], d)
+        items = []
+        for row in complaints:
+            d = nxt.get(row["id"])
+            if d is None:
+                row["next_deadline"] = None
+            else:
+                _, kind, due, provisional, st, paused_at = d
+                due, paused_at = _day(due), _when(paused_at)
+                row["next_deadline"] = {
+                    "kind": kind,
+                    "due": due,
+                    "provisional": bool(provisional),
+                    "paused": st == DeadlineStatus.PAUSED,
+                    # past its due day (a Friday's deadline seen on Sunday: overdue by 0 working days)
+                    "overdue": st == DeadlineStatus.OPEN and due < as_of,
+                    "working_days_left": working_days_left(
+                        src.calendar, paused_at.date() if paused_at else as_of, due
+                    ),
+                }
+            items.append(row)
+    return {"as_of": as_of, "count": len(items), "items": items}
