@@ -82,7 +82,7 @@ and not-applicable rows, are left out):
   initial_investigation: C1 C2 C4 C5 C6 C7 on time, C3 late, C8 overdue → 6 / 8 = 75 %;
   callback: C1/callback (03-17, met 03-12), C4/callback (03-04, met 03-03), K1 on time, K2
     overdue → 75 %; all kinds: 14 / (14 + 3 + 5) = 63.64 % (pending: C6 acceptance, C5 decision).
-Callback KPIs (the callbacks module's `callback_kpis`, callbacks due in the period): due C1/
+Callback KPIs (services/stats.py `callback_kpis`, callbacks due in the period): due C1/
 callback, C4/callback, K1, K2 → success 3 of 4 = 75 %, below the 90 % line; no letter/visit.
 """
 

@@ -724,22 +724,3 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
                 by_case[cid].append(cb.AttemptFact(method, result))
     n = uow.policy["callback.phone_attempts"]
     return [(r, cb.escalation(by_case[r.id], n)) for r in rows]
-
-
-# --- KPIs ----------------------------------------------------------------------------------
-
-
-def callback_kpis(
-    uow: UnitOfWork,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    branch: str | None = None,
-    until: dt.datetime | None = None,
-) -> dict:
-    """`kefu callback kpi`: the branch name checked against its list, then the KPIs of
-    services/stats.py `callback_kpis` (the one implementation; `report stats` carries it too)."""
-    from .masters import check_names
-    from .stats import callback_kpis as kpis
-
-    check_names(uow.session, branch=branch)
-    return kpis(uow, date_from, date_to, branch=branch, until=until)

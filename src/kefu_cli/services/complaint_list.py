@@ -99,8 +99,7 @@ def list_(
     deadline. One SQL text read through the report source (services/reports.py): plain sqlite3
     on a current SQLite file — the clerk's list then starts without SQLAlchemy — or a read-only
     unit of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
-    from ..domain.masters import check_filter
-    from .reports import _RUNNING_SQL, _day, _rows, _when, report_source
+    from .reports import _RUNNING_SQL, _day, _rows, _when, check_listed, report_source
     from .search import _like
 
     as_of = as_of or today_cst()
@@ -167,11 +166,7 @@ def list_(
         sql += " LIMIT :limit"
         params["limit"] = limit
     with report_source(db) as src:
-
-        def known(table: str) -> list[str]:
-            return [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]  # noqa: S608 - fixed names
-
-        check_filter(branch, handler, known)  # a typo: suggestions, not an empty list
+        check_listed(src, branch, handler)  # a typo: suggestions, not an empty list
         complaints = [_typed(r) for r in _rows(src, sql, params)]
         nxt: dict[str, tuple] = {}
         ids = [c["id"] for c in complaints]

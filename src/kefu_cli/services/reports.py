@@ -274,6 +274,14 @@ def _chain_head(src: QuickSource | UnitOfWork) -> dict:
     return {"event_id": last, "hash": head[0] if head else None}
 
 
+def check_listed(src: QuickSource | UnitOfWork, branch: str | None = None, handler: str | None = None) -> None:
+    """`services.masters.check_names` read on either source: a name not on its (non-empty)
+    list is exit 2 with suggestions; a list never set up checks nothing."""
+    from ..domain.masters import check_filter
+
+    check_filter(branch, handler, lambda table: [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})])  # noqa: S608
+
+
 def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None, handler: str | None = None) -> None:
     """A filter naming a branch or handler not on its list: exit 2 with suggestions, not an
     empty report (the rule of `services.masters.check_names`, read here on either source).
