@@ -41,10 +41,11 @@ def event_action(label: str, action: str, details: dict) -> str:
         when = str(details.get("to", ""))[:16].replace("T", " ")
         return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (",晚于回访期限" if details.get("late") else "")
     if action == "reject":
+        from ..domain.codes import label as zh
         from ..domain.complaint import REJECT_REASONS
 
         code = details.get("reason") or ""
-        text = f"{label}: {REJECT_REASONS.get(code, (code,))[0]}" if code else label
+        text = f"{label}: {zh(REJECT_REASONS, code)}" if code else label
         return text + (f"(说明: {details['note']})" if details.get("note") else "")
     if action == "transfer" and details.get("to"):
         return f"{label}至 {details['to']}" + ("(本公司其他部门)" if details.get("internal") else "")

@@ -526,12 +526,13 @@ def show(
 def _outcome_lines(data: dict) -> list[str]:
     """How the case ended or stands, in a clerk's words: rejection reason and note, transfer,
     merge, pause reason, withdrawal note."""
+    from ..domain.codes import label
     from ..domain.complaint import REJECT_REASONS
 
     lines = []
     if data["rejected_at"]:
         code = data["reject_reason"] or ""
-        lines.append(f"不予受理: {REJECT_REASONS.get(code, (code,))[0]}({data['rejected_at']:%Y-%m-%d %H:%M})")
+        lines.append(f"不予受理: {label(REJECT_REASONS, code)}({data['rejected_at']:%Y-%m-%d %H:%M})")
         if data["reject_note"]:
             lines.append(f"  说明: {data['reject_note']}")
     if data["transferred_at"]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
-from ..domain.deadlines import DeadlineStatus, working_days_left
+from ..domain.deadlines import DeadlineStatus
 from ..domain.errors import InputError
 from ..domain.timeutil import today_cst
 
@@ -99,7 +99,7 @@ def list_(
     deadline. One SQL text read through the report source (services/reports.py): plain sqlite3
     on a current SQLite file — the clerk's list then starts without SQLAlchemy — or a read-only
     unit of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
-    from .reports import _RUNNING_SQL, _day, _rows, _when, check_listed, report_source
+    from .reports import _RUNNING_SQL, _rows, check_listed, next_running, report_source
     from .search import _like
 
     as_of = as_of or today_cst()
@@ -168,35 +168,6 @@ def list_(
     with report_source(db) as src:
         check_listed(src, branch, handler)  # a typo: suggestions, not an empty list
         complaints = [_typed(r) for r in _rows(src, sql, params)]
-        nxt: dict[str, tuple] = {}
-        ids = [c["id"] for c in complaints]
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ", ".join(f":id{n}" for n in range(len(chunk)))
-            q = (
-                "SELECT case_id, kind, due, provisional, status, paused_at FROM deadline WHERE case_type = :case_type"
-                f" AND {_RUNNING_SQL} AND case_id IN ({marks}) ORDER BY due, due_at, id"
-            )
-            for d in _rows(src, q, {"case_type": CASE, **{f"id{n}": v for n, v in enumerate(chunk)}}):
-                nxt.setdefault(d[0], d)
-        items = []
-        for row in complaints:
-            d = nxt.get(row["id"])
-            if d is None:
-                row["next_deadline"] = None
-            else:
-                _, kind, due, provisional, st, paused_at = d
-                due, paused_at = _day(due), _when(paused_at)
-                row["next_deadline"] = {
-                    "kind": kind,
-                    "due": due,
-                    "provisional": bool(provisional),
-                    "paused": st == DeadlineStatus.PAUSED,
-                    # past its due day (a Friday's deadline seen on Sunday: overdue by 0 working days)
-                    "overdue": st == DeadlineStatus.OPEN and due < as_of,
-                    "working_days_left": working_days_left(
-                        src.calendar, paused_at.date() if paused_at else as_of, due
-                    ),
-                }
-            items.append(row)
+        nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of)
+    items = [row | {"next_deadline": nxt.get(row["id"])} for row in complaints]
     return {"as_of": as_of, "count": len(items), "items": items}

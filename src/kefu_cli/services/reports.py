@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached
+from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached, working_days_left
 from ..domain.report import (
     BUCKET_ORDER,
     Bucket,
@@ -162,12 +162,12 @@ def states_at(
     return out
 
 
-def running_now(uow: UnitOfWork, filters: tuple[str, dict]) -> list[DeadlineState]:
+def running_now(uow: UnitOfWork, filters: tuple[str, dict], order: str = "") -> list[DeadlineState]:
     """The open and paused rows of the projection (the `deadline` table), through its indexes."""
     where, params = filters
     sql = (
         "SELECT id, case_type, case_id, kind, status, due, due_at, provisional, breached, paused_at,"
-        f" branch, handler FROM deadline WHERE {_RUNNING_SQL}{where}"
+        f" branch, handler FROM deadline WHERE {_RUNNING_SQL}{where}{order}"
     )
     return [
         DeadlineState(
@@ -175,6 +175,34 @@ def running_now(uow: UnitOfWork, filters: tuple[str, dict]) -> list[DeadlineStat
         )
         for r in _rows(uow, sql, params)
     ]
+
+
+def next_running(src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date) -> dict[str, dict]:
+    """The earliest running deadline of each of these cases, as lists and search show it:
+    {case_id: {kind, due, provisional, paused, overdue, working_days_left}} — past its due day
+    is overdue (a Friday's deadline seen on Sunday: by 0 working days); a paused one is never
+    overdue and its working days left stay where they stood on the day the clock stopped."""
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+        where = f" AND case_type = :case_type AND case_id IN ({marks})"
+        params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
+        for d in running_now(src, (where, params), " ORDER BY due, due_at, id"):
+            if d.case_id in out:
+                continue
+            paused = d.status == DeadlineStatus.PAUSED
+            out[d.case_id] = {
+                "kind": d.kind,
+                "due": d.due,
+                "provisional": d.provisional,
+                "paused": paused,
+                "overdue": not paused and d.due < as_of,
+                "working_days_left": working_days_left(
+                    src.calendar, d.paused_at.date() if paused and d.paused_at else as_of, d.due
+                ),
+            }
+    return out
 
 
 def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind: bool) -> dict:

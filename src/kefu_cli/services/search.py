@@ -20,10 +20,9 @@ import re
 
 from ..domain import callback as cb
 from ..domain.codes import label
-from ..domain.deadlines import DeadlineStatus, working_days_left
 from ..domain.errors import InputError
 from ..domain.timeutil import today_cst
-from .reports import _RUNNING_SQL, _day, _rows, _when
+from .reports import _day, _rows, _when, next_running
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 _SEPARATORS = re.compile(r"[\s\-()（）\u3000]")
@@ -134,39 +133,13 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     ] + _after_sales_items(claims, requests, policies, as_of)  # fmt: skip
     items.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
     items = items[:limit]
-    nxt = _next_deadlines(src, items, as_of)
+    nxt = {
+        case_type: next_running(src, case_type, [i["id"] for i in items if i["case_type"] == case_type], as_of)
+        for case_type in ("complaint", "callback", "claim")
+    }
     for i in items:
-        i["next_deadline"] = nxt.get((i["case_type"], i["id"]))
+        i["next_deadline"] = nxt.get(i["case_type"], {}).get(i["id"])
     return {"query": q, "as_of": as_of, "count": len(items), "items": items}
-
-
-def _next_deadlines(src, items: list[dict], as_of: dt.date) -> dict:
-    out: dict = {}
-    for case_type in ("complaint", "callback", "claim"):
-        ids = [i["id"] for i in items if i["case_type"] == case_type]
-        if not ids:
-            continue
-        marks = ", ".join(f":id{n}" for n in range(len(ids)))
-        rows = _rows(
-            src,
-            f"SELECT case_id, kind, due, status, paused_at FROM deadline WHERE case_type = :case_type"
-            f" AND case_id IN ({marks}) AND {_RUNNING_SQL} ORDER BY due, due_at, id",
-            {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(ids)}},
-        )
-        for case_id, kind, due, status, paused_at in rows:
-            if (case_type, case_id) in out:
-                continue
-            due = _day(due)
-            paused = status == DeadlineStatus.PAUSED
-            seen = _when(paused_at).date() if paused and paused_at else as_of
-            out[(case_type, case_id)] = {
-                "kind": kind,
-                "due": due,
-                "paused": paused,
-                "overdue": not paused and due < as_of,
-                "working_days_left": working_days_left(src.calendar, seen, due),
-            }
-    return out
 
 
 def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain import callback as cb
 from ..domain.claims import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.codes import CATEGORIES, CHANNELS, label
+from ..domain.complaint import RejectReason
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.report import on_time, weighted_percentile
 from ..domain.timeutil import InputError
@@ -37,7 +38,8 @@ from .reports import (
 if TYPE_CHECKING:
     from .context import UnitOfWork
 
-REJECT_REASONS = ("not_consumer", "duplicate_open", "duplicate_decided", "not_company", "not_complaint")
+# The reject reasons in the order of the code table (domain/complaint.py), zeros included.
+REJECT_REASONS = tuple(r.value for r in RejectReason)
 
 # Acceptance outcome of a complaint, from its columns (first match wins).
 OUTCOMES = ("accepted", "rejected", "transferred", "merged", "withdrawn", "pending")
