@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 
 def add(kefu, received, phone, category="claims", *extra):
     return kefu.ok(
@@ -90,3 +92,14 @@ def test_list_filters_json_csv_and_masking(kefu):
 
     r = kefu("complaint", "list", "--status", "lost")
     assert r.code == 2 and "--status" in r.err and "accepted" in r.err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("complaint", "list"), ("claim", "list"), ("request", "list"), ("report", "stats"), ("report", "deadlines")],
+)
+def test_json_and_csv_together_is_one_sentence(kefu, command):
+    r = kefu(*command, "--json", "--csv")
+    assert r.code == 2
+    assert f"--json 与 --csv 只能选一个,例如 kefu {' '.join(command)} --json" in r.err
+    assert r.out == ""

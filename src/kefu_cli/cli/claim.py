@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from .common import (
+    LIST_LIMIT_MAX,
     AtOpt,
     ClerkOpt,
     CsvOpt,
@@ -17,6 +18,7 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
+    one_output,
     state,
 )
 
@@ -33,7 +35,6 @@ app = typer.Typer(
 
 IdArg = Annotated[str, typer.Argument(help="报案编号,例如 BA-20261120-0001")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注")]
-LIST_LIMIT_MAX = 1_000_000
 
 # Personal data in a claim's JSON and its events: masked unless --unmask.
 NAME_KEYS = frozenset({"name", "holder", "insured_name", "reporter_name", "applicant_name"})
@@ -638,10 +639,7 @@ def list_(
     """按条件列出理赔报案(已作废的只在加 --all 时列出)。"""
     from ..services import claims
 
-    if json and csv:
-        from ..domain.errors import InputError
-
-        raise InputError("--json 与 --csv 只能选一个,例如 kefu claim list --json")
+    one_output(json, csv, "claim list")
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     data = claims.list_(
         state.db, status=status, major=major, branch=branch, handler=handler,

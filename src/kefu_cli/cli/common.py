@@ -38,6 +38,18 @@ def int_value(value: int | None, field: str, low: int, high: int, example: int) 
     raise InputError(f"{field} 的值{shown}超出范围,应为 {low} 到 {high} 之间的整数,例如 {field} {example}")
 
 
+def one_output(json: bool, csv: bool, command: str) -> None:
+    """--json and --csv together: one sentence, exit 2 (never one silently winning)."""
+    if json and csv:
+        from ..domain.errors import InputError
+
+        raise InputError(f"--json 与 --csv 只能选一个,例如 kefu {command} --json")
+
+
+# The most rows a list command gives (--limit).
+LIST_LIMIT_MAX = 1_000_000
+
+
 def text_value(
     value: str | None, field: str, limit: int, multiline: bool = False, example: str | None = None
 ) -> str | None:

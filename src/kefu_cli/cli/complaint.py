@@ -8,6 +8,7 @@ import typer
 
 from ..domain.policy import DEFAULTS
 from .common import (
+    LIST_LIMIT_MAX,
     AtOpt,
     ClerkOpt,
     CsvOpt,
@@ -17,6 +18,7 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
+    one_output,
     state,
     text_value,
 )
@@ -42,7 +44,6 @@ app = typer.Typer(
 IdArg = Annotated[str, typer.Argument(help="投诉编号,例如 TS-20261121-0007")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注(最多 10000 个字符)")]
 NOTE_MAX = 10_000
-LIST_LIMIT_MAX = 1_000_000
 
 
 def _note(note: str | None) -> str | None:
@@ -608,6 +609,7 @@ def list_(
     """按条件列出投诉(已作废的只在加 --all 时列出)。"""
     from ..services import complaint_list
 
+    one_output(json, csv, "complaint list")
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     data = complaint_list.list_(
         state.db,

@@ -14,7 +14,14 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, date_value, int_value, state
+from .common import (
+    CsvOpt,
+    JsonOpt,
+    date_value,
+    int_value,
+    one_output,
+    state,
+)
 
 app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。", no_args_is_help=True)
 
@@ -159,10 +166,7 @@ def deadlines(
     from ..domain.timeutil import today_cst
     from ..services.reports import check_filter_names, deadline_report, parse_kind, parse_status, report_source
 
-    if json and csv:
-        from ..domain.timeutil import InputError
-
-        raise InputError("--json 与 --csv 只能选一个,例如 kefu report deadlines --json")
+    one_output(json, csv, "report deadlines")
     within = int_value(within, "--within", 0, WITHIN_MAX, 3)
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
@@ -395,10 +399,7 @@ def stats(
     from ..services.reports import check_filter_names, report_source
     from ..services.stats import stats_report
 
-    if json and csv:
-        from ..domain.timeutil import InputError
-
-        raise InputError("--json 与 --csv 只能选一个,例如 kefu report stats --json")
+    one_output(json, csv, "report stats")
     from ..domain.timeutil import today_cst
 
     to = date_value(date_to, "--to")

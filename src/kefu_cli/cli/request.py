@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from .claim import _lbl, mask_after_sales, received_and_at
-from .common import AtOpt, ClerkOpt, CsvOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, date_value, int_value, state
+from .common import (
+    LIST_LIMIT_MAX,
+    AtOpt,
+    ClerkOpt,
+    CsvOpt,
+    JsonOpt,
+    UnmaskOpt,
+    at_value,
+    audit_unmask,
+    date_value,
+    int_value,
+    one_output,
+    state,
+)
 
 app = typer.Typer(
     help="保全请求: 退保、批改(批单)的登记与办结\n\n"
@@ -174,11 +187,8 @@ def list_(
     """按条件列出退保与批改请求(已作废的只在加 --all 时列出)。"""
     from ..services import requests
 
-    if json and csv:
-        from ..domain.errors import InputError
-
-        raise InputError("--json 与 --csv 只能选一个,例如 kefu request list --json")
-    limit = int_value(limit, "--limit", 1, 1_000_000, 50)
+    one_output(json, csv, "request list")
+    limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     data = requests.list_(
         state.db, type=type, status=status, reason=reason, branch=branch, handler=handler,
         received_from=date_value(received_from, "--from"), received_to=date_value(received_to, "--to"),

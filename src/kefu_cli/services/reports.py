@@ -316,15 +316,12 @@ def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None,
 
     A list never set up (no row) is no check in `check_names`; a report then checks the name
     against the names its deadlines carry, so a typo is not a silent empty report either."""
-    from ..domain.masters import LISTS, check_filter, suggestions
+    from ..domain.masters import LISTS, suggestions
 
-    def known(table: str) -> list[str]:
-        return [n for (n,) in _rows(src, f"SELECT name FROM {table}", {})]  # noqa: S608 - fixed names
-
-    check_filter(branch, handler, known)
+    check_listed(src, branch, handler)
     for value, (table, what) in zip((branch, handler), LISTS, strict=True):
         name = (value or "").strip()
-        if not name or known(table):
+        if not name or _rows(src, f"SELECT 1 FROM {table} LIMIT 1", {}):  # noqa: S608 - fixed names
             continue
         used = [n for (n,) in _rows(src, f"SELECT DISTINCT {table} FROM deadline", {}) if n]
         if used and name not in used:

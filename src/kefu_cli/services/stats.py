@@ -77,7 +77,7 @@ def _period_where(
     where = "received_at >= :r_from AND received_at < :r_to"
     params: dict[str, Any] = {
         "r_from": _start_of_day(date_from),
-        "r_to": _start_of_day(date_to + dt.timedelta(days=1)),
+        "r_to": end_of(date_to),
     }
     if branch is not None:
         where += " AND branch = :branch"
