@@ -163,3 +163,29 @@ def _chinese_number(v: str, raw: str, field: str, example: str) -> str:
         f"{field} 电话号码不是有效的号码: 手机为 1 开头的 11 位,固定电话须带区号(10 到 12 位),"
         f"分机写在后面,{example} 或 010-88889999 转 123"
     )
+
+
+# A phone number as typed into a search or a list filter: separators of any kind dropped.
+_QUERY_SEPARATORS = re.compile(r"[\s\-－()（）]")
+
+
+def phone_query(text: str) -> str | None:
+    """The text as a phone query (ASCII digits only): its last 4 digits, or a whole number in
+    the form `phone_number` stores it (+86 dropped, an extension kept apart), or 5 to 20 digits;
+    None when it is not one."""
+    v = _QUERY_SEPARATORS.sub("", text.translate(_FULL_WIDTH_DIGITS)).lstrip("+")
+    if re.fullmatch(r"[0-9]{4}", v):  # the last 4 digits
+        return v
+    try:
+        return phone_number(text)
+    except InputError:
+        return v if re.fullmatch(r"[0-9]{5,20}", v) else None
+
+
+def phone_filter(text: str, field: str = "--phone") -> tuple[str, bool]:
+    """A list's phone filter: (digits, True) to match the last 4 digits, (number, False) to match
+    the whole stored number; anything else is one sentence (exit 2)."""
+    digits = phone_query(text)
+    if digits is None:
+        raise InputError(f"{field} 应为电话号码或其后 4 位数字,例如 {field} 5678 或 {field} 13812345678")
+    return digits, len(digits) <= 4

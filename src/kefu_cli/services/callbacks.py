@@ -694,12 +694,10 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
     if f.name:
         stmt = stmt.where(col(Callback.name).contains(f.name.strip(), autoescape=True))
     if f.phone:
-        from .search import phone_query
+        from ..domain.text import phone_filter
 
-        digits = phone_query(f.phone)
-        if digits is None:
-            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
-        stmt = stmt.where(col(Callback.phone).endswith(digits) if len(digits) <= 4 else Callback.phone == digits)
+        digits, tail = phone_filter(f.phone)
+        stmt = stmt.where(col(Callback.phone).endswith(digits) if tail else Callback.phone == digits)
     if f.policy:
         stmt = stmt.where(col(Callback.policy_no).contains(f.policy.strip(), autoescape=True))
     if f.due_from:

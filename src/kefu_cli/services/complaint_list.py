@@ -11,7 +11,6 @@ from typing import Any
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
 from ..domain.deadlines import DeadlineStatus
-from ..domain.errors import InputError
 from ..domain.timeutil import today_cst
 
 CASE = "complaint"
@@ -111,13 +110,11 @@ def list_(
         where.append("name LIKE :name ESCAPE '\\'")
         params["name"] = _like(name.strip())
     if phone:
-        from .search import phone_query
+        from ..domain.text import phone_filter
 
-        digits = phone_query(phone)
-        if digits is None:
-            raise InputError("--phone 应为电话号码或其后 4 位数字,例如 --phone 5678 或 --phone 13812345678")
-        where.append("phone LIKE :phone" if len(digits) <= 4 else "phone = :phone")
-        params["phone"] = "%" + digits if len(digits) <= 4 else digits  # digits only: nothing to escape
+        digits, tail = phone_filter(phone)
+        where.append("phone LIKE :phone" if tail else "phone = :phone")
+        params["phone"] = "%" + digits if tail else digits  # digits only: nothing to escape
     if policy_no:
         where.append("policy_no LIKE :policy ESCAPE '\\'")
         params["policy"] = _like(policy_no.strip())

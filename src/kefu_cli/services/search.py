@@ -21,25 +21,11 @@ import re
 from ..domain import callback as cb
 from ..domain.codes import label
 from ..domain.errors import InputError
+from ..domain.text import phone_query
 from ..domain.timeutil import today_cst
 from .reports import _day, _rows, _when, next_running
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
-_SEPARATORS = re.compile(r"[\s\-()（）\u3000]")
 MAX_RESULTS = 200
-
-
-def phone_query(text: str) -> str | None:
-    """The text as a phone query (ASCII digits only), or None when it is not one."""
-    v = _SEPARATORS.sub("", text.translate(_FULL_WIDTH)).lstrip("+")
-    if re.fullmatch(r"[0-9]{4}", v):  # the last 4 digits
-        return v
-    from ..domain.text import phone_number
-
-    try:  # a whole number: the form it is stored in (+86 dropped, an extension kept apart)
-        return phone_number(text)
-    except InputError:
-        return v if re.fullmatch(r"[0-9]{5,20}", v) else None
 
 
 def _like(text: str) -> str:
