@@ -103,3 +103,9 @@ def test_json_and_csv_together_is_one_sentence(kefu, command):
     assert r.code == 2
     assert f"--json 与 --csv 只能选一个,例如 kefu {' '.join(command)} --json" in r.err
     assert r.out == ""
+
+
+def test_an_empty_list_is_a_sentence(kefu):
+    r = kefu("complaint", "list", "--phone", "0000")
+    assert r.code == 0
+    assert r.out.startswith("没有符合条件的投诉(截至 ") and "编号" not in r.out

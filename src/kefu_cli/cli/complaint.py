@@ -652,8 +652,11 @@ def list_(
         sys.stdout.write(csv_text(headers + extra, rows))
         return
     from ..domain.codes import CATEGORIES, CHANNELS, label
-    from ..render.output import print_table
+    from ..render.output import print_lines, print_table
 
+    if not data["items"]:  # a sentence, not a table of headers
+        print_lines([f"没有符合条件的投诉(截至 {data['as_of']})。已作废的只在加 --all 时列出。"])
+        return
     rows = []
     for i in data["items"]:
         n = i["next_deadline"]
