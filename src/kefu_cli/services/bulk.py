@@ -31,14 +31,13 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, func, select
 
 from ..domain import complaint as sm
-from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, compute_due
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.policy import UNIT_ZH, Start, Unit
 from ..domain.timeutil import iso_date, iso_datetime, now_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
-from .complaints import CASE, PERIODS, START_WHY, _clean, _phone, check_receipt, register
+from .complaints import CASE, PERIODS, START_WHY, check_receipt, clean_registration, register
 from .context import UnitOfWork, details_json, details_str, details_template, slot
 from .deadlines import snapshot_of
 
@@ -116,26 +115,14 @@ class Checker:
         regulator_due: dt.date | None = None,
     ) -> Registration:
         uow = self.uow
-        channel = self._once(("channel", channel), lambda: parse_code(CHANNELS, channel, "--channel"))
-        category = self._once(("category", category), lambda: parse_code(CATEGORIES, category, "--category"))
-        relation = self._once(("relation", relation), lambda: parse_code(RELATIONS, relation or "self", "--relation"))
-        name = self._once(
-            ("name", name), lambda: _clean(name, "--name 投诉人姓名", required=True, limit=50, example="王小明")
-        )
-        phone = _phone(phone)
-        policy_no = _clean(policy_no, "--policy 保单号", limit=60, example="P2026110001")
-        branch = self._once(("branch", branch), lambda: _clean(branch, "--branch 机构", limit=60, example="朝阳支公司"))
-        handler = self._once(
-            ("handler", handler), lambda: _clean(handler, "--handler 处理人", limit=60, example="李娜")
-        )
-        regulator_ref = self._once(
-            ("regulator_ref", regulator_ref),
-            lambda: _clean(regulator_ref, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None,
-        )
-        summary = self._once(
-            ("summary", summary),
-            lambda: _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账"),
-        )
+        f = clean_registration(
+            self._once, channel=channel, category=category, relation=relation, name=name, phone=phone,
+            policy_no=policy_no, branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary,
+        )  # fmt: skip
+        channel, category, relation, name, phone = f["channel"], f["category"], f["relation"], f["name"], f["phone"]
+        policy_no, branch, handler, regulator_ref, summary = (
+            f["policy_no"], f["branch"], f["handler"], f["regulator_ref"], f["summary"]
+        )  # fmt: skip
         received = received or uow.at
         latest = min(uow.at, self.now)
         check_receipt(received, latest, channel, regulator_ref, regulator_due)

@@ -28,6 +28,7 @@ Which step meets which deadline:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, or_, select
@@ -258,6 +259,33 @@ def check_receipt(
     if regulator_due is not None and regulator_due < received.date():
         raise InputError(f"--regulator-due {regulator_due} 早于接收日 {received.date()},请检查监管要求的报告日期")
 
+# How `register` cleans each field of a registration, in the order it checks them (the first
+# bad field is the one the clerk hears about); the bulk import cleans with the same table.
+REGISTRATION_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "channel": lambda v: parse_code(CHANNELS, v, "--channel"),
+    "category": lambda v: parse_code(CATEGORIES, v, "--category"),
+    "relation": lambda v: parse_code(RELATIONS, v or "self", "--relation"),
+    "name": lambda v: _clean(v, "--name 投诉人姓名", required=True, limit=50, example="王小明"),
+    "phone": lambda v: _phone(v),
+    "policy_no": lambda v: _clean(v, "--policy 保单号", limit=60, example="P2026110001"),
+    "branch": lambda v: _clean(v, "--branch 机构", limit=60, example="朝阳支公司"),
+    "handler": lambda v: _clean(v, "--handler 处理人", limit=60, example="李娜"),
+    "regulator_ref": lambda v: _clean(v, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None,
+    "summary": lambda v: _clean(v, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账"),
+}
+
+
+def clean_registration(once: Callable[[tuple, Callable[[], Any]], Any] | None = None, **values: Any) -> dict[str, Any]:
+    """Every field of a registration cleaned by `REGISTRATION_FIELDS` (InputError for the first
+    bad one). `once(key, fn)` may remember a value's result (the bulk import: a file repeats its
+    channels, branches, names)."""
+    out = {}
+    for field, clean in REGISTRATION_FIELDS.items():
+        value = values[field]
+        out[field] = clean(value) if once is None else once((field, value), lambda c=clean, v=value: c(v))
+    return out
+
+
 def register(
     uow: UnitOfWork,
     *,
@@ -280,16 +308,14 @@ def register(
     """Register a complaint inside the caller's unit of work (used by `add` and bulk imports).
 
     Branch and handler must be on the master lists (services/masters.py) unless `new_*` adds them."""
-    channel = parse_code(CHANNELS, channel, "--channel")
-    category = parse_code(CATEGORIES, category, "--category")
-    relation = parse_code(RELATIONS, relation or "self", "--relation")
-    name = _clean(name, "--name 投诉人姓名", required=True, limit=50, example="王小明")
-    phone = _phone(phone)
-    policy_no = _clean(policy_no, "--policy 保单号", limit=60, example="P2026110001")
-    branch = _clean(branch, "--branch 机构", limit=60, example="朝阳支公司")
-    handler = _clean(handler, "--handler 处理人", limit=60, example="李娜")
-    regulator_ref = _clean(regulator_ref, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None
-    summary = _clean(summary, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账")
+    f = clean_registration(
+        channel=channel, category=category, relation=relation, name=name, phone=phone, policy_no=policy_no,
+        branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary,
+    )  # fmt: skip
+    channel, category, relation, name, phone = f["channel"], f["category"], f["relation"], f["name"], f["phone"]
+    policy_no, branch, handler, regulator_ref, summary = (
+        f["policy_no"], f["branch"], f["handler"], f["regulator_ref"], f["summary"]
+    )  # fmt: skip
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
     latest = min(uow.at, now_cst())
