@@ -109,3 +109,22 @@ def test_an_empty_list_is_a_sentence(kefu):
     r = kefu("complaint", "list", "--phone", "0000")
     assert r.code == 0
     assert r.out.startswith("没有符合条件的投诉(截至 ") and "编号" not in r.out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("complaint", "list", "--from", "2026-11-30", "--to", "2026-11-01"),
+        ("complaint", "list", "--due-from", "2026-12-31", "--due-to", "2026-11-01"),
+        ("callback", "list", "--due-from", "2026-11-30", "--due-to", "2026-11-01"),
+        ("claim", "list", "--from", "2026-11-20", "--to", "2026-11-01"),
+        ("request", "list", "--from", "2026-11-20", "--to", "2026-11-01"),
+        ("callback", "stats", "--from", "2026-11-20", "--to", "2026-11-01"),
+        ("report", "stats", "--from", "2026-11-20", "--to", "2026-11-01"),
+    ],
+)
+def test_a_reversed_date_range_is_one_sentence(kefu, args):
+    """Never a silently empty list: the same sentence in every command with a range."""
+    r = kefu(*args)
+    assert r.code == 2 and r.out == ""
+    assert f"{args[-4]}({args[-3]})晚于 {args[-2]}({args[-1]}): 请给出先后正确的日期范围" in r.err

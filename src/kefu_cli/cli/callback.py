@@ -509,13 +509,12 @@ def stats(
 
     统计期限落在 [--from, --to] 内的回访。成功率 = 成功量 / (应访量 − 拒访量 − 回访前撤退保量)。
     """
-    from ..domain.errors import InputError
+    from ..domain.timeutil import check_span
     from ..services.reports import check_listed, report_source
     from ..services.stats import callback_kpis
 
     f, t = date_value(date_from, "--from"), date_value(date_to, "--to")
-    if f and t and f > t:
-        raise InputError(f"--from {f} 晚于 --to {t},请给出先后正确的日期范围")
+    check_span(f, t)
     with report_source(state.db) as src:  # plain sqlite3 on a current SQLite file
         check_listed(src, branch=branch)
         k = callback_kpis(src, f, t, branch)

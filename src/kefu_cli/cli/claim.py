@@ -110,8 +110,9 @@ def _deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False)
             if d["unit"] == "hours":
                 text = "已逾期" if d["breached"] else "进行中(按小时计算)"
             else:
-                left = d["working_days_left"]
-                text = f"已逾期 {-left} 个工作日" if d["late"] or left < 0 else f"剩余 {left} 个工作日"
+                from ..render.output import left_zh
+
+                text = left_zh(d["working_days_left"], overdue=d["late"])
         else:
             text = state_zh(d["status"], d["breached"])
             if d["met_at"]:

@@ -96,8 +96,9 @@ def _deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False)
         elif d["status"] == "open" and d["unit"] == "hours":
             state_text = "按小时计算,进行中" + (",已逾期" if d["breached"] else "")
         elif d["status"] == "open":
-            left = d["working_days_left"]
-            state_text = f"已逾期 {-left} 个工作日" if d["late"] or left < 0 else f"剩余 {left} 个工作日"
+            from ..render.output import left_zh
+
+            state_text = left_zh(d["working_days_left"], overdue=d["late"])
         else:
             state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
             if d["met_at"]:
@@ -652,7 +653,7 @@ def list_(
         sys.stdout.write(csv_text(headers + extra, rows))
         return
     from ..domain.codes import CATEGORIES, CHANNELS, label
-    from ..render.output import print_lines, print_table
+    from ..render.output import left_zh, print_lines, print_table
 
     if not data["items"]:  # a sentence, not a table of headers
         print_lines([f"没有符合条件的投诉(截至 {data['as_of']})。已作废的只在加 --all 时列出。"])
@@ -662,11 +663,7 @@ def list_(
         n = i["next_deadline"]
         nxt = ""
         if n:
-            left = n["working_days_left"]
-            if n.get("paused"):
-                left_text = f"暂停,剩 {left} 工作日"
-            else:
-                left_text = f"逾期 {-left} 工作日" if n.get("overdue") or left < 0 else f"剩 {left} 工作日"
+            left_text = left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n.get("paused"))
             nxt = f"{_kind_zh(n['kind'])} {n['due']}({left_text})"
         rows.append(
             [

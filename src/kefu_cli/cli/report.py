@@ -97,14 +97,10 @@ def _weekday(d: dt.date) -> str:
 
 
 def _left_text(item: dict) -> str:
-    n = item["working_days_left"]
-    if item["status"] == "paused":
-        return f"暂停(剩 {n} 个工作日,冻结)"
-    if item["status"] == "overdue":  # 0: due before a rest day, no working day has passed since
-        return f"逾期 {-n} 个工作日" if n else "已逾期(其后尚无工作日)"
-    if item["status"] == "due_today":
-        return "今日到期"
-    return f"剩 {n} 个工作日"
+    from ..render.output import left_zh
+
+    st = item["status"]
+    return left_zh(item["working_days_left"], overdue=st == "overdue", paused=st == "paused")
 
 
 # --- report deadlines ------------------------------------------------------------

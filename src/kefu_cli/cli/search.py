@@ -44,7 +44,7 @@ def search(
         print_json(data)
         return
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
-    from ..render.output import message, print_table
+    from ..render.output import left_zh, message, print_table
 
     if not data["items"]:
         message(f"没有找到与“{data['query']}”相符的案件。可以试试编号中的一段、姓名中的一个字或电话后 4 位。")
@@ -55,8 +55,7 @@ def search(
         nxt = ""
         if n:
             kind = DEADLINE_KIND_ZH[DeadlineKind(n["kind"])] if n["kind"] in set(DeadlineKind) else n["kind"]
-            left = n["working_days_left"]
-            when = "暂停" if n["paused"] else (f"逾期 {-left} 工作日" if n.get("overdue") or left < 0 else f"剩 {left} 工作日")
+            when = left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n["paused"])
             nxt = f"{kind} {n['due']}({when})"
         status = _status_zh(i["case_type"], i["status"])
         status = f"已作废({status})" if i["voided"] else status

@@ -53,6 +53,15 @@ def check_range(value: dt.date, field: str) -> None:
         raise InputError(f"{field} 的日期 {day.isoformat()} 超出可用范围 2000-01-01 至 2099-12-31,请检查年份,例如 2026-11-21")
 
 
+def check_span(first: dt.date | None, last: dt.date | None, first_name: str = "--from", last_name: str = "--to") -> None:
+    """A date range given backwards is one sentence (exit 2), never a silently empty result."""
+    if first is not None and last is not None and first > last:
+        raise InputError(
+            f"{first_name}({first})晚于 {last_name}({last}): 请给出先后正确的日期范围,"
+            f"例如 {first_name} 2026-10-01 {last_name} 2026-10-31"
+        )
+
+
 def check_not_future(value: dt.datetime, field: str, now: dt.datetime | None = None) -> None:
     """Refuse a moment after now (a few minutes of clock skew allowed): steps are recorded after they happen."""
     now = now or now_cst()

@@ -349,3 +349,14 @@ class _Progress:
 def progress(description: str, total: int | None = None) -> _Progress:
     """`with progress("导入", n) as p: ... p.update(i)` — silent when not on a terminal or in CI."""
     return _Progress(description, total)
+
+
+def left_zh(left: int, *, overdue: bool, paused: bool = False) -> str:
+    """A deadline's working days left in a clerk's words, the same in every list, show and
+    report: paused (frozen), overdue by N, overdue with no working day since (due before a rest
+    day), due today, N left."""
+    if paused:
+        return f"暂停(剩 {left} 个工作日,冻结)"
+    if overdue or left < 0:
+        return f"逾期 {-left} 个工作日" if left else "已逾期(其后尚无工作日)"
+    return "今日到期" if left == 0 else f"剩 {left} 个工作日"

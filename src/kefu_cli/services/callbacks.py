@@ -678,6 +678,9 @@ class ListFilter:
 
 
 def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
+    from ..domain.timeutil import check_span
+
+    check_span(f.due_from, f.due_to, "--due-from", "--due-to")
     stmt = select(Callback)
     status = cb.Status.OPEN if f.next_only else f.status
     if status:

@@ -647,6 +647,9 @@ def list_filters(stmt, model, at_column, branch: str | None, handler: str | None
                  date_to: dt.date | None, policy_no: str | None):  # fmt: skip
     """The filters claim and request lists share: branch, handler, received/reported between two
     days (both included), a policy number fragment."""
+    from ..domain.timeutil import check_span
+
+    check_span(date_from, date_to)
     if branch:
         stmt = stmt.where(model.branch == branch.strip())
     if handler:

@@ -11,7 +11,7 @@ from typing import Any
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
 from ..domain.deadlines import DeadlineStatus
-from ..domain.timeutil import today_cst
+from ..domain.timeutil import check_span, today_cst
 
 CASE = "complaint"
 
@@ -101,6 +101,8 @@ def list_(
     from .reports import _RUNNING_SQL, _rows, check_listed, next_running, report_source
     from .search import _like
 
+    check_span(received_from, received_to)
+    check_span(due_from, due_to, "--due-from", "--due-to")
     as_of = as_of or today_cst()
     where: list[str] = []
     params: dict[str, Any] = {"case_type": CASE}

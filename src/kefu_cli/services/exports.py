@@ -31,7 +31,7 @@ from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, working_days_left
-from ..domain.timeutil import InputError, now_cst, today_cst
+from ..domain.timeutil import check_span, now_cst, today_cst
 from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from .context import unit_of_work
@@ -183,12 +183,6 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
     return write_csv_atomic(dest, [c.header for c in columns], _counted(_csv_times(rows), progress), encoding)
 
 
-def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
-    """A reversed period is a typo, not an empty export."""
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise InputError(
-            f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
-        )
 
 
 def _export(
@@ -233,7 +227,7 @@ def export_complaints(
     """Complaints received in [date_from, date_to], with their deadlines as of `as_of` (today)."""
     from ..store.complaint_models import Complaint
 
-    _check_period(date_from, date_to)
+    check_span(date_from, date_to)
     as_of = as_of or today_cst()
     q = select(Complaint)
     if date_from is not None:
@@ -276,7 +270,7 @@ def export_callbacks(
     """Callbacks whose due date falls in [date_from, date_to] (the period `callback stats` uses)."""
     from ..store.callback_models import Callback
 
-    _check_period(date_from, date_to)
+    check_span(date_from, date_to)
     as_of = as_of or today_cst()
     q = select(Callback)
     if date_from is not None:

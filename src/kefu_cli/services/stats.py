@@ -22,7 +22,7 @@ from ..domain.codes import CATEGORIES, CHANNELS, label
 from ..domain.complaint import RejectReason
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.report import on_time, weighted_percentile
-from ..domain.timeutil import InputError
+from ..domain.timeutil import check_span
 from .reports import (
     QuickSource,
     _day,
@@ -133,10 +133,7 @@ def stats_report(
     complaints registered later are absent, steps taken later have not happened, deadlines
     are the fold of their events (`states_at`), callbacks ended later are still open.
     """
-    if date_to < date_from:
-        raise InputError(
-            f"--from({date_from})晚于 --to({date_to}): 请给出先后正确的日期范围,例如 --from 2026-10-01 --to 2026-10-31"
-        )
+    check_span(date_from, date_to)
     until = end_of(as_of) if history else None
     where, params = _period_where(date_from, date_to, branch, until)
 
