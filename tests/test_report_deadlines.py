@@ -350,3 +350,15 @@ def test_runs_as_cron_would(db_path, tmp_path):
         timeout=60,
     )
     assert p.returncode == 0 and json.loads(p.stdout)["summary"]["overdue"] == 0
+
+
+def test_the_output_file_name_chooses_the_format_and_a_spreadsheet_name_is_refused(kefu, tmp_path):
+    import json
+
+    r = kefu("report", "stats", "-o", str(tmp_path / "s.xlsx"))
+    assert r.code == 2 and "报表不能写成 .xlsx 文件" in r.err and "kefu export deadlines" in r.err
+    assert not (tmp_path / "s.xlsx").exists()
+    assert kefu("report", "stats", "-o", str(tmp_path / "s.csv")).code == 0
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8-sig").startswith("section,key,label,count,value")
+    assert kefu("report", "deadlines", "-o", str(tmp_path / "d.json")).code in (0, 1)
+    assert "summary" in json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))

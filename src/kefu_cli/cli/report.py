@@ -28,8 +28,28 @@ app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)�
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="报表日期(以这一天为准计算逾期与剩余工作日),默认今天")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="只看某个机构,例如 朝阳支公司")]
 OutputOpt = Annotated[
-    str | None, typer.Option("--output", "-o", help="写入文件(原子写入: 先写临时文件再改名),不输出到屏幕")
+    str | None,
+    typer.Option(
+        "--output", "-o", help="写入文件(原子写入: 先写临时文件再改名),不输出到屏幕;.json/.csv 结尾时即为该格式"
+    ),
 ]
+
+
+def _output_format(output: str | None, json: bool, csv: bool, command: str) -> tuple[bool, bool]:
+    """--json/--csv as given, or as the output file's name says (.json, .csv); a spreadsheet or
+    document name is refused rather than filled with text Excel can not open."""
+    one_output(json, csv, command)
+    if not output or json or csv:
+        return json, csv
+    suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
+    if suffix in ("xlsx", "xls", "xlsm", "docx", "doc", "pdf"):
+        from ..domain.errors import InputError
+
+        raise InputError(
+            f"报表不能写成 .{suffix} 文件: 请用 -o 报表.csv(Excel 可直接打开)或 -o 报表.txt;"
+            "Excel 表格请用 kefu export deadlines 文件.xlsx"
+        )
+    return suffix == "json", suffix == "csv"
 
 CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
 WITHIN_MAX = 250  # working days: about one year
@@ -162,7 +182,7 @@ def deadlines(
     from ..domain.timeutil import today_cst
     from ..services.reports import check_filter_names, deadline_report, parse_kind, parse_status, report_source
 
-    one_output(json, csv, "report deadlines")
+    json, csv = _output_format(output, json, csv, "report deadlines")
     within = int_value(within, "--within", 0, WITHIN_MAX, 3)
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
@@ -395,7 +415,7 @@ def stats(
     from ..services.reports import check_filter_names, report_source
     from ..services.stats import stats_report
 
-    one_output(json, csv, "report stats")
+    json, csv = _output_format(output, json, csv, "report stats")
     from ..domain.timeutil import today_cst
 
     to = date_value(date_to, "--to")
