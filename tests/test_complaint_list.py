@@ -128,3 +128,22 @@ def test_a_reversed_date_range_is_one_sentence(kefu, args):
     r = kefu(*args)
     assert r.code == 2 and r.out == ""
     assert f"{args[-4]}({args[-3]})晚于 {args[-2]}({args[-1]}): 请给出先后正确的日期范围" in r.err
+
+
+def test_status_as_a_chinese_input_method_types_it_and_overdue_pointed_to_its_option(kefu):
+    a = add(kefu, "2026-11-20T09:00", "13800000001")
+    kefu.ok("complaint", "accept", a["id"], "--at", "2026-11-20T10:00", "--json")
+    got = kefu.ok("complaint", "list", "--status", "已受理（处理中）", "--json")
+    assert [i["id"] for i in got["items"]] == [a["id"]]
+    r = kefu("complaint", "list", "--status", "逾期")
+    assert r.code == 2 and "请用 --overdue" in r.err
+    r = kefu("complaint", "list", "--status", "xx")
+    assert r.code == 2 and "可选: 待补充材料(awaiting_materials)、" in r.err
+
+
+def test_a_voided_complaint_is_marked_in_the_list_with_all(kefu):
+    a = add(kefu, "2026-11-20T09:00", "13800000002")
+    kefu.ok("complaint", "void", a["id"], "--reason", "重复登记", "--json")
+    assert a["id"] not in kefu("complaint", "list").out
+    line = next(x for x in kefu("complaint", "list", "--all").out.splitlines() if a["id"] in x)
+    assert "已作废(待受理)" in line

@@ -668,7 +668,7 @@ def list_(
         rows.append(
             [
                 i["id"],
-                _status_zh(i["status"]),
+                f"已作废({_status_zh(i['status'])})" if i["voided_at"] else _status_zh(i["status"]),
                 f"{i['received_at']:%Y-%m-%d %H:%M}",
                 label(CHANNELS, i["channel"]),
                 label(CATEGORIES, i["category"]),

@@ -58,18 +58,23 @@ def _spellings(zh: str, aliases: tuple[str, ...]) -> set[str]:
     return {t for t in out if t}
 
 
+# Brackets as a Chinese input method types them, read as the ASCII ones the labels use.
+_BRACKETS = str.maketrans("（）", "()")
+
+
 def parse_code(table: CodeTable, value: str, field: str) -> str:
-    """The English code for `value` given as a code or a Chinese label; InputError otherwise."""
-    v = (value or "").strip()
+    """The English code for `value` given as a code or a Chinese label (full-width brackets
+    read as ASCII ones); InputError listing the Chinese labels otherwise."""
+    v = (value or "").strip().translate(_BRACKETS)
     if v.lower() in table:
         return v.lower()
     for code, (zh, aliases) in table.items():
-        if v == zh or v in aliases:
+        if v == zh.translate(_BRACKETS) or v in aliases:
             return code
     for code, (zh, aliases) in table.items():
-        if v in _spellings(zh, aliases):
+        if v in {t.translate(_BRACKETS) for t in _spellings(zh, aliases)}:
             return code
-    choices = "、".join(f"{code}({zh})" for code, (zh, _) in table.items())
+    choices = "、".join(f"{zh}({code})" for code, (zh, _) in table.items())
     raise InputError(f"{field} 的值 '{value}' 无效,可选: {choices}")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
 from ..domain.deadlines import DeadlineStatus
+from ..domain.errors import InputError
 from ..domain.timeutil import check_span, today_cst
 
 CASE = "complaint"
@@ -131,6 +132,9 @@ def list_(
         where.append(f"id IN ({due})")
     if status:
         from ..domain.codes import table_of
+
+        if status.strip().lower() in ("逾期", "已逾期", "overdue"):  # a deadline's state, not a case's
+            raise InputError("--status 是案件状态;要列出有逾期期限的投诉请用 --overdue,例如 kefu complaint list --overdue")
 
         code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
         where.append("status = :status")
