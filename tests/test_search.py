@@ -73,3 +73,13 @@ def test_callback_list_filters_and_search_take_a_number_in_any_form(kefu):
     assert names("--policy", "0002") == ["P2026110002"]
     found = kefu.ok("search", "+86 139 9876 5432", "--json")["items"]
     assert [i["policy_no"] for i in found] == ["P2026110002"]
+
+
+def test_a_policy_without_a_separate_insured_is_found_under_its_holder(kefu):
+    """New-policy files name the holder only: the search row shows the holder, masked."""
+    from pathlib import Path
+
+    sample = Path(__file__).parents[1] / "sample_data" / "policies.csv"
+    kefu.ok("import", "policies", str(sample), "--json")
+    found = [i for i in kefu.ok("search", "P2026110001", "--json")["items"] if i["case_type"] == "policy"]
+    assert [(i["id"], i["name"]) for i in found] == [("P2026110001", "林*远")]

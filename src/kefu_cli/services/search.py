@@ -163,7 +163,8 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
             status = "in_force"
         out.append(
             {
-                "case_type": "policy", "id": policy, "status": status, "name": insured, "phone": tel,
+                # the insured, or the holder where the register names no separate insured
+                "case_type": "policy", "id": policy, "status": status, "name": insured or holder, "phone": tel,
                 "policy_no": policy, "branch": branch, "handler": handler, "date": start,
                 "summary": f"{product} {start_day or '-'} 至 {end_day or '-'}", "voided": False,
                 "id_number": insured_id, "holder": holder,
