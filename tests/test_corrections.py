@@ -242,3 +242,15 @@ def test_a_deadline_brought_back_by_undo_is_held_by_the_cases_handler_now(kefu):
     assert {i["case_id"] for i in report["items"]} == {first}
     assert all(i["case_id"] != first for i in kefu.ok("report", "deadlines", "--handler", "刘洋", "--json")["items"])
     assert kefu.ok("db", "verify", "--json")["ok"]
+
+
+def test_undo_of_a_merge_says_whose_deadlines_came_back(kefu):
+    first = add(kefu, received="2026-11-02T09:00")
+    kefu.ok("complaint", "accept", first, "--at", "2026-11-03T10:00")
+    second = add(kefu, received="2026-11-04T09:00")
+    kefu.ok("complaint", "merge", second, "--into", first, "--new-facts", "--at", "2026-11-04T10:00")
+    out = kefu.ok("complaint", "undo", first, "--reason", "合并错了", "--at", "2026-11-04T12:00")
+    lines = [x.strip() for x in out.splitlines() if "恢复为" in x]
+    assert any(x.startswith(f"投诉 {second} 的期限 ") for x in lines), out
+    assert any(x.startswith("期限 ") for x in lines), out  # the undone case's own, unnamed
+    assert all(x.startswith(("期限 ", f"投诉 {second} 的期限 ")) for x in lines), out

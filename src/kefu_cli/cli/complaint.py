@@ -770,6 +770,9 @@ def _shown(value) -> str:
     return str(value)
 
 
+CASE_ZH = {"complaint": "投诉", "callback": "回访"}
+
+
 @app.command("undo")
 def undo(
     complaint_id: IdArg,
@@ -798,7 +801,9 @@ def undo(
 
     for d in r["deadlines"]:
         to = "作废(由该步骤产生)" if d["to"] == "void" else DEADLINE_STATUS_ZH[DeadlineStatus(d["to"])]
-        lines.append(f"  期限 {d['kind_zh']}: 恢复为 {to}")
+        # a merge's undo touches the other complaint, a decision's its callback: say whose
+        whose = "" if d["case_id"] == r["id"] else f"{CASE_ZH.get(d['case_type'], '')} {d['case_id']} 的"
+        lines.append(f"  {whose}期限 {d['kind_zh']}: 恢复为 {to}")
     if r["callbacks"]:
         lines.append(f"  该步骤安排的回访 {'、'.join(r['callbacks'])} 已作废")
     others = [x for x in r["complaints"] if x != r["id"]]

@@ -458,7 +458,8 @@ def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -
             state_before = d.status
             if not prior:
                 void_deadline(uow, d, f"撤销“{step_zh}”: {why}")
-                restored.append({"deadline": d.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind), "to": "void"})
+                restored.append({"deadline": d.id, "case_type": d.case_type, "case_id": d.case_id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
+                                 "to": "void"})  # fmt: skip
                 continue
             snap = json.loads(prior[-1].details)["state"]
             for e in history:  # a resume added the pause to the period: take it back
@@ -480,7 +481,8 @@ def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -
             d.updated_at = uow.recorded_at
             uow.session.add(d)
             record(uow, d, "undo", state_before, undone=step.id, reason=why)
-            restored.append({"deadline": d.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind), "to": d.status})
+            restored.append({"deadline": d.id, "case_type": d.case_type, "case_id": d.case_id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
+                             "to": d.status})  # fmt: skip
 
         # callbacks the step scheduled: voided (not if a call was already made)
         voided = []
