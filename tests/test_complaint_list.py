@@ -147,3 +147,11 @@ def test_a_voided_complaint_is_marked_in_the_list_with_all(kefu):
     assert a["id"] not in kefu("complaint", "list").out
     line = next(x for x in kefu("complaint", "list", "--all").out.splitlines() if a["id"] in x)
     assert "已作废(待受理)" in line
+
+
+def test_a_list_cut_by_limit_says_so(kefu):
+    for n in range(3):
+        add(kefu, f"2026-11-2{n}T09:00", f"1380000010{n}")
+    assert "只列出最早的 2 件,更多请加 --limit" in kefu.ok("complaint", "list", "--limit", "2")
+    assert "只列出" not in kefu.ok("complaint", "list", "--limit", "5")
+    assert "只列出最新的 2 件" in kefu.ok("search", "李雷", "--limit", "2")

@@ -679,8 +679,9 @@ def list_(
                 nxt,
             ]
         )
+    full = f",只列出最早的 {limit} 件,更多请加 --limit 或缩小条件" if data["count"] == limit else ""
     print_table(
-        f"投诉 {data['count']} 件(截至 {data['as_of']})",
+        f"投诉 {data['count']} 件(截至 {data['as_of']}{full})",
         ["编号", "状态", "接收时间", "方式", "类别", "投诉人", "电话", "机构", "处理人", "下一期限"],
         rows,
     )

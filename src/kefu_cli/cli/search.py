@@ -73,8 +73,9 @@ def search(
                 nxt,
             ]
         )
+    full = f"(只列出最新的 {limit} 件,更多请加 --limit,最多 200)" if data["count"] == limit else ""
     print_table(
-        f"“{data['query']}”的搜索结果: {data['count']} 件",
+        f"“{data['query']}”的搜索结果: {data['count']} 件{full}",
         ["编号", "类型", "状态", "日期", "姓名", "电话", "保单号", "机构", "经办人", "下一期限"],
         rows,
     )
