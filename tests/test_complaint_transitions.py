@@ -335,7 +335,7 @@ def test_at_before_receipt_and_unknown_number_are_refused(kefu):
 def test_bad_inputs_on_add(kefu):
     base = ["complaint", "add", "--received", "2026-09-21T09:00", "--name", "张三"]
     r = kefu(*base, "--channel", "pigeon", "--category", "claims", "--phone", "13812345678")
-    assert r.code == 2 and "--channel" in r.err and "phone(电话)" in r.err
+    assert r.code == 2 and "--channel" in r.err and "电话(phone)" in r.err
     r = kefu(*base, "--channel", "phone", "--category", "claims", "--phone", "call me")
     assert r.code == 2 and "--phone" in r.err
     r = kefu(*base, "--channel", "phone", "--category", "claims", "--phone", "13812345678", "--relation", "朋友")
