@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate, compress
 
+from .holiday_names import HOLIDAY_NAME_ZH  # chinese-calendar's names → Chinese (re-exported)
+
 # The span the tables are built for. Dates outside it are rejected with a clear message.
 MIN_DATE = dt.date(2000, 1, 1)
 MAX_DATE = dt.date(2099, 12, 31)
@@ -77,17 +79,6 @@ YEAR_STATUS_ZH = {
     YearStatus.PROVISIONAL: "临时规则(未公布)",
 }
 
-# Names used by chinese-calendar → the Chinese names clerks know.
-HOLIDAY_NAME_ZH = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-}
 
 
 class CalendarRangeError(ValueError):

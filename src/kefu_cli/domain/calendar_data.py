@@ -76,7 +76,7 @@ def render() -> str:
     import chinese_calendar
     from chinese_calendar import constants
 
-    from .calendar import HOLIDAY_NAME_ZH
+    from .holiday_names import HOLIDAY_NAME_ZH
 
     def by_year(days: dict) -> str:
         years: dict[int, list[str]] = {}
