@@ -107,9 +107,9 @@ def test_void_takes_a_mistaken_case_out_of_lists_reports_and_statistics(kefu):
 
 
 def _today():
-    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.services import clock
 
-    return today_cst()
+    return clock.today()
 
 
 def test_list_filters_and_callback_cancel(kefu):

@@ -23,6 +23,7 @@ DATA = Path(__file__).parent / "data"
 
 # Valid resident ID numbers (GB 11643 check digits), invented people.
 ID_A = "110105197503120034"
+TODAY = dt.date(2026, 12, 1)  # the day an ID number's date of birth may not be after
 ID_B = "110108199007210047"
 ID_C = "310104198801010015"
 
@@ -54,22 +55,17 @@ def count(db, table="claim") -> int:
 def clock(monkeypatch):
     """Move "now" (steps may not be dated in the future): for the 2027/2028 dates."""
 
-    def set_now(moment: dt.datetime) -> None:
-        import kefu_cli.services.claims as sc
-        from kefu_cli.domain import timeutil
+    from kefu_cli.services import clock as seam
 
-        monkeypatch.setattr(timeutil, "now_cst", lambda: moment)
-        monkeypatch.setattr(sc, "now_cst", lambda: moment)
-
-    return set_now
+    return seam.set_now  # tests/conftest.py sets the clock back after each test
 
 
 # --- pure rules -----------------------------------------------------------------------------------
 
 
 def test_id_number_check_digit_and_mask():
-    assert cl.check_id_number("11010519491231002x") == "11010519491231002X"
-    assert cl.check_id_number("１１０１０５１９７５０３１２００３４") == ID_A  # full-width digits
+    assert cl.check_id_number("11010519491231002x", "--id-number", TODAY) == "11010519491231002X"
+    assert cl.check_id_number("１１０１０５１９７５０３１２００３４", "--id-number", TODAY) == ID_A  # full-width digits
     assert cl.mask_id_number(ID_A) == "110***********0034"
     for bad, why in (
         ("110105197503120035", "校验位不符"),
@@ -80,7 +76,7 @@ def test_id_number_check_digit_and_mask():
         ("1101051975031200A4", "只能是数字"),
     ):
         with pytest.raises(cl.InputError, match=why) as e:
-            cl.check_id_number(bad)
+            cl.check_id_number(bad, "--id-number", TODAY)
         assert bad not in str(e.value) and cl.ID_EXAMPLE in str(e.value)  # never echoed; an example given
 
 

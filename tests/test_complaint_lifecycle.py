@@ -164,13 +164,13 @@ def test_show_human_output_masks_and_lists_deadlines(kefu):
 
 
 def test_add_defaults_received_to_now_and_human_output(kefu):
-    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.services import clock
 
-    before = today_cst()
+    before = clock.today()
     out = kefu(
         "complaint", "add", "--channel", "在线", "--category", "产品", "--name", "赵六", "--phone", "13700001111"
     )
-    after = today_cst()
+    after = clock.today()
     assert out.code == 0, out.err
     # Numbered by the day received, China time (before/after guard a midnight in between).
     assert any(f"已登记投诉 TS-{d:%Y%m%d}-0001" in out.out for d in (before, after)), out.out

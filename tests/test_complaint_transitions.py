@@ -368,10 +368,10 @@ def test_a_receipt_time_after_the_registration_is_refused(kefu):
     assert r.code == 2
     assert "--received" in r.err and "2026-12-20 10:00" in r.err and "Traceback" not in r.err
     assert kefu.ok("complaint", "list", "--json")["count"] == 0
-    # without --at the registration time defaults to the receipt time: the real clock bounds it
-    from kefu_cli.domain.timeutil import now_cst
+    # without --at the registration time defaults to the receipt time: the clock bounds it
+    from kefu_cli.services import clock
 
-    future = (now_cst() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    future = (clock.now() + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     r = kefu(
         "complaint", "add", "--received", future, "--channel", "phone", "--category", "claims",
         "--name", "张三", "--phone", "13812345678",

@@ -161,7 +161,9 @@ def test_undo_refuses_a_case_without_steps_and_a_voided_case(kefu):
 
 
 def test_callback_reschedule_keeps_the_rule_deadline_and_flags_a_late_appointment(kefu):
-    today = dt.date.today()
+    from kefu_cli.services import clock
+
+    today = clock.today()
     cb = kefu.ok("callback", "add", "--kind", "satisfaction", "--name", "李明", "--phone", "13900112233",
                  "--due", str(today + dt.timedelta(days=3)), "--json")["id"]  # fmt: skip
     ok = kefu.ok("callback", "reschedule", cb, "--to", str(today + dt.timedelta(days=2)), "--reason", "客户要求", "--json")

@@ -202,7 +202,7 @@ def _doc(report: dict) -> dict:
 )
 @pytest.mark.parametrize("as_of", ["2026-10-09", "2026-10-20", "today"])
 def test_the_deadline_report_is_the_same_either_way(kefu, cases, args, as_of):
-    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.services.clock import today as today_cst
     from kefu_cli.services.reports import deadline_report
 
     day = today_cst() if as_of == "today" else dt.date.fromisoformat(as_of)
@@ -224,8 +224,8 @@ def test_the_deadline_report_is_the_same_either_way(kefu, cases, args, as_of):
 def test_the_stats_report_is_the_same_either_way(kefu, cases, args):
     """One SQL text, bound by sqlite3 itself or through SQLAlchemy: the same figures (datetime
     bounds are bound as text differently; the report must not see it)."""
-    from kefu_cli.domain.timeutil import today_cst
     from kefu_cli.render.output import dumps_json
+    from kefu_cli.services.clock import today as today_cst
     from kefu_cli.services.stats import stats_report
 
     day = today_cst() if args["as_of"] == "today" else dt.date.fromisoformat(args["as_of"])
@@ -279,8 +279,8 @@ def test_the_complaint_list_is_the_same_either_way(kefu, cases, monkeypatch, arg
 
 def test_the_deadline_report_command_writes_the_same_document(kefu, cases):
     from kefu_cli.cli.report import ITEM_KEYS
-    from kefu_cli.domain.timeutil import today_cst
     from kefu_cli.render.output import csv_text, dumps_json
+    from kefu_cli.services.clock import today as today_cst
     from kefu_cli.services.context import unit_of_work
     from kefu_cli.services.reports import deadline_report
 

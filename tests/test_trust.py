@@ -13,7 +13,8 @@ import sqlite3
 
 import pytest
 
-from kefu_cli.domain.timeutil import now_cst, today_cst
+from kefu_cli.services.clock import now as now_cst
+from kefu_cli.services.clock import today as today_cst
 
 
 def add(kefu, received, *extra, phone="13812345678", branch="朝阳支公司", handler="李娜"):
@@ -306,7 +307,7 @@ def test_steps_are_refused_out_of_order_in_the_future_or_out_of_range(kefu):
     cases = [
         (["complaint", "decide", cid, "--result", "x", "--at", "2026-09-22T10:00"], "早于上一次"),
         (["complaint", "decide", cid, "--result", "x", "--at", future], "晚于现在"),
-        (["complaint", "decide", cid, "--result", "x", "--at", "2027-03-01T10:00"], "晚于现在"),
+        (["complaint", "decide", cid, "--result", "x", "--at", f"{now_cst().year + 1}-03-01T10:00"], "晚于现在"),
         (["complaint", "decide", cid, "--result", "x", "--at", "0001-01-01T10:00"], "2000-01-01"),
         (["complaint", "decide", cid, "--result", "x", "--at", "9999-12-31"], "2099-12-31"),
         (["complaint", "add", "--received", "1999-12-31T10:00", "--channel", "phone", "--category", "claims",

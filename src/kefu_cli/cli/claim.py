@@ -266,10 +266,11 @@ def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime |
     """`--received` and `--at` of a registration: a receipt given alone must not lie in the
     future; the registration time defaults to the receipt time (then now)."""
     from ..domain.timeutil import check_not_future
+    from ..services import clock
 
     received_dt = at_value(received, "--received")
     if at is None and received_dt is not None:
-        check_not_future(received_dt, "--received")
+        check_not_future(received_dt, "--received", clock.now())
     return received_dt, at_value(at) or received_dt
 
 

@@ -198,8 +198,9 @@ def add(
     received_dt = at_value(received, "--received")
     if at is None and received_dt is not None:
         from ..domain.timeutil import check_not_future
+        from ..services import clock
 
-        check_not_future(received_dt, "--received")
+        check_not_future(received_dt, "--received", clock.now())
     at_dt = at_value(at) or received_dt  # registering a past receipt: the event happened then
     result = complaints.add(
         state.db,

@@ -107,9 +107,9 @@ def _on_terminal(output: str | None) -> bool:
 
 
 def _as_of(text: str | None) -> dt.date:
-    from ..domain.timeutil import today_cst
+    from ..services import clock
 
-    return date_value(text, "--as-of") or today_cst()
+    return date_value(text, "--as-of") or clock.today()
 
 
 def _weekday(d: dt.date) -> str:
@@ -179,7 +179,7 @@ def deadlines(
     `status` 为 overdue / due_today / due_soon / later / paused;`working_days_left` 为 0 表示
     今日到期,负数表示已逾期的工作日数;`breached` 为 true 表示已错过期限(逾期一经发生即保留)。
     """
-    from ..domain.timeutil import today_cst
+    from ..services import clock
     from ..services.reports import check_filter_names, deadline_report, parse_kind, parse_status, report_source
 
     json, csv = _output_format(output, json, csv, "report deadlines")
@@ -197,7 +197,7 @@ def deadlines(
             branch=branch,
             handler=handler,
             kind=kind_code,
-            history=day < today_cst(),
+            history=day < clock.today(),
             status=status_code,
             lazy=json or csv,
         )
@@ -416,10 +416,10 @@ def stats(
     from ..services.stats import stats_report
 
     json, csv = _output_format(output, json, csv, "report stats")
-    from ..domain.timeutil import today_cst
+    from ..services import clock
 
     to = date_value(date_to, "--to")
-    today = today_cst()
+    today = clock.today()
     # The history is read as it stood at the end of --as-of, or of --to when no --as-of is given.
     day = date_value(as_of, "--as-of") or (min(to, today) if to else today)
     to = to or day

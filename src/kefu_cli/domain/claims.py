@@ -346,9 +346,9 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
-def check_id_number(text: str | None, field: str = "--id-number", today: dt.date | None = None) -> str:
+def check_id_number(text: str | None, field: str, today: dt.date) -> str:
     """An 18-character resident ID number, upper-case X, or InputError naming what is wrong
-    (never echoing the number): length, characters, region, date of birth, check digit."""
+    (never echoing the number): length, characters, region, date of birth (not after `today`), check digit."""
     v = re.sub(r"[\s\-\u3000]", "", (text or "").translate(_ID_FULL_WIDTH)).upper()
     example = _example(field, ID_EXAMPLE)
     if not v:
@@ -365,7 +365,7 @@ def check_id_number(text: str | None, field: str = "--id-number", today: dt.date
         born = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         born = None
-    if born is None or born.year < 1900 or born > (today or dt.date.today()):
+    if born is None or born.year < 1900 or born > today:
         raise InputError(f"{field} 身份证号码第 7 至 14 位不是有效的出生日期,请核对证件,{example}")
     if id_check_digit(v[:17]) != v[17]:
         raise InputError(f"{field} 身份证号码校验位不符(号码中有数字录错),请对照证件逐位核对,{example}")

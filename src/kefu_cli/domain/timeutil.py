@@ -62,9 +62,9 @@ def check_span(first: dt.date | None, last: dt.date | None, first_name: str = "-
         )
 
 
-def check_not_future(value: dt.datetime, field: str, now: dt.datetime | None = None) -> None:
-    """Refuse a moment after now (a few minutes of clock skew allowed): steps are recorded after they happen."""
-    now = now or now_cst()
+def check_not_future(value: dt.datetime, field: str, now: dt.datetime) -> None:
+    """Refuse a moment after `now` (a few minutes of clock skew allowed): steps are recorded after
+    they happen. `now` is the clock read at the command's edge (services/clock.py)."""
     if value > now + CLOCK_SKEW:
         raise InputError(
             f"{field} 时间 {value:%Y-%m-%d %H:%M} 晚于现在({now:%Y-%m-%d %H:%M}): 只能登记已经发生的步骤,"
@@ -155,14 +155,6 @@ def parse_datetime(text: str, field: str = "时间") -> dt.datetime:
     value = to_cst_naive(value)
     check_range(value, field)
     return value.replace(microsecond=0)
-
-
-def now_cst() -> dt.datetime:
-    return dt.datetime.now(CST).replace(tzinfo=None, microsecond=0)
-
-
-def today_cst() -> dt.date:
-    return now_cst().date()
 
 
 def iso_datetime(value: dt.datetime | None) -> str | None:

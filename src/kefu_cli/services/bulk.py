@@ -34,7 +34,7 @@ from ..domain import complaint as sm
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, compute_due
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.policy import UNIT_ZH, Start, Unit
-from ..domain.timeutil import iso_date, iso_datetime, now_cst
+from ..domain.timeutil import iso_date, iso_datetime
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .complaints import CASE, PERIODS, START_WHY, check_receipt, clean_registration, register
@@ -81,7 +81,7 @@ class Checker:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.now = now_cst()
+        self.now = uow.now
         self._memo: dict[tuple, Any] = {}
 
     def _once(self, key: tuple, fn: Callable[[], Any]) -> Any:

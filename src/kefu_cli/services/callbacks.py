@@ -15,7 +15,6 @@ from ..domain import callback as cb
 from ..domain.codes import label
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
-from ..domain.timeutil import now_cst
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
 from ..store.models import Deadline
 from .context import UnitOfWork
@@ -564,7 +563,7 @@ def reply_was_late(uow: UnitOfWork, followup: CallbackFollowup) -> bool:
 # --- views -------------------------------------------------------------------------------
 
 
-def deadline_view(d: Deadline, now: dt.datetime | None = None) -> dict:
+def deadline_view(d: Deadline, now: dt.datetime) -> dict:
     return {
         "kind": d.kind,
         "due": d.due,
@@ -572,7 +571,7 @@ def deadline_view(d: Deadline, now: dt.datetime | None = None) -> dict:
         "status": d.status,
         "met_at": d.met_at,
         "late": bool(d.met_at and d.met_at > d.due_at),
-        "breached": is_breached(d.breached, d.status, d.due_at, now or now_cst()),
+        "breached": is_breached(d.breached, d.status, d.due_at, now),
         "basis": d.basis,
     }
 
@@ -607,7 +606,7 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
             "outcome_method": row.outcome_method,
             "outcome_reason": row.outcome_reason,
             "next": str(state_of(uow, row, attempts).next),
-            "deadlines": [deadline_view(d) for d in case_deadlines(uow, CASE_TYPE, row.id)],
+            "deadlines": [deadline_view(d, uow.now) for d in case_deadlines(uow, CASE_TYPE, row.id)],
             "attempts": [
                 {
                     "id": a.id,

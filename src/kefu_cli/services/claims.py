@@ -28,9 +28,9 @@ from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breache
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH
 from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text, phone_number
-from ..domain.timeutil import now_cst, today_cst
 from ..store.claim_models import Claim, PolicyRecord
 from ..store.models import Deadline
+from . import clock
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, case_timeline, close_deadline, deadline_view, open_deadlines, start_deadline
@@ -231,7 +231,7 @@ def report(
     reporter_address = _text(reporter_address, "--reporter-address 报案人联系地址", 255, example="北京市朝阳区建国路 1 号")
     policy_no = _text(policy_no, "--policy 保单号", 60, example="P2026110001")
     insured = _text(insured, "--insured 出险人(被保险人)姓名", 50, example="林志远")
-    id_number = cl.check_id_number(id_number, "--id-number") if (id_number or "").strip() else ""
+    id_number = cl.check_id_number(id_number, "--id-number", clock.today()) if (id_number or "").strip() else ""
     place = _text(place, "--place 出险地点", 200, example="北京市朝阳区建国路与东三环路口")
     cause = _text(cause, "--cause 出险原因", 2000, multiline=True, example="交通事故")
     course = _text(course, "--course 出险经过", 2000, multiline=True, example="骑电动车被机动车撞倒")
@@ -247,7 +247,7 @@ def report(
     estimate_yuan = estimate if isinstance(estimate, int) or estimate is None else cl.parse_amount(estimate, "--estimate")
 
     received = received or uow.at
-    latest = min(uow.at, now_cst())
+    latest = min(uow.at, uow.now)
     if received > latest + dt.timedelta(minutes=5):
         raise InputError(
             f"--received 报案时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
@@ -640,7 +640,7 @@ def view(uow: UnitOfWork, c: Claim, as_of: dt.date | None = None, events: bool =
 
 def show(db, claim_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
-        return view(uow, get(uow, claim_id), as_of=as_of or today_cst(), events=True)
+        return view(uow, get(uow, claim_id), as_of=as_of or uow.now.date(), events=True)
 
 
 def list_filters(stmt, model, at_column, branch: str | None, handler: str | None, date_from: dt.date | None,
@@ -679,7 +679,7 @@ def list_(
     limit: int | None = None,
     all: bool = False,
 ) -> dict[str, Any]:
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     stmt = select(Claim)
     if not all:
         stmt = stmt.where(col(Claim.voided_at).is_(None))

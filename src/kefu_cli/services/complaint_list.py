@@ -12,7 +12,8 @@ from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
 from ..domain.deadlines import DeadlineStatus
 from ..domain.errors import InputError
-from ..domain.timeutil import check_span, today_cst
+from ..domain.timeutil import check_span
+from . import clock
 
 CASE = "complaint"
 
@@ -104,7 +105,7 @@ def list_(
 
     check_span(received_from, received_to)
     check_span(due_from, due_to, "--due-from", "--due-to")
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     where: list[str] = []
     params: dict[str, Any] = {"case_type": CASE}
     if not all:  # voided (registered by mistake) only with --all

@@ -38,7 +38,6 @@ from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH, Start
-from ..domain.timeutil import now_cst, today_cst
 from ..store.complaint_models import Complaint
 from ..store.models import Deadline
 from .complaint_list import COLUMNS
@@ -318,7 +317,7 @@ def register(
     )  # fmt: skip
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
-    latest = min(uow.at, now_cst())
+    latest = min(uow.at, uow.now)
     check_receipt(received, latest, channel, regulator_ref, regulator_due)
     uow.calendar.day(received.date())  # a clear error for dates outside the calendar
     from .masters import ensure_branch, ensure_handler
@@ -662,4 +661,4 @@ def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=No
 def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
         c = _get(uow, complaint_id)
-        return view(uow, c, as_of=as_of or today_cst(), events=True)
+        return view(uow, c, as_of=as_of or uow.now.date(), events=True)

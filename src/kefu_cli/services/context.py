@@ -21,9 +21,10 @@ from sqlmodel import Session, select
 from ..domain.calendar import WorkCalendar
 from ..domain.chain import GENESIS, canonical_for, link
 from ..domain.policy import Policy
-from ..domain.timeutil import CST, InputError, check_not_future, check_range, now_cst
+from ..domain.timeutil import InputError, check_not_future, check_range
 from ..store import db as store_db
 from ..store.models import AuditEvent, AuditHead
+from . import clock
 
 
 def default_clerk() -> str:
@@ -98,10 +99,17 @@ class UnitOfWork:
     clerk: str
     at: dt.datetime  # the time the action happened (--at), naive China time
     url: str
-    recorded_at: dt.datetime = field(default_factory=now_cst)
+    # Now, read once from the clock seam (services/clock.py) when the unit of work opens: the
+    # default --at, the "not in the future" bound of every step, today for a read.
+    now: dt.datetime = field(default_factory=clock.now)
+    recorded_at: dt.datetime | None = None  # the rows' created/updated time: `now` unless given
     # The write time of this transaction's events, to the microsecond: with the clerk it tells
     # one transaction's events from the next (`complaint undo` reverses a whole transaction).
-    written_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(CST).replace(tzinfo=None))
+    written_at: dt.datetime = field(default_factory=clock.stamp)
+
+    def __post_init__(self) -> None:
+        if self.recorded_at is None:
+            self.recorded_at = self.now
 
     def check_order(self, entity: str, entity_id: str, what: str) -> None:
         """Refuse a step dated before the previous step of the same case (one indexed MAX)."""
@@ -197,9 +205,10 @@ def unit_of_work(
         from ..domain.text import CLERK_MAX, clean_text
 
         clerk = clean_text(clerk, "--clerk 经办人", CLERK_MAX, example="张三")
+    now = clock.now()
     if at is not None and write:
         check_range(at, "--at")
-        check_not_future(at, "--at")
+        check_not_future(at, "--at", now)
     url = store_db.resolve_url(db)
     store_db.ensure_schema(url)
     if write:
@@ -208,7 +217,7 @@ def unit_of_work(
     with Session(engine, expire_on_commit=False) as session, session.begin():
         note = _take_write_lock(session, url) if write else None
         try:
-            yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now_cst(), url=url)
+            yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now, url=url, now=now)
             if note is not None:
                 session.flush()  # the last statements while the note still names this process
         finally:

@@ -130,7 +130,9 @@ def _complaint_value(option: str, value: Any) -> Any:
         return phone_number(value, "--phone")
     if option == "received":
         check_range(value, "--received")
-        check_not_future(value, "--received")
+        from . import clock
+
+        check_not_future(value, "--received", clock.now())
         return value
     if option == "regulator_due":
         return value

@@ -31,9 +31,10 @@ from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, working_days_left
-from ..domain.timeutil import check_span, now_cst, today_cst
+from ..domain.timeutil import check_span
 from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
+from . import clock
 from .context import unit_of_work
 
 C = Column
@@ -157,7 +158,7 @@ def _notes(what: str, as_of: dt.date, filters: dict[str, Any], unmask: bool | No
     notes = [
         ("内容", what),
         ("数据截至", f"{as_of.isoformat()}(剩余工作日、是否逾期按这一天计算)"),
-        ("导出时间", now_cst().isoformat(sep=" ")),  # China time, as every other time in the file
+        ("导出时间", clock.now().isoformat(sep=" ")),  # China time, as every other time in the file
         ("筛选条件", ";".join(shown) if shown else "无(全部)"),
     ]
     if unmask is not None:
@@ -228,7 +229,7 @@ def export_complaints(
     from ..store.complaint_models import Complaint
 
     check_span(date_from, date_to)
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     q = select(Complaint)
     if date_from is not None:
         q = q.where(Complaint.received_at >= dt.datetime.combine(date_from, dt.time()))
@@ -271,7 +272,7 @@ def export_callbacks(
     from ..store.callback_models import Callback
 
     check_span(date_from, date_to)
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     q = select(Callback)
     if date_from is not None:
         q = q.where(Callback.due >= date_from)
@@ -312,7 +313,7 @@ def export_deadlines(
     from .reports import deadline_report, parse_kind
 
     check_target(dest)
-    today = today_cst()
+    today = clock.today()
     as_of = as_of or today
     with unit_of_work(db, write=False) as uow:
         report = deadline_report(

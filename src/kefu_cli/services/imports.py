@@ -40,7 +40,7 @@ from typing import Any
 from sqlmodel import select
 
 from ..domain.errors import InputError
-from ..domain.timeutil import check_not_future, check_range, now_cst, parse_date, parse_datetime
+from ..domain.timeutil import check_not_future, check_range, parse_date, parse_datetime
 from ..io.csvfile import CsvRow
 from ..io.table import Table, read_table
 from ..io.xlsxfile import DATE, DATETIME, TEXT, cell_text
@@ -381,10 +381,13 @@ def _new_result(table: Table, kind: str, dry_run: bool) -> ImportResult:
 
 def _check_at(at: dt.datetime | None) -> dt.datetime:
     """The registration time of every row (one for the whole file, as for one transaction)."""
+    from . import clock
+
+    now = clock.now()
     if at is not None:
         check_range(at, "--at")
-        check_not_future(at, "--at")
-    return at or now_cst()
+        check_not_future(at, "--at", now)
+    return at or now
 
 
 def _import(

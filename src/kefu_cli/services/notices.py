@@ -59,9 +59,9 @@ from ..domain.errors import InputError, RuleError
 from ..domain.notices import NoticeType, zh_date
 from ..domain.policy import Start, Unit
 from ..domain.text import clean_text
-from ..domain.timeutil import today_cst
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
+from . import clock
 from .context import UnitOfWork, unit_of_work
 
 CASE = "complaint"
@@ -810,7 +810,7 @@ def batch(
     from ..io.files import check_target, make_private_folder
     from .masters import check_names
 
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     folder = Path(out_dir).expanduser()
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--out {folder} 是一个文件: 批量生成需要一个目录,例如 --out 今日告知书")

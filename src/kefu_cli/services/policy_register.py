@@ -111,7 +111,9 @@ def parse_row(values: Mapping[str, Any], column: Callable[[str], str] | None = N
             raise InputError(
                 f"{name('insured_id')} 是打码的证件号码(如 110***********1234),不能登记: 请填写完整号码,例如 {cl.ID_EXAMPLE}"
             )
-        out["insured_id"] = cl.check_id_number(raw, name("insured_id"))
+        from . import clock
+
+        out["insured_id"] = cl.check_id_number(raw, name("insured_id"), clock.today())
     elif "insured_id" in values:
         out["insured_id"] = ""
     for key in ("period_start", "period_end"):
@@ -243,11 +245,9 @@ def get(uow: UnitOfWork, policy_no: str) -> PolicyRecord:
 
 
 def show(db: str | None, policy_no: str) -> dict[str, Any]:
-    from ..domain.timeutil import today_cst
-
     with unit_of_work(db, write=False) as uow:
         p = get(uow, policy_no)
-        out = record_view(p, today_cst())
+        out = record_view(p, uow.now.date())
         from ..store.claim_models import Claim, ServiceRequest
 
         claims = uow.session.exec(select(Claim).where(Claim.policy_no == p.policy_no).order_by(col(Claim.id))).all()
@@ -264,8 +264,6 @@ def show(db: str | None, policy_no: str) -> dict[str, Any]:
 def list_(
     db: str | None, *, name: str | None = None, line: str | None = None, branch: str | None = None, limit: int = 200
 ) -> dict[str, Any]:
-    from ..domain.timeutil import today_cst
-
     if not 1 <= limit <= 10_000:  # checked here, not by the option: a bounded option costs typer's pydantic
         raise InputError(f"--limit 应为 1 到 10000 之间的整数(收到 {limit}),例如 --limit 500")
     stmt = select(PolicyRecord)
@@ -284,7 +282,7 @@ def list_(
 
         check_names(uow.session, branch=branch)
         rows = uow.session.exec(stmt.order_by(col(PolicyRecord.policy_no)).limit(limit)).all()
-        today = today_cst()
+        today = uow.now.date()
         items = [record_view(p, today) for p in rows]
     return {"count": len(items), "items": items}
 

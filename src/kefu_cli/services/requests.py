@@ -20,7 +20,6 @@ from ..domain import claims as cl
 from ..domain.codes import RELATIONS, label, parse_code
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.text import SHORT_MAX, clean_text, phone_number
-from ..domain.timeutil import now_cst, today_cst
 from ..store.claim_models import PolicyRecord, ServiceRequest
 from .context import UnitOfWork, unit_of_work
 
@@ -81,7 +80,7 @@ def register(
         raise InputError("--content 批改内容只用于 --type endorsement(批改);退保原因的说明请用 --reason-note")
 
     received = received or uow.at
-    latest = min(uow.at, now_cst())
+    latest = min(uow.at, uow.now)
     if received > latest + dt.timedelta(minutes=5):
         raise InputError(
             f"--received 接收时间 {received:%Y-%m-%d %H:%M} 晚于登记时间 {latest:%Y-%m-%d %H:%M}: "
@@ -251,4 +250,4 @@ def list_(
 
         check_names(uow.session, branch=branch, handler=handler)
         items = [view(uow, r) for r in uow.session.exec(stmt).all()]
-    return {"as_of": today_cst(), "count": len(items), "items": items}
+    return {"as_of": uow.now.date(), "count": len(items), "items": items}

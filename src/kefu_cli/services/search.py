@@ -22,7 +22,7 @@ from ..domain import callback as cb
 from ..domain.codes import label
 from ..domain.errors import InputError
 from ..domain.text import phone_query
-from ..domain.timeutil import today_cst
+from . import clock
 from .reports import _day, _rows, _when, next_running
 
 MAX_RESULTS = 200
@@ -74,7 +74,7 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
         raise InputError(f"搜索内容太长({len(q)} 个字符),最多 100 个字符,例如 kefu search 王建国")
     if not 1 <= limit <= MAX_RESULTS:
         raise InputError(f"--limit 应为 1 到 {MAX_RESULTS} 之间的整数,例如 --limit 20")
-    as_of = as_of or today_cst()
+    as_of = as_of or clock.today()
     like = _like(q)
     params = {"like": like, "id_like": like.upper(), "limit": limit}
     phone = phone_query(q)
