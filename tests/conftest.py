@@ -7,6 +7,7 @@ own path.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -14,6 +15,71 @@ import pytest
 from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
+
+# "Now" for every test (China time; a working Tuesday): the clock seam (kefu_cli/services/clock.py)
+# is set to it, so no test depends on the wall clock or the machine's zone. A test that needs
+# another moment sets it with clock.set_now / clock.frozen; it is set back after each test.
+FIXED_NOW = dt.datetime(2026, 12, 1, 10, 0)
+
+
+def _simulate_a_newer_calendar_release() -> None:
+    """KEFU_TEST_CALENDAR_KNOWS=2027 (a year, or years "2027,2028") runs the suite as if the
+    installed chinese-calendar already knew those years (their rest days taken from the `holidays`
+    package): a test that takes such a year for "not yet published" fails then. Tests use 2099 for
+    that. In-process only: a test that runs kefu as a subprocess still sees the installed data."""
+    import os
+
+    years = [int(y) for y in os.environ.get("KEFU_TEST_CALENDAR_KNOWS", "").split(",") if y.strip()]
+    if not years:
+        return
+    import holidays as oracle
+
+    from kefu_cli.domain import calendar
+
+    rest, makeup, known = calendar.official_data()
+    for year in years:
+        rest.update(dict.fromkeys(oracle.China(years=year), "节假日"))
+        known.add(year)
+    calendar._official = (rest, makeup, known)
+
+
+# The last year of official data the tests are written against: the in-process calendar is cut
+# there, so a chinese-calendar release that adds next year's notice changes no test (and 2027 stays
+# "not yet published" for the tests of the provisional rule and of imported notices).
+OFFICIAL_DATA_UNTIL = 2026
+
+
+def _pin_the_official_data() -> None:
+    from kefu_cli.domain import calendar
+
+    rest, makeup, known = calendar.official_data()
+    if max(known) < OFFICIAL_DATA_UNTIL:
+        raise RuntimeError(f"the installed chinese-calendar ends before {OFFICIAL_DATA_UNTIL}: the tests need its data")
+    cut = {y for y in known if y <= OFFICIAL_DATA_UNTIL}
+    calendar._official = (
+        {d: n for d, n in rest.items() if d.year in cut},
+        {d: n for d, n in makeup.items() if d.year in cut},
+        cut,
+    )
+
+
+_simulate_a_newer_calendar_release()
+_pin_the_official_data()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock_and_private_home(tmp_path_factory, monkeypatch):
+    """Every test runs at FIXED_NOW, with a per-user data folder of its own: no test opens or
+    creates the real per-user default database (~/.local/share/kefu/kefu.sqlite)."""
+    from kefu_cli.services import clock
+
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    monkeypatch.setenv("LOCALAPPDATA", str(home / "AppData" / "Local"))
+    monkeypatch.delenv("KEFU_DB", raising=False)
+    clock.set_now(FIXED_NOW)
+    yield
+    clock.set_now(None)
 
 
 @dataclass
@@ -62,3 +128,23 @@ def kefu(db_path, monkeypatch) -> Kefu:
     monkeypatch.delenv("KEFU_DB", raising=False)
     monkeypatch.setenv("KEFU_CLERK", "tester")
     return Kefu(db_path)
+
+
+
+def _real_default_db():
+    from pathlib import Path
+
+    from kefu_cli.store import db as store_db
+
+    return Path(store_db.default_db_path())  # read at import, before any fixture moves the data folder
+
+
+_REAL_DEFAULT_DB = _real_default_db()
+_REAL_DEFAULT_DB_EXISTED = _REAL_DEFAULT_DB.exists()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No test may create the per-user default database of whoever runs the suite."""
+    if not _REAL_DEFAULT_DB_EXISTED and _REAL_DEFAULT_DB.exists():
+        print(f"\nFAILED: a test created the real per-user default database {_REAL_DEFAULT_DB}")
+        session.exitstatus = 1

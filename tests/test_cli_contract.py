@@ -21,10 +21,12 @@ def kefu_proc(db: str, *args: str, env_extra: dict[str, str] | None = None) -> s
 
 
 def test_python_dash_m_json_is_one_document_and_messages_go_to_stderr(db_path):
-    r = kefu_proc(db_path, "workday", "add", "2026-12-25", "5", "--json")
+    # a subprocess sees the installed calendar data: 2099 is a year no release will know
+    r = kefu_proc(db_path, "workday", "add", "2099-03-06", "5", "--json")
     assert r.returncode == 0, r.stderr.decode()
     doc = json.loads(r.stdout.decode("utf-8"))
-    assert doc == {"start": "2026-12-25", "n": 5, "due": "2027-01-01", "provisional": True}
+    # Fri 03-06: Mon 09 … Fri 13 are 1–5 under the provisional Mon–Fri rule
+    assert doc == {"start": "2099-03-06", "n": 5, "due": "2099-03-13", "provisional": True}
 
 
 def test_piped_human_output_is_plain_utf8_without_escape_codes(db_path):

@@ -176,7 +176,13 @@ def test_backup_is_consistent_while_another_process_writes(kefu, db_path, tmp_pa
         [sys.executable, "-c", WRITER, db_path, "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        time.sleep(0.7)  # the writer is running
+        # the writer is running: wait for its first transaction (a loaded machine starts it late)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with sqlite3.connect(db_path) as con:
+                if con.execute("SELECT count(*) FROM audit_event WHERE entity = 'test'").fetchone()[0]:
+                    break
+            time.sleep(0.1)
         counts = []
         for i in range(3):
             dest = tmp_path / f"backup-{i}.sqlite"
