@@ -15,15 +15,18 @@ def search(
         str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号、证件号码(或其中 4 位以上)")
     ],
     limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)")] = 50,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期与剩余工作日,默认今天")] = None,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
     """查找案件(投诉、回访、理赔报案、保全请求)与保单: 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
     from ..services.reports import report_source
     from ..services.search import search as do_search
+    from .common import date_value
 
+    day = date_value(as_of, "--as-of")
     with report_source(state.db) as src:
-        data = do_search(src, text, limit=limit)
+        data = do_search(src, text, limit=limit, as_of=day)
     if unmask:
         from ..services.privacy import record_unmask
 

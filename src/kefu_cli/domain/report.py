@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .calendar import WorkCalendar
-from .deadlines import working_days_left
+from .deadlines import END_OF_DAY, RUNNING, DeadlineStatus, is_breached, working_days_left
 
 
 class Bucket(StrEnum):
@@ -59,6 +59,56 @@ def standing(
     if paused_on is not None:
         return Standing(Bucket.PAUSED, working_days_left(calendar, paused_on, due))
     return classify(calendar, as_of, due, within)
+
+
+def as_of_moment(as_of: dt.date) -> dt.datetime:
+    """The moment every reader judges a deadline at for the day `as_of`: the end of that day
+    (its last second), as `report deadlines --as-of` documents ("该日结束时")."""
+    return dt.datetime.combine(as_of, END_OF_DAY)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A deadline as every reader shows it on one day (`judge`)."""
+
+    bucket: Bucket | None  # None for a row whose clock has ended (met, not applicable…)
+    overdue: bool  # bucket is `overdue`: running, not paused, due day before the as-of day
+    breached: bool  # the due moment passed unmet by the end of the as-of day (kept once missed)
+    working_days_left: int | None  # None for an ended row; frozen on the pause day while paused
+
+
+def judge(
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    status: str,
+    due: dt.date,
+    due_at: dt.datetime,
+    breached: bool = False,
+    paused_at: dt.datetime | None = None,
+    within: int = 0,
+) -> Judged:
+    """The one verdict on a deadline for the day `as_of`, read by the deadline report, lists,
+    search, show and exports alike.
+
+    - the bucket, the overdue flag and the working days left go by the due DAY, for every unit:
+      a 24-hour deadline due at 14:00 on the as-of day is `due_today` (not overdue) that day;
+      `overdue` is exactly the bucket `overdue`, and a paused row is never overdue;
+    - `breached` goes by the due MOMENT against the end of the as-of day (`as_of_moment`): that
+      24-hour deadline is already breached on its due day; a stored breach stays;
+    - a paused row without its pause time counts its days left from `as_of`.
+
+    It is `standing` (the day part) and `domain.deadlines.is_breached` at `as_of_moment` (the
+    moment part): the deadline report's fast path (services/reports.py `_quick_items`) calls the
+    two parts itself, `standing` once per distinct due and pause day.
+    """
+    missed = is_breached(breached, status, due_at, as_of_moment(as_of))
+    if status not in RUNNING:
+        return Judged(None, False, missed, None)
+    paused_on = None
+    if status == DeadlineStatus.PAUSED:
+        paused_on = paused_at.date() if paused_at is not None else as_of
+    st = standing(calendar, as_of, due, within, paused_on)
+    return Judged(st.bucket, st.bucket is Bucket.OVERDUE, missed, st.working_days_left)
 
 
 def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | None:

@@ -24,7 +24,7 @@ from sqlmodel import col, or_, select
 
 from ..domain import claims as cl
 from ..domain.codes import label, parse_code, table_of
-from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.policy import UNIT_ZH
 from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text, phone_number
@@ -726,27 +726,23 @@ _STATUS_CODES = table_of(cl.STATUS_ZH)
 
 
 def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date) -> dict[str, dict]:
-    """The earliest running deadline of each claim, for lists."""
-    from ..domain.deadlines import working_days_left
+    """The earliest running deadline of each claim, for lists: the case's next deadline as every
+    list finds it (services/reports.py `running_of`) and judges it (`domain.report.judge`)."""
+    from ..domain.report import judge
+    from .reports import running_of
 
     out: dict[str, dict] = {}
-    for i in range(0, len(ids), 500):
-        q = (
-            select(Deadline)
-            .where(Deadline.case_type == CASE, col(Deadline.status).in_([str(x) for x in RUNNING]),
-                   col(Deadline.case_id).in_(ids[i : i + 500]))
-            .order_by(col(Deadline.due_at))
-        )  # fmt: skip
-        for d in uow.session.exec(q).all():
-            if d.case_id in out:
-                continue
-            moment = dt.datetime.combine(as_of, dt.time(23, 59, 59))
-            out[d.case_id] = {
-                "kind": d.kind, "due": d.due, "due_at": d.due_at, "unit": d.unit, "provisional": d.provisional,
-                "overdue": d.status == DeadlineStatus.OPEN and d.due < as_of,
-                "breached": is_breached(d.breached, d.status, d.due_at, moment),
-                "working_days_left": working_days_left(uow.calendar, as_of, d.due),
-            }  # fmt: skip
+    units = {}
+    nxt = {case_id: rows[0] for case_id, rows in running_of(uow, CASE, ids, as_of).items()}
+    if nxt:
+        q = select(Deadline.id, Deadline.unit).where(col(Deadline.id).in_([d.id for d in nxt.values()]))
+        units = dict(uow.session.exec(q).all())
+    for case_id, d in nxt.items():
+        j = judge(uow.calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
+        out[case_id] = {
+            "kind": d.kind, "due": d.due, "due_at": d.due_at, "unit": units.get(d.id), "provisional": d.provisional,
+            "overdue": j.overdue, "breached": j.breached, "working_days_left": j.working_days_left,
+        }  # fmt: skip
     return out
 
 

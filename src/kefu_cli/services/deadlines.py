@@ -27,9 +27,7 @@ from ..domain.deadlines import (
     DeadlineStatus,
     Due,
     compute_due,
-    is_breached,
     pause_amount,
-    working_days_left,
 )
 from ..domain.policy import Unit
 from ..domain.timeutil import iso_date, iso_datetime
@@ -313,12 +311,11 @@ def case_timeline(uow: UnitOfWork, case_type: str, case_id: str, rows: list[Dead
 
 def deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
     """One deadline as `show` gives it, the same shape for every case type (JSON-ready values
-    left to the renderer): its columns, late, breached, working days left (frozen while paused)."""
-    is_open = d.status == DeadlineStatus.OPEN
-    paused = d.status == DeadlineStatus.PAUSED
-    # A paused countdown is frozen where it stood on the day the clock stopped.
-    seen_from = d.paused_at.date() if paused and d.paused_at else as_of
-    moment = dt.datetime.combine(as_of, dt.time(23, 59, 59))
+    left to the renderer): its columns, late, breached, working days left (frozen while paused),
+    judged on `as_of` by `domain.report.judge` as every other reader judges it."""
+    from ..domain.report import judge
+
+    j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
     return {
         "id": d.id,
         "kind": d.kind,
@@ -336,7 +333,8 @@ def deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
         "basis": d.basis,
         "met_at": d.met_at,
         "closed_at": d.closed_at,
-        "late": bool(d.met_at and d.met_at > d.due_at) if d.met_at else (is_open and as_of > d.due),
-        "breached": is_breached(d.breached, d.status, d.due_at, moment),
-        "working_days_left": working_days_left(calendar, seen_from, d.due) if (is_open or paused) else None,
+        # met after its due moment, or (running) overdue: the deadline report's bucket `overdue`
+        "late": bool(d.met_at > d.due_at) if d.met_at else j.overdue,
+        "breached": j.breached,
+        "working_days_left": j.working_days_left,
     }

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
-from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, working_days_left
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.timeutil import check_span
 from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
@@ -61,7 +61,11 @@ DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
 
 BATCH = 2000
 CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
-LEFT_NOTE = "剩余工作日: 数据截至日到最近一个进行中期限的工作日数,0 为当天到期,负数为已逾期;暂停的期限不计"
+LEFT_NOTE = (
+    "剩余工作日: 数据截至日到下一个未完成期限(与 kefu complaint list 的“下一期限”相同)的工作日数,0 为当天到期,"
+    "负数为已逾期;暂停的期限为中止当天冻结的工作日数"
+)
+OVERDUE_NOTE = "是否逾期: 有未完成的期限到期日已过(与 kefu report deadlines 的“已逾期”相同;暂停的不算)"
 
 
 def _yes(flag: bool) -> str:
@@ -69,39 +73,38 @@ def _yes(flag: bool) -> str:
 
 
 def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable[str]) -> list[Any]:
-    """The due dates of `kinds` (the running row, else the latest), working days left to the
-    nearest running deadline, and whether a running one is past its due day on `as_of`."""
+    """The due dates of `kinds` (the running row, else the latest), the working days left of the
+    case's next running deadline (services/reports.py `next_order`, as lists show it), and
+    whether a running one is overdue on `as_of` — both by `domain.report.judge`."""
+    from ..domain.report import judge
+    from .reports import next_order
+
     out: list[Any] = []
     for kind in kinds:
-        rows = [d for d in deadlines if d.kind == kind and d.status not in (DeadlineStatus.SUPERSEDED, DeadlineStatus.VOID)]
+        rows = [
+            d for d in deadlines if d.kind == kind and d.status not in (DeadlineStatus.SUPERSEDED, DeadlineStatus.VOID)
+        ]
         running = [d for d in rows if d.status in RUNNING]
         pick = (running or rows or [None])[-1]
         out.append(pick.due if pick is not None else None)
-    open_rows = [d for d in deadlines if d.status == DeadlineStatus.OPEN]
-    nearest = min((d.due for d in open_rows), default=None)
-    out.append(working_days_left(calendar, as_of, nearest) if nearest is not None else None)
-    out.append(_yes(any(d.due < as_of for d in open_rows)))
+    running = sorted((d for d in deadlines if d.status in RUNNING), key=next_order)
+    judged = [judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at) for d in running]
+    out.append(judged[0].working_days_left if judged else None)
+    out.append(_yes(any(j.overdue for j in judged)))
     return out
 
 
 def _with_deadlines(uow, rows, case_type: str) -> Iterator[tuple[Any, list]]:
-    """(case, its deadline rows), the deadlines read for a batch of cases at a time."""
-    from ..store.models import Deadline
+    """(case, its deadline rows), the deadlines read for a batch of cases at a time through the
+    read path of every reader (services/reports.py `deadlines_of`)."""
+    from .reports import deadlines_of
 
     batch: list[Any] = []
 
     def flush():
-        ids = [r.id for r in batch]
-        by_case: dict[str, list] = {i: [] for i in ids}
-        stmt = (
-            select(Deadline)
-            .where(Deadline.case_type == case_type, col(Deadline.case_id).in_(ids))
-            .order_by(col(Deadline.id))
-        )
-        for d in uow.session.exec(stmt):
-            by_case[d.case_id].append(d)
+        by_case = deadlines_of(uow, case_type, [r.id for r in batch])
         for r in batch:
-            yield r, by_case[r.id]
+            yield r, by_case.get(r.id, [])
 
     for r in rows:
         batch.append(r)
@@ -136,7 +139,8 @@ def _callback_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[Any
             r.product, r.branch, r.handler, r.receipt_date, r.cooling_off_days, r.closed_date, r.complaint_id,
             r.due, label(cb.STATUSES, r.status), label(cb.METHODS, r.outcome_method) if r.outcome_method else "",
             r.outcome_reason, r.ended_at, r.created_at,
-            *_deadline_columns([d for d in deadlines if d.kind == DeadlineKind.CALLBACK], as_of, uow.calendar, ()),
+            # every running deadline of the callback: the visit and a problem's reply alike
+            *_deadline_columns(deadlines, as_of, uow.calendar, ()),
         ]  # fmt: skip
 
 
@@ -182,8 +186,6 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
     from ..io.csvfile import write_csv_atomic
 
     return write_csv_atomic(dest, [c.header for c in columns], _counted(_csv_times(rows), progress), encoding)
-
-
 
 
 def _export(
@@ -246,7 +248,7 @@ def export_complaints(
         [
             "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
             LEFT_NOTE,
-            "是否逾期: 有进行中的期限已过到期日",
+            OVERDUE_NOTE,
             "本表可用 kefu import complaints 导回(不读取 投诉编号、状态 及各期限列;已有的投诉不会重复登记)",
         ],
     )
@@ -286,7 +288,11 @@ def export_callbacks(
         as_of,
         {"回访期限自": date_from, "回访期限至": date_to, "机构": branch},
         unmask,
-        [LEFT_NOTE, "本表可用 kefu import callbacks 导回(状态、结束方式等结果列不读取;已安排的回访不会重复)"],
+        [
+            LEFT_NOTE,
+            OVERDUE_NOTE,
+            "本表可用 kefu import callbacks 导回(状态、结束方式等结果列不读取;已安排的回访不会重复)",
+        ],
     )
     return _export(
         db, dest, q, CALLBACK_COLUMNS, _callback_rows, unmask, encoding, progress, "export callbacks", as_of, "回访",
@@ -324,7 +330,7 @@ def export_deadlines(
             i["case_id"], CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
             DEADLINE_KIND_ZH.get(DeadlineKind(i["kind"]), i["kind"]) if i["kind"] in set(DeadlineKind) else i["kind"],
             i["due"], i["due_at"], BUCKET_ZH[Bucket(i["status"])], i["working_days_left"],
-            _yes(i["status"] == Bucket.OVERDUE or bool(i["breached"])), _yes(i["provisional"]), i["branch"], i["handler"],
+            _yes(i["status"] == Bucket.OVERDUE), _yes(i["provisional"]), i["branch"], i["handler"],
         ]
         for i in report["items"]
     )  # fmt: skip
@@ -338,7 +344,7 @@ def export_deadlines(
             f"合计 {s['open']} 条: 逾期 {s['overdue']},今日到期 {s['due_today']},即将到期 {s['due_soon']},"
             f"暂停 {s['paused']};临时日历 {s['provisional']}",
             LEFT_NOTE,
-            "是否逾期: 已过到期时间未完成(此前逾期后又暂停的也算)",
+            "是否逾期: 状态为已逾期(到期日已过仍未完成;按小时计的期限当天到期的为今日到期,暂停的不算)",
             "临时日历: 到期日依赖尚未公布的节假日安排,公布后可能变动",
             f"审计链头: #{report['chain_head']['event_id']} {report['chain_head']['hash']}",
         ],

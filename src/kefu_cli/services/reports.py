@@ -36,11 +36,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached, working_days_left
+from ..domain.deadlines import RUNNING, DeadlineStatus, is_breached
 from ..domain.report import (
     BUCKET_ORDER,
     Bucket,
     Outcome,
+    as_of_moment,
+    judge,
     on_time,
     standing,
     verdict,
@@ -130,18 +132,27 @@ def states_at(
     branch: str | None = None,
     handler: str | None = None,
     kind: str | None = None,
+    deadline_ids: list[int] | None = None,
 ) -> list[DeadlineState]:
     """Every deadline as its events left it before `until`: the fold of the deadline events
-    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
+    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent.
+    `deadline_ids`: only these deadlines."""
+    params: dict[str, Any] = {"until": until, "marker": '%"state": {%'}
+    only = ""
+    if deadline_ids is not None:
+        if not deadline_ids:
+            return []
+        only = " AND entity_id IN (" + ", ".join(f":d{n}" for n in range(len(deadline_ids))) + ")"
+        params.update({f"d{n}": str(v) for n, v in enumerate(deadline_ids)})
     sql = (
         "SELECT entity_id, details FROM ("
         " SELECT entity_id, details,"
         " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
-        " FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker"
+        f" FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker{only}"
         ") t WHERE rn = 1"
     )
     out = []
-    for entity_id, details in _rows(uow, sql, {"until": until, "marker": '%"state": {%'}):
+    for entity_id, details in _rows(uow, sql, params):
         st = json.loads(details)["state"]
         item = DeadlineState(
             id=int(entity_id),
@@ -165,44 +176,102 @@ def states_at(
 def running_now(uow: UnitOfWork, filters: tuple[str, dict], order: str = "") -> list[DeadlineState]:
     """The open and paused rows of the projection (the `deadline` table), through its indexes."""
     where, params = filters
-    sql = (
-        "SELECT id, case_type, case_id, kind, status, due, due_at, provisional, breached, paused_at,"
-        f" branch, handler FROM deadline WHERE {_RUNNING_SQL}{where}{order}"
+    sql = f"SELECT {_STATE_COLUMNS} FROM deadline WHERE {_RUNNING_SQL}{where}{order}"
+    return [_state(r) for r in _rows(uow, sql, params)]
+
+
+_STATE_COLUMNS = "id, case_type, case_id, kind, status, due, due_at, provisional, breached, paused_at, branch, handler"
+
+
+def _state(r) -> DeadlineState:
+    """A row of `SELECT _STATE_COLUMNS FROM deadline` from either source."""
+    return DeadlineState(
+        r[0], r[1], r[2], r[3], r[4], _day(r[5]), _moment(r[6]), bool(r[7]), bool(r[8]), _moment(r[9]), r[10], r[11]
     )
-    return [
-        DeadlineState(
-            r[0], r[1], r[2], r[3], r[4], _day(r[5]), _moment(r[6]), bool(r[7]), bool(r[8]), _moment(r[9]), r[10], r[11]
-        )
-        for r in _rows(uow, sql, params)
-    ]
 
 
-def next_running(src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date) -> dict[str, dict]:
-    """The earliest running deadline of each of these cases, as lists and search show it:
-    {case_id: {kind, due, provisional, paused, overdue, working_days_left}} — past its due day
-    is overdue (a Friday's deadline seen on Sunday: by 0 working days); a paused one is never
-    overdue and its working days left stay where they stood on the day the clock stopped."""
-    out: dict[str, dict] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
+# --- the read path of a case's deadlines ----------------------------------------
+#
+# Every reader of deadlines — the deadline report, complaint/claim list, search, show, the exports
+# and stats — reads the rows through the functions below (or, for the report's own fast path,
+# the covering index of the same rows) and judges each one with `domain.report.judge`.
+
+
+def running_of(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date | None = None, history: bool = False
+) -> dict[str, list[DeadlineState]]:
+    """The running (open or paused) deadlines of these cases, each case's in the order
+    (due, due_at, id) — the first is the case's next deadline.
+
+    The current rows (the projection), or with `history=True` the fold of the deadline events up
+    to the end of `as_of` (`states_at`), as `report deadlines --as-of` reads a past day."""
+    out: dict[str, list[DeadlineState]] = {}
+    for i in range(0, len(ids), 200):
+        chunk = ids[i : i + 200]
         marks = ", ".join(f":id{n}" for n in range(len(chunk)))
         where = f" AND case_type = :case_type AND case_id IN ({marks})"
         params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
-        for d in running_now(src, (where, params), " ORDER BY due, due_at, id"):
-            if d.case_id in out:
-                continue
-            paused = d.status == DeadlineStatus.PAUSED
-            out[d.case_id] = {
-                "kind": d.kind,
-                "due": d.due,
-                "provisional": d.provisional,
-                "paused": paused,
-                "overdue": not paused and d.due < as_of,
-                "working_days_left": working_days_left(
-                    src.calendar, d.paused_at.date() if paused and d.paused_at else as_of, d.due
-                ),
-            }
+        if history:
+            if as_of is None:
+                raise ValueError("a history read needs its as-of day")
+            sql = f"SELECT id FROM deadline WHERE case_type = :case_type AND case_id IN ({marks})"
+            known = [int(r[0]) for r in _rows(src, sql, params)]
+            rows = [st for st in states_at(src, end_of(as_of), deadline_ids=known) if st.status in RUNNING]
+        else:
+            rows = running_now(src, (where, params))
+        for d in rows:
+            out.setdefault(d.case_id, []).append(d)
+    for rows in out.values():
+        rows.sort(key=next_order)
     return out
+
+
+def deadlines_of(src: QuickSource | UnitOfWork, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
+    """Every deadline row of these cases (any status), each case's in the order they were
+    started (id): what the exports show beside a case (its latest due dates by kind)."""
+    out: dict[str, list[DeadlineState]] = {}
+    for i in range(0, len(ids), 200):
+        chunk = ids[i : i + 200]
+        marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+        params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
+        sql = f"SELECT {_STATE_COLUMNS} FROM deadline WHERE case_type = :case_type AND case_id IN ({marks}) ORDER BY id"
+        for r in _rows(src, sql, params):
+            d = _state(r)
+            out.setdefault(d.case_id, []).append(d)
+    return out
+
+
+def next_order(d: DeadlineState) -> tuple:
+    """The order of a case's running deadlines: the first is its next deadline (earliest due day,
+    then due moment, then the older row)."""
+    return (d.due, d.due_at.replace(tzinfo=None), d.id)
+
+
+def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
+    """A case's next running deadline as lists and search show it: {kind, due, provisional,
+    paused, overdue, working_days_left}, judged by `domain.report.judge`."""
+    j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "provisional": d.provisional,
+        "paused": d.status == DeadlineStatus.PAUSED,
+        "overdue": j.overdue,
+        "working_days_left": j.working_days_left,
+    }
+
+
+def next_running(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date, history: bool = False
+) -> dict[str, dict]:
+    """The earliest running deadline of each of these cases (`running_of`), as lists and search
+    show it (`next_view`): past its due day is overdue (a Friday's deadline seen on Sunday: by 0
+    working days); a paused one is never overdue and its working days left stay where they stood
+    on the day the clock stopped."""
+    return {
+        case_id: next_view(rows[0], src.calendar, as_of)
+        for case_id, rows in running_of(src, case_type, ids, as_of, history).items()
+    }
 
 
 def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind: bool) -> dict:
@@ -439,7 +508,7 @@ def deadline_report(
             filters = _filter_sql(branch, handler, kind)
             rows = running_now(uow, filters)
             counts = on_time_counts(uow, month_start, as_of, as_of, filters).get(None, {})
-        items = _items(rows, cal, as_of, within, until, status, summary, groups)
+        items = _items(rows, cal, as_of, within, status, summary, groups)
 
     return {
         "as_of": as_of,
@@ -466,13 +535,11 @@ def deadline_report(
     }
 
 
-def _items(rows, cal, as_of, within, until, status, summary: Counter, groups: dict) -> list[dict]:
+def _items(rows, cal, as_of, within, status, summary: Counter, groups: dict) -> list[dict]:
     """The items of `rows` (DeadlineState), sorted; the summary and group counts added up."""
     items = []
-    moment = until - dt.timedelta(seconds=1)
     for r in rows:
-        paused_on = r.paused_at.date() if r.status == DeadlineStatus.PAUSED and r.paused_at else None
-        st = standing(cal, as_of, r.due, within, paused_on)
+        st = judge(cal, as_of, r.status, r.due, r.due_at, r.breached, r.paused_at, within)
         summary[st.bucket] += 1
         summary["provisional"] += r.provisional
         g = groups.setdefault((r.branch, r.handler), Counter())
@@ -489,7 +556,7 @@ def _items(rows, cal, as_of, within, until, status, summary: Counter, groups: di
                 "status": st.bucket.value,
                 "working_days_left": st.working_days_left,
                 "provisional": r.provisional,
-                "breached": is_breached(r.breached, r.status, r.due_at, moment),
+                "breached": st.breached,
                 "branch": r.branch,
                 "handler": r.handler,
                 "_id": r.id,
@@ -523,7 +590,7 @@ def _quick_items(
         place = places.get((due, paused))
         if place is None:
             day, stopped = dt.date.fromisoformat(due), dt.date.fromisoformat(paused) if paused else None
-            st = standing(cal, as_of, day, within, stopped)
+            st = standing(cal, as_of, day, within, stopped)  # `judge`'s day part
             place = places[(due, paused)] = (st.bucket.value, st.working_days_left)
         bucket = Bucket(place[0])
         summary[bucket] += n
@@ -536,8 +603,8 @@ def _quick_items(
         f" {_PAUSED_ON_SQL}, provisional, breached {source} ORDER BY branch, handler, due, case_type, case_id, kind, id",
         params,
     )
-    # for is_breached: the last second of as_of, as text comparable with `due_at[:19]`
-    moment = (end_of(as_of) - dt.timedelta(seconds=1)).isoformat(" ")
+    # `judge`'s moment part (is_breached at the end of as_of), as text comparable with `due_at[:19]`
+    moment = as_of_moment(as_of).isoformat(" ")
     return _quick_rows(rows, places, status, moment)
 
 
