@@ -108,7 +108,9 @@ def _deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False)
         mark = "  [临时]" if d["provisional"] else ""
         if d["status"] == "open":
             if d["unit"] == "hours":
-                text = "已逾期" if d["breached"] else "进行中(按小时计算)"
+                from ..render.output import hours_left_zh
+
+                text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
             else:
                 from ..render.output import left_zh
 
@@ -667,7 +669,7 @@ def list_(
             rows.append([i[k] for k in keys] + [";".join(i["missing"]), n.get("kind"), n.get("due")])
         sys.stdout.write(csv_text([*keys, "missing", "next_kind", "next_due"], rows))
         return
-    from ..render.output import print_lines, print_table
+    from ..render.output import hours_left_zh, left_zh, print_lines, print_table
 
     if not data["items"]:
         print_lines([f"没有符合条件的理赔报案(截至 {data['as_of']})。已作废的报案加 --all 才列出;按姓名、电话查找可用 kefu search。"])
@@ -677,10 +679,10 @@ def list_(
         n = i["next_deadline"]
         nxt = ""
         if n and n["unit"] == "hours":  # a clock-hour rule: the moment, not the day twice
-            nxt = f"{_kind_zh(n['kind'])} {n['due_at']:%Y-%m-%d %H:%M} 前" + ("(已逾期)" if n["breached"] else "")
+            left = hours_left_zh(n["working_days_left"], overdue=n["overdue"], breached=n["breached"])
+            nxt = f"{_kind_zh(n['kind'])} {n['due_at']:%Y-%m-%d %H:%M} 前({left})"
         elif n:
-            left = f"逾期 {-n['working_days_left']} 工作日" if n["overdue"] else f"剩 {n['working_days_left']} 工作日"
-            nxt = f"{_kind_zh(n['kind'])} {n['due']}({left})"
+            nxt = f"{_kind_zh(n['kind'])} {n['due']}({left_zh(n['working_days_left'], overdue=n['overdue'])})"
         status_text = _status_zh(i["status"]) + ("(已作废)" if i["voided_at"] else "")
         rows.append([
             i["id"], status_text + (" 重大" if i["major"] else ""), f"{i['reported_at']:%Y-%m-%d %H:%M}", i["policy_no"],

@@ -94,7 +94,9 @@ def _deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False)
             if d["breached"]:
                 state_text += ",中止前已逾期"
         elif d["status"] == "open" and d["unit"] == "hours":
-            state_text = "按小时计算,进行中" + (",已逾期" if d["breached"] else "")
+            from ..render.output import hours_left_zh
+
+            state_text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
         elif d["status"] == "open":
             from ..render.output import left_zh
 

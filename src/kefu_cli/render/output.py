@@ -360,3 +360,13 @@ def left_zh(left: int, *, overdue: bool, paused: bool = False) -> str:
     if overdue or left < 0:
         return f"逾期 {-left} 个工作日" if left else "已逾期(其后尚无工作日)"
     return "今日到期" if left == 0 else f"剩 {left} 个工作日"
+
+
+def hours_left_zh(left: int, *, overdue: bool, breached: bool) -> str:
+    """`left_zh` of a deadline counted in clock hours (a 24-hour limit): judged by its due day like
+    every other deadline (due today on its day, as the deadline report says), with whether its
+    due time has already passed by the end of the day seen."""
+    text = left_zh(left, overdue=overdue)
+    if overdue:
+        return text
+    return text + (",按小时计算,到期时间已过" if breached else "(按小时计算)")
