@@ -128,6 +128,18 @@ def test_every_reader_agrees_with_the_one_verdict(demo, tmp_path, day):
     for c in claims:
         check_next("claim", c["id"], c["next_deadline"], "claim list")
 
+    # the overdue filters: the cases (deadlines) with an overdue running deadline
+    def overdue_cases(case_type: str) -> list[str]:
+        return sorted(k[1] for k, v in want.items() if k[0] == case_type and any(d["overdue"] for d in v))
+
+    for case_type in ("complaint", "claim"):
+        listed = run(demo, case_type, "list", "--all", "--overdue", "--as-of", day, "--json")["items"]
+        assert sorted(c["id"] for c in listed) == overdue_cases(case_type), f"{case_type} list --overdue"
+    late = run(demo, "report", "deadlines", "--overdue", "--as-of", day, "--json")["items"]
+    assert sorted((i["case_id"], i["kind"]) for i in late) == sorted(
+        (k[1], d["kind"]) for k, v in want.items() for d in v if d["overdue"]
+    )
+
     # callback list: an item shows the callback's own visit due date, no deadline state — only
     # that date is compared, with the running visit deadline where there is one
     for c in run(demo, "callback", "list", "--json")["items"]:

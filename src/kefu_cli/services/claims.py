@@ -733,7 +733,7 @@ def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date) -> dict[str,
 
     out: dict[str, dict] = {}
     units = {}
-    nxt = {case_id: rows[0] for case_id, rows in running_of(uow, CASE, ids, as_of).items()}
+    nxt = {case_id: rows[0] for case_id, rows in running_of(uow, CASE, ids).items()}
     if nxt:
         q = select(Deadline.id, Deadline.unit).where(col(Deadline.id).in_([d.id for d in nxt.values()]))
         units = dict(uow.session.exec(q).all())

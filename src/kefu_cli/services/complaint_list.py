@@ -10,7 +10,6 @@ from typing import Any
 
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, parse_code
-from ..domain.deadlines import DeadlineStatus
 from ..domain.errors import InputError
 from ..domain.timeutil import check_span
 from . import clock
@@ -100,7 +99,7 @@ def list_(
     deadline. One SQL text read through the report source (services/reports.py): plain sqlite3
     on a current SQLite file — the clerk's list then starts without SQLAlchemy — or a read-only
     unit of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
-    from .reports import _RUNNING_SQL, _rows, check_listed, next_running, report_source
+    from .reports import _RUNNING_SQL, OVERDUE_SQL, _rows, check_listed, next_running, report_source
     from .search import _like
 
     check_span(received_from, received_to)
@@ -135,7 +134,9 @@ def list_(
         from ..domain.codes import table_of
 
         if status.strip().lower() in ("逾期", "已逾期", "overdue"):  # a deadline's state, not a case's
-            raise InputError("--status 是案件状态;要列出有逾期期限的投诉请用 --overdue,例如 kefu complaint list --overdue")
+            raise InputError(
+                "--status 是案件状态;要列出有逾期期限的投诉请用 --overdue,例如 kefu complaint list --overdue"
+            )
 
         code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
         where.append("status = :status")
@@ -159,10 +160,7 @@ def list_(
         where.append("received_at < :received_to")
         params["received_to"] = dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time())
     if overdue:
-        where.append(
-            f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND status = '{DeadlineStatus.OPEN.value}'"
-            " AND due < :as_of)"
-        )
+        where.append(f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND {OVERDUE_SQL})")
         params["as_of"] = as_of
     sql = f"SELECT {', '.join(COLUMNS)} FROM complaint"
     sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY received_at, id"

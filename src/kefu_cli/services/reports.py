@@ -132,27 +132,18 @@ def states_at(
     branch: str | None = None,
     handler: str | None = None,
     kind: str | None = None,
-    deadline_ids: list[int] | None = None,
 ) -> list[DeadlineState]:
     """Every deadline as its events left it before `until`: the fold of the deadline events
-    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent.
-    `deadline_ids`: only these deadlines."""
-    params: dict[str, Any] = {"until": until, "marker": '%"state": {%'}
-    only = ""
-    if deadline_ids is not None:
-        if not deadline_ids:
-            return []
-        only = " AND entity_id IN (" + ", ".join(f":d{n}" for n in range(len(deadline_ids))) + ")"
-        params.update({f"d{n}": str(v) for n, v in enumerate(deadline_ids)})
+    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
     sql = (
         "SELECT entity_id, details FROM ("
         " SELECT entity_id, details,"
         " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
-        f" FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker{only}"
+        " FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker"
         ") t WHERE rn = 1"
     )
     out = []
-    for entity_id, details in _rows(uow, sql, params):
+    for entity_id, details in _rows(uow, sql, {"until": until, "marker": '%"state": {%'}):
         st = json.loads(details)["state"]
         item = DeadlineState(
             id=int(entity_id),
@@ -194,32 +185,24 @@ def _state(r) -> DeadlineState:
 #
 # Every reader of deadlines — the deadline report, complaint/claim list, search, show, the exports
 # and stats — reads the rows through the functions below (or, for the report's own fast path,
-# the covering index of the same rows) and judges each one with `domain.report.judge`.
+# the covering index of the same rows) and judges each one with `domain.report.judge`; a filter
+# "has an overdue deadline" is `OVERDUE_SQL`, the same rule in SQL.
+#
+# Today's rows, judged on the as-of day. Only the deadline report and report stats read a past
+# day as the history stood at its end (`states_at`); on a database whose last event is before the
+# end of the as-of day both reads are the same rows.
 
 
-def running_of(
-    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date | None = None, history: bool = False
-) -> dict[str, list[DeadlineState]]:
-    """The running (open or paused) deadlines of these cases, each case's in the order
-    (due, due_at, id) — the first is the case's next deadline.
-
-    The current rows (the projection), or with `history=True` the fold of the deadline events up
-    to the end of `as_of` (`states_at`), as `report deadlines --as-of` reads a past day."""
+def running_of(src: QuickSource | UnitOfWork, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
+    """The running (open or paused) rows of these cases, each case's in the order `next_order`
+    — the first is the case's next deadline."""
     out: dict[str, list[DeadlineState]] = {}
     for i in range(0, len(ids), 200):
         chunk = ids[i : i + 200]
         marks = ", ".join(f":id{n}" for n in range(len(chunk)))
         where = f" AND case_type = :case_type AND case_id IN ({marks})"
         params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
-        if history:
-            if as_of is None:
-                raise ValueError("a history read needs its as-of day")
-            sql = f"SELECT id FROM deadline WHERE case_type = :case_type AND case_id IN ({marks})"
-            known = [int(r[0]) for r in _rows(src, sql, params)]
-            rows = [st for st in states_at(src, end_of(as_of), deadline_ids=known) if st.status in RUNNING]
-        else:
-            rows = running_now(src, (where, params))
-        for d in rows:
+        for d in running_now(src, (where, params)):
             out.setdefault(d.case_id, []).append(d)
     for rows in out.values():
         rows.sort(key=next_order)
@@ -261,16 +244,13 @@ def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
     }
 
 
-def next_running(
-    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date, history: bool = False
-) -> dict[str, dict]:
+def next_running(src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date) -> dict[str, dict]:
     """The earliest running deadline of each of these cases (`running_of`), as lists and search
     show it (`next_view`): past its due day is overdue (a Friday's deadline seen on Sunday: by 0
     working days); a paused one is never overdue and its working days left stay where they stood
     on the day the clock stopped."""
     return {
-        case_id: next_view(rows[0], src.calendar, as_of)
-        for case_id, rows in running_of(src, case_type, ids, as_of, history).items()
+        case_id: next_view(rows[0], src.calendar, as_of) for case_id, rows in running_of(src, case_type, ids).items()
     }
 
 
@@ -401,11 +381,13 @@ def check_filter_names(src: QuickSource | UnitOfWork, branch: str | None = None,
 
 # --- deadline report ---------------------------------------------------------
 
+# `judge`'s overdue flag as SQL on `deadline`: a running row, not paused, due before the as-of day.
+OVERDUE_SQL = f"status = '{DeadlineStatus.OPEN.value}' AND due < :as_of"
 # `domain.report.verdict` as one SQL CASE (`on_time_counts`), in SQL both SQLite and PostgreSQL
 # run: tests/test_latency_imports.py checks it against `verdict` for every status and case.
 _OUTCOME_SQL = (
     f"CASE WHEN status = '{DeadlineStatus.VOID.value}' THEN ''"
-    f" WHEN status = '{DeadlineStatus.OPEN.value}' AND due < :as_of THEN '{Outcome.OVERDUE.value}'"
+    f" WHEN {OVERDUE_SQL} THEN '{Outcome.OVERDUE.value}'"
     f" WHEN breached = :breached THEN '{Outcome.LATE.value}'"
     f" WHEN status = '{DeadlineStatus.MET.value}' THEN '{Outcome.ON_TIME.value}'"
     f" WHEN status IN ('{DeadlineStatus.OPEN.value}', '{DeadlineStatus.PAUSED.value}') THEN '{Outcome.PENDING.value}'"
