@@ -233,3 +233,29 @@ def test_the_measured_disagreements(demo, tmp_path):
     run(demo, "export", "callbacks", str(path), "--as-of", "2026-12-07")
     row = [r for r in read_csv(path) if r["回访编号"] == "HF-20261116-0006"]
     assert [r["是否逾期"] for r in row] == ["是"]
+
+
+def test_judge_one_verdict_for_every_unit():
+    """The verdict itself: the due day decides bucket, overdue flag and days left; the due moment
+    decides the breach, at the end of the as-of day."""
+    from kefu_cli.domain.calendar import official_calendar
+
+    cal = official_calendar()
+    fri = dt.date(2026, 11, 20)  # a Friday, a working day
+    hours = dt.datetime(2026, 11, 20, 14, 0)  # a 24-hour deadline due at 14:00
+    j = judge(cal, fri, "open", fri, hours)
+    assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (Bucket.DUE_TODAY, False, True, 0)
+    j = judge(cal, fri - dt.timedelta(days=1), "open", fri, hours, within=3)
+    assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (Bucket.DUE_SOON, False, False, 1)
+    sat = fri + dt.timedelta(days=1)  # past its day, no working day since
+    j = judge(cal, sat, "open", fri, hours)
+    assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (Bucket.OVERDUE, True, True, 0)
+    # a whole-day rule is due at the end of its day: not breached on it
+    j = judge(cal, fri, "open", fri, dt.datetime(2026, 11, 20, 23, 59, 59))
+    assert (j.bucket, j.overdue, j.breached) == (Bucket.DUE_TODAY, False, False)
+    # paused: never overdue, days left frozen on the pause day, a breach before the pause kept
+    j = judge(cal, dt.date(2026, 12, 7), "paused", fri, hours, True, dt.datetime(2026, 11, 19, 9, 0))
+    assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (Bucket.PAUSED, False, True, 1)
+    # ended: no bucket, no days left; met late stays breached
+    j = judge(cal, sat, "met", fri, hours, True)
+    assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (None, False, True, None)

@@ -12,6 +12,12 @@ The bucket is decided by the dates, the number shown beside it by the working-da
 calendar: ``working_days_left`` is 0 due today, negative when overdue (the working days in
 (due, as_of]). A deadline due on a Friday seen on the Saturday is overdue by 0 working days:
 the limit has passed even though no working day has.
+
+`judge` is the one verdict every reader shows (deadline report, lists, search, show, exports):
+bucket, overdue flag (= the bucket `overdue`), `breached` (the due moment passed by the end of
+the as-of day) and working days left. A clock-hour deadline (24 hours) is judged by its due day
+like any other — due today on that day, overdue from the next — and is breached once its hour
+has passed; `verdict` (on-time figures) counts the same rows overdue.
 """
 
 from __future__ import annotations
@@ -112,7 +118,8 @@ def judge(
 
 
 def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | None:
-    """The on-time outcome of a deadline on `as_of` (services/reports.py mirrors it in SQL).
+    """The on-time outcome of a deadline on `as_of` (services/reports.py mirrors it in SQL);
+    `overdue` here is `judge`'s overdue flag.
 
     An open row past its due day is overdue; any other breached row — met late, or replaced,
     ended or paused after its due time — is late (a miss stays a miss); a met row is on time;
