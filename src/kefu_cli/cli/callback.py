@@ -642,3 +642,20 @@ def edit(
     for m in r["moved"]:
         lines.append(f"  回访期限: {m['due_before']} → {m['due_after']}")
     print_lines(lines)
+
+
+@app.command("undo")
+def undo(
+    callback_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="撤销原因(记入审计),例如 误操作,应为另一件回访")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """撤销本回访最近一次办理步骤(答复问题、无法联系、取消、改约): 写入一条撤销记录,状态与期限恢复到该步骤之前,原记录保留;回访记录本身不能撤销。"""
+    from ..domain import callback as cb
+    from ..services.undo import undo as do_undo
+    from .undo import print_undo
+
+    r = do_undo(state.db, "callback", callback_id, reason=reason, clerk=clerk, at=at_value(at))
+    print_undo(r, json, cb.STATUSES[r["status"]][0])

@@ -35,7 +35,8 @@ def event_action(label: str, action: str, details: dict) -> str:
     if action == "undo":
         from ..domain.complaint import EVENT_ZH
 
-        step = EVENT_ZH.get(details.get("undone_action", ""), details.get("undone_action", ""))
+        action_zh = details.get("undone_action_zh")  # every case type's undo names the step (services/undo.py)
+        step = action_zh or EVENT_ZH.get(details.get("undone_action", ""), details.get("undone_action", ""))
         return f"{label}“{step}”(原因: {details.get('reason', '')})"
     if action == "reschedule":
         when = str(details.get("to", ""))[:16].replace("T", " ")

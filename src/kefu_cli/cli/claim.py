@@ -696,6 +696,22 @@ def list_(
     )
 
 
+@app.command("undo")
+def undo(
+    claim_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="撤销原因(记入审计),例如 误操作,应为另一件报案")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """撤销本案最近一次办理步骤(如移交、结案登记错了): 写入一条撤销记录,状态与期限恢复到该步骤之前,该步骤安排的理赔回访作废,原记录保留。"""
+    from ..services.undo import undo as do_undo
+    from .undo import print_undo
+
+    r = do_undo(state.db, "claim", claim_id, reason=reason, clerk=clerk, at=at_value(at))
+    print_undo(r, json, _status_zh(r["status"]))
+
+
 # note / assign / void: the steps every case type shares (services/casework.py)
 from .casework import add_to as _add_casework  # noqa: E402
 

@@ -774,9 +774,6 @@ def _shown(value) -> str:
     return str(value)
 
 
-CASE_ZH = {"complaint": "投诉", "callback": "回访"}
-
-
 @app.command("undo")
 def undo(
     complaint_id: IdArg,
@@ -786,38 +783,8 @@ def undo(
     clerk: ClerkOpt = None,
 ) -> None:
     """撤销本案最近一次改变状态的步骤(如受理错了案件): 写入一条撤销记录,状态与期限恢复到该步骤之前,原记录保留。"""
-    from ..services.corrections import undo_complaint
+    from ..services.undo import undo as do_undo
+    from .undo import print_undo
 
-    r = undo_complaint(state.db, complaint_id, reason=reason, clerk=clerk, at=at_value(at))
-    if json:
-        from ..render.output import print_json
-
-        print_json(r)
-        return
-    from ..render.output import print_lines
-
-    u = r["undone"]
-    lines = [
-        f"已撤销投诉 {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},{u['clerk']}),原因: {r['reason']}",
-        f"当前状态: {_status_zh(r['status'])}",
-    ]
-    from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
-
-    for d in r["deadlines"]:
-        to = "作废(由该步骤产生)" if d["to"] == "void" else DEADLINE_STATUS_ZH[DeadlineStatus(d["to"])]
-        # a merge's undo touches the other complaint, a decision's its callback: say whose
-        whose = "" if d["case_id"] == r["id"] else f"{CASE_ZH.get(d['case_type'], '')} {d['case_id']} 的"
-        lines.append(f"  {whose}期限 {d['kind_zh']}: 恢复为 {to}")
-    if r["callbacks"]:
-        lines.append(f"  该步骤安排的回访 {'、'.join(r['callbacks'])} 已作废")
-    others = [x for x in r["complaints"] if x != r["id"]]
-    if others:
-        lines.append(f"  同一步骤涉及的投诉 {'、'.join(others)} 一并恢复")
-    print_lines(lines)
-    if r.get("notices_sent"):
-        from ..domain.notices import label as notice_label
-        from ..render.output import message
-
-        sent = "、".join(notice_label(str(t)) for t in r["notices_sent"])
-        message(f"注意: 该步骤之后已发出告知书({sent}),撤销不会收回已发出的文书,"
-                "请另行书面告知投诉人更正情况。", style="bold red")  # fmt: skip
+    r = do_undo(state.db, "complaint", complaint_id, reason=reason, clerk=clerk, at=at_value(at))
+    print_undo(r, json, _status_zh(r["status"]))

@@ -229,6 +229,24 @@ def list_(
     )
 
 
+@app.command("undo")
+def undo(
+    request_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="撤销原因(记入审计),例如 误操作,客户尚未办结")],
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """撤销本请求最近一次办理步骤(如办结登记错了): 写入一条撤销记录,状态恢复到该步骤之前,原记录保留。"""
+    from ..domain.claims import REQUEST_STATUSES
+    from ..domain.codes import label
+    from ..services.undo import undo as do_undo
+    from .undo import print_undo
+
+    r = do_undo(state.db, "request", request_id, reason=reason, clerk=clerk, at=at_value(at))
+    print_undo(r, json, label(REQUEST_STATUSES, r["status"]))
+
+
 # note / assign / void: the steps every case type shares (services/casework.py)
 from .casework import add_to as _add_casework  # noqa: E402
 

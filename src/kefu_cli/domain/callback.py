@@ -295,6 +295,7 @@ EVENT_ZH = {
     "void": "作废",
     "edit": "更正登记信息",
     "reschedule": "改约回访时间",
+    "undo": "撤销上一步",
 }
 
 
@@ -307,6 +308,8 @@ def apply(state: dict, action: str, at, to_status: str | None, details: dict) ->
         s["scheduled_at"] = details.get("to")
     if action == "edit":  # a correction: the columns it sets, as recorded
         s.update(details.get("after") or {})
+    if action == "undo":  # a step taken back (services/undo.py): the columns this fold carries, as before it
+        s.update({k: v for k, v in (details.get("restore") or {}).items() if k in s})
     if action == "add":
         s.update(status=Status.OPEN.value, ended_at=None)
         if "kind" in details:

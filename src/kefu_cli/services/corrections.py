@@ -6,24 +6,18 @@
   its own `recompute` event; a changed channel into or out of 监管转办 starts or closes the
   regulator's report deadline. A breach already recorded stays recorded: a correction can make
   a deadline late, never erase a breach.
-- `undo_complaint`: the most recent state change of a complaint (an acceptance entered on the
-  wrong case …) is reversed by a compensating `undo` event. Everything that step's transaction
-  did is reversed: the complaint's columns (as the fold of its events before the step has
-  them), each deadline it touched (back to the state its last earlier event recorded; a
-  deadline the step opened is voided), the callback it scheduled (voided). The history keeps
-  both the step and its undo; `db verify` folds both.
+- `undo_complaint`: the most recent state change of a complaint reversed by a compensating
+  `undo` event — services/undo.py, the same code for every case type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sqlmodel import col, select
 
 from ..domain import callback as cb
-from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, RuleError
@@ -32,7 +26,7 @@ from ..domain.timeutil import check_not_future, check_range, iso_date, iso_datet
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from .context import UnitOfWork, unit_of_work
-from .deadlines import case_deadlines, close_deadline, recompute, record, void_deadline
+from .deadlines import case_deadlines, close_deadline, recompute, record
 from .masters import ensure_branch, ensure_handler
 
 
@@ -381,147 +375,9 @@ def edit_callback(
 
 
 # --- undo ----------------------------------------------------------------------------
-# Steps that change a complaint's state and can be undone (registration: `void` instead).
-UNDOABLE = {a.value for a in sm.Action if a is not sm.Action.RECEIVE_MERGE} | {"merge_in"}
-DATETIME_COLUMNS = {"received_at", "materials_complete_at", "accepted_at", "rejected_at", "transferred_at",
-                    "paused_at", "decided_at", "withdrawn_at", "registered_at", "voided_at"}  # fmt: skip
-
-
-def _events(uow: UnitOfWork, entity: str, entity_id: str) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
-    return list(uow.session.exec(stmt.order_by(col(AuditEvent.id))).all())
-
-
-def _fold(events: list[AuditEvent], upto: int) -> dict:
-    state: dict = {}
-    for e in events:
-        if e.id >= upto:
-            break
-        state = sm.apply(state, e.action, e.at, e.clerk, e.to_status, json.loads(e.details or "{}"))
-    return state
-
-
-TXN_WINDOW = 500  # events one step's transaction may write around it (a merge with its callbacks: ~15)
-
-
-def _transaction(uow: UnitOfWork, step: AuditEvent) -> list[AuditEvent]:
-    """The events written in the same transaction as `step`: the same write time and clerk,
-    contiguous in the chain around it."""
-    # a case step writes a handful of events: look near the step by primary key (no scan of the log)
-    near = col(AuditEvent.id).between(step.id - TXN_WINDOW, step.id + TXN_WINDOW)
-    stmt = select(AuditEvent).where(near, AuditEvent.recorded_at == step.recorded_at, AuditEvent.clerk == step.clerk)
-    same = {e.id: e for e in uow.session.exec(stmt).all()}
-    lo = hi = step.id
-    while lo - 1 in same:
-        lo -= 1
-    while hi + 1 in same:
-        hi += 1
-    return [same[i] for i in range(lo, hi + 1)]
-
-
-def _column_value(column: str, value: Any) -> Any:
-    if isinstance(value, str) and column in DATETIME_COLUMNS:
-        return dt.datetime.fromisoformat(value)
-    if isinstance(value, str) and column == "regulator_due":
-        return dt.date.fromisoformat(value)
-    return value
-
-
 def undo_complaint(db, complaint_id: str, *, reason: str, clerk=None, at=None) -> dict[str, Any]:
-    """`kefu complaint undo ID --reason`: reverse the most recent state change of a complaint."""
-    Callback = _callback_model()
-    from .casework import _case, _void_one
+    """`kefu complaint undo ID --reason`: reverse the most recent state change of a complaint
+    (services/undo.py, the same code for every case type)."""
+    from .undo import undo
 
-    why = clean_text(reason, "--reason 撤销原因", REASON_MAX, required=True, multiline=True, example="误操作,应为另一件投诉")
-    with unit_of_work(db, clerk=clerk, at=at) as uow:
-        c = _case(uow, "complaint", complaint_id)
-        events = _events(uow, "complaint", c.id)
-        undone = {e2 for e in events if e.action == "undo" for e2 in json.loads(e.details).get("undone", [])}
-        step = next((e for e in reversed(events) if e.action in UNDOABLE and e.id not in undone), None)
-        if step is None:
-            raise RuleError(f"投诉 {c.id} 登记后没有可撤销的办理步骤;误登记的案件请用 `kefu complaint void {c.id} --reason …`")
-        txn = _transaction(uow, step)
-        first, last = txn[0].id, txn[-1].id
-        step_zh = sm.EVENT_ZH.get(step.action, step.action)
-
-        # deadlines the step touched: back to the state before it (or void, if it opened them)
-        touched = sorted({int(e.entity_id) for e in txn if e.entity == "deadline"})
-        restored = []
-        for did in touched:
-            d = uow.session.get(Deadline, did)
-            history = _events(uow, "deadline", str(did))
-            later = [e for e in history if e.id > last and e.action not in ("assign",)]
-            if later:
-                raise RuleError(
-                    f"投诉 {c.id} 的“{step_zh}”之后,期限“{_kind_zh(d.kind)}”又有变动({later[0].action},"
-                    f"{later[0].at:%Y-%m-%d %H:%M}),不能撤销这一步;请用 complaint edit 更正或联系管理员"
-                )
-            prior = [e for e in history if e.id < first and "state" in json.loads(e.details or "{}")]
-            state_before = d.status
-            if not prior:
-                void_deadline(uow, d, f"撤销“{step_zh}”: {why}")
-                restored.append({"deadline": d.id, "case_type": d.case_type, "case_id": d.case_id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
-                                 "to": "void"})  # fmt: skip
-                continue
-            snap = json.loads(prior[-1].details)["state"]
-            for e in history:  # a resume added the pause to the period: take it back
-                if first <= e.id <= last and e.action == "resume":
-                    added = json.loads(e.details).get("added") or 0
-                    if d.unit == "workdays":
-                        d.extra_workdays -= added
-                    else:
-                        d.paused_days -= added
-            d.status = snap["status"]
-            d.start_at = dt.datetime.fromisoformat(snap["start_at"])
-            d.due, d.due_at = dt.date.fromisoformat(snap["due"]), dt.datetime.fromisoformat(snap["due_at"])
-            d.provisional, d.breached = bool(snap["provisional"]), bool(snap.get("breached", d.breached))
-            for k in ("paused_at", "met_at", "closed_at"):
-                d.__setattr__(k, dt.datetime.fromisoformat(snap[k]) if snap.get(k) else None)
-            holder = uow.session.get(Complaint if d.case_type == "complaint" else Callback, d.case_id)
-            if d.status in RUNNING and holder is not None:  # running again: held by whoever holds the case now
-                d.branch, d.handler = holder.branch, holder.handler
-            d.updated_at = uow.recorded_at
-            uow.session.add(d)
-            record(uow, d, "undo", state_before, undone=step.id, reason=why)
-            restored.append({"deadline": d.id, "case_type": d.case_type, "case_id": d.case_id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
-                             "to": d.status})  # fmt: skip
-
-        # callbacks the step scheduled: voided (not if a call was already made)
-        voided = []
-        for e in txn:
-            if e.entity == "callback" and e.action == "add":
-                cbk = uow.session.get(Callback, e.entity_id)
-                if cbk is None or cbk.voided_at is not None:
-                    continue
-                if any(x.id > last for x in _events(uow, "callback", cbk.id)):
-                    raise RuleError(f"“{step_zh}”安排的回访 {cbk.id} 已有回访记录,不能撤销这一步")
-                _void_one(uow, "callback", cbk, f"撤销投诉 {c.id} 的“{step_zh}”: {why}", cause=c.id)
-                voided.append(cbk.id)
-
-        # the complaints the step changed (this one; a merge also the other case)
-        changed = []
-        for e in txn:
-            if e.entity != "complaint":
-                continue
-            row = c if e.entity_id == c.id else uow.session.get(Complaint, e.entity_id)
-            history = _events(uow, "complaint", row.id)
-            before, after = _fold(history, e.id), _fold(history, e.id + 1)
-            restore = {k: before.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
-            if row.id != c.id:
-                uow.check_order("complaint", row.id, f"投诉 {row.id}")
-            now_status = row.status
-            for column, value in restore.items():
-                if hasattr(row, column):
-                    setattr(row, column, _column_value(column, value))
-            row.updated_at = uow.recorded_at
-            uow.session.add(row)
-            uow.audit("complaint", row.id, "undo", now_status, row.status, reason=why, undone=[e.id],
-                      undone_action=e.action, restore=restore, deadlines=[r["deadline"] for r in restored],
-                      callbacks=voided)  # fmt: skip
-            changed.append(row.id)
-        # a written notice already sent about the step stays sent: the clerk is told to correct it
-        sent = [json.loads(e.details or "{}").get("type") for e in events if e.action == "notice" and e.id > step.id]
-        return {"case_type": "complaint", "id": c.id, "notices_sent": sent,
-                "undone": {"event": step.id, "action": step.action,
-                "action_zh": step_zh, "at": step.at, "clerk": step.clerk}, "status": c.status, "reason": why,
-                "deadlines": restored, "callbacks": voided, "complaints": changed, "at": uow.at}  # fmt: skip
+    return undo(db, "complaint", complaint_id, reason=reason, clerk=clerk, at=at)
