@@ -529,7 +529,7 @@ def edit(
 EVENT_ZH = {
     "report": "报案登记", "major": "认定重大案件", "escalate": "向总部呈报", "apply": "受理理赔申请",
     "materials": "登记收到材料", "handover": "移交保险公司", "close": "结案", "note": "备注/联系记录", "assign": "改派",
-    "void": "作废", "edit": "更正登记信息",
+    "void": "作废", "edit": "更正登记信息", "undo": "撤销上一步",
 }  # fmt: skip
 
 

@@ -157,7 +157,8 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
     from ..render.output import print_lines, print_table
     from .casework import event_action
 
-    zh = {"add": "登记", "close": "办结", "note": "备注/联系记录", "assign": "改派", "void": "作废"}
+    zh = {"add": "登记", "close": "办结", "note": "备注/联系记录", "assign": "改派", "void": "作废",
+          "undo": "撤销上一步"}
     print_lines(_summary(data))
     print_table(
         "办理记录",

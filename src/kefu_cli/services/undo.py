@@ -170,6 +170,20 @@ def _column_value(model, column: str, value: Any) -> Any:
 # --- undo ---------------------------------------------------------------------------------------
 
 
+def _later_changes(uow: UnitOfWork, history: list[AuditEvent], last: int) -> list[AuditEvent]:
+    """A deadline's changes after event `last`, but a reassignment and a later step that was itself
+    undone (its events and its undo leave the deadline as it was)."""
+    later = [e for e in history if e.id > last and e.action != "assign"]
+    cancelled: set[int] = set()
+    for e in later:
+        if e.action == "undo":
+            cancelled.add(e.id)
+            step = uow.session.get(AuditEvent, _details(e).get("undone"))
+            if step is not None:
+                cancelled |= {x.id for x in _transaction(uow, step)}
+    return [e for e in later if e.id not in cancelled]
+
+
 def _restore_deadlines(uow: UnitOfWork, spec: CaseUndo, case_id: str, step: AuditEvent, step_zh: str,
                        txn: list[AuditEvent], why: str) -> list[dict[str, Any]]:  # fmt: skip
     """Each deadline the step touched, back to its state before the step (void if it opened it)."""
@@ -180,7 +194,7 @@ def _restore_deadlines(uow: UnitOfWork, spec: CaseUndo, case_id: str, step: Audi
     for did in sorted({int(e.entity_id) for e in txn if e.entity == "deadline"}):
         d = uow.session.get(Deadline, did)
         history = _events(uow, "deadline", str(did))
-        later = [e for e in history if e.id > last and e.action not in ("assign",)]
+        later = _later_changes(uow, history, last)
         if later:
             raise RuleError(
                 f"{spec.zh} {case_id} 的“{step_zh}”之后,期限“{_kind_zh(d.kind)}”又有变动({later[0].action},"
