@@ -230,3 +230,26 @@ def test_every_undo_has_chinese_help_and_the_same_json_keys_as_complaint_undo(ke
     kefu.ok("complaint", "accept", cid, "--at", "2026-11-03T10:00")
     out = undo(kefu, "complaint", cid, "2026-11-03T11:00")
     assert (out["complaints"], out["status"]) == ([cid], "registered")
+
+
+def test_undo_walks_back_step_by_step_past_a_step_already_undone(kefu):
+    cid = kefu.ok("complaint", "add", "--received", "2026-11-02T09:00", "--channel", "电话", "--category", "服务",
+                  "--name", "何文静", "--phone", "13100007777", "--at", "2026-11-02T09:00", "--json")["id"]  # fmt: skip
+    kefu.ok("complaint", "accept", cid, "--at", "2026-11-03T10:00")
+    accepted = case(kefu, "complaint", cid)
+    kefu.ok("complaint", "pause", cid, "--reason", "伤残鉴定", "--at", "2026-11-05T10:00")
+    paused = case(kefu, "complaint", cid)
+    kefu.ok("complaint", "resume", cid, "--at", "2026-11-12T10:00")
+    # the resume and then the pause: the decision period the pause stopped comes back as it was
+    undo(kefu, "complaint", cid, "2026-11-12T11:00")
+    assert case(kefu, "complaint", cid) == paused
+    out = undo(kefu, "complaint", cid, "2026-11-12T11:10")
+    assert out["undone"]["action"] == "pause"
+    assert case(kefu, "complaint", cid) == accepted
+    # a deadline changed after the step by something other than an undone step still refuses
+    kefu.ok("complaint", "pause", cid, "--reason", "伤残鉴定", "--at", "2026-11-13T10:00")
+    kefu.ok("complaint", "edit", cid, "--received", "2026-11-01T09:00", "--reason", "登记簿抄录日期错误",
+            "--at", "2026-11-13T11:00")  # fmt: skip
+    r = kefu("complaint", "undo", cid, "--reason", "x", "--at", "2026-11-13T12:00")
+    assert r.code == 2 and "又有变动" in r.err
+    assert verified(kefu)
