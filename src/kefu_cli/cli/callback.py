@@ -659,3 +659,8 @@ def undo(
 
     r = do_undo(state.db, "callback", callback_id, reason=reason, clerk=clerk, at=at_value(at))
     print_undo(r, json, cb.STATUSES[r["status"]][0])
+
+# note / assign / void: the steps every case type shares (services/casework.py)
+from .casework import add_to as _add_casework  # noqa: E402
+
+_add_casework(app, "callback")

@@ -164,8 +164,8 @@ class KefuGroup(TyperGroup):
             raise
 
 
-# Commands built from their modules, once per process (`kefu_cli.cli.casework.add_to` adds the
-# shared case steps to a group's Typer app, which must happen only once).
+# Commands built from their modules, once per process (each case type's module adds the shared
+# case steps to its Typer app when it is imported: `kefu_cli.cli.casework.add_to`).
 _loaded: dict[str, object] = {}
 
 
@@ -224,8 +224,6 @@ def load_command(name: str, module: str, attribute: str):
         holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
         pending = None
         if isinstance(target, typer.Typer):
-            if name in ("complaint", "callback"):  # the steps every case type shares
-                importlib.import_module("kefu_cli.cli.casework").add_to(target, name)
             if isinstance(target.info.cls, DefaultPlaceholder) or target.info.cls is None:
                 pending = {
                     info.name or get_command_name(info.callback.__name__): info for info in target.registered_commands

@@ -788,3 +788,8 @@ def undo(
 
     r = do_undo(state.db, "complaint", complaint_id, reason=reason, clerk=clerk, at=at_value(at))
     print_undo(r, json, _status_zh(r["status"]))
+
+# note / assign / void: the steps every case type shares (services/casework.py)
+from .casework import add_to as _add_casework  # noqa: E402
+
+_add_casework(app, "complaint")
