@@ -6,7 +6,7 @@ a tab or a semicolon. Rows keep their line numbers so errors can name them.
 
 Hostile cells: a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@` (or a tab / carriage
 return before one) as a formula — `=HYPERLINK(...)` in a customer's name would run on the
-clerk's machine. Every CSV kefu writes goes through `neutralise` (a `'` in front, which Excel
+clerk's machine. Every CSV kefu writes goes through `neutralise` (io/cells.py: a `'` in front, which Excel
 shows as text), and the reader undoes it with `restore`, so an export imports back unchanged.
 A cell longer than the csv module's limit, or with control characters, is one sentence naming
 the row, never a traceback.
@@ -21,34 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.timeutil import InputError
+from .cells import restore
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
-# Cells a spreadsheet would treat as a formula: = + - @, also after a tab or carriage return;
-# and any number of quote marks in front of those (so that the quote we add is the only one we
-# take away on import: "'=x" is written "''=x" and read back as "'=x").
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-# A plain number ("-2", "+86", "-0.5") is not a formula in any spreadsheet and is left alone: the
-# `working_days_left` of an overdue deadline is -2, and a report column of numbers must stay
-# numbers in Excel. (Non-string values — ints, floats — are never touched either.)
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
-
-
-def neutralise(value):
-    """A CSV cell that cannot run as a formula: `'` in front of `=`, `+`, `-`, `@`, tab, CR.
-
-    Strings only; plain numbers (`-2`) and non-strings are returned as they are.
-    """
-    if isinstance(value, str) and _FORMULA.match(value) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """The original text of a cell written by `neutralise` (one leading `'` taken away)."""
-    if value.startswith("'") and _FORMULA.match(value, 1):
-        return value[1:]
-    return value
 
 
 # Every character `domain.text.find_control_char(…, multiline=True)` refuses (C0/C1 controls but

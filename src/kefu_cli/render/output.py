@@ -229,8 +229,8 @@ def print_json(data: Any) -> None:
 def csv_cells(row: Iterable[Any]) -> list[Any]:
     """One CSV row as written by every CSV output (`--csv`, reports, exports, `--errors` files):
     None as empty, dates ISO, and no cell that a spreadsheet would run as a formula
-    (io/csvfile.py `neutralise`; the import reverses it)."""
-    from ..io.csvfile import neutralise
+    (io/cells.py `neutralise`; the import reverses it)."""
+    from ..io.cells import neutralise
 
     return [neutralise("" if v is None else to_jsonable(v)) for v in row]
 
