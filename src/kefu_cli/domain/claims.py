@@ -99,6 +99,21 @@ def check(status: str, action: Action, claim_id: str) -> None:
     raise RuleError(f"理赔报案 {claim_id} 的状态是“{STATUS_ZH[st]}”,不能{ACTION_ZH[action]};{then}")
 
 
+# The status a step leads to; `apply` and `materials` lead to applying or complete as the
+# materials say (the step gives it), the other audit actions (major, escalate, edit, note,
+# assign, void) keep the status.
+NEXT_STATUS = {Action.HANDOVER: Status.HANDED_OVER, Action.CLOSE: Status.CLOSED}
+
+
+def next_status(status: str, action: str, claim_id: str) -> Status:
+    """The status after the audit action `action` (RuleError when the step is not allowed)."""
+    if action not in set(Action):
+        return Status(status)
+    step = Action(action)
+    check(status, step, claim_id)
+    return NEXT_STATUS.get(step, Status(status))
+
+
 # --- codes -------------------------------------------------------------------------------------
 
 CLAIM_CHANNELS: CodeTable = {  # 报案方式 (第四条(二)): 电话、上门、传真、书信; the desk's other channels too
@@ -518,6 +533,12 @@ def apply_request(state: dict, action: str, at, clerk: str, to_status: str | Non
     return s
 
 
+def next_request_status(status: str, action: str, request_id: str) -> str:
+    """A request's status after an audit action: `close` gives its result (the step says which),
+    the other actions keep it."""
+    return status
+
+
 POLICY_FIELDS = ("product", "line", "holder", "phone", "insured_name", "insured_id", "period_start", "period_end",
                  "sum_insured", "branch", "handler")  # fmt: skip
 
@@ -530,6 +551,11 @@ def apply_policy(state: dict, action: str, details: dict) -> dict:
     elif action == "update":
         s.update({k: v for k, v in (details.get("after") or {}).items() if k in POLICY_FIELDS})
     return s
+
+
+def apply_policy_event(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
+    """`apply_policy` with the arguments of the other folds (services/core.py)."""
+    return apply_policy(state, action, details)
 
 
 # Column names as a clerk reads them (verify messages, corrections).

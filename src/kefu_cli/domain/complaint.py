@@ -144,6 +144,18 @@ def check(status: Status | str, action: Action) -> Status:
     raise RuleError(f"投诉当前状态为“{STATUS_ZH[s]}”,不能{ACTION_ZH[action]};此状态下允许的操作: {what}")
 
 
+# The audit actions that are complaint steps of their own name (the surviving case's event of a
+# merge is `merge_in`); any other action of a complaint (note, edit, assign, void, undo, notice)
+# keeps its status.
+STEP_OF_EVENT = {a.value: a for a in Action} | {"merge_in": Action.RECEIVE_MERGE}
+
+
+def next_status(status: Status | str, action: str, case_id: str | None = None) -> Status:
+    """The status after the audit action `action` (RuleError when the step is not allowed)."""
+    step = STEP_OF_EVENT.get(action)
+    return check(status, step) if step is not None else Status(status)
+
+
 def check_merge_target(status: Status | str, new_facts: bool) -> None:
     """A surviving case with new facts must still be within its period (not decided, not ended)."""
     s = Status(status)
@@ -241,16 +253,28 @@ REGISTERED_FIELDS = (
 )
 
 
+# The columns later steps set, as a registration leaves them: the fold starts from these, so a
+# step's column written without its event (a forged reject reason on an accepted complaint)
+# differs from the fold.
+COMPLAINT_UNSET: dict = {
+    **dict.fromkeys(("accepted_at", "rejected_at", "reject_reason", "reject_note", "transferred_at", "transfer_to",
+                     "transfer_internal", "merged_into", "extension_level", "extension_approver", "paused_at",
+                     "pause_reason", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason")),
+    "paused_workdays": 0,
+}  # fmt: skip
+
+
 def apply(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
     """The complaint's columns after one of its audit events (the state machine as a fold).
 
-    `state` holds only what the events so far establish; `db verify` compares it with the row.
+    The only code that changes a complaint row: services/core.py `step` folds each new event
+    into the row with it; `db verify`, undo and as-of reads fold the stored events.
     """
     s = dict(state)
     if to_status is not None:
         s["status"] = to_status
     if action == "register":
-        s.update(registered_at=at, created_by=clerk, paused_workdays=0)
+        s.update(COMPLAINT_UNSET, registered_at=at, created_by=clerk)
         s.update({k: details[k] for k in REGISTERED_FIELDS if k in details})
         if "incomplete" in details:
             s["materials_complete_at"] = None if details["incomplete"] else details.get("received_at")
@@ -273,7 +297,7 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
     elif action == "resume":
         s["paused_at"] = None
         if details.get("paused_workdays") is not None:
-            s["paused_workdays"] = s.get("paused_workdays", 0) + details["paused_workdays"]
+            s["paused_workdays"] = (s.get("paused_workdays") or 0) + details["paused_workdays"]
     elif action == "decide":
         s.update(decided_at=at, result=details.get("result"))
     elif action == "withdraw":

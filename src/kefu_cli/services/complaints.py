@@ -36,10 +36,11 @@ from sqlmodel import col, or_, select
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
-from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.errors import InputError, RuleError
 from ..domain.policy import UNIT_ZH, Start
 from ..store.complaint_models import Complaint
 from ..store.models import Deadline
+from . import core
 from .complaint_list import COLUMNS
 from .context import UnitOfWork, unit_of_work
 from .deadlines import (
@@ -60,33 +61,23 @@ HANDLING_STEP = (K.INITIAL_INVESTIGATION,)
 
 # --- helpers ------------------------------------------------------------------
 def _get(uow: UnitOfWork, complaint_id: str) -> Complaint:
-    cid = (complaint_id or "").strip().upper()
-    c = uow.session.get(Complaint, cid)
-    if c is None:
-        raise NotFoundError(
-            f"没有编号为 '{complaint_id}' 的投诉。请用 `kefu complaint list` 查找,编号形如 TS-20261121-0007"
-        )
-    return c
+    return core.get(uow, CASE, complaint_id)
 
 
 def _in_order(uow: UnitOfWork, c: Complaint) -> None:
     """A step may not be dated before the receipt or before the case's previous step."""
-    if uow.at < c.received_at:
-        raise InputError(
-            f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于投诉 {c.id} 的接收时间 {c.received_at:%Y-%m-%d %H:%M},请检查 --at"
-        )
-    uow.check_order(CASE, c.id, f"投诉 {c.id}")
+    core.check_in_order(uow, CASE, c)
 
 
 def _move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
-    if c.voided_at is not None:
-        raise RuleError(f"投诉 {c.id} 已作废({c.void_reason}),不能再办理或更改")
-    _in_order(uow, c)
-    before = c.status
-    c.status = str(sm.check(before, action))
-    c.updated_at = uow.recorded_at
-    uow.session.add(c)
-    return before, c.status
+    """The guards and the transition of a step, before its effects: (status before, after). The
+    step's event (`_step`) then changes the row."""
+    return core.begin(uow, CASE, c, action.value)
+
+
+def _step(uow: UnitOfWork, c: Complaint, action: str, moved: tuple[str, str], /, **details) -> None:
+    """The step's audit event, folded into the complaint row (domain/complaint.py `apply`)."""
+    core.step(uow, CASE, c, action, moved, None, **details)
 
 
 def _close(uow: UnitOfWork, c: Complaint, kinds, status: DeadlineStatus) -> list[Deadline]:
@@ -334,42 +325,7 @@ def register(
         raise InputError(
             f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
         )
-    c = Complaint(
-        id=number,
-        received_at=received,
-        channel=channel,
-        category=category,
-        name=name,
-        phone=phone,
-        relation=relation,
-        policy_no=policy_no,
-        summary=(summary or "").strip(),
-        branch=branch,
-        handler=handler,
-        status=str(status),
-        materials_complete_at=None if incomplete else received,
-        regulator_ref=regulator_ref,
-        regulator_due=regulator_due,
-        paused_workdays=0,
-        registered_at=uow.at,
-        created_at=uow.recorded_at,
-        created_by=uow.clerk,
-        updated_at=uow.recorded_at,
-    )
-    uow.session.add(c)
-    uow.session.flush()
-    if incomplete:
-        _start(uow, c, K.SUPPLEMENT_NOTICE, received, "complaint.supplement_notice", "接收投诉(材料不全)")
-    _start_periods(uow, c, Start.RECEIVED)
-    _start(uow, c, K.INITIAL_INVESTIGATION, received, "complaint.initial_investigation", "接收投诉")
-    if channel == "regulator":
-        _start(uow, c, K.REGULATOR_REPORT, received, "complaint.regulator_report", "监管转办", fixed_due=regulator_due)
-    uow.audit(
-        CASE,
-        c.id,
-        "register",
-        None,
-        c.status,
+    details = dict(
         channel=channel,
         category=category,
         received_at=received,
@@ -381,10 +337,19 @@ def register(
         phone=phone,
         relation=relation,
         policy_no=policy_no,
-        summary=c.summary,
+        summary=(summary or "").strip(),
         branch=branch,
         handler=handler,
     )
+    c = core.new_row(uow, CASE, number, "register", str(status), details)
+    uow.session.flush()
+    if incomplete:
+        _start(uow, c, K.SUPPLEMENT_NOTICE, received, "complaint.supplement_notice", "接收投诉(材料不全)")
+    _start_periods(uow, c, Start.RECEIVED)
+    _start(uow, c, K.INITIAL_INVESTIGATION, received, "complaint.initial_investigation", "接收投诉")
+    if channel == "regulator":
+        _start(uow, c, K.REGULATOR_REPORT, received, "complaint.regulator_report", "监管转办", fixed_due=regulator_due)
+    core.register_event(uow, CASE, c, "register", details)
     if channel == "regulator":
         _schedule_callback(uow, c, "regulator")
     out = view(uow, c, as_of=received.date())
@@ -409,43 +374,41 @@ def _action(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
 
 def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.MATERIALS_COMPLETE)
-        c.materials_complete_at = uow.at
+        moved = _move(uow, c, sm.Action.MATERIALS_COMPLETE)
         _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET)
         _start_periods(uow, c, Start.COMPLETE)
-        uow.audit(CASE, c.id, "materials_complete", before, after)
+        _step(uow, c, "materials_complete", moved)
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
 def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.NOTIFY)
+        moved = _move(uow, c, sm.Action.NOTIFY)
         if not _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET):
             raise RuleError(f"投诉 {c.id} 已记录过补充材料告知,不需要重复告知")
         _handling_step(uow, c)
-        uow.audit(CASE, c.id, "notify", before, after, note=note)
+        _step(uow, c, "notify", moved, note=note)
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
 def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.INVESTIGATE)
+        moved = _move(uow, c, sm.Action.INVESTIGATE)
         if not _close(uow, c, HANDLING_STEP, DeadlineStatus.MET):
             raise RuleError(f"投诉 {c.id} 的初步调查已经开始(已记录),不需要重复记录")
-        uow.audit(CASE, c.id, "investigate", before, after, note=note)
+        _step(uow, c, "investigate", moved, note=note)
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
 def accept(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.ACCEPT)
-        c.accepted_at = uow.at
+        moved = _move(uow, c, sm.Action.ACCEPT)
         _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
         _handling_step(uow, c)
-        uow.audit(CASE, c.id, "accept", before, after)
+        _step(uow, c, "accept", moved)
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -458,12 +421,9 @@ def _end_without_decision(uow: UnitOfWork, c: Complaint) -> None:
 
 
 def _reject(uow: UnitOfWork, c: Complaint, reason: str, note: str | None, **details) -> None:
-    before, after = _move(uow, c, sm.Action.REJECT)
-    c.rejected_at = uow.at
-    c.reject_reason = reason
-    c.reject_note = note
+    moved = _move(uow, c, sm.Action.REJECT)
     _end_without_decision(uow, c)
-    uow.audit(CASE, c.id, "reject", before, after, reason=reason, note=note, **details)
+    _step(uow, c, "reject", moved, reason=reason, note=note, **details)
 
 
 def reject(db, complaint_id: str, *, reason: str, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
@@ -475,12 +435,9 @@ def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=No
     unit = _clean(to, "--to 接收单位", required=True, example="北京分公司理赔部")
 
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.TRANSFER)
-        c.transferred_at = uow.at
-        c.transfer_to = unit
-        c.transfer_internal = internal
+        moved = _move(uow, c, sm.Action.TRANSFER)
         _end_without_decision(uow, c)
-        uow.audit(CASE, c.id, "transfer", before, after, to=unit, internal=internal)
+        _step(uow, c, "transfer", moved, to=unit, internal=internal)
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -506,25 +463,23 @@ def merge(
             text = f"与 {target.id} 重复" + (f";{note.strip()}" if note and note.strip() else "")
             _reject(uow, c, reason, text, duplicate_of=target.id)
             return
-        before, after = _move(uow, c, sm.Action.MERGE)
-        c.merged_into = target.id
+        moved = _move(uow, c, sm.Action.MERGE)
         new_materials_at = c.materials_complete_at or uow.at
         _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
         _handling_step(uow, c)
         _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.NOT_APPLICABLE)
         _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
-        uow.audit(CASE, c.id, "merge", before, after, into=target.id, new_facts=True, note=note)
+        _step(uow, c, "merge", moved, into=target.id, new_facts=True, note=note)
 
-        t_before, t_after = _move(uow, target, sm.Action.RECEIVE_MERGE)
+        t_moved = _move(uow, target, sm.Action.RECEIVE_MERGE)
         old = _close(uow, target, [K.DECISION], DeadlineStatus.SUPERSEDED)
         rule = old[-1].rule if old and old[-1].rule != "fixed" else sm.EXTENSION_RULE[target.extension_level or None]
         row = _start(uow, target, K.DECISION, new_materials_at, rule, f"并入 {c.id} 的新事实,自新材料收到")
-        uow.audit(
-            CASE,
-            target.id,
+        _step(
+            uow,
+            target,
             "merge_in",
-            t_before,
-            t_after,
+            t_moved,
             source=c.id,
             decision_due_before=old[-1].due if old else None,
             decision_due_after=row.due,
@@ -541,7 +496,7 @@ def extend(
     lv_text = parse_code(table_of(sm.EXTENSION_ZH), level, "--level 延期级别")
 
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.EXTEND)
+        moved = _move(uow, c, sm.Action.EXTEND)
         lv = sm.check_extension(c.extension_level, lv_text, approver)
         running = open_deadlines(uow, CASE, c.id, [K.DECISION], RUNNING)
         if not running:
@@ -564,15 +519,11 @@ def extend(
         )
         if was_paused:
             pause_deadline(uow, row, c.pause_reason or "")
-        c.extension_level = str(lv)
-        if approver:
-            c.extension_approver = approver.strip()
-        uow.audit(
-            CASE,
-            c.id,
+        _step(
+            uow,
+            c,
             "extend",
-            before,
-            after,
+            moved,
             level=str(lv),
             approver=approver,
             due_before=prev.due,
@@ -587,22 +538,20 @@ def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None,
     text = _clean(reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500, multiline=True, example="伤残鉴定")
 
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.PAUSE)
+        moved = _move(uow, c, sm.Action.PAUSE)
         rows = open_deadlines(uow, CASE, c.id, sm.PAUSED_BY_APPRAISAL)
         was_late = _refuse_if_missed(uow, rows, "中止", late)
-        c.paused_at = uow.at
-        c.pause_reason = text
         _handling_step(uow, c)
         for row in rows:
             pause_deadline(uow, row, text)
-        uow.audit(CASE, c.id, "pause", before, after, reason=text, late=was_late, paused=[d.kind for d in rows])
+        _step(uow, c, "pause", moved, reason=text, late=was_late, paused=[d.kind for d in rows])
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
 def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.RESUME)
+        moved_status = _move(uow, c, sm.Action.RESUME)
         start = c.paused_at or uow.at
         days = max(uow.calendar.count_workdays(start.date(), uow.at.date()), 0)
         why = f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}"
@@ -611,9 +560,7 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
             before_due = row.due
             resume_deadline(uow, row, why)
             moved.append({"kind": row.kind, "due_before": before_due, "due_after": row.due})
-        c.paused_workdays = (c.paused_workdays or 0) + days
-        c.paused_at = None
-        uow.audit(CASE, c.id, "resume", before, after, paused_from=start, paused_workdays=days, moved=moved)
+        _step(uow, c, "resume", moved_status, paused_from=start, paused_workdays=days, moved=moved)
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -622,12 +569,10 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
     text = _clean(result, "--result 处理决定", required=True, limit=2000, multiline=True, example="同意赔付 5000 元")
 
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.DECIDE)
-        c.decided_at = uow.at
-        c.result = text
+        moved = _move(uow, c, sm.Action.DECIDE)
         _close(uow, c, [K.DECISION], DeadlineStatus.MET)
         _handling_step(uow, c)
-        uow.audit(CASE, c.id, "decide", before, after, result=text)
+        _step(uow, c, "decide", moved, result=text)
         scheduled.append(_schedule_callback(uow, c, "complaint").id)
 
     scheduled: list[str] = []
@@ -638,21 +583,19 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
 
 def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.WITHDRAW)
-        c.withdrawn_at = uow.at
-        c.paused_at = None
+        moved = _move(uow, c, sm.Action.WITHDRAW)
         closed = _close(uow, c, None, DeadlineStatus.NOT_APPLICABLE)
-        uow.audit(CASE, c.id, "withdraw", before, after, note=note, closed=[d.kind for d in closed])
+        _step(uow, c, "withdraw", moved, note=note, closed=[d.kind for d in closed])
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
 def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
-        before, after = _move(uow, c, sm.Action.REGULATOR_REPORT)
+        moved = _move(uow, c, sm.Action.REGULATOR_REPORT)
         if not _close(uow, c, [K.REGULATOR_REPORT], DeadlineStatus.MET):
             raise RuleError(f"投诉 {c.id} 没有待完成的监管报告期限(不是监管转办投诉,或已报告)")
-        uow.audit(CASE, c.id, "regulator_report", before, after, note=note)
+        _step(uow, c, "regulator_report", moved, note=note)
 
     return _action(db, complaint_id, clerk, at, fn)
 
