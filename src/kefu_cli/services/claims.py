@@ -25,12 +25,12 @@ from sqlmodel import col, or_, select
 from ..domain import claims as cl
 from ..domain.codes import label, parse_code, table_of
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
-from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.errors import InputError, RuleError
 from ..domain.policy import UNIT_ZH
 from ..domain.text import NOTE_MAX, SHORT_MAX, clean_text, phone_number
 from ..store.claim_models import Claim, PolicyRecord
 from ..store.models import Deadline
-from . import clock
+from . import clock, core
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, case_timeline, close_deadline, deadline_view, open_deadlines, start_deadline
@@ -52,23 +52,13 @@ def _text(value: str | None, field: str, limit: int = 200, required: bool = Fals
 
 
 def get(uow: UnitOfWork, claim_id: str) -> Claim:
-    c = uow.session.get(Claim, (claim_id or "").strip().upper())
-    if c is None:
-        raise NotFoundError(
-            f"没有编号为 '{claim_id}' 的理赔报案。请用 `kefu claim list` 或 `kefu search` 查找,编号形如 {ID_EXAMPLE}"
-        )
-    return c
+    return core.get(uow, CASE, claim_id)
 
 
-def _step(uow: UnitOfWork, c: Claim) -> None:
-    """A step on a claim: not voided, not before its report nor its previous step."""
-    if c.voided_at is not None:
-        raise RuleError(f"理赔报案 {c.id} 已作废({c.void_reason}),不能再办理或更改")
-    if uow.at < c.reported_at:
-        raise InputError(
-            f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于报案 {c.id} 的报案时间 {c.reported_at:%Y-%m-%d %H:%M},请检查 --at"
-        )
-    uow.check_order(CASE, c.id, f"理赔报案 {c.id}")
+def _step(uow: UnitOfWork, c: Claim, action: str, to: str | None = None, /, **details) -> None:
+    """The step's audit event, folded into the claim row (domain/claims.py `apply`): the status
+    from the transition table (`to` where the materials decide it). The guards ran in `_action`."""
+    core.step(uow, CASE, c, action, core.transition(CASE, c, action), to, **details)
 
 
 def _start(uow: UnitOfWork, c: Claim, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str) -> Deadline:
@@ -91,11 +81,6 @@ def _close(uow: UnitOfWork, c: Claim, kinds, status: DeadlineStatus) -> list[Dea
     for row in rows:
         close_deadline(uow, row, status, uow.at)
     return rows
-
-
-def _touch(uow: UnitOfWork, c: Claim) -> None:
-    c.updated_at = uow.recorded_at
-    uow.session.add(c)
 
 
 # --- finding the policy -------------------------------------------------------------------------
@@ -320,16 +305,13 @@ def report(
         dispute=dispute, litigation=litigation, outcome_uncertain=uncertain, major=bool(reasons),
         major_reasons=";".join(reasons), branch=branch, handler=handler,
     )  # fmt: skip
-    c = Claim(
-        id=number, status=str(status), **fields, major_at=received if reasons else None, registered_at=uow.at,
-        created_at=uow.recorded_at, created_by=uow.clerk, updated_at=uow.recorded_at,
-    )  # fmt: skip
-    uow.session.add(c)
+    details = fields | dict(not_covered=not_covered, same_incident=[x.id for x in same],
+                            other_claims=[x.id for x in others])  # fmt: skip
+    c = core.new_row(uow, CASE, number, "report", str(status), details)
     uow.session.flush()
     if reasons:
         _start(uow, c, K.MAJOR_CASE_REPORT, received, "claim.major_case_report", "接到重大案件报案")
-    uow.audit(CASE, c.id, "report", None, c.status, **fields, not_covered=not_covered,
-              same_incident=[x.id for x in same], other_claims=[x.id for x in others])  # fmt: skip
+    core.register_event(uow, CASE, c, "report", details)
     out = view(uow, c, as_of=received.date())
     out["failures"] = failures
     out["other_claims"] = [progress(uow, x) for x in others]
@@ -349,9 +331,8 @@ def add(db: str | None, *, clerk: str | None = None, at: dt.datetime | None = No
 def _action(db, claim_id: str, clerk, at, fn) -> dict[str, Any]:
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         c = get(uow, claim_id)
-        _step(uow, c)
+        core.guard(uow, CASE, c)
         extra = fn(uow, c) or {}
-        _touch(uow, c)
         uow.session.flush()
         return view(uow, c) | extra
 
@@ -388,11 +369,8 @@ def mark_major(
                 f" {cl.yuan(cl.MAJOR_AMOUNT)};保额超过 {cl.yuan(cl.MAJOR_AMOUNT)} 且结果暂时无法确定;"
                 "争议已向主管机关、同业公会或媒体投诉;可能或已涉及诉讼),例如 --dispute media"
             )
-        for k, v in new.items():
-            setattr(c, k, v)
-        c.major, c.major_reasons, c.major_at = True, ";".join(reasons), uow.at
         _start(uow, c, K.MAJOR_CASE_REPORT, uow.at, "claim.major_case_report", "了解到重大案件情况")
-        uow.audit(CASE, c.id, "major", c.status, c.status, **new, major=True, major_reasons=c.major_reasons)
+        _step(uow, c, "major", **new, major=True, major_reasons=";".join(reasons))
 
     return _action(db, claim_id, clerk, at, fn)
 
@@ -411,9 +389,8 @@ def escalate(db, claim_id: str, *, to: str, note: str | None = None, clerk=None,
         if c.escalated_at is not None:
             raise RuleError(f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报")
         rows = _close(uow, c, [K.MAJOR_CASE_REPORT], DeadlineStatus.MET)
-        c.escalated_at, c.escalated_to = uow.at, unit
         late = any(d.breached for d in rows)
-        uow.audit(CASE, c.id, "escalate", c.status, c.status, to=unit, note=note, late=late)
+        _step(uow, c, "escalate", to=unit, note=note, late=late)
         return {"late": late}
 
     return _action(db, claim_id, clerk, at, fn)
@@ -441,22 +418,27 @@ def _items(values: list[str] | None, field: str, allowed: list[str]) -> list[str
     return list(dict.fromkeys(out))
 
 
-def _settle_materials(uow: UnitOfWork, c: Claim, required: list[str], received: list[str]) -> dict[str, Any]:
-    """Status, complete time and the handover deadline after the checklist or the ticks changed."""
+def _settle_materials(
+    uow: UnitOfWork, c: Claim, required: list[str], received: list[str], **changed: Any
+) -> tuple[str, dict[str, Any]]:
+    """(status, the event's application fields) after the checklist or the ticks changed, and the
+    handover deadline; `changed` are the other application fields the step sets."""
     miss = cl.missing(required, received)
     was_complete = c.status == cl.Status.COMPLETE
-    c.materials_required = ",".join(required)
-    c.materials_received = cl.codes_text(m for m in received if m in required)
+    status, complete_at = c.status, c.complete_at
     if miss:
-        c.status = str(cl.Status.APPLYING)
-        c.complete_at = None
+        status, complete_at = str(cl.Status.APPLYING), None
         if was_complete:
             _close(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.NOT_APPLICABLE)
     elif not was_complete:
-        c.status = str(cl.Status.COMPLETE)
-        c.complete_at = uow.at
+        status, complete_at = str(cl.Status.COMPLETE), uow.at
         _start(uow, c, K.CLAIM_HANDOVER, uow.at, "claim.handover", "理赔材料齐全")
-    return {k: getattr(c, k) for k in cl.APPLY_FIELDS} | {"missing": miss}
+    fields = {k: getattr(c, k) for k in cl.APPLY_FIELDS} | changed | {
+        "materials_required": ",".join(required),
+        "materials_received": cl.codes_text(m for m in received if m in required),
+        "complete_at": complete_at,
+    }  # fmt: skip
+    return status, fields | {"missing": miss}
 
 
 def apply_claim(
@@ -475,16 +457,14 @@ def apply_claim(
 
     def fn(uow: UnitOfWork, c: Claim):
         cl.check(c.status, cl.Action.APPLY, c.id)
-        before = c.status
         types_now = list(dict.fromkeys([*cl.codes_of(c.claim_types), *codes]))
         required = cl.checklist(types_now)
         ticked = list(dict.fromkeys([*cl.codes_of(c.materials_received), *_items(received, "--received", required)]))
-        c.claim_types = cl.codes_text(types_now)
-        c.applied_at = c.applied_at or uow.at
+        changed = {"claim_types": cl.codes_text(types_now), "applied_at": c.applied_at or uow.at}
         if name:
-            c.applicant_name, c.applicant_phone = name, phone
-        details = _settle_materials(uow, c, required, ticked)
-        uow.audit(CASE, c.id, "apply", before, c.status, **details)
+            changed |= {"applicant_name": name, "applicant_phone": phone}
+        status, details = _settle_materials(uow, c, required, ticked, **changed)
+        _step(uow, c, "apply", status, **details)
         return {"missing": details["missing"]}
 
     return _action(db, claim_id, clerk, at, fn)
@@ -506,7 +486,6 @@ def materials(
 
     def fn(uow: UnitOfWork, c: Claim):
         cl.check(c.status, cl.Action.MATERIALS, c.id)
-        before = c.status
         required = cl.codes_of(c.materials_required)
         have = cl.codes_of(c.materials_received)
         add = _items(received, "--received", required)
@@ -515,8 +494,8 @@ def materials(
         if again and len(again) == len(add) and not off:
             raise RuleError(f"{cl.labels(cl.MATERIALS, again)} 已登记为收到,不需要重复登记")
         ticked = [m for m in dict.fromkeys([*have, *add]) if m not in off]
-        details = _settle_materials(uow, c, required, ticked)
-        uow.audit(CASE, c.id, "materials", before, c.status, **details, added=add, removed=off)
+        status, details = _settle_materials(uow, c, required, ticked)
+        _step(uow, c, "materials", status, **details, added=add, removed=off)
         return {"missing": details["missing"]}
 
     return _action(db, claim_id, clerk, at, fn)
@@ -534,11 +513,9 @@ def handover(db, claim_id: str, *, to: str | None = None, note: str | None = Non
                 f"理赔报案 {c.id} 的材料还不齐全(缺 {cl.labels(cl.MATERIALS, miss)}),材料齐全后才能移交保险公司"
             )
         cl.check(c.status, cl.Action.HANDOVER, c.id)
-        before = c.status
         rows = _close(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.MET)
-        c.status, c.handed_over_at, c.handed_over_to = str(cl.Status.HANDED_OVER), uow.at, unit
         late = any(d.breached for d in rows)
-        uow.audit(CASE, c.id, "handover", before, c.status, to=unit, note=note, late=late)
+        _step(uow, c, "handover", to=unit, note=note, late=late)
         return {"late": late}
 
     return _action(db, claim_id, clerk, at, fn)
@@ -564,13 +541,9 @@ def close(
                 f"理赔报案 {c.id} 的状态是“{cl.STATUS_ZH[cl.Status(c.status)]}”,材料移交保险公司后才能登记"
                 f"{label(cl.RESULTS, code)}结案;客户撤案请用 --result withdrawn"
             )
-        before = c.status
         _close(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.NOT_APPLICABLE)
-        c.status, c.closed_at, c.result, c.result_reason, c.paid_amount = str(cl.Status.CLOSED), uow.at, code, why, paid
-        if code != "withdrawn":
-            c.callback_id = _schedule_callback(uow, c).id
-        uow.audit(CASE, c.id, "close", before, c.status, result=code, result_reason=why, paid_amount=paid,
-                  callback_id=c.callback_id)  # fmt: skip
+        callback_id = _schedule_callback(uow, c).id if code != "withdrawn" else None
+        _step(uow, c, "close", result=code, result_reason=why, paid_amount=paid, callback_id=callback_id)
         return {"callback": _callback_brief(uow, c)}
 
     return _action(db, claim_id, clerk, at, fn)
@@ -786,9 +759,7 @@ def edit(db, claim_id: str, changes: dict[str, Any], *, reason: str, clerk=None,
         if not after:
             raise RuleError(f"理赔报案 {c.id} 的这些项目与所填相同,不需要更正")
         before = {k: getattr(c, k) for k in after}
-        for k, v in after.items():
-            setattr(c, k, v)
-        uow.audit(CASE, c.id, "edit", c.status, c.status, before=before, after=after, reason=why)
+        _step(uow, c, "edit", before=before, after=after, reason=why)
         return {"changes": [{"field": k, "before": before[k], "after": v} for k, v in after.items()]}
 
     return _action(db, claim_id, clerk, at, fn)

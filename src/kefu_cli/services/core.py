@@ -201,4 +201,3 @@ def register_event(uow: UnitOfWork, case_type: str, row, action: str, details: d
     """The registration event of a row built by `new_row` (the same details)."""
     return uow.audit(case_type, getattr(row, CASES[case_type].key), action, None, getattr(row, "status", None),
                      **details)  # fmt: skip
-

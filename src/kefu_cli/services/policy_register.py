@@ -23,10 +23,11 @@ from sqlmodel import col, select
 
 from ..domain import claims as cl
 from ..domain.codes import label, parse_code
-from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.errors import InputError, RuleError
 from ..domain.text import SHORT_MAX, clean_text
 from ..domain.timeutil import parse_date
 from ..store.claim_models import PolicyRecord
+from . import core
 from .context import UnitOfWork, unit_of_work
 
 ENTITY = "policy_record"
@@ -140,22 +141,15 @@ def _new_record(uow: UnitOfWork, data: dict[str, Any], source: str) -> PolicyRec
     for k in ("product", "holder", "phone", "insured_name", "insured_id", "branch", "handler"):
         fields[k] = fields[k] or ""
     fields["line"] = data.get("line") or cl.line_from_product(fields["product"])
-    p = PolicyRecord(
-        policy_no=data["policy_no"], **fields, source=source[:255], created_at=uow.recorded_at, created_by=uow.clerk,
-        updated_at=uow.recorded_at,
-    )  # fmt: skip
-    uow.session.add(p)
-    uow.audit(ENTITY, p.policy_no, "register", None, None, source=p.source, **{k: getattr(p, k) for k in cl.POLICY_FIELDS})
+    details = {"source": source[:255], **fields}
+    p = core.new_row(uow, ENTITY, data["policy_no"], "register", None, details, source=details["source"])
+    core.register_event(uow, ENTITY, p, "register", details)
     return p
 
 
 def _update(uow: UnitOfWork, p: PolicyRecord, changes: dict[str, Any], reason: str) -> None:
     before = {k: getattr(p, k) for k in changes}
-    for k, v in changes.items():
-        setattr(p, k, v)
-    p.updated_at = uow.recorded_at
-    uow.session.add(p)
-    uow.audit(ENTITY, p.policy_no, "update", None, None, before=before, after=changes, reason=reason)
+    core.step(uow, ENTITY, p, "update", (None, None), None, before=before, after=changes, reason=reason)
 
 
 def register_policies(
@@ -235,13 +229,7 @@ def add(
 
 
 def get(uow: UnitOfWork, policy_no: str) -> PolicyRecord:
-    p = uow.session.get(PolicyRecord, (policy_no or "").strip())
-    if p is None:
-        raise NotFoundError(
-            f"保单登记簿中没有保单 '{policy_no}'。请用 `kefu search` 按保单号、姓名或证件号码查找,"
-            f"或登记: kefu policy-register add --policy {POLICY_EXAMPLE} …"
-        )
-    return p
+    return core.get(uow, ENTITY, policy_no)
 
 
 def show(db: str | None, policy_no: str) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from sqlmodel import col, select
 
 from ..domain import claims as cl
 from ..domain.codes import RELATIONS, label, parse_code
-from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.errors import InputError, RuleError
 from ..domain.text import SHORT_MAX, clean_text, phone_number
 from ..store.claim_models import PolicyRecord, ServiceRequest
+from . import core
 from .context import UnitOfWork, unit_of_work
 
 CASE = "request"
@@ -30,12 +31,7 @@ COLUMNS = tuple(ServiceRequest.model_fields)
 
 
 def get(uow: UnitOfWork, request_id: str) -> ServiceRequest:
-    r = uow.session.get(ServiceRequest, (request_id or "").strip().upper())
-    if r is None:
-        raise NotFoundError(
-            f"没有编号为 '{request_id}' 的保全请求。请用 `kefu request list` 或 `kefu search` 查找,编号形如 {ID_EXAMPLE}"
-        )
-    return r
+    return core.get(uow, CASE, request_id)
 
 
 def register(
@@ -125,13 +121,9 @@ def register(
         holder=p.holder if p else "", insured_name=p.insured_name if p else "", name=name, phone=phone,
         relation=relation, reason=code, reason_note=note, content=text, branch=branch, handler=handler,
     )  # fmt: skip
-    r = ServiceRequest(
-        id=number, status=str(cl.RequestStatus.OPEN), **fields, registered_at=uow.at, created_at=uow.recorded_at,
-        created_by=uow.clerk, updated_at=uow.recorded_at,
-    )  # fmt: skip
-    uow.session.add(r)
+    r = core.new_row(uow, CASE, number, "add", str(cl.RequestStatus.OPEN), fields)
     uow.session.flush()
-    uow.audit(CASE, r.id, "add", None, r.status, **fields)
+    core.register_event(uow, CASE, r, "add", fields)
     out = view(uow, r)
     out["warnings"] = warnings + _hints(uow, r)
     return out
@@ -176,22 +168,14 @@ def close(db: str | None, request_id: str, *, result: str = "completed", note: s
     note = clean_text(note, "--note 办结说明", 2000, multiline=True, example="已指引客户至保险公司柜面办理") or None
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         r = get(uow, request_id)
-        if r.voided_at is not None:
-            raise RuleError(f"保全请求 {r.id} 已作废({r.void_reason}),不能再办理")
+        core.check_not_void(CASE, r)
         if r.status != cl.RequestStatus.OPEN:
             raise RuleError(
                 f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(cl.REQUEST_STATUSES, r.status)}”),"
                 "不能重复办结;后续联系请用 kefu request note"
             )
-        if uow.at < r.received_at:
-            raise InputError(
-                f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于保全请求 {r.id} 的接收时间 {r.received_at:%Y-%m-%d %H:%M},请检查 --at"
-            )
-        uow.check_order(CASE, r.id, f"保全请求 {r.id}")
-        before = r.status
-        r.status, r.closed_at, r.close_note, r.updated_at = code, uow.at, note, uow.recorded_at
-        uow.session.add(r)
-        uow.audit(CASE, r.id, "close", before, r.status, note=note)
+        core.check_in_order(uow, CASE, r)
+        core.step(uow, CASE, r, "close", (r.status, code), None, note=note)
         out = view(uow, r)
         out["warnings"] = _hints(uow, r) if code == "completed" else []
         return out
