@@ -23,8 +23,9 @@ from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CodeTable, parse_code
 from ..domain.deadlines import RUNNING, DeadlineStatus
-from ..domain.errors import NotFoundError, RuleError
+from ..domain.errors import RuleError
 from ..domain.text import NOTE_MAX, REASON_MAX, SHORT_MAX, clean_text
+from . import core
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, open_deadlines, record, void_deadline
 from .masters import ensure_branch, ensure_handler
@@ -37,22 +38,13 @@ CONTACTS: CodeTable = {
     "other": ("其他", ()),
 }
 
-# case type -> (its table model as module:class, Chinese name, an example number, where to find one)
+# case type -> (its table model as module:class, Chinese name, an example number, where to find one);
+# the case types and their table are services/core.py's `CASES`.
 CASES = {
-    "complaint": ("complaint_models:Complaint", "投诉", "TS-20261121-0007", "kefu complaint list"),
-    "callback": ("callback_models:Callback", "回访", "HF-20261121-0007", "kefu callback list"),
-    "claim": ("claim_models:Claim", "理赔报案", "BA-20261121-0001", "kefu claim list"),
-    "request": ("claim_models:ServiceRequest", "保全请求", "SQ-20261121-0001", "kefu request list"),
+    t: (core.CASES[t].model, core.CASES[t].zh, core.CASES[t].example, core.CASES[t].finder)
+    for t in ("complaint", "callback", "claim", "request")
 }
-
-
-def model_of(case_type: str):
-    """The table model of a case type, imported when first asked for: a command about one case
-    type does not define the classes of the others (some 10 ms each at start-up)."""
-    import importlib
-
-    module, name = CASES[case_type][0].split(":")
-    return getattr(importlib.import_module(f"kefu_cli.store.{module}"), name)
+model_of = core.model_of
 # The statuses in which a case is still being handled (may be reassigned).
 STILL_OPEN = {
     "complaint": frozenset(str(s) for s in sm.OPEN_STATUSES),
@@ -63,16 +55,23 @@ STILL_OPEN = {
 
 
 def _case(uow: UnitOfWork, case_type: str, case_id: str):
-    _, zh, example, finder = CASES[case_type]
-    model = model_of(case_type)
-    cid = (case_id or "").strip().upper()
-    row = uow.session.get(model, cid)
-    if row is None:
-        raise NotFoundError(f"没有编号为 '{case_id}' 的{zh}。请用 `{finder}` 或 `kefu search` 查找,编号形如 {example}")
-    if row.voided_at is not None:
-        raise RuleError(f"{zh} {row.id} 已作废({row.void_reason}),不能再更改")
-    uow.check_order(case_type, row.id, f"{zh} {row.id}")
+    """The case, not voided, for a step dated in order (services/core.py)."""
+    row = core.get(uow, case_type, case_id)
+    core.guard(uow, case_type, row, received=False)
     return row
+
+
+def _event(uow: UnitOfWork, case_type: str, row, action: str, columns: dict[str, Any], **details) -> None:
+    """The case's event with the row's columns from its fold (services/core.py `step`). A callback's
+    fold (domain/callback.py) does not fold every action yet: its columns are set here."""
+    if core.CASES[case_type].fold is None:
+        for k, v in columns.items():
+            setattr(row, k, v)
+        row.updated_at = uow.recorded_at
+        uow.session.add(row)
+        uow.audit(case_type, row.id, action, row.status, row.status, **details)
+        return
+    core.step(uow, case_type, row, action, (row.status, row.status), None, **details)
 
 
 def note(
@@ -127,9 +126,6 @@ def assign(
         if (handler_name, target_branch) == (row.handler, row.branch):
             raise RuleError(f"{zh} {row.id} 已由 {row.branch or '-'} {row.handler or '-'} 处理,无需改派")
         before = {"handler": row.handler, "branch": row.branch}
-        row.handler, row.branch = handler_name, target_branch
-        row.updated_at = uow.recorded_at
-        uow.session.add(row)
         moved = []
         for d in open_deadlines(uow, case_type, row.id, None, RUNNING):
             d.handler, d.branch = handler_name, target_branch
@@ -137,12 +133,12 @@ def assign(
             uow.session.add(d)
             record(uow, d, "assign", d.status, handler_before=before["handler"], branch_before=before["branch"])
             moved.append(d.kind)
-        uow.audit(
+        _event(
+            uow,
             case_type,
-            row.id,
+            row,
             "assign",
-            row.status,
-            row.status,
+            {"handler": handler_name, "branch": target_branch},
             handler=handler_name,
             branch=target_branch,
             handler_before=before["handler"],
@@ -154,15 +150,13 @@ def assign(
 
 
 def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | None = None) -> list[str]:
-    row.voided_at, row.void_reason = uow.at, reason
-    row.updated_at = uow.recorded_at
-    uow.session.add(row)
     kinds = []
     for d in case_deadlines(uow, case_type, row.id):
         if d.status != DeadlineStatus.VOID:
             void_deadline(uow, d, reason)
             kinds.append(d.kind)
-    uow.audit(case_type, row.id, "void", row.status, row.status, reason=reason, deadlines=kinds, cause=cause)
+    _event(uow, case_type, row, "void", {"voided_at": uow.at, "void_reason": reason}, reason=reason,
+           deadlines=kinds, cause=cause)  # fmt: skip
     return kinds
 
 

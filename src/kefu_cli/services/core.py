@@ -103,11 +103,12 @@ def check_not_void(case_type: str, row) -> None:
         raise RuleError(f"{CASES[case_type].zh} {row.id} 已作废({row.void_reason}),不能再办理或更改")
 
 
-def check_in_order(uow: UnitOfWork, case_type: str, row) -> None:
-    """A step may not be dated before the case's receipt, nor before its previous step."""
+def check_in_order(uow: UnitOfWork, case_type: str, row, received: bool = True) -> None:
+    """A step may not be dated before the case's receipt (unless `received` is False: a note,
+    whose message names the previous step), nor before its previous step."""
     ct = CASES[case_type]
     key = getattr(row, ct.key)
-    if ct.received is not None:
+    if received and ct.received is not None:
         received = getattr(row, ct.received)
         if received is not None and uow.at < received:
             what = ct.received_zh.format(id=key)
@@ -115,10 +116,10 @@ def check_in_order(uow: UnitOfWork, case_type: str, row) -> None:
     uow.check_order(ct.entity, key, f"{ct.zh} {key}")
 
 
-def guard(uow: UnitOfWork, case_type: str, row) -> None:
+def guard(uow: UnitOfWork, case_type: str, row, received: bool = True) -> None:
     """The guards of every step: not voided, in order."""
     check_not_void(case_type, row)
-    check_in_order(uow, case_type, row)
+    check_in_order(uow, case_type, row, received)
 
 
 def transition(case_type: str, row, action: str) -> tuple[str | None, str | None]:

@@ -639,6 +639,7 @@ def _issued(events: list[AuditEvent], kind: NoticeType) -> list[AuditEvent]:
 def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | None:
     """Issuing a supplement notice or a regulator report is that step when it was not recorded
     yet (the deadline is met now); returns the step's action, or None."""
+    from . import core
     from .complaints import _close, _handling_step, _move
     from .deadlines import open_deadlines
 
@@ -653,7 +654,7 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     _close(uow, c, [deadline], DeadlineStatus.MET)
     if step is sm.Action.NOTIFY:
         _handling_step(uow, c)
-    uow.audit(CASE, c.id, step.value, before, after, note=note)
+    core.step(uow, CASE, c, step.value, (before, after), None, note=note)
     return step.value
 
 
