@@ -554,8 +554,12 @@ def apply_policy(state: dict, action: str, details: dict) -> dict:
 
 
 def apply_policy_event(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
-    """`apply_policy` with the arguments of the other folds (services/core.py)."""
-    return apply_policy(state, action, details)
+    """`apply_policy` with the arguments of the other folds (services/core.py): also who
+    registered the policy and from where (the command or the file)."""
+    s = apply_policy(state, action, details)
+    if action == "register":
+        s.update(created_by=clerk, source=details.get("source", ""))
+    return s
 
 
 # Column names as a clerk reads them (verify messages, corrections).

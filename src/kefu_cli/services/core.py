@@ -184,7 +184,7 @@ def step(
 
 def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: str | None, details: dict, **extra):
     """A case row as the fold of its registration event (`action` with `details`), added to the
-    session; `extra` are bookkeeping columns no event carries (source). The caller writes the
+    session; `extra` are columns no event carries. The caller writes the
     event itself (`register_event`), after the deadlines it opens, as the chain has always had it."""
     ct = CASES[case_type]
     model = model_of(case_type)
@@ -192,8 +192,6 @@ def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: s
     fields = {k: v for k, v in state.items() if k in model.model_fields and k != ct.key}
     stamps = {k: uow.recorded_at for k in ("created_at", "updated_at") if k in model.model_fields}
     row = model(**{ct.key: number}, **fields, **stamps, **extra)
-    if "created_by" in model.model_fields:
-        row.created_by = uow.clerk
     uow.session.add(row)
     return row
 

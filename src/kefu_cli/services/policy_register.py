@@ -142,7 +142,7 @@ def _new_record(uow: UnitOfWork, data: dict[str, Any], source: str) -> PolicyRec
         fields[k] = fields[k] or ""
     fields["line"] = data.get("line") or cl.line_from_product(fields["product"])
     details = {"source": source[:255], **fields}
-    p = core.new_row(uow, ENTITY, data["policy_no"], "register", None, details, source=details["source"])
+    p = core.new_row(uow, ENTITY, data["policy_no"], "register", None, details)
     core.register_event(uow, ENTITY, p, "register", details)
     return p
 

@@ -1,0 +1,192 @@
+"""The events are the record: every complaint, claim, request and register row equals, column by
+column, the fold of its audit events (domain `apply`, the same fold the core writes rows with),
+on the demo database and after every kind of step; and `db verify` names a later-step column
+forged on a case whose step has not happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+from typer.testing import CliRunner
+
+from kefu_cli.cli.app import app
+from kefu_cli.services import casework, claims, complaints, core, corrections, policy_register, requests
+from kefu_cli.services.context import unit_of_work
+from kefu_cli.store.models import AuditEvent
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+CASE_TYPES = ("complaint", "claim", "request", "policy_record")
+# Columns no event carries: the key and the write times
+BOOKKEEPING = {"id", "policy_no", "created_at", "updated_at"}
+
+
+def run(*args):
+    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    code, _, err = run("demo", "--data", SAMPLE, "--to", path)
+    assert code == 0, err
+    return path
+
+
+def copy(demo, tmp_path) -> Path:
+    target = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(demo), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close(), dst.close()
+    return target
+
+
+def _norm(value):
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
+        try:
+            return dt.datetime.fromisoformat(value).replace(microsecond=0).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def folds_and_rows(db) -> dict[str, tuple[dict, dict]]:
+    """case type -> ({key: fold of its events}, {key: row columns})."""
+    out = {}
+    with unit_of_work(str(db), write=False) as uow:
+        for case_type in CASE_TYPES:
+            fold, model = core.fold_of(case_type), core.model_of(case_type)
+            key = core.CASES[case_type].key
+            folds: dict[str, dict] = {}
+            events = uow.session.exec(
+                select(AuditEvent).where(AuditEvent.entity == case_type).order_by(col(AuditEvent.id))
+            ).all()
+            for e in events:
+                folds[e.entity_id] = fold(folds.get(e.entity_id, {}), e.action, e.at, e.clerk, e.to_status,
+                                          json.loads(e.details or "{}"))  # fmt: skip
+            rows = {getattr(r, key): core.state_of(r) for r in uow.session.exec(select(model)).all()}
+            out[case_type] = (folds, rows)
+    return out
+
+
+def assert_rows_are_their_folds(db) -> dict[str, int]:
+    counts = {}
+    for case_type, (folds, rows) in folds_and_rows(db).items():
+        assert set(folds) == set(rows), case_type
+        for key, row in rows.items():
+            folded = folds[key]
+            # every column an event carries is folded (a forged one would be seen) ...
+            missing = set(row) - set(folded) - BOOKKEEPING
+            assert not missing, (case_type, key, sorted(missing))
+            # ... and equals the row
+            diff = {k: (row[k], folded[k]) for k in row if k in folded and _norm(row[k]) != _norm(folded[k])}
+            assert not diff, (case_type, key, diff)
+        counts[case_type] = len(rows)
+    return counts
+
+
+def test_every_demo_row_is_the_fold_of_its_events(demo):
+    counts = assert_rows_are_their_folds(demo)
+    assert counts["complaint"] >= 10 and counts["claim"] >= 3 and counts["request"] >= 2
+    assert counts["policy_record"] >= 10
+
+
+def _first(db, sql: str) -> str:
+    with sqlite3.connect(db) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_rows_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
+    db = str(copy(demo, tmp_path))
+    at = dt.datetime(2026, 11, 30, 10, 0)
+    step = dt.timedelta(minutes=5)
+    accepted = _first(db, "SELECT id FROM complaint WHERE status = 'accepted' AND extension_level IS NULL ORDER BY id")
+    registered = _first(db, "SELECT id FROM complaint WHERE status = 'registered' ORDER BY id")
+    claim = _first(db, "SELECT id FROM claim WHERE status = 'complete' AND NOT major ORDER BY id")
+    applying = _first(db, "SELECT id FROM claim WHERE status = 'applying' ORDER BY id")
+    policy = _first(db, "SELECT policy_no FROM policy_record ORDER BY policy_no")
+
+    # complaints: assign, extend, pause, resume, decide, undo, edit, void; a new one registered and rejected
+    casework.assign(db, "complaint", accepted, handler="新来的", new_handler=True, at=at)
+    complaints.extend(db, accepted, level="complex", late=True, at=at + step)
+    complaints.pause(db, accepted, reason="伤残鉴定", late=True, at=at + 2 * step)
+    complaints.resume(db, accepted, at=at + 3 * step)
+    complaints.decide(db, accepted, result="同意赔付 5000 元", at=at + 4 * step)
+    corrections.undo_complaint(db, accepted, reason="误操作", at=at + 5 * step)
+    corrections.edit_complaint(db, accepted, {"name": "王大明"}, reason="姓名录错", at=at + 6 * step)
+    complaints.transfer(db, registered, to="北京分公司理赔部", internal=True, at=at + 7 * step)
+    new = complaints.add(
+        db, channel="phone", category="claims", name="赵六", phone="13800001111", received=at, at=at + 8 * step,
+        incomplete=True, branch="", handler="",
+    )["id"]  # fmt: skip
+    complaints.reject(db, new, reason="not_company", note="不属本公司", at=at + 9 * step)
+    casework.void(db, "complaint", new, reason="重复登记", at=at + 10 * step)
+    # claims: major, escalate, edit, materials, assign, void
+    claims.mark_major(db, claim, dispute="media", at=at + step)
+    claims.escalate(db, claim, to="总公司理赔部", at=at + 2 * step)
+    claims.edit(db, claim, {"hospital": "北京协和医院"}, reason="医院记错", at=at + 3 * step)
+    claims.handover(db, claim, to="保险公司理赔部", at=at + 4 * step)
+    claims.close(db, claim, result="paid", amount="12000", at=at + 5 * step)
+    claims.materials(db, applying, received=["全部"], at=at + step)
+    claims.materials(db, applying, remove=["claim_form"], at=at + 2 * step)
+    casework.assign(db, "claim", applying, handler="新来的", new_handler=True, at=at + 3 * step)
+    casework.void(db, "claim", claim, reason="误登记", at=at + 6 * step)
+    # requests: a new one closed, another voided
+    for i, (what, then) in enumerate((("surrender", "close"), ("surrender", "void"))):
+        r = requests.add(db, type=what, policy_no=policy, reason="hardship", received=at, at=at + i * step)["id"]
+        if then == "close":
+            requests.close(db, r, result="referred", note="已转保险公司", at=at + (i + 1) * step)
+        else:
+            casework.void(db, "request", r, reason="重复登记", at=at + (i + 1) * step)
+    # the register: a correction
+    policy_register.add(db, {"policy": policy, "product": "更正后的险种"}, update=True, reason="险种录错", at=at)
+
+    assert_rows_are_their_folds(db)
+    code, out, _ = run("--db", db, "db", "verify", "--json")
+    assert code == 0, json.loads(out)["problems"]
+
+
+# A later step's column forged on a complaint whose step has not happened (accepted, never
+# rejected, transferred, merged, extended or voided): `db verify` names the case and the column.
+FORGED = {
+    "reject_reason": ("'not_company'", "不予受理理由"),
+    "reject_note": ("'伪造'", "不予受理说明"),
+    "transfer_to": ("'外单位'", "transfer_to"),
+    "merged_into": ("'TS-20261001-0001'", "合并至"),
+    "extension_approver": ("'王总'", "延期批准人"),
+    "void_reason": ("'伪造'", "作废原因"),
+    "decided_at": ("'2026-11-20 10:00:00.000000'", "处理决定时间"),
+}
+
+
+@pytest.mark.parametrize("column", sorted(FORGED))
+def test_verify_names_a_forged_later_step_column(demo, tmp_path, column):
+    db = copy(demo, tmp_path)
+    cid = _first(db, "SELECT id FROM complaint WHERE status = 'accepted' AND extension_level IS NULL ORDER BY id")
+    value, name = FORGED[column]
+    with sqlite3.connect(db) as con:
+        con.execute(f"UPDATE complaint SET {column} = {value} WHERE id = ?", (cid,))
+    code, out, _ = run("--db", db, "db", "verify", "--json")
+    result = json.loads(out)
+    assert code == 1 and not result["ok"]
+    assert any(cid in p and name in p for p in result["problems"]), result["problems"]
+
+
+def test_the_complaint_fold_starts_every_later_column_empty():
+    from kefu_cli.domain import complaint as sm
+
+    at = dt.datetime(2026, 11, 2, 9, 0)
+    state = sm.apply({}, "register", at, "张三", "registered", {"received_at": at, "incomplete": False})
+    for column in ("reject_reason", "transfer_to", "merged_into", "extension_approver", "void_reason", "accepted_at"):
+        assert column in state and state[column] is None
+    assert state["paused_workdays"] == 0 and state["materials_complete_at"] == at
