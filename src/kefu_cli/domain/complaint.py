@@ -175,6 +175,42 @@ def check_merge_target(status: Status | str, new_facts: bool) -> None:
 # the regulator and keeps running; the 24-hour investigation is met by the pause itself.
 PAUSED_BY_APPRAISAL = (DeadlineKind.SUPPLEMENT_NOTICE, DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
 
+_K = DeadlineKind
+# What each step does to the case's running deadlines, in this order (services/complaints.py
+# applies it): "met", "not_applicable", "superseded" close the listed kinds (None: every running
+# one) with that status; "paused" / "resumed" stop and restart the clocks (a resume moves each
+# due date by the time paused). Besides the table: registration opens the supplement notice
+# (materials incomplete), the acceptance and decision periods where their policy rule starts on
+# receipt, the 24-hour initial investigation and, for 监管转办, the regulator's report;
+# `materials_complete` opens the periods whose rule starts on complete materials; `extend` and
+# `merge_in` open the decision period again (from its old start, or from the new materials).
+# - the 24-hour initial investigation is met by the first handling step, whichever comes first;
+# - the regulator's report stays open through rejection or transfer (it is owed either way);
+# - rejection, transfer and merge decide acceptance, the rest of the handling does not apply.
+HANDLING = (_K.INITIAL_INVESTIGATION,)
+EFFECTS: dict[Action, dict[str, tuple[DeadlineKind, ...] | None]] = {
+    Action.MATERIALS_COMPLETE: {"met": (_K.SUPPLEMENT_NOTICE,)},
+    Action.NOTIFY: {"met": (_K.SUPPLEMENT_NOTICE, *HANDLING)},
+    Action.INVESTIGATE: {"met": HANDLING},
+    Action.ACCEPT: {"met": (_K.ACCEPTANCE, *HANDLING)},
+    Action.REJECT: {"met": (_K.ACCEPTANCE, *HANDLING), "not_applicable": (_K.SUPPLEMENT_NOTICE, _K.DECISION)},
+    Action.TRANSFER: {"met": (_K.ACCEPTANCE, *HANDLING), "not_applicable": (_K.SUPPLEMENT_NOTICE, _K.DECISION)},
+    Action.MERGE: {
+        "met": (_K.ACCEPTANCE, *HANDLING),
+        "not_applicable": (_K.SUPPLEMENT_NOTICE,),
+        "superseded": (_K.DECISION,),
+    },
+    Action.RECEIVE_MERGE: {"superseded": (_K.DECISION,)},
+    Action.EXTEND: {"superseded": (_K.DECISION,)},
+    Action.PAUSE: {"met": HANDLING, "paused": PAUSED_BY_APPRAISAL},
+    Action.RESUME: {"resumed": None},
+    Action.DECIDE: {"met": (_K.DECISION, *HANDLING)},
+    Action.WITHDRAW: {"not_applicable": None},
+    Action.REGULATOR_REPORT: {"met": (_K.REGULATOR_REPORT,)},
+}
+# The effects that close a deadline, in the order a step applies them.
+CLOSING = ("met", "not_applicable", "superseded")
+
 
 class RejectReason(StrEnum):
     NOT_CONSUMER = "not_consumer"  # not filed by the consumer or an authorised agent

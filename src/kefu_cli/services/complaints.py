@@ -4,11 +4,8 @@ Every function opens its own unit of work, checks the state machine (domain/comp
 changes the complaint, starts/closes its deadline rows and writes the audit events — all in
 one transaction, so a refused action changes nothing. Each returns `view(...)` of the case.
 
-Which step meets which deadline:
-- supplement_notice: met by `notify` (complainant told what to supply) or, if no notice was
-  recorded, by `materials --complete` (the materials arrived); late stays recorded.
-- acceptance: met by accept / reject / transfer / merge.
-- decision: met by decide; superseded by extend and by a merge with new facts (restart).
+Which step meets, closes or supersedes which deadline is the table `EFFECTS` of
+domain/complaint.py; `_effects` applies it. Besides:
 - each period starts where its policy rule says (`start`): on receipt of the complaint
   (decision: 15/30/60 calendar days, 2020 rule §18) or of complete materials (acceptance).
 - pause (external appraisal) pauses the running acceptance/decision clocks; resume adds the
@@ -16,13 +13,9 @@ Which step meets which deadline:
   running. A pause or extension after a deadline passed is refused unless `late=True`, and is
   then recorded as late: the breach stays (services/deadlines.py).
 - every step is checked against the case's previous step (`--at` not before it, not in the
-  future; services/context.py `check_order`).
-- initial_investigation (24 clock hours from receipt): met by the first handling step —
-  investigate, notify, accept, reject, transfer, merge, pause or decide, whichever comes first.
-- regulator_report: met by `regulator-report`; it stays open through rejection or transfer
-  (the regulator is owed the report either way).
-- withdrawal closes every open deadline as not_applicable; rejection, transfer and merge close
-  the supplement notice and decision as not_applicable.
+  future; services/core.py `check_in_order`).
+- the step's event is written and folded into the row by services/core.py `step`
+  (domain/complaint.py `apply`): no column is set here.
 """
 
 from __future__ import annotations
@@ -90,6 +83,33 @@ def _close(uow: UnitOfWork, c: Complaint, kinds, status: DeadlineStatus) -> list
 def _handling_step(uow: UnitOfWork, c: Complaint) -> None:
     """The first handling step meets the 24-hour initial investigation."""
     _close(uow, c, HANDLING_STEP, DeadlineStatus.MET)
+
+
+CLOSE_AS = {"met": DeadlineStatus.MET, "not_applicable": DeadlineStatus.NOT_APPLICABLE,
+            "superseded": DeadlineStatus.SUPERSEDED}  # fmt: skip
+
+
+def _effects(uow: UnitOfWork, c: Complaint, action: sm.Action) -> dict[str, list[Deadline]]:
+    """Close the running deadlines `action` meets, closes as not applicable or supersedes
+    (domain/complaint.py `EFFECTS`, in the table's order); returns the rows closed, by effect."""
+    effects = [(e, kinds) for e, kinds in sm.EFFECTS.get(action, {}).items() if e in CLOSE_AS]
+    if not effects:
+        return {}
+    running = open_deadlines(uow, CASE, c.id, None, RUNNING)
+    out: dict[str, list[Deadline]] = {}
+    for effect, kinds in effects:
+        order = {str(k): i for i, k in enumerate(kinds or ())}
+        rows = [d for d in running if kinds is None or d.kind in order]
+        rows.sort(key=lambda d: order.get(d.kind, 0))  # stable: by id within a kind
+        for row in rows:
+            close_deadline(uow, row, CLOSE_AS[effect], uow.at)
+            running.remove(row)
+        out[effect] = rows
+    return out
+
+
+def _met(closed: dict[str, list[Deadline]], kind: DeadlineKind) -> list[Deadline]:
+    return [d for d in closed.get("met", []) if d.kind == kind]
 
 
 def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):
@@ -375,7 +395,7 @@ def _action(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
 def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.MATERIALS_COMPLETE)
-        _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET)
+        _effects(uow, c, sm.Action.MATERIALS_COMPLETE)
         _start_periods(uow, c, Start.COMPLETE)
         _step(uow, c, "materials_complete", moved)
 
@@ -385,9 +405,8 @@ def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[st
 def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.NOTIFY)
-        if not _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.MET):
+        if not _met(_effects(uow, c, sm.Action.NOTIFY), K.SUPPLEMENT_NOTICE):
             raise RuleError(f"投诉 {c.id} 已记录过补充材料告知,不需要重复告知")
-        _handling_step(uow, c)
         _step(uow, c, "notify", moved, note=note)
 
     return _action(db, complaint_id, clerk, at, fn)
@@ -396,7 +415,7 @@ def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=Non
 def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.INVESTIGATE)
-        if not _close(uow, c, HANDLING_STEP, DeadlineStatus.MET):
+        if not _met(_effects(uow, c, sm.Action.INVESTIGATE), K.INITIAL_INVESTIGATION):
             raise RuleError(f"投诉 {c.id} 的初步调查已经开始(已记录),不需要重复记录")
         _step(uow, c, "investigate", moved, note=note)
 
@@ -406,23 +425,15 @@ def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, a
 def accept(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.ACCEPT)
-        _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
-        _handling_step(uow, c)
+        _effects(uow, c, sm.Action.ACCEPT)
         _step(uow, c, "accept", moved)
 
     return _action(db, complaint_id, clerk, at, fn)
 
 
-def _end_without_decision(uow: UnitOfWork, c: Complaint) -> None:
-    """Reject / transfer / merge: acceptance is decided, the rest of the handling does not apply."""
-    _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
-    _handling_step(uow, c)
-    _close(uow, c, [K.SUPPLEMENT_NOTICE, K.DECISION], DeadlineStatus.NOT_APPLICABLE)
-
-
 def _reject(uow: UnitOfWork, c: Complaint, reason: str, note: str | None, **details) -> None:
     moved = _move(uow, c, sm.Action.REJECT)
-    _end_without_decision(uow, c)
+    _effects(uow, c, sm.Action.REJECT)
     _step(uow, c, "reject", moved, reason=reason, note=note, **details)
 
 
@@ -436,7 +447,7 @@ def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=No
 
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.TRANSFER)
-        _end_without_decision(uow, c)
+        _effects(uow, c, sm.Action.TRANSFER)
         _step(uow, c, "transfer", moved, to=unit, internal=internal)
 
     return _action(db, complaint_id, clerk, at, fn)
@@ -465,14 +476,11 @@ def merge(
             return
         moved = _move(uow, c, sm.Action.MERGE)
         new_materials_at = c.materials_complete_at or uow.at
-        _close(uow, c, [K.ACCEPTANCE], DeadlineStatus.MET)
-        _handling_step(uow, c)
-        _close(uow, c, [K.SUPPLEMENT_NOTICE], DeadlineStatus.NOT_APPLICABLE)
-        _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        _effects(uow, c, sm.Action.MERGE)
         _step(uow, c, "merge", moved, into=target.id, new_facts=True, note=note)
 
         t_moved = _move(uow, target, sm.Action.RECEIVE_MERGE)
-        old = _close(uow, target, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        old = _effects(uow, target, sm.Action.RECEIVE_MERGE).get("superseded", [])
         rule = old[-1].rule if old and old[-1].rule != "fixed" else sm.EXTENSION_RULE[target.extension_level or None]
         row = _start(uow, target, K.DECISION, new_materials_at, rule, f"并入 {c.id} 的新事实,自新材料收到")
         _step(
@@ -503,7 +511,7 @@ def extend(
             raise RuleError(f"投诉 {c.id} 没有进行中的处理期限,无法延期")
         was_late = _refuse_if_missed(uow, running, "延期", late)
         was_paused = running[-1].status == DeadlineStatus.PAUSED
-        old = _close(uow, c, [K.DECISION], DeadlineStatus.SUPERSEDED)
+        old = _effects(uow, c, sm.Action.EXTEND)["superseded"]
         prev = old[-1]
         rule = sm.EXTENSION_RULE[lv]
         why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "") + ",原期限起算"
@@ -539,9 +547,9 @@ def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None,
 
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.PAUSE)
-        rows = open_deadlines(uow, CASE, c.id, sm.PAUSED_BY_APPRAISAL)
+        rows = open_deadlines(uow, CASE, c.id, sm.EFFECTS[sm.Action.PAUSE]["paused"])
         was_late = _refuse_if_missed(uow, rows, "中止", late)
-        _handling_step(uow, c)
+        _effects(uow, c, sm.Action.PAUSE)
         for row in rows:
             pause_deadline(uow, row, text)
         _step(uow, c, "pause", moved, reason=text, late=was_late, paused=[d.kind for d in rows])
@@ -556,7 +564,7 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
         days = max(uow.calendar.count_workdays(start.date(), uow.at.date()), 0)
         why = f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}"
         moved = []
-        for row in open_deadlines(uow, CASE, c.id, None, [DeadlineStatus.PAUSED]):
+        for row in open_deadlines(uow, CASE, c.id, sm.EFFECTS[sm.Action.RESUME]["resumed"], [DeadlineStatus.PAUSED]):
             before_due = row.due
             resume_deadline(uow, row, why)
             moved.append({"kind": row.kind, "due_before": before_due, "due_after": row.due})
@@ -570,8 +578,7 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
 
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.DECIDE)
-        _close(uow, c, [K.DECISION], DeadlineStatus.MET)
-        _handling_step(uow, c)
+        _effects(uow, c, sm.Action.DECIDE)
         _step(uow, c, "decide", moved, result=text)
         scheduled.append(_schedule_callback(uow, c, "complaint").id)
 
@@ -584,7 +591,7 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
 def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.WITHDRAW)
-        closed = _close(uow, c, None, DeadlineStatus.NOT_APPLICABLE)
+        closed = _effects(uow, c, sm.Action.WITHDRAW)["not_applicable"]
         _step(uow, c, "withdraw", moved, note=note, closed=[d.kind for d in closed])
 
     return _action(db, complaint_id, clerk, at, fn)
@@ -593,7 +600,7 @@ def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=N
 def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = _move(uow, c, sm.Action.REGULATOR_REPORT)
-        if not _close(uow, c, [K.REGULATOR_REPORT], DeadlineStatus.MET):
+        if not _met(_effects(uow, c, sm.Action.REGULATOR_REPORT), K.REGULATOR_REPORT):
             raise RuleError(f"投诉 {c.id} 没有待完成的监管报告期限(不是监管转办投诉,或已报告)")
         _step(uow, c, "regulator_report", moved, note=note)
 
