@@ -640,7 +640,7 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     """Issuing a supplement notice or a regulator report is that step when it was not recorded
     yet (the deadline is met now); returns the step's action, or None."""
     from . import core
-    from .complaints import _close, _handling_step, _move
+    from .complaints import _effects, _move
     from .deadlines import open_deadlines
 
     note = f"书面{nd.label(kind)}({nd.VIAS[via][0]})"
@@ -651,9 +651,7 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     if not open_deadlines(uow, CASE, c.id, [deadline], RUNNING):
         return None  # the step was recorded before (an oral notice, a report by other means)
     before, after = _move(uow, c, step)
-    _close(uow, c, [deadline], DeadlineStatus.MET)
-    if step is sm.Action.NOTIFY:
-        _handling_step(uow, c)
+    _effects(uow, c, step)  # meets `deadline` (domain/complaint.py EFFECTS)
     core.step(uow, CASE, c, step.value, (before, after), None, note=note)
     return step.value
 
