@@ -109,10 +109,10 @@ def check_in_order(uow: UnitOfWork, case_type: str, row, received: bool = True) 
     ct = CASES[case_type]
     key = getattr(row, ct.key)
     if received and ct.received is not None:
-        received = getattr(row, ct.received)
-        if received is not None and uow.at < received:
+        since = getattr(row, ct.received)
+        if since is not None and uow.at < since:
             what = ct.received_zh.format(id=key)
-            raise InputError(f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于{what} {received:%Y-%m-%d %H:%M},请检查 --at")
+            raise InputError(f"--at 时间 {uow.at:%Y-%m-%d %H:%M} 早于{what} {since:%Y-%m-%d %H:%M},请检查 --at")
     uow.check_order(ct.entity, key, f"{ct.zh} {key}")
 
 
@@ -184,8 +184,8 @@ def step(
 
 def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: str | None, details: dict, **extra):
     """A case row as the fold of its registration event (`action` with `details`), added to the
-    session; `extra` are columns no event carries. The caller writes the
-    event itself (`register_event`), after the deadlines it opens, as the chain has always had it."""
+    session; `extra` are columns no event carries. The caller writes the event itself
+    (`register_event`), after the deadlines it opens, as the chain has always had it."""
     ct = CASES[case_type]
     model = model_of(case_type)
     state = fold_of(case_type)({}, action, uow.at, uow.clerk, status, details)
