@@ -190,3 +190,46 @@ def test_the_complaint_fold_starts_every_later_column_empty():
     for column in ("reject_reason", "transfer_to", "merged_into", "extension_approver", "void_reason", "accepted_at"):
         assert column in state and state[column] is None
     assert state["paused_workdays"] == 0 and state["materials_complete_at"] == at
+
+
+def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo, tmp_path):
+    from kefu_cli.domain.errors import InputError, NotFoundError, RuleError
+
+    db = str(copy(demo, tmp_path))
+    for case_type, show in (("complaint", complaints.show), ("claim", claims.show), ("request", requests.show)):
+        ct = core.CASES[case_type]
+        number = ct.example[:3] + "20990101-0009"
+        with pytest.raises(NotFoundError) as e:
+            show(db, number.lower())
+        assert (
+            str(e.value)
+            == f"没有编号为 '{number.lower()}' 的{ct.zh}。请用 `{ct.finder}` 或 `kefu search` 查找,编号形如 {ct.example}"
+        )
+    with pytest.raises(NotFoundError, match="保单登记簿中没有保单 'P-NONE'"):
+        policy_register.show(db, "P-NONE")
+
+    at = dt.datetime(2026, 11, 30, 10, 0)
+    registered = _first(db, "SELECT id FROM complaint WHERE status = 'registered' ORDER BY id")
+    claim = _first(db, "SELECT id FROM claim WHERE status = 'complete' ORDER BY id")
+    request = _first(db, "SELECT id FROM service_request WHERE status = 'open' ORDER BY id")
+    early = dt.datetime(2026, 1, 5, 9, 0)  # before every receipt of the demo
+    with pytest.raises(InputError, match=f"早于投诉 {registered} 的接收时间"):
+        complaints.accept(db, registered, at=early)
+    with pytest.raises(InputError, match=f"早于报案 {claim} 的报案时间"):
+        claims.handover(db, claim, at=early)
+    with pytest.raises(InputError, match=f"早于保全请求 {request} 的接收时间"):
+        requests.close(db, request, at=early)
+
+    for case_type, number, step in (
+        ("complaint", registered, lambda: complaints.accept(db, registered, at=at + dt.timedelta(hours=1))),
+        ("claim", claim, lambda: claims.handover(db, claim, at=at + dt.timedelta(hours=1))),
+        ("request", request, lambda: requests.close(db, request, at=at + dt.timedelta(hours=1))),
+    ):
+        casework.void(db, case_type, number, reason="重复登记", at=at)
+        said = f"{core.CASES[case_type].zh} {number} 已作废(重复登记),不能再办理或更改"
+        with pytest.raises(RuleError) as e:
+            step()
+        assert str(e.value) == said
+        with pytest.raises(RuleError) as e:
+            casework.note(db, case_type, number, "补记", at=at + dt.timedelta(hours=1))
+        assert str(e.value) == said
