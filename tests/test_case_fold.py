@@ -233,3 +233,19 @@ def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo,
         with pytest.raises(RuleError) as e:
             casework.note(db, case_type, number, "补记", at=at + dt.timedelta(hours=1))
         assert str(e.value) == said
+
+
+def test_the_effect_tables_name_deadline_kinds_and_closing_effects():
+    from kefu_cli.domain import claims as cl
+    from kefu_cli.domain import complaint as sm
+    from kefu_cli.domain.deadlines import DeadlineKind
+
+    for table in (sm.EFFECTS, cl.EFFECTS):
+        for effects in table.values():
+            for effect, kinds in effects.items():
+                assert effect in (*sm.CLOSING, "paused", "resumed")
+                assert kinds is None or all(k in set(DeadlineKind) for k in kinds)
+    # the 24-hour initial investigation is met by every handling step
+    handling = {a for a, e in sm.EFFECTS.items() if DeadlineKind.INITIAL_INVESTIGATION in (e.get("met") or ())}
+    assert handling == {sm.Action.NOTIFY, sm.Action.INVESTIGATE, sm.Action.ACCEPT, sm.Action.REJECT,
+                        sm.Action.TRANSFER, sm.Action.MERGE, sm.Action.PAUSE, sm.Action.DECIDE}  # fmt: skip

@@ -114,6 +114,20 @@ def next_status(status: str, action: str, claim_id: str) -> Status:
     return NEXT_STATUS.get(step, Status(status))
 
 
+# What each step does to the claim's running deadlines (services/claims.py applies it): "met" /
+# "not_applicable" close the listed kinds with that status. Besides the table: a report meeting a
+# major-case criterion, and `major`, open the 24-hour major_case_report; materials becoming
+# complete (`apply`, `materials`) open the 3-working-day claim_handover, and items taken back off
+# the list (or claim types added) close it as not applicable until they are complete again; a
+# paid or declined closing schedules the claim callback (5 working days).
+# (Kinds as domain/deadlines.py `DeadlineKind` values: this module does not load the calendar.)
+EFFECTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "escalate": {"met": ("major_case_report",)},
+    Action.HANDOVER: {"met": ("claim_handover",)},
+    Action.CLOSE: {"not_applicable": ("claim_handover",)},
+}
+
+
 # --- codes -------------------------------------------------------------------------------------
 
 CLAIM_CHANNELS: CodeTable = {  # 报案方式 (第四条(二)): 电话、上门、传真、书信; the desk's other channels too

@@ -1,6 +1,7 @@
 """Claim reports (理赔报案): one function per clerk action, one unit of work each.
 
-Rules in domain/claims.py (seed 002 第四条). Which step meets which deadline:
+Rules in domain/claims.py (seed 002 第四条); which step meets or closes which deadline is its
+table `EFFECTS`, applied by `_effects`. In words:
 - major_case_report (24 clock hours, `claim.major_case_report`): started when a report meets a
   major-case criterion (from the time the report was received) or when `major` marks it later
   (from that moment: "接到报案或了解情况的24小时内"); met by `escalate`.
@@ -74,6 +75,18 @@ def _start(uow: UnitOfWork, c: Claim, kind: DeadlineKind, start_at: dt.datetime,
         branch=c.branch,
         handler=c.handler,
     )
+
+
+CLOSE_AS = {"met": DeadlineStatus.MET, "not_applicable": DeadlineStatus.NOT_APPLICABLE}
+
+
+def _effects(uow: UnitOfWork, c: Claim, action: str) -> list[Deadline]:
+    """Close the running deadlines `action` meets or closes as not applicable (domain/claims.py
+    `EFFECTS`); returns the rows closed."""
+    rows: list[Deadline] = []
+    for effect, kinds in cl.EFFECTS.get(action, {}).items():
+        rows += _close(uow, c, kinds, CLOSE_AS[effect])
+    return rows
 
 
 def _close(uow: UnitOfWork, c: Claim, kinds, status: DeadlineStatus) -> list[Deadline]:
@@ -388,7 +401,7 @@ def escalate(db, claim_id: str, *, to: str, note: str | None = None, clerk=None,
             )
         if c.escalated_at is not None:
             raise RuleError(f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报")
-        rows = _close(uow, c, [K.MAJOR_CASE_REPORT], DeadlineStatus.MET)
+        rows = _effects(uow, c, "escalate")
         late = any(d.breached for d in rows)
         _step(uow, c, "escalate", to=unit, note=note, late=late)
         return {"late": late}
@@ -513,7 +526,7 @@ def handover(db, claim_id: str, *, to: str | None = None, note: str | None = Non
                 f"理赔报案 {c.id} 的材料还不齐全(缺 {cl.labels(cl.MATERIALS, miss)}),材料齐全后才能移交保险公司"
             )
         cl.check(c.status, cl.Action.HANDOVER, c.id)
-        rows = _close(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.MET)
+        rows = _effects(uow, c, cl.Action.HANDOVER)
         late = any(d.breached for d in rows)
         _step(uow, c, "handover", to=unit, note=note, late=late)
         return {"late": late}
@@ -541,7 +554,7 @@ def close(
                 f"理赔报案 {c.id} 的状态是“{cl.STATUS_ZH[cl.Status(c.status)]}”,材料移交保险公司后才能登记"
                 f"{label(cl.RESULTS, code)}结案;客户撤案请用 --result withdrawn"
             )
-        _close(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.NOT_APPLICABLE)
+        _effects(uow, c, cl.Action.CLOSE)
         callback_id = _schedule_callback(uow, c).id if code != "withdrawn" else None
         _step(uow, c, "close", result=code, result_reason=why, paid_amount=paid, callback_id=callback_id)
         return {"callback": _callback_brief(uow, c)}
