@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
-from kefu_cli.services import casework, claims, complaints, core, corrections, policy_register, requests
+from kefu_cli.services import casework, claims, complaints, core, corrections, policy_register, requests, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent
 
@@ -131,7 +131,7 @@ def test_rows_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
     )["id"]  # fmt: skip
     complaints.reject(db, new, reason="not_company", note="不属本公司", at=at + 9 * step)
     casework.void(db, "complaint", new, reason="重复登记", at=at + 10 * step)
-    # claims: major, escalate, edit, materials, assign, void
+    # claims: major, escalate, edit, handover, close, materials, undo, assign, void
     claims.mark_major(db, claim, dispute="media", at=at + step)
     claims.escalate(db, claim, to="总公司理赔部", at=at + 2 * step)
     claims.edit(db, claim, {"hospital": "北京协和医院"}, reason="医院记错", at=at + 3 * step)
@@ -139,13 +139,16 @@ def test_rows_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
     claims.close(db, claim, result="paid", amount="12000", at=at + 5 * step)
     claims.materials(db, applying, received=["全部"], at=at + step)
     claims.materials(db, applying, remove=["claim_form"], at=at + 2 * step)
+    undo.undo(db, "claim", applying, reason="误操作", at=at + 2 * step)
     casework.assign(db, "claim", applying, handler="新来的", new_handler=True, at=at + 3 * step)
     casework.void(db, "claim", claim, reason="误登记", at=at + 6 * step)
-    # requests: a new one closed, another voided
+    # requests: a new one closed, undone and closed again, another voided
     for i, (what, then) in enumerate((("surrender", "close"), ("surrender", "void"))):
         r = requests.add(db, type=what, policy_no=policy, reason="hardship", received=at, at=at + i * step)["id"]
         if then == "close":
             requests.close(db, r, result="referred", note="已转保险公司", at=at + (i + 1) * step)
+            undo.undo(db, "request", r, reason="误操作", at=at + (i + 2) * step)
+            requests.close(db, r, result="completed", at=at + (i + 3) * step)
         else:
             casework.void(db, "request", r, reason="重复登记", at=at + (i + 1) * step)
     # the register: a correction
