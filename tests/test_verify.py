@@ -50,7 +50,9 @@ def test_a_clean_database_verifies_and_prints_its_chain_head(demo, tmp_path):
     code, result = verify(db)
     assert code == 0 and result["ok"] and result["problems"] == []
     assert result["checked"] == {"complaint": 14, "callback": 14, "deadline": result["checked"]["deadline"],
-                                 "claim": 3, "service_request": 2, "policy_record": 12}  # fmt: skip
+                                 "claim": 3, "service_request": 2, "policy_record": 12, "callback_attempt": 11,
+                                 "callback_followup": 1, "branch": 3, "handler": 4, "calendar_override": 0,
+                                 "calendar_notice": 0, "policy_setting": 0, "counter": 25}  # fmt: skip
     assert result["checked"]["deadline"] > 50
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT id, at, recorded_at, clerk, entity, entity_id, action, from_status, to_status,"

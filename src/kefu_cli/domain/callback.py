@@ -299,23 +299,61 @@ EVENT_ZH = {
 }
 
 
+# The columns an `add` event sets, as the event names them (old events carry only some of them).
+ADD_FIELDS = (
+    "kind", "name", "phone", "policy_no", "product", "branch", "handler", "receipt_date", "cooling_off_days",
+    "closed_date", "complaint_id", "due",
+)  # fmt: skip
+# Every column of a callback row at registration: what `apply` starts from.
+EMPTY = {
+    "kind": None, "name": "", "phone": "", "policy_no": "", "product": "", "branch": "", "handler": "",
+    "receipt_date": None, "cooling_off_days": None, "closed_date": None, "complaint_id": None, "due": None,
+    "status": Status.OPEN.value, "outcome_method": None, "outcome_reason": None, "ended_at": None,
+    "registered_at": None, "scheduled_at": None, "voided_at": None, "void_reason": None,
+}  # fmt: skip
+
+
 def apply(state: dict, action: str, at, to_status: str | None, details: dict) -> dict:
-    """A callback's status columns after one of its audit events (the fold `db verify` checks)."""
+    """A callback's row after one of its audit events (the fold `db verify` checks).
+
+    `add` starts every column at its empty value, then sets what the event carries. Events
+    written before `add` carried the whole registration (name, phone, branch, handler, product,
+    dates) hold only kind, complaint_id, policy_no and due: the columns they lack are left out
+    of the result, and so unchecked, for those old callbacks (events are never rewritten).
+    Every later action sets the columns it changes: attempt / unreachable / cancel end the case
+    (ended_at, outcome_method, outcome_reason), assign moves it, reschedule sets the requested
+    time, edit applies its `after` values, void marks it. note / problem / resolve change no
+    column of the callback row (their rows are callback_followup's, domain/rows.py).
+    """
     s = dict(state)
-    if action == "void":
-        s.update(voided_at=at, void_reason=details.get("reason"))
-    if action == "reschedule":
-        s["scheduled_at"] = details.get("to")
-    if action == "edit":  # a correction: the columns it sets, as recorded
-        s.update(details.get("after") or {})
-    if action == "undo":  # a step taken back (services/undo.py): the columns this fold carries, as before it
-        s.update({k: v for k, v in (details.get("restore") or {}).items() if k in s})
     if action == "add":
-        s.update(status=Status.OPEN.value, ended_at=None)
-        if "kind" in details:
-            s["kind"] = details["kind"]
+        s = dict(EMPTY, registered_at=at)
+        for k in ADD_FIELDS:
+            if k in details:
+                s[k] = details[k]
+            elif k not in ("complaint_id", "policy_no", "due", "kind"):
+                s.pop(k, None)  # an old add event: this column is not checked
+        if "kind" not in details:
+            s.pop("kind")
+    elif action == "void":
+        s.update(voided_at=at, void_reason=details.get("reason"))
+    elif action == "reschedule":
+        s["scheduled_at"] = details.get("to")
+    elif action == "edit":  # a correction: the columns it sets, as recorded
+        s.update(details.get("after") or {})
+    elif action == "undo":  # a step taken back (services/undo.py): the columns this fold carries, as before it
+        s.update({k: v for k, v in (details.get("restore") or {}).items() if k in s})
+    elif action == "assign":
+        for k in ("handler", "branch"):
+            if k in details:
+                s[k] = details[k]
+    ending = to_status is not None and s.get("status") == Status.OPEN.value and to_status != Status.OPEN.value
+    if ending:
+        s["ended_at"] = at
+        if action == "attempt":
+            s.update(outcome_method=details.get("method"), outcome_reason=details.get("note"))
+        elif action in ("unreachable", "cancel"):
+            s.update(outcome_method=None, outcome_reason=details.get("reason"))
     if to_status is not None:
-        if s.get("status") == Status.OPEN.value and to_status != Status.OPEN.value:
-            s["ended_at"] = at
         s["status"] = to_status
     return s

@@ -104,6 +104,16 @@ def _insert(
         due=row.due,
         provisional=row.provisional,
         basis=basis,
+        # the whole registration, so the fold (domain/callback.py apply) rebuilds every column
+        name=data.name,
+        phone=data.phone,
+        product=data.product,
+        branch=data.branch,
+        handler=data.handler,
+        receipt_date=data.receipt_date,
+        cooling_off_days=data.cooling_off_days,
+        closed_date=data.closed_date,
+        deadline_id=row.id,
     )
     return callback
 
@@ -424,6 +434,7 @@ def record_attempt(
         recording=attempt.recording,
         receipt=receipt,
         note=note,
+        problem=attempt.problem,
     )
     followup = None
     if attempt.problem:
@@ -458,6 +469,8 @@ def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> 
         followup_id=followup.id,
         problem=attempt.problem,
         reply_due=deadline.due,
+        attempt_id=attempt.id,
+        deadline_id=deadline.id,
     )
     return followup
 

@@ -139,8 +139,18 @@ def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **de
         case=f"{row.case_type}:{row.case_id}",
         kind=row.kind,
         state=snapshot(row),
+        terms=terms(row),
         **details,
     )
+
+
+def terms(row: Deadline) -> dict:
+    """The columns of a deadline that `state` leaves out (its rule and what its due date is
+    computed from), carried by every deadline event so `db verify` checks them too."""
+    return {
+        "rule": row.rule, "unit": str(row.unit), "amount": row.amount, "extra_workdays": row.extra_workdays,
+        "paused_days": row.paused_days, "fixed_due": iso_date(row.fixed_due), "basis": row.basis,
+    }  # fmt: skip
 
 
 def case_deadlines(uow: UnitOfWork, case_type: str, case_id: str) -> list[Deadline]:

@@ -12,6 +12,9 @@ from sqlalchemy import text
 
 from .context import UnitOfWork
 
+# The counter row `kefu demo` adds to mark a database as its own (cli/demo.py DEMO_MARK): no case number.
+DEMO_MARK = "kefu-demo"
+
 _UPSERT = text(
     "INSERT INTO counter (key, value) VALUES (:key, 1) "
     "ON CONFLICT (key) DO UPDATE SET value = counter.value + 1 RETURNING value"
