@@ -322,7 +322,7 @@ def apply(state: dict, action: str, at, to_status: str | None, details: dict) ->
     of the result, and so unchecked, for those old callbacks (events are never rewritten).
     Every later action sets the columns it changes: attempt / unreachable / cancel end the case
     (ended_at, outcome_method, outcome_reason), assign moves it, reschedule sets the requested
-    time, edit applies its `after` values, void marks it. note / problem / resolve change no
+    time, edit applies its `after` values, undo its `restore`, void marks it. note / problem / resolve change no
     column of the callback row (their rows are callback_followup's, domain/rows.py).
     """
     s = dict(state)

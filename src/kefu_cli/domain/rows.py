@@ -11,7 +11,7 @@ carried it; events are never rewritten) is left out of its row, and so not check
   in old events, the callback's latest attempt and its latest `callback_reply` deadline), its
   `resolve` event;
 - deadline terms (rule, unit, amount, extra_workdays, paused_days, fixed_due, basis, created_at,
-  updated_at): `terms` in every deadline event, or, in old events, the `open` event's rule,
+  updated_at): `terms` and `basis` in every deadline event, or, in old events, the `open` event's rule,
   unit, amount and basis and a `resume` event's added days (the `state` columns are checked by
   services/verify.py from each event's `state`);
 - branch and handler: their add / update / retire events;
@@ -227,8 +227,10 @@ def _deadline(rows: Rows, e: dict, action: str, d: dict) -> None:
     row = table[did]
     row["updated_at"] = Near(e["recorded_at"])
     terms = d.get("terms")
-    if isinstance(terms, dict):
+    if isinstance(terms, dict):  # every event since terms were carried: with the basis beside them
         row.update({k: v for k, v in terms.items() if k in TERMS})
+        if "basis" in d:
+            row["basis"] = d["basis"]
     elif action == "resume" and "added" in d:
         key = "extra_workdays" if d.get("unit") == "workdays" else "paused_days"
         if key in row:

@@ -298,7 +298,7 @@ class BulkWriter:
             )  # fmt: skip
             shape = dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule, unit=str(unit),
                          amount=amount)  # fmt: skip
-            # `terms(row)` (services/deadlines.py) but the basis, already in the details
+            # `terms(row)` of the new row (services/deadlines.py `record`)
             shape["terms"] = dict(rule=rule, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
             tail = f" 起 {amount} {UNIT_ZH[unit]}({rule})"

@@ -129,7 +129,9 @@ def snapshot_of(
 
 
 def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **details) -> None:
-    """The audit event of a change of `row`, with the row's state after it."""
+    """The audit event of a change of `row`, with the row's state after it (and its terms and
+    basis, which `state` leaves out)."""
+    details.setdefault("basis", row.basis)
     uow.audit(
         "deadline",
         str(row.id),
@@ -146,10 +148,11 @@ def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **de
 
 def terms(row: Deadline) -> dict:
     """The columns of a deadline that `state` leaves out (its rule and what its due date is
-    computed from), carried by every deadline event so `db verify` checks them too."""
+    computed from; the basis is beside them in the event), carried by every deadline event so
+    `db verify` checks them too."""
     return {
         "rule": row.rule, "unit": str(row.unit), "amount": row.amount, "extra_workdays": row.extra_workdays,
-        "paused_days": row.paused_days, "fixed_due": iso_date(row.fixed_due), "basis": row.basis,
+        "paused_days": row.paused_days, "fixed_due": iso_date(row.fixed_due),
     }  # fmt: skip
 
 
