@@ -150,3 +150,48 @@ def test_an_upgraded_database_gets_its_chain_and_verifies(tmp_path):
     assert code == 0, err
     code, result2 = verify(db)
     assert code == 0 and result2["chain"]["events"] > result["chain"]["events"]
+
+
+def test_the_callback_fold_rebuilds_every_column_of_a_callback_and_its_attempts(kefu, tmp_path):
+    """A callback's whole life (add, reschedule, assign, note, attempts with a problem, resolve,
+    edit): every column of its row, attempts and follow-up is what the events produce; a column
+    forged back to an earlier value, or set on a step that has not happened, is named."""
+    new = kefu.ok("callback", "add", "--kind", "satisfaction", "--name", "王小明", "--phone", "13812345678",
+                  "--due", "2026-10-20", "--branch", "朝阳支公司", "--handler", "李娜", "--product", "安心保",
+                  "--at", "2026-10-08T09:00", "--json")  # fmt: skip
+    cid = new["id"]
+    kefu.ok(
+        "callback", "reschedule", cid, "--to", "2026-10-12T10:00", "--reason", "客户要求", "--at", "2026-10-09T09:00"
+    )
+    kefu.ok("callback", "assign", cid, "--handler", "王强", "--at", "2026-10-09T10:00")
+    kefu.ok("callback", "note", cid, "客户来电", "--at", "2026-10-09T11:00")
+    kefu.ok("callback", "attempt", cid, "--method", "electronic", "--result", "no_answer", "--at", "2026-10-10T09:00")
+    kefu.ok("callback", "attempt", cid, "--method", "phone", "--result", "success", "--recording", "REC-1",
+            "--note", "本人接听", "--problem", "投保人未亲笔签名", "--at", "2026-10-12T10:00")  # fmt: skip
+    kefu.ok("callback", "resolve", cid, "--reply", "已重新签名", "--at", "2026-10-13T10:00")
+    kefu.ok("callback", "edit", cid, "--name", "王晓明", "--reason", "姓名录错", "--at", "2026-10-14T10:00")
+    assert kefu.ok("db", "verify", "--json")["ok"]
+
+    forgeries = [
+        ("callback", "handler", "李娜", "回访"),  # back to the handler before the assignment
+        ("callback", "name", "王小明", "回访"),  # back to the name before the correction
+        ("callback", "void_reason", "伪造", "回访"),  # a step that has not happened
+        ("callback", "outcome_method", "letter", "回访"),
+        ("callback", "scheduled_at", "2026-10-13 10:00:00.000000", "回访"),
+        ("callback_attempt", "problem", "伪造的问题", "callback_attempt"),
+        ("callback_followup", "reply", "伪造的答复", "callback_followup"),
+        ("callback_followup", "resolved_by", "伪造", "callback_followup"),
+    ]
+    for i, (table, column, value, name) in enumerate(forgeries):
+        db = tmp_path / f"forged-{i}.sqlite"
+        src, dst = sqlite3.connect(kefu.db), sqlite3.connect(db)
+        with dst:
+            src.backup(dst)
+        src.close()
+        where = "id = ?" if table == "callback" else "callback_id = ? AND id = (SELECT max(id) FROM " + table + ")"
+        with dst:
+            dst.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (value, cid))
+        dst.close()
+        code, result = verify(db)
+        assert code != 0 and not result["ok"], (table, column)
+        assert any(name in p for p in result["problems"]), (table, column, result["problems"])
