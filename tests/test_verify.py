@@ -195,3 +195,25 @@ def test_the_callback_fold_rebuilds_every_column_of_a_callback_and_its_attempts(
         code, result = verify(db)
         assert code != 0 and not result["ok"], (table, column)
         assert any(name in p for p in result["problems"]), (table, column, result["problems"])
+
+
+def test_an_old_callback_add_event_is_completed_from_its_deadline_and_complaint():
+    """Events are never rewritten: an `add` written before it carried the registration is read
+    with its deadline's open event and the complaint's fold; what they do not tell stays out."""
+    from kefu_cli.domain import callback as cb
+
+    opened = {"amount": 15, "state": {"branch": "朝阳支公司", "handler": "李娜", "start_at": "2026-10-01T00:00:00"}}
+    old = {"kind": "new_policy", "complaint_id": None, "policy_no": "P1", "due": "2026-10-16"}
+    s = cb.apply({}, "add", "2026-10-02T09:00:00", "open", cb.old_add_details(old, opened, None))
+    assert (s["branch"], s["handler"], s["receipt_date"], s["cooling_off_days"]) == (
+        "朝阳支公司",
+        "李娜",
+        "2026-10-01",
+        15,
+    )
+    assert "name" not in s and "phone" not in s and "product" not in s  # unchecked: no event tells them
+    assert s["closed_date"] is None and s["voided_at"] is None and s["outcome_method"] is None
+    linked = {"kind": "complaint", "complaint_id": "TS-1", "policy_no": "", "due": "2026-10-20"}
+    s = cb.apply({}, "add", "2026-10-02T09:00:00", "open",
+                 cb.old_add_details(linked, opened, {"name": "王小明", "phone": "13812345678"}))  # fmt: skip
+    assert (s["name"], s["phone"], s["product"], s["receipt_date"]) == ("王小明", "13812345678", "", None)

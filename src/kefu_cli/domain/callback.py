@@ -313,6 +313,29 @@ EMPTY = {
 }  # fmt: skip
 
 
+def old_add_details(details: dict, deadline_open: dict | None, complaint: dict | None) -> dict:
+    """The `add` event of a callback written before the event carried the whole registration,
+    completed from what the events around it do tell: its `callback` deadline's open event
+    (written just before it: branch, handler, the receipt or closing day it starts from, the
+    cooling-off days) and, for a callback a complaint scheduled, the complaint as its fold stood
+    then (name, phone; no product). What neither tells stays unchecked."""
+    if "name" in details:
+        return details
+    out = dict(details)
+    state = (deadline_open or {}).get("state") or {}
+    if state:
+        out.setdefault("branch", state.get("branch"))
+        out.setdefault("handler", state.get("handler"))
+        start = str(state.get("start_at") or "")[:10] or None
+        kind = details.get("kind")
+        out["receipt_date"] = start if kind == CallbackKind.NEW_POLICY else None
+        out["closed_date"] = start if kind == CallbackKind.CLAIM else None
+        out["cooling_off_days"] = (deadline_open or {}).get("amount") if kind == CallbackKind.NEW_POLICY else None
+    if details.get("complaint_id") and complaint is not None and "name" in complaint and "phone" in complaint:
+        out.update(name=complaint["name"], phone=complaint["phone"], product="")
+    return out
+
+
 def apply(state: dict, action: str, at, to_status: str | None, details: dict) -> dict:
     """A callback's row after one of its audit events (the fold `db verify` checks).
 

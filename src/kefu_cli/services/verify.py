@@ -207,6 +207,7 @@ def verify(db: str | None) -> dict:
         requests: dict[str, dict] = {}
         policies: dict[str, dict] = {}
         deadline_state: dict[str, dict] = {}
+        callback_due: dict[str, dict] = {}  # each callback's `callback` deadline open event (old add events)
         rows = Rows()
 
         def stream():
@@ -225,6 +226,10 @@ def verify(db: str | None) -> dict:
                         complaints.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
                     )
                 elif entity == "callback":
+                    if e["action"] == "add":
+                        details = cb.old_add_details(
+                            details, callback_due.get(eid), complaints.get(details.get("complaint_id") or "")
+                        )
                     callbacks[eid] = cb.apply(callbacks.get(eid, {}), e["action"], e["at"], e["to_status"], details)
                 elif entity == "claim":
                     claims[eid] = cl.apply(
@@ -238,6 +243,8 @@ def verify(db: str | None) -> dict:
                     policies[eid] = cl.apply_policy(policies.get(eid, {}), e["action"], details)
                 elif entity == "deadline" and "state" in details:
                     deadline_state[eid] = details["state"]
+                    if e["action"] == "open" and details.get("kind") == "callback":
+                        callback_due[details["state"].get("case_id")] = details
                 yield e
 
         walk = stream()
