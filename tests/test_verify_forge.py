@@ -37,6 +37,20 @@ KNOWN_GAPS = {
     ("complaint", "void_reason"),
 }
 
+# Write times no event records (the rows' created_at/updated_at are the clock's `now` when their
+# transaction ran; events carry `at` and their own write stamp, which a set clock lets drift): verify
+# checks them only against the other rows the same transaction wrote. On the first row of these
+# tables that transaction wrote no other row (a service request's registration opens no deadline;
+# the last change of deadline #1, of the first complaint and claim wrote nothing else datable), so
+# a forged one passes. Closing this needs the events to carry the write time.
+WRITE_TIME_GAPS = {
+    ("claim", "updated_at"),
+    ("complaint", "updated_at"),
+    ("deadline", "updated_at"),
+    ("service_request", "created_at"),
+    ("service_request", "updated_at"),
+}
+
 # Columns not forged, and why.
 SKIPPED = {
     # the schema version alembic keeps: not a fact of the business; a forged one makes every
@@ -193,7 +207,7 @@ def test_every_forged_cell_is_named_by_verify(demo, tmp_path):
     missed, unnamed = [], []
     target = tmp_path / "forged.sqlite"
     for table, column in _cells_to_forge(demo):
-        if (table, column) in KNOWN_GAPS:
+        if (table, column) in KNOWN_GAPS | WRITE_TIME_GAPS:
             continue
         key = forge(demo, target, table, column)
         assert key is not None, table
@@ -211,14 +225,14 @@ def test_every_forged_cell_is_named_by_verify(demo, tmp_path):
 
 
 def test_the_known_gaps_are_still_gaps(demo, tmp_path):
-    """When the complaint fold closes one of them, take it out of KNOWN_GAPS."""
+    """When the complaint fold (or a write time in the events) closes one, take it out of its set."""
     closed = []
-    for i, (table, column) in enumerate(sorted(KNOWN_GAPS)):
+    for i, (table, column) in enumerate(sorted(KNOWN_GAPS | WRITE_TIME_GAPS)):
         target = tmp_path / f"gap-{i}.sqlite"
         assert forge(demo, target, table, column) is not None
         if not _verify(target)["ok"]:
             closed.append((table, column))
-    assert closed == [], f"no longer gaps, remove from KNOWN_GAPS: {closed}"
+    assert closed == [], f"no longer gaps, remove from KNOWN_GAPS / WRITE_TIME_GAPS: {closed}"
 
 
 def test_a_forged_column_is_named_with_its_table_row_and_column(demo, tmp_path):

@@ -9,7 +9,7 @@ carried it; events are never rewritten) is left out of its row, and so not check
   the problem, the `problem` event that follows it);
 - callback_followup: a callback's `problem` event (attempt and reply deadline: the event, or,
   in old events, the callback's latest attempt and its latest `callback_reply` deadline), its
-  `resolve` event;
+  `resolve` event, and an `undo` of that reply (open again);
 - deadline terms (rule, unit, amount, extra_workdays, paused_days, fixed_due, basis, created_at,
   updated_at): `terms` and `basis` in every deadline event, or, in old events, the `open` event's rule,
   unit, amount and basis and a `resume` event's added days (the `state` columns are checked by
@@ -90,18 +90,20 @@ COLUMN_ZH = {
 
 
 @dataclass(frozen=True, slots=True)
-class Near:
-    """A time written as the transaction's write time (`recorded_at` of its events, to the
-    second): the row may read up to `seconds` away from the event's microsecond time."""
+class Txn:
+    """A row's write time (created_at / updated_at: the clock's `now` when its transaction ran),
+    which no event records: the events carry `at` (the step's time) and their own write stamp.
+    What they do tell is which transaction wrote the row (`stamp`, the events' `recorded_at`);
+    every row a transaction wrote has the same write time, so services/verify.py checks each
+    against the others of its transaction."""
 
-    value: Any
-    seconds: int = 2
+    stamp: Any
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
-    """A write time that must be one of the times a row's events were written (`updated_at` of
-    a case: some of its events change the row, others — a note — do not)."""
+    """A write time that must be that of one of a row's transactions (`updated_at` of a case:
+    some of its events change the row, others — a note — do not)."""
 
     values: tuple
 
@@ -171,7 +173,7 @@ class Rows:
         if st is None:
             return {}
         out = {
-            "created_at": Near(st["created_at"]),
+            "created_at": Txn(st["created_at"]),
             "created_by": st["created_by"],
             "updated_at": AnyOf(tuple(st["times"])),
         }
@@ -209,6 +211,10 @@ def _callback(rows: Rows, e: dict, action: str, d: dict) -> None:
         row = rows.tables["callback_followup"].get(int(d["followup_id"]))
         if row is not None:
             row.update(reply=d.get("reply"), resolved_at=e["at"], resolved_by=e["clerk"])
+    elif action == "undo" and isinstance(d.get("followup"), dict):  # an undone reply: the problem is open again
+        row = rows.tables["callback_followup"].get(d["followup"].get("id"))
+        if row is not None:
+            row.update(reply=None, resolved_at=None, resolved_by=None)
 
 
 def _deadline(rows: Rows, e: dict, action: str, d: dict) -> None:
@@ -217,7 +223,7 @@ def _deadline(rows: Rows, e: dict, action: str, d: dict) -> None:
     if action == "open" or did not in table:
         # an old open event tells rule, unit, amount and basis; extra days and a fixed date only
         # from the events that carry `terms`
-        row = table[did] = {"id": did, "created_at": Near(e["recorded_at"])}
+        row = table[did] = {"id": did, "created_at": Txn(e["recorded_at"])}
         for k in ("rule", "unit", "amount", "basis"):
             if k in d:
                 row[k] = d[k]
@@ -225,7 +231,7 @@ def _deadline(rows: Rows, e: dict, action: str, d: dict) -> None:
             row.clear()
             row["id"] = did
     row = table[did]
-    row["updated_at"] = Near(e["recorded_at"])
+    row["updated_at"] = Txn(e["recorded_at"])
     terms = d.get("terms")
     if isinstance(terms, dict):  # every event since terms were carried: with the basis beside them
         row.update({k: v for k, v in terms.items() if k in TERMS})

@@ -30,7 +30,7 @@ from ..domain import callback as cb
 from ..domain import claims as cl
 from ..domain import complaint as sm
 from ..domain.chain import FIELDS, first_break
-from ..domain.rows import COLUMN_ZH, TABLE_ZH, AnyOf, Near, Rows
+from ..domain.rows import COLUMN_ZH, TABLE_ZH, AnyOf, Rows, Txn
 from ..store import db as store_db
 from ..store.callback_models import Callback
 from ..store.claim_models import Claim, PolicyRecord, ServiceRequest
@@ -108,26 +108,48 @@ def _kind(kind: str | None) -> str:
     return DEADLINE_KIND_ZH[DeadlineKind(kind)] if kind in set(DeadlineKind) else str(kind)
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.replace("+08:00", ""))
-        except ValueError:
-            return None
-    return value if isinstance(value, dt.datetime) else None
-
-
-def _near(value: Any, target: Any, seconds: int) -> bool:
-    a, b = _moment(value), _moment(target)
-    return a is not None and b is not None and abs((a - b).total_seconds()) <= seconds
+class _Mismatch:
+    """A write time its transaction's other rows do not agree on: never equal to the row's."""
 
 
 def _same(value: Any, expected: Any) -> bool:
-    if isinstance(expected, Near):
-        return _near(value, expected.value, expected.seconds)
+    if isinstance(expected, _Mismatch):
+        return False
     if isinstance(expected, AnyOf):
-        return any(_near(value, v, 2) for v in expected.values)
+        return any(_norm(value) == _norm(v) for v in expected.values)
     return _norm(value) == _norm(expected)
+
+
+def _write_times(expected: list[tuple[Any, dict]]) -> None:
+    """Resolve the write times (domain/rows.py Txn, AnyOf) of the rows in `expected` — pairs of
+    (the row's created_at/updated_at as stored, its folded row) — in place: the rows one
+    transaction wrote must all carry the same time; the time most of them carry is the
+    transaction's, a row that differs is named (no majority: each of them is). A transaction
+    that wrote one row only tells nothing about it, and a case's updated_at is checked only when
+    the time of every transaction of the case is known."""
+    from collections import Counter
+
+    votes: dict[Any, Counter] = {}
+    for stored, folded in expected:
+        for column in ("created_at", "updated_at"):
+            mark = folded.get(column)
+            if isinstance(mark, Txn) and column in stored:
+                votes.setdefault(mark.stamp, Counter())[_norm(stored[column])] += 1
+    time_of: dict[Any, Any] = {}
+    for stamp, counter in votes.items():
+        (value, n), *rest = counter.most_common(2) + [(None, 0)]
+        time_of[stamp] = value if n > sum(counter.values()) - n else _Mismatch()
+    for _, folded in expected:
+        for column in ("created_at", "updated_at"):
+            mark = folded.get(column)
+            if isinstance(mark, Txn):
+                folded[column] = time_of.get(mark.stamp, _Mismatch())
+            elif isinstance(mark, AnyOf):  # checked when the time of each of the row's transactions is known
+                known = tuple(time_of.get(s) for s in mark.values)
+                if all(t is not None and not isinstance(t, _Mismatch) for t in known):
+                    folded[column] = AnyOf(known)
+                else:
+                    del folded[column]
 
 
 def _differences(row: dict, folded: dict) -> list[str]:
@@ -263,6 +285,23 @@ def verify(db: str | None) -> dict:
         if brk is None and head is None and n:
             problems.append("缺少链头记录(audit_head #1): 数据库被改动过")
 
+        # the rows' write times: the same for every row one transaction wrote (domain/rows.py Txn)
+        cases = ((Complaint, "complaint", complaints, "id"), (Callback, "callback", callbacks, "id"),
+                 (Claim, "claim", claims, "id"), (ServiceRequest, "request", requests, "id"),
+                 (PolicyRecord, "policy_record", policies, "policy_no"))  # fmt: skip
+        for _, entity, folds, _ in cases:
+            for cid, folded in folds.items():
+                folds[cid] = {**rows.case_stamps(entity, cid), **folded}
+        written = []
+        for did, created, updated in sess.execute(select(Deadline.id, Deadline.created_at, Deadline.updated_at)):
+            if did in rows.tables["deadline"]:
+                written.append(({"created_at": created, "updated_at": updated}, rows.tables["deadline"][did]))
+        for model, _, folds, key in cases:
+            for rid, created in sess.execute(select(getattr(model, key), model.created_at)):
+                if rid in folds:
+                    written.append(({"created_at": created}, folds[rid]))
+        _write_times(written)
+
         rows_checked = {"complaint": 0, "callback": 0, "deadline": 0}
         # deadlines: each row is the state of its last event, and every event's deadline exists
         seen: set[str] = set()
@@ -285,10 +324,6 @@ def verify(db: str | None) -> dict:
             st = deadline_state[key]
             problems.append(f"期限 #{key}({st.get('case_id')} {_kind(st.get('kind'))})在审计事件中存在,但已从表中删除")
 
-        for entity, folds in (("complaint", complaints), ("callback", callbacks), ("claim", claims),
-                              ("request", requests), ("policy_record", policies)):  # fmt: skip
-            for cid, folded in folds.items():
-                folds[cid] = {**rows.case_stamps(entity, cid), **folded}
         for model, folds, zh, history in (
             (Complaint, complaints, "投诉", "办理历史"),
             (Callback, callbacks, "回访", "回访历史"),
