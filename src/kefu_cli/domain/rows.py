@@ -10,16 +10,20 @@ carried it; events are never rewritten) is left out of its row, and so not check
 - callback_followup: a callback's `problem` event (attempt and reply deadline: the event, or,
   in old events, the callback's latest attempt and its latest `callback_reply` deadline), its
   `resolve` event, and an `undo` of that reply (open again);
-- deadline terms (rule, unit, amount, extra_workdays, paused_days, fixed_due, basis, created_at,
-  updated_at): `terms` and `basis` in every deadline event, or, in old events, the `open` event's rule,
-  unit, amount and basis and a `resume` event's added days (the `state` columns are checked by
+- deadline terms (rule, unit, amount, extra_workdays, paused_days, fixed_due, basis):
+  `terms` and `basis` in every deadline event, or, in old events, the `open` event's rule, unit,
+  amount and basis and a `resume` event's added days; an old correction (`recompute` with a new
+  start) or undo leaves them unchecked from then on (the `state` columns are checked by
   services/verify.py from each event's `state`);
+- write times (created_at, updated_at of deadlines and cases): the transaction that wrote them
+  (`Txn`), checked against the other rows of that transaction; created_by: the first event's clerk;
 - branch and handler: their add / update / retire events;
 - calendar_override: `calendar` `override` events; calendar_notice: `load_notice` events;
 - policy_setting: `policy` `set` events (unit and start stored only where they differ from the
   rule's default, as services/policy.py stores them);
 - counter: the highest number issued per prefix and day, from the case numbers of the events
-  (TS-20261121-0007 -> counter TS-20261121 = 7 at least).
+  (TS-20261121-0007 the highest -> counter TS-20261121 = 7); a counter row without events is
+  accepted only when older than the first case number (an old database's).
 """
 
 from __future__ import annotations
