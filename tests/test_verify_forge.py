@@ -37,16 +37,13 @@ KNOWN_GAPS = {
     ("complaint", "void_reason"),
 }
 
-# Write times no event records (the rows' created_at/updated_at are the clock's `now` when their
-# transaction ran; events carry `at` and their own write stamp, which a set clock lets drift): verify
-# checks them only against the other rows the same transaction wrote. On the first row of these
-# tables that transaction wrote no other row (a service request's registration opens no deadline;
-# the last change of deadline #1, of the first complaint and claim wrote nothing else datable), so
-# a forged one passes. Closing this needs the events to carry the write time.
+# Write times: the rows' created_at/updated_at are the clock's `now` when their transaction ran.
+# Deadline events carry it (`row_time`); a transaction without a deadline event is checked only
+# against the other rows it wrote. On the first row of these tables that transaction wrote no
+# other datable row (a service request's registration opens no deadline; the claim's last change
+# wrote only the claim), so a forged one passes. Closing this needs the case events to carry it.
 WRITE_TIME_GAPS = {
     ("claim", "updated_at"),
-    ("complaint", "updated_at"),
-    ("deadline", "updated_at"),
     ("service_request", "created_at"),
     ("service_request", "updated_at"),
 }

@@ -123,6 +123,8 @@ class Rows:
     _last_reply_deadline: dict[str, int] = field(default_factory=dict)
     # per case (entity, id): first event's write time and clerk, and every write time
     stamps: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # per transaction (its events' write stamp): the rows' write time, where an event carries it
+    txn_time: dict[Any, Any] = field(default_factory=dict)
     # per table: the time (`at`) of its first event; for counter the first day a case number names
     first: dict[str, Any] = field(default_factory=dict)
 
@@ -236,6 +238,8 @@ def _deadline(rows: Rows, e: dict, action: str, d: dict) -> None:
             row["id"] = did
     row = table[did]
     row["updated_at"] = Txn(e["recorded_at"])
+    if d.get("row_time"):  # the write time itself (events since it is carried): its transaction's too
+        rows.txn_time[e["recorded_at"]] = d["row_time"]
     terms = d.get("terms")
     if isinstance(terms, dict):  # every event since terms were carried: with the basis beside them
         row.update({k: v for k, v in terms.items() if k in TERMS})

@@ -301,6 +301,7 @@ class BulkWriter:
             # `terms(row)` of the new row (services/deadlines.py `record`)
             shape["terms"] = dict(rule=rule, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
+            shape["row_time"] = iso_datetime(self.uow.recorded_at)  # one writer, one unit of work
             tail = f" 起 {amount} {UNIT_ZH[unit]}({rule})"
             specs.append((kind, rule, why, unit, amount, tail, details_template(shape, _OPEN_SLOTS)))
         self._spec_memo[r.incomplete] = specs

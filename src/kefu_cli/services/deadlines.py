@@ -132,6 +132,7 @@ def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **de
     """The audit event of a change of `row`, with the row's state after it (and its terms and
     basis, which `state` leaves out)."""
     details.setdefault("basis", row.basis)
+    details.setdefault("row_time", iso_datetime(uow.recorded_at))  # the row's created/updated_at
     uow.audit(
         "deadline",
         str(row.id),

@@ -120,10 +120,11 @@ def _same(value: Any, expected: Any) -> bool:
     return _norm(value) == _norm(expected)
 
 
-def _write_times(expected: list[tuple[Any, dict]]) -> None:
+def _write_times(expected: list[tuple[Any, dict]], carried: dict) -> None:
     """Resolve the write times (domain/rows.py Txn, AnyOf) of the rows in `expected` — pairs of
     (the row's created_at/updated_at as stored, its folded row) — in place: the rows one
-    transaction wrote must all carry the same time; the time most of them carry is the
+    transaction wrote must all carry the same time: the one its deadline events carry
+    (`carried`, events since they carry it), else the one most of them carry is the
     transaction's, a row that differs is named (no majority: each of them is). A transaction
     that wrote one row only tells nothing about it, and a case's updated_at is checked only when
     the time of every transaction of the case is known."""
@@ -135,8 +136,10 @@ def _write_times(expected: list[tuple[Any, dict]]) -> None:
             mark = folded.get(column)
             if isinstance(mark, Txn) and column in stored:
                 votes.setdefault(mark.stamp, Counter())[_norm(stored[column])] += 1
-    time_of: dict[Any, Any] = {}
+    time_of: dict[Any, Any] = dict(carried)  # a deadline event carries its transaction's write time
     for stamp, counter in votes.items():
+        if stamp in time_of:
+            continue
         (value, n), *rest = counter.most_common(2) + [(None, 0)]
         time_of[stamp] = value if n > sum(counter.values()) - n else _Mismatch()
     for _, folded in expected:
@@ -300,7 +303,7 @@ def verify(db: str | None) -> dict:
             for rid, created in sess.execute(select(getattr(model, key), model.created_at)):
                 if rid in folds:
                     written.append(({"created_at": created}, folds[rid]))
-        _write_times(written)
+        _write_times(written, rows.txn_time)
 
         rows_checked = {"complaint": 0, "callback": 0, "deadline": 0}
         # deadlines: each row is the state of its last event, and every event's deadline exists
