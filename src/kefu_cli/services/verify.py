@@ -113,6 +113,8 @@ class _Mismatch:
 
 
 def _same(value: Any, expected: Any) -> bool:
+    if value == expected:  # most cells: no text form needed
+        return True
     if isinstance(expected, _Mismatch):
         return False
     if isinstance(expected, AnyOf):
