@@ -238,7 +238,7 @@ def main() -> None:
         t_help = min(run_cli(path, "--help")[0] for _ in range(3))
         # Today's reports (the rows as they stand, as the morning cron job runs them): an --as-of
         # before today would fold the audit events, which this bulk-built database does not have.
-        from kefu_cli.domain.timeutil import today_cst
+        from kefu_cli.services.clock import today as today_cst
 
         today = str(today_cst())
         runs = {

@@ -290,7 +290,7 @@ def bench(work: Path, runs: int, cases: int, args) -> None:
     absolute_row(f"report deadlines --json, {size}, whole company ({n_open:,} open)", pair, "sqlite3 fetch of them", 1.0)
     # today's figures (the rows as they stand): an earlier --as-of would fold the audit events,
     # which the built database does not have
-    from kefu_cli.domain.timeutil import today_cst
+    from kefu_cli.services.clock import today as today_cst
 
     today = str(today_cst())
     stats = [*KEFU, "--db", str(big), "report", "stats", "--from", "2026-09-01", "--to", "2026-09-30"]
