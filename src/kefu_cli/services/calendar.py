@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.calendar import MAX_DATE, MIN_DATE, DayOverride, WorkCalendar, YearStatus
+from ..domain.calendar import MAX_DATE, MIN_DATE, WorkCalendar, YearStatus
 from ..domain.timeutil import InputError, parse_date
+from .sources import CALENDAR_QUERIES, calendar_from_rows
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -30,18 +31,6 @@ class NoticeDay:
     name: str
 
 
-# What `calendar_from_rows` is built from, for a plain sqlite3 read (store/quick.py).
-CALENDAR_QUERIES = ("SELECT day, workday, name FROM calendar_override", "SELECT year FROM calendar_notice")
-
-
-def calendar_from_rows(overrides, notices) -> WorkCalendar:
-    """The calendar from the rows of `CALENDAR_QUERIES` (as `services.context.load_calendar`
-    builds it from the same tables through SQLAlchemy)."""
-    return WorkCalendar.official(
-        [DayOverride(_day(d), bool(w), n or "") for d, w, n in overrides], [int(y) for (y,) in notices]
-    )
-
-
 def calendar_of(db: str | None) -> WorkCalendar:
     """The calendar of database `db`, for look-ups: the official data with the administrator's
     days and complete years on top (the same as `UnitOfWork.calendar`). Read with plain sqlite3
@@ -55,10 +44,6 @@ def calendar_of(db: str | None) -> WorkCalendar:
 
     with unit_of_work(db, write=False) as uow:
         return uow.calendar
-
-
-def _day(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def parse_notice(path: str | Path) -> list[NoticeDay]:

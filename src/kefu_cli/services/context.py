@@ -41,14 +41,14 @@ def default_clerk() -> str:
 
 def load_calendar(session: Session) -> WorkCalendar:
     # plain SQL, the rows as the fast path reads them (services/calendar.py): no ORM objects
-    from .calendar import CALENDAR_QUERIES, calendar_from_rows
+    from .sources import CALENDAR_QUERIES, calendar_from_rows
 
     conn = session.connection()
     return calendar_from_rows(*(conn.exec_driver_sql(q).fetchall() for q in CALENDAR_QUERIES))
 
 
 def load_policy(session: Session) -> Policy:
-    from .policy import POLICY_QUERY, policy_from_rows  # plain SQL, as the fast path reads it
+    from .sources import POLICY_QUERY, policy_from_rows  # plain SQL, as the fast path reads it
 
     return policy_from_rows(session.connection().exec_driver_sql(POLICY_QUERY).fetchall())
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..domain.policy import DEFAULTS, Policy, Rule, Start, Unit, validate_setting
+from ..domain.policy import DEFAULTS, Rule, Start, Unit, validate_setting
 from ..domain.timeutil import InputError
+from .sources import POLICY_QUERY, policy_from_rows
 
 if TYPE_CHECKING:  # the database stack is imported where it is used (`kefu policy list` starts fast)
     from .context import UnitOfWork
@@ -27,15 +28,6 @@ class PolicyChange:
 def rules(uow: UnitOfWork) -> list[tuple[Rule, Rule]]:
     """Every rule as (current, default)."""
     return [(r, DEFAULTS[r.key]) for r in uow.policy.rules()]
-
-
-# What `policy_from_rows` is built from, for a plain sqlite3 read (store/quick.py).
-POLICY_QUERY = "SELECT key, value, unit, start FROM policy_setting"
-
-
-def policy_from_rows(rows) -> Policy:
-    """The policy from the rows of `POLICY_QUERY` (as `services.context.load_policy` does)."""
-    return Policy({k: v for k, v, _, _ in rows}, {k: u for k, _, u, _ in rows}, {k: st for k, _, _, st in rows})
 
 
 def rules_of(db: str | None) -> list[tuple[Rule, Rule]]:

@@ -295,13 +295,13 @@ class QuickSource:
 
     @cached_property
     def calendar(self):
-        from .calendar import CALENDAR_QUERIES, calendar_from_rows
+        from .sources import CALENDAR_QUERIES, calendar_from_rows
 
         return calendar_from_rows(*(self.conn.execute(q).fetchall() for q in CALENDAR_QUERIES))
 
     @cached_property
     def policy(self):
-        from .policy import POLICY_QUERY, policy_from_rows
+        from .sources import POLICY_QUERY, policy_from_rows
 
         return policy_from_rows(self.conn.execute(POLICY_QUERY).fetchall())
 
