@@ -383,6 +383,8 @@ def test_a_case_stepped_later_shows_its_state_then(later, tmp_path):
     assert [(d["status"], d["met_at"]) for d in decision if d["status"] != "superseded"] == [("open", None)]
     assert "met" in [d["status"] for d in run(later, "complaint", "show", DECIDED, "--json")["deadlines"]]
     assert all(e["at"] < "2026-11-21" for e in shown["events"])
+    scheduled = {k["id"] for k in run(later, "complaint", "show", DECIDED, "--json")["callbacks"]}
+    assert {k["id"] for k in shown["callbacks"]} < scheduled, "the decision's callback is scheduled later"
     assert run(later, "complaint", "show", DECIDED, "--json")["status"] == "decided"
     r = CliRunner().invoke(app, ["--db", str(later), "complaint", "show", new[0], "--as-of", PAST, "--json"])
     assert r.exit_code == 2, r.stdout

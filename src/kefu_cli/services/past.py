@@ -185,7 +185,8 @@ class Past:
 
     def show(self, out: dict[str, Any]) -> dict[str, Any]:
         """A case's `show` dict (its deadlines, its timeline) as it stood: deadlines started later
-        left out, the others in their state then, judged on the day; the timeline up to then."""
+        left out, the others in their state then, judged on the day; a complaint's callbacks
+        scheduled later left out; the timeline up to then."""
         from ..domain.report import judge
 
         states = {d.id: d for rows in self._deadlines.values() for d in rows}
@@ -208,6 +209,17 @@ class Past:
                 }
             )  # fmt: skip
         out["deadlines"] = shown
+        if out.get("callbacks"):  # a complaint's callbacks: those scheduled by then, their status then
+            was = self.folds("callback", [k["id"] for k in out["callbacks"]])
+            out["callbacks"] = [
+                k
+                | {
+                    "status": was[k["id"]].get("status", k["status"]),
+                    "voided": was[k["id"]].get("voided_at") is not None,
+                }
+                for k in out["callbacks"]
+                if k["id"] in was
+            ]
         if "events" in out:
             out["events"] = [e for e in out["events"] if e["at"].replace(tzinfo=None) < self.until]
         return out
