@@ -670,14 +670,14 @@ def list_(
 ) -> dict[str, Any]:
     as_of = as_of or clock.today()
     code = parse_code(_STATUS_CODES, status, "--status 状态") if status else None
-    # a past day: void, status, branch, handler and overdue of the claims as they stood (services/past.py)
+    # a past day: void, status, major, branch, handler and overdue of the claims as they stood (services/past.py)
     now = as_of >= clock.today()
     stmt = select(Claim)
     if not all and now:
         stmt = stmt.where(col(Claim.voided_at).is_(None))
     if code and now:
         stmt = stmt.where(Claim.status == code)
-    if major:
+    if major and now:
         stmt = stmt.where(Claim.major == True)  # noqa: E712 - SQL
     on = (branch, handler) if now else (None, None)
     stmt = list_filters(stmt, Claim, Claim.reported_at, *on, reported_from, reported_to, policy_no)
@@ -701,7 +701,7 @@ def list_(
         past = None if now else past_of(uow, as_of)
         if past is not None:
             wanted = {"voided_at": None} if not all else {}
-            wanted |= {k: v for k, v in (("status", code), ("branch", branch), ("handler", handler)) if v}
+            wanted |= {k: v for k, v in (("status", code), ("major", major), ("branch", branch), ("handler", handler)) if v}
             wanted = {k: v.strip() if isinstance(v, str) else v for k, v in wanted.items()}
             claims = past.kept(CASE, claims, wanted, overdue)[:limit]
         nxt = next_deadlines(uow, [c.id for c in claims], as_of, past)
