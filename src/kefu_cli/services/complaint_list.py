@@ -1,7 +1,8 @@
 """`kefu complaint list`, apart from services/complaints.py so that the clerk's most used
 list starts without SQLAlchemy: it reads one SQL text through the report source
 (services/reports.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
-of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
+of work elsewhere; tests/test_latency_imports.py checks both give the same list. An as-of day
+before today lists the complaints as they stood at its end (services/past.py)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ What the text matches (any of them):
 - an ID number or a fragment of it, 4 or more of its digits (the insured of claims and policies).
 
 Newest first (received / registered), with status and the next running deadline of each case.
+With an as-of day before today, each case as it stood at the end of that day (services/past.py).
 """
 
 from __future__ import annotations
