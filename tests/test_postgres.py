@@ -156,3 +156,24 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
     ids = [c["id"] for c in json.loads(r.stdout)["items"]]
     assert len(ids) == len(set(ids)) == 14
+    # A past as-of day on a database with later steps (tests/test_readers_agree.py): the readers
+    # fold the history up to the end of the day on PostgreSQL as on SQLite.
+    for db in (pg_url, sqlite):
+        for args in (
+            ("complaint", "decide", "TS-20261105-0001", "--result", "退还保费", "--at", "2026-11-23T10:00"),
+            ("complaint", "assign", "TS-20261113-0001", "--handler", "张敏", "--branch", "海淀支公司",
+             "--at", "2026-11-24T09:00"),
+        ):  # fmt: skip
+            r = CliRunner().invoke(app, ["--db", db, *args], catch_exceptions=False)
+            assert r.exit_code == 0, r.stderr
+    for args in (["complaint", "list", "--all"], ["complaint", "list", "--handler", "刘洋"], ["claim", "list"],
+                 ["search", "2026", "--limit", "200"]):  # fmt: skip
+        pg, lite = (cli_json(db, *args, "--as-of", "2026-11-20") for db in (pg_url, sqlite))
+        for doc in (pg, lite):
+            doc["items"] = [i for i in doc["items"] if i.get("case_type") != "policy"]
+            for item in doc["items"]:
+                item.pop("created_at", None), item.pop("updated_at", None)
+        assert pg == lite, args
+    shown = [cli_json(db, "complaint", "show", "TS-20261105-0001", "--as-of", "2026-11-20") for db in (pg_url, sqlite)]
+    assert [(s["status"], s["decided_at"]) for s in shown] == [("accepted", None)] * 2
+    assert shown[0]["deadlines"] == shown[1]["deadlines"]

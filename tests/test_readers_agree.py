@@ -83,6 +83,11 @@ def test_every_reader_agrees_with_the_one_verdict(demo, tmp_path, day):
     report = run(demo, "report", "deadlines", "--as-of", day, "--json")
     want = truth(demo, as_of, report["within"])
     assert want, "the demo has running deadlines"
+    every_reader_agrees(demo, tmp_path, day, report, want)
+
+
+def every_reader_agrees(demo: Path, tmp_path: Path, day: str, report: dict, want: dict) -> None:
+    """Every reader of `demo` on `day` against `want` (`truth` or `truth_at`) and the report."""
 
     # the deadline report: every running deadline, with its bucket, days left and breach
     seen = {}
@@ -169,9 +174,10 @@ def test_every_reader_agrees_with_the_one_verdict(demo, tmp_path, day):
             exp = [{k: d[k] for k in got[0]} for d in want.get((case_type, c["id"]), [])] if got else []
             assert sorted(got, key=key) == sorted(exp, key=key), f"{case_type} show {c['id']}"
     # callback show has no --as-of (it judges a breach at the present moment): its running
-    # deadlines' due dates are compared, their state is not
+    # deadlines' due dates are compared, their state is not — on a day whose history is today's
+    # rows only (a past day with later steps: today's callback rows are not that day's)
     for (case_type, case_id), rows in want.items():
-        if case_type == "callback":
+        if case_type == "callback" and not report["history"]:
             shown = run(demo, "callback", "show", case_id, "--json")["deadlines"]
             running = sorted((d["kind"], d["due"]) for d in shown if d["status"] in ("open", "paused"))
             assert running == sorted((d["kind"], d["due"]) for d in rows), case_id
@@ -259,3 +265,143 @@ def test_judge_one_verdict_for_every_unit():
     # ended: no bucket, no days left; met late stays breached
     j = judge(cal, sat, "met", fri, hours, True)
     assert (j.bucket, j.overdue, j.breached, j.working_days_left) == (None, False, True, None)
+
+
+# --- a past day on a database with later steps --------------------------------------------------
+#
+# The demo's events end on 2026-11-20; here steps follow on later days (a decision, an acceptance,
+# a handover, an investigation, an assignment, a new complaint), so "as of 2026-11-20" is a past
+# that differs from today's rows: every reader must read the case and its deadlines as they stood
+# at the end of that day — the fold the deadline report reads — not today's rows.
+
+PAST = "2026-11-20"
+DECIDED = "TS-20261105-0001"  # accepted on the 20th, decided on the 23rd
+ACCEPTED = "TS-20261119-0001"  # registered on the 20th, accepted on the 23rd
+ASSIGNED = "TS-20261113-0001"  # 丰台营业部 刘洋 on the 20th, 海淀支公司 张敏 from the 24th
+CLAIM = "BA-20261119-0001"  # 王强 on the 20th, 海淀支公司 张敏 from the 23rd
+VOIDED = "BA-20261104-0001"  # a claim voided on the 23rd
+
+
+@pytest.fixture(scope="module")
+def later(demo, tmp_path_factory):
+    import shutil
+
+    from kefu_cli.services import clock
+
+    target = tmp_path_factory.mktemp("later") / "later.sqlite"
+    shutil.copy(demo, target)
+    clock.set_now(dt.datetime(2026, 12, 1, 10, 0))  # as tests/conftest.py: no step is in the future
+    for args in (
+        ("complaint", "decide", DECIDED, "--result", "退还保费", "--at", "2026-11-23T10:00"),
+        ("complaint", "accept", ACCEPTED, "--at", "2026-11-23T11:00"),
+        ("complaint", "investigate", "TS-20261118-0001", "--at", "2026-11-23T09:00"),
+        ("claim", "assign", CLAIM, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-23T10:00"),
+        ("claim", "void", VOIDED, "--reason", "测试数据", "--at", "2026-11-23T12:00"),
+        ("complaint", "assign", ASSIGNED, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-24T09:00"),
+        ("complaint", "add", "--channel", "phone", "--category", "service", "--name", "赵六", "--phone",
+         "13700001111", "--received", "2026-11-24T09:00", "--branch", "朝阳支公司", "--handler", "李娜",
+         "--at", "2026-11-24T09:10"),
+    ):  # fmt: skip
+        run(target, *args)
+    return target
+
+
+def truth_at(db: Path, day: dt.date, within: int) -> dict[tuple[str, str], list[dict]]:
+    """`truth` from the history: the deadlines as their events left them at the end of `day`
+    (services/reports.py `states_at`, the fold of `report deadlines --as-of`), each judged."""
+    from kefu_cli.services.reports import RUNNING, end_of, next_order, states_at
+
+    conn = sqlite3.connect(db)
+    src = QuickSource(conn)
+    states = sorted((d for d in states_at(src, end_of(day)) if d.status in RUNNING), key=next_order)
+    cal = src.calendar
+    conn.close()
+    out: dict[tuple[str, str], list[dict]] = {}
+    for d in states:
+        j = judge(cal, day, d.status, d.due, d.due_at, d.breached, d.paused_at, within)
+        out.setdefault((d.case_type, d.case_id), []).append(
+            {
+                "kind": d.kind,
+                "due": d.due.isoformat(),
+                "paused": d.status == "paused",
+                "bucket": j.bucket.value,
+                "overdue": j.overdue,
+                "breached": j.breached,
+                "left": j.working_days_left,
+            }
+        )
+    return out
+
+
+def test_a_past_day_reads_the_past_in_every_reader(later, tmp_path):
+    report = run(later, "report", "deadlines", "--as-of", PAST, "--json")
+    assert report["history"] is True
+    want = truth_at(later, dt.date.fromisoformat(PAST), report["within"])
+    today = truth(later, dt.date.fromisoformat(PAST), report["within"])
+    # the later steps changed the deadlines: a reader of today's rows would disagree here
+    assert want[("complaint", DECIDED)] and ("complaint", DECIDED) not in today
+    assert want[("complaint", "TS-20261118-0001")] != today[("complaint", "TS-20261118-0001")]
+    every_reader_agrees(later, tmp_path, PAST, report, want)
+
+
+def test_a_case_stepped_later_shows_its_state_then(later, tmp_path):
+    past = {c["id"]: c for c in run(later, "complaint", "list", "--all", "--as-of", PAST, "--json")["items"]}
+    now = {c["id"]: c for c in run(later, "complaint", "list", "--all", "--json")["items"]}
+    new = sorted(set(now) - set(past))
+    assert len(new) == 1 and new[0].startswith("TS-20261124-"), "registered later: absent on the day"
+
+    # decided on the 23rd: accepted on the 20th, its decision deadline open (the report's)
+    assert (now[DECIDED]["status"], past[DECIDED]["status"]) == ("decided", "accepted")
+    assert past[DECIDED]["decided_at"] is None and past[DECIDED]["result"] is None
+    assert past[DECIDED]["next_deadline"]["kind"] == "decision"
+    assert now[DECIDED]["next_deadline"] is None
+    assert (now[ACCEPTED]["status"], past[ACCEPTED]["status"]) == ("accepted", "registered")
+    assert (past[ASSIGNED]["branch"], past[ASSIGNED]["handler"]) == ("丰台营业部", "刘洋")
+    assert (now[ASSIGNED]["branch"], now[ASSIGNED]["handler"]) == ("海淀支公司", "张敏")
+
+    # the filters apply to the state then
+    def listed(*args: str, case: str = "complaint") -> list[str]:
+        return [c["id"] for c in run(later, case, "list", "--all", "--as-of", PAST, *args, "--json")["items"]]
+
+    assert DECIDED in listed("--status", "accepted") and DECIDED not in listed("--status", "decided")
+    assert ACCEPTED in listed("--status", "registered")
+    assert ASSIGNED in listed("--handler", "刘洋") and ASSIGNED not in listed("--handler", "张敏")
+    assert ASSIGNED in listed("--branch", "丰台营业部")
+    assert DECIDED in listed("--due-from", "2026-12-07", "--due-to", "2026-12-07")
+    assert listed("--limit", "3") == listed()[:3]
+    claims_then = {c["id"]: c for c in run(later, "claim", "list", "--as-of", PAST, "--json")["items"]}
+    claims_now = {c["id"]: c for c in run(later, "claim", "list", "--json")["items"]}
+    assert VOIDED in claims_then and VOIDED not in claims_now, "voided later: listed on the day"
+    assert (claims_then[CLAIM]["handler"], claims_now[CLAIM]["handler"]) == ("王强", "张敏")
+    assert CLAIM in listed("--handler", "王强", case="claim") and CLAIM not in listed("--handler", "张敏", case="claim")
+    assert VOIDED not in listed("--status", "closed", case="claim") or claims_then[VOIDED]["status"] == "closed"
+
+    # show: the columns, the deadlines and the timeline then
+    shown = run(later, "complaint", "show", DECIDED, "--as-of", PAST, "--json")
+    assert (shown["status"], shown["decided_at"]) == ("accepted", None)
+    decision = [d for d in shown["deadlines"] if d["kind"] == "decision"]
+    assert [(d["status"], d["met_at"]) for d in decision if d["status"] != "superseded"] == [("open", None)]
+    assert "met" in [d["status"] for d in run(later, "complaint", "show", DECIDED, "--json")["deadlines"]]
+    assert all(e["at"] < "2026-11-21" for e in shown["events"])
+    scheduled = {k["id"] for k in run(later, "complaint", "show", DECIDED, "--json")["callbacks"]}
+    assert {k["id"] for k in shown["callbacks"]} < scheduled, "the decision's callback is scheduled later"
+    assert run(later, "complaint", "show", DECIDED, "--json")["status"] == "decided"
+    r = CliRunner().invoke(app, ["--db", str(later), "complaint", "show", new[0], "--as-of", PAST, "--json"])
+    assert r.exit_code == 2, r.stdout
+    claim = run(later, "claim", "show", VOIDED, "--as-of", PAST, "--json")
+    assert claim["voided_at"] is None and claim["events"][-1]["action"] != "void"
+    assert run(later, "claim", "show", VOIDED, "--json")["voided_at"] is not None
+
+    # search: the status then, the later case absent
+    found = {i["id"]: i for i in run(later, "search", "2026", "--limit", "200", "--as-of", PAST, "--json")["items"]}
+    assert found[DECIDED]["status"] == "accepted" and found[ASSIGNED]["handler"] == "刘洋"
+    assert new[0] not in found
+
+    # export complaints: the status and decision time then, the later case absent
+    path = tmp_path / "c.csv"
+    run(later, "export", "complaints", str(path), "--as-of", PAST)
+    rows = {r["投诉编号"]: r for r in read_csv(path)}
+    assert new[0] not in rows and rows[DECIDED]["处理决定时间"] == ""
+    assert rows[ASSIGNED]["经办人"] == "刘洋"
+    run(later, "export", "complaints", str(path), "--as-of", PAST, "--branch", "海淀支公司")
+    assert ASSIGNED not in {r["投诉编号"] for r in read_csv(path)}

@@ -35,6 +35,7 @@ from . import clock, core
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, case_timeline, close_deadline, deadline_view, open_deadlines, start_deadline
+from .past import past_of
 
 CASE = "claim"
 PREFIX = "BA"  # 报案
@@ -626,7 +627,9 @@ def view(uow: UnitOfWork, c: Claim, as_of: dt.date | None = None, events: bool =
 
 def show(db, claim_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
-        return view(uow, get(uow, claim_id), as_of=as_of or uow.now.date(), events=True)
+        c, past = get(uow, claim_id), past_of(uow, as_of or uow.now.date())  # a past day: as it stood then
+        out = view(uow, c if past is None else past.row(CASE, c), as_of=as_of or uow.now.date(), events=True)
+        return out if past is None else past.show(out)
 
 
 def list_filters(stmt, model, at_column, branch: str | None, handler: str | None, date_from: dt.date | None,
@@ -666,32 +669,42 @@ def list_(
     all: bool = False,
 ) -> dict[str, Any]:
     as_of = as_of or clock.today()
+    code = parse_code(_STATUS_CODES, status, "--status 状态") if status else None
+    # a past day: void, status, major, branch, handler and overdue of the claims as they stood (services/past.py)
+    now = as_of >= clock.today()
     stmt = select(Claim)
-    if not all:
+    if not all and now:
         stmt = stmt.where(col(Claim.voided_at).is_(None))
-    if status:
-        stmt = stmt.where(Claim.status == parse_code(_STATUS_CODES, status, "--status 状态"))
-    if major:
+    if code and now:
+        stmt = stmt.where(Claim.status == code)
+    if major and now:
         stmt = stmt.where(Claim.major == True)  # noqa: E712 - SQL
-    stmt = list_filters(stmt, Claim, Claim.reported_at, branch, handler, reported_from, reported_to, policy_no)
+    on = (branch, handler) if now else (None, None)
+    stmt = list_filters(stmt, Claim, Claim.reported_at, *on, reported_from, reported_to, policy_no)
     if name:
         n = name.strip()
         stmt = stmt.where(or_(col(Claim.insured_name).contains(n, autoescape=True),
                               col(Claim.reporter_name).contains(n, autoescape=True)))  # fmt: skip
-    if overdue:
+    if overdue and now:
         late = select(Deadline.case_id).where(
             Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, Deadline.due < as_of
         )
         stmt = stmt.where(col(Claim.id).in_(late.scalar_subquery()))
     stmt = stmt.order_by(col(Claim.reported_at), col(Claim.id))
-    if limit:
+    if limit and now:
         stmt = stmt.limit(limit)
     with unit_of_work(db, write=False) as uow:
         from .masters import check_names
 
         check_names(uow.session, branch=branch, handler=handler)
         claims = list(uow.session.exec(stmt).all())
-        nxt = next_deadlines(uow, [c.id for c in claims], as_of)
+        past = None if now else past_of(uow, as_of)
+        if past is not None:
+            wanted = {"voided_at": None} if not all else {}
+            wanted |= {k: v for k, v in (("status", code), ("major", major), ("branch", branch), ("handler", handler)) if v}
+            wanted = {k: v.strip() if isinstance(v, str) else v for k, v in wanted.items()}
+            claims = past.kept(CASE, claims, wanted, overdue)[:limit]
+        nxt = next_deadlines(uow, [c.id for c in claims], as_of, past)
         items = []
         for c in claims:
             row = {k: getattr(c, k) for k in LIST_KEYS}
@@ -711,7 +724,7 @@ LIST_KEYS = (
 _STATUS_CODES = table_of(cl.STATUS_ZH)
 
 
-def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date) -> dict[str, dict]:
+def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date, past=None) -> dict[str, dict]:
     """The earliest running deadline of each claim, for lists: the case's next deadline as every
     list finds it (services/reports.py `running_of`) and judges it (`domain.report.judge`)."""
     from ..domain.report import judge
@@ -719,7 +732,7 @@ def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date) -> dict[str,
 
     out: dict[str, dict] = {}
     units = {}
-    nxt = {case_id: rows[0] for case_id, rows in running_of(uow, CASE, ids).items()}
+    nxt = {case_id: rows[0] for case_id, rows in running_of(uow, CASE, ids, past).items()}
     if nxt:
         q = select(Deadline.id, Deadline.unit).where(col(Deadline.id).in_([d.id for d in nxt.values()]))
         units = dict(uow.session.exec(q).all())

@@ -1,7 +1,8 @@
 """`kefu complaint list`, apart from services/complaints.py so that the clerk's most used
 list starts without SQLAlchemy: it reads one SQL text through the report source
 (services/reports.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
-of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
+of work elsewhere; tests/test_latency_imports.py checks both give the same list. An as-of day
+before today lists the complaints as they stood at its end (services/past.py)."""
 
 from __future__ import annotations
 
@@ -107,8 +108,11 @@ def list_(
     as_of = as_of or clock.today()
     where: list[str] = []
     params: dict[str, Any] = {"case_type": CASE}
+    # A day before today: the filters on what steps change (voided, status, branch, handler, the
+    # deadlines) are applied to the cases as they stood at its end (`_as_it_stood`), not in SQL.
+    state: list[str] = where if as_of >= clock.today() else []
     if not all:  # voided (registered by mistake) only with --all
-        where.append("voided_at IS NULL")
+        state.append("voided_at IS NULL")
     if name:
         where.append("name LIKE :name ESCAPE '\\'")
         params["name"] = _like(name.strip())
@@ -129,7 +133,7 @@ def list_(
         if due_to:
             due += " AND due <= :due_to"
             params["due_to"] = due_to
-        where.append(f"id IN ({due})")
+        state.append(f"id IN ({due})")
     if status:
         from ..domain.codes import table_of
 
@@ -139,13 +143,13 @@ def list_(
             )
 
         code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
-        where.append("status = :status")
+        state.append("status = :status")
         params["status"] = code
     if branch:
-        where.append("branch = :branch")
+        state.append("branch = :branch")
         params["branch"] = branch.strip()
     if handler:
-        where.append("handler = :handler")
+        state.append("handler = :handler")
         params["handler"] = handler.strip()
     if category:
         where.append("category = :category")
@@ -160,16 +164,39 @@ def list_(
         where.append("received_at < :received_to")
         params["received_to"] = dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time())
     if overdue:
-        where.append(f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND {OVERDUE_SQL})")
+        state.append(f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND {OVERDUE_SQL})")
         params["as_of"] = as_of
     sql = f"SELECT {', '.join(COLUMNS)} FROM complaint"
     sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY received_at, id"
-    if limit:
+    past_filters = None if state is where else dict(params)
+    if limit and past_filters is None:
         sql += " LIMIT :limit"
         params["limit"] = limit
     with report_source(db) as src:
         check_listed(src, branch, handler)  # a typo: suggestions, not an empty list
         complaints = [_typed(r) for r in _rows(src, sql, params)]
-        nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of)
+        past = None
+        if past_filters is not None:
+            from .past import Past
+
+            past = Past(src, as_of)
+            complaints = _as_it_stood(past, complaints, all, overdue, past_filters)[:limit]
+        nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of, past)
     items = [row | {"next_deadline": nxt.get(row["id"])} for row in complaints]
     return {"as_of": as_of, "count": len(items), "items": items}
+
+
+def _as_it_stood(past, complaints: list[dict], all: bool, overdue: bool, params: dict) -> list[dict]:
+    """`complaints` (today's rows, typed) as they stood at the end of the past as-of day, the
+    filters on what steps change applied to that state (services/past.py): not voided (unless
+    --all), status, branch, handler, an overdue running deadline, a running deadline due in the
+    range. Oldest received first, as the SQL orders them."""
+    rows = [c for c in past.rows(CASE, complaints) if all or c["voided_at"] is None]
+    rows = [c for c in rows if not any(k in params and c[k] != params[k] for k in ("status", "branch", "handler"))]
+    if overdue:
+        late = past.case_ids(CASE, overdue=True)
+        rows = [c for c in rows if c["id"] in late]
+    if "due_from" in params or "due_to" in params:
+        due = past.case_ids(CASE, due_from=params.get("due_from"), due_to=params.get("due_to"))
+        rows = [c for c in rows if c["id"] in due]
+    return sorted(rows, key=lambda c: (c["received_at"], c["id"]))

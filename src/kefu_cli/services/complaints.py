@@ -609,6 +609,10 @@ def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=No
 
 # --- reading ------------------------------------------------------------------
 def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    from .past import past_of
+
     with unit_of_work(db, write=False) as uow:
         c = _get(uow, complaint_id)
-        return view(uow, c, as_of=as_of or uow.now.date(), events=True)
+        past = past_of(uow, as_of or uow.now.date())  # a past day: the case as it stood then
+        out = view(uow, c if past is None else past.row(CASE, c), as_of=as_of or uow.now.date(), events=True)
+        return out if past is None else past.show(out)

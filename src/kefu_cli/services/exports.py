@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,16 +95,26 @@ def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable
     return out
 
 
-def _with_deadlines(uow, rows, case_type: str) -> Iterator[tuple[Any, list]]:
+def _with_deadlines(uow, rows, case_type: str, as_of: dt.date, branch: str | None) -> Iterator[tuple[Any, list]]:
     """(case, its deadline rows), the deadlines read for a batch of cases at a time through the
-    read path of every reader (services/reports.py `deadlines_of`)."""
+    read path of every reader (services/reports.py `deadlines_of`). A past as-of day: the cases
+    and their deadlines as they stood at its end (services/past.py), those registered later left
+    out, the branch filter on the branch then."""
+    from .past import past_of
     from .reports import deadlines_of
 
+    past = past_of(uow, as_of)
     batch: list[Any] = []
 
     def flush():
-        by_case = deadlines_of(uow, case_type, [r.id for r in batch])
-        for r in batch:
+        cases = batch
+        if past is not None:
+            from types import SimpleNamespace
+
+            was = past.rows(case_type, [{k: getattr(r, k) for k in type(r).model_fields} for r in batch])
+            cases = [SimpleNamespace(**r) for r in was if not branch or r["branch"] == branch]
+        by_case = deadlines_of(uow, case_type, [r.id for r in cases], past)
+        for r in cases:
             yield r, by_case.get(r.id, [])
 
     for r in rows:
@@ -115,9 +126,9 @@ def _with_deadlines(uow, rows, case_type: str) -> Iterator[tuple[Any, list]]:
         yield from flush()
 
 
-def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[Any]]:
+def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
     kinds = (DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
-    for c, deadlines in _with_deadlines(uow, rows, "complaint"):
+    for c, deadlines in _with_deadlines(uow, rows, "complaint", as_of, branch):
         yield [
             c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
             c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
@@ -131,8 +142,8 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[An
         ]  # fmt: skip
 
 
-def _callback_rows(uow, rows, unmask: bool, as_of: dt.date) -> Iterator[list[Any]]:
-    for r, deadlines in _with_deadlines(uow, rows, "callback"):
+def _callback_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
+    for r, deadlines in _with_deadlines(uow, rows, "callback", as_of, branch):
         yield [
             r.id, label(cb.KINDS, r.kind), r.name if unmask else mask_name(r.name),
             r.phone if unmask else mask_phone(r.phone), r.policy_no,
@@ -237,7 +248,7 @@ def export_complaints(
         q = q.where(Complaint.received_at >= dt.datetime.combine(date_from, dt.time()))
     if date_to is not None:
         q = q.where(Complaint.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
-    if branch:
+    if branch and as_of >= clock.today():  # a past day: the branch then (`_with_deadlines`)
         q = q.where(Complaint.branch == branch)
     q = q.order_by(col(Complaint.received_at), col(Complaint.id))
     notes = _notes(
@@ -253,7 +264,7 @@ def export_complaints(
         ],
     )
     return _export(
-        db, dest, q, COMPLAINT_COLUMNS, _complaint_rows, unmask, encoding, progress, "export complaints", as_of, "投诉",
+        db, dest, q, COMPLAINT_COLUMNS, partial(_complaint_rows, branch=branch), unmask, encoding, progress, "export complaints", as_of, "投诉",
         notes,
     )  # fmt: skip
 
@@ -280,7 +291,7 @@ def export_callbacks(
         q = q.where(Callback.due >= date_from)
     if date_to is not None:
         q = q.where(Callback.due <= date_to)
-    if branch:
+    if branch and as_of >= clock.today():  # a past day: the branch then (`_with_deadlines`)
         q = q.where(Callback.branch == branch)
     q = q.order_by(col(Callback.due), col(Callback.id))
     notes = _notes(
@@ -295,7 +306,7 @@ def export_callbacks(
         ],
     )
     return _export(
-        db, dest, q, CALLBACK_COLUMNS, _callback_rows, unmask, encoding, progress, "export callbacks", as_of, "回访",
+        db, dest, q, CALLBACK_COLUMNS, partial(_callback_rows, branch=branch), unmask, encoding, progress, "export callbacks", as_of, "回访",
         notes,
     )  # fmt: skip
 

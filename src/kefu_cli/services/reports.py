@@ -188,14 +188,19 @@ def _state(r) -> DeadlineState:
 # the covering index of the same rows) and judges each one with `domain.report.judge`; a filter
 # "has an overdue deadline" is `OVERDUE_SQL`, the same rule in SQL.
 #
-# Today's rows, judged on the as-of day. Only the deadline report and report stats read a past
-# day as the history stood at its end (`states_at`); on a database whose last event is before the
-# end of the as-of day both reads are the same rows.
+# For today, today's rows judged on the as-of day. A day before today is read as the history stood
+# at its end: the deadline report and report stats fold it (`states_at`), every other reader
+# passes `past` (services/past.py `Past`: the same `states_at`, read once per command); on a
+# database whose last event is before the end of the as-of day both reads are the same rows.
 
 
-def running_of(src: QuickSource | UnitOfWork, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
+def running_of(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], past=None
+) -> dict[str, list[DeadlineState]]:
     """The running (open or paused) rows of these cases, each case's in the order `next_order`
-    — the first is the case's next deadline."""
+    — the first is the case's next deadline. `past`: as they stood at the end of a past day."""
+    if past is not None:
+        return past.running(case_type, ids)
     out: dict[str, list[DeadlineState]] = {}
     for i in range(0, len(ids), 200):
         chunk = ids[i : i + 200]
@@ -209,9 +214,14 @@ def running_of(src: QuickSource | UnitOfWork, case_type: str, ids: list[str]) ->
     return out
 
 
-def deadlines_of(src: QuickSource | UnitOfWork, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
+def deadlines_of(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], past=None
+) -> dict[str, list[DeadlineState]]:
     """Every deadline row of these cases (any status), each case's in the order they were
-    started (id): what the exports show beside a case (its latest due dates by kind)."""
+    started (id): what the exports show beside a case (its latest due dates by kind). `past`:
+    as they stood at the end of a past day."""
+    if past is not None:
+        return past.deadlines(case_type, ids)
     out: dict[str, list[DeadlineState]] = {}
     for i in range(0, len(ids), 200):
         chunk = ids[i : i + 200]
@@ -244,14 +254,15 @@ def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
     }
 
 
-def next_running(src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date) -> dict[str, dict]:
+def next_running(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date, past=None
+) -> dict[str, dict]:
     """The earliest running deadline of each of these cases (`running_of`), as lists and search
     show it (`next_view`): past its due day is overdue (a Friday's deadline seen on Sunday: by 0
     working days); a paused one is never overdue and its working days left stay where they stood
     on the day the clock stopped."""
-    return {
-        case_id: next_view(rows[0], src.calendar, as_of) for case_id, rows in running_of(src, case_type, ids).items()
-    }
+    running = running_of(src, case_type, ids, past)
+    return {case_id: next_view(rows[0], src.calendar, as_of) for case_id, rows in running.items()}
 
 
 def _verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind: bool) -> dict:

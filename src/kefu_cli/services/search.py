@@ -11,6 +11,7 @@ What the text matches (any of them):
 - an ID number or a fragment of it, 4 or more of its digits (the insured of claims and policies).
 
 Newest first (received / registered), with status and the next running deadline of each case.
+With an as-of day before today, each case as it stood at the end of that day (services/past.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..domain.codes import label
 from ..domain.errors import InputError
 from ..domain.text import phone_query
 from . import clock
+from .past import past_of
 from .reports import _day, _rows, _when, next_running
 
 MAX_RESULTS = 200
@@ -117,15 +119,41 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
         }
         for cid, status, name, tel, policy, branch, handler, registered, created, kind, voided in callbacks
     ] + _after_sales_items(claims, requests, policies, as_of)  # fmt: skip
+    past = past_of(src, as_of)
+    if past is not None:
+        items = _as_they_stood(past, items)
     items.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
     items = items[:limit]
     nxt = {
-        case_type: next_running(src, case_type, [i["id"] for i in items if i["case_type"] == case_type], as_of)
+        case_type: next_running(src, case_type, [i["id"] for i in items if i["case_type"] == case_type], as_of, past)
         for case_type in ("complaint", "callback", "claim")
     }
     for i in items:
         i["next_deadline"] = nxt.get(i["case_type"], {}).get(i["id"])
     return {"query": q, "as_of": as_of, "count": len(items), "items": items}
+
+
+def _as_they_stood(past, items: list[dict]) -> list[dict]:
+    """The cases among `items` as they stood at the end of the past as-of day (services/past.py):
+    their status, branch, handler and void from the fold of their events then; a case registered
+    later left out. Register policies are kept as they are (their status is the as-of day's)."""
+    folds = {
+        case_type: past.folds(case_type, [i["id"] for i in items if i["case_type"] == case_type])
+        for case_type in ("complaint", "callback", "claim", "request")
+    }
+    out = []
+    for i in items:
+        if i["case_type"] not in folds:
+            out.append(i)
+            continue
+        was = folds[i["case_type"]].get(i["id"])
+        if was is None:
+            continue
+        i |= {k: was[k] for k in ("status", "branch", "handler") if k in was}
+        if "voided_at" in was:
+            i["voided"] = was["voided_at"] is not None
+        out.append(i)
+    return out
 
 
 def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]:
