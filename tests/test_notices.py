@@ -442,7 +442,7 @@ def test_a_file_that_is_not_a_word_document_is_refused(cases, tmp_path):
 def test_the_builtin_templates_pass_their_own_check_and_match_the_generator(tmp_path):
     from kefu_cli.notices import TEMPLATE_DIR
     from kefu_cli.notices.make_templates import write_all
-    from kefu_cli.services.notices import check_templates
+    from kefu_cli.services.notice_templates import check_templates
 
     r = check_templates(None)
     assert r["ok"], [i["problem"] for i in r["items"] if not i["ok"]]

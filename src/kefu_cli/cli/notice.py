@@ -264,7 +264,7 @@ def templates_export(
 
     修改后用 `kefu notice templates check 目录` 检查,再设置 KEFU_TEMPLATES=目录(或命令中加 --templates 目录)使用。
     """
-    from ..services.notices import export_templates
+    from ..services.notice_templates import export_templates
 
     r = export_templates(folder, force=force)
     if json:
@@ -289,7 +289,7 @@ def templates_check(
     json: JsonOpt = False,
 ) -> None:
     """检查模板: 字段是否都是 kefu 提供的、必需字段是否都在、占位符写法是否正确(试生成一份)。有问题时退出码 2。"""
-    from ..services.notices import check_templates
+    from ..services.notice_templates import check_templates
 
     r = check_templates(folder)
     if json:
