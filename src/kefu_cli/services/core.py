@@ -10,6 +10,9 @@
   (`apply(state of the row, event)`), in the caller's transaction. `new_row` builds a case row
   from the fold of its registration event. No service sets a case column itself: the row is
   always what the fold of its events gives, the same fold `db verify` and undo run.
+- Every case event the core writes (`event`: a step, a registration, a note) carries the rows'
+  write time (`row_time`, the created_at / updated_at its transaction stamps), as deadline events
+  do: `db verify` checks the write times of every row that transaction wrote against it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.timeutil import iso_datetime
 from .context import UnitOfWork
 
 NOT_FOUND = "没有编号为 '{given}' 的{zh}。请用 `{finder}` 或 `kefu search` 查找,编号形如 {example}"
@@ -48,7 +52,10 @@ CASES: dict[str, CaseType] = {
         fold="complaint:apply", transition="complaint:next_status", received="received_at",
         received_zh="投诉 {id} 的接收时间",
     ),
-    "callback": CaseType("callback", "callback_models:Callback", "回访", "HF-20261121-0007", "kefu callback list"),
+    "callback": CaseType(
+        "callback", "callback_models:Callback", "回访", "HF-20261121-0007", "kefu callback list",
+        fold="callback:fold",
+    ),
     "claim": CaseType(
         "claim", "claim_models:Claim", "理赔报案", "BA-20261120-0001", "kefu claim list",
         fold="claims:apply", transition="claims:next_status", received="reported_at",
@@ -177,9 +184,17 @@ def step(
         after = str(to)
     key = getattr(row, CASES[case_type].key)
     state = fold_of(case_type)(state_of(row), action, uow.at, uow.clerk, after, details)
-    event = uow.audit(case_type, key, action, before, after, **details)
+    event_ = event(uow, case_type, key, action, before, after, details)
     _set(uow, row, state)
-    return event
+    return event_
+
+
+def event(uow: UnitOfWork, case_type: str, key, action: str, before: str | None, after: str | None, details: dict):
+    """A case's audit event with the rows' write time of its transaction (`row_time`; a step,
+    a registration, a note)."""
+    details = dict(details)
+    details.setdefault("row_time", iso_datetime(uow.recorded_at))
+    return uow.audit(case_type, key, action, before, after, **details)
 
 
 def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: str | None, details: dict, **extra):
@@ -198,5 +213,5 @@ def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: s
 
 def register_event(uow: UnitOfWork, case_type: str, row, action: str, details: dict):
     """The registration event of a row built by `new_row` (the same details)."""
-    return uow.audit(case_type, getattr(row, CASES[case_type].key), action, None, getattr(row, "status", None),
-                     **details)  # fmt: skip
+    return event(uow, case_type, getattr(row, CASES[case_type].key), action, None, getattr(row, "status", None),
+                 details)  # fmt: skip
