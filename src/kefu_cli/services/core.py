@@ -43,6 +43,10 @@ class CaseType:
     received_zh: str = ""  # how a message names that moment: "{zh_short} {id} 的接收时间"
     not_found: str = NOT_FOUND
     upper: bool = True  # numbers are looked up in upper case
+    # the registration event carries the rows' write time (`row_time`): not a complaint's, which the
+    # bulk import writes byte for byte the same from templates without it (services/bulk.py,
+    # tests/test_bulk_import.py); the deadline events of a complaint's registration carry it
+    registration_row_time: bool = True
 
 
 # case type -> its row; the functions are imported when first used (start-up time of `add`)
@@ -50,7 +54,7 @@ CASES: dict[str, CaseType] = {
     "complaint": CaseType(
         "complaint", "complaint_models:Complaint", "投诉", "TS-20261121-0007", "kefu complaint list",
         fold="complaint:apply", transition="complaint:next_status", received="received_at",
-        received_zh="投诉 {id} 的接收时间",
+        received_zh="投诉 {id} 的接收时间", registration_row_time=False,
     ),
     "callback": CaseType(
         "callback", "callback_models:Callback", "回访", "HF-20261121-0007", "kefu callback list",
@@ -189,11 +193,14 @@ def step(
     return event_
 
 
-def event(uow: UnitOfWork, case_type: str, key, action: str, before: str | None, after: str | None, details: dict):
+def event(
+    uow: UnitOfWork, case_type: str, key, action: str, before: str | None, after: str | None, details: dict,
+    row_time: bool = True,
+):  # fmt: skip
     """A case's audit event with the rows' write time of its transaction (`row_time`; a step,
     a registration, a note)."""
-    details = dict(details)
-    details.setdefault("row_time", iso_datetime(uow.recorded_at))
+    if row_time:
+        details = {**details, "row_time": details.get("row_time") or iso_datetime(uow.recorded_at)}
     return uow.audit(case_type, key, action, before, after, **details)
 
 
@@ -213,5 +220,6 @@ def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: s
 
 def register_event(uow: UnitOfWork, case_type: str, row, action: str, details: dict):
     """The registration event of a row built by `new_row` (the same details)."""
-    return event(uow, case_type, getattr(row, CASES[case_type].key), action, None, getattr(row, "status", None),
-                 details)  # fmt: skip
+    ct = CASES[case_type]
+    return event(uow, case_type, getattr(row, ct.key), action, None, getattr(row, "status", None), details,
+                 ct.registration_row_time)  # fmt: skip
