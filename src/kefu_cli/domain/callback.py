@@ -380,3 +380,9 @@ def apply(state: dict, action: str, at, to_status: str | None, details: dict) ->
     if to_status is not None:
         s["status"] = to_status
     return s
+
+
+def fold(state: dict, action: str, at, clerk: str | None, to_status: str | None, details: dict) -> dict:
+    """`apply` with the signature every case fold has (services/core.py): the clerk changes no
+    column of a callback row."""
+    return apply(state, action, at, to_status, details)

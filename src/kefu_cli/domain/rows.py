@@ -16,7 +16,10 @@ carried it; events are never rewritten) is left out of its row, and so not check
   start) or undo leaves them unchecked from then on (the `state` columns are checked by
   services/verify.py from each event's `state`);
 - write times (created_at, updated_at of deadlines and cases): the transaction that wrote them
-  (`Txn`), checked against the other rows of that transaction; created_by: the first event's clerk;
+  (`Txn`), checked against the write time its deadline events and case events carry (`row_time`,
+  services/deadlines.py `record`, services/core.py `event`); an old event without it (and an
+  event written around the core, e.g. the bulk import's complaint events) tells nothing: such a
+  transaction's rows are checked only against each other; created_by: the first event's clerk;
 - branch and handler: their add / update / retire events;
 - calendar_override: `calendar` `override` events; calendar_notice: `load_notice` events;
 - policy_setting: `policy` `set` events (unit and start stored only where they differ from the
@@ -157,6 +160,8 @@ class Rows:
             if st is None:
                 st = self.stamps[key] = {"created_at": e["recorded_at"], "created_by": e["clerk"], "times": []}
             st["times"].append(e["recorded_at"])
+            if d.get("row_time"):  # the write time itself (case events the core writes carry it)
+                self.txn_time[e["recorded_at"]] = d["row_time"]
             if entity == "policy_record":  # where the register's row came from (its fold leaves it out)
                 source = (d.get("after") or {}).get("source") if action == "update" else d.get("source")
                 if source is not None:
@@ -188,35 +193,53 @@ class Rows:
         return out
 
 
+def attempt_row(callback_id: str, at, clerk: str, d: dict) -> dict:
+    """A callback_attempt row (without its id) from its `attempt` event: services/callbacks.py
+    builds the row with it, this fold rebuilds it."""
+    return {
+        "callback_id": callback_id, "at": at, "clerk": clerk, "method": d.get("method"), "result": d.get("result"),
+        "recording": d.get("recording"), "receipt": bool(d.get("receipt")), "note": d.get("note"),
+        "problem": d.get("problem"),
+    }  # fmt: skip
+
+
+def followup_row(callback_id: str, at, d: dict) -> dict:
+    """A callback_followup row (without its id) from its `problem` event (attempt_id and
+    deadline_id as the event names them; an old event's are completed by the fold)."""
+    row = {
+        "callback_id": callback_id, "attempt_id": d.get("attempt_id"), "problem": d.get("problem"), "opened_at": at,
+        "reply": None, "resolved_at": None, "resolved_by": None,
+    }  # fmt: skip
+    if "deadline_id" in d:
+        row["deadline_id"] = d["deadline_id"]
+    return row
+
+
+def followup_reply(at, clerk: str, d: dict) -> dict:
+    """The columns a `resolve` event sets on its callback_followup row."""
+    return {"reply": d.get("reply"), "resolved_at": at, "resolved_by": clerk}
+
+
 def _callback(rows: Rows, e: dict, action: str, d: dict) -> None:
     cid = e["entity_id"]
     if action == "attempt" and d.get("attempt_id") is not None:
         aid = int(d["attempt_id"])
         rows._last_attempt[cid] = aid
-        rows.tables["callback_attempt"][aid] = {
-            "id": aid, "callback_id": cid, "at": e["at"], "clerk": e["clerk"], "method": d.get("method"),
-            "result": d.get("result"), "recording": d.get("recording"), "receipt": bool(d.get("receipt")),
-            "note": d.get("note"), "problem": d.get("problem"),
-        }  # fmt: skip
+        rows.tables["callback_attempt"][aid] = {"id": aid, **attempt_row(cid, e["at"], e["clerk"], d)}
     elif action == "problem" and d.get("followup_id") is not None:
         fid = int(d["followup_id"])
         aid = d.get("attempt_id", rows._last_attempt.get(cid))
         attempt = rows.tables["callback_attempt"].get(aid)
         if attempt is not None:
             attempt["problem"] = d.get("problem")
-        row = {
-            "id": fid, "callback_id": cid, "attempt_id": aid, "problem": d.get("problem"), "opened_at": e["at"],
-            "reply": None, "resolved_at": None, "resolved_by": None,
-        }  # fmt: skip
-        if "deadline_id" in d:
-            row["deadline_id"] = d["deadline_id"]
-        elif cid in rows._last_reply_deadline:
+        row = {"id": fid, **followup_row(cid, e["at"], d), "attempt_id": aid}
+        if "deadline_id" not in d and cid in rows._last_reply_deadline:
             row["deadline_id"] = rows._last_reply_deadline[cid]
         rows.tables["callback_followup"][fid] = row
     elif action == "resolve" and d.get("followup_id") is not None:
         row = rows.tables["callback_followup"].get(int(d["followup_id"]))
         if row is not None:
-            row.update(reply=d.get("reply"), resolved_at=e["at"], resolved_by=e["clerk"])
+            row.update(followup_reply(e["at"], e["clerk"], d))
     elif action == "undo" and isinstance(d.get("followup"), dict):  # an undone reply: the problem is open again
         row = rows.tables["callback_followup"].get(d["followup"].get("id"))
         if row is not None:

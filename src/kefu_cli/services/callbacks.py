@@ -2,6 +2,10 @@
 
 One function per user action; each runs inside the caller's unit of work, writes the
 callback row, its deadline rows and an audit event together. Nothing is deleted.
+Every step writes its event through the case core (services/core.py `step` / `new_row`): the
+callback row's columns are the fold of its events (domain/callback.py `apply`), its attempt and
+follow-up rows are built by the fold `db verify` rebuilds them with (domain/rows.py); no column
+is set here.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from ..domain import callback as cb
+from ..domain import rows as row_folds
 from ..domain.codes import label
 from ..domain.deadlines import DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
 from ..store.models import Deadline
+from . import core
 from .context import UnitOfWork
 from .deadlines import case_deadlines, close_deadline, open_deadlines, start_deadline
 from .numbering import next_number
@@ -70,51 +76,27 @@ def _insert(
         branch=data.branch,
         handler=data.handler,
     )
-    callback = Callback(
-        id=cid,
-        kind=data.kind,
-        name=data.name,
-        phone=data.phone,
-        policy_no=data.policy_no,
-        product=data.product,
-        branch=data.branch,
-        handler=data.handler,
-        receipt_date=data.receipt_date,
-        cooling_off_days=data.cooling_off_days,
-        closed_date=data.closed_date,
-        complaint_id=data.complaint_id,
-        due=row.due,
-        status=cb.Status.OPEN,
-        registered_at=uow.at,
-        created_at=uow.recorded_at,
-        created_by=uow.clerk,
-        updated_at=uow.recorded_at,
-    )
-    uow.session.add(callback)
-    uow.session.flush()
-    uow.audit(
-        CASE_TYPE,
-        cid,
-        "add",
-        None,
-        cb.Status.OPEN,
-        kind=data.kind,
-        complaint_id=data.complaint_id,
-        policy_no=data.policy_no,
-        due=row.due,
-        provisional=row.provisional,
-        basis=basis,
+    details = {
+        "kind": data.kind,
+        "complaint_id": data.complaint_id,
+        "policy_no": data.policy_no,
+        "due": row.due,
+        "provisional": row.provisional,
+        "basis": basis,
         # the whole registration, so the fold (domain/callback.py apply) rebuilds every column
-        name=data.name,
-        phone=data.phone,
-        product=data.product,
-        branch=data.branch,
-        handler=data.handler,
-        receipt_date=data.receipt_date,
-        cooling_off_days=data.cooling_off_days,
-        closed_date=data.closed_date,
-        deadline_id=row.id,
-    )
+        "name": data.name,
+        "phone": data.phone,
+        "product": data.product,
+        "branch": data.branch,
+        "handler": data.handler,
+        "receipt_date": data.receipt_date,
+        "cooling_off_days": data.cooling_off_days,
+        "closed_date": data.closed_date,
+        "deadline_id": row.id,
+    }
+    callback = core.new_row(uow, CASE_TYPE, cid, "add", cb.Status.OPEN.value, details, created_by=uow.clerk)
+    uow.session.flush()
+    core.register_event(uow, CASE_TYPE, callback, "add", details)
     return callback
 
 
@@ -362,13 +344,9 @@ def state_of(uow: UnitOfWork, row: Callback, attempts: list[CallbackAttempt] | N
 # --- attempts and outcomes --------------------------------------------------------------
 
 
-def _end(uow: UnitOfWork, row: Callback, status: cb.Status, method: str | None, reason: str | None) -> None:
-    row.status = str(status)
-    row.ended_at = uow.at
-    row.outcome_method = method
-    row.outcome_reason = reason
-    row.updated_at = uow.recorded_at
-    uow.session.add(row)
+def _close(uow: UnitOfWork, row: Callback, status: cb.Status) -> None:
+    """The callback deadline of a callback that ends in `status` (the row's columns, ended_at
+    and the outcome, are its fold's: domain/callback.py `apply`)."""
     # Success, refusal and "unreachable after every method" discharge the duty to call back (met);
     # a policy withdrawn or surrendered before the callback makes it unnecessary.
     closing = DeadlineStatus.NOT_APPLICABLE if status == cb.Status.CANCELLED else DeadlineStatus.MET
@@ -405,37 +383,23 @@ def record_attempt(
         case_id=row.id,
     )
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    attempt = CallbackAttempt(
-        callback_id=row.id,
-        at=uow.at,
-        clerk=uow.clerk,
-        method=method,
-        result=result,
-        recording=(recording or "").strip() or None,
-        receipt=receipt,
-        note=note,
-        problem=(problem or "").strip() or None,
-    )
+    facts = {
+        "method": method,
+        "result": result,
+        "recording": (recording or "").strip() or None,
+        "receipt": receipt,
+        "note": note,
+        "problem": (problem or "").strip() or None,
+    }
+    attempt = CallbackAttempt(**row_folds.attempt_row(row.id, uow.at, uow.clerk, facts))
     uow.session.add(attempt)
     uow.session.flush()
     before = row.status
     ending = cb.ENDING.get(cb.Result(result))
     if ending is not None:
-        _end(uow, row, ending, method, note)
-    uow.audit(
-        CASE_TYPE,
-        row.id,
-        "attempt",
-        before,
-        row.status,
-        attempt_id=attempt.id,
-        method=method,
-        result=result,
-        recording=attempt.recording,
-        receipt=receipt,
-        note=note,
-        problem=attempt.problem,
-    )
+        _close(uow, row, ending)
+    after = str(ending) if ending is not None else before
+    core.step(uow, CASE_TYPE, row, "attempt", (before, after), None, attempt_id=attempt.id, **facts)
     followup = None
     if attempt.problem:
         followup = _open_followup(uow, row, attempt)
@@ -455,23 +419,12 @@ def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> 
         branch=row.branch,
         handler=row.handler,
     )
-    followup = CallbackFollowup(
-        callback_id=row.id, attempt_id=attempt.id, deadline_id=deadline.id, problem=attempt.problem, opened_at=uow.at
-    )
+    facts = {"problem": attempt.problem, "attempt_id": attempt.id, "deadline_id": deadline.id}
+    followup = CallbackFollowup(**row_folds.followup_row(row.id, uow.at, facts))
     uow.session.add(followup)
     uow.session.flush()
-    uow.audit(
-        CASE_TYPE,
-        row.id,
-        "problem",
-        row.status,
-        row.status,
-        followup_id=followup.id,
-        problem=attempt.problem,
-        reply_due=deadline.due,
-        attempt_id=attempt.id,
-        deadline_id=deadline.id,
-    )
+    core.step(uow, CASE_TYPE, row, "problem", (row.status, row.status), None, followup_id=followup.id,
+              problem=attempt.problem, reply_due=deadline.due, attempt_id=attempt.id, deadline_id=deadline.id)  # fmt: skip
     return followup
 
 
@@ -481,9 +434,10 @@ def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback
     state = state_of(uow, row)
     cb.check_unreachable(row.status, state, uow.policy["callback.phone_attempts"], reason, row.id)
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    before = row.status
-    _end(uow, row, cb.Status.UNREACHABLE, None, reason.strip())
-    uow.audit(CASE_TYPE, row.id, "unreachable", before, row.status, reason=reason.strip())
+    _close(uow, row, cb.Status.UNREACHABLE)
+    core.step(
+        uow, CASE_TYPE, row, "unreachable", (row.status, cb.Status.UNREACHABLE.value), None, reason=reason.strip()
+    )
     return row
 
 
@@ -495,9 +449,8 @@ def cancel(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
     if row.status != cb.Status.OPEN:
         raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再取消;只有待回访的回访可以取消")
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    before = row.status
-    _end(uow, row, cb.Status.CANCELLED, None, reason)
-    uow.audit(CASE_TYPE, row.id, "cancel", before, row.status, reason=reason)
+    _close(uow, row, cb.Status.CANCELLED)
+    core.step(uow, CASE_TYPE, row, "cancel", (row.status, cb.Status.CANCELLED.value), None, reason=reason)
     return row
 
 
@@ -529,11 +482,8 @@ def reschedule(uow: UnitOfWork, callback_id: str, to: dt.datetime, reason: str) 
     due_at = min((d.due_at for d in rule_rows), default=None)
     late = due_at is not None and to > due_at
     before = row.scheduled_at
-    row.scheduled_at = to
-    row.updated_at = uow.recorded_at
-    uow.session.add(row)
-    uow.audit(CASE_TYPE, row.id, "reschedule", row.status, row.status, to=to, before=before, reason=reason,
-              late=late, due=row.due)  # fmt: skip
+    core.step(uow, CASE_TYPE, row, "reschedule", (row.status, row.status), None, to=to, before=before,
+              reason=reason, late=late, due=row.due)  # fmt: skip
     return {"id": row.id, "scheduled_at": to, "before": before, "due": row.due, "late": late, "reason": reason,
             "at": uow.at}  # fmt: skip
 
@@ -555,15 +505,15 @@ def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | No
             raise RuleError(f"回访 {row.id} 没有待答复的问题 {followup_id};待答复的问题编号: {ids}")
         followup = matches[0]
     uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    followup.reply = reply
-    followup.resolved_at = uow.at
-    followup.resolved_by = uow.clerk
+    facts = {"followup_id": followup.id, "reply": reply}
+    for k, v in row_folds.followup_reply(uow.at, uow.clerk, facts).items():
+        setattr(followup, k, v)
     uow.session.add(followup)
     if followup.deadline_id is not None:
         d = uow.session.get(Deadline, followup.deadline_id)
         if d is not None and d.status == DeadlineStatus.OPEN:
             close_deadline(uow, d, DeadlineStatus.MET, uow.at)
-    uow.audit(CASE_TYPE, row.id, "resolve", row.status, row.status, followup_id=followup.id, reply=reply)
+    core.step(uow, CASE_TYPE, row, "resolve", (row.status, row.status), None, **facts)
     return followup
 
 
@@ -668,10 +618,17 @@ def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
             "action": e.action,
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "details": json.loads(e.details or "{}"),
+            "details": _shown(json.loads(e.details or "{}")),
         }
         for e in uow.session.exec(stmt).all()
     ]
+
+
+def _shown(details: dict) -> dict:
+    """An event's details as `show` gives them: without the rows' write time its transaction
+    carries for `db verify` (services/core.py `event`), as before events carried it."""
+    details.pop("row_time", None)
+    return details
 
 
 @dataclass(frozen=True, slots=True)

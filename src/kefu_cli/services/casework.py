@@ -61,16 +61,8 @@ def _case(uow: UnitOfWork, case_type: str, case_id: str):
     return row
 
 
-def _event(uow: UnitOfWork, case_type: str, row, action: str, columns: dict[str, Any], **details) -> None:
-    """The case's event with the row's columns from its fold (services/core.py `step`). A callback's
-    fold (domain/callback.py) does not fold every action yet: its columns are set here."""
-    if core.CASES[case_type].fold is None:
-        for k, v in columns.items():
-            setattr(row, k, v)
-        row.updated_at = uow.recorded_at
-        uow.session.add(row)
-        uow.audit(case_type, row.id, action, row.status, row.status, **details)
-        return
+def _event(uow: UnitOfWork, case_type: str, row, action: str, **details) -> None:
+    """The case's event with the row's columns from its fold (services/core.py `step`)."""
     core.step(uow, case_type, row, action, (row.status, row.status), None, **details)
 
 
@@ -91,7 +83,10 @@ def note(
     reference = clean_text(ref, "--ref 附件或编号", SHORT_MAX * 4) or None
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         row = _case(uow, case_type, case_id)
-        uow.audit(case_type, row.id, "note", row.status, row.status, text=body, contact=code, ref=reference)
+        # an event only (the row is unchanged), with its transaction's write time (services/core.py `event`)
+        core.event(
+            uow, case_type, row.id, "note", row.status, row.status, {"text": body, "contact": code, "ref": reference}
+        )
         return {"case_type": case_type, "id": row.id, "at": uow.at, "clerk": uow.clerk, "text": body,
                 "contact": code, "ref": reference}  # fmt: skip
 
@@ -138,7 +133,6 @@ def assign(
             case_type,
             row,
             "assign",
-            {"handler": handler_name, "branch": target_branch},
             handler=handler_name,
             branch=target_branch,
             handler_before=before["handler"],
@@ -155,8 +149,7 @@ def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | No
         if d.status != DeadlineStatus.VOID:
             void_deadline(uow, d, reason)
             kinds.append(d.kind)
-    _event(uow, case_type, row, "void", {"voided_at": uow.at, "void_reason": reason}, reason=reason,
-           deadlines=kinds, cause=cause)  # fmt: skip
+    _event(uow, case_type, row, "void", reason=reason, deadlines=kinds, cause=cause)
     return kinds
 
 
