@@ -253,3 +253,21 @@ def _date(db, callback_id, column) -> dt.date:
 def _reschedule(db, callback_id, at):
     with unit_of_work(db, at=at) as uow:
         return callback_service.reschedule(uow, callback_id, at + dt.timedelta(days=1), "客户要求")
+
+
+def test_a_moved_receipt_corrects_the_complaint_callbacks_due_by_its_own_edit_event(demo, tmp_path):
+    db = _copy(demo, tmp_path)
+    complaint, callback = _first(db, "SELECT c.id || ' ' || b.id FROM complaint c JOIN callback b ON b.complaint_id = c.id"
+                                     " WHERE c.channel = 'regulator' AND b.status = 'open' ORDER BY c.id").split()  # fmt: skip
+    due = _date(db, callback, "due")
+    corrections.edit_complaint(db, complaint, {"received": _received(db, complaint) - dt.timedelta(days=1)},
+                               reason="接收时间录错", at=dt.datetime(2026, 11, 30, 10, 0))  # fmt: skip
+    assert _date(db, callback, "due") < due
+    assert_row_is_its_fold(db, "callback", callback)
+    assert_row_is_its_fold(db, "complaint", complaint)
+    with sqlite3.connect(db) as con:
+        (details,) = con.execute("SELECT details FROM audit_event WHERE entity = 'callback' AND entity_id = ? "
+                                 "AND action = 'edit'", (callback,)).fetchone()  # fmt: skip
+    assert json.loads(details)["after"] == {"due": _date(db, callback, "due").isoformat()}
+    code, out, _ = run("--db", db, "db", "verify", "--json")
+    assert code == 0, json.loads(out)["problems"]

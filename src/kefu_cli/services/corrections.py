@@ -27,9 +27,10 @@ from ..domain.text import clean_text, phone_number
 from ..domain.timeutil import check_not_future, check_range, iso_date
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
+from . import core
 from .context import UnitOfWork
 from .deadlines import case_deadlines, close_deadline, recompute, record
-from .edit import EditSpec, edit
+from .edit import EditSpec, edit, fold_into, plain
 
 
 def _callback_model():
@@ -208,10 +209,19 @@ def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datet
         if m is not None:
             moved.append(m)
             if d.case_type == "callback":
-                cbk = uow.session.get(Callback, d.case_id)
-                cbk.due, cbk.updated_at = d.due, uow.recorded_at
-                uow.session.add(cbk)
+                _callback_due(uow, uow.session.get(Callback, d.case_id), d.due, f"投诉 {c.id} 更正接收时间: {why}")
     return moved
+
+
+def _callback_due(uow: UnitOfWork, cbk, due: dt.date, why: str) -> None:
+    """A complaint's callback whose deadline moved with the complaint: its due date corrected by
+    an `edit` event of its own, the row the fold of it (as every edit)."""
+    if cbk.due == due:
+        return
+    state = core.state_of(cbk)
+    details = {"reason": why, "before": {"due": plain(cbk.due)}, "after": {"due": plain(due)}, "moved": []}
+    uow.audit("callback", cbk.id, "edit", cbk.status, cbk.status, **details)
+    fold_into(uow, "callback", cbk, state, "edit", cbk.status, details | {"after": {"due": due}})
 
 
 def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> list[dict]:
