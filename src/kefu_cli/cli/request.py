@@ -158,7 +158,7 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
     from .casework import event_action
 
     zh = {"add": "登记", "close": "办结", "note": "备注/联系记录", "assign": "改派", "void": "作废",
-          "undo": "撤销上一步"}
+          "undo": "撤销上一步", "edit": "更正登记信息"}
     print_lines(_summary(data))
     print_table(
         "办理记录",
@@ -228,6 +228,44 @@ def list_(
         ["编号", "类型", "状态", "接收时间", "保单号", "客户", "电话", "原因/批改内容", "机构", "经办人"],
         rows,
     )
+
+
+@app.command("edit")
+def edit(
+    request_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="更正原因(记入审计),例如 客户电话记错一位")],
+    name: Annotated[str | None, typer.Option("--name", help="提出请求的客户姓名")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="客户联系电话")] = None,
+    relation: Annotated[str | None, typer.Option("--relation", help="与投保人关系,例如 agent 受托人")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="提请方式: phone、visit、fax、letter")] = None,
+    surrender_reason: Annotated[str | None, typer.Option("--surrender-reason", help="退保原因,例如 经济困难")] = None,
+    reason_note: Annotated[str | None, typer.Option("--reason-note", help="原因说明")] = None,
+    content: Annotated[str | None, typer.Option("--content", help="批改内容")] = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """更正保全请求的客户、提请方式、退保原因或批改内容: 审计记录保留原值、新值和原因。保单、类型、接收时间
+    登记错了的,请作废(void)后重新登记。"""
+    from ..domain.claims import COLUMN_ZH
+    from ..services import requests
+    from .claim import NAME_KEYS, PHONE_KEYS
+
+    changes = dict(name=name, phone=phone, relation=relation, channel=channel, reason=surrender_reason,
+                   reason_note=reason_note, content=content)  # fmt: skip
+    data = requests.edit(state.db, request_id, changes, reason=reason, clerk=clerk, at=at_value(at))
+    personal = NAME_KEYS | PHONE_KEYS  # a corrected name or phone is masked in the JSON too
+
+    def masked(c: dict) -> dict:
+        if c["field"] not in personal:
+            return c
+        return c | {k: mask_after_sales({c["field"]: c[k]})[c["field"]] for k in ("before", "after")}
+
+    data["changes"] = [masked(c) for c in data["changes"]]
+    labels = {"name": "客户姓名", "phone": "联系电话", "relation": "与投保人关系", "channel": "提请方式"} | COLUMN_ZH
+    parts = [labels.get(c["field"], c["field"]) + ("已更正" if c["field"] in personal else
+             f": {c['before'] or '-'} → {c['after']}") for c in data["changes"]]  # fmt: skip
+    _print(data, json, [f"已更正保全请求 {data['id']}: {';'.join(parts)}"])
 
 
 @app.command("undo")

@@ -542,6 +542,8 @@ def apply_request(state: dict, action: str, at, clerk: str, to_status: str | Non
         s.update(handler=details.get("handler"), branch=details.get("branch"))
     elif action == "void":
         s.update(voided_at=at, void_reason=details.get("reason"))
+    elif action == "edit":  # a correction (services/edit.py): the columns it sets, as recorded
+        s.update(details.get("after") or {})
     elif action == "undo":  # a step taken back (services/undo.py): the columns as before it
         s.update(details.get("restore") or {})
     return s

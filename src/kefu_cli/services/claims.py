@@ -35,6 +35,7 @@ from . import clock, core
 from . import policy_register as reg
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, case_timeline, close_deadline, deadline_view, open_deadlines, start_deadline
+from .edit import EditSpec
 from .past import past_of
 
 CASE = "claim"
@@ -763,29 +764,31 @@ EDITABLE = {
 }
 
 
+def _edit_value(key: str, value: Any) -> Any:
+    """One corrected field of a report, checked as the report checks it."""
+    if key == "reporter_phone":
+        return phone_number(value, "--reporter-phone")
+    if key == "reporter_relation":
+        return parse_code(cl.REPORTER_RELATIONS, value, "--relation 与出险人关系")
+    field, limit, multiline = EDITABLE[key]
+    return _text(value, field, limit, key == "reporter_name", multiline=multiline)
+
+
+def _edit_result(uow: UnitOfWork, c: Claim, before: dict, after: dict, moved: list, why: str) -> dict[str, Any]:
+    return view(uow, c) | {"changes": [{"field": k, "before": before[k], "after": v} for k, v in after.items()]}
+
+
+CLAIM_EDIT = EditSpec(
+    CASE, {k: (k, cl.COLUMN_ZH.get(k, k)) for k in (*EDITABLE, "reporter_phone", "reporter_relation")}, _edit_value,
+    nothing="请给出要更正的项目,例如 kefu claim edit BA-20261120-0001 --reporter-phone 13900001111 --reason 电话记错",
+    same="理赔报案 {id} 的这些项目与所填相同,不需要更正", reason_example="报案人电话记错一位", reason_limit=2000,
+    reason_first=True, received_guard=True, result=_edit_result,
+)  # fmt: skip
+
+
 def edit(db, claim_id: str, changes: dict[str, Any], *, reason: str, clerk=None, at=None) -> dict[str, Any]:
-    """`kefu claim edit`: correct descriptive fields; the event keeps the old and new values and the reason."""
-    why = _text(reason, "--reason 更正原因", 2000, True, "报案人电话记错一位", multiline=True)
-    new: dict[str, Any] = {}
-    for key, value in changes.items():
-        if value is None:
-            continue
-        if key == "reporter_phone":
-            new[key] = phone_number(value, "--reporter-phone")
-        elif key == "reporter_relation":
-            new[key] = parse_code(cl.REPORTER_RELATIONS, value, "--relation 与出险人关系")
-        else:
-            field, limit, multiline = EDITABLE[key]
-            new[key] = _text(value, field, limit, key == "reporter_name", multiline=multiline)
-    if not new:
-        raise InputError("请给出要更正的项目,例如 kefu claim edit BA-20261120-0001 --reporter-phone 13900001111 --reason 电话记错")
+    """`kefu claim edit`: correct descriptive fields; the event keeps the old and new values and the
+    reason (services/edit.py, the one edit of every case type)."""
+    from .edit import edit as edit_case
 
-    def fn(uow: UnitOfWork, c: Claim):
-        after = {k: v for k, v in new.items() if getattr(c, k) != v}
-        if not after:
-            raise RuleError(f"理赔报案 {c.id} 的这些项目与所填相同,不需要更正")
-        before = {k: getattr(c, k) for k in after}
-        _step(uow, c, "edit", before=before, after=after, reason=why)
-        return {"changes": [{"field": k, "before": before[k], "after": v} for k, v in after.items()]}
-
-    return _action(db, claim_id, clerk, at, fn)
+    return edit_case(db, CASE, claim_id, changes, reason=reason, clerk=clerk, at=at)

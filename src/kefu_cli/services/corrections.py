@@ -1,6 +1,8 @@
 """Corrections: mistakes are corrected by audited events, never by editing rows quietly.
 
-- `edit_complaint` / `edit_callback`: a registration's fields (a typo, a wrong receipt time).
+- `edit_complaint` / `edit_callback`: a registration's fields (a typo, a wrong receipt time), by
+  the one edit of every case type (services/edit.py); here are the complaint's and the callback's
+  tables (`COMPLAINT_EDIT`, `CALLBACK_EDIT`): fields, cleaners, checks and deadline effects.
   The event (`edit`) keeps the old and the new values and the reason. A changed receipt time
   moves every deadline that ran from it (the case's, and its regulator callback's), each with
   its own `recompute` event; a changed channel into or out of 监管转办 starts or closes the
@@ -20,14 +22,15 @@ from sqlmodel import col, select
 from ..domain import callback as cb
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind, DeadlineStatus
-from ..domain.errors import InputError, RuleError
-from ..domain.text import REASON_MAX, clean_text, phone_number
-from ..domain.timeutil import check_not_future, check_range, iso_date, iso_datetime
+from ..domain.errors import InputError
+from ..domain.text import clean_text, phone_number
+from ..domain.timeutil import check_not_future, check_range, iso_date
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
-from .context import UnitOfWork, unit_of_work
+from . import core
+from .context import UnitOfWork
 from .deadlines import case_deadlines, close_deadline, recompute, record
-from .masters import ensure_branch, ensure_handler
+from .edit import EditSpec, edit, fold_into, plain
 
 
 def _callback_model():
@@ -64,18 +67,6 @@ CALLBACK_FIELDS = {
     "closed_date": ("closed_date", "理赔结案日"),
     "due": ("due", "回访期限"),
 }
-
-
-def _reason(reason: str) -> str:
-    return clean_text(reason, "--reason 更正原因", REASON_MAX, required=True, multiline=True, example="电话号码录入错误")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return iso_datetime(value)
-    if isinstance(value, dt.date):
-        return iso_date(value)
-    return value
 
 
 def _kind_zh(kind: str) -> str:
@@ -150,76 +141,58 @@ def _first_step_at(uow: UnitOfWork, case_type: str, case_id: str) -> dt.datetime
     return min(times, default=None)
 
 
+def _complaint_derive(uow: UnitOfWork, c: Complaint, before: dict, after: dict) -> None:
+    """The checks of the corrected registration as a whole, and the columns that move with it: a
+    materials-complete time that was the receipt, the regulator's data out of 监管转办."""
+    channel = after.get("channel", c.channel)
+    ref = after.get("regulator_ref", c.regulator_ref)
+    if channel == "regulator" and not ref:
+        raise InputError("改为监管转办须同时给出监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京金转〔2026〕1号")
+    if channel != "regulator" and ("regulator_ref" in after or "regulator_due" in after) and "channel" not in after:
+        raise InputError("--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时更正 --channel regulator")
+    old_received = c.received_at
+    if "received_at" in after:
+        new = after["received_at"]
+        limit = min(t for t in (c.registered_at, _first_step_at(uow, "complaint", c.id)) if t is not None)
+        if new > limit:
+            raise InputError(
+                f"--received 接收时间 {new:%Y-%m-%d %H:%M} 晚于本案已登记的步骤({limit:%Y-%m-%d %H:%M}): "
+                f"投诉只能在收到后登记和办理,例如 --received {old_received:%Y-%m-%dT%H:%M}"
+            )
+        uow.calendar.day(new.date())
+        if c.materials_complete_at == old_received:  # complete on receipt: moves with it
+            before["materials_complete_at"], after["materials_complete_at"] = old_received, new
+    if channel != "regulator" and before.get("channel") == "regulator":  # the regulator's data goes with it
+        before.setdefault("regulator_ref", after.get("regulator_ref", c.regulator_ref))
+        before.setdefault("regulator_due", after.get("regulator_due", c.regulator_due))
+        after.update(regulator_ref=None, regulator_due=None)
+
+
+def _complaint_effects(uow: UnitOfWork, c: Complaint, before: dict, after: dict, why: str) -> list[dict]:
+    moved: list[dict[str, Any]] = []
+    if "received_at" in after:
+        moved += _move_receipt(uow, c, before["received_at"], after["received_at"], why)
+    if "channel" in after or "regulator_due" in after:
+        moved += _regulator_change(uow, c, before, why)
+    return moved
+
+
+COMPLAINT_EDIT = EditSpec(
+    "complaint", COMPLAINT_FIELDS, _complaint_value,
+    nothing="没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: "
+    + " ".join(f"--{k.replace('_', '-')}" for k in COMPLAINT_FIELDS),
+    same="投诉 {id} 的这些字段已是所给的值,没有需要更正的内容",
+    derive=_complaint_derive, effects=_complaint_effects, labels={"materials_complete_at": "材料齐全时间"},
+)  # fmt: skip
+
+
 def edit_complaint(
     db, complaint_id: str, changes: dict[str, Any], *, reason: str, new_handler: bool = False,
     new_branch: bool = False, clerk=None, at=None,
 ) -> dict[str, Any]:  # fmt: skip
-    """`kefu complaint edit ID --field value … --reason`: correct a registration."""
-    from .casework import _case
-
-    given = {k: v for k, v in changes.items() if v is not None}
-    if not given:
-        opts = " ".join(f"--{k.replace('_', '-')}" for k in COMPLAINT_FIELDS)
-        raise InputError(f"没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: {opts}")
-    why = _reason(reason)
-    values = {k: _complaint_value(k, v) for k, v in given.items()}
-    with unit_of_work(db, clerk=clerk, at=at) as uow:
-        c = _case(uow, "complaint", complaint_id)
-        if "branch" in values:
-            values["branch"] = ensure_branch(uow, values["branch"], new_branch)
-        if "handler" in values:
-            values["handler"] = ensure_handler(uow, values["handler"], values.get("branch", c.branch), new_handler)
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
-        for option, value in values.items():
-            column = COMPLAINT_FIELDS[option][0]
-            if getattr(c, column) != value:
-                before[column], after[column] = getattr(c, column), value
-        if not after:
-            raise RuleError(f"投诉 {c.id} 的这些字段已是所给的值,没有需要更正的内容")
-        channel = after.get("channel", c.channel)
-        ref = after.get("regulator_ref", c.regulator_ref)
-        if channel == "regulator" and not ref:
-            raise InputError("改为监管转办须同时给出监管机构的转办编号: --regulator-ref,例如 --regulator-ref 京金转〔2026〕1号")
-        if channel != "regulator" and ("regulator_ref" in after or "regulator_due" in after) and "channel" not in after:
-            raise InputError("--regulator-ref / --regulator-due 只用于监管转办的投诉,请同时更正 --channel regulator")
-        moved: list[dict[str, Any]] = []
-        old_received = c.received_at
-        if "received_at" in after:
-            new = after["received_at"]
-            limit = min(t for t in (c.registered_at, _first_step_at(uow, "complaint", c.id)) if t is not None)
-            if new > limit:
-                raise InputError(
-                    f"--received 接收时间 {new:%Y-%m-%d %H:%M} 晚于本案已登记的步骤({limit:%Y-%m-%d %H:%M}): "
-                    f"投诉只能在收到后登记和办理,例如 --received {old_received:%Y-%m-%dT%H:%M}"
-                )
-            uow.calendar.day(new.date())
-            if c.materials_complete_at == old_received:  # complete on receipt: moves with it
-                before["materials_complete_at"], after["materials_complete_at"] = old_received, new
-        for column, value in after.items():
-            setattr(c, column, value)
-        if channel != "regulator" and before.get("channel") == "regulator":  # the regulator's data goes with it
-            before.setdefault("regulator_ref", c.regulator_ref)
-            before.setdefault("regulator_due", c.regulator_due)
-            c.regulator_ref = c.regulator_due = None
-            after.update(regulator_ref=None, regulator_due=None)
-        c.updated_at = uow.recorded_at
-        uow.session.add(c)
-        uow.session.flush()
-        if "received_at" in after:
-            moved += _move_receipt(uow, c, old_received, after["received_at"], why)
-        if "channel" in after or "regulator_due" in after:
-            moved += _regulator_change(uow, c, before, why)
-        if "branch" in after or "handler" in after:
-            _follow_holder(uow, "complaint", c, why)
-        uow.audit("complaint", c.id, "edit", c.status, c.status, reason=why,
-                  before={k: _plain(v) for k, v in before.items()}, after={k: _plain(v) for k, v in after.items()},
-                  moved=[{k: _plain(v) for k, v in m.items()} for m in moved])  # fmt: skip
-        labels = {col_: label for col_, label in COMPLAINT_FIELDS.values()} | {"materials_complete_at": "材料齐全时间"}
-        return {"case_type": "complaint", "id": c.id, "reason": why, "at": uow.at,
-                "changes": [{"field": k, "label": labels.get(k, k), "before": before.get(k), "after": v}
-                            for k, v in after.items()],
-                "moved": moved}  # fmt: skip
+    """`kefu complaint edit ID --field value … --reason`: correct a registration (services/edit.py)."""
+    return edit(db, "complaint", complaint_id, changes, reason=reason, new_handler=new_handler,
+                new_branch=new_branch, clerk=clerk, at=at)  # fmt: skip
 
 
 def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datetime, why: str) -> list[dict]:
@@ -236,10 +209,19 @@ def _move_receipt(uow: UnitOfWork, c: Complaint, old: dt.datetime, new: dt.datet
         if m is not None:
             moved.append(m)
             if d.case_type == "callback":
-                cbk = uow.session.get(Callback, d.case_id)
-                cbk.due, cbk.updated_at = d.due, uow.recorded_at
-                uow.session.add(cbk)
+                _callback_due(uow, uow.session.get(Callback, d.case_id), d.due, f"投诉 {c.id} 更正接收时间: {why}")
     return moved
+
+
+def _callback_due(uow: UnitOfWork, cbk, due: dt.date, why: str) -> None:
+    """A complaint's callback whose deadline moved with the complaint: its due date corrected by
+    an `edit` event of its own, the row the fold of it (as every edit)."""
+    if cbk.due == due:
+        return
+    state = core.state_of(cbk)
+    details = {"reason": why, "before": {"due": plain(cbk.due)}, "after": {"due": plain(due)}, "moved": []}
+    uow.audit("callback", cbk.id, "edit", cbk.status, cbk.status, **details)
+    fold_into(uow, "callback", cbk, state, "edit", cbk.status, details | {"after": {"due": due}})
 
 
 def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> list[dict]:
@@ -277,101 +259,81 @@ def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> 
     return out
 
 
-def _follow_holder(uow: UnitOfWork, case_type: str, row, why: str) -> None:
-    """A corrected branch or handler: the running deadlines follow the case (each with its event)."""
-    for d in case_deadlines(uow, case_type, row.id):
-        if d.status in RUNNING and (d.branch, d.handler) != (row.branch, row.handler):
-            hb, bb = d.handler, d.branch
-            d.branch, d.handler, d.updated_at = row.branch, row.handler, uow.recorded_at
-            uow.session.add(d)
-            record(uow, d, "assign", d.status, handler_before=hb, branch_before=bb, reason=why)
-
-
 # --- callback edit -------------------------------------------------------------------
+CALLBACK_EXAMPLES = {"name": "王小明", "policy": "P2026110001", "product": "安康终身寿险", "branch": "朝阳支公司",
+                     "handler": "李娜"}  # fmt: skip
+
+
+def _callback_value(option: str, value: Any) -> Any:
+    """One corrected callback field, checked as registration checks it."""
+    if option == "phone":
+        return phone_number(value, "--phone")
+    if option in CALLBACK_EXAMPLES:
+        text = clean_text(value, f"--{option}", 100 if option == "product" else 60, example=CALLBACK_EXAMPLES[option])
+        if option == "name" and not text:
+            raise InputError("--name 客户姓名不能为空,例如 --name 王小明")
+        return text
+    if option == "cooling_off" and not 1 <= value <= 366:
+        raise InputError(f"--cooling-off 犹豫期天数 {value} 无效,应为 1 到 366 的整数,例如 15")
+    return value
+
+
+def _callback_check(uow: UnitOfWork, row, values: dict) -> None:
+    """The fields that belong to one kind of callback; dates not after today."""
+    belongs = {"receipt_date": "new_policy", "cooling_off": "new_policy", "closed_date": "claim"}
+    for k, kind in belongs.items():
+        if k in values and row.kind != kind:
+            raise InputError(f"--{k.replace('_', '-')} 只用于{cb.KINDS[kind][0]}回访,本回访是{cb.KINDS[row.kind][0]}回访")
+    if "due" in values and row.kind in (cb.CallbackKind.NEW_POLICY, cb.CallbackKind.CLAIM):
+        raise InputError("这类回访的期限由签收日或结案日推算,请更正 --receipt-date 或 --closed-date,而不是 --due")
+    if "due" in values and row.complaint_id and row.kind in (cb.CallbackKind.COMPLAINT, cb.CallbackKind.REGULATOR):
+        raise InputError(f"投诉回访的期限由投诉 {row.complaint_id} 推算,不能用 --due 更正")
+    today = uow.at.date()
+    for k in ("receipt_date", "closed_date"):
+        if k in values and values[k] > today:
+            raise InputError(f"--{k.replace('_', '-')} {values[k]} 晚于今天 {today},请检查日期")
+
+
+def _callback_effects(uow: UnitOfWork, row, before: dict, after: dict, why: str) -> list[dict]:
+    """A corrected receipt date, cooling-off period, claim closing date or due date recomputes the
+    callback's deadline; its due date is the deadline's."""
+    moved = []
+    if not {"receipt_date", "cooling_off_days", "closed_date", "due"} & set(after):
+        return moved
+    d = next((x for x in case_deadlines(uow, "callback", row.id) if x.kind == DeadlineKind.CALLBACK
+              and x.status != DeadlineStatus.VOID), None)  # fmt: skip
+    if d is not None:
+        due_before = d.due
+        if row.kind == cb.CallbackKind.NEW_POLICY:
+            m = _restart(uow, d, dt.datetime.combine(row.receipt_date, dt.time()), f"更正: {why}",
+                         amount=row.cooling_off_days)  # fmt: skip
+        elif row.kind == cb.CallbackKind.CLAIM:
+            m = _restart(uow, d, dt.datetime.combine(row.closed_date, dt.time()), f"更正: {why}")
+        else:
+            m = _restart(uow, d, d.start_at, f"更正: {why}", fixed_due=after["due"])
+        if m is not None:
+            moved.append(m)
+        after["due"], before["due"] = d.due, due_before
+    return moved
+
+
+CALLBACK_EDIT = EditSpec(
+    "callback", CALLBACK_FIELDS, _callback_value,
+    nothing="没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: "
+    + " ".join(f"--{k.replace('_', '-')}" for k in CALLBACK_FIELDS),
+    same="回访 {id} 的这些字段已是所给的值,没有需要更正的内容",
+    check=_callback_check, effects=_callback_effects,
+)  # fmt: skip
+
+
 def edit_callback(
     db, callback_id: str, changes: dict[str, Any], *, reason: str, new_handler: bool = False,
     new_branch: bool = False, clerk=None, at=None,
 ) -> dict[str, Any]:  # fmt: skip
     """`kefu callback edit ID --field value … --reason`: correct a callback's registration; a
     corrected receipt date, cooling-off period, claim closing date or due date recomputes it."""
-    from .casework import _case
-
-    given = {k: v for k, v in changes.items() if v is not None}
-    if not given:
-        opts = " ".join(f"--{k.replace('_', '-')}" for k in CALLBACK_FIELDS)
-        raise InputError(f"没有要更正的字段: 请给出至少一项,例如 --phone 13800138000;可更正: {opts}")
-    why = _reason(reason)
-    with unit_of_work(db, clerk=clerk, at=at) as uow:
-        row = _case(uow, "callback", callback_id)
-        values = {}
-        for k, v in given.items():
-            if k == "phone":
-                v = phone_number(v, "--phone")
-            elif k in ("name", "policy", "product", "branch", "handler"):
-                example = {"name": "王小明", "policy": "P2026110001", "product": "安康终身寿险",
-                           "branch": "朝阳支公司", "handler": "李娜"}[k]  # fmt: skip
-                v = clean_text(v, f"--{k}", 100 if k == "product" else 60, example=example)
-                if k == "name" and not v:
-                    raise InputError("--name 客户姓名不能为空,例如 --name 王小明")
-            elif k == "cooling_off" and not 1 <= v <= 366:
-                raise InputError(f"--cooling-off 犹豫期天数 {v} 无效,应为 1 到 366 的整数,例如 15")
-            values[k] = v
-        belongs = {"receipt_date": "new_policy", "cooling_off": "new_policy", "closed_date": "claim"}
-        for k, kind in belongs.items():
-            if k in values and row.kind != kind:
-                raise InputError(f"--{k.replace('_', '-')} 只用于{cb.KINDS[kind][0]}回访,本回访是{cb.KINDS[row.kind][0]}回访")
-        if "due" in values and row.kind in (cb.CallbackKind.NEW_POLICY, cb.CallbackKind.CLAIM):
-            raise InputError("这类回访的期限由签收日或结案日推算,请更正 --receipt-date 或 --closed-date,而不是 --due")
-        if "due" in values and row.complaint_id and row.kind in (cb.CallbackKind.COMPLAINT, cb.CallbackKind.REGULATOR):
-            raise InputError(f"投诉回访的期限由投诉 {row.complaint_id} 推算,不能用 --due 更正")
-        today = uow.at.date()
-        for k in ("receipt_date", "closed_date"):
-            if k in values and values[k] > today:
-                raise InputError(f"--{k.replace('_', '-')} {values[k]} 晚于今天 {today},请检查日期")
-        if "branch" in values:
-            values["branch"] = ensure_branch(uow, values["branch"], new_branch)
-        if "handler" in values:
-            values["handler"] = ensure_handler(uow, values["handler"], values.get("branch", row.branch), new_handler)
-        before, after = {}, {}
-        for k, v in values.items():
-            column = CALLBACK_FIELDS[k][0]
-            if getattr(row, column) != v:
-                before[column], after[column] = getattr(row, column), v
-        if not after:
-            raise RuleError(f"回访 {row.id} 的这些字段已是所给的值,没有需要更正的内容")
-        for column, v in after.items():
-            if column != "due":
-                setattr(row, column, v)
-        moved = []
-        timing = {"receipt_date", "cooling_off_days", "closed_date", "due"} & set(after)
-        if timing:
-            d = next((x for x in case_deadlines(uow, "callback", row.id) if x.kind == DeadlineKind.CALLBACK
-                      and x.status != DeadlineStatus.VOID), None)  # fmt: skip
-            if d is not None:
-                due_before = d.due
-                if row.kind == cb.CallbackKind.NEW_POLICY:
-                    m = _restart(uow, d, dt.datetime.combine(row.receipt_date, dt.time()), f"更正: {why}",
-                                 amount=row.cooling_off_days)  # fmt: skip
-                elif row.kind == cb.CallbackKind.CLAIM:
-                    m = _restart(uow, d, dt.datetime.combine(row.closed_date, dt.time()), f"更正: {why}")
-                else:
-                    m = _restart(uow, d, d.start_at, f"更正: {why}", fixed_due=after["due"])
-                if m is not None:
-                    moved.append(m)
-                row.due = d.due
-                after["due"], before["due"] = d.due, due_before
-        row.updated_at = uow.recorded_at
-        uow.session.add(row)
-        if "branch" in after or "handler" in after:
-            _follow_holder(uow, "callback", row, why)
-        uow.audit("callback", row.id, "edit", row.status, row.status, reason=why,
-                  before={k: _plain(v) for k, v in before.items()}, after={k: _plain(v) for k, v in after.items()},
-                  moved=[{k: _plain(v) for k, v in m.items()} for m in moved])  # fmt: skip
-        labels = {col_: label for col_, label in CALLBACK_FIELDS.values()}
-        return {"case_type": "callback", "id": row.id, "reason": why, "at": uow.at,
-                "changes": [{"field": k, "label": labels.get(k, k), "before": before.get(k), "after": v}
-                            for k, v in after.items()],
-                "moved": moved}  # fmt: skip
+    return edit(db, "callback", callback_id, changes, reason=reason, new_handler=new_handler,
+                new_branch=new_branch, clerk=clerk, at=at)  # fmt: skip
 
 
 # --- undo ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ..domain.text import SHORT_MAX, clean_text, phone_number
 from ..store.claim_models import PolicyRecord, ServiceRequest
 from . import core
 from .context import UnitOfWork, unit_of_work
+from .edit import EditSpec
 
 CASE = "request"
 PREFIX = "SQ"  # 申请
@@ -179,6 +180,74 @@ def close(db: str | None, request_id: str, *, result: str = "completed", note: s
         out = view(uow, r)
         out["warnings"] = _hints(uow, r) if code == "completed" else []
         return out
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+# What `request edit` corrects: who asked, how, and what for. The policy (its product and
+# insured come from the register), the type and the receipt time are the request's identity: a
+# request wrong there is voided and registered again (`request void`).
+EDIT_FIELDS = {
+    "name": ("name", "客户姓名"),
+    "phone": ("phone", "联系电话"),
+    "relation": ("relation", "与投保人关系"),
+    "channel": ("channel", "提请方式"),
+    "reason": ("reason", "退保原因"),
+    "reason_note": ("reason_note", "原因说明"),
+    "content": ("content", "批改内容"),
+}
+
+
+def _edit_value(option: str, value: Any) -> Any:
+    """One corrected field, checked as `request add` checks it."""
+    if option == "name":
+        name = clean_text(value, "--name 客户姓名", 50, example="林志远")
+        if not name:
+            raise InputError("--name 客户姓名不能为空,例如 --name 林志远")
+        return name
+    if option == "phone":
+        return phone_number(value, "--phone")
+    if option == "relation":
+        return parse_code(RELATIONS, value, "--relation 与投保人关系")
+    if option == "channel":
+        return parse_code(cl.CLAIM_CHANNELS, value, "--channel 提请方式")
+    if option == "reason":
+        return parse_code(cl.SURRENDER_REASONS, value, "--surrender-reason 退保原因")
+    if option == "reason_note":
+        return clean_text(value, "--reason-note 原因说明", 2000, multiline=True, example="家中急需用钱") or None
+    text = clean_text(value, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…")
+    if not text:
+        raise InputError("批改须写明批改内容 --content,例如 --content 变更受益人为 配偶 林小红")
+    return text
+
+
+def _edit_check(uow: UnitOfWork, r: ServiceRequest, values: dict[str, Any]) -> None:
+    """A surrender's reason and an endorsement's content belong to their type."""
+    if r.type != "surrender" and "reason" in values:
+        raise InputError(f"保全请求 {r.id} 是批改: --surrender-reason 退保原因只用于退保,批改内容请用 --content")
+    if r.type != "endorsement" and "content" in values:
+        raise InputError(f"保全请求 {r.id} 是退保: --content 批改内容只用于批改,退保原因请用 --surrender-reason")
+
+
+def _edit_result(uow: UnitOfWork, r: ServiceRequest, before: dict, after: dict, moved: list, why: str) -> dict:
+    return view(uow, r) | {"changes": [{"field": k, "before": before[k], "after": v} for k, v in after.items()]}
+
+
+REQUEST_EDIT = EditSpec(
+    CASE, EDIT_FIELDS, _edit_value,
+    nothing="请给出要更正的项目,例如 kefu request edit SQ-20261120-0001 --phone 13900001111 --reason 电话记错;"
+    "可更正: --name --phone --relation --channel --surrender-reason --reason-note --content",
+    same="保全请求 {id} 的这些项目与所填相同,不需要更正", reason_example="客户电话记错一位", reason_limit=2000,
+    reason_first=True, received_guard=True, check=_edit_check, result=_edit_result,
+)  # fmt: skip
+
+
+def edit(db, request_id: str, changes: dict[str, Any], *, reason: str, clerk=None, at=None) -> dict[str, Any]:
+    """`kefu request edit`: correct who asked, how and what for; the event keeps the old and new
+    values and the reason (services/edit.py, the one edit of every case type)."""
+    from .edit import edit as edit_case
+
+    return edit_case(db, CASE, request_id, changes, reason=reason, clerk=clerk, at=at)
 
 
 def view(uow: UnitOfWork, r: ServiceRequest, events: bool = False) -> dict[str, Any]:

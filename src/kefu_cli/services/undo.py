@@ -14,6 +14,12 @@ a case without a step after its registration (registration itself is undone by `
 case, an undo dated before the case's last event, a step after which a deadline it touched or a
 callback it scheduled changed again, a step undo can not reverse (a callback attempt: the call
 stays on record).
+
+The undo event carries `restore` (the case's columns as before the step) and the row is the fold
+of that event (services/edit.py `fold_into`: domain `apply` reads `undo` with its `restore`), as
+every other step's row is. A deadline row is set back to the snapshot its last earlier event
+recorded, and its own `undo` event records the state it is back in (the deadline fold,
+domain/rows.py, reads that state).
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind
 from ..domain.errors import RuleError
 from ..domain.text import REASON_MAX, clean_text
 from ..store.models import AuditEvent, Deadline
+from . import core
 from .context import UnitOfWork, unit_of_work
 from .deadlines import record, void_deadline
+from .edit import fold_into
 
 Fold = Callable[[dict, AuditEvent, dict], dict]
 
@@ -288,17 +296,16 @@ def undo(db, case_type: str, case_id: str, *, reason: str, clerk=None, at=None) 
             restore = {k: before.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
             if row.id != c.id:
                 uow.check_order(case_type, row.id, f"{spec.zh} {row.id}")
-            now_status = row.status
-            for column, value in restore.items():
-                if hasattr(row, column):
-                    setattr(row, column, _column_value(model, column, value))
+            now_status, state = row.status, core.state_of(row)
+            to = restore["status"] if "status" in restore and "status" in state else now_status
             extra = spec.linked(uow, row, e, _details(e)) if spec.linked else {}
-            row.updated_at = uow.recorded_at
-            uow.session.add(row)
-            uow.audit(case_type, row.id, "undo", now_status, row.status, reason=why, undone=[e.id],
-                      undone_action=e.action, undone_action_zh=spec.event_zh.get(e.action, e.action),
-                      restore=restore, deadlines=[r["deadline"] for r in restored], callbacks=voided,
-                      **extra)  # fmt: skip
+            details = dict(reason=why, undone=[e.id], undone_action=e.action,
+                           undone_action_zh=spec.event_zh.get(e.action, e.action), restore=restore,
+                           deadlines=[r["deadline"] for r in restored], callbacks=voided, **extra)  # fmt: skip
+            uow.audit(case_type, row.id, "undo", now_status, to, **details)
+            # the row is the fold of its undo event (the restored values as its columns hold them)
+            typed = {k: _column_value(model, k, v) for k, v in restore.items()}
+            fold_into(uow, case_type, row, state, "undo", to, details | {"restore": typed})
             changed.append(row.id)
         # a written notice already sent about the step stays sent: the clerk is told to correct it
         sent = [_details(e).get("type") for e in events if e.action == "notice" and e.id > step.id]
