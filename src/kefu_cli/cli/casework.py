@@ -40,7 +40,9 @@ def event_action(label: str, action: str, details: dict) -> str:
         return f"{label}“{step}”(原因: {details.get('reason', '')})"
     if action == "reschedule":
         when = str(details.get("to", ""))[:16].replace("T", " ")
-        return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (",晚于回访期限" if details.get("late") else "")
+        return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (
+            ",晚于回访期限" if details.get("late") else ""
+        )
     if action == "reject":
         from ..domain.codes import label as zh
         from ..domain.complaint import REJECT_REASONS

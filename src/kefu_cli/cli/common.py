@@ -57,9 +57,7 @@ EditReasonOpt = Annotated[str, typer.Option("--reason", help="更正原因(记�
 LimitOpt = Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")]
 AllOpt = Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的案件")]
 OverdueOpt = Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的案件")]
-NameFilterOpt = Annotated[
-    str | None, typer.Option("--name", help="姓名(包含即可;理赔报案为被保险人或报案人),例如 王")
-]
+NameFilterOpt = Annotated[str | None, typer.Option("--name", help="姓名(包含即可;理赔报案为被保险人或报案人),例如 王")]
 PhoneFilterOpt = Annotated[str | None, typer.Option("--phone", help="电话号码或后 4 位,例如 5678")]
 PolicyFilterOpt = Annotated[str | None, typer.Option("--policy", help="保单号(包含即可)")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="登记日期自(含,按接收或报案日),例如 2026-11-01")]
@@ -70,6 +68,18 @@ DueToOpt = Annotated[str | None, typer.Option("--due-to", help="只列有未完�
 
 def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
     return None if text is None else parse_datetime(text, field)
+
+
+def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """`--received` and `--at` of a registration: a receipt given alone must not lie in the
+    future; the registration time defaults to the receipt time (then now)."""
+    from ..domain.timeutil import check_not_future
+    from ..services import clock
+
+    received_dt = at_value(received, "--received")
+    if at is None and received_dt is not None:
+        check_not_future(received_dt, "--received", clock.now())
+    return received_dt, at_value(at) or received_dt
 
 
 def int_value(value: int | None, field: str, low: int, high: int, example: int) -> int | None:

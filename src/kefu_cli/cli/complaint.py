@@ -53,13 +53,16 @@ NOTE_MAX = 10_000
 # Options of registration, correction and the list, each defined once.
 _category = typer.Option("--category", help="类别: claims 理赔、service 服务、product 产品、sales 销售、other 其他")
 _channel = typer.Option(
-    "--channel", help="受理方式: phone 电话、fax 传真、letter 信函、visit 现场、email 电子邮件、online 在线、regulator 监管转办"
+    "--channel",
+    help="受理方式: phone 电话、fax 传真、letter 信函、visit 现场、email 电子邮件、online 在线、regulator 监管转办",
 )
 CategoryOpt = Annotated[str | None, _category]
 ChannelOpt = Annotated[str | None, _channel]
 RelationOpt = Annotated[
     str | None,
-    typer.Option("--relation", help="与消费者关系: self 本人、agent 受托人、guardian 法定代理人、heir 继承人、other 其他"),
+    typer.Option(
+        "--relation", help="与消费者关系: self 本人、agent 受托人、guardian 法定代理人、heir 继承人、other 其他"
+    ),
 ]
 ComplainantOpt = Annotated[str | None, typer.Option("--name", help="投诉人姓名")]
 SummaryOpt = Annotated[str | None, typer.Option("--summary", help="投诉内容摘要")]
@@ -81,21 +84,25 @@ LateOpt = Annotated[
 ]
 
 
-
 @app.command("add")
 def add(
     channel: Annotated[str, _channel],
     category: Annotated[str, _category],
     name: ComplainantOpt,
     phone: PhoneOpt,
-    received: Annotated[str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00")] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00")
+    ] = None,
     relation: RelationOpt = "self",
     policy: PolicyOpt = "",
     summary: SummaryOpt = "",
     branch: BranchOpt = "",
     handler: HandlerOpt = "",
     incomplete: Annotated[
-        bool, typer.Option("--incomplete", help="材料不全(先告知补充材料;受理期限自材料齐全起算,处理期限仍自收到投诉起算,以规则表为准)")
+        bool,
+        typer.Option(
+            "--incomplete", help="材料不全(先告知补充材料;受理期限自材料齐全起算,处理期限仍自收到投诉起算,以规则表为准)"
+        ),
     ] = False,
     regulator_ref: RegulatorRefOpt = None,
     regulator_due: Annotated[

@@ -69,7 +69,9 @@ def show(
         f"机构: {data['branch'] or '-'}  处理人: {data['handler'] or '-'}",
     ]
     if data.get("voided_at"):
-        lines.insert(1, f"已作废: {data['voided_at']:%Y-%m-%d %H:%M},原因: {data['void_reason']}(不计入列表、报表和统计)")
+        lines.insert(
+            1, f"已作废: {data['voided_at']:%Y-%m-%d %H:%M},原因: {data['void_reason']}(不计入列表、报表和统计)"
+        )
     if data["summary"]:
         lines.append(f"内容: {data['summary']}")
     if data["regulator_ref"]:
@@ -120,7 +122,9 @@ def _outcome_lines(data: dict) -> list[str]:
     elif data["pause_reason"]:
         lines.append(f"曾中止,原因: {data['pause_reason']}")
     if data["withdrawn_at"]:
-        note = next((e["details"].get("note") for e in reversed(data.get("events", [])) if e["action"] == "withdraw"), None)
+        note = next(
+            (e["details"].get("note") for e in reversed(data.get("events", [])) if e["action"] == "withdraw"), None
+        )
         lines.append(f"已撤回: {data['withdrawn_at']:%Y-%m-%d %H:%M}" + (f",{note}" if note else ""))
     return lines
 

@@ -56,6 +56,14 @@ def deadline_event(e: dict) -> tuple[str, str, str, str]:
     return kind_zh(d.get("kind", "")) or "期限", DEADLINE_EVENT_ZH.get(key, e["action"]), before, after
 
 
+def after_sales_label(table: str, code: str | None) -> str:
+    """A code of one of domain/claims.py's tables (claim types, results, request statuses …) in Chinese."""
+    from ..domain import claims as cl
+    from ..domain.codes import label
+
+    return label(getattr(cl, table), code) if code else ""
+
+
 # Personal data in a claim's, request's or policy's JSON and its events: masked unless --unmask.
 NAME_KEYS = frozenset({"name", "holder", "insured_name", "reporter_name", "applicant_name"})
 PHONE_KEYS = frozenset({"phone", "reporter_phone", "applicant_phone"})

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .claim import mask_after_sales
 from .common import AtOpt, ClerkOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, state
+from .labels import mask_after_sales
 
 app = typer.Typer(
     help="保单登记簿: 登记、查看保单(投保人、被保险人及证件号码、保险期间、保额、险种类型),供理赔报案核对\n\n"
@@ -42,8 +42,11 @@ def add(
     product: Annotated[str | None, typer.Option("--product", help="险种名称,例如 终身寿险(分红型)")] = None,
     line: Annotated[
         str | None,
-        typer.Option("--line", help="险种类型: life 人寿保险(索赔时效 5 年)、health 健康保险、accident 意外伤害保险、"
-                     "property 财产保险、other 其他;不填时按险种名称推断"),
+        typer.Option(
+            "--line",
+            help="险种类型: life 人寿保险(索赔时效 5 年)、health 健康保险、accident 意外伤害保险、"
+            "property 财产保险、other 其他;不填时按险种名称推断",
+        ),
     ] = None,
     holder: Annotated[str | None, typer.Option("--holder", help="投保人姓名")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="投保人电话")] = None,
@@ -95,7 +98,9 @@ def _field_zh(key: str) -> str:
 
 
 @app.command("show")
-def show(policy_no: Annotated[str, typer.Argument(help="保单号")], json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+def show(
+    policy_no: Annotated[str, typer.Argument(help="保单号")], json: JsonOpt = False, unmask: UnmaskOpt = False
+) -> None:
     """查看登记簿中的一张保单,及其理赔报案与保全请求。"""
     from ..services import policy_register as reg
 
