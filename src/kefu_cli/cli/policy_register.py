@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, ClerkOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, state
+from .common import AtOpt, BranchOpt, ClerkOpt, HandlerOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, state
 from .labels import mask_after_sales
 
 app = typer.Typer(
@@ -55,8 +55,8 @@ def add(
     start: Annotated[str | None, typer.Option("--start", help="保险期间起,例如 2026-11-02")] = None,
     end: Annotated[str | None, typer.Option("--end", help="保险期间止,例如 2046-11-01")] = None,
     sum_insured: Annotated[str | None, typer.Option("--sum-insured", help="保额(元),例如 500000 或 50万")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="经办人")] = None,
+    branch: BranchOpt = None,
+    handler: HandlerOpt = None,
     update: Annotated[bool, typer.Option("--update", help="保单已登记时,更正所给的项目(须 --reason)")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="更正原因(记入审计)")] = None,
     json: JsonOpt = False,
@@ -132,7 +132,7 @@ def show(
 def list_(
     name: Annotated[str | None, typer.Option("--name", help="投保人或被保险人姓名(包含即可)")] = None,
     line: Annotated[str | None, typer.Option("--line", help="险种类型,例如 life 或 人寿保险")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
+    branch: BranchOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="最多列出几张(1 到 10000)")] = 200,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
