@@ -16,6 +16,7 @@ from .common import (
     NameOpt,
     NewBranchOpt,
     NewHandlerOpt,
+    NoteOpt,
     PhoneOpt,
     PolicyOpt,
     UnmaskOpt,
@@ -182,7 +183,7 @@ def attempt(
     ],
     recording: Annotated[str | None, typer.Option("--recording", help="录音编号(电话回访必填)")] = None,
     receipt: Annotated[bool, typer.Option("--receipt", help="已取得投保人签名回执(信函/上门成功必需)")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="备注(例如联系到的人)")] = None,
+    note: NoteOpt = None,
     problem: Annotated[
         str | None, typer.Option("--problem", help="回访中发现的问题,将开启答复时限,例如 投保人未亲笔签名")
     ] = None,

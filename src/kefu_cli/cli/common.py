@@ -53,6 +53,12 @@ NameOpt = Annotated[str | None, typer.Option("--name", help="姓名")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="联系电话,例如 13812345678 或 010-88889999")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注(最多 10000 个字符)")]
 EditReasonOpt = Annotated[str, typer.Option("--reason", help="更正原因(记入审计),例如 电话号码录入错误")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")]
+# the day a report, an export or a list is read for
+ReportAsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="报表或数据的截至日(以这一天为准计算逾期与剩余工作日),默认今天,例如 2026-11-21"),
+]
 # list filters
 LimitOpt = Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")]
 AllOpt = Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的案件")]

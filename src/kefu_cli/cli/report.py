@@ -15,8 +15,11 @@ from typing import Annotated
 import typer
 
 from .common import (
+    BranchOpt,
     CsvOpt,
+    HandlerOpt,
     JsonOpt,
+    ReportAsOfOpt,
     date_value,
     int_value,
     lazy_commands,
@@ -26,8 +29,6 @@ from .common import (
 
 app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。", no_args_is_help=True)
 
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="报表日期(以这一天为准计算逾期与剩余工作日),默认今天")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="只看某个机构,例如 朝阳支公司")]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
@@ -143,13 +144,13 @@ ITEM_KEYS = [
 
 @app.command("deadlines")
 def deadlines(
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     within: Annotated[
         int | None,
         typer.Option("--within", help="“即将到期”的范围: N 个工作日内(0 到 250,默认取政策表,通常为 3)"),
     ] = None,
     branch: BranchOpt = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="只看某个经办人")] = None,
+    handler: HandlerOpt = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="只看某类期限,例如 decision(处理决定)、callback(回访)")
     ] = None,

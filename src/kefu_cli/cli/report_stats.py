@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, date_value, state
+from .common import BranchOpt, CsvOpt, JsonOpt, ReportAsOfOpt, date_value, state
 from .labels import kind_zh
-from .report import AsOfOpt, BranchOpt, OutputOpt, _emit, _on_terminal, _output_format, _plain
+from .report import OutputOpt, _emit, _on_terminal, _output_format, _plain
 
 # --- report stats ----------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def stats(
         str | None,
         typer.Option("--to", help="截止日期(含),默认 --as-of;早于今天时,统计按该日结束时的记录还原(不加 --as-of 时)"),
     ] = None,
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     branch: BranchOpt = None,
     json: JsonOpt = False,
     csv: CsvOpt = False,

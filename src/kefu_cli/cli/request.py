@@ -22,6 +22,7 @@ from .common import (
     NewHandlerOpt,
     PolicyBranchOpt,
     PolicyFilterOpt,
+    PolicyOpt,
     ToOpt,
     UnmaskOpt,
     at_value,
@@ -98,7 +99,7 @@ def _relation(code: str) -> str:
 @app.command("add")
 def add(
     type: Annotated[str, typer.Option("--type", help="请求类型: surrender 退保、endorsement 批改(批单)")],
-    policy: Annotated[str, typer.Option("--policy", help="保单号")],
+    policy: PolicyOpt,
     reason: Annotated[
         str | None,
         typer.Option(
