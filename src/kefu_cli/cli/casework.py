@@ -1,15 +1,15 @@
-"""`kefu complaint|callback note` and `… assign`: the steps every case type shares
-(services/casework.py), added to both command groups."""
+"""`kefu complaint|callback|claim|request note|assign|void|undo`: the steps every case type shares
+(services/casework.py, services/undo.py), added to each case type's command group by `add_to`.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the commands are made per case type inside `add_to`,
+and Typer reads their annotations (the case id's help names the case type) as objects."""
 
 from typing import Annotated
 
 import typer
 
-from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
-
-CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
+from .common import AtOpt, ClerkOpt, JsonOpt, NewBranchOpt, NewHandlerOpt, at_value, case_id_arg, state
+from .labels import CASE_ZH
 
 
 def _print(result: dict, json: bool, line: str) -> None:
@@ -40,7 +40,9 @@ def event_action(label: str, action: str, details: dict) -> str:
         return f"{label}“{step}”(原因: {details.get('reason', '')})"
     if action == "reschedule":
         when = str(details.get("to", ""))[:16].replace("T", " ")
-        return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (",晚于回访期限" if details.get("late") else "")
+        return f"{label}: 约定 {when}(原因: {details.get('reason', '')})" + (
+            ",晚于回访期限" if details.get("late") else ""
+        )
     if action == "reject":
         from ..domain.codes import label as zh
         from ..domain.complaint import REJECT_REASONS
@@ -99,12 +101,40 @@ def _edit_parts(details: dict) -> list[str]:
     return parts
 
 
+# What `undo` says for each case type: its help, and the example of its --reason.
+UNDO_HELP = {
+    "complaint": ("撤销本案最近一次改变状态的步骤(如受理错了案件): 写入一条撤销记录,状态与期限恢复到该步骤之前,原记录保留。",
+                  "应为另一件投诉"),
+    "callback": ("撤销本回访最近一次办理步骤(答复问题、无法联系、取消、改约): 写入一条撤销记录,状态与期限恢复到该步骤之前,"
+                 "原记录保留;回访记录本身不能撤销。", "应为另一件回访"),
+    "claim": ("撤销本案最近一次办理步骤(如移交、结案登记错了): 写入一条撤销记录,状态与期限恢复到该步骤之前,"
+              "该步骤安排的理赔回访作废,原记录保留。", "应为另一件报案"),
+    "request": ("撤销本请求最近一次办理步骤(如办结登记错了): 写入一条撤销记录,状态恢复到该步骤之前,原记录保留。",
+                "客户尚未办结"),
+}  # fmt: skip
+
+
 def add_to(app: typer.Typer, case_type: str) -> None:
+    """Add undo, note, assign and void to `case_type`'s command group (in this order)."""
     zh = CASE_ZH[case_type]
+    doc, example = UNDO_HELP[case_type]
+
+    @app.command("undo", help=doc)
+    def undo(
+        case_id: case_id_arg(case_type),
+        reason: Annotated[str, typer.Option("--reason", help=f"撤销原因(记入审计),例如 误操作,{example}")],
+        json: JsonOpt = False,
+        at: AtOpt = None,
+        clerk: ClerkOpt = None,
+    ) -> None:
+        from ..services.undo import undo as do_undo
+        from .undo import print_undo
+
+        print_undo(do_undo(state.db, case_type, case_id, reason=reason, clerk=clerk, at=at_value(at)), json)
 
     @app.command("note")
     def note(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
+        case_id: case_id_arg(case_type),
         text: Annotated[str, typer.Argument(help="内容,例如 客户来电询问进度,已告知预计 11 月底前答复")],
         contact: Annotated[
             str | None, typer.Option("--contact", help="联系方式: phone 电话、visit 面谈、letter 信函、email 电子邮件")
@@ -122,11 +152,11 @@ def add_to(app: typer.Typer, case_type: str) -> None:
 
     @app.command("assign")
     def assign(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
+        case_id: case_id_arg(case_type),
         handler: Annotated[str, typer.Option("--handler", help="新的处理人,例如 王强")],
         branch: Annotated[str | None, typer.Option("--branch", help="新的机构(不填则不变)")] = None,
-        new_handler: Annotated[bool, typer.Option("--new-handler", help="处理人不在经办人名单中时一并新增")] = False,
-        new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在机构名单中时一并新增")] = False,
+        new_handler: NewHandlerOpt = False,
+        new_branch: NewBranchOpt = False,
         json: JsonOpt = False,
         at: AtOpt = None,
         clerk: ClerkOpt = None,
@@ -146,7 +176,7 @@ def add_to(app: typer.Typer, case_type: str) -> None:
 
     @app.command("void")
     def void(
-        case_id: Annotated[str, typer.Argument(help="案件编号,例如 TS-20261121-0007、HF-20261121-0003、BA-20261121-0001")],
+        case_id: case_id_arg(case_type),
         reason: Annotated[str, typer.Option("--reason", help="作废原因,例如 重复登记、测试数据")],
         json: JsonOpt = False,
         at: AtOpt = None,

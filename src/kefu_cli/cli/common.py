@@ -24,9 +24,68 @@ AtOpt = Annotated[
 ClerkOpt = Annotated[str | None, typer.Option("--clerk", help="经办人,默认当前系统用户名")]
 UnmaskOpt = Annotated[bool, typer.Option("--unmask", help="显示完整的电话号码等个人信息")]
 
+# The case id argument of each case type's commands.
+CASE_ID_HELP = {
+    "complaint": "投诉编号,例如 TS-20261121-0007",
+    "callback": "回访编号,例如 HF-20261008-0001",
+    "claim": "报案编号,例如 BA-20261120-0001",
+    "request": "请求编号,例如 SQ-20261120-0001",
+}
+
+
+def case_id_arg(case_type: str):
+    """The case id argument of `case_type`'s commands, e.g. `IdArg = case_id_arg("claim")`."""
+    return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type])]
+
+
+# The most rows a list command gives (--limit).
+LIST_LIMIT_MAX = 1_000_000
+
+# Options that several commands share, each defined once: one name, one Chinese help text.
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算剩余工作日、判断逾期,默认今天")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="机构,例如 朝阳支公司")]
+HandlerOpt = Annotated[str | None, typer.Option("--handler", help="处理人(经办人),例如 李娜")]
+NewBranchOpt = Annotated[bool, typer.Option("--new-branch", help="机构不在机构名单中时一并新增")]
+NewHandlerOpt = Annotated[bool, typer.Option("--new-handler", help="处理人(经办人)不在名单中时一并新增(新同事)")]
+PolicyBranchOpt = Annotated[str, typer.Option("--branch", help="机构(默认保单的机构)")]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help="保单号")]
+NameOpt = Annotated[str | None, typer.Option("--name", help="姓名")]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="联系电话,例如 13812345678 或 010-88889999")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="备注(最多 10000 个字符)")]
+EditReasonOpt = Annotated[str, typer.Option("--reason", help="更正原因(记入审计),例如 电话号码录入错误")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")]
+# the day a report, an export or a list is read for
+ReportAsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="报表或数据的截至日(以这一天为准计算逾期与剩余工作日),默认今天,例如 2026-11-21"),
+]
+# list filters
+LimitOpt = Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")]
+AllOpt = Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的案件")]
+OverdueOpt = Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的案件")]
+NameFilterOpt = Annotated[str | None, typer.Option("--name", help="姓名(包含即可;理赔报案为被保险人或报案人),例如 王")]
+PhoneFilterOpt = Annotated[str | None, typer.Option("--phone", help="电话号码或后 4 位,例如 5678")]
+PolicyFilterOpt = Annotated[str | None, typer.Option("--policy", help="保单号(包含即可)")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="登记日期自(含,按接收或报案日),例如 2026-11-01")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="登记日期至(含,按接收或报案日),例如 2026-11-30")]
+DueFromOpt = Annotated[str | None, typer.Option("--due-from", help="只列有未完成期限到期不早于此日的")]
+DueToOpt = Annotated[str | None, typer.Option("--due-to", help="只列有未完成期限到期不晚于此日的")]
+
 
 def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
     return None if text is None else parse_datetime(text, field)
+
+
+def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """`--received` and `--at` of a registration: a receipt given alone must not lie in the
+    future; the registration time defaults to the receipt time (then now)."""
+    from ..domain.timeutil import check_not_future
+    from ..services import clock
+
+    received_dt = at_value(received, "--received")
+    if at is None and received_dt is not None:
+        check_not_future(received_dt, "--received", clock.now())
+    return received_dt, at_value(at) or received_dt
 
 
 def int_value(value: int | None, field: str, low: int, high: int, example: int) -> int | None:
@@ -44,10 +103,6 @@ def one_output(json: bool, csv: bool, command: str) -> None:
         from ..domain.errors import InputError
 
         raise InputError(f"--json 与 --csv 只能选一个,例如 kefu {command} --json")
-
-
-# The most rows a list command gives (--limit).
-LIST_LIMIT_MAX = 1_000_000
 
 
 def text_value(
@@ -184,13 +239,42 @@ class LazyTyperGroup(TyperGroup):
         if cmd is None and cmd_name in self._pending:
             from typer.main import get_command_from_info
 
+            info = self._pending[cmd_name]
+            if isinstance(info, LazyCommand):
+                info = info.info()
             cmd = self.commands[cmd_name] = get_command_from_info(
-                self._pending[cmd_name], pretty_exceptions_short=True, rich_markup_mode=None
+                info, pretty_exceptions_short=True, rich_markup_mode=None
             )
         return cmd
 
     def resolve_command(self, ctx, args):
         return _resolve_with_suggestions(self, ctx, args)
+
+
+class LazyCommand:
+    """A command of a group's Typer app whose function lives in another module, imported only
+    when the command is built (run, or its help shown): `kefu complaint add` does not import the
+    module of `complaint show`. Stands in the app's `registered_commands` (see `lazy_commands`)."""
+
+    def __init__(self, name: str, module: str, attribute: str) -> None:
+        self.name, self.module, self.attribute = name, module, attribute
+
+    def info(self):
+        """The Typer CommandInfo, as `@app.command(name)` on the function would have made it."""
+        import importlib
+
+        function = getattr(importlib.import_module(self.module), self.attribute)
+        holder = typer.Typer()
+        holder.command(self.name)(function)
+        return holder.registered_commands[0]
+
+
+def lazy_commands(app: typer.Typer, module: str, *names: str) -> None:
+    """Add the commands `names` of `module` to `app`, in this order, without importing the module:
+    "show" is the function `show`, "regulator-report" `regulator_report`, "list:list_" `list_`."""
+    for name in names:
+        name, _, attribute = name.partition(":")
+        app.registered_commands.append(LazyCommand(name, module, attribute or name.replace("-", "_")))
 
 
 def _resolve_with_suggestions(group, ctx, args):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import JsonOpt, UnmaskOpt, date_value, state
+from .common import BranchOpt, HandlerOpt, JsonOpt, ReportAsOfOpt, UnmaskOpt, date_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx).
 app = typer.Typer(help="导出 Excel(.xlsx,按扩展名)或 CSV(默认 UTF-8 带 BOM;也可 GB18030): 投诉、回访、期限。", no_args_is_help=True)
@@ -16,11 +16,7 @@ FileArg = Annotated[
 ]
 FromOpt = Annotated[str | None, typer.Option("--from", help="开始日期(含),例如 2026-11-01")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="结束日期(含),例如 2026-11-30")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="只导出某个机构,例如 朝阳支公司")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="CSV 的编码: utf-8(带 BOM,默认)或 gb18030;.xlsx 不用")]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="数据截至日(剩余工作日、是否逾期按这一天计算),默认今天,例如 2026-11-21")
-]
 
 
 def _done(result: dict, json: bool, personal: bool = True) -> None:
@@ -74,7 +70,7 @@ def complaints(
     branch: BranchOpt = None,
     unmask: UnmaskOpt = False,
     encoding: EncodingOpt = "utf-8",
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """导出投诉(按受理日期筛选),含状态、各环节时间与期限(受理时限、处理时限、剩余工作日、是否逾期)。
@@ -96,7 +92,7 @@ def callbacks(
     branch: BranchOpt = None,
     unmask: UnmaskOpt = False,
     encoding: EncodingOpt = "utf-8",
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """导出回访(按回访期限筛选),含结束方式与原因、剩余工作日、是否逾期;.xlsx 为 Excel 工作簿。
@@ -111,12 +107,12 @@ def callbacks(
 @app.command("deadlines")
 def deadlines(
     file: FileArg,
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     within: Annotated[
         int | None, typer.Option("--within", help="“即将到期”的范围(工作日),默认见规则表 report.due_soon_workdays")
     ] = None,
     branch: BranchOpt = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="只导出某位经办人,例如 李娜")] = None,
+    handler: HandlerOpt = None,
     kind: Annotated[str | None, typer.Option("--kind", help="只导出一种期限,例如 decision(处理决定)")] = None,
     encoding: EncodingOpt = "utf-8",
     json: JsonOpt = False,

@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
+from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx, callbacks).
 app = typer.Typer(help="从 Excel(.xlsx)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访。", no_args_is_help=True)
 
 FileArg = Annotated[str, typer.Argument(help="CSV 或 Excel(.xlsx)文件路径,例如 ./投诉登记表.xlsx")]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")]
 ErrorsOpt = Annotated[
     str | None,
     typer.Option(

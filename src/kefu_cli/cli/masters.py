@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
+from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, NewBranchOpt, at_value, state
 
 branch_app = typer.Typer(help="机构名单: 新增、列出机构(名称、地址、客服电话)", no_args_is_help=True)
 handler_app = typer.Typer(help="经办人名单: 新增、列出、停用经办人", no_args_is_help=True)
@@ -68,8 +68,8 @@ def branch_list(json: JsonOpt = False) -> None:
 @handler_app.command("add")
 def handler_add(
     name: Annotated[str, typer.Argument(help="经办人姓名,例如 李娜")],
-    branch: Annotated[str, typer.Option("--branch", help="所属机构,例如 朝阳支公司")] = "",
-    new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在名单中时一并新增")] = False,
+    branch: BranchOpt = "",
+    new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
@@ -84,7 +84,7 @@ def handler_add(
 
 @handler_app.command("list")
 def handler_list(
-    branch: Annotated[str | None, typer.Option("--branch", help="只列出这个机构的经办人")] = None,
+    branch: BranchOpt = None,
     all_: Annotated[bool, typer.Option("--all", help="包括已停用的经办人")] = False,
     json: JsonOpt = False,
 ) -> None:

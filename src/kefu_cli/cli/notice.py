@@ -17,9 +17,13 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from .common import AtOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, state
+from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, state
 
 DEFAULT_COMMAND = "make"
+RecipientOpt = Annotated[
+    str | None,
+    typer.Option("--recipient", help="监管报告: 报告对象,例如 国家金融监督管理总局北京监管局(默认“监管部门”)"),
+]
 BATCH_WITHIN_MAX = 250  # working days: about a year
 
 
@@ -100,10 +104,7 @@ def make(
     reason: Annotated[
         str | None, typer.Option("--reason", help="延期告知书: 延期理由(默认按延期级别写“情况复杂,需要进一步调查核实”)")
     ] = None,
-    recipient: Annotated[
-        str | None,
-        typer.Option("--recipient", help="监管报告: 报告对象,例如 国家金融监督管理总局北京监管局(默认“监管部门”)"),
-    ] = None,
+    recipient: RecipientOpt = None,
     templates: TemplatesOpt = None,
     json: JsonOpt = False,
     at: AtOpt = None,
@@ -186,11 +187,8 @@ def batch(
         str | None,
         typer.Option("--since", help="只看在此日及以后到期的期限(初次使用时略过早已办结的旧案件),例如 2026-11-01"),
     ] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="只生成某个机构的,例如 朝阳支公司")] = None,
-    recipient: Annotated[
-        str | None,
-        typer.Option("--recipient", help="监管报告: 报告对象,例如 国家金融监督管理总局北京监管局(默认“监管部门”)"),
-    ] = None,
+    branch: BranchOpt = None,
+    recipient: RecipientOpt = None,
     templates: TemplatesOpt = None,
     json: JsonOpt = False,
 ) -> None:

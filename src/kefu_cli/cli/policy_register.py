@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .claim import mask_after_sales
-from .common import AtOpt, ClerkOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, state
+from .common import AtOpt, BranchOpt, ClerkOpt, HandlerOpt, JsonOpt, UnmaskOpt, at_value, audit_unmask, state
+from .labels import mask_after_sales
 
 app = typer.Typer(
     help="保单登记簿: 登记、查看保单(投保人、被保险人及证件号码、保险期间、保额、险种类型),供理赔报案核对\n\n"
@@ -42,8 +42,11 @@ def add(
     product: Annotated[str | None, typer.Option("--product", help="险种名称,例如 终身寿险(分红型)")] = None,
     line: Annotated[
         str | None,
-        typer.Option("--line", help="险种类型: life 人寿保险(索赔时效 5 年)、health 健康保险、accident 意外伤害保险、"
-                     "property 财产保险、other 其他;不填时按险种名称推断"),
+        typer.Option(
+            "--line",
+            help="险种类型: life 人寿保险(索赔时效 5 年)、health 健康保险、accident 意外伤害保险、"
+            "property 财产保险、other 其他;不填时按险种名称推断",
+        ),
     ] = None,
     holder: Annotated[str | None, typer.Option("--holder", help="投保人姓名")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="投保人电话")] = None,
@@ -52,8 +55,8 @@ def add(
     start: Annotated[str | None, typer.Option("--start", help="保险期间起,例如 2026-11-02")] = None,
     end: Annotated[str | None, typer.Option("--end", help="保险期间止,例如 2046-11-01")] = None,
     sum_insured: Annotated[str | None, typer.Option("--sum-insured", help="保额(元),例如 500000 或 50万")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="经办人")] = None,
+    branch: BranchOpt = None,
+    handler: HandlerOpt = None,
     update: Annotated[bool, typer.Option("--update", help="保单已登记时,更正所给的项目(须 --reason)")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="更正原因(记入审计)")] = None,
     json: JsonOpt = False,
@@ -95,7 +98,9 @@ def _field_zh(key: str) -> str:
 
 
 @app.command("show")
-def show(policy_no: Annotated[str, typer.Argument(help="保单号")], json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+def show(
+    policy_no: Annotated[str, typer.Argument(help="保单号")], json: JsonOpt = False, unmask: UnmaskOpt = False
+) -> None:
     """查看登记簿中的一张保单,及其理赔报案与保全请求。"""
     from ..services import policy_register as reg
 
@@ -127,7 +132,7 @@ def show(policy_no: Annotated[str, typer.Argument(help="保单号")], json: Json
 def list_(
     name: Annotated[str | None, typer.Option("--name", help="投保人或被保险人姓名(包含即可)")] = None,
     line: Annotated[str | None, typer.Option("--line", help="险种类型,例如 life 或 人寿保险")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
+    branch: BranchOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="最多列出几张(1 到 10000)")] = 200,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,

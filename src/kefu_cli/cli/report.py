@@ -1,4 +1,4 @@
-"""`kefu report …`: deadline report and analysis.
+"""`kefu report …`: deadline report and analysis (`report stats`: cli/report_stats.py).
 
 One report engine (services/reports.py), several views: JSON, CSV, a plain or rich table.
 Scripting: no colour, no bar charts, no prompts when stdout is not a terminal; `--output`
@@ -15,18 +15,20 @@ from typing import Annotated
 import typer
 
 from .common import (
+    BranchOpt,
     CsvOpt,
+    HandlerOpt,
     JsonOpt,
+    ReportAsOfOpt,
     date_value,
     int_value,
+    lazy_commands,
     one_output,
     state,
 )
 
 app = typer.Typer(help="报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。", no_args_is_help=True)
 
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="报表日期(以这一天为准计算逾期与剩余工作日),默认今天")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="只看某个机构,例如 朝阳支公司")]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
@@ -51,7 +53,7 @@ def _output_format(output: str | None, json: bool, csv: bool, command: str) -> t
         )
     return suffix == "json", suffix == "csv"
 
-CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
+
 WITHIN_MAX = 250  # working days: about one year
 WEEKDAY_ZH = "一二三四五六日"
 
@@ -142,13 +144,13 @@ ITEM_KEYS = [
 
 @app.command("deadlines")
 def deadlines(
-    as_of: AsOfOpt = None,
+    as_of: ReportAsOfOpt = None,
     within: Annotated[
         int | None,
         typer.Option("--within", help="“即将到期”的范围: N 个工作日内(0 到 250,默认取政策表,通常为 3)"),
     ] = None,
     branch: BranchOpt = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="只看某个经办人")] = None,
+    handler: HandlerOpt = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="只看某类期限,例如 decision(处理决定)、callback(回访)")
     ] = None,
@@ -232,8 +234,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
     from rich import box
     from rich.table import Table
 
-    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
     from ..domain.report import BUCKET_ZH, Bucket, percent_text
+    from .labels import CASE_ZH, kind_zh
 
     s = report["summary"]
     day = report["as_of"]
@@ -247,7 +249,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
     shown = {
         "机构": f["branch"],
         "经办人": f["handler"],
-        "期限": f["kind"] and _kind_zh(f["kind"]),
+        "期限": f["kind"] and kind_zh(f["kind"]),
         "状态": f["status"] and BUCKET_ZH[Bucket(f["status"])],
     }
     filt = "  ".join(f"{k}: {v}" for k, v in shown.items() if v)
@@ -282,14 +284,12 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         styles = {"overdue": "bold red", "due_today": "yellow", "due_soon": "cyan", "paused": "dim"}
         t = table("未完成期限", ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余", "临时"])
         for i in report["items"]:
-            k = i["kind"]
-            kind_zh = DEADLINE_KIND_ZH[DeadlineKind(k)] if k in set(DeadlineKind) else k
             t.add_row(
                 i["branch"],
                 i["handler"],
                 i["case_id"],
-                CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
-                kind_zh,
+                CASE_ZH.get(i["case_type"], i["case_type"]),
+                kind_zh(i["kind"]),
                 str(i["due"]),
                 BUCKET_ZH[Bucket(i["status"])],
                 _left_text(i),
@@ -314,264 +314,5 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
         )
 
 
-# --- report stats ----------------------------------------------------------------
-
-
-def _stats_rows(report: dict) -> list[list]:
-    """The analysis report flattened to (section, key, label, count, value) rows for CSV."""
-    cp = report["complaints"]
-    rows: list[list] = [["complaints", "total", "投诉总数", cp["total"], ""]]
-    for r in cp["by_category"]:
-        rows.append(["by_category", r["code"], r["label"], r["count"], ""])
-    for r in cp["by_channel"]:
-        rows.append(["by_channel", r["code"], r["label"], r["count"], ""])
-    for r in cp["by_branch"]:
-        rows.append(["by_branch", r["branch"], r["branch"], r["count"], ""])
-    for r in cp["by_month"]:
-        rows.append(["by_month", r["month"], r["month"], r["count"], ""])
-    for k, n in cp["outcomes"].items():
-        rows.append(["outcomes", k, OUTCOME_ZH[k], n, ""])
-    for r in cp["rejected_by_reason"]:
-        rows.append(["rejected_by_reason", r["reason"], REASON_ZH.get(r["reason"], r["reason"]), r["count"], ""])
-    for k, n in cp["transfers"].items():
-        rows.append(["transfers", k, "内部转办" if k == "internal" else "转外部单位", n, ""])
-    for k, d in report["durations"].items():
-        rows.append(["durations", f"{k}.median", DURATION_ZH[k] + "中位数(工作日)", d["count"], d["median"]])
-        rows.append(["durations", f"{k}.p90", DURATION_ZH[k] + "90分位(工作日)", d["count"], d["p90"]])
-    for r in [*report["on_time"], {"kind": "all", **report["on_time_all"]}]:
-        rows.append(["on_time", r["kind"], _kind_zh(r["kind"]), r["on_time"] + r["late"] + r["overdue"], r["rate"]])
-    cb = report["callbacks"]
-    if isinstance(cb, dict):
-        for k in CALLBACK_KEYS:
-            if k in cb:
-                rows.append(["callbacks", k, CALLBACK_KEYS[k], "", cb[k]])
-    rq = report.get("requests")
-    if isinstance(rq, dict):
-        for r in rq["by_type"]:
-            rows.append(["requests", r["code"], r["label"], r["count"], ""])
-        for r in rq["surrender_reasons"]:
-            rows.append(["surrender_reasons", r["reason"], r["label"], r["count"], ""])
-    return rows
-
-
-CALLBACK_KEYS = {
-    "due": "应访量",
-    "success": "成功",
-    "refused": "拒访",
-    "cancelled": "回访前撤退保",
-    "unreachable": "无法联系",
-    "open": "待回访",
-    "success_rate": "回访成功率(%)",
-    "letter_visit_share": "信函+上门占比(%)",
-    "on_time_rate": "按时回访率(%)",
-    "cooling_off_on_time_rate": "犹豫期内回访率(%)",
-}
-OUTCOME_ZH = {
-    "accepted": "受理",
-    "rejected": "不予受理",
-    "transferred": "转办",
-    "merged": "合并",
-    "withdrawn": "撤回",
-    "pending": "尚未作出受理决定",
-}
-REASON_ZH = {
-    "not_consumer": "非消费者本人或其受托人",
-    "duplicate_open": "重复投诉(已受理且在期限内)",
-    "duplicate_decided": "重复投诉(已作出处理决定)",
-    "not_company": "不属本公司处理",
-    "not_complaint": "非投诉",
-}
-DURATION_ZH = {"to_acceptance": "收到至受理决定", "to_decision": "收到至处理决定"}
-
-
-def _kind_zh(kind: str) -> str:
-    from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
-
-    if kind == "all":
-        return "全部期限"
-    return DEADLINE_KIND_ZH[DeadlineKind(kind)] if kind in set(DeadlineKind) else kind
-
-
-@app.command("stats")
-def stats(
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="起始日期(含,按投诉收到日),默认 --to 所在月的 1 日")
-    ] = None,
-    date_to: Annotated[
-        str | None,
-        typer.Option("--to", help="截止日期(含),默认 --as-of;早于今天时,统计按该日结束时的记录还原(不加 --as-of 时)"),
-    ] = None,
-    as_of: AsOfOpt = None,
-    branch: BranchOpt = None,
-    json: JsonOpt = False,
-    csv: CsvOpt = False,
-    output: OutputOpt = None,
-) -> None:
-    """投诉处理分析: 按类别、渠道、机构、月份统计;受理/不予受理(按理由)/转办构成;
-    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标;退保原因(保全请求)。
-
-    在终端上以条形图显示月度趋势与类别构成。
-    """
-    from ..services.reports import check_filter_names, report_source
-    from ..services.stats import stats_report
-
-    json, csv = _output_format(output, json, csv, "report stats")
-    from ..services import clock
-
-    to = date_value(date_to, "--to")
-    today = clock.today()
-    # The history is read as it stood at the end of --as-of, or of --to when no --as-of is given.
-    day = date_value(as_of, "--as-of") or (min(to, today) if to else today)
-    to = to or day
-    frm = date_value(date_from, "--from") or to.replace(day=1)
-    with report_source(state.db) as src:
-        check_filter_names(src, branch=branch)  # a typo: suggestions, not an empty report
-        report = stats_report(src, frm, to, day, branch=branch, history=day < today)
-    if json:
-        from ..render.output import dumps_json
-
-        _emit(dumps_json(report) + "\n", output)
-    elif csv:
-        from ..render.output import csv_text
-
-        text = csv_text(["section", "key", "label", "count", "value"], _stats_rows(report))
-        _emit(text, output, "utf-8-sig" if output else "utf-8")
-    elif output:
-        _emit(_plain(lambda c: _render_stats(c, report, charts=False)), output)
-    else:
-        from ..render.output import console
-
-        _render_stats(console(), report, charts=_on_terminal(None))
-
-
-def _render_stats(c, report: dict, charts: bool) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from ..domain.report import bar, percent_text
-
-    def table(title, headers):
-        t = Table(
-            title=title,
-            box=box.SIMPLE_HEAVY if charts else None,
-            show_edge=charts,
-            pad_edge=False,
-            title_justify="left",
-        )
-        for h in headers:
-            t.add_column(h, overflow="fold")
-        return t
-
-    cp = report["complaints"]
-    where = f"  机构: {report['branch']}" if report["branch"] else ""
-    c.print(f"投诉处理分析  {report['from']} 至 {report['to']}(按收到日){where}  截至 {report['as_of']}", markup=False)
-    c.print(f"投诉总数 {cp['total']}", markup=False)
-
-    def counts(title, rows, name_key, with_bar):
-        headers = ["项目", "件数", "占比"] + (["图示"] if with_bar else [])
-        t = table(title, headers)
-        largest = max((r["count"] for r in rows), default=0)
-        for r in rows:
-            cells = [
-                str(r.get("label") or r[name_key] or "(未填)"),
-                str(r["count"]),
-                percent_text(_share(r["count"], cp["total"])),
-            ]
-            if with_bar:
-                cells.append(bar(r["count"], largest))
-            t.add_row(*cells, style=None)
-        c.print(t)
-
-    counts("按月份(趋势)", [{"month": r["month"], "count": r["count"]} for r in cp["by_month"]], "month", charts)
-    counts("按类别", cp["by_category"], "code", charts)
-    counts("按渠道", cp["by_channel"], "code", False)
-    counts("按机构", cp["by_branch"], "branch", False)
-
-    t = table("受理决定构成", ["结果", "件数", "占比"])
-    for k, n in cp["outcomes"].items():
-        t.add_row(OUTCOME_ZH[k], str(n), percent_text(_share(n, cp["total"])))
-    for r in cp["rejected_by_reason"]:
-        if r["count"]:
-            t.add_row("  不予受理: " + REASON_ZH.get(r["reason"], r["reason"]), str(r["count"]), "")
-    for k, n in cp["transfers"].items():
-        if n:
-            t.add_row("  " + ("内部转办" if k == "internal" else "转外部单位"), str(n), "")
-    c.print(t)
-
-    t = table("用时(工作日)", ["环节", "件数", "中位数", "90分位"])
-    for k, d in report["durations"].items():
-        t.add_row(DURATION_ZH[k], str(d["count"]), _num(d["median"]), _num(d["p90"]))
-    c.print(t)
-
-    t = table("按时完成率(期间内到期的期限)", ["期限", "按时", "超时完成", "逾期未完成", "未到期", "按时率"])
-    for r in [*report["on_time"], {"kind": "all", **report["on_time_all"]}]:
-        if r["kind"] != "all" and not (r["on_time"] + r["late"] + r["overdue"] + r["pending"]):
-            continue
-        t.add_row(
-            _kind_zh(r["kind"]),
-            str(r["on_time"]),
-            str(r["late"]),
-            str(r["overdue"]),
-            str(r["pending"]),
-            percent_text(r["rate"]),
-        )
-    c.print(t)
-
-    cb = report["callbacks"]
-    if cb is None:
-        c.print("回访考核指标: 暂不可用(回访模块未提供 callback_kpis)。", markup=False)
-    else:
-        t = table(
-            "回访考核指标(期间内到期的回访)",
-            [
-                "机构",
-                "应访",
-                "成功",
-                "拒访",
-                "撤退保",
-                "无法联系",
-                "待回访",
-                "成功率",
-                "信函+上门占比",
-                "犹豫期内及时率",
-            ],
-        )
-
-        def ok(flag) -> str:
-            return "" if flag is None else ("" if flag else " 未达标")
-
-        for r in [*cb.get("by_branch", []), {**cb, "branch": "合计"}]:
-            t.add_row(
-                r["branch"] or "(未填)",
-                *(str(r[k]) for k in ("due", "success", "refused", "cancelled", "unreachable", "open")),
-                percent_text(r["success_rate"]) + ok(r["success_rate_ok"]),
-                percent_text(r["letter_visit_share"]) + ok(r["letter_visit_ok"]),
-                percent_text(r["cooling_off_on_time_rate"]),
-            )
-        c.print(t)
-        c.print(
-            f"考核线: 成功率 ≥ {cb['success_rate_min']}%,信函+上门占比 ≤ {cb['letter_visit_max']}%",
-            markup=False,
-        )
-
-    rq = report.get("requests")
-    if isinstance(rq, dict) and rq["total"]:
-        surrenders = next((r["count"] for r in rq["by_type"] if r["code"] == "surrender"), 0)
-        t = table(
-            f"保全请求 {rq['total']} 件(" + "、".join(f"{r['label']} {r['count']}" for r in rq["by_type"]) + ")"
-            + ",退保原因",
-            ["退保原因", "件数", "占退保"],
-        )  # fmt: skip
-        for r in rq["surrender_reasons"]:
-            t.add_row(r["label"], str(r["count"]), percent_text(_share(r["count"], surrenders)))
-        c.print(t)
-
-
-def _share(n: int, total: int) -> float | None:
-    from ..domain.report import percent
-
-    return percent(n, total)
-
-
-def _num(v) -> str:
-    return "—" if v is None else (f"{v:g}")
+# report stats: built from its own module when used.
+lazy_commands(app, "kefu_cli.cli.report_stats", "stats")

@@ -6,21 +6,35 @@ from typing import Annotated
 
 import typer
 
-from .claim import _lbl, mask_after_sales, received_and_at
 from .common import (
     LIST_LIMIT_MAX,
+    AllOpt,
     AtOpt,
+    BranchOpt,
     ClerkOpt,
     CsvOpt,
+    FromOpt,
+    HandlerOpt,
     JsonOpt,
+    LimitOpt,
+    NameFilterOpt,
+    NewBranchOpt,
+    NewHandlerOpt,
+    PolicyBranchOpt,
+    PolicyFilterOpt,
+    PolicyOpt,
+    ToOpt,
     UnmaskOpt,
     at_value,
     audit_unmask,
+    case_id_arg,
     date_value,
     int_value,
     one_output,
+    received_and_at,
     state,
 )
+from .labels import after_sales_label, mask_after_sales
 
 app = typer.Typer(
     help="保全请求: 退保、批改(批单)的登记与办结\n\n"
@@ -29,7 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-IdArg = Annotated[str, typer.Argument(help="请求编号,例如 SQ-20261120-0001")]
+IdArg = case_id_arg("request")
 
 
 def _print(data: dict, json: bool, headline: list[str], unmask: bool = False, command: str = "", clerk=None) -> None:
@@ -52,13 +66,16 @@ def _print(data: dict, json: bool, headline: list[str], unmask: bool = False, co
 
 def _summary(d: dict) -> list[str]:
     lines = [
-        f"{_lbl('REQUEST_TYPES', d['type'])} {d['id']}  状态: {_lbl('REQUEST_STATUSES', d['status'])}"
-        f"  接收: {d['received_at']:%Y-%m-%d %H:%M}({_lbl('CLAIM_CHANNELS', d['channel'])})",
+        f"{after_sales_label('REQUEST_TYPES', d['type'])} {d['id']}  状态: {after_sales_label('REQUEST_STATUSES', d['status'])}"
+        f"  接收: {d['received_at']:%Y-%m-%d %H:%M}({after_sales_label('CLAIM_CHANNELS', d['channel'])})",
         f"保单: {d['policy_no']} {d['product'] or ''}  投保人: {d['holder'] or '-'}  被保险人: {d['insured_name'] or '-'}",
         f"客户: {d['name']}({_relation(d['relation'])}) {d['phone']}  机构: {d['branch'] or '-'}  经办人: {d['handler'] or '-'}",
     ]
     if d["reason"]:
-        lines.append(f"退保原因: {_lbl('SURRENDER_REASONS', d['reason'])}" + (f"({d['reason_note']})" if d["reason_note"] else ""))
+        lines.append(
+            f"退保原因: {after_sales_label('SURRENDER_REASONS', d['reason'])}"
+            + (f"({d['reason_note']})" if d["reason_note"] else "")
+        )
     elif d["reason_note"]:
         lines.append(f"说明: {d['reason_note']}")
     if d["content"]:
@@ -82,7 +99,7 @@ def _relation(code: str) -> str:
 @app.command("add")
 def add(
     type: Annotated[str, typer.Option("--type", help="请求类型: surrender 退保、endorsement 批改(批单)")],
-    policy: Annotated[str, typer.Option("--policy", help="保单号")],
+    policy: PolicyOpt,
     reason: Annotated[
         str | None,
         typer.Option(
@@ -93,17 +110,22 @@ def add(
     ] = None,
     reason_note: Annotated[str | None, typer.Option("--reason-note", help="退保原因的具体说明")] = None,
     content: Annotated[str | None, typer.Option("--content", help="批改内容(批改必填),例如 变更联系地址")] = None,
-    channel: Annotated[str, typer.Option("--channel", help="提请方式: phone 电话、visit 上门、fax 传真、letter 信函")] = "phone",
+    channel: Annotated[
+        str, typer.Option("--channel", help="提请方式: phone 电话、visit 上门、fax 传真、letter 信函")
+    ] = "phone",
     name: Annotated[str | None, typer.Option("--name", help="提出请求的客户姓名(默认登记簿中的投保人)")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="客户联系电话(默认登记簿中投保人的电话)")] = None,
     relation: Annotated[
-        str, typer.Option("--relation", help="与投保人关系: self 本人、agent 受托人、guardian 法定代理人、heir 继承人、other 其他")
+        str,
+        typer.Option(
+            "--relation", help="与投保人关系: self 本人、agent 受托人、guardian 法定代理人、heir 继承人、other 其他"
+        ),
     ] = "self",
     received: Annotated[str | None, typer.Option("--received", help="收到请求的时间,默认现在")] = None,
-    branch: Annotated[str, typer.Option("--branch", help="机构(默认保单的机构)")] = "",
-    handler: Annotated[str, typer.Option("--handler", help="经办人")] = "",
-    new_handler: Annotated[bool, typer.Option("--new-handler", help="经办人不在名单中时一并新增")] = False,
-    new_branch: Annotated[bool, typer.Option("--new-branch", help="机构不在名单中时一并新增")] = False,
+    branch: PolicyBranchOpt = "",
+    handler: HandlerOpt = "",
+    new_handler: NewHandlerOpt = False,
+    new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
@@ -118,7 +140,14 @@ def add(
         relation=relation, reason=reason, reason_note=reason_note, content=content, received=received_dt or at_dt,
         branch=branch, handler=handler, new_branch=new_branch, new_handler=new_handler,
     )  # fmt: skip
-    _print(data, json, [f"已登记{_lbl('REQUEST_TYPES', data['type'])}请求 {data['id']}"], unmask, "request add", clerk)
+    _print(
+        data,
+        json,
+        [f"已登记{after_sales_label('REQUEST_TYPES', data['type'])}请求 {data['id']}"],
+        unmask,
+        "request add",
+        clerk,
+    )
 
 
 @app.command("close")
@@ -136,7 +165,7 @@ def close(
     from ..services import requests
 
     data = requests.close(state.db, request_id, result=result, note=note, clerk=clerk, at=at_value(at))
-    _print(data, json, [f"保全请求 {data['id']} 已办结: {_lbl('REQUEST_STATUSES', data['status'])}"])
+    _print(data, json, [f"保全请求 {data['id']} 已办结: {after_sales_label('REQUEST_STATUSES', data['status'])}"])
 
 
 @app.command("show")
@@ -157,30 +186,40 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
     from ..render.output import print_lines, print_table
     from .casework import event_action
 
-    zh = {"add": "登记", "close": "办结", "note": "备注/联系记录", "assign": "改派", "void": "作废",
-          "undo": "撤销上一步", "edit": "更正登记信息"}
+    zh = {
+        "add": "登记",
+        "close": "办结",
+        "note": "备注/联系记录",
+        "assign": "改派",
+        "void": "作废",
+        "undo": "撤销上一步",
+        "edit": "更正登记信息",
+    }
     print_lines(_summary(data))
     print_table(
         "办理记录",
         ["时间", "经办人", "动作", "状态"],
         [[f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], event_action(zh.get(e["action"], e["action"]), e["action"], e["details"]),
-          _lbl("REQUEST_STATUSES", e["to_status"])] for e in data["events"]],
+          after_sales_label("REQUEST_STATUSES", e["to_status"])] for e in data["events"]],
     )  # fmt: skip
 
 
 @app.command("list")
 def list_(
     type: Annotated[str | None, typer.Option("--type", help="surrender 退保 或 endorsement 批改")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="open 待办理、completed 已办结、referred 已转保险公司、withdrawn 客户撤回")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="open 待办理、completed 已办结、referred 已转保险公司、withdrawn 客户撤回"),
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="退保原因,例如 经济困难")] = None,
-    branch: Annotated[str | None, typer.Option("--branch", help="机构")] = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="经办人")] = None,
-    received_from: Annotated[str | None, typer.Option("--from", help="接收日期自(含)")] = None,
-    received_to: Annotated[str | None, typer.Option("--to", help="接收日期至(含)")] = None,
-    policy: Annotated[str | None, typer.Option("--policy", help="保单号(包含即可)")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="客户姓名(包含即可)")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="最多列出几件")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="包括已作废的请求")] = False,
+    branch: BranchOpt = None,
+    handler: HandlerOpt = None,
+    received_from: FromOpt = None,
+    received_to: ToOpt = None,
+    policy: PolicyFilterOpt = None,
+    name: NameFilterOpt = None,
+    limit: LimitOpt = None,
+    all_: AllOpt = False,
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
@@ -204,7 +243,19 @@ def list_(
 
         print_json(data)
         return
-    keys = ["id", "type", "status", "received_at", "policy_no", "name", "phone", "reason", "content", "branch", "handler"]
+    keys = [
+        "id",
+        "type",
+        "status",
+        "received_at",
+        "policy_no",
+        "name",
+        "phone",
+        "reason",
+        "content",
+        "branch",
+        "handler",
+    ]
     if csv:
         import sys
 
@@ -218,9 +269,9 @@ def list_(
         print_lines(["没有符合条件的保全请求。已作废的请求加 --all 才列出;按姓名、电话查找可用 kefu search。"])
         return
     rows = [
-        [i["id"], _lbl("REQUEST_TYPES", i["type"]), _lbl("REQUEST_STATUSES", i["status"]) + ("(已作废)" if i["voided_at"] else ""),
+        [i["id"], after_sales_label("REQUEST_TYPES", i["type"]), after_sales_label("REQUEST_STATUSES", i["status"]) + ("(已作废)" if i["voided_at"] else ""),
          f"{i['received_at']:%Y-%m-%d %H:%M}", i["policy_no"], i["name"], i["phone"],
-         _lbl("SURRENDER_REASONS", i["reason"]) or (i["content"] or "")[:30], i["branch"], i["handler"]]
+         after_sales_label("SURRENDER_REASONS", i["reason"]) or (i["content"] or "")[:30], i["branch"], i["handler"]]
         for i in data["items"]
     ]  # fmt: skip
     print_table(
@@ -249,7 +300,7 @@ def edit(
     登记错了的,请作废(void)后重新登记。"""
     from ..domain.claims import COLUMN_ZH
     from ..services import requests
-    from .claim import NAME_KEYS, PHONE_KEYS
+    from .labels import NAME_KEYS, PHONE_KEYS
 
     changes = dict(name=name, phone=phone, relation=relation, channel=channel, reason=surrender_reason,
                    reason_note=reason_note, content=content)  # fmt: skip
@@ -268,25 +319,7 @@ def edit(
     _print(data, json, [f"已更正保全请求 {data['id']}: {';'.join(parts)}"])
 
 
-@app.command("undo")
-def undo(
-    request_id: IdArg,
-    reason: Annotated[str, typer.Option("--reason", help="撤销原因(记入审计),例如 误操作,客户尚未办结")],
-    json: JsonOpt = False,
-    at: AtOpt = None,
-    clerk: ClerkOpt = None,
-) -> None:
-    """撤销本请求最近一次办理步骤(如办结登记错了): 写入一条撤销记录,状态恢复到该步骤之前,原记录保留。"""
-    from ..domain.claims import REQUEST_STATUSES
-    from ..domain.codes import label
-    from ..services.undo import undo as do_undo
-    from .undo import print_undo
-
-    r = do_undo(state.db, "request", request_id, reason=reason, clerk=clerk, at=at_value(at))
-    print_undo(r, json, label(REQUEST_STATUSES, r["status"]))
-
-
-# note / assign / void: the steps every case type shares (services/casework.py)
+# undo / note / assign / void: the steps every case type shares (cli/casework.py)
 from .casework import add_to as _add_casework  # noqa: E402
 
 _add_casework(app, "request")

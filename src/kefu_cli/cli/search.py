@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
-from .common import JsonOpt, UnmaskOpt, state
+from .common import AsOfOpt, JsonOpt, UnmaskOpt, state
 
 
 def search(
     text: Annotated[
-        str, typer.Argument(help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号、证件号码(或其中 4 位以上)")
+        str,
+        typer.Argument(
+            help="案件编号(或其中一段)、姓名、电话(整号或后 4 位)、保单号、监管转办编号、证件号码(或其中 4 位以上)"
+        ),
     ],
     limit: Annotated[int, typer.Option("--limit", help="最多显示几件(1 到 200)")] = 50,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天判断逾期与剩余工作日,默认今天")] = None,
+    as_of: AsOfOpt = None,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:

@@ -1,12 +1,12 @@
 """`kefu complaint|claim|request|callback undo`: what every case type's undo prints (the command
-itself is in each case type's module; the work is services/undo.py)."""
+is added to each case type's group by cli/casework.add_to; the work is services/undo.py)."""
 
 from __future__ import annotations
 
-CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求"}
+from .labels import CASE_ZH, status_zh
 
 
-def print_undo(r: dict, json: bool, status_zh: str) -> None:
+def print_undo(r: dict, json: bool) -> None:
     """The undo's result: JSON as it is, or one line per thing that came back."""
     if json:
         from ..render.output import print_json
@@ -20,7 +20,7 @@ def print_undo(r: dict, json: bool, status_zh: str) -> None:
     u = r["undone"]
     lines = [
         f"已撤销{zh} {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},{u['clerk']}),原因: {r['reason']}",
-        f"当前状态: {status_zh}",
+        f"当前状态: {status_zh(r['case_type'], r['status'])}",
     ]
     for d in r["deadlines"]:
         to = "作废(由该步骤产生)" if d["to"] == "void" else DEADLINE_STATUS_ZH[DeadlineStatus(d["to"])]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..domain.timeutil import InputError, parse_date
-from .common import AtOpt, ClerkOpt, JsonOpt, at_value, state
+from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, state
 
 app = typer.Typer(help="工作日日历: 推算期限、查询日期、导入节假日安排。", no_args_is_help=True)
 
@@ -141,7 +141,7 @@ def import_(
             help="文件是所涉年份的完整国务院安排: 未列出的日期按周一至周五确定,该年不再是临时",
         ),
     ] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")] = False,
+    dry_run: DryRunOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,

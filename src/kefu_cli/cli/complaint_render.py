@@ -1,0 +1,83 @@
+"""What a complaint's steps print (cli/complaint.py) and the deadline and callback lines of
+`complaint show`."""
+
+from __future__ import annotations
+
+from .common import audit_unmask
+from .labels import kind_zh, mask_personal, status_zh
+
+
+def _status_zh(status: str) -> str:
+    return status_zh("complaint", status)
+
+
+def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) -> list[str]:
+    from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
+
+    lines = []
+    for d in deadlines:
+        if only_open and d["status"] not in ("open", "paused"):
+            continue
+        due = d["due_at"].strftime("%Y-%m-%d %H:%M") if d["kind"] == "initial_investigation" else str(d["due"])
+        mark = "  [临时]" if d["provisional"] else ""
+        if d["status"] == "paused":
+            left = d["working_days_left"]
+            state_text = f"暂停(自 {d['paused_at']:%Y-%m-%d} 起,剩余 {left} 个工作日冻结)"
+            if d["breached"]:
+                state_text += ",中止前已逾期"
+        elif d["status"] == "open" and d["unit"] == "hours":
+            from ..render.output import hours_left_zh
+
+            state_text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
+        elif d["status"] == "open":
+            from ..render.output import left_zh
+
+            state_text = left_zh(d["working_days_left"], overdue=d["late"])
+        else:
+            state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
+            if d["met_at"]:
+                state_text += f"于 {d['met_at']:%Y-%m-%d %H:%M}" + ("(逾期完成)" if d["breached"] else "")
+            elif d["breached"]:
+                state_text += "(此前已逾期)"
+        lines.append(f"  {kind_zh(d['kind'])}: {due} 前{mark} — {state_text}")
+        if basis and d.get("basis"):
+            from ..domain.policy import basis_zh
+
+            lines.append(f"      依据: {basis_zh(d['basis'])}")
+    return lines
+
+
+def callback_lines(callbacks: list[dict]) -> list[str]:
+    from ..domain import callback as cb
+    from ..domain.codes import label
+
+    lines = []
+    for k in callbacks:
+        status = "已作废" if k["voided"] else label(cb.STATUSES, k["status"])
+        when = f",约定 {k['scheduled_at']:%Y-%m-%d %H:%M}" if k.get("scheduled_at") else ""
+        lines.append(f"  {k['id']} {label(cb.KINDS, k['kind'])}回访,期限 {k['due']}{when} — {status}")
+    return lines
+
+
+def done(
+    result: dict, json: bool, headline: str, unmask: bool = False, command: str = "complaint add", clerk=None
+) -> None:
+    """Print the result of a state change: JSON, or the headline and the open deadlines."""
+    if unmask:
+        audit_unmask(command, 1, result.get("id"), clerk=clerk)
+    if json:
+        from ..render.output import print_json
+
+        print_json(mask_personal(result, unmask))
+        return
+    from ..render.output import message, print_lines
+
+    lines = [headline, f"当前状态: {_status_zh(result['status'])}"]
+    open_lines = deadline_lines(result["deadlines"], only_open=True)
+    lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    new_callbacks = [k for k in result.get("callbacks", []) if k["id"] in (result.get("scheduled") or [])]
+    if new_callbacks:
+        lines += ["已安排回访:", *callback_lines(new_callbacks)]
+    print_lines(lines)
+    if any(d["provisional"] and d["status"] == "open" for d in result["deadlines"]):
+        message("注意: 标记 [临时] 的期限涉及尚未公布节假日安排的年份,公布并导入后会自动重算。", style="yellow")
