@@ -69,6 +69,9 @@ def test_a_clean_database_verifies_and_prints_its_chain_head(demo, tmp_path):
     assert result["chain"]["head_event_id"] == rows[-1][0]
     code, out, _ = run("--db", db, "db", "verify")
     assert code == 0 and "核验通过" in out and prev in out
+    # the text names every table it rebuilt, with the count the JSON gives
+    checked = result["checked"]
+    assert f"回访记录 {checked['callback_attempt']} 条" in out and f"编号计数 {checked['counter']} 个" in out
     # The nightly report pins the same head.
     code, out, _ = run("--db", db, "report", "deadlines", "--json")
     assert json.loads(out)["chain_head"] == {"event_id": rows[-1][0], "hash": prev}
