@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
-from kefu_cli.services import callbacks as callback_service
+from kefu_cli.services import callback_steps as callback_service
 from kefu_cli.services import casework, claims, complaints, core, corrections, edit, requests, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent

@@ -194,7 +194,9 @@ def attempt(
     """登记一次回访(方式、结果、录音/回执),必要时开启问题跟进。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
-    from ..services import callbacks as svc
+    from ..services import callback_steps as svc
+    from ..services.callback_views import state_of
+    from ..services.callbacks import CASE_TYPE
     from ..services.deadlines import open_deadlines
 
     m = parse_code(cb.METHODS, method, "--method")
@@ -210,8 +212,8 @@ def attempt(
             note=text_value(note, "--note 备注", NOTE_MAX, multiline=True, example="联系到投保人本人"),
             problem=text_value(problem, "--problem 发现的问题", REASON_MAX, multiline=True, example="投保人未亲笔签名"),
         )
-        nxt = svc.state_of(uow, row).next
-        deadlines = open_deadlines(uow, svc.CASE_TYPE, row.id)
+        nxt = state_of(uow, row).next
+        deadlines = open_deadlines(uow, CASE_TYPE, row.id)
     if json:
         from ..render.output import print_json
 
@@ -267,7 +269,7 @@ def unreachable(
     clerk: ClerkOpt = None,
 ) -> None:
     """各种方式均未成功: 登记为无法联系,并写明原因。"""
-    from ..services import callbacks as svc
+    from ..services import callback_steps as svc
 
     _end_with_reason(
         callback_id, reason, "电话空号且信函被退回", json, at, clerk, svc.mark_unreachable, "已登记为无法联系"
@@ -283,7 +285,7 @@ def cancel(
     clerk: ClerkOpt = None,
 ) -> None:
     """保单在回访前已撤单/退保: 回访取消(计为“回访前撤退保”,不计入成功率分母),期限不再适用。"""
-    from ..services import callbacks as svc
+    from ..services import callback_steps as svc
 
     _end_with_reason(callback_id, reason, "犹豫期内已退保", json, at, clerk, svc.cancel, "已取消(回访前撤退保)")
 
@@ -298,12 +300,13 @@ def resolve(
     clerk: ClerkOpt = None,
 ) -> None:
     """答复回访中发现的问题,完成其答复时限。"""
-    from ..services import callbacks as svc
+    from ..services import callback_steps as svc
+    from ..services.callback_views import followups_of
 
     followup = int_value(followup, "--followup", 1, 2_147_483_647, 1)
     with _uow(clerk, at) as uow:
         f = svc.resolve(uow, callback_id, reply, followup)
-        remaining = [x.id for x in svc.followups_of(uow, f.callback_id) if x.resolved_at is None]
+        remaining = [x.id for x in followups_of(uow, f.callback_id) if x.resolved_at is None]
         late = svc.reply_was_late(uow, f)
     if json:
         from ..render.output import print_json
@@ -341,7 +344,7 @@ def reschedule(
     clerk: ClerkOpt = None,
 ) -> None:
     """按客户要求改约回访时间: 规则规定的回访期限不变;约定时间晚于期限的照常记录,并标记为逾期。"""
-    from ..services import callbacks as svc
+    from ..services import callback_steps as svc
 
     when = at_value(to, "--to")
     with _uow(clerk, at) as uow:

@@ -47,7 +47,7 @@ from .common import (
 
 def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录。"""
-    from ..services import callbacks as svc
+    from ..services import callback_views as svc
 
     with _uow(write=False) as uow:
         view = _masked(svc.callback_view(uow, svc.get_callback(uow, callback_id)), unmask)
@@ -168,7 +168,7 @@ def list_(
     """列出回访(按期限排序;已作废的只在加 --all 时列出)。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
-    from ..services import callbacks as svc
+    from ..services import callback_views as svc
 
     f = svc.ListFilter(
         status=parse_code(cb.STATUSES, status, "--status") if status else None,

@@ -1,11 +1,13 @@
-"""Callbacks (回访): schedule, record attempts, follow up problems, KPIs.
+"""Callbacks (回访): registration — `kefu callback add`, the callbacks a complaint decision schedules,
+and the due-date rules of each kind.
 
 One function per user action; each runs inside the caller's unit of work, writes the
 callback row, its deadline rows and an audit event together. Nothing is deleted.
 Every step writes its event through the case core (services/core.py `step` / `new_row`): the
 callback row's columns are the fold of its events (domain/callback.py `apply`), its attempt and
 follow-up rows are built by the fold `db verify` rebuilds them with (domain/rows.py); no column
-is set here.
+is set here. The steps after registration (attempts, follow-ups, outcomes) are in
+services/callback_steps.py; reading (show, list) is in services/callback_views.py.
 """
 
 from __future__ import annotations
@@ -13,18 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from ..domain import callback as cb
-from ..domain import rows as row_folds
 from ..domain.codes import label
-from ..domain.deadlines import DeadlineKind, DeadlineStatus, is_breached
+from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, NotFoundError, RuleError
-from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
+from ..store.callback_models import Callback
 from ..store.models import Deadline
 from . import core
 from .context import UnitOfWork
-from .deadlines import case_deadlines, close_deadline, open_deadlines, start_deadline
+from .deadlines import open_deadlines, start_deadline
 from .numbering import next_number
 
 CASE_TYPE = "callback"
@@ -174,7 +175,7 @@ def schedule_complaint_callback(uow: UnitOfWork, complaint, kind: str) -> Callba
 # --- add ------------------------------------------------------------------------------
 
 
-def _require(value: str | None, field: str, example: str, limit: int = 50, multiline: bool = False) -> str:
+def required_text(value: str | None, field: str, example: str, limit: int = 50, multiline: bool = False) -> str:
     """Trimmed, non-empty text; control characters and over-long values refused (domain/text.py)."""
     from ..domain.text import clean_text
 
@@ -231,7 +232,7 @@ def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
 
     data = _replace(
         data,
-        name=_require(data.name, "--name", "王小明", limit=50),
+        name=required_text(data.name, "--name", "王小明", limit=50),
         phone=_check_phone(data.phone),
         policy_no=(data.policy_no or "").strip(),
     )
@@ -306,154 +307,6 @@ def _replace(data: NewCallback, **changes) -> NewCallback:
     return dataclasses.replace(data, **changes)
 
 
-# --- reading --------------------------------------------------------------------------
-
-
-def get_callback(uow: UnitOfWork, callback_id: str, change: bool = False) -> Callback:
-    """The callback; with `change`, refused when it was voided (a voided case never changes)."""
-    row = uow.session.get(Callback, (callback_id or "").strip().upper())
-    if row is None:
-        raise NotFoundError(f"回访 {callback_id} 不存在,请用 `kefu callback list` 查找回访编号,例如 HF-20261008-0001")
-    if change and row.voided_at is not None:
-        raise RuleError(f"回访 {row.id} 已作废({row.void_reason}),不能再更改")
-    return row
-
-
-def attempts_of(uow: UnitOfWork, callback_id: str) -> list[CallbackAttempt]:
-    stmt = (
-        select(CallbackAttempt)
-        .where(CallbackAttempt.callback_id == callback_id)
-        .order_by(col(CallbackAttempt.at), col(CallbackAttempt.id))
-    )
-    return list(uow.session.exec(stmt).all())
-
-
-def followups_of(uow: UnitOfWork, callback_id: str) -> list[CallbackFollowup]:
-    stmt = (
-        select(CallbackFollowup).where(CallbackFollowup.callback_id == callback_id).order_by(col(CallbackFollowup.id))
-    )
-    return list(uow.session.exec(stmt).all())
-
-
-def state_of(uow: UnitOfWork, row: Callback, attempts: list[CallbackAttempt] | None = None) -> cb.Escalation:
-    attempts = attempts_of(uow, row.id) if attempts is None else attempts
-    facts = [cb.AttemptFact(a.method, a.result) for a in attempts]
-    return cb.escalation(facts, uow.policy["callback.phone_attempts"], ended=row.status != cb.Status.OPEN)
-
-
-# --- attempts and outcomes --------------------------------------------------------------
-
-
-def _close(uow: UnitOfWork, row: Callback, status: cb.Status) -> None:
-    """The callback deadline of a callback that ends in `status` (the row's columns, ended_at
-    and the outcome, are its fold's: domain/callback.py `apply`)."""
-    # Success, refusal and "unreachable after every method" discharge the duty to call back (met);
-    # a policy withdrawn or surrendered before the callback makes it unnecessary.
-    closing = DeadlineStatus.NOT_APPLICABLE if status == cb.Status.CANCELLED else DeadlineStatus.MET
-    for d in open_deadlines(uow, CASE_TYPE, row.id, [DeadlineKind.CALLBACK]):
-        close_deadline(uow, d, closing, uow.at)
-
-
-def record_attempt(
-    uow: UnitOfWork,
-    callback_id: str,
-    method: str,
-    result: str,
-    *,
-    recording: str | None = None,
-    receipt: bool = False,
-    note: str | None = None,
-    problem: str | None = None,
-) -> tuple[Callback, CallbackAttempt, CallbackFollowup | None]:
-    """`kefu callback attempt`: one attempt; a success/refusal/cancellation ends the case;
-    a problem found opens a follow-up with a `callback_reply` deadline."""
-    row = get_callback(uow, callback_id, change=True)
-    attempts = attempts_of(uow, row.id)
-    state = state_of(uow, row, attempts)
-    n_phone = uow.policy["callback.phone_attempts"]
-    cb.check_attempt(
-        method,
-        result,
-        recording=recording,
-        receipt=receipt,
-        problem=problem,
-        status=row.status,
-        state=state,
-        phone_attempts=n_phone,
-        case_id=row.id,
-    )
-    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    facts = {
-        "method": method,
-        "result": result,
-        "recording": (recording or "").strip() or None,
-        "receipt": receipt,
-        "note": note,
-        "problem": (problem or "").strip() or None,
-    }
-    attempt = CallbackAttempt(**row_folds.attempt_row(row.id, uow.at, uow.clerk, facts))
-    uow.session.add(attempt)
-    uow.session.flush()
-    before = row.status
-    ending = cb.ENDING.get(cb.Result(result))
-    if ending is not None:
-        _close(uow, row, ending)
-    after = str(ending) if ending is not None else before
-    core.step(uow, CASE_TYPE, row, "attempt", (before, after), None, attempt_id=attempt.id, **facts)
-    followup = None
-    if attempt.problem:
-        followup = _open_followup(uow, row, attempt)
-    return row, attempt, followup
-
-
-def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> CallbackFollowup:
-    rule = uow.policy.rule("callback.reply")
-    deadline = start_deadline(
-        uow,
-        case_type=CASE_TYPE,
-        case_id=row.id,
-        kind=DeadlineKind.CALLBACK_REPLY,
-        start_at=uow.at,
-        rule=rule.key,
-        basis=f"回访发现问题: {attempt.problem[:80]};{rule.value} 个工作日内答复({rule.source})",
-        branch=row.branch,
-        handler=row.handler,
-    )
-    facts = {"problem": attempt.problem, "attempt_id": attempt.id, "deadline_id": deadline.id}
-    followup = CallbackFollowup(**row_folds.followup_row(row.id, uow.at, facts))
-    uow.session.add(followup)
-    uow.session.flush()
-    core.step(uow, CASE_TYPE, row, "problem", (row.status, row.status), None, followup_id=followup.id,
-              problem=attempt.problem, reply_due=deadline.due, attempt_id=attempt.id, deadline_id=deadline.id)  # fmt: skip
-    return followup
-
-
-def mark_unreachable(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
-    """`kefu callback unreachable`: every method failed; the reason is recorded."""
-    row = get_callback(uow, callback_id, change=True)
-    state = state_of(uow, row)
-    cb.check_unreachable(row.status, state, uow.policy["callback.phone_attempts"], reason, row.id)
-    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    _close(uow, row, cb.Status.UNREACHABLE)
-    core.step(
-        uow, CASE_TYPE, row, "unreachable", (row.status, cb.Status.UNREACHABLE.value), None, reason=reason.strip()
-    )
-    return row
-
-
-def cancel(uow: UnitOfWork, callback_id: str, reason: str) -> Callback:
-    """`kefu callback cancel`: the policy was cancelled (e.g. surrendered in the cooling-off period)
-    before the callback: it ends as cancelled (回访前撤退保), outside the success-rate base, and
-    its deadline no longer applies."""
-    row = get_callback(uow, callback_id, change=True)
-    if row.status != cb.Status.OPEN:
-        raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再取消;只有待回访的回访可以取消")
-    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    _close(uow, row, cb.Status.CANCELLED)
-    core.step(uow, CASE_TYPE, row, "cancel", (row.status, cb.Status.CANCELLED.value), None, reason=reason)
-    return row
-
-
 def overdue_warnings(uow: UnitOfWork, row: Callback, deadlines: list[Deadline]) -> list[str]:
     """A callback registered already past its deadline (a receipt date entered late): said."""
     out = []
@@ -463,234 +316,3 @@ def overdue_warnings(uow: UnitOfWork, row: Callback, deadlines: list[Deadline]) 
                      cb.CallbackKind.CLAIM: f"结案日 {row.closed_date}"}.get(row.kind, "规则")  # fmt: skip
             out.append(f"按{start} 推算,回访期限 {d.due} 已过,本回访登记时即已逾期;请尽快回访,逾期将如实统计")
     return out
-
-
-def reschedule(uow: UnitOfWork, callback_id: str, to: dt.datetime, reason: str) -> dict:
-    """`kefu callback reschedule`: the customer asked to be called at `to`. The rule's deadline
-    does not move; a time after it is accepted and flagged late (event `late: true`)."""
-    reason = _require(reason, "--reason", "客户要求周五上午回电", limit=2000, multiline=True)
-    row = get_callback(uow, callback_id, change=True)
-    if row.status != cb.Status.OPEN:
-        raise RuleError(f"回访 {row.id} 已结束(状态: {cb.STATUSES[row.status][0]}),不能再改约时间")
-    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    if to < uow.at:
-        raise InputError(
-            f"--to 预约时间 {to:%Y-%m-%d %H:%M} 早于现在({uow.at:%Y-%m-%d %H:%M}): 请给出客户约定的以后的时间,"
-            f"例如 --to {(uow.at + dt.timedelta(days=1)):%Y-%m-%d}T10:00"
-        )
-    rule_rows = [d for d in open_deadlines(uow, CASE_TYPE, row.id, [DeadlineKind.CALLBACK])]
-    due_at = min((d.due_at for d in rule_rows), default=None)
-    late = due_at is not None and to > due_at
-    before = row.scheduled_at
-    core.step(uow, CASE_TYPE, row, "reschedule", (row.status, row.status), None, to=to, before=before,
-              reason=reason, late=late, due=row.due)  # fmt: skip
-    return {"id": row.id, "scheduled_at": to, "before": before, "due": row.due, "late": late, "reason": reason,
-            "at": uow.at}  # fmt: skip
-
-
-def resolve(uow: UnitOfWork, callback_id: str, reply: str, followup_id: int | None = None) -> CallbackFollowup:
-    """`kefu callback resolve`: reply to a problem found in a callback (the oldest open one, or
-    `followup_id`), which meets its `callback_reply` deadline."""
-    row = get_callback(uow, callback_id, change=True)
-    reply = _require(reply, "--reply", "已核实并重新由投保人亲笔签名", limit=2000, multiline=True)
-    open_ones = [f for f in followups_of(uow, row.id) if f.resolved_at is None]
-    if not open_ones:
-        raise RuleError(f"回访 {row.id} 没有待答复的问题;回访中发现问题时用 attempt --problem 登记")
-    if followup_id is None:
-        followup = open_ones[0]
-    else:
-        matches = [f for f in open_ones if f.id == followup_id]
-        if not matches:
-            ids = "、".join(str(f.id) for f in open_ones)
-            raise RuleError(f"回访 {row.id} 没有待答复的问题 {followup_id};待答复的问题编号: {ids}")
-        followup = matches[0]
-    uow.check_order(CASE_TYPE, row.id, f"回访 {row.id}")
-    facts = {"followup_id": followup.id, "reply": reply}
-    for k, v in row_folds.followup_reply(uow.at, uow.clerk, facts).items():
-        setattr(followup, k, v)
-    uow.session.add(followup)
-    if followup.deadline_id is not None:
-        d = uow.session.get(Deadline, followup.deadline_id)
-        if d is not None and d.status == DeadlineStatus.OPEN:
-            close_deadline(uow, d, DeadlineStatus.MET, uow.at)
-    core.step(uow, CASE_TYPE, row, "resolve", (row.status, row.status), None, **facts)
-    return followup
-
-
-def reply_was_late(uow: UnitOfWork, followup: CallbackFollowup) -> bool:
-    """Whether the reply to a callback problem came after its 5-working-day limit (逾期完成)."""
-    d = uow.session.get(Deadline, followup.deadline_id) if followup.deadline_id is not None else None
-    return bool(d is not None and d.breached)
-
-
-# --- views -------------------------------------------------------------------------------
-
-
-def deadline_view(d: Deadline, now: dt.datetime) -> dict:
-    return {
-        "kind": d.kind,
-        "due": d.due,
-        "provisional": d.provisional,
-        "status": d.status,
-        "met_at": d.met_at,
-        "late": bool(d.met_at and d.met_at > d.due_at),
-        "breached": is_breached(d.breached, d.status, d.due_at, now),
-        "basis": d.basis,
-    }
-
-
-def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
-    """The JSON shape of one callback (`show`), or of a list item (`full=False`)."""
-    out = {
-        "id": row.id,
-        "kind": row.kind,
-        "status": row.status,
-        "name": row.name,
-        "phone": row.phone,
-        "policy_no": row.policy_no,
-        "product": row.product,
-        "branch": row.branch,
-        "handler": row.handler,
-        "due": row.due,
-        "scheduled_at": row.scheduled_at,
-        "voided_at": row.voided_at,
-        "void_reason": row.void_reason,
-    }
-    if not full:
-        return out
-    attempts = attempts_of(uow, row.id)
-    out.update(
-        {
-            "receipt_date": row.receipt_date,
-            "cooling_off_days": row.cooling_off_days,
-            "closed_date": row.closed_date,
-            "complaint_id": row.complaint_id,
-            "ended_at": row.ended_at,
-            "outcome_method": row.outcome_method,
-            "outcome_reason": row.outcome_reason,
-            "next": str(state_of(uow, row, attempts).next),
-            "deadlines": [deadline_view(d, uow.now) for d in case_deadlines(uow, CASE_TYPE, row.id)],
-            "attempts": [
-                {
-                    "id": a.id,
-                    "at": a.at,
-                    "clerk": a.clerk,
-                    "method": a.method,
-                    "result": a.result,
-                    "recording": a.recording,
-                    "receipt": a.receipt,
-                    "note": a.note,
-                    "problem": a.problem,
-                }
-                for a in attempts
-            ],
-            "followups": [
-                {
-                    "id": f.id,
-                    "problem": f.problem,
-                    "opened_at": f.opened_at,
-                    "reply": f.reply,
-                    "resolved_at": f.resolved_at,
-                    "resolved_by": f.resolved_by,
-                }
-                for f in followups_of(uow, row.id)
-            ],
-            "events": _events(uow, row.id),
-        }
-    )
-    return out
-
-
-def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
-    import json
-
-    from ..store.models import AuditEvent
-
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.entity == CASE_TYPE, AuditEvent.entity_id == callback_id)
-        .order_by(col(AuditEvent.id))
-    )
-    return [
-        {
-            "at": e.at,
-            "clerk": e.clerk,
-            "action": e.action,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "details": _shown(json.loads(e.details or "{}")),
-        }
-        for e in uow.session.exec(stmt).all()
-    ]
-
-
-def _shown(details: dict) -> dict:
-    """An event's details as `show` gives them: without the rows' write time its transaction
-    carries for `db verify` (services/core.py `event`), as before events carried it."""
-    details.pop("row_time", None)
-    return details
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    status: str | None = None
-    kind: str | None = None
-    branch: str | None = None
-    handler: str | None = None
-    due_from: dt.date | None = None
-    due_to: dt.date | None = None
-    next_only: bool = False  # open cases only, with the method each needs next
-    all: bool = False  # voided callbacks too
-    name: str | None = None  # part of the customer's name
-    phone: str | None = None  # the whole number or its last 4 digits
-    policy: str | None = None  # part of the policy number
-
-
-def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
-    from ..domain.timeutil import check_span
-
-    check_span(f.due_from, f.due_to, "--due-from", "--due-to")
-    stmt = select(Callback)
-    status = cb.Status.OPEN if f.next_only else f.status
-    if status:
-        stmt = stmt.where(Callback.status == status)
-    if f.kind:
-        stmt = stmt.where(Callback.kind == f.kind)
-    from .masters import check_names
-
-    check_names(uow.session, branch=f.branch, handler=getattr(f, "handler", None))
-    if f.branch:
-        stmt = stmt.where(Callback.branch == f.branch)
-    if f.handler:
-        stmt = stmt.where(Callback.handler == f.handler)
-    if f.name:
-        stmt = stmt.where(col(Callback.name).contains(f.name.strip(), autoescape=True))
-    if f.phone:
-        from ..domain.text import phone_filter
-
-        digits, tail = phone_filter(f.phone)
-        stmt = stmt.where(col(Callback.phone).endswith(digits) if tail else Callback.phone == digits)
-    if f.policy:
-        stmt = stmt.where(col(Callback.policy_no).contains(f.policy.strip(), autoescape=True))
-    if f.due_from:
-        stmt = stmt.where(Callback.due >= f.due_from)
-    if f.due_to:
-        stmt = stmt.where(Callback.due <= f.due_to)
-    if not f.all:
-        stmt = stmt.where(col(Callback.voided_at).is_(None))
-    rows = list(uow.session.exec(stmt.order_by(col(Callback.due), col(Callback.id))).all())
-    if not f.next_only:
-        return [(r, None) for r in rows]
-    # One query for the attempts of every listed case, grouped here.
-    by_case: dict[str, list[cb.AttemptFact]] = {r.id: [] for r in rows}
-    if rows:
-        att = select(CallbackAttempt.callback_id, CallbackAttempt.method, CallbackAttempt.result).order_by(
-            col(CallbackAttempt.at), col(CallbackAttempt.id)
-        )
-        if len(rows) <= 500:
-            att = att.where(col(CallbackAttempt.callback_id).in_(list(by_case)))
-        for cid, method, result in uow.session.exec(att).all():
-            if cid in by_case:
-                by_case[cid].append(cb.AttemptFact(method, result))
-    n = uow.policy["callback.phone_attempts"]
-    return [(r, cb.escalation(by_case[r.id], n)) for r in rows]

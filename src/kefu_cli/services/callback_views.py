@@ -1,0 +1,221 @@
+"""Callbacks (回访): reading — one callback with its attempts, follow-ups and escalation state,
+its JSON view (`kefu callback show`), and the filtered list (`kefu callback list`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from ..domain import callback as cb
+from ..domain.deadlines import is_breached
+from ..domain.errors import NotFoundError, RuleError
+from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
+from ..store.models import Deadline
+from .callbacks import CASE_TYPE
+from .context import UnitOfWork
+from .deadlines import case_deadlines
+
+
+def get_callback(uow: UnitOfWork, callback_id: str, change: bool = False) -> Callback:
+    """The callback; with `change`, refused when it was voided (a voided case never changes)."""
+    row = uow.session.get(Callback, (callback_id or "").strip().upper())
+    if row is None:
+        raise NotFoundError(f"回访 {callback_id} 不存在,请用 `kefu callback list` 查找回访编号,例如 HF-20261008-0001")
+    if change and row.voided_at is not None:
+        raise RuleError(f"回访 {row.id} 已作废({row.void_reason}),不能再更改")
+    return row
+
+
+def attempts_of(uow: UnitOfWork, callback_id: str) -> list[CallbackAttempt]:
+    stmt = (
+        select(CallbackAttempt)
+        .where(CallbackAttempt.callback_id == callback_id)
+        .order_by(col(CallbackAttempt.at), col(CallbackAttempt.id))
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def followups_of(uow: UnitOfWork, callback_id: str) -> list[CallbackFollowup]:
+    stmt = (
+        select(CallbackFollowup).where(CallbackFollowup.callback_id == callback_id).order_by(col(CallbackFollowup.id))
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def state_of(uow: UnitOfWork, row: Callback, attempts: list[CallbackAttempt] | None = None) -> cb.Escalation:
+    attempts = attempts_of(uow, row.id) if attempts is None else attempts
+    facts = [cb.AttemptFact(a.method, a.result) for a in attempts]
+    return cb.escalation(facts, uow.policy["callback.phone_attempts"], ended=row.status != cb.Status.OPEN)
+
+
+def deadline_view(d: Deadline, now: dt.datetime) -> dict:
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "provisional": d.provisional,
+        "status": d.status,
+        "met_at": d.met_at,
+        "late": bool(d.met_at and d.met_at > d.due_at),
+        "breached": is_breached(d.breached, d.status, d.due_at, now),
+        "basis": d.basis,
+    }
+
+
+def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
+    """The JSON shape of one callback (`show`), or of a list item (`full=False`)."""
+    out = {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "name": row.name,
+        "phone": row.phone,
+        "policy_no": row.policy_no,
+        "product": row.product,
+        "branch": row.branch,
+        "handler": row.handler,
+        "due": row.due,
+        "scheduled_at": row.scheduled_at,
+        "voided_at": row.voided_at,
+        "void_reason": row.void_reason,
+    }
+    if not full:
+        return out
+    attempts = attempts_of(uow, row.id)
+    out.update(
+        {
+            "receipt_date": row.receipt_date,
+            "cooling_off_days": row.cooling_off_days,
+            "closed_date": row.closed_date,
+            "complaint_id": row.complaint_id,
+            "ended_at": row.ended_at,
+            "outcome_method": row.outcome_method,
+            "outcome_reason": row.outcome_reason,
+            "next": str(state_of(uow, row, attempts).next),
+            "deadlines": [deadline_view(d, uow.now) for d in case_deadlines(uow, CASE_TYPE, row.id)],
+            "attempts": [
+                {
+                    "id": a.id,
+                    "at": a.at,
+                    "clerk": a.clerk,
+                    "method": a.method,
+                    "result": a.result,
+                    "recording": a.recording,
+                    "receipt": a.receipt,
+                    "note": a.note,
+                    "problem": a.problem,
+                }
+                for a in attempts
+            ],
+            "followups": [
+                {
+                    "id": f.id,
+                    "problem": f.problem,
+                    "opened_at": f.opened_at,
+                    "reply": f.reply,
+                    "resolved_at": f.resolved_at,
+                    "resolved_by": f.resolved_by,
+                }
+                for f in followups_of(uow, row.id)
+            ],
+            "events": _events(uow, row.id),
+        }
+    )
+    return out
+
+
+def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
+    import json
+
+    from ..store.models import AuditEvent
+
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == CASE_TYPE, AuditEvent.entity_id == callback_id)
+        .order_by(col(AuditEvent.id))
+    )
+    return [
+        {
+            "at": e.at,
+            "clerk": e.clerk,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "details": _shown(json.loads(e.details or "{}")),
+        }
+        for e in uow.session.exec(stmt).all()
+    ]
+
+
+def _shown(details: dict) -> dict:
+    """An event's details as `show` gives them: without the rows' write time its transaction
+    carries for `db verify` (services/core.py `event`), as before events carried it."""
+    details.pop("row_time", None)
+    return details
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    status: str | None = None
+    kind: str | None = None
+    branch: str | None = None
+    handler: str | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    next_only: bool = False  # open cases only, with the method each needs next
+    all: bool = False  # voided callbacks too
+    name: str | None = None  # part of the customer's name
+    phone: str | None = None  # the whole number or its last 4 digits
+    policy: str | None = None  # part of the policy number
+
+
+def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
+    from ..domain.timeutil import check_span
+
+    check_span(f.due_from, f.due_to, "--due-from", "--due-to")
+    stmt = select(Callback)
+    status = cb.Status.OPEN if f.next_only else f.status
+    if status:
+        stmt = stmt.where(Callback.status == status)
+    if f.kind:
+        stmt = stmt.where(Callback.kind == f.kind)
+    from .masters import check_names
+
+    check_names(uow.session, branch=f.branch, handler=getattr(f, "handler", None))
+    if f.branch:
+        stmt = stmt.where(Callback.branch == f.branch)
+    if f.handler:
+        stmt = stmt.where(Callback.handler == f.handler)
+    if f.name:
+        stmt = stmt.where(col(Callback.name).contains(f.name.strip(), autoescape=True))
+    if f.phone:
+        from ..domain.text import phone_filter
+
+        digits, tail = phone_filter(f.phone)
+        stmt = stmt.where(col(Callback.phone).endswith(digits) if tail else Callback.phone == digits)
+    if f.policy:
+        stmt = stmt.where(col(Callback.policy_no).contains(f.policy.strip(), autoescape=True))
+    if f.due_from:
+        stmt = stmt.where(Callback.due >= f.due_from)
+    if f.due_to:
+        stmt = stmt.where(Callback.due <= f.due_to)
+    if not f.all:
+        stmt = stmt.where(col(Callback.voided_at).is_(None))
+    rows = list(uow.session.exec(stmt.order_by(col(Callback.due), col(Callback.id))).all())
+    if not f.next_only:
+        return [(r, None) for r in rows]
+    # One query for the attempts of every listed case, grouped here.
+    by_case: dict[str, list[cb.AttemptFact]] = {r.id: [] for r in rows}
+    if rows:
+        att = select(CallbackAttempt.callback_id, CallbackAttempt.method, CallbackAttempt.result).order_by(
+            col(CallbackAttempt.at), col(CallbackAttempt.id)
+        )
+        if len(rows) <= 500:
+            att = att.where(col(CallbackAttempt.callback_id).in_(list(by_case)))
+        for cid, method, result in uow.session.exec(att).all():
+            if cid in by_case:
+                by_case[cid].append(cb.AttemptFact(method, result))
+    n = uow.policy["callback.phone_attempts"]
+    return [(r, cb.escalation(by_case[r.id], n)) for r in rows]
