@@ -5,7 +5,7 @@
 Builds a temporary SQLite database with N callbacks (default 50,000) and their deadline
 rows, bulk-inserted (fixed seed), then times (median of 5):
   (a) baseline: load every callback and its callback deadline into Python, count per group;
-  (b) services.callbacks.callback_kpis for the same period.
+  (b) services.stats.callback_kpis for the same period.
 Both must give the same totals (checked), and the ratio a/b is printed.
 """
 
@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from sqlmodel import select  # noqa: E402
 
 from kefu_cli.domain import callback as cb  # noqa: E402
-from kefu_cli.services.callbacks import callback_kpis  # noqa: E402
 from kefu_cli.services.context import unit_of_work  # noqa: E402
+from kefu_cli.services.stats import callback_kpis  # noqa: E402
 from kefu_cli.store.callback_models import Callback  # noqa: E402
 from kefu_cli.store.models import Deadline  # noqa: E402
 
