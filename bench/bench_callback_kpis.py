@@ -137,6 +137,9 @@ def main() -> None:
     n = ap.parse_args().rows
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.sqlite")
+        from kefu_cli.services.database import init
+
+        init(db)  # kefu never creates a database silently
         t = time.perf_counter()
         build(db, n)
         print(f"built {n:,} callbacks in {time.perf_counter() - t:.2f} s")
