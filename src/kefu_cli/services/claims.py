@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlmodel import col, or_, select
 
+from ..domain import claim_checks as ck
 from ..domain import claims as cl
 from ..domain.codes import label, parse_code, table_of
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
@@ -137,7 +138,7 @@ def _find_policy(
         raise InputError("请给出保单号 --policy,或出险人(被保险人)的 --insured 姓名 / --id-number 证件号码,例如 --policy P2026110001")
     found = reg.by_insured(uow, insured, id_number)
     if not found:
-        who = mask_name(insured) if insured else cl.mask_id_number(id_number)
+        who = mask_name(insured) if insured else ck.mask_id_number(id_number)
         raise RuleError(
             f"未查到与出险人 {who} 相关的任何保险合同: 请立即告知报案人,核实是否未在我公司投保"
             "(如有保单号,请用 --policy 指明)"
@@ -231,7 +232,7 @@ def report(
     reporter_address = _text(reporter_address, "--reporter-address 报案人联系地址", 255, example="北京市朝阳区建国路 1 号")
     policy_no = _text(policy_no, "--policy 保单号", 60, example="P2026110001")
     insured = _text(insured, "--insured 出险人(被保险人)姓名", 50, example="林志远")
-    id_number = cl.check_id_number(id_number, "--id-number", clock.today()) if (id_number or "").strip() else ""
+    id_number = ck.check_id_number(id_number, "--id-number", clock.today()) if (id_number or "").strip() else ""
     place = _text(place, "--place 出险地点", 200, example="北京市朝阳区建国路与东三环路口")
     cause = _text(cause, "--cause 出险原因", 2000, multiline=True, example="交通事故")
     course = _text(course, "--course 出险经过", 2000, multiline=True, example="骑电动车被机动车撞倒")
@@ -244,7 +245,7 @@ def report(
     dispute = parse_code(cl.DISPUTES, dispute, "--dispute") if dispute else None
     if not 0 <= deaths <= 10_000:
         raise InputError(f"--deaths 死亡人数应为 0 到 10000 的整数,例如 --deaths 2(收到 {deaths})")
-    estimate_yuan = estimate if isinstance(estimate, int) or estimate is None else cl.parse_amount(estimate, "--estimate")
+    estimate_yuan = estimate if isinstance(estimate, int) or estimate is None else ck.parse_amount(estimate, "--estimate")
 
     received = received or uow.at
     latest = min(uow.at, uow.now)
@@ -282,9 +283,9 @@ def report(
             f"{reg.describe(p)}在登记簿中没有保险期间,无法初审出险日期是否在保险期间内:"
             f" 请先补录 kefu policy-register add --policy {p.policy_no} --start 日期 --end 日期 --update --reason 补录保险期间"
         )
-    years = cl.limitation_years(p.line)
-    last = cl.limitation_end(known, years, uow.calendar.next_workday)
-    failures = cl.first_check_failures(
+    years = ck.limitation_years(p.line)
+    last = ck.limitation_end(known, years, uow.calendar.next_workday)
+    failures = ck.first_check_failures(
         incident=incident.date(), period_start=p.period_start, period_end=p.period_end, claimed=received.date(),
         limitation_last=last, years=years, not_covered=not_covered,
     )  # fmt: skip
@@ -358,7 +359,7 @@ def mark_major(
 ) -> dict[str, Any]:  # fmt: skip
     """`kefu claim major`: a criterion learned after the report; 24 hours from now (了解情况)."""
     code = parse_code(cl.DISPUTES, dispute, "--dispute") if dispute else None
-    amount = cl.parse_amount(estimate, "--estimate") if estimate else None
+    amount = ck.parse_amount(estimate, "--estimate") if estimate else None
     if not 0 <= deaths <= 10_000:
         raise InputError(f"--deaths 死亡人数应为 0 到 10000 的整数,例如 --deaths 2(收到 {deaths})")
 
@@ -381,7 +382,7 @@ def mark_major(
         if not reasons:
             raise RuleError(
                 f"所给情况不构成重大案件(须满足其一: 一次事故 {cl.MAJOR_DEATHS} 人以上死亡;预计理赔金额超过"
-                f" {cl.yuan(cl.MAJOR_AMOUNT)};保额超过 {cl.yuan(cl.MAJOR_AMOUNT)} 且结果暂时无法确定;"
+                f" {ck.yuan(cl.MAJOR_AMOUNT)};保额超过 {ck.yuan(cl.MAJOR_AMOUNT)} 且结果暂时无法确定;"
                 "争议已向主管机关、同业公会或媒体投诉;可能或已涉及诉讼),例如 --dispute media"
             )
         _start(uow, c, K.MAJOR_CASE_REPORT, uow.at, "claim.major_case_report", "了解到重大案件情况")
@@ -543,7 +544,7 @@ def close(
     schedule the claim callback (5 working days); withdrawn ends the claim at any stage."""
     code = parse_code(cl.RESULTS, result, "--result 结案结果")
     why = _text(reason, "--reason 原因", 2000, multiline=True, example="属责任免除(既往症)") or None
-    paid = cl.parse_amount(amount, "--amount 赔付金额", "12000") if amount else None
+    paid = ck.parse_amount(amount, "--amount 赔付金额", "12000") if amount else None
     if code == "declined" and not why:
         raise InputError("拒赔必须写明原因 --reason(将据此告知客户),例如 --reason 属责任免除(既往症)")
     if paid is not None and code != "paid":
