@@ -290,7 +290,7 @@ def list_(
         stmt = stmt.where(ServiceRequest.status == parse_code(rq.REQUEST_STATUSES, status, "--status 状态"))
     if reason:
         stmt = stmt.where(ServiceRequest.reason == parse_code(rq.SURRENDER_REASONS, reason, "--reason 退保原因"))
-    from .claims import list_filters
+    from .claim_views import list_filters
 
     stmt = list_filters(stmt, ServiceRequest, ServiceRequest.received_at, branch, handler, received_from, received_to,
                         policy_no)  # fmt: skip
