@@ -112,7 +112,7 @@ def next_status(status: str, action: str, claim_id: str) -> Status:
     return NEXT_STATUS.get(step, Status(status))
 
 
-# What each step does to the claim's running deadlines (services/claims.py applies it): "met" /
+# What each step does to the claim's running deadlines (services/claim_steps.py applies it): "met" /
 # "not_applicable" close the listed kinds with that status. Besides the table: a report meeting a
 # major-case criterion, and `major`, open the 24-hour major_case_report; materials becoming
 # complete (`apply`, `materials`) open the 3-working-day claim_handover, and items taken back off
