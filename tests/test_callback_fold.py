@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.domain.rows import Rows
-from kefu_cli.services import casework, claims, complaints, core, undo
+from kefu_cli.services import casework, claim_steps, complaints, core, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.callback_models import CallbackAttempt, CallbackFollowup
 from kefu_cli.store.models import AuditEvent
@@ -143,8 +143,8 @@ def test_callbacks_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
 
     # scheduled by other cases: a complaint's decision, a claim's closing
     complaints.decide(db, accepted, result="同意赔付 5000 元", at=at)
-    claims.handover(db, claim, to="保险公司理赔部", at=at)
-    claims.close(db, claim, result="paid", amount="12000", at=at + step)
+    claim_steps.handover(db, claim, to="保险公司理赔部", at=at)
+    claim_steps.close(db, claim, result="paid", amount="12000", at=at + step)
     # added: every kind of start
     ladder = _add(db, "--kind", "new_policy", "--receipt-date", "2026-11-20", "--product", "安心保", at=at)
     cancelled = _add(db, "--kind", "claim", "--closed-date", "2026-11-27", at=at)

@@ -15,7 +15,18 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
-from kefu_cli.services import casework, claims, complaints, core, corrections, policy_register, requests, undo
+from kefu_cli.services import (
+    casework,
+    claim_steps,
+    claim_views,
+    claims,
+    complaints,
+    core,
+    corrections,
+    policy_register,
+    requests,
+    undo,
+)
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent
 
@@ -132,13 +143,13 @@ def test_rows_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
     complaints.reject(db, new, reason="not_company", note="不属本公司", at=at + 9 * step)
     casework.void(db, "complaint", new, reason="重复登记", at=at + 10 * step)
     # claims: major, escalate, edit, handover, close, materials, undo, assign, void
-    claims.mark_major(db, claim, dispute="media", at=at + step)
-    claims.escalate(db, claim, to="总公司理赔部", at=at + 2 * step)
+    claim_steps.mark_major(db, claim, dispute="media", at=at + step)
+    claim_steps.escalate(db, claim, to="总公司理赔部", at=at + 2 * step)
     claims.edit(db, claim, {"hospital": "北京协和医院"}, reason="医院记错", at=at + 3 * step)
-    claims.handover(db, claim, to="保险公司理赔部", at=at + 4 * step)
-    claims.close(db, claim, result="paid", amount="12000", at=at + 5 * step)
-    claims.materials(db, applying, received=["全部"], at=at + step)
-    claims.materials(db, applying, remove=["claim_form"], at=at + 2 * step)
+    claim_steps.handover(db, claim, to="保险公司理赔部", at=at + 4 * step)
+    claim_steps.close(db, claim, result="paid", amount="12000", at=at + 5 * step)
+    claim_steps.materials(db, applying, received=["全部"], at=at + step)
+    claim_steps.materials(db, applying, remove=["claim_form"], at=at + 2 * step)
     undo.undo(db, "claim", applying, reason="误操作", at=at + 2 * step)
     casework.assign(db, "claim", applying, handler="新来的", new_handler=True, at=at + 3 * step)
     casework.void(db, "claim", claim, reason="误登记", at=at + 6 * step)
@@ -199,7 +210,7 @@ def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo,
     from kefu_cli.domain.errors import InputError, NotFoundError, RuleError
 
     db = str(copy(demo, tmp_path))
-    for case_type, show in (("complaint", complaints.show), ("claim", claims.show), ("request", requests.show)):
+    for case_type, show in (("complaint", complaints.show), ("claim", claim_views.show), ("request", requests.show)):
         ct = core.CASES[case_type]
         number = ct.example[:3] + "20990101-0009"
         with pytest.raises(NotFoundError) as e:
@@ -219,13 +230,13 @@ def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo,
     with pytest.raises(InputError, match=f"早于投诉 {registered} 的接收时间"):
         complaints.accept(db, registered, at=early)
     with pytest.raises(InputError, match=f"早于报案 {claim} 的报案时间"):
-        claims.handover(db, claim, at=early)
+        claim_steps.handover(db, claim, at=early)
     with pytest.raises(InputError, match=f"早于保全请求 {request} 的接收时间"):
         requests.close(db, request, at=early)
 
     for case_type, number, step in (
         ("complaint", registered, lambda: complaints.accept(db, registered, at=at + dt.timedelta(hours=1))),
-        ("claim", claim, lambda: claims.handover(db, claim, at=at + dt.timedelta(hours=1))),
+        ("claim", claim, lambda: claim_steps.handover(db, claim, at=at + dt.timedelta(hours=1))),
         ("request", request, lambda: requests.close(db, request, at=at + dt.timedelta(hours=1))),
     ):
         casework.void(db, case_type, number, reason="重复登记", at=at)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kefu_cli.domain import claim_checks as ck
 from kefu_cli.domain import claims as cl
 
 DATA = Path(__file__).parent / "data"
@@ -64,9 +65,9 @@ def clock(monkeypatch):
 
 
 def test_id_number_check_digit_and_mask():
-    assert cl.check_id_number("11010519491231002x", "--id-number", TODAY) == "11010519491231002X"
-    assert cl.check_id_number("１１０１０５１９７５０３１２００３４", "--id-number", TODAY) == ID_A  # full-width digits
-    assert cl.mask_id_number(ID_A) == "110***********0034"
+    assert ck.check_id_number("11010519491231002x", "--id-number", TODAY) == "11010519491231002X"
+    assert ck.check_id_number("１１０１０５１９７５０３１２００３４", "--id-number", TODAY) == ID_A  # full-width digits
+    assert ck.mask_id_number(ID_A) == "110***********0034"
     for bad, why in (
         ("110105197503120035", "校验位不符"),
         ("11010519750312003", "应为 18 位"),
@@ -75,23 +76,23 @@ def test_id_number_check_digit_and_mask():
         ("990105197503120034", "行政区划"),
         ("1101051975031200A4", "只能是数字"),
     ):
-        with pytest.raises(cl.InputError, match=why) as e:
-            cl.check_id_number(bad, "--id-number", TODAY)
-        assert bad not in str(e.value) and cl.ID_EXAMPLE in str(e.value)  # never echoed; an example given
+        with pytest.raises(ck.InputError, match=why) as e:
+            ck.check_id_number(bad, "--id-number", TODAY)
+        assert bad not in str(e.value) and ck.ID_EXAMPLE in str(e.value)  # never echoed; an example given
 
 
 def test_limitation_counts_years_to_the_corresponding_day():
     cal = __import__("kefu_cli.domain.calendar", fromlist=["official_calendar"]).official_calendar()
     # 保险法 §26: 2 years (5 for life); 民法典 §202: the corresponding day, or the month's last day
-    assert cl.corresponding_day(dt.date(2026, 2, 28), 2) == dt.date(2028, 2, 28)
-    assert cl.corresponding_day(dt.date(2026, 3, 1), 2) == dt.date(2028, 3, 1)
-    assert cl.corresponding_day(dt.date(2024, 2, 29), 2) == dt.date(2026, 2, 28)
-    assert cl.corresponding_day(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
-    assert cl.limitation_years("life") == 5 and cl.limitation_years("health") == 2
+    assert ck.corresponding_day(dt.date(2026, 2, 28), 2) == dt.date(2028, 2, 28)
+    assert ck.corresponding_day(dt.date(2026, 3, 1), 2) == dt.date(2028, 3, 1)
+    assert ck.corresponding_day(dt.date(2024, 2, 29), 2) == dt.date(2026, 2, 28)
+    assert ck.corresponding_day(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 29)
+    assert ck.limitation_years("life") == 5 and ck.limitation_years("health") == 2
     # 2026-02-28 is a Saturday but a make-up working day (Spring Festival): no roll
-    assert cl.limitation_end(dt.date(2024, 2, 29), 2, cal.next_workday) == dt.date(2026, 2, 28)
+    assert ck.limitation_end(dt.date(2024, 2, 29), 2, cal.next_workday) == dt.date(2026, 2, 28)
     # 2026-10-01 (National Day) rolls to the next working day, Thu 10-08 (民法典 §203)
-    assert cl.limitation_end(dt.date(2024, 10, 1), 2, cal.next_workday) == dt.date(2026, 10, 8)
+    assert ck.limitation_end(dt.date(2024, 10, 1), 2, cal.next_workday) == dt.date(2026, 10, 8)
 
 
 def test_major_case_criteria():
@@ -104,10 +105,10 @@ def test_major_case_criteria():
     assert cl.major_reasons(sum_insured=800_000, uncertain=True)
     assert cl.major_reasons(dispute="media") == ["争议已向媒体投诉"]
     assert cl.major_reasons(litigation=True)
-    assert [cl.parse_amount(x, "--estimate") for x in ("600000", "60万", "1.5万元", "600,000元", "")] == [
+    assert [ck.parse_amount(x, "--estimate") for x in ("600000", "60万", "1.5万元", "600,000元", "")] == [
         600000, 600000, 15000, 600000, None]  # fmt: skip
-    with pytest.raises(cl.InputError, match="整元"):
-        cl.parse_amount("100.5", "--estimate")
+    with pytest.raises(ck.InputError, match="整元"):
+        ck.parse_amount("100.5", "--estimate")
 
 
 def test_checklists_by_claim_type():

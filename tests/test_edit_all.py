@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.services import callback_steps as callback_service
-from kefu_cli.services import casework, claims, complaints, core, corrections, edit, requests, undo
+from kefu_cli.services import casework, claim_steps, claims, complaints, core, corrections, edit, requests, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent
 from test_claims import policy, report
@@ -217,7 +217,7 @@ def test_after_each_edit_and_undo_of_each_case_type_the_row_is_its_fold(demo, tm
         # claims: an edit, a step, its undo
         ("claim", claim, lambda t: claims.edit(db, claim, {"hospital": "北京协和医院", "reporter_phone": "13900002222"},
                                                reason="记错", at=t)),
-        ("claim", claim, lambda t: claims.handover(db, claim, to="保险公司理赔部", at=t)),
+        ("claim", claim, lambda t: claim_steps.handover(db, claim, to="保险公司理赔部", at=t)),
         ("claim", claim, lambda t: undo.undo(db, "claim", claim, reason="误操作", at=t)),
         # requests: an edit, a close, its undo, another edit
         ("request", request, lambda t: requests.edit(db, request, {"phone": "13900003333", "channel": "letter"},

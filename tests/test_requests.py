@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from kefu_cli.domain import claims as cl
+from kefu_cli.domain import requests as rq
 
 
 def register(kefu):
@@ -29,7 +29,7 @@ def test_a_surrender_takes_its_reason_and_the_policy_from_the_register(kefu):
     assert data["id"].startswith("SQ-20261119-") and data["status"] == "open"
     assert (data["type"], data["reason"], data["product"], data["branch"]) == ("surrender", "hardship", "定期寿险", "丰台营业部")
     assert data["name"] == "马*" and data["phone"] == "136****4444"  # the holder, masked
-    assert data["documents"] == list(cl.REQUEST_DOCUMENTS["surrender"])
+    assert data["documents"] == list(rq.REQUEST_DOCUMENTS["surrender"])
     text = kefu.ok("request", "show", data["id"])
     assert "退保原因: 经济困难(家中急需用钱)" in text and "保险合同(保单)原件" in text and "13633334444" not in text
     assert "13633334444" in kefu.ok("request", "show", data["id"], "--unmask")

@@ -189,10 +189,10 @@ def major(
     clerk: ClerkOpt = None,
 ) -> None:
     """报案后才了解到重大案件情况时标记为重大案件: 自了解情况起 24 小时内须向总部呈报。"""
-    from ..services import claims
+    from ..services import claim_steps
 
     deaths = int_value(deaths, "--deaths", 0, 10_000, 2) or 0
-    data = claims.mark_major(state.db, claim_id, deaths=deaths, estimate=estimate, dispute=dispute,
+    data = claim_steps.mark_major(state.db, claim_id, deaths=deaths, estimate=estimate, dispute=dispute,
                              litigation=litigation, uncertain=uncertain, clerk=clerk, at=at_value(at))  # fmt: skip
     due = next((x for x in data["deadlines"] if x["kind"] == "major_case_report" and x["status"] == "open"), None)
     head = [f"已将理赔报案 {data['id']} 认定为重大案件: {data['major_reasons']}"]
@@ -211,9 +211,9 @@ def escalate(
     clerk: ClerkOpt = None,
 ) -> None:
     """记录重大案件已向总部呈报(完成“重大案件上报”24 小时期限;晚了如实记为逾期完成)。"""
-    from ..services import claims
+    from ..services import claim_steps
 
-    data = claims.escalate(state.db, claim_id, to=to, note=note, clerk=clerk, at=at_value(at))
+    data = claim_steps.escalate(state.db, claim_id, to=to, note=note, clerk=clerk, at=at_value(at))
     late = ",已超过 24 小时期限(记为逾期完成)" if data["late"] else ",在期限内"
     _done(
         data,
@@ -246,9 +246,9 @@ def apply(
     unmask: UnmaskOpt = False,
 ) -> None:
     """受理理赔申请: 按索赔类型列出材料清单;材料不全时列出须补充的材料,齐全时开始 3 个工作日的移交期限。"""
-    from ..services import claims
+    from ..services import claim_steps
 
-    data = claims.apply_claim(state.db, claim_id, types=types, received=received, applicant=applicant,
+    data = claim_steps.apply_claim(state.db, claim_id, types=types, received=received, applicant=applicant,
                               applicant_phone=applicant_phone, clerk=clerk, at=at_value(at))  # fmt: skip
     _done(data, json, [_materials_headline(data, "已受理理赔申请")], unmask, "claim apply", clerk, checklist=True)
 
@@ -273,9 +273,9 @@ def materials(
     clerk: ClerkOpt = None,
 ) -> None:
     """登记收到的理赔材料: 仍缺的材料列为补充清单;齐全时开始 3 个工作日的移交期限。"""
-    from ..services import claims
+    from ..services import claim_steps
 
-    data = claims.materials(state.db, claim_id, received=received, remove=remove, clerk=clerk, at=at_value(at))
+    data = claim_steps.materials(state.db, claim_id, received=received, remove=remove, clerk=clerk, at=at_value(at))
     _done(data, json, [_materials_headline(data, "已登记材料")], checklist=True)
 
 
@@ -311,9 +311,9 @@ def handover(
     clerk: ClerkOpt = None,
 ) -> None:
     """记录理赔材料已移交保险公司(完成“理赔材料移交”3 个工作日期限)。"""
-    from ..services import claims
+    from ..services import claim_steps
 
-    data = claims.handover(state.db, claim_id, to=to, note=note, clerk=clerk, at=at_value(at))
+    data = claim_steps.handover(state.db, claim_id, to=to, note=note, clerk=clerk, at=at_value(at))
     late = "(已超过期限,记为逾期完成)" if data["late"] else ""
     _done(data, json, [f"已将理赔报案 {data['id']} 的材料移交{data['handed_over_to']}{late}"])
 
@@ -329,9 +329,11 @@ def close(
     clerk: ClerkOpt = None,
 ) -> None:
     """登记结案: 赔付或拒赔结案后自动安排理赔回访(结案后 5 个工作日内);撤案不回访。"""
-    from ..services import claims
+    from ..services import claim_steps
 
-    data = claims.close(state.db, claim_id, result=result, reason=reason, amount=amount, clerk=clerk, at=at_value(at))
+    data = claim_steps.close(
+        state.db, claim_id, result=result, reason=reason, amount=amount, clerk=clerk, at=at_value(at)
+    )
     from .claim_render import result_text
 
     head = [f"理赔报案 {data['id']} 已结案: {result_text(data)}"]

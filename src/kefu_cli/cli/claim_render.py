@@ -142,7 +142,7 @@ def report_lines(d: dict) -> list[str]:
 
 def result_text(d: dict) -> str:
     """How a claim closed: the result, the amount paid, the reason."""
-    from ..domain.claims import yuan
+    from ..domain.claim_checks import yuan
 
     return (after_sales_label("RESULTS", d["result"]) + (f" {yuan(d['paid_amount'])}" if d["paid_amount"] is not None else "")
             + (f"(原因: {d['result_reason']})" if d["result_reason"] else ""))  # fmt: skip

@@ -141,9 +141,9 @@ def show(
     unmask: UnmaskOpt = False,
 ) -> None:
     """显示理赔报案详情: 保单、出险情况、报案人、初审、重大案件、材料清单、期限、理赔回访与办理记录。"""
-    from ..services import claims
+    from ..services import claim_views
 
-    data = _mask(claims.show(state.db, claim_id, as_of=date_value(as_of, "--as-of")), unmask)
+    data = _mask(claim_views.show(state.db, claim_id, as_of=date_value(as_of, "--as-of")), unmask)
     if unmask:
         audit_unmask("claim show", 1, data["id"])
     if json:
@@ -205,11 +205,11 @@ def list_(
     unmask: UnmaskOpt = False,
 ) -> None:
     """按条件列出理赔报案(已作废的只在加 --all 时列出)。"""
-    from ..services import claims
+    from ..services import claim_views
 
     one_output(json, csv, "claim list")
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    data = claims.list_(
+    data = claim_views.list_(
         state.db, status=status, major=major, branch=branch, handler=handler,
         reported_from=date_value(reported_from, "--from"), reported_to=date_value(reported_to, "--to"),
         policy_no=policy, name=name, overdue=overdue, as_of=date_value(as_of, "--as-of"), limit=limit, all=all_,

@@ -30,7 +30,7 @@ def status_zh(case_type: str, status: str) -> str:
 
         return STATUS_ZH[Status(status)]
     if case_type == "request":
-        from ..domain.claims import REQUEST_STATUSES
+        from ..domain.requests import REQUEST_STATUSES
 
         return label(REQUEST_STATUSES, status)
     from ..domain import callback as cb
@@ -57,11 +57,13 @@ def deadline_event(e: dict) -> tuple[str, str, str, str]:
 
 
 def after_sales_label(table: str, code: str | None) -> str:
-    """A code of one of domain/claims.py's tables (claim types, results, request statuses …) in Chinese."""
+    """A code of one of domain/claims.py's or domain/requests.py's tables (claim types, results,
+    request statuses …) in Chinese."""
     from ..domain import claims as cl
+    from ..domain import requests as rq
     from ..domain.codes import label
 
-    return label(getattr(cl, table), code) if code else ""
+    return label(getattr(rq, table, None) or getattr(cl, table), code) if code else ""
 
 
 # Personal data in a claim's, request's or policy's JSON and its events: masked unless --unmask.
@@ -74,7 +76,7 @@ ADDRESS_KEYS = frozenset({"reporter_address"})
 def mask_after_sales(data: Any) -> Any:
     """A copy of `data` (a claim, request or policy view, a list, an event's details) with names,
     phones, ID numbers and addresses masked, at any depth."""
-    from ..domain.claims import mask_id_number
+    from ..domain.claim_checks import mask_id_number
     from ..render.output import mask_name, mask_phone
 
     if isinstance(data, list):

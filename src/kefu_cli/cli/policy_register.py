@@ -25,7 +25,7 @@ def _lbl(code: str | None) -> str:
 
 
 def _lines(d: dict) -> list[str]:
-    from ..domain.claims import yuan
+    from ..domain.claim_checks import yuan
 
     force = {True: "保险期间内", False: "不在保险期间内", None: "保险期间未登记"}[d.get("in_force")]
     return [
@@ -114,8 +114,9 @@ def show(
 
         print_json(data)
         return
-    from ..domain.claims import REQUEST_STATUSES, REQUEST_TYPES, STATUS_ZH, Status
+    from ..domain.claims import STATUS_ZH, Status
     from ..domain.codes import label
+    from ..domain.requests import REQUEST_STATUSES, REQUEST_TYPES
     from ..render.output import print_lines
 
     lines = _lines(data)
@@ -150,7 +151,7 @@ def list_(
 
         print_json(data)
         return
-    from ..domain.claims import yuan
+    from ..domain.claim_checks import yuan
     from ..render.output import print_table
 
     print_table(

@@ -35,7 +35,7 @@ def search(
 
         record_unmask(state.db, None, "search", data["count"])
     else:
-        from ..domain.claims import mask_id_number
+        from ..domain.claim_checks import mask_id_number
         from ..render.output import mask_name, mask_personal
 
         data["items"] = [mask_personal(i) for i in data["items"]]
@@ -107,7 +107,7 @@ def _status_zh(case_type: str, status: str) -> str:
 
         return CLAIM_ZH[ClaimStatus(status)]
     if case_type == "request":
-        from ..domain.claims import REQUEST_STATUSES
+        from ..domain.requests import REQUEST_STATUSES
 
         return label(REQUEST_STATUSES, status)
     from ..services.search import POLICY_STATUS_ZH

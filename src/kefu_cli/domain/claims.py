@@ -1,5 +1,4 @@
-"""Claims intake (理赔报案) and service requests (退保、批改): the after-sales rules of seed 002,
-第四条 to 第六条 — pure code, no I/O.
+"""Claims intake (理赔报案): the after-sales rules of seed 002, 第四条 — pure code, no I/O.
 
 Claims (第四条):
 - a report records the policy, the incident and the reporter; before registering, existing
@@ -18,23 +17,22 @@ Claims (第四条):
 - a claim application is accepted only with complete materials (base documents plus, by claim
   type, the proofs); complete materials are handed over to the insurer within 3 working days;
 - after the claim is closed, the claim callback (理赔回访) within 5 working days.
-Service requests (第五条 退保, 第六条 批改): the policy, for a surrender the reason; the customer
-is guided to the documents.
-
-Also here: the resident ID number (居民身份证号码, GB 11643-1999) check and mask, amounts as
-clerks type them (600000、60万、1.5万元), and the folds `db verify` checks the rows against.
+Here: the claim statuses and steps, the claim code tables and materials checklist, the major-case
+criteria, the claim fold `db verify` checks the rows against, and the column names as clerks read
+them. The checks of what clerks type (amounts, resident ID numbers, the limitation period, the
+first checks) are in domain/claim_checks.py; service requests and the policy register's fold in
+domain/requests.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+from .claim_checks import yuan
 from .codes import CodeTable, label
-from .errors import InputError, RuleError
+from .errors import RuleError
 
 # --- claim statuses and actions ---------------------------------------------------------------
 
@@ -114,7 +112,7 @@ def next_status(status: str, action: str, claim_id: str) -> Status:
     return NEXT_STATUS.get(step, Status(status))
 
 
-# What each step does to the claim's running deadlines (services/claims.py applies it): "met" /
+# What each step does to the claim's running deadlines (services/claim_steps.py applies it): "met" /
 # "not_applicable" close the listed kinds with that status. Besides the table: a report meeting a
 # major-case criterion, and `major`, open the 24-hour major_case_report; materials becoming
 # complete (`apply`, `materials`) open the 3-working-day claim_handover, and items taken back off
@@ -260,214 +258,6 @@ def major_reasons(
     return out
 
 
-# --- amounts -------------------------------------------------------------------------------------
-
-AMOUNT_MAX = 10**12  # yuan
-_AMOUNT = re.compile(r"(?P<n>[0-9]+(?:\.[0-9]+)?)(?P<wan>万)?元?")
-
-
-def _example(field: str, value: str) -> str:
-    """例如 --estimate 600000 for an option ("--estimate 预计理赔金额"), 例如 600000 for a column."""
-    option = field.split(" ")[0] if field.startswith("--") else ""
-    return f"例如 {option} {value}" if option else f"例如 {value}"
-
-
-def parse_amount(text: str | None, field: str, example: str = "600000") -> int | None:
-    """Whole yuan from 600000、600,000、600000元、60万、1.5万元; None for empty. Fractions of a
-    yuan are refused (amounts are recorded in whole yuan)."""
-    v = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．，", "0123456789.,"))
-    if not v:
-        return None
-    v = v.replace(",", "").replace(" ", "")
-    m = _AMOUNT.fullmatch(v)
-    if m is None:
-        raise InputError(f"{field} 应为金额(元,可写 万),{_example(field, example)} 或 60万")
-    from decimal import Decimal
-
-    amount = Decimal(m.group("n")) * (10_000 if m.group("wan") else 1)
-    if amount != amount.to_integral_value():
-        raise InputError(f"{field} 请按整元填写(不含角分),{_example(field, example)}")
-    if not 0 <= amount <= AMOUNT_MAX:
-        raise InputError(f"{field} 金额超出范围(最多 {AMOUNT_MAX} 元),{_example(field, example)}")
-    return int(amount)
-
-
-def yuan(amount: int | None) -> str:
-    """600000 -> 60万元, 1234567 -> 1,234,567元."""
-    if amount is None:
-        return "-"
-    if amount and amount % 10_000 == 0:
-        return f"{amount // 10_000:,}万元"
-    return f"{amount:,}元"
-
-
-# --- the limitation period (保险法 第二十六条) ------------------------------------------------
-
-LIMITATION_YEARS = {"life": 5}  # 人寿保险 5 年, 其他 2 年
-LIMITATION_DEFAULT_YEARS = 2
-LIMITATION_SOURCE = "保险法 第二十六条;民法典 第二百零一至二百零三条"
-
-
-def limitation_years(line: str | None) -> int:
-    return LIMITATION_YEARS.get(line or "", LIMITATION_DEFAULT_YEARS)
-
-
-def corresponding_day(start: dt.date, years: int) -> dt.date:
-    """The day `years` after `start` (民法典 第二百零二条): the same month and day, or the last
-    day of the month when that day does not exist (2024-02-29 + 2 years = 2026-02-28)."""
-    import calendar
-
-    year = start.year + years
-    last = calendar.monthrange(year, start.month)[1]
-    return dt.date(year, start.month, min(start.day, last))
-
-
-def limitation_end(known: dt.date, years: int, next_workday) -> dt.date:
-    """The last day to claim: the corresponding day `years` after the day the claimant knew of
-    the incident (the start day not counted, 第二百零一条), moved to the next working day when it
-    is a rest day (第二百零三条; `next_workday` is the calendar's)."""
-    return next_workday(corresponding_day(known, years))
-
-
-def first_check_failures(
-    *,
-    incident: dt.date,
-    period_start: dt.date | None,
-    period_end: dt.date | None,
-    claimed: dt.date,
-    limitation_last: dt.date,
-    years: int,
-    not_covered: str | None,
-) -> dict[str, str]:
-    """The first checks that fail, {check: reason} (empty: all pass). `claimed` is the day of
-    the report."""
-    out: dict[str, str] = {}
-    if (period_start is not None and incident < period_start) or (period_end is not None and incident > period_end):
-        out["period"] = (
-            f"出险日期 {incident} 不在保险期间({period_start or '-'} 至 {period_end or '-'})内"
-        )
-    if not_covered:
-        out["cover"] = f"保险事故不属于保险责任范围: {not_covered}"
-    if claimed > limitation_last:
-        out["limitation"] = (
-            f"已超过索赔时效: 自知道保险事故之日起 {years} 年,最后一日为 {limitation_last}(保险法 第二十六条)"
-        )
-    return out
-
-
-CHECK_ZH = {"period": "保险期间", "cover": "保险责任", "limitation": "索赔时效"}
-
-
-# --- resident ID numbers (GB 11643-1999) ---------------------------------------------------------
-
-ID_EXAMPLE = "11010519491231002X"
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-# 省级行政区划代码 (GB/T 2260): 11 北京 … 65 新疆, 71 台湾, 81 香港, 82 澳门, 91 (外国人永久居留)
-_PROVINCES = frozenset(
-    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
-     "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83", "91"}
-)  # fmt: skip
-_ID_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
-
-
-def id_check_digit(first17: str) -> str:
-    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def check_id_number(text: str | None, field: str, today: dt.date) -> str:
-    """An 18-character resident ID number, upper-case X, or InputError naming what is wrong
-    (never echoing the number): length, characters, region, date of birth (not after `today`), check digit."""
-    v = re.sub(r"[\s\-\u3000]", "", (text or "").translate(_ID_FULL_WIDTH)).upper()
-    example = _example(field, ID_EXAMPLE)
-    if not v:
-        raise InputError(f"{field} 身份证号码不能为空,{example}")
-    if len(v) == 15 and v.isascii() and v.isdigit():
-        raise InputError(f"{field} 是 15 位的旧身份证号码,已停止使用: 请填写 18 位的居民身份证号码,{example}")
-    if len(v) != 18:
-        raise InputError(f"{field} 身份证号码应为 18 位(现为 {len(v)} 位),{example}")
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
-        raise InputError(f"{field} 身份证号码前 17 位只能是数字,最后一位是数字或 X,{example}")
-    if v[:2] not in _PROVINCES:
-        raise InputError(f"{field} 身份证号码的前两位不是有效的省级行政区划代码,请核对证件,{example}")
-    try:
-        born = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
-        born = None
-    if born is None or born.year < 1900 or born > today:
-        raise InputError(f"{field} 身份证号码第 7 至 14 位不是有效的出生日期,请核对证件,{example}")
-    if id_check_digit(v[:17]) != v[17]:
-        raise InputError(f"{field} 身份证号码校验位不符(号码中有数字录错),请对照证件逐位核对,{example}")
-    return v
-
-
-def mask_id_number(text: str | None) -> str:
-    """110***********1234: the first 3 and last 4 characters of an ID number."""
-    if not text:
-        return ""
-    if len(text) <= 7:
-        return "*" * len(text)
-    return text[:3] + "*" * (len(text) - 7) + text[-4:]
-
-
-def line_from_product(product: str | None) -> str:
-    """A guess of the line from a product name, for policies imported without 险种类型."""
-    p = product or ""
-    if any(w in p for w in ("寿险", "人寿", "年金", "两全")):
-        return "life"
-    if any(w in p for w in ("疾病", "医疗", "健康", "重疾", "护理")):
-        return "health"
-    if "意外" in p:
-        return "accident"
-    if any(w in p for w in ("车", "财产", "家财", "责任险")):
-        return "property"
-    return "other"
-
-
-# --- service requests (第五条 退保, 第六条 批改) ------------------------------------------------
-
-
-class RequestStatus(StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"
-    REFERRED = "referred"
-    WITHDRAWN = "withdrawn"
-
-
-REQUEST_STATUSES: CodeTable = {
-    "open": ("待办理", ("办理中", "已登记")),
-    "completed": ("已办结", ("办结", "完成")),
-    "referred": ("已转保险公司办理", ("转保险公司", "已转办", "转办")),
-    "withdrawn": ("客户撤回", ("撤回", "撤销")),
-}
-REQUEST_TYPES: CodeTable = {
-    "surrender": ("退保", ("退保申请", "解除合同")),
-    "endorsement": ("批改", ("批单", "批改申请", "保全变更", "变更")),
-}
-SURRENDER_REASONS: CodeTable = {  # 退保原因 (kefu request add --reason)
-    "hardship": ("经济困难", ("经济原因", "资金紧张")),
-    "product": ("对产品不满意", ("产品不满意", "产品")),
-    "mis_selling": ("销售误导", ("误导", "销售")),
-    "service": ("服务不满意", ("对服务不满意", "服务")),
-    "other": ("其他", ("其它",)),
-}
-REQUEST_DOCUMENTS = {  # what the customer is guided to bring (第五条: 提醒客户准备相关资料)
-    "surrender": (
-        "保险合同(保单)原件",
-        "投保人有效身份证件",
-        "退保申请书(投保人签名)",
-        "投保人本人银行账户(卡)",
-        "委托他人办理的: 授权委托书及受托人身份证件",
-    ),
-    "endorsement": (
-        "批改申请书(指导客户填写,投保人签名)",
-        "保险合同(保单)原件",
-        "投保人有效身份证件",
-        "与批改内容有关的证明(如受益人身份证件、新的银行账户)",
-    ),
-}
-
-
 # --- the folds: a row's columns from its audit events (`db verify`) -------------------------------
 
 REPORT_FIELDS = (
@@ -521,60 +311,6 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s.update(details.get("after") or {})
     elif action == "undo":  # a step taken back (services/undo.py): the columns as before it
         s.update(details.get("restore") or {})
-    return s
-
-
-REQUEST_FIELDS = ("type", "received_at", "channel", "policy_no", "product", "holder", "insured_name", "name",
-                  "phone", "relation", "reason", "reason_note", "content", "branch", "handler")  # fmt: skip
-
-
-def apply_request(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
-    """A service request's columns after one of its audit events."""
-    s = dict(state)
-    if to_status is not None:
-        s["status"] = to_status
-    if action == "add":
-        s.update(registered_at=at, created_by=clerk, closed_at=None, close_note=None, voided_at=None, void_reason=None)
-        s.update({k: details[k] for k in REQUEST_FIELDS if k in details})
-    elif action == "close":
-        s.update(closed_at=at, close_note=details.get("note"))
-    elif action == "assign":
-        s.update(handler=details.get("handler"), branch=details.get("branch"))
-    elif action == "void":
-        s.update(voided_at=at, void_reason=details.get("reason"))
-    elif action == "edit":  # a correction (services/edit.py): the columns it sets, as recorded
-        s.update(details.get("after") or {})
-    elif action == "undo":  # a step taken back (services/undo.py): the columns as before it
-        s.update(details.get("restore") or {})
-    return s
-
-
-def next_request_status(status: str, action: str, request_id: str) -> str:
-    """A request's status after an audit action: `close` gives its result (the step says which),
-    the other actions keep it."""
-    return status
-
-
-POLICY_FIELDS = ("product", "line", "holder", "phone", "insured_name", "insured_id", "period_start", "period_end",
-                 "sum_insured", "branch", "handler")  # fmt: skip
-
-
-def apply_policy(state: dict, action: str, details: dict) -> dict:
-    """A policy register row's columns after one of its audit events."""
-    s = dict(state)
-    if action == "register":
-        s.update({k: details[k] for k in POLICY_FIELDS if k in details})
-    elif action == "update":
-        s.update({k: v for k, v in (details.get("after") or {}).items() if k in POLICY_FIELDS})
-    return s
-
-
-def apply_policy_event(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
-    """`apply_policy` with the arguments of the other folds (services/core.py): also who
-    registered the policy and from where (the command or the file)."""
-    s = apply_policy(state, action, details)
-    if action == "register":
-        s.update(created_by=clerk, source=details.get("source", ""))
     return s
 
 

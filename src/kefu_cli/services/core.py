@@ -67,12 +67,12 @@ CASES: dict[str, CaseType] = {
     ),
     "request": CaseType(
         "request", "claim_models:ServiceRequest", "保全请求", "SQ-20261120-0001", "kefu request list",
-        fold="claims:apply_request", transition="claims:next_request_status", received="received_at",
+        fold="requests:apply_request", transition="requests:next_request_status", received="received_at",
         received_zh="保全请求 {id} 的接收时间",
     ),
     "policy_record": CaseType(
         "policy_record", "claim_models:PolicyRecord", "保单", "P2026110001", "kefu policy-register list",
-        fold="claims:apply_policy_event", key="policy_no", upper=False,
+        fold="requests:apply_policy_event", key="policy_no", upper=False,
         not_found="保单登记簿中没有保单 '{given}'。请用 `kefu search` 按保单号、姓名或证件号码查找,"
         "或登记: kefu policy-register add --policy {example} …",
     ),

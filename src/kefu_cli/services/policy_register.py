@@ -1,11 +1,11 @@
 """The policy register (保单登记簿): the company's policies as the desk knows them — product,
 line (险种类型), holder, insured and ID number, period, sum insured — so that a claim report
-can be checked against its policy (domain/claims.py).
+can be checked against its policy (domain/claims.py, domain/claim_checks.py).
 
 Filled by `kefu policy-register add` (one policy) and by `kefu import policies`, which calls
 `register_policies` for the rows of each file. Every change is an audit event (entity
 `policy_record`): `register` with every field, `update` with the old and new values; `db verify`
-folds them (domain/claims.py `apply_policy`) and compares the rows.
+folds them (domain/requests.py `apply_policy`) and compares the rows.
 
 An import never overwrites what the register holds: a policy already there only gets the fields
 it does not have yet (an older file without the insured's columns, then a newer one with them).
@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import col, select
 
+from ..domain import claim_checks as ck
 from ..domain import claims as cl
+from ..domain import requests as rq
 from ..domain.codes import label, parse_code
 from ..domain.errors import InputError, RuleError
 from ..domain.text import SHORT_MAX, clean_text
@@ -59,9 +61,9 @@ def _column_of(key: str) -> str:
 
 
 def record_view(p: PolicyRecord, as_of: dt.date | None = None) -> dict[str, Any]:
-    out = {k: getattr(p, k) for k in ("policy_no", *cl.POLICY_FIELDS, "source", "created_at", "created_by", "updated_at")}
+    out = {k: getattr(p, k) for k in ("policy_no", *rq.POLICY_FIELDS, "source", "created_at", "created_by", "updated_at")}
     out["line_label"] = label(cl.LINES, p.line)
-    out["limitation_years"] = cl.limitation_years(p.line)
+    out["limitation_years"] = ck.limitation_years(p.line)
     if as_of is not None:
         out["in_force"] = in_force(p, as_of)
     return out
@@ -110,11 +112,11 @@ def parse_row(values: Mapping[str, Any], column: Callable[[str], str] | None = N
         raw = str(values["insured_id"])
         if "*" in raw:
             raise InputError(
-                f"{name('insured_id')} 是打码的证件号码(如 110***********1234),不能登记: 请填写完整号码,例如 {cl.ID_EXAMPLE}"
+                f"{name('insured_id')} 是打码的证件号码(如 110***********1234),不能登记: 请填写完整号码,例如 {ck.ID_EXAMPLE}"
             )
         from . import clock
 
-        out["insured_id"] = cl.check_id_number(raw, name("insured_id"), clock.today())
+        out["insured_id"] = ck.check_id_number(raw, name("insured_id"), clock.today())
     elif "insured_id" in values:
         out["insured_id"] = ""
     for key in ("period_start", "period_end"):
@@ -130,17 +132,17 @@ def parse_row(values: Mapping[str, Any], column: Callable[[str], str] | None = N
         )
     if "sum_insured" in values:
         v = values["sum_insured"]
-        out["sum_insured"] = v if isinstance(v, int) else cl.parse_amount(str(v or ""), name("sum_insured"), "500000")
+        out["sum_insured"] = v if isinstance(v, int) else ck.parse_amount(str(v or ""), name("sum_insured"), "500000")
     if values.get("line"):
         out["line"] = parse_code(cl.LINES, str(values["line"]), name("line"))
     return out
 
 
 def _new_record(uow: UnitOfWork, data: dict[str, Any], source: str) -> PolicyRecord:
-    fields = {k: data.get(k) for k in cl.POLICY_FIELDS}
+    fields = {k: data.get(k) for k in rq.POLICY_FIELDS}
     for k in ("product", "holder", "phone", "insured_name", "insured_id", "branch", "handler"):
         fields[k] = fields[k] or ""
-    fields["line"] = data.get("line") or cl.line_from_product(fields["product"])
+    fields["line"] = data.get("line") or ck.line_from_product(fields["product"])
     details = {"source": source[:255], **fields}
     p = core.new_row(uow, ENTITY, data["policy_no"], "register", None, details)
     core.register_event(uow, ENTITY, p, "register", details)
@@ -296,5 +298,5 @@ def describe(p: PolicyRecord) -> str:
 
     period = f"{p.period_start or '-'} 至 {p.period_end or '-'}" if (p.period_start or p.period_end) else "保险期间未登记"
     who = mask_name(p.insured_name) or "被保险人未登记"
-    ident = f" {cl.mask_id_number(p.insured_id)}" if p.insured_id else ""
+    ident = f" {ck.mask_id_number(p.insured_id)}" if p.insured_id else ""
     return f"保单 {p.policy_no}({p.product or '险种未登记'}, 被保险人 {who}{ident}, {period})"

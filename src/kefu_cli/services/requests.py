@@ -3,10 +3,10 @@
 
 The desk records the policy (its product and insured from the policy register when it is
 there), for a surrender the reason (a code, for the statistics in `kefu report stats`), for an
-endorsement what is to be changed; it guides the customer to the documents (domain/claims.py
+endorsement what is to be changed; it guides the customer to the documents (domain/requests.py
 `REQUEST_DOCUMENTS`) and closes the request when it is done, referred to the insurer or
 withdrawn. No time limit is set by the rules, so requests have no deadline rows. Every step is
-an audit event (entity `request`), folded by `db verify` (domain/claims.py `apply_request`).
+an audit event (entity `request`), folded by `db verify` (domain/requests.py `apply_request`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from ..domain import claims as cl
+from ..domain import requests as rq
 from ..domain.codes import RELATIONS, label, parse_code
 from ..domain.errors import InputError, RuleError
 from ..domain.text import SHORT_MAX, clean_text, phone_number
@@ -54,7 +55,7 @@ def register(
     new_handler: bool = False,
 ) -> dict[str, Any]:
     """Register a surrender or endorsement request inside the caller's unit of work."""
-    kind = parse_code(cl.REQUEST_TYPES, type, "--type 请求类型")
+    kind = parse_code(rq.REQUEST_TYPES, type, "--type 请求类型")
     channel = parse_code(cl.CLAIM_CHANNELS, channel or "phone", "--channel 提请方式")
     relation = parse_code(RELATIONS, relation or "self", "--relation 与投保人关系")
     policy_no = clean_text(policy_no, "--policy 保单号", 60, required=True, example="P2026110001")
@@ -62,7 +63,7 @@ def register(
     text = (
         clean_text(content, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…") or None
     )
-    code = parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因") if reason else None
+    code = parse_code(rq.SURRENDER_REASONS, reason, "--reason 退保原因") if reason else None
     if kind == "surrender" and code is None:
         raise InputError(
             "退保须记录原因 --reason: hardship 经济困难、product 对产品不满意、mis_selling 销售误导、"
@@ -122,7 +123,7 @@ def register(
         holder=p.holder if p else "", insured_name=p.insured_name if p else "", name=name, phone=phone,
         relation=relation, reason=code, reason_note=note, content=text, branch=branch, handler=handler,
     )  # fmt: skip
-    r = core.new_row(uow, CASE, number, "add", str(cl.RequestStatus.OPEN), fields)
+    r = core.new_row(uow, CASE, number, "add", str(rq.RequestStatus.OPEN), fields)
     uow.session.flush()
     core.register_event(uow, CASE, r, "add", fields)
     out = view(uow, r)
@@ -159,7 +160,7 @@ def add(db: str | None, *, clerk: str | None = None, at: dt.datetime | None = No
         return register(uow, **fields)
 
 
-CLOSE_RESULTS = {k: v for k, v in cl.REQUEST_STATUSES.items() if k != "open"}
+CLOSE_RESULTS = {k: v for k, v in rq.REQUEST_STATUSES.items() if k != "open"}
 
 
 def close(db: str | None, request_id: str, *, result: str = "completed", note: str | None = None, clerk=None,
@@ -170,9 +171,9 @@ def close(db: str | None, request_id: str, *, result: str = "completed", note: s
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         r = get(uow, request_id)
         core.check_not_void(CASE, r)
-        if r.status != cl.RequestStatus.OPEN:
+        if r.status != rq.RequestStatus.OPEN:
             raise RuleError(
-                f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(cl.REQUEST_STATUSES, r.status)}”),"
+                f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(rq.REQUEST_STATUSES, r.status)}”),"
                 "不能重复办结;后续联系请用 kefu request note"
             )
         core.check_in_order(uow, CASE, r)
@@ -212,7 +213,7 @@ def _edit_value(option: str, value: Any) -> Any:
     if option == "channel":
         return parse_code(cl.CLAIM_CHANNELS, value, "--channel 提请方式")
     if option == "reason":
-        return parse_code(cl.SURRENDER_REASONS, value, "--surrender-reason 退保原因")
+        return parse_code(rq.SURRENDER_REASONS, value, "--surrender-reason 退保原因")
     if option == "reason_note":
         return clean_text(value, "--reason-note 原因说明", 2000, multiline=True, example="家中急需用钱") or None
     text = clean_text(value, "--content 批改内容", 2000, multiline=True, example="变更联系地址为 北京市海淀区…")
@@ -252,7 +253,7 @@ def edit(db, request_id: str, changes: dict[str, Any], *, reason: str, clerk=Non
 
 def view(uow: UnitOfWork, r: ServiceRequest, events: bool = False) -> dict[str, Any]:
     out = {k: getattr(r, k) for k in COLUMNS}
-    out["documents"] = list(cl.REQUEST_DOCUMENTS[r.type])
+    out["documents"] = list(rq.REQUEST_DOCUMENTS[r.type])
     if events:
         from .deadlines import case_timeline
 
@@ -284,12 +285,12 @@ def list_(
     if not all:
         stmt = stmt.where(col(ServiceRequest.voided_at).is_(None))
     if type:
-        stmt = stmt.where(ServiceRequest.type == parse_code(cl.REQUEST_TYPES, type, "--type 请求类型"))
+        stmt = stmt.where(ServiceRequest.type == parse_code(rq.REQUEST_TYPES, type, "--type 请求类型"))
     if status:
-        stmt = stmt.where(ServiceRequest.status == parse_code(cl.REQUEST_STATUSES, status, "--status 状态"))
+        stmt = stmt.where(ServiceRequest.status == parse_code(rq.REQUEST_STATUSES, status, "--status 状态"))
     if reason:
-        stmt = stmt.where(ServiceRequest.reason == parse_code(cl.SURRENDER_REASONS, reason, "--reason 退保原因"))
-    from .claims import list_filters
+        stmt = stmt.where(ServiceRequest.reason == parse_code(rq.SURRENDER_REASONS, reason, "--reason 退保原因"))
+    from .claim_views import list_filters
 
     stmt = list_filters(stmt, ServiceRequest, ServiceRequest.received_at, branch, handler, received_from, received_to,
                         policy_no)  # fmt: skip

@@ -160,7 +160,7 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
     """Claim reports, service requests and register policies (rows of `search`'s queries) as
     search items (same keys, plus `id_number` — the insured's, masked on output — and `holder`
     for policies)."""
-    from ..domain import claims as cl
+    from ..domain import requests as rq
 
     out = []
     for cid, status, insured, tel, policy, branch, handler, reported, incident, cause, major, voided, insured_id in claims:
@@ -174,8 +174,8 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
         out.append({
             "case_type": "request", "id": rid, "status": status, "name": name, "phone": tel, "policy_no": policy,
             "branch": branch, "handler": handler, "date": _when(received),
-            "summary": label(cl.REQUEST_TYPES, type_)
-            + (f"({label(cl.SURRENDER_REASONS, reason)})" if reason else f": {content or ''}"[:40]),
+            "summary": label(rq.REQUEST_TYPES, type_)
+            + (f"({label(rq.SURRENDER_REASONS, reason)})" if reason else f": {content or ''}"[:40]),
             "voided": voided is not None,
         })  # fmt: skip
     for policy, insured, tel, branch, handler, start_day, end_day, created, product, insured_id, holder in policies:

@@ -17,11 +17,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..domain import callback as cb
-from ..domain.claims import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.codes import CATEGORIES, CHANNELS, label
 from ..domain.complaint import RejectReason
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.report import on_time, weighted_percentile
+from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.timeutil import check_span
 from .reports import (
     QuickSource,

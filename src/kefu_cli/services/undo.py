@@ -8,7 +8,7 @@ the step opened is voided), the callback it scheduled (voided), a callback probl
 (open again). The history keeps both the step and its undo; `db verify` folds both.
 
 Each case type declares one `CaseUndo` row in `UNDO`: its fold (domain/complaint.apply,
-domain/claims.apply, apply_request, domain/callback.apply), the actions that are its steps, those
+domain/claims.apply, domain/requests.apply_request, domain/callback.apply), the actions that are its steps, those
 undo may reverse, and the Chinese names of its steps. Refused (one sentence, nothing changed):
 a case without a step after its registration (registration itself is undone by `void`), a voided
 case, an undo dated before the case's last event, a step after which a deadline it touched or a
@@ -35,6 +35,7 @@ from sqlmodel import col, select
 from ..domain import callback as cb
 from ..domain import claims as cl
 from ..domain import complaint as sm
+from ..domain import requests as rq
 from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind
 from ..domain.errors import RuleError
 from ..domain.text import REASON_MAX, clean_text
@@ -106,7 +107,7 @@ UNDO: dict[str, CaseUndo] = {
         CLAIM_STEPS, CLAIM_STEPS, CLAIM_EVENT_ZH,
     ),
     "request": CaseUndo(
-        "request", "保全请求", lambda s, e, d: cl.apply_request(s, e.action, e.at, e.clerk, e.to_status, d),
+        "request", "保全请求", lambda s, e, d: rq.apply_request(s, e.action, e.at, e.clerk, e.to_status, d),
         frozenset({"close"}), frozenset({"close"}), {"close": "办结"},
     ),
     "callback": CaseUndo(

@@ -6,8 +6,8 @@ case row and deadline row is what its events produce.
 2. The projections: each deadline row equals the `state` of its last event; each complaint
    row equals the fold of its events (domain/complaint.apply); each callback's status and end
    time the fold of its events (domain/callback.apply); each claim report, service request and
-   policy register row the fold of its events (domain/claims.py apply, apply_request,
-   apply_policy). A row edited, deleted or forged outside kefu is named.
+   policy register row the fold of its events (domain/claims.py apply, domain/requests.py
+   apply_request, apply_policy). A row edited, deleted or forged outside kefu is named.
 3. Every other table, column by column (domain/rows.py): a deadline's rule, amount, basis and
    the days added to it; callback attempts and follow-ups; the branch and handler lists;
    calendar overrides and complete years; policy settings; the numbering counters (the highest
@@ -29,6 +29,7 @@ from sqlalchemy import select
 from ..domain import callback as cb
 from ..domain import claims as cl
 from ..domain import complaint as sm
+from ..domain import requests as rq
 from ..domain.chain import FIELDS, first_break
 from ..domain.rows import COLUMN_ZH, TABLE_ZH, AnyOf, Rows, Txn
 from ..store import db as store_db
@@ -263,11 +264,11 @@ def verify(db: str | None) -> dict:
                         claims.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
                     )
                 elif entity == "request":
-                    requests[eid] = cl.apply_request(
+                    requests[eid] = rq.apply_request(
                         requests.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
                     )
                 elif entity == "policy_record":
-                    policies[eid] = cl.apply_policy(policies.get(eid, {}), e["action"], details)
+                    policies[eid] = rq.apply_policy(policies.get(eid, {}), e["action"], details)
                 elif entity == "deadline" and "state" in details:
                     deadline_state[eid] = details["state"]
                     if e["action"] == "open" and details.get("kind") == "callback":

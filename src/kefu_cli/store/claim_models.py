@@ -150,7 +150,7 @@ class ServiceRequest(SQLModel, table=True):
     name: str = Field(max_length=100)  # the customer who asks
     phone: str = Field(max_length=40)
     relation: str = Field(default="self", max_length=20)
-    reason: str | None = Field(default=None, max_length=20)  # surrender: domain.claims.SURRENDER_REASONS
+    reason: str | None = Field(default=None, max_length=20)  # surrender: domain.requests.SURRENDER_REASONS
     reason_note: str | None = None
     content: str | None = None  # endorsement: what is to be changed
     closed_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
