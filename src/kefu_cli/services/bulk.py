@@ -1,17 +1,22 @@
 """Registering many complaints at once (`kefu import complaints`) without an ORM object per row.
 
-`services.complaints.register` is the rule: the bulk path writes exactly the rows and audit
-events it would write one complaint at a time, in the same order — the complaint row, its
-deadline rows (each with its `open` event carrying the `state` snapshot of
-services/deadlines.snapshot), the `register` event with the duplicate hint, the case number
-from the same per-day counter, every event chained (UnitOfWork.event_row) and the chain head
-advanced. tests/test_bulk_import.py imports the same file both ways and compares every row
-and every event.
+The same registration as `services.complaints.register`, in batches, with no rule of its own:
+every value comes from the functions `register` uses — the checks (`check_registration`), the
+deadlines a registration opens (`registration_deadlines`, their basis `deadline_basis`), the
+details of the `register` event (`registration_details`) and the row as their fold
+(services/core.py `new_state`), the case numbers (services/numbering.py, reserved per day for
+a whole batch in one counter update) and the duplicate hint (`DuplicateIndex`, one query for a
+batch, kept up to date in memory as the batch is numbered). The rows and audit events are those
+`register` writes one complaint at a time, in the same order — the complaint row, its deadline
+rows (each with its `open` event carrying the `state` snapshot of services/deadlines.snapshot),
+the `register` event, every event chained (UnitOfWork.event_row) and the chain head advanced.
+tests/test_bulk_import.py imports the same file both ways and compares every row and every
+event; tests/test_chain_fast.py compares the event texts.
 
 What makes it fast is doing each thing once per batch instead of once per row: one query for
-the duplicate hints of a batch (then kept up to date in memory as the batch is numbered), one
-for the counters, one for the next ids; due dates from the calendar's batch path
-(`add_workdays_many`) per distinct start day; plain tuples inserted with executemany.
+the duplicate hints of a batch, one counter update per receipt day, one query for the next ids;
+due dates from the calendar's batch path (`add_workdays_many`) per distinct start day; the JSON
+of each event shape built once (`details_template`); plain tuples inserted with executemany.
 
 A complaint transferred by the regulator goes through `register` itself, in order between
 batches (it schedules the regulator's callback). Branch and handler names are checked against
@@ -24,25 +29,35 @@ one-by-one path (services/imports.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, func, select
 
-from ..domain import complaint as sm
-from ..domain.deadlines import DeadlineKind, DeadlineStatus, compute_due
-from ..domain.errors import CalendarRangeError, InputError
-from ..domain.policy import UNIT_ZH, Start, Unit
+from ..domain.deadlines import DeadlineStatus, compute_due
+from ..domain.errors import InputError
+from ..domain.policy import Unit
 from ..domain.timeutil import iso_date, iso_datetime
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
-from .complaints import CASE, PERIODS, START_WHY, check_receipt, clean_registration, register
-from .context import UnitOfWork, details_json, details_str, details_template, slot
+from . import core
+from .complaints import (
+    CASE,
+    DuplicateIndex,
+    check_registration,
+    deadline_basis,
+    register,
+    registration_deadlines,
+    registration_details,
+    registration_names,
+    registration_status,
+)
+from .context import UnitOfWork, details_json, details_template, slot
 from .deadlines import snapshot_of
+from .numbering import reserve_numbers
 
-K = DeadlineKind
-IN_LIST = 400  # values per IN (…) of a query
 IMPORT_CACHE_KIB = 65_536  # SQLite page cache of an import's connection
 
 
@@ -65,6 +80,15 @@ class Registration:
     regulator_ref: str | None
     regulator_due: dt.date | None
 
+    def values(self) -> dict[str, Any]:
+        """Its checked values, as `check_registration` returns them."""
+        return dict(
+            received=self.received, channel=self.channel, category=self.category, name=self.name,
+            phone=self.phone, relation=self.relation, policy_no=self.policy_no, summary=self.summary,
+            branch=self.branch, handler=self.handler, incomplete=self.incomplete,
+            regulator_ref=self.regulator_ref, regulator_due=self.regulator_due,
+        )  # fmt: skip
+
     def fields(self) -> dict[str, Any]:
         """The arguments of `register` for this complaint."""
         return dict(
@@ -76,12 +100,11 @@ class Registration:
 
 
 class Checker:
-    """`register`'s checks of one complaint, in its order and with its messages, without
-    writing anything. Pure checks of a repeated value (a channel, a branch) run once."""
+    """`register`'s checks of one complaint (`check_registration`), without writing anything.
+    Pure checks of a repeated value (a channel, a branch) run once."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.now = uow.now
         self._memo: dict[tuple, Any] = {}
 
     def _once(self, key: tuple, fn: Callable[[], Any]) -> Any:
@@ -114,43 +137,16 @@ class Checker:
         regulator_ref: str | None = None,
         regulator_due: dt.date | None = None,
     ) -> Registration:
-        uow = self.uow
-        f = clean_registration(
-            self._once, channel=channel, category=category, relation=relation, name=name, phone=phone,
-            policy_no=policy_no, branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary,
+        v = check_registration(
+            self.uow, once=self._once, received=received, channel=channel, category=category, name=name, phone=phone,
+            relation=relation, policy_no=policy_no, summary=summary, branch=branch, handler=handler,
+            incomplete=incomplete, regulator_ref=regulator_ref, regulator_due=regulator_due,
         )  # fmt: skip
-        channel, category, relation, name, phone = f["channel"], f["category"], f["relation"], f["name"], f["phone"]
-        policy_no, branch, handler, regulator_ref, summary = (
-            f["policy_no"], f["branch"], f["handler"], f["regulator_ref"], f["summary"]
-        )  # fmt: skip
-        received = received or uow.at
-        latest = min(uow.at, self.now)
-        check_receipt(received, latest, channel, regulator_ref, regulator_due)
-        self._once(("day", received.date()), lambda: self._calendar_day(received.date()))
-        branch, handler = self.names(branch, handler)
-        if uow.at < received:
-            raise InputError(
-                f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
-            )
-        return Registration(
-            line, received, channel, category, relation, name, phone, policy_no, summary, branch, handler,
-            incomplete, regulator_ref, regulator_due,
-        )  # fmt: skip
-
-    def _calendar_day(self, day: dt.date) -> bool:
-        try:
-            self.uow.calendar.day(day)
-        except CalendarRangeError as exc:
-            raise InputError(str(exc)) from None
-        return True
+        return Registration(line=line, **v)
 
     def names(self, branch: str, handler: str) -> tuple[str, str]:
         """Branch and handler checked against the master lists, as `register` checks them."""
-        from .masters import ensure_branch, ensure_handler
-
-        branch = self._once(("ensure_branch", branch), lambda: ensure_branch(self.uow, branch))
-        handler = self._once(("ensure_handler", handler, branch), lambda: ensure_handler(self.uow, handler, branch))
-        return branch, handler
+        return registration_names(self.uow, branch, handler, self._once)
 
 
 class RowFailed(Exception):
@@ -161,19 +157,12 @@ class RowFailed(Exception):
         self.line, self.error = line, error
 
 
-# The varying values of the details of a deadline's `open` event and of the `register` event
-# (services/complaints.py `register`: its keyword arguments of uow.audit).
+# The varying values of the details of a deadline's `open` event (services/deadlines.py `record`).
 _OPEN_SLOTS = ("case", "case_id", "start_at", "due", "due_at", "provisional", "branch", "handler", "basis")
-_REGISTER_SLOTS = (
-    "channel", "category", "received_at", "incomplete", "regulator_ref", "regulator_due", "duplicates", "name",
-    "phone", "relation", "policy_no", "summary", "branch", "handler",
-)  # fmt: skip
+# The details of a `register` event (services/complaints.py `registration_details`).
+_REGISTER_SLOTS = tuple(registration_details(defaultdict(str), []))
 
-COMPLAINT_COLUMNS = (
-    "id", "received_at", "channel", "category", "name", "phone", "relation", "policy_no", "summary", "branch",
-    "handler", "status", "materials_complete_at", "regulator_ref", "regulator_due", "paused_workdays",
-    "registered_at", "created_at", "created_by", "updated_at",
-)  # fmt: skip
+COMPLAINT_COLUMNS = tuple(c.name for c in Complaint.__table__.columns)
 DEADLINE_COLUMNS = (
     "id", "case_type", "case_id", "kind", "rule", "unit", "amount", "extra_workdays", "paused_days", "start_at",
     "fixed_due", "due", "due_at", "provisional", "basis", "status", "branch", "handler", "breached", "created_at",
@@ -198,8 +187,9 @@ class BulkWriter:
         self.ensured: set[tuple[str, str]] = set()
         self._rules: dict[str, Any] = {}
         self._dues: dict[tuple, Any] = {}
-        self._spec_memo: dict[bool, list[tuple[str, str, str, Unit, int, str, Callable]]] = {}
-        self._register_details = details_template({k: slot(k) for k in _REGISTER_SLOTS}, _REGISTER_SLOTS)
+        self._spec_memo: dict[bool, list[tuple[str, str, str, Any, Unit, int, Callable]]] = {}
+        self._register_templates: dict[tuple[str, ...], Callable[[dict[str, str]], str]] = {}
+        self._fold = core.fold_of(CASE)
         dialect = uow.session.get_bind().dialect
         if dialect.name == "sqlite":
             # A page cache for the indexes a long import fills in random order (phone, due day,
@@ -224,6 +214,12 @@ class BulkWriter:
         self._moment = stored(moments, moment)
         self._day = stored(days, day)
         self._flag = (lambda v: flag(v)) if flag else bool
+        # how each complaint column is stored: the text SQLAlchemy writes for times, days and flags
+        kinds = ((DateTime, self._moment), (Date, self._day), (Boolean, self._flag))
+        self._complaint_columns = [
+            (c.name, next((convert for kind, convert in kinds if isinstance(c.type, kind)), None))
+            for c in Complaint.__table__.columns
+        ]
 
     def register(self, regs: Iterable[Registration]) -> list[str]:
         """Register `regs` in order; returns their case numbers."""
@@ -269,50 +265,47 @@ class BulkWriter:
             r = self._rules[key] = self.uow.policy.rule(key)
         return r
 
-    def _specs(self, r: Registration) -> list[tuple[str, str, str, Unit, int, str, Callable]]:
-        """(kind, rule, why, unit, amount, end of basis, details) of the deadlines `register`
-        starts, in its order (all from receipt: complete materials at registration arrive with the
-        complaint). A deadline's basis is f"{why} {start:%Y-%m-%d %H:%M}{end of basis}"[:255];
-        `details` gives the details JSON of its `open` event (`_OPEN_SLOTS` as details_json)."""
+    def _specs(self, r: Registration) -> list[tuple[str, str, str, Any, Unit, int, Callable]]:
+        """(kind, rule key, why, rule, unit, amount, details) of the deadlines a registration
+        opens (`registration_deadlines`), in its order; `details` gives the details JSON of each
+        one's `open` event (`_OPEN_SLOTS` as details_json)."""
         specs = self._spec_memo.get(r.incomplete)
         if specs is not None:
             return specs
-        wanted = []
-        if r.incomplete:
-            wanted.append((K.SUPPLEMENT_NOTICE, "complaint.supplement_notice", "接收投诉(材料不全)"))
-        for kind, rule in PERIODS:
-            start = self._rule(rule).start
-            if start is Start.RECEIVED:
-                wanted.append((kind, rule, START_WHY[Start.RECEIVED]))
-            elif start is Start.COMPLETE and not r.incomplete:
-                wanted.append((kind, rule, START_WHY[Start.COMPLETE]))
-        wanted.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation", "接收投诉"))
         specs = []
-        for kind, rule, why in wanted:
-            unit, amount = self._rule(rule).unit, self._rule(rule).value
+        for kind, rule_key, why in registration_deadlines(self.uow.policy, r.incomplete, False):
+            rule = self._rule(rule_key)
+            unit, amount = rule.unit, rule.value
             kind = str(kind)
             # the details of `record(uow, row, "open", …)` in `start_deadline`, `snapshot` of the new row
             state = snapshot_of(
                 CASE, slot("case_id"), kind, str(DeadlineStatus.OPEN), slot("start_at"), slot("due"), slot("due_at"),
                 slot("provisional"), False, None, None, None, slot("branch"), slot("handler"),
             )  # fmt: skip
-            shape = dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule, unit=str(unit),
+            shape = dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule_key, unit=str(unit),
                          amount=amount)  # fmt: skip
             # `terms(row)` of the new row (services/deadlines.py `record`)
-            shape["terms"] = dict(rule=rule, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
+            shape["terms"] = dict(rule=rule_key, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
             shape["row_time"] = iso_datetime(self.uow.recorded_at)  # one writer, one unit of work
-            tail = f" 起 {amount} {UNIT_ZH[unit]}({rule})"
-            specs.append((kind, rule, why, unit, amount, tail, details_template(shape, _OPEN_SLOTS)))
+            specs.append((kind, rule_key, why, rule, unit, amount, details_template(shape, _OPEN_SLOTS)))
         self._spec_memo[r.incomplete] = specs
         return specs
+
+    def _register_json(self, details: dict[str, Any]) -> str:
+        """The details JSON of a `register` event (`details_template` of its shape, built once)."""
+        keys = tuple(details)
+        template = self._register_templates.get(keys)
+        if template is None:
+            template = self._register_templates[keys] = details_template({k: slot(k) for k in keys}, keys)
+        return template({k: details_json(v) for k, v in details.items()})
 
     def _due_table(self, regs: list[Registration]) -> None:
         """Due dates of the batch's working-day rules from the calendar's batch path, once per start day."""
         cal = self.uow.calendar
         wanted: dict[int, set[dt.date]] = {}
         for r in regs:
-            for _, _, _, unit, amount, _, _ in self._specs(r):
+            for _, _, _, _, unit, amount, _ in self._specs(r):
                 day = r.received.date()
                 if unit is Unit.WORKDAYS and (day, Unit.WORKDAYS, amount) not in self._dues:
                     wanted.setdefault(amount, set()).add(day)
@@ -349,30 +342,6 @@ class BulkWriter:
             hit = self._dues[key] = self._due_texts(d.due, d.due_at, d.provisional)
         return hit
 
-    def _duplicate_index(self, regs: list[Registration]):
-        """Open or decided complaints with a batch row's phone or policy (as `find_duplicates` reads them)."""
-        phones = sorted({r.phone for r in regs})
-        policies = sorted({r.policy_no for r in regs if r.policy_no})
-        statuses = {str(s) for s in sm.DUPLICATE_HINT_STATUSES}
-        by_phone: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
-        by_policy: dict[str, list[tuple[dt.datetime, str]]] = {}
-        seen: set[str] = set()
-        c = Complaint.__table__.c
-        for values, column in ((phones, c.phone), (policies, c.policy_no)):
-            for i in range(0, len(values), IN_LIST):
-                # by the phone or policy index alone (a status condition could make SQLite scan by status)
-                stmt = select(c.id, c.received_at, c.phone, c.category, c.policy_no, c.status).where(
-                    column.in_(values[i : i + IN_LIST])
-                )
-                for cid, received, phone, category, policy, status in self.uow.session.execute(stmt):
-                    if cid in seen or status not in statuses:
-                        continue
-                    seen.add(cid)
-                    by_phone.setdefault((phone, category), []).append((received, cid))
-                    if policy:
-                        by_policy.setdefault(policy, []).append((received, cid))
-        return by_phone, by_policy
-
     def _batch(self, regs: list[Registration]) -> list[str]:
         if not regs:
             return []
@@ -382,59 +351,33 @@ class BulkWriter:
         session.flush()  # events and rows the ORM holds go first: ids follow the chain
         conn = session.connection()
         self._due_table(regs)
-        by_phone, by_policy = self._duplicate_index(regs)
-
-        counter_keys: dict[dt.date, str] = {}  # the counter key of each receipt day, formatted once
-        keys = []
-        for r in regs:
-            d = r.received.date()
-            k = counter_keys.get(d)
-            if k is None:
-                k = counter_keys[d] = f"TS-{d:%Y%m%d}"
-            keys.append(k)
-        days = sorted(set(counter_keys.values()))
-        counters: dict[str, int] = {}
-        for i in range(0, len(days), IN_LIST):
-            part = days[i : i + IN_LIST]
-            marks = ", ".join("?" * len(part))
-            for key, value in conn.exec_driver_sql(
-                f"SELECT key, value FROM counter WHERE key IN ({marks})", tuple(part)
-            ):
-                counters[key] = value
+        duplicates = DuplicateIndex(uow, (r.phone for r in regs), (r.policy_no for r in regs))
+        numbers = reserve_numbers(uow, "TS", (r.received.date() for r in regs))
         next_deadline = (session.execute(select(func.max(Deadline.id))).scalar() or 0) + 1
         next_event = (session.execute(select(func.max(AuditEvent.id))).scalar() or 0) + 1
 
-        moment, day, due_of, js = self._moment, self._day, self._due, details_str  # js: details_json of a str
-        at_s, recorded_s, clerk = moment(uow.at), moment(uow.recorded_at), uow.clerk
+        moment, due_of, fold, js = self._moment, self._due, self._fold, details_json
+        at_s, recorded_s = moment(uow.at), moment(uow.recorded_at)
         no = self._flag(False)
         opened, registered = str(DeadlineStatus.OPEN), "register"
-        awaiting, registered_status = str(sm.Status.AWAITING_MATERIALS), str(sm.Status.REGISTERED)
-        complaints, deadlines, events, ids = [], [], [], []
-        for r, key in zip(regs, keys, strict=True):
+        columns = self._complaint_columns
+        complaints, deadlines, events = [], [], []
+        for r, cid in zip(regs, numbers, strict=True):
+            if r.channel == "regulator":  # its callback: through `register` (`register` above)
+                raise ValueError("a complaint transferred by the regulator is registered one by one")
             received = r.received
-            hints = set(by_phone.get((r.phone, r.category), ()))
-            if r.policy_no:
-                hints.update(by_policy.get(r.policy_no, ()))
-            duplicates = [cid for _, cid in sorted(hints)]
-            counters[key] = number = counters.get(key, 0) + 1
-            cid = f"{key}-{number:04d}"
-            ids.append(cid)
-            status = awaiting if r.incomplete else registered_status
+            details = registration_details(r.values(), duplicates.hints(r.policy_no, r.phone, r.category))
+            status = registration_status(r.incomplete)
+            state = core.new_state(uow, CASE, cid, registered, status, details, fold)
+            complaints.append(tuple(state[k] if convert is None else convert(state[k]) for k, convert in columns))
             received_s, received_day = moment(received), received.date()
-            complaints.append((
-                cid, received_s, r.channel, r.category, r.name, r.phone, r.relation, r.policy_no, r.summary,
-                r.branch, r.handler, status, None if r.incomplete else received_s, r.regulator_ref,
-                day(r.regulator_due), 0, at_s, recorded_s, clerk, recorded_s,
-            ))  # fmt: skip
-            started = f"{received:%Y-%m-%d %H:%M}"
             # the details JSON of the deadlines' `open` events: what is the same for all of them, written once
             same = {
-                "case": js(f"{CASE}:{cid}"), "case_id": js(cid),
-                "start_at": js(iso_datetime(received)), "branch": js(r.branch),
-                "handler": js(r.handler),
+                "case": js(f"{CASE}:{cid}"), "case_id": js(cid), "start_at": js(iso_datetime(received)),
+                "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
-            for kind, rule_key, why, unit, amount, tail, open_details in self._specs(r):
-                basis = f"{why} {started}{tail}"[:255]
+            for kind, rule_key, why, rule, unit, amount, open_details in self._specs(r):
+                basis = deadline_basis(why, received, rule_key, rule)
                 due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
                 did = next_deadline
                 next_deadline += 1
@@ -442,21 +385,11 @@ class BulkWriter:
                     did, CASE, cid, kind, rule_key, str(unit), amount, 0, 0, received_s, None, due_s, due_at_s,
                     provisional_s, basis, opened, r.branch, r.handler, no, recorded_s, recorded_s,
                 ))  # fmt: skip
-                details = open_details({**same, **due_json, "basis": js(basis)})
-                events.append(("deadline", str(did), "open", None, opened, details))
-            details = self._register_details({
-                "channel": js(r.channel), "category": js(r.category),
-                "received_at": details_json(received), "incomplete": details_json(r.incomplete),
-                "regulator_ref": details_json(r.regulator_ref), "regulator_due": details_json(r.regulator_due),
-                "duplicates": details_json(duplicates), "name": js(r.name), "phone": js(r.phone),
-                "relation": js(r.relation), "policy_no": js(r.policy_no),
-                "summary": js(r.summary), "branch": js(r.branch),
-                "handler": js(r.handler),
-            })  # fmt: skip
-            events.append((CASE, cid, registered, None, status, details))
-            by_phone.setdefault((r.phone, r.category), []).append((received, cid))
-            if r.policy_no:
-                by_policy.setdefault(r.policy_no, []).append((received, cid))
+                events.append(
+                    ("deadline", str(did), "open", None, opened, open_details({**same, **due_json, "basis": js(basis)}))
+                )
+            events.append((CASE, cid, registered, None, status, self._register_json(details)))
+            duplicates.add(cid, received, r.phone, r.category, r.policy_no)
 
         # every event of the batch shares at, recorded_at (the transaction's write time) and clerk
         written_s = moment(uow.written_at)
@@ -480,8 +413,4 @@ class BulkWriter:
         conn.exec_driver_sql(_insert_sql("complaint", COMPLAINT_COLUMNS), complaints)
         conn.exec_driver_sql(_insert_sql("deadline", DEADLINE_COLUMNS), deadlines)
         conn.exec_driver_sql(_insert_sql("audit_event", EVENT_COLUMNS), rows)
-        conn.exec_driver_sql(
-            "INSERT INTO counter (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [(k, counters[k]) for k in days],
-        )
-        return ids
+        return numbers

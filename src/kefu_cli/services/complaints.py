@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import col, or_, select
+from sqlalchemy import select
 
 from ..domain import complaint as sm
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
@@ -112,11 +112,15 @@ def _met(closed: dict[str, list[Deadline]], kind: DeadlineKind) -> list[Deadline
     return [d for d in closed.get("met", []) if d.kind == kind]
 
 
+def deadline_basis(why: str, start_at: dt.datetime, rule_key: str, rule) -> str:
+    """The basis a deadline of policy rule `rule` (key `rule_key`) records, as its row stores it."""
+    return f"{why} {start_at:%Y-%m-%d %H:%M} 起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"[:255]
+
+
 def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):
-    r = uow.policy.rule(rule)
-    basis = f"{why} {start_at:%Y-%m-%d %H:%M} 起 {r.value} {UNIT_ZH[r.unit]}({rule})"
+    basis = deadline_basis(why, start_at, rule, uow.policy.rule(rule))
     if kw.get("fixed_due") is not None:
-        basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"
+        basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"[:255]
         rule = "fixed"
     return start_deadline(
         uow,
@@ -125,7 +129,7 @@ def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datet
         kind=kind,
         start_at=start_at,
         rule=rule,
-        basis=basis[:255],
+        basis=basis,
         branch=c.branch,
         handler=c.handler,
         **kw,
@@ -135,6 +139,26 @@ def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datet
 # The periods that run from receipt or from complete materials, as the policy table says.
 PERIODS = ((K.ACCEPTANCE, "complaint.acceptance"), (K.DECISION, "complaint.decision"))
 START_WHY = {Start.RECEIVED: "收到投诉", Start.COMPLETE: "材料齐全"}
+
+
+def registration_deadlines(policy, incomplete: bool, regulator: bool) -> list[tuple[DeadlineKind, str, str]]:
+    """(kind, policy rule key, why) of the deadlines a registration opens, in the order it opens
+    them, every one from the receipt (complete materials at registration arrive with the
+    complaint): the supplement notice when materials are incomplete, the periods whose rule
+    (`policy.rule(key).start`) starts on receipt, or on complete materials when they are
+    complete, the 24-hour initial investigation, and the regulator's report date for 监管转办
+    (its due date is the regulator's: `fixed_due`). `register` and the bulk import both open these."""
+    plan: list[tuple[DeadlineKind, str, str]] = []
+    if incomplete:
+        plan.append((K.SUPPLEMENT_NOTICE, "complaint.supplement_notice", "接收投诉(材料不全)"))
+    for kind, rule in PERIODS:
+        start = policy.rule(rule).start
+        if start is Start.RECEIVED or (start is Start.COMPLETE and not incomplete):
+            plan.append((kind, rule, START_WHY[start]))
+    plan.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation", "接收投诉"))
+    if regulator:
+        plan.append((K.REGULATOR_REPORT, "complaint.regulator_report", "监管转办"))
+    return plan
 
 
 def _start_periods(uow: UnitOfWork, c: Complaint, event: Start) -> None:
@@ -232,19 +256,51 @@ def _phone(text: str) -> str:
     return phone_number(text, "--phone")
 
 
+class DuplicateIndex:
+    """The duplicate hint of registrations: the open or decided complaints about the same policy,
+    or with the same phone and category, oldest first. Built with one query per up to `IN_LIST`
+    phones and policies (`register` asks for one, the bulk import for a batch); `add` keeps it up
+    to date with the complaints a batch registers."""
+
+    IN_LIST = 400  # values per IN (…) of a query
+
+    def __init__(self, uow: UnitOfWork, phones, policies) -> None:
+        self.by_phone: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
+        self.by_policy: dict[str, list[tuple[dt.datetime, str]]] = {}
+        statuses = {str(s) for s in sm.DUPLICATE_HINT_STATUSES}
+        seen: set[str] = set()
+        c = Complaint.__table__.c
+        for values, column in ((sorted(set(phones)), c.phone), (sorted({p for p in policies if p}), c.policy_no)):
+            for i in range(0, len(values), self.IN_LIST):
+                # by the phone or policy index alone (a status condition could make SQLite scan by status)
+                stmt = select(c.id, c.received_at, c.phone, c.category, c.policy_no, c.status).where(
+                    column.in_(values[i : i + self.IN_LIST])
+                )
+                for cid, received, phone, category, policy, status in uow.session.execute(stmt):
+                    if cid not in seen and status in statuses:
+                        seen.add(cid)
+                        self.add(cid, received, phone, category, policy)
+
+    def add(self, cid: str, received: dt.datetime, phone: str, category: str, policy_no: str) -> None:
+        """A complaint registered since the index was read (open: it counts)."""
+        self.by_phone.setdefault((phone, category), []).append((received, cid))
+        if policy_no:
+            self.by_policy.setdefault(policy_no, []).append((received, cid))
+
+    def hints(self, policy_no: str, phone: str, category: str) -> list[str]:
+        """Numbers of the complaints a new one about `policy_no`, `phone`, `category` may repeat."""
+        found = set(self.by_phone.get((phone, category), ()))
+        if policy_no:
+            found.update(self.by_policy.get(policy_no, ()))
+        return [cid for _, cid in sorted(found)]
+
+
 def find_duplicates(
     uow: UnitOfWork, policy_no: str, phone: str, category: str, exclude: str | None = None
 ) -> list[str]:
     """Numbers of open or decided complaints about the same policy, or same phone and category."""
-    cond = (Complaint.phone == phone) & (Complaint.category == category)
-    if policy_no:
-        cond = or_(cond, Complaint.policy_no == policy_no)
-    stmt = (
-        select(Complaint.id)
-        .where(cond, col(Complaint.status).in_([str(s) for s in sm.DUPLICATE_HINT_STATUSES]))
-        .order_by(col(Complaint.received_at), col(Complaint.id))
-    )
-    return [i for i in uow.session.exec(stmt).all() if i != exclude]
+    found = DuplicateIndex(uow, [phone], [policy_no]).hints(policy_no, phone, category)
+    return [i for i in found if i != exclude]
 
 
 # --- registration -------------------------------------------------------------
@@ -296,7 +352,7 @@ def clean_registration(once: Callable[[tuple, Callable[[], Any]], Any] | None = 
     return out
 
 
-def register(
+def check_registration(
     uow: UnitOfWork,
     *,
     channel: str,
@@ -314,63 +370,109 @@ def register(
     regulator_due: dt.date | None = None,
     new_handler: bool = False,
     new_branch: bool = False,
+    once: Callable[[tuple, Callable[[], Any]], Any] | None = None,
 ) -> dict[str, Any]:
-    """Register a complaint inside the caller's unit of work (used by `add` and bulk imports).
-
-    Branch and handler must be on the master lists (services/masters.py) unless `new_*` adds them."""
+    """A registration's every check, in order and with its messages (InputError for the first
+    that fails): its fields cleaned, the receipt against the registration time, the calendar,
+    branch and handler on the master lists (services/masters.py; `new_*` adds them). Returns the
+    registration's cleaned values (`register`'s keyword arguments). `once(key, fn)` may remember
+    the result of a pure check of a repeated value (the bulk import)."""
     f = clean_registration(
-        channel=channel, category=category, relation=relation, name=name, phone=phone, policy_no=policy_no,
+        once, channel=channel, category=category, relation=relation, name=name, phone=phone, policy_no=policy_no,
         branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary,
-    )  # fmt: skip
-    channel, category, relation, name, phone = f["channel"], f["category"], f["relation"], f["name"], f["phone"]
-    policy_no, branch, handler, regulator_ref, summary = (
-        f["policy_no"], f["branch"], f["handler"], f["regulator_ref"], f["summary"]
     )  # fmt: skip
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
     latest = min(uow.at, uow.now)
-    check_receipt(received, latest, channel, regulator_ref, regulator_due)
-    uow.calendar.day(received.date())  # a clear error for dates outside the calendar
-    from .masters import ensure_branch, ensure_handler
-
-    branch = ensure_branch(uow, branch, new_branch)
-    handler = ensure_handler(uow, handler, branch, new_handler)
-
-    duplicates = find_duplicates(uow, policy_no, phone, category)
-    from .numbering import next_number
-
-    number = next_number(uow, "TS", received.date())
-    status = sm.Status.AWAITING_MATERIALS if incomplete else sm.Status.REGISTERED
+    check_receipt(received, latest, f["channel"], f["regulator_ref"], regulator_due)
+    day = received.date()
+    if once is None:
+        uow.calendar.day(day)  # a clear error for dates outside the calendar
+    else:
+        once(("day", day), lambda: _calendar_day(uow, day))
+    f["branch"], f["handler"] = registration_names(uow, f["branch"], f["handler"], once, new_branch, new_handler)
     if uow.at < received:
         raise InputError(
             f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
         )
-    details = dict(
-        channel=channel,
-        category=category,
-        received_at=received,
-        incomplete=incomplete,
-        regulator_ref=regulator_ref,
-        regulator_due=regulator_due,
+    return dict(f, received=received, incomplete=incomplete, regulator_due=regulator_due)
+
+
+def _calendar_day(uow: UnitOfWork, day: dt.date) -> bool:
+    """The calendar's day as an input error (the bulk import reports it on the row)."""
+    from ..domain.errors import CalendarRangeError
+
+    try:
+        uow.calendar.day(day)
+    except CalendarRangeError as exc:
+        raise InputError(str(exc)) from None
+    return True
+
+
+def registration_names(
+    uow: UnitOfWork,
+    branch: str,
+    handler: str,
+    once: Callable[[tuple, Callable[[], Any]], Any] | None = None,
+    new_branch: bool = False,
+    new_handler: bool = False,
+) -> tuple[str, str]:
+    """Branch and handler checked against the master lists (added with `new_*`)."""
+    from .masters import ensure_branch, ensure_handler
+
+    if once is None:
+        branch = ensure_branch(uow, branch, new_branch)
+        return branch, ensure_handler(uow, handler, branch, new_handler)
+    branch = once(("ensure_branch", branch), lambda: ensure_branch(uow, branch, new_branch))
+    return branch, once(("ensure_handler", handler, branch), lambda: ensure_handler(uow, handler, branch, new_handler))
+
+
+def registration_details(values: dict[str, Any], duplicates: list[str]) -> dict[str, Any]:
+    """The details of a registration's `register` event, from its checked values
+    (`check_registration`) and its duplicate hint: the row is their fold (domain/complaint.py)."""
+    return dict(
+        channel=values["channel"],
+        category=values["category"],
+        received_at=values["received"],
+        incomplete=values["incomplete"],
+        regulator_ref=values["regulator_ref"],
+        regulator_due=values["regulator_due"],
         duplicates=duplicates,
-        name=name,
-        phone=phone,
-        relation=relation,
-        policy_no=policy_no,
-        summary=(summary or "").strip(),
-        branch=branch,
-        handler=handler,
+        name=values["name"],
+        phone=values["phone"],
+        relation=values["relation"],
+        policy_no=values["policy_no"],
+        summary=(values["summary"] or "").strip(),
+        branch=values["branch"],
+        handler=values["handler"],
     )
-    c = core.new_row(uow, CASE, number, "register", str(status), details)
+
+
+def registration_status(incomplete: bool) -> str:
+    """The status a registration starts in."""
+    return str(sm.Status.AWAITING_MATERIALS if incomplete else sm.Status.REGISTERED)
+
+
+def register(uow: UnitOfWork, **fields: Any) -> dict[str, Any]:
+    """Register a complaint inside the caller's unit of work (`add`; the bulk import registers
+    transferred complaints with it, and the rest with the same functions in batches).
+
+    `fields` are `check_registration`'s. Branch and handler must be on the master lists
+    (services/masters.py) unless `new_*` adds them."""
+    v = check_registration(uow, **fields)
+    received = v["received"]
+    duplicates = find_duplicates(uow, v["policy_no"], v["phone"], v["category"])
+    from .numbering import next_number
+
+    number = next_number(uow, "TS", received.date())
+    details = registration_details(v, duplicates)
+    c = core.new_row(uow, CASE, number, "register", registration_status(v["incomplete"]), details)
     uow.session.flush()
-    if incomplete:
-        _start(uow, c, K.SUPPLEMENT_NOTICE, received, "complaint.supplement_notice", "接收投诉(材料不全)")
-    _start_periods(uow, c, Start.RECEIVED)
-    _start(uow, c, K.INITIAL_INVESTIGATION, received, "complaint.initial_investigation", "接收投诉")
-    if channel == "regulator":
-        _start(uow, c, K.REGULATOR_REPORT, received, "complaint.regulator_report", "监管转办", fixed_due=regulator_due)
+    for kind, rule, why in registration_deadlines(uow.policy, v["incomplete"], v["channel"] == "regulator"):
+        fixed = {"fixed_due": v["regulator_due"]} if kind is K.REGULATOR_REPORT else {}
+        _start(uow, c, kind, received, rule, why, **fixed)
     core.register_event(uow, CASE, c, "register", details)
-    if channel == "regulator":
+    if v["channel"] == "regulator":
         _schedule_callback(uow, c, "regulator")
     out = view(uow, c, as_of=received.date())
     out["duplicates"] = duplicates

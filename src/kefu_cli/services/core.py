@@ -208,14 +208,26 @@ def new_row(uow: UnitOfWork, case_type: str, number: str, action: str, status: s
     """A case row as the fold of its registration event (`action` with `details`), added to the
     session; `extra` are columns no event carries. The caller writes the event itself
     (`register_event`), after the deadlines it opens, as the chain has always had it."""
-    ct = CASES[case_type]
-    model = model_of(case_type)
-    state = fold_of(case_type)({}, action, uow.at, uow.clerk, status, details)
-    fields = {k: v for k, v in state.items() if k in model.model_fields and k != ct.key}
-    stamps = {k: uow.recorded_at for k in ("created_at", "updated_at") if k in model.model_fields}
-    row = model(**{ct.key: number}, **fields, **stamps, **extra)
+    row = model_of(case_type)(**new_state(uow, case_type, number, action, status, details), **extra)
     uow.session.add(row)
     return row
+
+
+def new_state(
+    uow: UnitOfWork, case_type: str, number: str, action: str, status: str | None, details: dict, fold=None
+) -> dict[str, Any]:
+    """The columns of a new case row (`new_row`; the bulk import inserts them as they are): its
+    number, the fold of its registration event, its write stamps. `fold` is `fold_of(case_type)`
+    when the caller has it at hand."""
+    ct = CASES[case_type]
+    fields = model_of(case_type).model_fields
+    state = (fold or fold_of(case_type))({}, action, uow.at, uow.clerk, status, details)
+    out = {k: v for k, v in state.items() if k in fields and k != ct.key}
+    out[ct.key] = number
+    for k in ("created_at", "updated_at"):
+        if k in fields:
+            out[k] = uow.recorded_at
+    return out
 
 
 def register_event(uow: UnitOfWork, case_type: str, row, action: str, details: dict):

@@ -2,11 +2,15 @@
 
 The counter row is bumped with one atomic upsert inside the caller's write transaction,
 so concurrent clerks (SQLite with BEGIN IMMEDIATE, or PostgreSQL) never get the same number.
+A bulk import reserves the numbers of a whole batch for one prefix and day in one upsert
+(`reserve`); one clerk's registration reserves one (`next_number`). Both format them with
+`number_of`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import text
 
@@ -15,14 +19,49 @@ from .context import UnitOfWork
 # The counter row `kefu demo` adds to mark a database as its own (cli/demo.py DEMO_MARK): no case number.
 DEMO_MARK = "kefu-demo"
 
-_UPSERT = text(
-    "INSERT INTO counter (key, value) VALUES (:key, 1) "
-    "ON CONFLICT (key) DO UPDATE SET value = counter.value + 1 RETURNING value"
+_RESERVE = text(
+    "INSERT INTO counter (key, value) VALUES (:key, :n) "
+    "ON CONFLICT (key) DO UPDATE SET value = counter.value + :n RETURNING value"
 )
+
+
+def counter_key(prefix: str, day: dt.date) -> str:
+    """The counter of `prefix` on `day`: "TS-20261121"."""
+    return f"{prefix}-{day:%Y%m%d}"
+
+
+def number_of(key: str, value: int) -> str:
+    """The case number of counter value `value` under `key`: "TS-20261121-0007"."""
+    return f"{key}-{value:04d}"
+
+
+def reserve(uow: UnitOfWork, key: str, n: int) -> int:
+    """Reserve the next `n` values of counter `key` in one update; returns the first of them."""
+    last = uow.session.execute(_RESERVE, {"key": key, "n": n}).scalar_one()
+    return last - n + 1
+
+
+def reserve_numbers(uow: UnitOfWork, prefix: str, days: Iterable[dt.date]) -> list[str]:
+    """The next numbers for `prefix`, one for each of `days` in order (a day may repeat): one
+    counter update per distinct day."""
+    days = list(days)
+    keys: dict[dt.date, str] = {}
+    counts: dict[str, int] = {}
+    for day in days:
+        key = keys.get(day)
+        if key is None:
+            key = keys[day] = counter_key(prefix, day)
+        counts[key] = counts.get(key, 0) + 1
+    following = {key: reserve(uow, key, n) for key, n in counts.items()}
+    out = []
+    for day in days:
+        key = keys[day]
+        value = following[key]
+        following[key] = value + 1
+        out.append(number_of(key, value))
+    return out
 
 
 def next_number(uow: UnitOfWork, prefix: str, day: dt.date) -> str:
     """The next number for `prefix` on `day`, e.g. next_number(uow, "TS", date) -> "TS-20261121-0001"."""
-    key = f"{prefix}-{day:%Y%m%d}"
-    value = uow.session.execute(_UPSERT, {"key": key}).scalar_one()
-    return f"{key}-{value:04d}"
+    return reserve_numbers(uow, prefix, (day,))[0]
