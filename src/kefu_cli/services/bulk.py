@@ -32,6 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, func, select
@@ -53,8 +54,9 @@ from .complaints import (
     registration_details,
     registration_names,
     registration_status,
+    started,
 )
-from .context import UnitOfWork, details_json, details_template, slot
+from .context import UnitOfWork, details_json, details_str, details_template, slot
 from .deadlines import snapshot_of
 from .numbering import reserve_numbers
 
@@ -216,10 +218,10 @@ class BulkWriter:
         self._flag = (lambda v: flag(v)) if flag else bool
         # how each complaint column is stored: the text SQLAlchemy writes for times, days and flags
         kinds = ((DateTime, self._moment), (Date, self._day), (Boolean, self._flag))
-        self._complaint_columns = [
-            (c.name, next((convert for kind, convert in kinds if isinstance(c.type, kind)), None))
-            for c in Complaint.__table__.columns
-        ]
+        converts = [next((convert for kind, convert in kinds if isinstance(c.type, kind)), None)
+                    for c in Complaint.__table__.columns]  # fmt: skip
+        self._complaint_values = itemgetter(*COMPLAINT_COLUMNS)
+        self._complaint_converts = [(i, convert) for i, convert in enumerate(converts) if convert is not None]
 
     def register(self, regs: Iterable[Registration]) -> list[str]:
         """Register `regs` in order; returns their case numbers."""
@@ -298,7 +300,8 @@ class BulkWriter:
         template = self._register_templates.get(keys)
         if template is None:
             template = self._register_templates[keys] = details_template({k: slot(k) for k in keys}, keys)
-        return template({k: details_json(v) for k, v in details.items()})
+        js, encode = details_str, details_json  # details_json, with the type test of a str inline
+        return template({k: js(v) if type(v) is str else encode(v) for k, v in details.items()})
 
     def _due_table(self, regs: list[Registration]) -> None:
         """Due dates of the batch's working-day rules from the calendar's batch path, once per start day."""
@@ -360,7 +363,7 @@ class BulkWriter:
         at_s, recorded_s = moment(uow.at), moment(uow.recorded_at)
         no = self._flag(False)
         opened, registered = str(DeadlineStatus.OPEN), "register"
-        columns = self._complaint_columns
+        values_of, converts = self._complaint_values, self._complaint_converts
         complaints, deadlines, events = [], [], []
         for r, cid in zip(regs, numbers, strict=True):
             if r.channel == "regulator":  # its callback: through `register` (`register` above)
@@ -369,15 +372,20 @@ class BulkWriter:
             details = registration_details(r.values(), duplicates.hints(r.policy_no, r.phone, r.category))
             status = registration_status(r.incomplete)
             state = core.new_state(uow, CASE, cid, registered, status, details, fold)
-            complaints.append(tuple(state[k] if convert is None else convert(state[k]) for k, convert in columns))
+            row = list(values_of(state))
+            for i, convert in converts:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+            complaints.append(tuple(row))
             received_s, received_day = moment(received), received.date()
             # the details JSON of the deadlines' `open` events: what is the same for all of them, written once
             same = {
                 "case": js(f"{CASE}:{cid}"), "case_id": js(cid), "start_at": js(iso_datetime(received)),
                 "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
+            start = started(received)
             for kind, rule_key, why, rule, unit, amount, open_details in self._specs(r):
-                basis = deadline_basis(why, received, rule_key, rule)
+                basis = deadline_basis(why, start, rule_key, rule)
                 due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
                 did = next_deadline
                 next_deadline += 1

@@ -112,9 +112,17 @@ def _met(closed: dict[str, list[Deadline]], kind: DeadlineKind) -> list[Deadline
     return [d for d in closed.get("met", []) if d.kind == kind]
 
 
-def deadline_basis(why: str, start_at: dt.datetime, rule_key: str, rule) -> str:
-    """The basis a deadline of policy rule `rule` (key `rule_key`) records, as its row stores it."""
-    return f"{why} {start_at:%Y-%m-%d %H:%M} 起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"[:255]
+def deadline_basis(why: str, start_at: dt.datetime | str, rule_key: str, rule) -> str:
+    """The basis a deadline of policy rule `rule` (key `rule_key`) records, as its row stores it;
+    `start_at` may be given as `started(start_at)` (the bulk import formats it once a row)."""
+    if not isinstance(start_at, str):
+        start_at = started(start_at)
+    return f"{why} {start_at} 起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"[:255]
+
+
+def started(start_at: dt.datetime) -> str:
+    """A deadline's start as its basis names it."""
+    return f"{start_at:%Y-%m-%d %H:%M}"
 
 
 def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):

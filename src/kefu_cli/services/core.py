@@ -221,8 +221,9 @@ def new_state(
     when the caller has it at hand."""
     ct = CASES[case_type]
     fields = model_of(case_type).model_fields
-    state = (fold or fold_of(case_type))({}, action, uow.at, uow.clerk, status, details)
-    out = {k: v for k, v in state.items() if k in fields and k != ct.key}
+    out = (fold or fold_of(case_type))({}, action, uow.at, uow.clerk, status, details)  # a new dict
+    for k in out.keys() - fields.keys():
+        del out[k]
     out[ct.key] = number
     for k in ("created_at", "updated_at"):
         if k in fields:
