@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -180,6 +181,18 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
+_INSERTS = tuple(
+    _insert_sql(t, c) for t, c in (("complaint", COMPLAINT_COLUMNS), ("deadline", DEADLINE_COLUMNS),
+                                   ("audit_event", EVENT_COLUMNS))
+)  # fmt: skip
+
+
+def _insert_rows(raw, *tables: list[tuple]) -> None:
+    """A batch's complaint, deadline and event rows inserted with executemany on `raw`."""
+    for sql, rows in zip(_INSERTS, tables, strict=True):
+        raw.executemany(sql, rows)
+
+
 class BulkWriter:
     """Writes checked registrations in one unit of work (one write transaction), in order."""
 
@@ -192,6 +205,13 @@ class BulkWriter:
         self._spec_memo: dict[bool, list[tuple[str, str, str, Any, Unit, int, Callable]]] = {}
         self._register_templates: dict[tuple[str, ...], Callable[[dict[str, str]], str]] = {}
         self._fold = core.fold_of(CASE)
+        self._duplicates = DuplicateIndex()  # of every batch of this unit of work
+        self._next_ids: tuple[int, int] | None = None  # the next deadline and event ids, once read
+        # One batch's rows are inserted by a second thread while this one builds the next batch
+        # (SQLite runs without Python's lock: the two cores work at once). One batch at a time,
+        # in order, on this transaction's connection (SQLite's serialized mode shares it).
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
         dialect = uow.session.get_bind().dialect
         if dialect.name == "sqlite":
             # A page cache for the indexes a long import fills in random order (phone, due day,
@@ -252,13 +272,40 @@ class BulkWriter:
 
     def _one(self, r: Registration) -> str:
         """A row through `register` itself (master-list checks and any event they add, the
-        regulator's callback)."""
+        regulator's callback), after the batches before it are written."""
+        self.drain()
         try:
             out = register(self.uow, **r.fields())
         except InputError as exc:
             raise RowFailed(r.line, exc) from exc
         self.uow.session.flush()
+        self._next_ids = None  # the ORM took ids
+        self._duplicates.add(out["id"], r.received, r.phone, r.category, r.policy_no)
         return out["id"]
+
+    def drain(self) -> None:
+        """Wait for the batch being inserted (its error is raised here)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Every batch inserted (or failed) and the inserting thread ended: call before the unit
+        of work commits or rolls back."""
+        try:
+            self.drain()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+
+    def _insert(self, complaints: list[tuple], deadlines: list[tuple], events: list[tuple]) -> None:
+        """Insert a batch's rows in the inserting thread, after the batch before."""
+        self.drain()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kefu-import")
+        raw = self.uow.session.connection().connection.driver_connection  # the transaction's sqlite3 connection
+        self._pending = self._pool.submit(_insert_rows, raw, complaints, deadlines, events)
 
     # --- one batch ------------------------------------------------------------------------
     def _rule(self, key: str):
@@ -351,13 +398,19 @@ class BulkWriter:
         uow = self.uow
         session = uow.session
         self._names(regs)
-        session.flush()  # events and rows the ORM holds go first: ids follow the chain
-        conn = session.connection()
+        if session.new or session.deleted:  # rows and events the ORM holds go first: ids follow the chain
+            self.drain()
+            self._next_ids = None
+        session.flush()
         self._due_table(regs)
-        duplicates = DuplicateIndex(uow, (r.phone for r in regs), (r.policy_no for r in regs))
+        duplicates = self._duplicates
+        duplicates.read(uow, (r.phone for r in regs), (r.policy_no for r in regs))
         numbers = reserve_numbers(uow, "TS", (r.received.date() for r in regs))
-        next_deadline = (session.execute(select(func.max(Deadline.id))).scalar() or 0) + 1
-        next_event = (session.execute(select(func.max(AuditEvent.id))).scalar() or 0) + 1
+        if self._next_ids is None:
+            next_deadline = (session.execute(select(func.max(Deadline.id))).scalar() or 0) + 1
+            next_event = (session.execute(select(func.max(AuditEvent.id))).scalar() or 0) + 1
+        else:
+            next_deadline, next_event = self._next_ids
 
         moment, due_of, fold, js = self._moment, self._due, self._fold, details_json
         at_s, recorded_s = moment(uow.at), moment(uow.recorded_at)
@@ -418,7 +471,6 @@ class BulkWriter:
             )  # fmt: skip
             for i, e in enumerate(uow.event_rows(events))
         ]
-        conn.exec_driver_sql(_insert_sql("complaint", COMPLAINT_COLUMNS), complaints)
-        conn.exec_driver_sql(_insert_sql("deadline", DEADLINE_COLUMNS), deadlines)
-        conn.exec_driver_sql(_insert_sql("audit_event", EVENT_COLUMNS), rows)
+        self._next_ids = (next_deadline, next_event + len(rows))
+        self._insert(complaints, deadlines, rows)
         return numbers

@@ -266,31 +266,45 @@ def _phone(text: str) -> str:
 
 class DuplicateIndex:
     """The duplicate hint of registrations: the open or decided complaints about the same policy,
-    or with the same phone and category, oldest first. Built with one query per up to `IN_LIST`
-    phones and policies (`register` asks for one, the bulk import for a batch); `add` keeps it up
-    to date with the complaints a batch registers."""
+    or with the same phone and category, oldest first. `read` queries the complaints of the
+    phones and policies not read yet, one query per up to `IN_LIST` of them (`register` reads
+    one, the bulk import a batch at a time); `add` keeps the index up to date with the complaints
+    registered since (a complaint both read and added counts once)."""
 
     IN_LIST = 400  # values per IN (…) of a query
 
-    def __init__(self, uow: UnitOfWork, phones, policies) -> None:
+    def __init__(self, uow: UnitOfWork | None = None, phones=(), policies=()) -> None:
         self.by_phone: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
         self.by_policy: dict[str, list[tuple[dt.datetime, str]]] = {}
+        self._ids: set[str] = set()
+        self._read: tuple[set[str], set[str]] = (set(), set())
+        if uow is not None:
+            self.read(uow, phones, policies)
+
+    def read(self, uow: UnitOfWork, phones, policies) -> None:
+        """The complaints with these phones or policies, as the database has them."""
         statuses = {str(s) for s in sm.DUPLICATE_HINT_STATUSES}
-        seen: set[str] = set()
         c = Complaint.__table__.c
-        for values, column in ((sorted(set(phones)), c.phone), (sorted({p for p in policies if p}), c.policy_no)):
+        read_phones, read_policies = self._read
+        phones = sorted(set(phones) - read_phones)
+        policies = sorted({p for p in policies if p} - read_policies)
+        read_phones.update(phones)
+        read_policies.update(policies)
+        for values, column in ((phones, c.phone), (policies, c.policy_no)):
             for i in range(0, len(values), self.IN_LIST):
                 # by the phone or policy index alone (a status condition could make SQLite scan by status)
                 stmt = select(c.id, c.received_at, c.phone, c.category, c.policy_no, c.status).where(
                     column.in_(values[i : i + self.IN_LIST])
                 )
                 for cid, received, phone, category, policy, status in uow.session.execute(stmt):
-                    if cid not in seen and status in statuses:
-                        seen.add(cid)
+                    if status in statuses:
                         self.add(cid, received, phone, category, policy)
 
     def add(self, cid: str, received: dt.datetime, phone: str, category: str, policy_no: str) -> None:
-        """A complaint registered since the index was read (open: it counts)."""
+        """An open or decided complaint (one registered since the index was read is open)."""
+        if cid in self._ids:
+            return
+        self._ids.add(cid)
         self.by_phone.setdefault((phone, category), []).append((received, cid))
         if policy_no:
             self.by_policy.setdefault(policy_no, []).append((received, cid))

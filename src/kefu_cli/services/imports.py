@@ -653,39 +653,43 @@ def _complaints_in_bulk(
         try:
             with unit_of_work(db, clerk=clerk, at=at) as uow:
                 writer = BulkWriter(uow)
-                began = time.monotonic()
-                i = start
-                while i < n and i - start < CHUNK_ROWS and (i == start or time.monotonic() - began < CHUNK_SECONDS):
-                    end = min(i + BATCH_ROWS, start + CHUNK_ROWS, n)
-                    there = _find_complaints(uow.session, keys[i:end])
-                    todo: list[Registration] = []
-                    repeats: list[tuple[dict[str, Any], tuple]] = []
-                    for j in range(i, end):
-                        k, row = keys[j], rows[j]
-                        earlier = done.get(k) or mine.get(k)
-                        if earlier is not None:
-                            entry = _repeat(row.line, earlier[0], earlier[1])
-                            skipped.append(entry)
-                            repeats.append((entry, k))
-                        elif k in there:
-                            skipped.append({"line": row.line, **cols.compare(row.values, there[k])})
-                        else:
-                            reg = regs.get(j)
-                            if reg is None:  # was there at the check, is not now: check it now
-                                try:
-                                    reg = check(writer.checker, j)
-                                except InputError as exc:
-                                    raise RowFailed(row.line, exc) from exc
-                            todo.append(reg)
-                            mine[k] = ("", row.line)
-                    ids = writer.register(todo)
-                    for reg, cid in zip(todo, ids, strict=True):
-                        mine[(reg.received, reg.phone, reg.policy_no)] = (cid, reg.line)
-                    for entry, k in repeats:
-                        entry["id"] = entry["id"] or mine[k][0]
-                    created += ids
-                    i = end
-                    tick(n + i)
+                try:
+                    began = time.monotonic()
+                    i = start
+                    while i < n and i - start < CHUNK_ROWS and (i == start or time.monotonic() - began < CHUNK_SECONDS):
+                        end = min(i + BATCH_ROWS, start + CHUNK_ROWS, n)
+                        there = _find_complaints(uow.session, keys[i:end])
+                        todo: list[Registration] = []
+                        repeats: list[tuple[dict[str, Any], tuple]] = []
+                        for j in range(i, end):
+                            k, row = keys[j], rows[j]
+                            earlier = done.get(k) or mine.get(k)
+                            if earlier is not None:
+                                entry = _repeat(row.line, earlier[0], earlier[1])
+                                skipped.append(entry)
+                                repeats.append((entry, k))
+                            elif k in there:
+                                skipped.append({"line": row.line, **cols.compare(row.values, there[k])})
+                            else:
+                                reg = regs.get(j)
+                                if reg is None:  # was there at the check, is not now: check it now
+                                    try:
+                                        reg = check(writer.checker, j)
+                                    except InputError as exc:
+                                        raise RowFailed(row.line, exc) from exc
+                                todo.append(reg)
+                                mine[k] = ("", row.line)
+                        ids = writer.register(todo)
+                        for reg, cid in zip(todo, ids, strict=True):
+                            mine[(reg.received, reg.phone, reg.policy_no)] = (cid, reg.line)
+                        for entry, k in repeats:
+                            entry["id"] = entry["id"] or mine[k][0]
+                        created += ids
+                        i = end
+                        tick(n + i)
+                    writer.drain()  # the last batch inserted before the chunk commits
+                finally:
+                    writer.close()  # no insert running when the transaction ends
         except RowFailed as exc:
             _failed(result, table, exc.line, exc.error)
         except Exception as exc:
