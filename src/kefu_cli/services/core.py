@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ CASES: dict[str, CaseType] = {
 }  # fmt: skip
 
 
+@functools.cache
 def _function(path: str, package: str) -> Callable:
     module, name = path.split(":")
     return getattr(importlib.import_module(f"kefu_cli.{package}.{module}"), name)

@@ -52,7 +52,7 @@ CHUNK_ROWS = 10_000  # at most this many rows in one write transaction …
 CHUNK_SECONDS = 1.0  # … and about this long at most (a clerk waits no longer for the lock)
 PAUSE_SECONDS = 0.15  # between chunks: longer than SQLite's longest busy-handler sleep (0.1 s),
 # so a writer that is waiting for the lock takes it now rather than after the whole file
-BATCH_ROWS = 2_000  # complaints inserted at a time within a chunk (services/bulk.py)
+BATCH_ROWS = 1_000  # complaints inserted at a time within a chunk (services/bulk.py): one is inserted while the next is built
 
 COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "received": ("受理时间", "接收时间", "投诉时间", "received", "received_at"),
