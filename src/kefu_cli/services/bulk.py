@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -83,14 +82,7 @@ class Registration:
     regulator_ref: str | None
     regulator_due: dt.date | None
 
-    def values(self) -> dict[str, Any]:
-        """Its checked values, as `check_registration` returns them."""
-        return dict(
-            received=self.received, channel=self.channel, category=self.category, name=self.name,
-            phone=self.phone, relation=self.relation, policy_no=self.policy_no, summary=self.summary,
-            branch=self.branch, handler=self.handler, incomplete=self.incomplete,
-            regulator_ref=self.regulator_ref, regulator_due=self.regulator_due,
-        )  # fmt: skip
+    values: dict[str, Any]  # all of the above, as `check_registration` returned them
 
     def fields(self) -> dict[str, Any]:
         """The arguments of `register` for this complaint."""
@@ -145,7 +137,7 @@ class Checker:
             relation=relation, policy_no=policy_no, summary=summary, branch=branch, handler=handler,
             incomplete=incomplete, regulator_ref=regulator_ref, regulator_due=regulator_due,
         )  # fmt: skip
-        return Registration(line=line, **v)
+        return Registration(line=line, **v, values=v)
 
     def names(self, branch: str, handler: str) -> tuple[str, str]:
         """Branch and handler checked against the master lists, as `register` checks them."""
@@ -207,11 +199,7 @@ class BulkWriter:
         self._fold = core.fold_of(CASE)
         self._duplicates = DuplicateIndex()  # of every batch of this unit of work
         self._next_ids: tuple[int, int] | None = None  # the next deadline and event ids, once read
-        # One batch's rows are inserted by a second thread while this one builds the next batch
-        # (SQLite runs without Python's lock: the two cores work at once). One batch at a time,
-        # in order, on this transaction's connection (SQLite's serialized mode shares it).
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: Future | None = None
+        self._json_memo: dict[tuple[type, Any], str] = {}
         dialect = uow.session.get_bind().dialect
         if dialect.name == "sqlite":
             # A page cache for the indexes a long import fills in random order (phone, due day,
@@ -272,8 +260,7 @@ class BulkWriter:
 
     def _one(self, r: Registration) -> str:
         """A row through `register` itself (master-list checks and any event they add, the
-        regulator's callback), after the batches before it are written."""
-        self.drain()
+        regulator's callback)."""
         try:
             out = register(self.uow, **r.fields())
         except InputError as exc:
@@ -282,30 +269,6 @@ class BulkWriter:
         self._next_ids = None  # the ORM took ids
         self._duplicates.add(out["id"], r.received, r.phone, r.category, r.policy_no)
         return out["id"]
-
-    def drain(self) -> None:
-        """Wait for the batch being inserted (its error is raised here)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self) -> None:
-        """Every batch inserted (or failed) and the inserting thread ended: call before the unit
-        of work commits or rolls back."""
-        try:
-            self.drain()
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
-
-    def _insert(self, complaints: list[tuple], deadlines: list[tuple], events: list[tuple]) -> None:
-        """Insert a batch's rows in the inserting thread, after the batch before."""
-        self.drain()
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kefu-import")
-        raw = self.uow.session.connection().connection.driver_connection  # the transaction's sqlite3 connection
-        self._pending = self._pool.submit(_insert_rows, raw, complaints, deadlines, events)
 
     # --- one batch ------------------------------------------------------------------------
     def _rule(self, key: str):
@@ -347,8 +310,20 @@ class BulkWriter:
         template = self._register_templates.get(keys)
         if template is None:
             template = self._register_templates[keys] = details_template({k: slot(k) for k in keys}, keys)
-        js, encode = details_str, details_json  # details_json, with the type test of a str inline
-        return template({k: js(v) if type(v) is str else encode(v) for k, v in details.items()})
+        js, memo = details_str, self._json_memo
+        texts = {}
+        for k, v in details.items():
+            if type(v) is str:
+                texts[k] = js(v)
+            elif type(v) is list:
+                texts[k] = details_json(v) if v else "[]"
+            else:  # a moment, a day, a flag, None: details_json once per value
+                key = (type(v), v)
+                text = memo.get(key)
+                if text is None:
+                    text = memo[key] = details_json(v)
+                texts[k] = text
+        return template(texts)
 
     def _due_table(self, regs: list[Registration]) -> None:
         """Due dates of the batch's working-day rules from the calendar's batch path, once per start day."""
@@ -399,7 +374,6 @@ class BulkWriter:
         session = uow.session
         self._names(regs)
         if session.new or session.deleted:  # rows and events the ORM holds go first: ids follow the chain
-            self.drain()
             self._next_ids = None
         session.flush()
         self._due_table(regs)
@@ -422,7 +396,7 @@ class BulkWriter:
             if r.channel == "regulator":  # its callback: through `register` (`register` above)
                 raise ValueError("a complaint transferred by the regulator is registered one by one")
             received = r.received
-            details = registration_details(r.values(), duplicates.hints(r.policy_no, r.phone, r.category))
+            details = registration_details(r.values, duplicates.hints(r.policy_no, r.phone, r.category))
             status = registration_status(r.incomplete)
             state = core.new_state(uow, CASE, cid, registered, status, details, fold)
             row = list(values_of(state))
@@ -472,5 +446,5 @@ class BulkWriter:
             for i, e in enumerate(uow.event_rows(events))
         ]
         self._next_ids = (next_deadline, next_event + len(rows))
-        self._insert(complaints, deadlines, rows)
+        _insert_rows(session.connection().connection.driver_connection, complaints, deadlines, rows)
         return numbers
