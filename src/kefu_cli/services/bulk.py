@@ -47,6 +47,7 @@ from . import core
 from .complaints import (
     CASE,
     DuplicateIndex,
+    basis_terms,
     check_registration,
     deadline_basis,
     register,
@@ -278,7 +279,7 @@ class BulkWriter:
         return r
 
     def _specs(self, r: Registration) -> list[tuple[str, str, str, Any, Unit, int, Callable]]:
-        """(kind, rule key, why, rule, unit, amount, details) of the deadlines a registration
+        """(kind, rule key, why, basis terms, unit, amount, details) of the deadlines a registration
         opens (`registration_deadlines`), in its order; `details` gives the details JSON of each
         one's `open` event (`_OPEN_SLOTS` as details_json)."""
         specs = self._spec_memo.get(r.incomplete)
@@ -300,7 +301,8 @@ class BulkWriter:
             shape["terms"] = dict(rule=rule_key, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
             shape["row_time"] = iso_datetime(self.uow.recorded_at)  # one writer, one unit of work
-            specs.append((kind, rule_key, why, rule, unit, amount, details_template(shape, _OPEN_SLOTS)))
+            terms = basis_terms(rule_key, rule)
+            specs.append((kind, rule_key, why, terms, unit, amount, details_template(shape, _OPEN_SLOTS)))
         self._spec_memo[r.incomplete] = specs
         return specs
 
@@ -411,8 +413,8 @@ class BulkWriter:
                 "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
             start = started(received)
-            for kind, rule_key, why, rule, unit, amount, open_details in self._specs(r):
-                basis = deadline_basis(why, start, rule_key, rule)
+            for kind, rule_key, why, terms, unit, amount, open_details in self._specs(r):
+                basis = deadline_basis(why, start, terms)
                 due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
                 did = next_deadline
                 next_deadline += 1

@@ -112,12 +112,10 @@ def _met(closed: dict[str, list[Deadline]], kind: DeadlineKind) -> list[Deadline
     return [d for d in closed.get("met", []) if d.kind == kind]
 
 
-def deadline_basis(why: str, start_at: dt.datetime | str, rule_key: str, rule) -> str:
-    """The basis a deadline of policy rule `rule` (key `rule_key`) records, as its row stores it;
-    `start_at` may be given as `started(start_at)` (the bulk import formats it once a row)."""
-    if not isinstance(start_at, str):
-        start_at = started(start_at)
-    return f"{why} {start_at} 起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"[:255]
+def deadline_basis(why: str, started_at: str, terms: str) -> str:
+    """The basis a deadline records, as its row stores it: why, from when (`started`), on which
+    terms (`basis_terms`; the bulk import formats each part once)."""
+    return f"{why} {started_at} {terms}"[:255]
 
 
 def started(start_at: dt.datetime) -> str:
@@ -125,8 +123,13 @@ def started(start_at: dt.datetime) -> str:
     return f"{start_at:%Y-%m-%d %H:%M}"
 
 
+def basis_terms(rule_key: str, rule) -> str:
+    """The terms of policy rule `rule` (key `rule_key`) as a deadline's basis names them."""
+    return f"起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"
+
+
 def _start(uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw):
-    basis = deadline_basis(why, start_at, rule, uow.policy.rule(rule))
+    basis = deadline_basis(why, started(start_at), basis_terms(rule, uow.policy.rule(rule)))
     if kw.get("fixed_due") is not None:
         basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"[:255]
         rule = "fixed"
