@@ -41,12 +41,13 @@ def build(path: Path, cases: int, open_from: str = "2026-09-10") -> float:
     Complaints received on or after `open_from` are still being handled (their decision
     deadline open): the default leaves about 59,000 deadlines open over 1,000,000 complaints,
     "2026-07-25" about 107,000."""
-    from kefu_cli.store import db as store_db
+    from kefu_cli.store import engine as store_engine
+    from kefu_cli.store import schema as store_schema
 
     url = "sqlite:///" + str(path)
-    store_db.ensure_schema(url, create=True)
-    store_db.engine_for(url).dispose()
-    store_db.engine_for(url, write=True).dispose()
+    store_schema.ensure_schema(url, create=True)
+    store_engine.engine_for(url).dispose()
+    store_engine.engine_for(url, write=True).dispose()
 
     t0 = time.perf_counter()
     con = sqlite3.connect(path)

@@ -123,7 +123,7 @@ def compare(a, b, runs: int) -> Pair:
 
 
 def cache_folder() -> Path:
-    from kefu_cli.store.db import SCHEMA_HEAD
+    from kefu_cli.store.schema import SCHEMA_HEAD
 
     builder = hashlib.sha256((BENCH / "bench_reports.py").read_bytes()).hexdigest()[:10]
     return Path(tempfile.gettempdir()) / "kefu-bench-cache" / f"schema-{SCHEMA_HEAD}-{builder}"
@@ -144,9 +144,9 @@ def report_db(cases: int, open_from: str | None, rebuild: bool) -> Path:
         p.unlink()
     print(f"building {path} ({cases:,} complaints) …", file=sys.stderr, flush=True)
     took = bench_reports.build(part, cases, **({"open_from": open_from} if open_from else {}))
-    from kefu_cli.store import db as store_db
+    from kefu_cli.store import schema as store_schema
 
-    store_db.release("sqlite:///" + str(part))
+    store_schema.release("sqlite:///" + str(part))
     part.rename(path)
     print(f"built in {took:.0f} s", file=sys.stderr, flush=True)
     return path

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kefu_cli.store.db import engine_for, migrate
+from kefu_cli.store.engine import engine_for
+from kefu_cli.store.schema import migrate
 
 DEST = Path(__file__).parent / "data" / "kefu_schema_0001.sqlite"
 

@@ -16,6 +16,9 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.store import db as store_db
+from kefu_cli.store import engine as store_engine
+from kefu_cli.store import faults as store_faults
+from kefu_cli.store import schema as store_schema
 
 FIXTURE = Path(__file__).parent / "data" / "kefu_schema_0001.sqlite"
 
@@ -28,17 +31,17 @@ def run(*args: str):
 def test_new_database_is_created_with_wal_and_current_schema(kefu, tmp_path):
     kefu = type(kefu)(str(tmp_path / "new.sqlite"))  # the fixture's database is already initialised
     out = kefu.ok("db", "init", "--json")
-    assert out["schema_before"] is None and out["schema"] == store_db.SCHEMA_HEAD
+    assert out["schema_before"] is None and out["schema"] == store_schema.SCHEMA_HEAD
     check = kefu.ok("db", "check", "--json")
     assert check["ok"] is True and check["integrity"] == "ok"
     assert check["journal_mode"] == "wal"
-    assert check["schema"] == store_db.SCHEMA_HEAD
+    assert check["schema"] == store_schema.SCHEMA_HEAD
     again = kefu.ok("db", "init", "--json")
-    assert again["schema_before"] == store_db.SCHEMA_HEAD
+    assert again["schema_before"] == store_schema.SCHEMA_HEAD
 
 
 def test_schema_head_constant_matches_migration_scripts():
-    assert store_db.script_head() == store_db.SCHEMA_HEAD
+    assert store_schema.script_head() == store_schema.SCHEMA_HEAD
 
 
 def test_models_match_migrations(tmp_path):
@@ -55,8 +58,8 @@ def test_models_match_migrations(tmp_path):
     import kefu_cli.store.models  # noqa: F401
 
     url = "sqlite:///" + str(tmp_path / "m.sqlite")
-    store_db.ensure_schema(url, create=True)
-    with store_db.engine_for(url).connect() as conn:
+    store_schema.ensure_schema(url, create=True)
+    with store_engine.engine_for(url).connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
         diff = [
             d
@@ -106,7 +109,9 @@ def test_any_command_upgrades_an_old_database(tmp_path):
     shutil.copy(FIXTURE, db)
     code, out, err = run("--db", str(db), "workday", "add", "2026-09-18", "10", "--json")
     assert code == 0, err
-    assert sqlite3.connect(db).execute("SELECT version_num FROM alembic_version").fetchone() == (store_db.SCHEMA_HEAD,)
+    assert sqlite3.connect(db).execute("SELECT version_num FROM alembic_version").fetchone() == (
+        store_schema.SCHEMA_HEAD,
+    )
 
 
 def test_database_from_a_newer_kefu_is_refused_unchanged(tmp_path):
@@ -190,7 +195,7 @@ def test_backup_is_consistent_while_another_process_writes(kefu, db_path, tmp_pa
             assert out["backup"] == str(dest)
             con = sqlite3.connect(dest)
             assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store_db.SCHEMA_HEAD,)
+            assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store_schema.SCHEMA_HEAD,)
             # whole transactions only: the writer commits 20 events at a time
             (n,) = con.execute("SELECT count(*) FROM audit_event WHERE entity = 'test'").fetchone()
             assert n % 20 == 0
@@ -218,7 +223,7 @@ def test_backup_into_a_folder_and_of_a_server_database(kefu, tmp_path):
 @pytest.mark.parametrize("url", ["postgresql+psycopg://u:p@127.0.0.1:1/none"])
 def test_backup_of_a_server_database_says_use_its_tools(url):
     with pytest.raises(store_db.DatabaseError, match="pg_dump"):
-        store_db.backup_sqlite(url, Path("x"))
+        store_faults.backup_sqlite(url, Path("x"))
 
 
 def test_backup_to_a_missing_folder_is_one_sentence(kefu, tmp_path):
@@ -234,8 +239,8 @@ def test_upgrade_to_0004_builds_the_deadline_history_of_existing_rows(tmp_path):
     db = tmp_path / "old3.sqlite"
     shutil.copy(FIXTURE, db)
     url = store_db.resolve_url(str(db))
-    store_db.migrate(url, "0003")
-    store_db.release(url)
+    store_schema.migrate(url, "0003")
+    store_schema.release(url)
     with sqlite3.connect(db) as con:
         con.execute(
             "INSERT INTO complaint (id, received_at, channel, category, name, phone, relation, policy_no, summary,"

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.store import db as store_db
+from kefu_cli.store import schema as store_schema
 
 ADD = [
     "complaint", "add", "--received", "2026-11-02T09:00", "--channel", "phone", "--category", "claims",
@@ -151,7 +152,7 @@ def test_nightly_job_against_a_typo_does_not_pass(tmp_path):
 def filled(kefu, db_path, tmp_path):
     """The fixture database with one complaint, connections closed (so the file is settled)."""
     kefu.ok(*ADD)
-    store_db.release(store_db.resolve_url(db_path))
+    store_schema.release(store_db.resolve_url(db_path))
     bad = tmp_path / "bad.csv"
     bad.write_text("受理时间,受理方式,投诉类别,投诉人,联系电话\n2026-13-40,电话,理赔,王建国,13812345678\n", "utf-8")
     return kefu
@@ -199,7 +200,7 @@ def test_no_output_may_overwrite_the_database_or_its_companions(filled, db_path,
     assert len(r.err.strip().splitlines()) == 1
     if existed:
         assert Path(target).read_bytes() == before_bytes
-    store_db.release(store_db.resolve_url(db_path))
+    store_schema.release(store_db.resolve_url(db_path))
     assert snapshot(db_path) == db_before, "the database file is byte-for-byte unchanged"
     if not existed:
         assert not Path(target).exists()
@@ -225,7 +226,7 @@ def test_a_symlink_or_a_relative_or_home_path_to_the_database_is_refused_too(
         assert r.code == 2, f"{kind} → {target}: exit {r.code}: {r.err or r.out}"
         assert "正在使用的数据库" in r.err
     assert link.is_symlink() and Path(os.readlink(link)) == Path(db_path)
-    store_db.release(store_db.resolve_url(db_path))
+    store_schema.release(store_db.resolve_url(db_path))
     assert snapshot(db_path) == db_before
 
 
@@ -244,13 +245,13 @@ def test_backup_onto_the_live_file_or_into_its_own_folder_is_refused(filled, db_
         r = filled("db", "backup", dest)
         assert r.code == 2, r.err
         assert "备份文件" in r.err and "正在使用的数据库" in r.err
-    store_db.release(store_db.resolve_url(db_path))
+    store_schema.release(store_db.resolve_url(db_path))
     assert snapshot(db_path) == db_before
 
 
 def test_a_fresh_process_refuses_before_reading_anything(db_path, tmp_path):
     """In a new process the root option alone protects the file: the import's CSV is never read."""
-    store_db.release(store_db.resolve_url(db_path))  # this process lets go of the file
+    store_schema.release(store_db.resolve_url(db_path))  # this process lets go of the file
     before = snapshot(db_path)
     p = proc("--db", db_path, "import", "complaints", str(tmp_path / "missing.csv"), "--errors", db_path)
     assert p.returncode == 2, p.stderr

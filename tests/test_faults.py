@@ -25,6 +25,9 @@ from sqlalchemy import event
 from conftest import Kefu, init_db
 from kefu_cli.services import imports
 from kefu_cli.store import db as store_db
+from kefu_cli.store import engine as store_engine
+from kefu_cli.store import faults as store_faults
+from kefu_cli.store import schema as store_schema
 
 HEADER = "受理时间,受理方式,投诉类别,投诉人,联系电话,与消费者关系,保单号,投诉内容,机构,经办人,材料齐全,监管转办编号,监管报告期限"
 ADD = ["complaint", "add", "--received", "2026-11-20T10:00", "--channel", "电话", "--category", "服务"]
@@ -128,7 +131,7 @@ def test_a_damaged_database_refuses_writes_and_backups_but_still_reads(kefu, tmp
     assert digest(bad) == before, "nothing was written into the damaged file"
     wal = Path(str(bad) + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    assert not Path(str(bad) + store_db.CHECK_STAMP_SUFFIX).exists()
+    assert not Path(str(bad) + store_faults.CHECK_STAMP_SUFFIX).exists()
 
     # Reads still work (a clerk can look cases up and export what is readable) …
     listed = damaged("complaint", "list", "--json")
@@ -149,18 +152,18 @@ def test_a_damaged_database_refuses_writes_and_backups_but_still_reads(kefu, tmp
 def test_the_full_check_runs_again_only_when_the_file_changed(kefu, tmp_path, monkeypatch):
     url = store_db.resolve_url(kefu.db)
     calls: list[Path] = []
-    real = store_db.quick_check
-    monkeypatch.setattr(store_db, "quick_check", lambda path: calls.append(path) or real(path))
+    real = store_faults.quick_check
+    monkeypatch.setattr(store_faults, "quick_check", lambda path: calls.append(path) or real(path))
 
-    store_db.release(url)  # as a new process would see it
-    Path(kefu.db + store_db.CHECK_STAMP_SUFFIX).unlink(missing_ok=True)
+    store_schema.release(url)  # as a new process would see it
+    Path(kefu.db + store_faults.CHECK_STAMP_SUFFIX).unlink(missing_ok=True)
     kefu.ok(*ADD, "--name", "王建国", "--phone", "13812345678")
     assert len(calls) == 1  # no record of a check yet: the full check
-    store_db.release(url)  # what the process does at exit: close (SQLite checkpoints) …
-    store_db.record_check(url, True)  # … and stamp the file as it is now
+    store_schema.release(url)  # what the process does at exit: close (SQLite checkpoints) …
+    store_faults.record_check(url, True)  # … and stamp the file as it is now
     kefu.ok(*ADD, "--name", "陈丽华", "--phone", "13998765432")
     assert len(calls) == 1  # the file is as kefu left it: header checks only
-    store_db.release(url)
+    store_schema.release(url)
     stat = os.stat(kefu.db)
     os.utime(kefu.db, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # someone else wrote
     kefu.ok(*ADD, "--name", "赵德明", "--phone", "13700001111")
@@ -172,7 +175,7 @@ def test_the_full_check_runs_again_only_when_the_file_changed(kefu, tmp_path, mo
 def page_limit(kefu):
     """`limit(extra)`: the write engine may grow the file by `extra` pages at most (SQLITE_FULL after)."""
     url = store_db.resolve_url(kefu.db)
-    engine = store_db.engine_for(url, write=True)
+    engine = store_engine.engine_for(url, write=True)
     listeners = []
 
     def limit(extra: int) -> None:
@@ -182,14 +185,14 @@ def page_limit(kefu):
         def cap(dbapi_conn, _record):
             dbapi_conn.execute(f"PRAGMA max_page_count = {pages + extra}")
 
-        store_db.release(url)
+        store_schema.release(url)
         event.listen(engine, "connect", cap)
         listeners.append(cap)
 
     yield limit
     for cap in listeners:
         event.remove(engine, "connect", cap)
-    store_db.release(url)
+    store_schema.release(url)
 
 
 def test_a_full_database_is_one_sentence_and_leaves_no_half_case(kefu, page_limit):
@@ -407,9 +410,9 @@ def test_a_killed_import_finishes_without_duplicates_when_run_again(tmp_path):
 @pytest.fixture
 def short_busy_timeout(kefu, monkeypatch):
     monkeypatch.setenv("KEFU_BUSY_TIMEOUT_MS", "300")
-    store_db.release(store_db.resolve_url(kefu.db))  # new connections take the short timeout
+    store_schema.release(store_db.resolve_url(kefu.db))  # new connections take the short timeout
     yield
-    store_db.release(store_db.resolve_url(kefu.db))
+    store_schema.release(store_db.resolve_url(kefu.db))
 
 
 def write_note(db: str, pid: int, command: str = "kefu import complaints 大文件.csv") -> None:

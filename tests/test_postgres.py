@@ -67,11 +67,11 @@ def pg_url():
             pytest.fail(f"PostgreSQL did not accept connections: {ok.stderr.decode()}")
         yield f"postgresql+psycopg://kefu@/kefu?host={folder}&port={port}"
     finally:
-        from kefu_cli.store import db as store_db
+        from kefu_cli.store import schema as store_schema
 
-        for url in list(store_db._checked):
+        for url in list(store_schema._checked):
             if url.startswith("postgresql"):
-                store_db.release(url)
+                store_schema.release(url)
         subprocess.run([*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -147,7 +147,7 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     ):
         con.execute("DELETE FROM audit_event WHERE id = 1")
     r = CliRunner().invoke(app, ["--db", pg_url, "db", "check", "--json"], catch_exceptions=False)
-    from kefu_cli.store.db import SCHEMA_HEAD
+    from kefu_cli.store.schema import SCHEMA_HEAD
 
     check = json.loads(r.stdout)
     assert r.exit_code == 0 and check["ok"] is True and check["schema"] == SCHEMA_HEAD

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Kefu
 from kefu_cli.services import clock
-from kefu_cli.store import db as store_db
+from kefu_cli.store import schema as store_schema
 
 DATA = Path(__file__).parent / "data"
 
@@ -37,7 +37,7 @@ def test_an_old_database_upgrades_in_place_and_verifies(old):
     doc = kefu.ok("db", "verify", "--json")
     assert doc["ok"], doc["problems"]
     con = sqlite3.connect(kefu.db)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store_db.SCHEMA_HEAD,)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store_schema.SCHEMA_HEAD,)
     # verifying wrote nothing: the old events are read as they are
     assert con.execute("SELECT count(*), max(id) FROM audit_event").fetchone() == before
     assert doc["chain"]["events"] == before[0]

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.services.verify import verify
-from kefu_cli.store.db import release, resolve_url
+from kefu_cli.store.db import resolve_url
+from kefu_cli.store.schema import release
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 

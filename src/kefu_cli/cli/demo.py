@@ -84,7 +84,8 @@ def _prepare_target(path: Path) -> None:
         mark = None
     if not mark:
         raise InputError(f"{path} 已存在且不是演示数据库,为免覆盖真实数据,请用 --to 指定另一个文件")
-    from ..store.db import release, resolve_url
+    from ..store.db import resolve_url
+    from ..store.schema import release
 
     release(resolve_url(str(path)))
     for suffix in ("", "-wal", "-shm"):
@@ -95,7 +96,8 @@ def run_script(db: str, data_dir: Path, verbose: bool = False) -> int:
     """Run sample_data/demo.kefu against `db` (a path or URL, created if missing); the number
     of commands run."""
     from ..render.output import message
-    from ..store.db import ensure_schema, resolve_url
+    from ..store.db import resolve_url
+    from ..store.schema import ensure_schema
     from .app import app as root_app
     from .common import state
 
@@ -125,7 +127,8 @@ def run_script(db: str, data_dir: Path, verbose: bool = False) -> int:
 
 
 def run_demo(data: str | None, to: str | None, verbose: bool) -> tuple[Path, int]:
-    from ..store.db import engine_for, resolve_url
+    from ..store.db import resolve_url
+    from ..store.engine import engine_for
 
     data_dir = find_sample_dir(data)
     target = Path(to or DEFAULT_FILE).resolve()

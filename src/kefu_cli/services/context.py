@@ -23,6 +23,9 @@ from ..domain.chain import GENESIS, canonical_for, link
 from ..domain.policy import Policy
 from ..domain.timeutil import InputError, check_not_future, check_range
 from ..store import db as store_db
+from ..store import engine as store_engine
+from ..store import faults as store_faults
+from ..store import schema as store_schema
 from ..store.models import AuditEvent, AuditHead
 from . import clock
 
@@ -210,10 +213,10 @@ def unit_of_work(
         check_range(at, "--at")
         check_not_future(at, "--at", now)
     url = store_db.resolve_url(db)
-    store_db.ensure_schema(url)
+    store_schema.ensure_schema(url)
     if write:
-        store_db.check_writable(url)  # never write into a damaged file (exit 3, nothing changed)
-    engine = store_db.engine_for(url, write=write)
+        store_faults.check_writable(url)  # never write into a damaged file (exit 3, nothing changed)
+    engine = store_engine.engine_for(url, write=write)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         note = _take_write_lock(session, url) if write else None
         try:

@@ -8,6 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ..store import db as store_db
+from ..store import engine as store_engine
+from ..store import faults as store_faults
+from ..store import schema as store_schema
 
 
 def init(db: str | None) -> dict:
@@ -15,9 +18,9 @@ def init(db: str | None) -> dict:
     url = store_db.resolve_url(db)
     path = store_db.sqlite_path(url)
     missing = path is not None and not path.exists()
-    before = None if missing else store_db.current_revision(store_db.engine_for(url))
-    store_db.ensure_schema(url, create=True)
-    return {"database": store_db.safe_url(url), "schema_before": before, "schema": store_db.SCHEMA_HEAD}
+    before = None if missing else store_schema.current_revision(store_engine.engine_for(url))
+    store_schema.ensure_schema(url, create=True)
+    return {"database": store_db.safe_url(url), "schema_before": before, "schema": store_schema.SCHEMA_HEAD}
 
 
 def check(db: str | None) -> dict:
@@ -26,11 +29,11 @@ def check(db: str | None) -> dict:
     path = store_db.sqlite_path(url)
     if path is not None and not path.exists():
         raise store_db.missing_database(url)
-    engine = store_db.engine_for(url)
-    rev = store_db.current_revision(engine)
+    engine = store_engine.engine_for(url)
+    rev = store_schema.current_revision(engine)
     problems: list[str] = []
-    if rev != store_db.SCHEMA_HEAD:
-        problems.append(f"结构版本为 {rev or '无'},本程序需要 {store_db.SCHEMA_HEAD}(运行 `kefu db init` 升级)")
+    if rev != store_schema.SCHEMA_HEAD:
+        problems.append(f"结构版本为 {rev or '无'},本程序需要 {store_schema.SCHEMA_HEAD}(运行 `kefu db init` 升级)")
     integrity = "not_applicable"
     counts: dict[str, int] = {}
     with engine.connect() as conn:
@@ -42,7 +45,7 @@ def check(db: str | None) -> dict:
             integrity = "ok" if result == ["ok"] else "; ".join(result[:5])
             if integrity != "ok":
                 problems.append(f"完整性检查失败: {integrity}(请从备份恢复,即 kefu db backup 的副本)")
-            store_db.record_check(url, integrity == "ok")  # writers trust this result until the file changes
+            store_faults.record_check(url, integrity == "ok")  # writers trust this result until the file changes
             fk = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
             if fk:
                 problems.append(f"外键检查发现 {len(fk)} 处问题,例如表 {fk[0][0]}")
@@ -58,7 +61,7 @@ def check(db: str | None) -> dict:
     return {
         "database": store_db.safe_url(url),
         "schema": rev,
-        "schema_expected": store_db.SCHEMA_HEAD,
+        "schema_expected": store_schema.SCHEMA_HEAD,
         "integrity": integrity,
         "journal_mode": journal,
         "rows": counts,
@@ -69,17 +72,17 @@ def check(db: str | None) -> dict:
 
 def backup(db: str | None, dest: str | Path) -> dict:
     url = store_db.resolve_url(db)
-    store_db.ensure_schema(url)
+    store_schema.ensure_schema(url)
     dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / (store_db.sqlite_path(url) or Path("kefu.sqlite")).name
     path = store_db.sqlite_path(url)
-    problem = store_db.quick_check(path) if path is not None else None
+    problem = store_faults.quick_check(path) if path is not None else None
     if problem is not None:
         # A copy of damage looks like a good backup and may later replace a sound one.
         raise store_db.DatabaseError(
             f"数据库检查未通过: 文件 {path} 已损坏({problem[:120]}),不做备份 —— 损坏文件的副本会被误当作可用的备份,"
             "还可能替换掉好的备份;请运行 kefu db check 查看详情,并从以前的备份(kefu db backup 的副本)恢复"
         )
-    store_db.backup_sqlite(url, dest)  # refuses the live file and its companions
+    store_faults.backup_sqlite(url, dest)  # refuses the live file and its companions
     return {"database": store_db.safe_url(url), "backup": str(dest), "bytes": dest.stat().st_size}

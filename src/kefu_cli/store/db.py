@@ -1,33 +1,23 @@
-"""Where the database is, how to connect to it, and keeping its schema current.
+"""Where the database is, and what its failures mean: one sentence each (exit 3).
 
 - `--db PATH` or `KEFU_DB` picks the database: a file path (SQLite) or any SQLAlchemy URL
   (`postgresql+psycopg://…`). Without either, a per-user file, the same from any folder.
 - A database file is never created silently: only `kefu db init` (and `kefu demo`, for its
   own file) and the per-user default create one. A mistyped `--db`/`KEFU_DB` path is an
   error (exit 3) that names the path, so a nightly job never reports on an empty database.
-- SQLite runs with WAL, foreign keys on, a busy timeout, and write transactions that take
-  the write lock up front (BEGIN IMMEDIATE), so clerks and a nightly job can share one file
-  without "database is locked".
-- The schema is versioned with alembic (store/migrations). Opening an older database
-  upgrades it in place, after a copy of the file is taken.
+- A full disk, a damaged file, a held write lock: `explain` turns each into one sentence. A
+  kefu writer leaves a note naming itself while it holds the write lock, so a writer that
+  waited in vain names it.
+
+Connecting is in store/engine.py, the schema and its upgrades in store/schema.py, the damage
+checks and backups in store/faults.py.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-# SQLAlchemy is imported where it is used: commands that read the database with plain sqlite3
-# (kefu workday, kefu policy list) and the root options never import it (start-up time).
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-# Newest migration. A test checks it against the migration scripts; alembic itself is only
-# imported when a database is behind this revision.
-SCHEMA_HEAD = "0009"
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -120,11 +110,6 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
-def engine_for(url: str, write: bool = False) -> Engine:
-    """One engine per URL and mode (write engines take the lock at BEGIN on SQLite)."""
-    return _engine(url, bool(write))
-
-
 def require_file(url: str, create: bool = False) -> None:
     """Refuse a SQLite file that does not exist, unless it may be created here.
 
@@ -150,134 +135,6 @@ def require_file(url: str, create: bool = False) -> None:
         raise DatabaseError(f"无法创建数据库文件 {path}: {exc.strerror}") from None
 
 
-@cache
-def _engine(url: str, write: bool) -> Engine:
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import SQLAlchemyError
-
-    path = sqlite_path(url)
-    if is_sqlite(url):
-        if path is not None:
-            from ..io.files import protect
-
-            protect(path)  # no output of this process may overwrite it
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
-            dbapi_conn.isolation_level = None  # BEGIN is emitted below
-            cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-            cur.execute("PRAGMA foreign_keys = ON")
-            if path is not None:
-                cur.execute("PRAGMA journal_mode = WAL")
-                cur.execute("PRAGMA synchronous = NORMAL")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn):  # pragma: no cover - exercised by every test
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
-    try:
-        return create_engine(url, pool_pre_ping=True)
-    except ModuleNotFoundError as exc:
-        raise DatabaseError(f"缺少数据库驱动 {exc.name}: PostgreSQL 请安装 `pip install 'kefu[postgres]'`") from None
-    except SQLAlchemyError as exc:
-        raise DatabaseError(f"数据库地址无效: {exc}") from None
-
-
-def current_revision(engine: Engine) -> str | None:
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    with engine.connect() as conn:
-        try:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except SQLAlchemyError:
-            return None
-
-
-def _alembic_config(connection):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    cfg.attributes["connection"] = connection
-    return cfg
-
-
-def migrate(url: str, revision: str = "head") -> None:
-    """Run the migrations up to `revision` (inside one write transaction)."""
-    from alembic import command
-
-    engine = engine_for(url, write=True)
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), revision)
-
-
-def script_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    cfg = _alembic_config(None)
-    return ScriptDirectory.from_config(cfg).get_current_head()
-
-
-def _backup_before_upgrade(url: str, rev: str) -> Path | None:
-    path = sqlite_path(url)
-    if path is None or not path.exists():
-        return None
-    dest = path.with_name(f"{path.name}.before-{SCHEMA_HEAD}-from-{rev}.bak")
-    if not dest.exists():
-        backup_sqlite(url, dest)
-    return dest
-
-
-_checked: set[str] = set()
-
-
-def ensure_schema(url: str, create: bool = False) -> Engine:
-    """The read engine of a database whose schema is current, upgrading it.
-
-    A missing SQLite file is created only with `create=True` (`kefu db init`) or when it is
-    the per-user default; otherwise MissingDatabaseError (exit 3) and nothing is created.
-    """
-    require_file(url, create)
-    if url in _checked:
-        return engine_for(url)
-    from sqlalchemy.exc import SQLAlchemyError
-
-    engine = engine_for(url)
-    try:
-        rev = current_revision(engine)
-        if rev != SCHEMA_HEAD:
-            known = _known_revisions()
-            if rev is not None and rev not in known:
-                raise DatabaseError(f"数据库结构版本 {rev} 比本程序({SCHEMA_HEAD})新: 请升级 kefu 后再使用这个数据库")
-            if rev is not None:
-                _backup_before_upgrade(url, rev)
-            migrate(url)
-    except SQLAlchemyError as exc:
-        raise DatabaseError(
-            f"无法打开数据库 {safe_url(url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
-        ) from None
-    _checked.add(url)
-    return engine
-
-
-def release(url: str) -> None:
-    """Close every pooled connection to `url` (before its file is removed or replaced)."""
-    for write in (False, True):
-        engine_for(url, write).dispose()
-    _checked.discard(url)
-    _verified.discard(url)
-
-
-def _known_revisions() -> set[str]:
-    versions = Path(__file__).parent / "migrations" / "versions"
-    return {p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py")}
-
-
 def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     from sqlalchemy.engine import make_url
@@ -285,75 +142,13 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def backup_sqlite(url: str, dest: Path) -> None:
-    """A consistent copy of a SQLite database, taken with the online backup API."""
-    import sqlite3
-
-    path = sqlite_path(url)
-    if path is None:
-        raise DatabaseError("备份只适用于 SQLite 文件数据库; PostgreSQL 请使用 pg_dump")
-    if not path.exists():
-        raise DatabaseError(f"数据库文件不存在: {path}")
-    from ..io.files import check_target, protect
-
-    protect(path)
-    dest = Path(dest)
-    check_target(dest, what="备份文件", example=str(path.with_name(f"{path.stem}-备份{path.suffix or '.sqlite'}")))
-    if not dest.parent.is_dir():
-        from ..domain.errors import InputError
-
-        raise InputError(f"备份目录不存在: {dest.parent}。请先创建目录,或给出已有目录中的文件路径")
-    tmp = dest.with_name(dest.name + ".part")
-    try:
-        from ..io.files import create_private_file, make_private
-
-        tmp.unlink(missing_ok=True)
-        create_private_file(tmp)  # 0600 (POSIX) before SQLite writes into it; kept by os.replace
-        src = sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000)
-        try:
-            out = sqlite3.connect(str(tmp))
-            try:
-                with out:
-                    src.backup(out, pages=1024)
-                out.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                out.close()
-        finally:
-            src.close()
-        make_private(tmp)
-        os.replace(tmp, dest)
-    except (sqlite3.Error, OSError) as exc:
-        tmp.unlink(missing_ok=True)
-        known = explain(exc, url)
-        if known is not None:
-            raise DatabaseError(f"备份到 {dest} 失败(未留下不完整的备份文件): {known}") from None
-        raise DatabaseError(f"备份到 {dest} 失败: {exc}") from None
-    except BaseException:  # Ctrl-C during a long backup: no half-written .part left behind
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-# --- faults: a damaged file, a full disk, a held write lock — each one sentence (exit 3) ----
-#
-# Damage. A write into a damaged SQLite file can spread the damage, so every write unit of
-# work first asks `check_writable`. A full `PRAGMA quick_check` reads every page (about
-# 0.1–0.3 s per 100 MB with a warm cache, much more on a network drive), too slow for every
-# `complaint add`; so its result is remembered in `<db>.kefu-checked` as the file's identity
-# (size, mtime, inode). A writer whose file still has that identity (nothing but kefu touched
-# it) skips the full check; kefu stamps the file again when it exits after writing (its own
-# checkpoints change the main file). Any other change — bytes overwritten, a file copied over
-# it — makes the next writer run the full check first. Cheap header checks (magic, page size,
-# size a whole number of pages) run on every write. Damage that leaves size and mtime alone
-# (bit rot) is found by `kefu db check`, by `kefu db backup` (which refuses to copy damage)
-# and by SQLite itself when a command reads the damaged page.
+# --- failures: a damaged file, a full disk, a held write lock — each one sentence (exit 3) --
 #
 # Lock. SQLite cannot say who holds the write lock; a kefu writer leaves `<db>.kefu-writer`
 # (pid, host, command, since) while it holds the lock, so a writer that waited in vain names it.
 
-CHECK_STAMP_SUFFIX = ".kefu-checked"
 WRITER_NOTE_SUFFIX = ".kefu-writer"
 
-_verified: set[str] = set()  # URLs checked in this process (and stamped again at exit)
 _started = None  # when this process first wrote (for the writer note)
 
 
@@ -387,7 +182,7 @@ READONLY_MESSAGE = f"数据库文件或其所在目录不可写(只读),{NOTHING
 SAVEPOINT_MESSAGE = f"写入中途失败(SQLite 已撤销整个事务),{NOTHING_SAVED};请运行 kefu db check 检查数据库后重试"
 
 
-def _sqlite_code(exc: BaseException) -> str:
+def sqlite_code(exc: BaseException) -> str:
     """SQLITE_FULL, SQLITE_BUSY … of a sqlite3 error (or of the one SQLAlchemy wraps), else ''."""
     orig = getattr(exc, "orig", None) or exc
     name = getattr(orig, "sqlite_errorname", "") or ""
@@ -418,7 +213,7 @@ def explain(exc: BaseException, url: str | None = None) -> DatabaseError | None:
         if isinstance(e, DatabaseError):
             return e
         text_ = str(getattr(e, "orig", None) or e).lower()
-        code = _sqlite_code(e)
+        code = sqlite_code(e)
         if isinstance(e, OSError) and e.errno == errno.ENOSPC:
             name = f" {e.filename}" if e.filename else ""
             return DatabaseError(f"磁盘空间不足,文件{name}没有写成(未留下不完整的文件);请清理磁盘空间后重试")
@@ -562,129 +357,3 @@ def locked_error(url: str | None) -> DatabaseLockedError:
         f"数据库正被另一个 kefu 进程({where}pid {note['pid']}, {note.get('command') or 'kefu'}{since})占用写锁,{waited};"
         f"请等它结束后重试(大批量导入可能要几分钟),{NOTHING_SAVED}"
     )
-
-
-# --- damage ----------------------------------------------------------------------------------
-def _stamp_path(path: Path) -> Path:
-    return path.with_name(path.name + CHECK_STAMP_SUFFIX)
-
-
-def _identity(path: Path) -> str | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}"
-
-
-def _header_problem(path: Path) -> str | None:
-    """Cheap checks: SQLite reads the header (magic string, page size) and the file is a whole
-    number of pages. Never open the file with Python's open(): closing that descriptor would
-    drop this process's POSIX locks on the database, and another process could then delete the
-    WAL under our connections ("database disk image is malformed")."""
-    import sqlite3
-
-    try:
-        size = path.stat().st_size
-        if size == 0:
-            return None
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
-    except (OSError, sqlite3.Error) as exc:
-        return f"无法读取文件: {exc}"
-    try:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        if _sqlite_code(exc) in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "not a database" in str(exc):
-            return str(exc)
-        raise explain(exc) or DatabaseError(f"无法检查数据库 {path}: {exc}") from None
-    finally:
-        conn.close()
-    if size % page:
-        return f"文件长度 {size} 不是页大小 {page} 的整数倍(文件可能被截断)"
-    return None
-
-
-def quick_check(path: Path) -> str | None:
-    """SQLite's `PRAGMA quick_check` (every page, no index cross-check): None if ok, else the
-    first problem. Reads only; does not wait for writers (WAL)."""
-    import sqlite3
-
-    problem = _header_problem(path)
-    if problem:
-        return problem
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
-    except sqlite3.Error as exc:
-        return str(exc)
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        if _sqlite_code(exc) in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in str(exc):
-            return str(exc)
-        raise explain(exc) or DatabaseError(f"无法检查数据库 {path}: {exc}") from None
-    finally:
-        conn.close()
-    return None if rows == ["ok"] else one_line("; ".join(rows[:3]))
-
-
-def record_check(url: str, ok: bool) -> None:
-    """Remember (or forget) that the file as it is now passed the full check."""
-    path = sqlite_path(url)
-    if path is None:
-        return
-    import contextlib
-
-    stamp = _stamp_path(path)
-    with contextlib.suppress(OSError):
-        if ok and (identity := _identity(path)):
-            if not stamp.exists() or stamp.read_text(encoding="ascii").strip() != identity:
-                stamp.write_text(identity + "\n", encoding="ascii")
-        else:
-            stamp.unlink(missing_ok=True)
-
-
-def _stamp_at_exit(url: str) -> None:
-    """After this process wrote: close its connections (SQLite checkpoints the WAL into the main
-    file) and stamp the file as it is now, so the next writer need not check it again."""
-    path = sqlite_path(url)
-    if path is None or not path.exists():
-        return
-    try:
-        for write in (False, True):
-            _engine(url, write).dispose()
-        if _header_problem(path) is None:
-            record_check(url, True)
-    except Exception:  # noqa: BLE001 - never fail at exit
-        pass
-
-
-def check_writable(url: str) -> None:
-    """Refuse to write into a damaged SQLite file (DamagedDatabaseError, exit 3).
-
-    Once per process and database; the full check only when the file changed since it was
-    last found sound (see the notes above).
-    """
-    if url in _verified:
-        return
-    path = sqlite_path(url)
-    if path is None:
-        _verified.add(url)
-        return
-    problem = _header_problem(path)
-    identity = _identity(path)
-    if problem is None:
-        try:
-            stamped = _stamp_path(path).read_text(encoding="ascii").strip()
-        except OSError:
-            stamped = None
-        if identity is None or stamped != identity:
-            problem = quick_check(path)
-            if problem is None and identity is not None:
-                record_check(url, True)
-    if problem is not None:
-        record_check(url, False)
-        raise DamagedDatabaseError(path, problem)
-    _verified.add(url)
-    import atexit
-
-    atexit.register(_stamp_at_exit, url)

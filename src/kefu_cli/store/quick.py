@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from . import db as store_db
+from . import schema as store_schema
 
 
 def _open(db: str | None) -> sqlite3.Connection | None:
@@ -35,7 +36,7 @@ def _open(db: str | None) -> sqlite3.Connection | None:
         conn = sqlite3.connect(name, timeout=store_db.busy_timeout_ms() / 1000, isolation_level=None)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("BEGIN")
-        if conn.execute("SELECT version_num FROM alembic_version").fetchall() != [(store_db.SCHEMA_HEAD,)]:
+        if conn.execute("SELECT version_num FROM alembic_version").fetchall() != [(store_schema.SCHEMA_HEAD,)]:
             conn.close()
             return None
         return conn
