@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import chinese_calendar  # noqa: E402
 
-from kefu_cli.domain.calendar import NOTICE_ERRATA, WorkCalendar, official_data  # noqa: E402
+from kefu_cli.domain.calendar import WorkCalendar  # noqa: E402
+from kefu_cli.domain.official_days import NOTICE_ERRATA, official_data  # noqa: E402
 
 N_WORKDAYS = 10
 TARGET_CALL_US = 2.0

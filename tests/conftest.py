@@ -34,13 +34,13 @@ def _simulate_a_newer_calendar_release() -> None:
         return
     import holidays as oracle
 
-    from kefu_cli.domain import calendar
+    from kefu_cli.domain import official_days
 
-    rest, makeup, known = calendar.official_data()
+    rest, makeup, known = official_days.official_data()
     for year in years:
         rest.update(dict.fromkeys(oracle.China(years=year), "节假日"))
         known.add(year)
-    calendar._official = (rest, makeup, known)
+    official_days._official = (rest, makeup, known)
 
 
 # The last year of official data the tests are written against: the in-process calendar is cut
@@ -50,13 +50,13 @@ OFFICIAL_DATA_UNTIL = 2026
 
 
 def _pin_the_official_data() -> None:
-    from kefu_cli.domain import calendar
+    from kefu_cli.domain import official_days
 
-    rest, makeup, known = calendar.official_data()
+    rest, makeup, known = official_days.official_data()
     if max(known) < OFFICIAL_DATA_UNTIL:
         raise RuntimeError(f"the installed chinese-calendar ends before {OFFICIAL_DATA_UNTIL}: the tests need its data")
     cut = {y for y in known if y <= OFFICIAL_DATA_UNTIL}
-    calendar._official = (
+    official_days._official = (
         {d: n for d, n in rest.items() if d.year in cut},
         {d: n for d, n in makeup.items() if d.year in cut},
         cut,

@@ -2,7 +2,7 @@
 
 Sources:
 - the engine (`WorkCalendar.official()`), built from chinese-calendar 1.11 plus the
-  corrections in `domain.calendar.NOTICE_ERRATA`;
+  corrections in `domain.official_days.NOTICE_ERRATA`;
 - the `holidays` package (test-only oracle). Its `China` class is written independently from
   the same State Council notices. It has no "make-up day" category: a make-up working day
   is stored as a *substituted holiday* — `(to_month, to_day, from_month, from_day)` moves the
@@ -24,7 +24,8 @@ import chinese_calendar
 import holidays
 import pytest
 
-from kefu_cli.domain.calendar import NOTICE_ERRATA, DayKind, WorkCalendar
+from kefu_cli.domain.calendar import DayKind, WorkCalendar
+from kefu_cli.domain.official_days import NOTICE_ERRATA
 
 FIRST, LAST = dt.date(2004, 1, 1), dt.date(2026, 12, 31)
 

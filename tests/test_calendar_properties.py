@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from kefu_cli.domain.calendar import MAX_DATE, MIN_DATE, NOTICE_ERRATA, CalendarRangeError, WorkCalendar
+from kefu_cli.domain.calendar import MAX_DATE, MIN_DATE, CalendarRangeError, WorkCalendar
+from kefu_cli.domain.official_days import NOTICE_ERRATA
 
 CAL = WorkCalendar.official()
 ONE = dt.timedelta(days=1)

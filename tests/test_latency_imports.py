@@ -130,23 +130,23 @@ def test_the_help_table_says_what_each_module_says(name, module, attribute, help
 
 
 def test_the_calendar_table_is_the_installed_chinese_calendar():
-    from kefu_cli.domain import calendar, calendar_data
+    from kefu_cli.domain import calendar_data, official_days
 
-    assert calendar._shipped_table() == calendar._chinese_calendar_tables()
+    assert official_days._shipped_table() == official_days._chinese_calendar_tables()
     # regenerating it (`python -m kefu_cli.domain.calendar_data`) would change nothing
     assert calendar_data.render() == Path(calendar_data.__file__).read_text(encoding="utf-8")
 
 
 def test_another_chinese_calendar_is_read_itself(monkeypatch):
     """After an upgrade of chinese-calendar (say, next year's data) the table is not used."""
-    from kefu_cli.domain import calendar, calendar_data
+    from kefu_cli.domain import calendar_data, official_days
 
     monkeypatch.setattr(calendar_data, "SOURCE_SIZE", calendar_data.SOURCE_SIZE + 1)
-    assert calendar._shipped_table() is None
-    monkeypatch.setattr(calendar, "_official", None)
-    itself = calendar.official_data()  # read from chinese_calendar
+    assert official_days._shipped_table() is None
+    monkeypatch.setattr(official_days, "_official", None)
+    itself = official_days.official_data()  # read from chinese_calendar
     monkeypatch.undo()
-    assert itself == calendar.official_data()
+    assert itself == official_days.official_data()
 
 
 # --- the fast paths give the same answers ---------------------------------------------------------

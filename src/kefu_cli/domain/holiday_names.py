@@ -1,6 +1,6 @@
 """The names chinese-calendar gives its holidays → the Chinese names clerks know.
 
-Used by the calendar (`domain/calendar.py`) and by the generator of its precomputed table
+Used by the official calendar data (`domain/official_days.py`) and by the generator of its precomputed table
 (`domain/calendar_data.py`), which must not import the calendar that reads it.
 """
 
