@@ -220,7 +220,8 @@ def main() -> None:
 
         # In-process: the service functions (calendar built once, as in one command).
         from kefu_cli.services.context import unit_of_work
-        from kefu_cli.services.reports import deadline_report, stats_report
+        from kefu_cli.services.reports import deadline_report
+        from kefu_cli.services.stats import stats_report
 
         as_of = dt.date.fromisoformat(AS_OF)
         with unit_of_work(str(path), write=False) as uow:

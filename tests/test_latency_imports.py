@@ -174,7 +174,7 @@ def cases(kefu):
 def _both(db: str, fn):
     """fn(source) through a read-only unit of work and through the fast path."""
     from kefu_cli.services.context import unit_of_work
-    from kefu_cli.services.reports import QuickSource, report_source
+    from kefu_cli.services.report_source import QuickSource, report_source
 
     with unit_of_work(db, write=False) as uow:
         slow = fn(uow)
@@ -298,7 +298,7 @@ def test_the_deadline_report_command_writes_the_same_document(kefu, cases):
 
 def test_check_of_filter_names_is_the_same_either_way(kefu, cases):
     from kefu_cli.domain.errors import InputError
-    from kefu_cli.services.reports import check_filter_names
+    from kefu_cli.services.report_source import check_filter_names
 
     def attempt(src):
         try:
@@ -318,7 +318,7 @@ def test_a_filter_name_is_checked_against_the_deadlines_while_the_lists_are_empt
     import sqlite3
 
     from kefu_cli.domain.errors import InputError
-    from kefu_cli.services.reports import check_filter_names
+    from kefu_cli.services.report_source import check_filter_names
 
     with sqlite3.connect(kefu.db) as conn:
         conn.execute("DELETE FROM handler")
@@ -349,7 +349,7 @@ def test_the_sql_of_the_on_time_verdict_is_domain_verdict():
 
     from kefu_cli.domain.deadlines import DeadlineStatus
     from kefu_cli.domain.report import verdict
-    from kefu_cli.services.reports import _OUTCOME_SQL
+    from kefu_cli.services.deadline_query import _OUTCOME_SQL
 
     as_of = dt.date(2026, 11, 20)
     conn = sqlite3.connect(":memory:")
@@ -403,10 +403,10 @@ def test_the_running_deadlines_are_read_from_their_covering_index_in_order(kefu,
     the order it lists them: no look-up in the table per row, no sort (migration 0009)."""
     import sqlite3
 
-    from kefu_cli.services import reports
+    from kefu_cli.services import deadline_query
     from kefu_cli.store.models import RUNNING_WHERE
 
-    assert RUNNING_WHERE == reports._RUNNING_SQL  # the index is partial on the report's own condition
+    assert RUNNING_WHERE == deadline_query.RUNNING_SQL  # the index is partial on the report's own condition
     con = sqlite3.connect(kefu.db)
     try:
         for where in ("", " AND branch = '朝阳'", " AND branch = '朝阳' AND handler = '张三'"):
@@ -414,8 +414,8 @@ def test_the_running_deadlines_are_read_from_their_covering_index_in_order(kefu,
                 r[-1]
                 for r in con.execute(
                     "EXPLAIN QUERY PLAN SELECT branch, handler, substr(due, 1, 10), case_type, case_id, kind, id,"
-                    f" due_at, status, {reports._PAUSED_ON_SQL}, provisional, breached FROM deadline INDEXED BY"
-                    f" ix_deadline_running WHERE {reports._RUNNING_SQL}{where}"
+                    f" due_at, status, {deadline_query.PAUSED_ON_SQL}, provisional, breached FROM deadline INDEXED BY"
+                    f" ix_deadline_running WHERE {deadline_query.RUNNING_SQL}{where}"
                     " ORDER BY branch, handler, due, case_type, case_id, kind, id"
                 )
             )

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.domain.report import BUCKET_ZH, Bucket, judge
-from kefu_cli.services.reports import QuickSource
+from kefu_cli.services.report_source import QuickSource
 
 SAMPLE = Path(__file__).parents[1] / "sample_data"
 DAYS = ("2026-11-20", "2026-12-07")
@@ -309,7 +309,8 @@ def later(demo, tmp_path_factory):
 def truth_at(db: Path, day: dt.date, within: int) -> dict[tuple[str, str], list[dict]]:
     """`truth` from the history: the deadlines as their events left them at the end of `day`
     (services/reports.py `states_at`, the fold of `report deadlines --as-of`), each judged."""
-    from kefu_cli.services.reports import RUNNING, end_of, next_order, states_at
+    from kefu_cli.domain.deadlines import RUNNING
+    from kefu_cli.services.deadline_query import end_of, next_order, states_at
 
     conn = sqlite3.connect(db)
     src = QuickSource(conn)

@@ -245,7 +245,7 @@ def stats(
     统计期限落在 [--from, --to] 内的回访。成功率 = 成功量 / (应访量 − 拒访量 − 回访前撤退保量)。
     """
     from ..domain.timeutil import check_span
-    from ..services.reports import check_listed, report_source
+    from ..services.report_source import check_listed, report_source
     from ..services.stats import callback_kpis
 
     f, t = date_value(date_from, "--from"), date_value(date_to, "--to")

@@ -182,7 +182,8 @@ def deadlines(
     今日到期,负数表示已逾期的工作日数;`breached` 为 true 表示已错过期限(逾期一经发生即保留)。
     """
     from ..services import clock
-    from ..services.reports import check_filter_names, deadline_report, parse_kind, parse_status, report_source
+    from ..services.report_source import check_filter_names, report_source
+    from ..services.reports import deadline_report, parse_kind, parse_status
 
     json, csv = _output_format(output, json, csv, "report deadlines")
     within = int_value(within, "--within", 0, WITHIN_MAX, 3)

@@ -100,7 +100,7 @@ def stats(
 
     在终端上以条形图显示月度趋势与类别构成。
     """
-    from ..services.reports import check_filter_names, report_source
+    from ..services.report_source import check_filter_names, report_source
     from ..services.stats import stats_report
 
     json, csv = _output_format(output, json, csv, "report stats")

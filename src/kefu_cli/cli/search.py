@@ -23,7 +23,7 @@ def search(
     unmask: UnmaskOpt = False,
 ) -> None:
     """查找案件(投诉、回访、理赔报案、保全请求)与保单: 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
-    from ..services.reports import report_source
+    from ..services.report_source import report_source
     from ..services.search import search as do_search
     from .common import date_value
 

@@ -118,7 +118,7 @@ def judge(
 
 
 def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | None:
-    """The on-time outcome of a deadline on `as_of` (services/reports.py mirrors it in SQL);
+    """The on-time outcome of a deadline on `as_of` (services/deadline_query.py mirrors it in SQL);
     `overdue` here is `judge`'s overdue flag.
 
     An open row past its due day is overdue; any other breached row — met late, or replaced,

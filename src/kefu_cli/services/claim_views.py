@@ -169,7 +169,7 @@ def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date, past=None) -
     """The earliest running deadline of each claim, for lists: the case's next deadline as every
     list finds it (services/reports.py `running_of`) and judges it (`domain.report.judge`)."""
     from ..domain.report import judge
-    from .reports import running_of
+    from .deadline_query import running_of
 
     out: dict[str, dict] = {}
     units = {}

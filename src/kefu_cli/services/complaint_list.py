@@ -1,6 +1,6 @@
 """`kefu complaint list`, apart from services/complaints.py so that the clerk's most used
 list starts without SQLAlchemy: it reads one SQL text through the report source
-(services/reports.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
+(services/report_source.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
 of work elsewhere; tests/test_latency_imports.py checks both give the same list. An as-of day
 before today lists the complaints as they stood at its end (services/past.py)."""
 
@@ -64,13 +64,13 @@ _MOMENTS = tuple(k for k in COLUMNS if k.endswith("_at"))
 
 def _typed(values) -> dict[str, Any]:
     """A row of `SELECT COLUMNS FROM complaint` from either report source as `_row` gives it."""
-    from .reports import _day, _when
+    from .deadline_query import day_of, when_of
 
     out = dict(zip(COLUMNS, values, strict=True))
     for k in _MOMENTS:
-        out[k] = _when(out[k])
+        out[k] = when_of(out[k])
     if out["regulator_due"] is not None:
-        out["regulator_due"] = _day(out["regulator_due"])
+        out["regulator_due"] = day_of(out["regulator_due"])
     if out["transfer_internal"] is not None:  # 0/1 on SQLite
         out["transfer_internal"] = bool(out["transfer_internal"])
     return out
@@ -97,10 +97,11 @@ def list_(
     due_to: dt.date | None = None,
 ) -> dict[str, Any]:
     """`kefu complaint list`: the complaints (oldest received first) with their next running
-    deadline. One SQL text read through the report source (services/reports.py): plain sqlite3
+    deadline. One SQL text read through the report source (services/report_source.py): plain sqlite3
     on a current SQLite file — the clerk's list then starts without SQLAlchemy — or a read-only
     unit of work elsewhere; tests/test_latency_imports.py checks both give the same list."""
-    from .reports import _RUNNING_SQL, OVERDUE_SQL, _rows, check_listed, next_running, report_source
+    from .deadline_query import OVERDUE_SQL, RUNNING_SQL, next_running
+    from .report_source import check_listed, report_source, sql_rows
     from .search import _like
 
     check_span(received_from, received_to)
@@ -126,7 +127,7 @@ def list_(
         where.append("policy_no LIKE :policy ESCAPE '\\'")
         params["policy"] = _like(policy_no.strip())
     if due_from or due_to:  # a running deadline due in the range
-        due = f"SELECT case_id FROM deadline WHERE case_type = :case_type AND {_RUNNING_SQL}"
+        due = f"SELECT case_id FROM deadline WHERE case_type = :case_type AND {RUNNING_SQL}"
         if due_from:
             due += " AND due >= :due_from"
             params["due_from"] = due_from
@@ -174,7 +175,7 @@ def list_(
         params["limit"] = limit
     with report_source(db) as src:
         check_listed(src, branch, handler)  # a typo: suggestions, not an empty list
-        complaints = [_typed(r) for r in _rows(src, sql, params)]
+        complaints = [_typed(r) for r in sql_rows(src, sql, params)]
         past = None
         if past_filters is not None:
             from .past import Past

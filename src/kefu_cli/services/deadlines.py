@@ -7,7 +7,7 @@ one that no longer applies `not_applicable`, a fulfilled one `met` with its `met
 Every change of a row writes a `deadline` audit event in the same transaction whose
 details carry `state`: the row as it stands after the change (`snapshot`). The events are
 the record — a point-in-time report folds them (the last state of each deadline at a
-moment, services/reports.py), and the row is the projection kept for speed.
+moment, services/deadline_query.py), and the row is the projection kept for speed.
 
 A breach stays a breach: `breached` becomes true when a row is closed, paused or replaced
 after its due time, and nothing sets it back.

@@ -75,10 +75,10 @@ def _yes(flag: bool) -> str:
 
 def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable[str]) -> list[Any]:
     """The due dates of `kinds` (the running row, else the latest), the working days left of the
-    case's next running deadline (services/reports.py `next_order`, as lists show it), and
+    case's next running deadline (services/deadline_query.py `next_order`, as lists show it), and
     whether a running one is overdue on `as_of` — both by `domain.report.judge`."""
     from ..domain.report import judge
-    from .reports import next_order
+    from .deadline_query import next_order
 
     out: list[Any] = []
     for kind in kinds:
@@ -97,11 +97,11 @@ def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable
 
 def _with_deadlines(uow, rows, case_type: str, as_of: dt.date, branch: str | None) -> Iterator[tuple[Any, list]]:
     """(case, its deadline rows), the deadlines read for a batch of cases at a time through the
-    read path of every reader (services/reports.py `deadlines_of`). A past as-of day: the cases
+    read path of every reader (services/deadline_query.py `deadlines_of`). A past as-of day: the cases
     and their deadlines as they stood at its end (services/past.py), those registered later left
     out, the branch filter on the branch then."""
+    from .deadline_query import deadlines_of
     from .past import past_of
-    from .reports import deadlines_of
 
     past = past_of(uow, as_of)
     batch: list[Any] = []

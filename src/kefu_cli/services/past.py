@@ -1,7 +1,7 @@
 """A past as-of day read as it stood at its end, by every reader (issue 19, part 5).
 
 `kefu report deadlines --as-of D` for a day before today folds the deadline events up to the end
-of D (services/reports.py `states_at`). The other readers — complaint and claim list, search,
+of D (services/deadline_query.py `states_at`). The other readers — complaint and claim list, search,
 complaint and claim show, the complaint and callback exports — read the same past through `Past`:
 
 - the deadline rows are `states_at(src, end_of(D))`, read once per command: the rows the
@@ -24,7 +24,8 @@ from typing import Any
 
 from ..domain.deadlines import RUNNING
 from . import clock
-from .reports import DeadlineState, _rows, end_of, next_order, states_at
+from .deadline_query import DeadlineState, end_of, next_order, states_at
+from .report_source import sql_rows
 
 
 def past_of(src, as_of: dt.date) -> Past | None:
@@ -98,11 +99,11 @@ class Past:
         return out
 
     def deadlines(self, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
-        """Every deadline of these cases as it stood (any status), by id (`reports.deadlines_of`)."""
+        """Every deadline of these cases as it stood (any status), by id (`deadline_query.deadlines_of`)."""
         return {i: rows for i in ids if (rows := self._deadlines.get((case_type, i)))}
 
     def running(self, case_type: str, ids: list[str]) -> dict[str, list[DeadlineState]]:
-        """The running deadlines of these cases as they stood, in `next_order` (`reports.running_of`)."""
+        """The running deadlines of these cases as they stood, in `next_order` (`deadline_query.running_of`)."""
         out = {}
         for i, rows in self.deadlines(case_type, ids).items():
             running = sorted((d for d in rows if d.status in RUNNING), key=next_order)
@@ -143,7 +144,7 @@ class Past:
                 "SELECT entity_id, action, at, clerk, to_status, details FROM audit_event"
                 f" WHERE entity = :entity AND entity_id IN ({marks}) AND at < :until ORDER BY id"
             )
-            for eid, action, at, clerk, to_status, details in _rows(self.src, sql, params):
+            for eid, action, at, clerk, to_status, details in sql_rows(self.src, sql, params):
                 at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
                 out[eid] = fold(out.get(eid, {}), action, at, clerk, to_status, json.loads(details or "{}"))
         return out

@@ -24,8 +24,9 @@ from ..domain.codes import label
 from ..domain.errors import InputError
 from ..domain.text import phone_query
 from . import clock
+from .deadline_query import day_of, next_running, when_of
 from .past import past_of
-from .reports import _day, _rows, _when, next_running
+from .report_source import sql_rows
 
 MAX_RESULTS = 200
 
@@ -66,7 +67,7 @@ _POLICIES = (
 
 def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dict:
     """Matching cases and register policies, newest first, each case with its next running
-    deadline. `src` is a report source (services/reports.py `report_source`): plain sqlite3 on a
+    deadline. `src` is a report source (services/report_source.py `report_source`): plain sqlite3 on a
     current SQLite file — the search box then starts without SQLAlchemy — or a read-only unit of
     work; the SQL text is the same for both."""
     q = (text or "").strip()
@@ -97,7 +98,7 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
         return "" if ident is None else f" OR {column} LIKE :ident ESCAPE '\\'"
 
     def rows(sql: str, **conds: str) -> list:
-        return _rows(src, sql.format(**conds), params)
+        return sql_rows(src, sql.format(**conds), params)
 
     complaints = rows(_COMPLAINTS, phone=phone_cond("phone"))
     callbacks = rows(_CALLBACKS, phone=phone_cond("phone"))
@@ -107,14 +108,14 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     items = [
         {
             "case_type": "complaint", "id": cid, "status": status, "name": name, "phone": tel, "policy_no": policy,
-            "branch": branch, "handler": handler, "date": _when(received), "summary": summary,
+            "branch": branch, "handler": handler, "date": when_of(received), "summary": summary,
             "voided": voided is not None,
         }
         for cid, status, name, tel, policy, branch, handler, received, summary, voided in complaints
     ] + [
         {
             "case_type": "callback", "id": cid, "status": status, "name": name, "phone": tel, "policy_no": policy,
-            "branch": branch, "handler": handler, "date": _when(registered or created),
+            "branch": branch, "handler": handler, "date": when_of(registered or created),
             "summary": label(cb.KINDS, kind) + "回访", "voided": voided is not None,
         }
         for cid, status, name, tel, policy, branch, handler, registered, created, kind, voided in callbacks
@@ -166,21 +167,21 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
     for cid, status, insured, tel, policy, branch, handler, reported, incident, cause, major, voided, insured_id in claims:
         out.append({
             "case_type": "claim", "id": cid, "status": status, "name": insured, "phone": tel, "policy_no": policy,
-            "branch": branch, "handler": handler, "date": _when(reported),
-            "summary": f"出险 {_when(incident):%Y-%m-%d}" + (f" {cause}" if cause else "") + (" 重大案件" if major else ""),
+            "branch": branch, "handler": handler, "date": when_of(reported),
+            "summary": f"出险 {when_of(incident):%Y-%m-%d}" + (f" {cause}" if cause else "") + (" 重大案件" if major else ""),
             "voided": voided is not None, "id_number": insured_id,
         })  # fmt: skip
     for rid, status, name, tel, policy, branch, handler, received, type_, reason, content, voided in requests:
         out.append({
             "case_type": "request", "id": rid, "status": status, "name": name, "phone": tel, "policy_no": policy,
-            "branch": branch, "handler": handler, "date": _when(received),
+            "branch": branch, "handler": handler, "date": when_of(received),
             "summary": label(rq.REQUEST_TYPES, type_)
             + (f"({label(rq.SURRENDER_REASONS, reason)})" if reason else f": {content or ''}"[:40]),
             "voided": voided is not None,
         })  # fmt: skip
     for policy, insured, tel, branch, handler, start_day, end_day, created, product, insured_id, holder in policies:
-        start_day, end_day = (None if v is None else _day(v) for v in (start_day, end_day))
-        start = dt.datetime.combine(start_day, dt.time()) if start_day else _when(created)
+        start_day, end_day = (None if v is None else day_of(v) for v in (start_day, end_day))
+        start = dt.datetime.combine(start_day, dt.time()) if start_day else when_of(created)
         if start_day is None and end_day is None:
             status = "unknown"
         elif start_day and as_of < start_day:

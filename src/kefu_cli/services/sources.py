@@ -2,7 +2,7 @@
 
 One text of the queries and one builder for each, shared by every reader: the unit of work
 (services/context.py, through SQLAlchemy), the plain sqlite3 fast paths (store/quick.py,
-services/reports.py) and the calendar and policy commands. Imports the domain only, so the unit
+services/report_source.py) and the calendar and policy commands. Imports the domain only, so the unit
 of work does not import the use cases that use it.
 """
 

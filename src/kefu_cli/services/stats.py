@@ -1,5 +1,5 @@
 """`kefu report stats`, the analysis report of RULES.md §4, and the callback KPIs it carries,
-as SQL text that runs on either report source (services/reports.py `report_source`): plain
+as SQL text that runs on either report source (services/report_source.py `report_source`): plain
 sqlite3 on a current SQLite file — the command then never imports SQLAlchemy, about half a
 second of its start-up — or a unit of work (PostgreSQL, a file to upgrade; `kefu callback kpi`).
 One text per figure for both: SQLite and PostgreSQL both run it, and only the month of a
@@ -23,17 +23,8 @@ from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.report import on_time, weighted_percentile
 from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.timeutil import check_span
-from .reports import (
-    QuickSource,
-    _day,
-    _filter_sql,
-    _rows,
-    _start_of_day,
-    _verdicts_of,
-    end_of,
-    on_time_counts,
-    states_at,
-)
+from .deadline_query import day_of, end_of, filter_sql, on_time_counts, start_of_day, states_at, verdicts_of
+from .report_source import QuickSource, sql_rows
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -76,7 +67,7 @@ def _period_where(
     `until` when given (registered earlier, not voided by then), else not voided."""
     where = "received_at >= :r_from AND received_at < :r_to"
     params: dict[str, Any] = {
-        "r_from": _start_of_day(date_from),
+        "r_from": start_of_day(date_from),
         "r_to": end_of(date_to),
     }
     if branch is not None:
@@ -97,8 +88,8 @@ def _duration(src, end: str, where: str, params: dict, until: dt.datetime | None
     sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
     cal = src.calendar
     dist: Counter = Counter()
-    for start, stop, n in _rows(src, sql, params):
-        dist[cal.count_workdays(_day(start), _day(stop))] += n
+    for start, stop, n in sql_rows(src, sql, params):
+        dist[cal.count_workdays(day_of(start), day_of(stop))] += n
     med = weighted_percentile(dist.items(), 50)
     p90 = weighted_percentile(dist.items(), 90)
     return {
@@ -157,7 +148,7 @@ def stats_report(
     )
     # Every count of the complaints in one pass over the period (one GROUP BY of the columns the
     # figures split by), added up here per figure.
-    groups = _rows(
+    groups = sql_rows(
         src,
         f"SELECT category, channel, branch, {_month_sql(src, 'received_at')}, {outcome}, reject_reason,"
         f" transfer_internal, count(*) FROM complaint WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7",
@@ -187,9 +178,9 @@ def stats_report(
     }
 
     if until is not None:
-        per_kind = _verdicts_of(states_at(src, until, branch), date_from, date_to, as_of, by_kind=True)
+        per_kind = verdicts_of(states_at(src, until, branch), date_from, date_to, as_of, by_kind=True)
     else:
-        per_kind = on_time_counts(src, date_from, date_to, as_of, _filter_sql(branch), by_kind=True)
+        per_kind = on_time_counts(src, date_from, date_to, as_of, filter_sql(branch), by_kind=True)
     total_counts: Counter = Counter()
     for c in per_kind.values():
         total_counts.update(c)
@@ -234,7 +225,7 @@ def request_stats(
     sql = f"SELECT type, reason, count(*) FROM service_request WHERE {where} GROUP BY 1, 2"
     by_type: Counter = Counter()
     reasons: Counter = Counter()
-    for kind, reason, n in _rows(src, sql, params):
+    for kind, reason, n in sql_rows(src, sql, params):
         by_type[kind] += n
         if kind == "surrender":
             reasons[reason or "other"] += n
@@ -324,7 +315,7 @@ def callback_kpis(
         f" FROM ({inner}) t GROUP BY 1, 2, 3"
     )
     groups: list[tuple[str, str, str, cb.KpiCounts]] = []
-    for b, h, k, *n in _rows(src, sql, params):
+    for b, h, k, *n in sql_rows(src, sql, params):
         due, succ, ref, can, unr, opn, lv, ontime = (int(x or 0) for x in n)
         new = k == cb.CallbackKind.NEW_POLICY
         counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)

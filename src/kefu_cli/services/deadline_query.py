@@ -1,0 +1,288 @@
+"""The one query layer for deadlines: every reader takes its deadline rows from here.
+
+A deadline as a report sees it (`DeadlineState`): a row of the `deadline` projection, or, for a
+day before today, the folded state of its audit events (`states_at`). The running rows of some
+cases (`running_of`, `next_running`), every row of them (`deadlines_of`), and the rules of
+`domain.report` written as SQL on `deadline` (`OVERDUE_SQL`, the outcome CASE of
+`on_time_counts`), read through either report source (services/report_source.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..domain.deadlines import RUNNING, DeadlineStatus
+from ..domain.report import Outcome, judge, verdict
+from .report_source import QuickSource, sql_rows
+
+if TYPE_CHECKING:
+    from .context import UnitOfWork
+
+
+def day_of(value: Any) -> dt.date:
+    """A DATE value from the database (a string on SQLite, a date elsewhere)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def start_of_day(d: dt.date) -> dt.datetime:
+    return dt.datetime.combine(d, dt.time())
+
+
+def when_of(value: Any) -> dt.datetime | None:
+    """A DATETIME value from the database (text on SQLite through plain sqlite3), to the
+    microsecond as the ORM gives it."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value)[:19])
+
+
+def end_of(d: dt.date) -> dt.datetime:
+    """The first moment after day `d`: history "as of the end of d" is every event before it."""
+    return start_of_day(d + dt.timedelta(days=1))
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineState:
+    """A deadline as a report sees it: a row of the projection or the folded state of its events."""
+
+    id: int
+    case_type: str
+    case_id: str
+    kind: str
+    status: str
+    due: dt.date
+    due_at: dt.datetime
+    provisional: bool
+    breached: bool
+    paused_at: dt.datetime | None
+    branch: str
+    handler: str
+
+
+def _wanted(st: DeadlineState, branch: str | None, handler: str | None, kind: str | None) -> bool:
+    return (
+        (branch is None or st.branch == branch)
+        and (handler is None or st.handler == handler)
+        and (kind is None or st.kind == kind)
+    )
+
+
+def states_at(
+    uow: UnitOfWork,
+    until: dt.datetime,
+    branch: str | None = None,
+    handler: str | None = None,
+    kind: str | None = None,
+) -> list[DeadlineState]:
+    """Every deadline as its events left it before `until`: the fold of the deadline events
+    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
+    sql = (
+        "SELECT entity_id, details FROM ("
+        " SELECT entity_id, details,"
+        " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
+        " FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker"
+        ") t WHERE rn = 1"
+    )
+    out = []
+    for entity_id, details in sql_rows(uow, sql, {"until": until, "marker": '%"state": {%'}):
+        st = json.loads(details)["state"]
+        item = DeadlineState(
+            id=int(entity_id),
+            case_type=st["case_type"],
+            case_id=st["case_id"],
+            kind=st["kind"],
+            status=st["status"],
+            due=dt.date.fromisoformat(st["due"]),
+            due_at=_moment(st["due_at"]),
+            provisional=bool(st["provisional"]),
+            breached=bool(st.get("breached")),
+            paused_at=_moment(st.get("paused_at")),
+            branch=st.get("branch") or "",
+            handler=st.get("handler") or "",
+        )
+        if _wanted(item, branch, handler, kind):
+            out.append(item)
+    return out
+
+
+def running_now(uow: UnitOfWork, filters: tuple[str, dict], order: str = "") -> list[DeadlineState]:
+    """The open and paused rows of the projection (the `deadline` table), through its indexes."""
+    where, params = filters
+    sql = f"SELECT {_STATE_COLUMNS} FROM deadline WHERE {RUNNING_SQL}{where}{order}"
+    return [_state(r) for r in sql_rows(uow, sql, params)]
+
+
+_STATE_COLUMNS = "id, case_type, case_id, kind, status, due, due_at, provisional, breached, paused_at, branch, handler"
+
+
+def _state(r) -> DeadlineState:
+    """A row of `SELECT _STATE_COLUMNS FROM deadline` from either source."""
+    return DeadlineState(
+        r[0], r[1], r[2], r[3], r[4], day_of(r[5]), _moment(r[6]), bool(r[7]), bool(r[8]), _moment(r[9]), r[10], r[11]
+    )
+
+
+# --- the read path of a case's deadlines ----------------------------------------
+#
+# Every reader of deadlines — the deadline report, complaint/claim list, search, show, the exports
+# and stats — reads the rows through the functions below (or, for the report's own fast path,
+# the covering index of the same rows) and judges each one with `domain.report.judge`; a filter
+# "has an overdue deadline" is `OVERDUE_SQL`, the same rule in SQL.
+#
+# For today, today's rows judged on the as-of day. A day before today is read as the history stood
+# at its end: the deadline report and report stats fold it (`states_at`), every other reader
+# passes `past` (services/past.py `Past`: the same `states_at`, read once per command); on a
+# database whose last event is before the end of the as-of day both reads are the same rows.
+
+
+def running_of(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], past=None
+) -> dict[str, list[DeadlineState]]:
+    """The running (open or paused) rows of these cases, each case's in the order `next_order`
+    — the first is the case's next deadline. `past`: as they stood at the end of a past day."""
+    if past is not None:
+        return past.running(case_type, ids)
+    out: dict[str, list[DeadlineState]] = {}
+    for i in range(0, len(ids), 200):
+        chunk = ids[i : i + 200]
+        marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+        where = f" AND case_type = :case_type AND case_id IN ({marks})"
+        params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
+        for d in running_now(src, (where, params)):
+            out.setdefault(d.case_id, []).append(d)
+    for rows in out.values():
+        rows.sort(key=next_order)
+    return out
+
+
+def deadlines_of(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], past=None
+) -> dict[str, list[DeadlineState]]:
+    """Every deadline row of these cases (any status), each case's in the order they were
+    started (id): what the exports show beside a case (its latest due dates by kind). `past`:
+    as they stood at the end of a past day."""
+    if past is not None:
+        return past.deadlines(case_type, ids)
+    out: dict[str, list[DeadlineState]] = {}
+    for i in range(0, len(ids), 200):
+        chunk = ids[i : i + 200]
+        marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+        params = {"case_type": case_type, **{f"id{n}": v for n, v in enumerate(chunk)}}
+        sql = f"SELECT {_STATE_COLUMNS} FROM deadline WHERE case_type = :case_type AND case_id IN ({marks}) ORDER BY id"
+        for r in sql_rows(src, sql, params):
+            d = _state(r)
+            out.setdefault(d.case_id, []).append(d)
+    return out
+
+
+def next_order(d: DeadlineState) -> tuple:
+    """The order of a case's running deadlines: the first is its next deadline (earliest due day,
+    then due moment, then the older row)."""
+    return (d.due, d.due_at.replace(tzinfo=None), d.id)
+
+
+def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
+    """A case's next running deadline as lists and search show it: {kind, due, provisional,
+    paused, overdue, working_days_left}, judged by `domain.report.judge`."""
+    j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "provisional": d.provisional,
+        "paused": d.status == DeadlineStatus.PAUSED,
+        "overdue": j.overdue,
+        "working_days_left": j.working_days_left,
+    }
+
+
+def next_running(
+    src: QuickSource | UnitOfWork, case_type: str, ids: list[str], as_of: dt.date, past=None
+) -> dict[str, dict]:
+    """The earliest running deadline of each of these cases (`running_of`), as lists and search
+    show it (`next_view`): past its due day is overdue (a Friday's deadline seen on Sunday: by 0
+    working days); a paused one is never overdue and its working days left stay where they stood
+    on the day the clock stopped."""
+    running = running_of(src, case_type, ids, past)
+    return {case_id: next_view(rows[0], src.calendar, as_of) for case_id, rows in running.items()}
+
+
+def verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind: bool) -> dict:
+    out: dict[str | None, dict[str, int]] = {}
+    for st in states:
+        if not date_from <= st.due <= date_to:
+            continue
+        v = verdict(st.status, st.breached, st.due, as_of)
+        if v is None:
+            continue
+        key = st.kind if by_kind else None
+        bucket = out.setdefault(key, {})
+        bucket[v] = bucket.get(v, 0) + 1
+    return out
+
+
+# --- the rules on deadline rows, as SQL ---------------------------------------
+
+# `judge`'s overdue flag as SQL on `deadline`: a running row, not paused, due before the as-of day.
+OVERDUE_SQL = f"status = '{DeadlineStatus.OPEN.value}' AND due < :as_of"
+# `domain.report.verdict` as one SQL CASE (`on_time_counts`), in SQL both SQLite and PostgreSQL
+# run: tests/test_latency_imports.py checks it against `verdict` for every status and case.
+_OUTCOME_SQL = (
+    f"CASE WHEN status = '{DeadlineStatus.VOID.value}' THEN ''"
+    f" WHEN {OVERDUE_SQL} THEN '{Outcome.OVERDUE.value}'"
+    f" WHEN breached = :breached THEN '{Outcome.LATE.value}'"
+    f" WHEN status = '{DeadlineStatus.MET.value}' THEN '{Outcome.ON_TIME.value}'"
+    f" WHEN status IN ('{DeadlineStatus.OPEN.value}', '{DeadlineStatus.PAUSED.value}') THEN '{Outcome.PENDING.value}'"
+    " ELSE '' END"
+)
+RUNNING_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in RUNNING) + ")"
+# Every status a row can have: a range of due days then reads the (status, due) index instead
+# of the whole table (there is no index on `due` alone).
+_ANY_STATUS_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in DeadlineStatus) + ")"
+PAUSED_ON_SQL = f"CASE WHEN status = '{DeadlineStatus.PAUSED.value}' THEN substr(paused_at, 1, 10) END"
+
+
+def filter_sql(branch: str | None = None, handler: str | None = None, kind: str | None = None) -> tuple[str, dict]:
+    """The report filters on `deadline` as SQL text (" AND branch = :branch"…) and parameters."""
+    given = {"branch": branch, "handler": handler, "kind": kind}
+    params = {k: v for k, v in given.items() if v is not None}
+    return "".join(f" AND {k} = :{k}" for k in params), params
+
+
+def on_time_counts(
+    uow: QuickSource | UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    filters: tuple[str, dict],
+    by_kind: bool = False,
+) -> dict:
+    """Outcome counts of the deadlines due in [date_from, date_to], by `domain.report.verdict`
+    written as one SQL CASE and one GROUP BY over the due index; `filters` from `filter_sql`.
+
+    Returns {kind or None: {Outcome: count}}.
+    """
+    where, params = filters
+    cols = "kind, outcome" if by_kind else "outcome"
+    sql = (
+        f"SELECT {cols}, count(*) FROM (SELECT kind, {_OUTCOME_SQL} AS outcome FROM deadline"
+        f" WHERE {_ANY_STATUS_SQL} AND due >= :date_from AND due <= :date_to{where}) AS t GROUP BY {cols}"
+    )
+    binds = {**params, "as_of": as_of, "breached": True, "date_from": date_from, "date_to": date_to}
+    out: dict[str | None, dict[str, int]] = {}
+    for row in sql_rows(uow, sql, binds):
+        if not row[-2]:
+            continue
+        key = row[0] if by_kind else None
+        out.setdefault(key, {})[row[-2]] = row[-1]
+    return out
