@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.domain.rows import Rows
-from kefu_cli.services import casework, claim_steps, complaints, core, undo
+from kefu_cli.services import casework, claim_steps, complaint_steps, core, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.callback_models import CallbackAttempt, CallbackFollowup
 from kefu_cli.store.models import AuditEvent
@@ -142,7 +142,7 @@ def test_callbacks_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
     claim = _first(db, "SELECT id FROM claim WHERE status = 'complete' AND NOT major ORDER BY id")
 
     # scheduled by other cases: a complaint's decision, a claim's closing
-    complaints.decide(db, accepted, result="同意赔付 5000 元", at=at)
+    complaint_steps.decide(db, accepted, result="同意赔付 5000 元", at=at)
     claim_steps.handover(db, claim, to="保险公司理赔部", at=at)
     claim_steps.close(db, claim, result="paid", amount="12000", at=at + step)
     # added: every kind of start

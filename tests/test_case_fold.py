@@ -20,6 +20,8 @@ from kefu_cli.services import (
     claim_steps,
     claim_views,
     claims,
+    complaint_steps,
+    complaint_views,
     complaints,
     core,
     corrections,
@@ -129,18 +131,18 @@ def test_rows_stay_their_folds_through_every_kind_of_step(demo, tmp_path):
 
     # complaints: assign, extend, pause, resume, decide, undo, edit, void; a new one registered and rejected
     casework.assign(db, "complaint", accepted, handler="新来的", new_handler=True, at=at)
-    complaints.extend(db, accepted, level="complex", late=True, at=at + step)
-    complaints.pause(db, accepted, reason="伤残鉴定", late=True, at=at + 2 * step)
-    complaints.resume(db, accepted, at=at + 3 * step)
-    complaints.decide(db, accepted, result="同意赔付 5000 元", at=at + 4 * step)
+    complaint_steps.extend(db, accepted, level="complex", late=True, at=at + step)
+    complaint_steps.pause(db, accepted, reason="伤残鉴定", late=True, at=at + 2 * step)
+    complaint_steps.resume(db, accepted, at=at + 3 * step)
+    complaint_steps.decide(db, accepted, result="同意赔付 5000 元", at=at + 4 * step)
     corrections.undo_complaint(db, accepted, reason="误操作", at=at + 5 * step)
     corrections.edit_complaint(db, accepted, {"name": "王大明"}, reason="姓名录错", at=at + 6 * step)
-    complaints.transfer(db, registered, to="北京分公司理赔部", internal=True, at=at + 7 * step)
+    complaint_steps.transfer(db, registered, to="北京分公司理赔部", internal=True, at=at + 7 * step)
     new = complaints.add(
         db, channel="phone", category="claims", name="赵六", phone="13800001111", received=at, at=at + 8 * step,
         incomplete=True, branch="", handler="",
     )["id"]  # fmt: skip
-    complaints.reject(db, new, reason="not_company", note="不属本公司", at=at + 9 * step)
+    complaint_steps.reject(db, new, reason="not_company", note="不属本公司", at=at + 9 * step)
     casework.void(db, "complaint", new, reason="重复登记", at=at + 10 * step)
     # claims: major, escalate, edit, handover, close, materials, undo, assign, void
     claim_steps.mark_major(db, claim, dispute="media", at=at + step)
@@ -210,7 +212,11 @@ def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo,
     from kefu_cli.domain.errors import InputError, NotFoundError, RuleError
 
     db = str(copy(demo, tmp_path))
-    for case_type, show in (("complaint", complaints.show), ("claim", claim_views.show), ("request", requests.show)):
+    for case_type, show in (
+        ("complaint", complaint_views.show),
+        ("claim", claim_views.show),
+        ("request", requests.show),
+    ):
         ct = core.CASES[case_type]
         number = ct.example[:3] + "20990101-0009"
         with pytest.raises(NotFoundError) as e:
@@ -228,14 +234,14 @@ def test_one_lookup_one_void_guard_and_one_order_check_for_every_case_type(demo,
     request = _first(db, "SELECT id FROM service_request WHERE status = 'open' ORDER BY id")
     early = dt.datetime(2026, 1, 5, 9, 0)  # before every receipt of the demo
     with pytest.raises(InputError, match=f"早于投诉 {registered} 的接收时间"):
-        complaints.accept(db, registered, at=early)
+        complaint_steps.accept(db, registered, at=early)
     with pytest.raises(InputError, match=f"早于报案 {claim} 的报案时间"):
         claim_steps.handover(db, claim, at=early)
     with pytest.raises(InputError, match=f"早于保全请求 {request} 的接收时间"):
         requests.close(db, request, at=early)
 
     for case_type, number, step in (
-        ("complaint", registered, lambda: complaints.accept(db, registered, at=at + dt.timedelta(hours=1))),
+        ("complaint", registered, lambda: complaint_steps.accept(db, registered, at=at + dt.timedelta(hours=1))),
         ("claim", claim, lambda: claim_steps.handover(db, claim, at=at + dt.timedelta(hours=1))),
         ("request", request, lambda: requests.close(db, request, at=at + dt.timedelta(hours=1))),
     ):

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from kefu_cli.cli.app import app
 from kefu_cli.services import callback_steps as callback_service
-from kefu_cli.services import casework, claim_steps, claims, complaints, core, corrections, edit, requests, undo
+from kefu_cli.services import casework, claim_steps, claims, complaint_steps, core, corrections, edit, requests, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent
 from test_claims import policy, report
@@ -227,7 +227,7 @@ def test_after_each_edit_and_undo_of_each_case_type_the_row_is_its_fold(demo, tm
         ("request", request, lambda t: requests.edit(db, request, {"name": "林大"}, reason="姓名记错", at=t)),
     ]  # fmt: skip
     # the complaint's last step first (a decision) so that undo has one to take back
-    complaints.decide(db, accepted, result="同意赔付 5000 元", at=at)
+    complaint_steps.decide(db, accepted, result="同意赔付 5000 元", at=at)
     assert_row_is_its_fold(db, "complaint", accepted)
     undo.undo(db, "complaint", accepted, reason="误操作", at=at + m)
     assert_row_is_its_fold(db, "complaint", accepted)

@@ -85,14 +85,14 @@ def test_kills_during_case_commands_never_leave_half_a_case(tmp_path):
     script = tmp_path / "loop.py"
     script.write_text(
         "import sys\n"
-        "from kefu_cli.services import complaints\n"
+        "from kefu_cli.services import complaint_steps, complaints\n"
         "db = sys.argv[1]\n"
         "import datetime as dt\n"
         "for i in range(100000):\n"
         "    at = dt.datetime(2026, 11, 2, 9, 0) + dt.timedelta(minutes=i)\n"
         "    c = complaints.add(db, at=at, channel='phone', category='claims', name=f'客户{i}',\n"
         "                       phone=f'138{i:08d}', received=at, branch='朝阳支公司', handler='李娜')\n"
-        "    complaints.accept(db, c['id'], at=at + dt.timedelta(seconds=30))\n",
+        "    complaint_steps.accept(db, c['id'], at=at + dt.timedelta(seconds=30))\n",
         encoding="utf-8",
     )
     kills = 0

@@ -173,9 +173,9 @@ def materials(
 
     if not complete:
         raise InputError("请写明 --complete 表示材料已齐全,例如 kefu complaint materials TS-20261121-0007 --complete")
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    _done(complaints.materials_complete(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, "已记录材料齐全")
+    _done(steps.materials_complete(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, "已记录材料齐全")
 
 
 @app.command("notify")
@@ -183,10 +183,10 @@ def notify(
     complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
 ) -> None:
     """记录已告知投诉人需要补充的材料(完成“告知补充材料”期限)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.notify(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
+        steps.notify(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         "已记录告知补充材料",
     )
@@ -197,10 +197,10 @@ def investigate(
     complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
 ) -> None:
     """记录处理小组已开始初步调查(完成“初步调查”24小时期限)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.investigate(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
+        steps.investigate(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         "已记录开始初步调查",
     )
@@ -209,9 +209,9 @@ def investigate(
 @app.command("accept")
 def accept(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
     """受理投诉(本公司负责处理)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    _done(complaints.accept(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, f"已受理投诉 {complaint_id}")
+    _done(steps.accept(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, f"已受理投诉 {complaint_id}")
 
 
 @app.command("reject")
@@ -237,9 +237,9 @@ def reject(
         raise InputError(
             "不予受理必须说明原因: --reason not_consumer | duplicate_open | duplicate_decided | not_company | not_complaint"
         )
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    result = complaints.reject(state.db, complaint_id, reason=reason, note=_note(note), clerk=clerk, at=at_value(at))
+    result = steps.reject(state.db, complaint_id, reason=reason, note=_note(note), clerk=clerk, at=at_value(at))
     from ..domain.complaint import REJECT_REASON_ZH, RejectReason
 
     _done(result, json, f"已不予受理 {complaint_id}: {REJECT_REASON_ZH[RejectReason(result['reject_reason'])]}")
@@ -255,9 +255,9 @@ def transfer(
     clerk: ClerkOpt = None,
 ) -> None:
     """转办: 转外部责任单位(不属本公司处理),或 --internal 转本公司其他部门。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    result = complaints.transfer(state.db, complaint_id, to=to, internal=internal, clerk=clerk, at=at_value(at))
+    result = steps.transfer(state.db, complaint_id, to=to, internal=internal, clerk=clerk, at=at_value(at))
     _done(result, json, f"已将投诉 {complaint_id} 转{'本公司' if internal else ''} {result['transfer_to']}")
 
 
@@ -274,9 +274,9 @@ def merge(
     clerk: ClerkOpt = None,
 ) -> None:
     """重复投诉: 有新事实时并入原投诉;没有新事实时按重复投诉不予受理(duplicate_open / duplicate_decided)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    result = complaints.merge(
+    result = steps.merge(
         state.db, complaint_id, into=into, new_facts=new_facts, note=_note(note), clerk=clerk, at=at_value(at)
     )
     if result["status"] == "merged":
@@ -304,10 +304,10 @@ def extend(
     clerk: ClerkOpt = None,
 ) -> None:
     """延长处理期限(请同时告知投诉人)。期限已过才申请的延期会被拒绝,除非加 --late(记为逾期)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     approver = text_value(approver, "--approver 批准人", 50, example="王总")
-    result = complaints.extend(
+    result = steps.extend(
         state.db, complaint_id, level=level, approver=approver, late=late, clerk=clerk, at=at_value(at)
     )
     _done(result, json, f"已延长投诉 {complaint_id} 的处理期限,请告知投诉人延期及理由")
@@ -324,10 +324,10 @@ def pause(
 ) -> None:
     """外部鉴定/检测/评估期间中止处理期限: 期限暂停(不算逾期),恢复时按中止的时间顺延
     (自然日规则加中止的天数,工作日规则加中止的工作日)。期限已过才中止会被拒绝,除非加 --late(记为逾期)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.pause(state.db, complaint_id, reason=reason, late=late, clerk=clerk, at=at_value(at)),
+        steps.pause(state.db, complaint_id, reason=reason, late=late, clerk=clerk, at=at_value(at)),
         json,
         f"已中止投诉 {complaint_id},请告知投诉人",
     )
@@ -336,9 +336,9 @@ def pause(
 @app.command("resume")
 def resume(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
     """外部鉴定结束,恢复处理: 暂停的期限按中止的时间顺延(自然日或工作日,依规则的单位)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
-    result = complaints.resume(state.db, complaint_id, clerk=clerk, at=at_value(at))
+    result = steps.resume(state.db, complaint_id, clerk=clerk, at=at_value(at))
     _done(result, json, f"已恢复处理投诉 {complaint_id},累计中止 {result['paused_workdays']} 个工作日")
 
 
@@ -351,10 +351,10 @@ def decide(
     clerk: ClerkOpt = None,
 ) -> None:
     """作出处理决定(并安排投诉处理回访)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.decide(state.db, complaint_id, result=result, clerk=clerk, at=at_value(at)),
+        steps.decide(state.db, complaint_id, result=result, clerk=clerk, at=at_value(at)),
         json,
         f"已对投诉 {complaint_id} 作出处理决定",
     )
@@ -365,10 +365,10 @@ def withdraw(
     complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
 ) -> None:
     """投诉人撤回投诉: 当日终止处理,进行中的期限均不再适用。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.withdraw(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
+        steps.withdraw(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         f"投诉 {complaint_id} 已撤回,处理终止",
     )
@@ -379,10 +379,10 @@ def regulator_report(
     complaint_id: IdArg, note: NoteOpt = None, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None
 ) -> None:
     """记录已向转办的监管机构书面报告(完成“监管转办报告”期限)。"""
-    from ..services import complaints
+    from ..services import complaint_steps as steps
 
     _done(
-        complaints.regulator_report(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
+        steps.regulator_report(state.db, complaint_id, note=_note(note), clerk=clerk, at=at_value(at)),
         json,
         "已记录向监管机构报告",
     )

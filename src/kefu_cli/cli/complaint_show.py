@@ -49,9 +49,9 @@ def show(
     unmask: UnmaskOpt = False,
 ) -> None:
     """显示投诉详情、各项期限(剩余工作日)与办理记录。"""
-    from ..services import complaints
+    from ..services import complaint_views
 
-    data = mask_personal(complaints.show(state.db, complaint_id, as_of=date_value(as_of, "--as-of")), unmask)
+    data = mask_personal(complaint_views.show(state.db, complaint_id, as_of=date_value(as_of, "--as-of")), unmask)
     if unmask:
         audit_unmask("complaint show", 1, data["id"])
     if json:

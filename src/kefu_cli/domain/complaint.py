@@ -176,7 +176,7 @@ def check_merge_target(status: Status | str, new_facts: bool) -> None:
 PAUSED_BY_APPRAISAL = (DeadlineKind.SUPPLEMENT_NOTICE, DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
 
 _K = DeadlineKind
-# What each step does to the case's running deadlines, in this order (services/complaints.py
+# What each step does to the case's running deadlines, in this order (services/complaint_steps.py
 # applies it): "met", "not_applicable", "superseded" close the listed kinds (None: every running
 # one) with that status; "paused" / "resumed" stop and restart the clocks (a resume moves each
 # due date by the time paused). Besides the table: registration opens the supplement notice

@@ -44,18 +44,16 @@ from ..domain.timeutil import iso_date, iso_datetime
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from . import core
+from .complaint_steps import basis_terms, deadline_basis, started
+from .complaint_views import CASE
 from .complaints import (
-    CASE,
     DuplicateIndex,
-    basis_terms,
     check_registration,
-    deadline_basis,
     register,
     registration_deadlines,
     registration_details,
     registration_names,
     registration_status,
-    started,
 )
 from .context import UnitOfWork, details_json, details_str, details_template, slot
 from .deadlines import snapshot_of

@@ -1,4 +1,4 @@
-"""`kefu complaint list`, apart from services/complaints.py so that the clerk's most used
+"""`kefu complaint list`, apart from services/complaint_views.py so that the clerk's most used
 list starts without SQLAlchemy: it reads one SQL text through the report source
 (services/report_source.py `report_source`) — plain sqlite3 on a current SQLite file, a read-only unit
 of work elsewhere; tests/test_latency_imports.py checks both give the same list. An as-of day
@@ -17,7 +17,7 @@ from . import clock
 
 CASE = "complaint"
 
-# A complaint's columns as `show` and `list` give them (services/complaints.py `_row`).
+# A complaint's columns as `show` and `list` give them (services/complaint_views.py `_row`).
 COLUMNS = (
     "id",
     "status",

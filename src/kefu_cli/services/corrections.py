@@ -228,9 +228,9 @@ def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> 
     """Channel corrected into 监管转办: its report deadline and callback start; out of it: the
     report deadline no longer applies and an unfinished regulator callback is voided."""
     Callback = _callback_model()
-    from . import complaints as svc
     from .callbacks import schedule_complaint_callback
     from .casework import _void_one
+    from .complaint_steps import start_complaint_deadline
 
     out = []
     rows = [d for d in case_deadlines(uow, "complaint", c.id) if d.kind == DeadlineKind.REGULATOR_REPORT]
@@ -242,8 +242,9 @@ def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> 
                 if _restart(uow, d, d.start_at, f"更正监管报告期限: {why}", fixed_due=c.regulator_due):
                     out.append(_moved(d, due_before))
         elif not running and not rows:
-            d = svc._start(uow, c, DeadlineKind.REGULATOR_REPORT, c.received_at, "complaint.regulator_report",
-                           "监管转办(更正受理方式)", fixed_due=c.regulator_due)  # fmt: skip
+            d = start_complaint_deadline(uow, c, DeadlineKind.REGULATOR_REPORT, c.received_at,
+                                         "complaint.regulator_report", "监管转办(更正受理方式)",
+                                         fixed_due=c.regulator_due)  # fmt: skip
             out.append({"deadline": d.id, "case_id": c.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
                         "due_before": None, "due_after": d.due})  # fmt: skip
             schedule_complaint_callback(uow, c, cb.CallbackKind.REGULATOR)

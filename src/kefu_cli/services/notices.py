@@ -88,7 +88,7 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     """Issuing a supplement notice or a regulator report is that step when it was not recorded
     yet (the deadline is met now); returns the step's action, or None."""
     from . import core
-    from .complaints import _effects, _move
+    from .complaint_steps import apply_effects, move
     from .deadlines import open_deadlines
 
     note = f"书面{nd.label(kind)}({nd.VIAS[via][0]})"
@@ -98,8 +98,8 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     deadline = DeadlineKind.SUPPLEMENT_NOTICE if step is sm.Action.NOTIFY else DeadlineKind.REGULATOR_REPORT
     if not open_deadlines(uow, CASE, c.id, [deadline], RUNNING):
         return None  # the step was recorded before (an oral notice, a report by other means)
-    before, after = _move(uow, c, step)
-    _effects(uow, c, step)  # meets `deadline` (domain/complaint.py EFFECTS)
+    before, after = move(uow, c, step)
+    apply_effects(uow, c, step)  # meets `deadline` (domain/complaint.py EFFECTS)
     core.step(uow, CASE, c, step.value, (before, after), None, note=note)
     return step.value
 
@@ -121,7 +121,8 @@ def make(
 ) -> dict[str, Any]:
     """Fill the notice of `kind` for a complaint: the preview text, and with `out` or `issue` the
     .docx; with `issue` the audit event too (one unit of work, nothing written on any error)."""
-    from .complaints import _get, _in_order
+    from .complaint_steps import in_order
+    from .complaint_views import get
 
     k = notice_type(kind)
     if via is not None and not issue:
@@ -131,7 +132,7 @@ def make(
     tpl = find_template(k, templates_folder(templates), warnings)
     template_fields(tpl)  # a broken template is refused before the database is opened for writing
     with unit_of_work(db, clerk=clerk, at=at, write=issue) as uow:
-        c = _get(uow, complaint_id)
+        c = get(uow, complaint_id)
         f = facts(uow, c, k, notice_at=uow.at, materials=materials, reason=reason, recipient=recipient)
         warnings += f.warnings
         if issue and f.missing_letterhead:
@@ -148,7 +149,7 @@ def make(
         if issue:
             step = _step(uow, c, k, via_code)
             if step is None:
-                _in_order(uow, c)
+                in_order(uow, c)
             uow.audit(
                 CASE,
                 c.id,
