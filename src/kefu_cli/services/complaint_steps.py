@@ -37,7 +37,6 @@ from .context import UnitOfWork, unit_of_work
 from .deadlines import close_deadline, open_deadlines, pause_deadline, resume_deadline, start_deadline
 
 K = DeadlineKind
-HANDLING_STEP = (K.INITIAL_INVESTIGATION,)
 
 
 # --- helpers ------------------------------------------------------------------
@@ -55,18 +54,6 @@ def move(uow: UnitOfWork, c: Complaint, action: sm.Action) -> tuple[str, str]:
 def record_step(uow: UnitOfWork, c: Complaint, action: str, moved: tuple[str, str], /, **details) -> None:
     """The step's audit event, folded into the complaint row (domain/complaint.py `apply`)."""
     core.step(uow, CASE, c, action, moved, None, **details)
-
-
-def _close(uow: UnitOfWork, c: Complaint, kinds, status: DeadlineStatus) -> list[Deadline]:
-    rows = open_deadlines(uow, CASE, c.id, kinds, RUNNING)
-    for row in rows:
-        close_deadline(uow, row, status, uow.at)
-    return rows
-
-
-def _handling_step(uow: UnitOfWork, c: Complaint) -> None:
-    """The first handling step meets the 24-hour initial investigation."""
-    _close(uow, c, HANDLING_STEP, DeadlineStatus.MET)
 
 
 CLOSE_AS = {"met": DeadlineStatus.MET, "not_applicable": DeadlineStatus.NOT_APPLICABLE,
