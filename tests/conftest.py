@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -108,6 +110,34 @@ class Kefu:
         r = self(*args)
         assert r.code == 0, f"kefu {' '.join(args)} exited {r.code}: {r.err or r.out}"
         return r.json() if "--json" in args else r.out
+
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def run_cli(*args) -> tuple[int, str, str]:
+    """`kefu ARGS…` in-process: (exit code, stdout, stderr)."""
+    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    """The demo database (`kefu demo`: every step dated by --at), built once per test module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    code, _, err = run_cli("demo", "--data", SAMPLE_DATA, "--to", path)
+    assert code == 0, err
+    return path
+
+
+def copy_db(source: Path, tmp_path: Path) -> Path:
+    """A consistent copy of a database (its last writes may still be in the WAL file)."""
+    target = tmp_path / "copy.sqlite"
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close(), dst.close()
+    return target
 
 
 def init_db(path: str) -> str:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
-from typer.testing import CliRunner
 
-from kefu_cli.cli.app import app
+from conftest import copy_db as copy
+from conftest import run_cli as run
 from kefu_cli.services import (
     casework,
     claim_steps,
@@ -32,32 +31,9 @@ from kefu_cli.services import (
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.models import AuditEvent
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CASE_TYPES = ("complaint", "claim", "request", "policy_record")
 # Columns no event carries: the key and the write times
 BOOKKEEPING = {"id", "policy_no", "created_at", "updated_at"}
-
-
-def run(*args):
-    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
-    return r.exit_code, r.stdout, r.stderr
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    code, _, err = run("demo", "--data", SAMPLE, "--to", path)
-    assert code == 0, err
-    return path
-
-
-def copy(demo, tmp_path) -> Path:
-    target = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(demo), sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close(), dst.close()
-    return target
 
 
 def _norm(value):

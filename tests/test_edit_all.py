@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from pathlib import Path
 
-import pytest
 from sqlmodel import col, select
-from typer.testing import CliRunner
 
-from kefu_cli.cli.app import app
+from conftest import copy_db as copy
+from conftest import run_cli as run
 from kefu_cli.services import callback_steps as callback_service
 from kefu_cli.services import casework, claim_steps, claims, complaint_steps, core, corrections, edit, requests, undo
 from kefu_cli.services.context import unit_of_work
@@ -21,7 +19,6 @@ from kefu_cli.store.models import AuditEvent
 from test_claims import policy, report
 from test_requests import register, surrender
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 BOOKKEEPING = {"id", "policy_no", "created_at", "updated_at"}
 
 # --- kefu request edit ------------------------------------------------------------------------------------------
@@ -114,26 +111,8 @@ def test_every_case_type_declares_one_edit_and_claim_edit_keeps_its_output(kefu)
 # --- every row the fold of its events, after each edit and each undo --------------------------------------------
 
 
-def run(*args):
-    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
-    return r.exit_code, r.stdout, r.stderr
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    code, _, err = run("demo", "--data", SAMPLE, "--to", path)
-    assert code == 0, err
-    return path
-
-
 def _copy(demo, tmp_path) -> str:
-    target = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(demo), sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close(), dst.close()
-    return str(target)
+    return str(copy(demo, tmp_path))
 
 
 def _norm(value):

@@ -9,35 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kefu_cli.cli.app import app
+from conftest import copy_db as copy
+from conftest import run_cli as run
 from kefu_cli.domain.chain import GENESIS, event_hash
-
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
-
-
-def run(*args):
-    r = CliRunner().invoke(app, [*map(str, args)], catch_exceptions=False)
-    return r.exit_code, r.stdout, r.stderr
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    code, _, err = run("demo", "--data", SAMPLE, "--to", path)
-    assert code == 0, err
-    return path
-
-
-def copy(demo, tmp_path) -> Path:
-    """A consistent copy (the demo's last writes may still be in its WAL file)."""
-    target = tmp_path / "copy.sqlite"
-    src, dst = sqlite3.connect(demo), sqlite3.connect(target)
-    with dst:
-        src.backup(dst)
-    src.close(), dst.close()
-    return target
 
 
 def verify(db):
