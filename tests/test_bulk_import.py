@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from conftest import init_db
 from kefu_cli.cli.app import app
-from kefu_cli.services import imports
+from kefu_cli.services import complaint_import, imports
+from kefu_cli.services.import_results import RowsError
 
 HEADER = "受理时间,受理方式,投诉类别,投诉人,联系电话,与消费者关系,保单号,投诉内容,机构,经办人,材料齐全,监管转办编号,监管报告期限"
 ROWS = [
@@ -92,7 +93,7 @@ def both_ways(tmp_path: Path, monkeypatch, rows: list[str], setup=()) -> tuple[d
         for command in setup:
             kefu(db, *command)
         at = dt.datetime.fromisoformat(AT)
-        results.append(imports.import_complaints(db, f, bulk=bulk, at=at, clerk="导入员").as_dict())
+        results.append(complaint_import.import_complaints(db, f, bulk=bulk, at=at, clerk="导入员").as_dict())
         dumps.append(dump(db))
         assert kefu(db, "db", "verify", "--json")["ok"] is True
     return results[0], results[1], dumps[0], dumps[1]
@@ -146,8 +147,8 @@ def test_an_unknown_handler_is_refused_by_both(tmp_path, monkeypatch):
         kefu(db, "handler", "add", "李娜", "--at", "2026-09-01T09:00")
         kefu(db, "handler", "add", "张敏", "--at", "2026-09-01T09:00")
         f = write(tmp_path / "c.csv", rows)
-        with pytest.raises(imports.RowsError) as err:
-            imports.import_complaints(db, f, bulk=bulk, at=dt.datetime.fromisoformat(AT))
+        with pytest.raises(RowsError) as err:
+            complaint_import.import_complaints(db, f, bulk=bulk, at=dt.datetime.fromisoformat(AT))
         assert "第 3 行" in str(err.value) and "张民" in str(err.value) and "张敏" in str(err.value)
         assert dump(db)["complaint"] == []
 
@@ -164,8 +165,8 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path, bulk):
     ]
     db = init_db(str(tmp_path / "kefu.sqlite"))
     f = write(tmp_path / "c.csv", rows)
-    with pytest.raises(imports.RowsError) as err:
-        imports.import_complaints(db, f, bulk=bulk, at=dt.datetime.fromisoformat(AT))
+    with pytest.raises(RowsError) as err:
+        complaint_import.import_complaints(db, f, bulk=bulk, at=dt.datetime.fromisoformat(AT))
     errors = err.value.result.errors
     assert [e.line for e in errors] == [3, 4, 5, 6, 7]
     assert errors[0].column == "受理方式(B 列)" and "pigeon" in errors[0].message
@@ -182,8 +183,8 @@ def test_a_rerun_after_part_of_the_file_was_imported_finishes_it(tmp_path, monke
     monkeypatch.setattr(imports, "PAUSE_SECONDS", 0)
     db = init_db(str(tmp_path / "kefu.sqlite"))
     at = dt.datetime.fromisoformat(AT)
-    imports.import_complaints(db, write(tmp_path / "part.csv", ROWS[:6]), at=at)
-    out = imports.import_complaints(db, write(tmp_path / "all.csv", ROWS), at=at).as_dict()
+    complaint_import.import_complaints(db, write(tmp_path / "part.csv", ROWS[:6]), at=at)
+    out = complaint_import.import_complaints(db, write(tmp_path / "all.csv", ROWS), at=at).as_dict()
     assert out["summary"] == {"new": 7, "unchanged": 7, "skipped": 0}  # the repeat of row 6 is in the database too
     assert kefu(db, "db", "verify", "--json")["ok"] is True
     assert len(dump(db)["complaint"]) == len(ROWS) - 1

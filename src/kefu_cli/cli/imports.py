@@ -26,7 +26,7 @@ def _run(kind: str, fn, file: str, dry_run: bool, errors: str | None, json: bool
     from ..io.files import check_target
     from ..io.xlsxfile import is_xlsx
     from ..render.output import message, print_json, print_lines, progress
-    from ..services.imports import RowsError, write_error_report
+    from ..services.import_results import RowsError, write_error_report
 
     if errors:
         is_xlsx(errors)  # an .xls name is refused before anything is read
@@ -84,7 +84,7 @@ def complaints(
     先检查整个文件,再分批写入(每批约 1 秒),其间其他人的登记不必等整个文件导完;
     导入中断(断电、被终止)后,重新运行同一命令会跳过已导入的行,接着导入其余的行。
     """
-    from ..services.imports import import_complaints
+    from ..services.complaint_import import import_complaints
 
     _run("complaints", import_complaints, file, dry_run, errors, json, at, clerk)
 
@@ -105,7 +105,7 @@ def policies(
     保额,险种类型(人寿保险/健康保险/意外伤害保险/财产保险)一并记入,登记簿中已有的保单只补充其空缺的项目。
     已安排过新契约回访的保单会被跳过;与投诉导入一样先检查整个文件,再分批写入,中断后可重新运行。
     """
-    from ..services.imports import import_policies
+    from ..services.callback_import import import_policies
 
     _run("policies", import_policies, file, dry_run, errors, json, at, clerk)
 
@@ -126,6 +126,6 @@ def callbacks(
     投诉处理/监管转办: 关联投诉;满意度/其他: 回访期限)。状态、结束方式等结果列不读取:
     导入只安排回访,期限按规则重新推算。已安排过的回访会被跳过;关联投诉不在本数据库中的行跳过并说明。
     """
-    from ..services.imports import import_callbacks
+    from ..services.callback_import import import_callbacks
 
     _run("callbacks", import_callbacks, file, dry_run, errors, json, at, clerk)

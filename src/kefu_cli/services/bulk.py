@@ -23,7 +23,7 @@ batches (it schedules the regulator's callback). Branch and handler names are ch
 the master lists (services/masters.py) once per pair and transaction, as `register` checks them.
 
 SQLite only (ids are taken as max + 1 under the write lock); other databases use the
-one-by-one path (services/imports.py).
+one-by-one path (services/complaint_import.py).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from .context import UnitOfWork, unit_of_work
 ENTITY = "policy_record"
 POLICY_EXAMPLE = "P2026110001"
 
-# The columns `kefu import policies` reads besides its own (services/imports.py POLICY_COLUMNS):
+# The columns `kefu import policies` reads besides its own (services/callback_import.py POLICY_COLUMNS):
 # key -> header names accepted (the first is the one written in examples).
 IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "insured": ("被保险人", "被保险人姓名", "insured"),
