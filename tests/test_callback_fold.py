@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from conftest import copy_db as copy
 from conftest import run_cli as run
 from kefu_cli.domain.rows import Rows
+from kefu_cli.domain.timeutil import comparable
 from kefu_cli.services import casework, claim_steps, complaint_steps, core, undo
 from kefu_cli.services.context import unit_of_work
 from kefu_cli.store.callback_models import CallbackAttempt, CallbackFollowup
@@ -26,23 +27,8 @@ BOOKKEEPING = {"id", "created_at", "created_by", "updated_at"}
 AROUND_THE_CORE = {"edit", "undo"}
 
 
-def _norm(value):
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.replace(tzinfo=None)
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
-        try:
-            return _norm(dt.datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
-
-
 def _diff(row: dict, folded: dict) -> dict:
-    return {k: (row[k], folded[k]) for k in row if k in folded and _norm(row[k]) != _norm(folded[k])}
+    return {k: (row[k], folded[k]) for k in row if k in folded and comparable(row[k]) != comparable(folded[k])}
 
 
 def assert_callbacks_are_their_folds(db) -> dict[str, int]:
@@ -76,9 +62,9 @@ def assert_callbacks_are_their_folds(db) -> dict[str, int]:
         # every callback event the core writes carries it (an edit and an undo are written by
         # services/corrections.py and services/undo.py, not through the core yet)
         assert all(t for a, t in carried if a not in AROUND_THE_CORE), (key, carried)
-        assert _norm(row["created_at"]) == _norm(carried[0][1]), key
+        assert comparable(row["created_at"]) == comparable(carried[0][1]), key
         if all(t for _, t in carried):
-            assert _norm(row["updated_at"]) in {_norm(t) for _, t in carried}, key
+            assert comparable(row["updated_at"]) in {comparable(t) for _, t in carried}, key
     for table, stored in (("callback_attempt", attempts), ("callback_followup", followups)):
         built = rows.tables[table]
         assert set(built) == set(stored), table

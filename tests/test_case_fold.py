@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from conftest import copy_db as copy
 from conftest import run_cli as run
+from kefu_cli.domain.timeutil import comparable
 from kefu_cli.services import (
     casework,
     claim_steps,
@@ -34,19 +35,6 @@ from kefu_cli.store.models import AuditEvent
 CASE_TYPES = ("complaint", "claim", "request", "policy_record")
 # Columns no event carries: the key and the write times
 BOOKKEEPING = {"id", "policy_no", "created_at", "updated_at"}
-
-
-def _norm(value):
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
-        try:
-            return dt.datetime.fromisoformat(value).replace(microsecond=0).isoformat()
-        except ValueError:
-            return value
-    return value
 
 
 def folds_and_rows(db) -> dict[str, tuple[dict, dict]]:
@@ -78,7 +66,7 @@ def assert_rows_are_their_folds(db) -> dict[str, int]:
             missing = set(row) - set(folded) - BOOKKEEPING
             assert not missing, (case_type, key, sorted(missing))
             # ... and equals the row
-            diff = {k: (row[k], folded[k]) for k in row if k in folded and _norm(row[k]) != _norm(folded[k])}
+            diff = {k: (row[k], folded[k]) for k in row if k in folded and comparable(row[k]) != comparable(folded[k])}
             assert not diff, (case_type, key, diff)
         counts[case_type] = len(rows)
     return counts

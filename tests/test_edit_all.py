@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from conftest import copy_db as copy
 from conftest import run_cli as run
+from kefu_cli.domain.timeutil import comparable
 from kefu_cli.services import callback_steps as callback_service
 from kefu_cli.services import casework, claim_steps, claims, complaint_steps, core, corrections, edit, requests, undo
 from kefu_cli.services.context import unit_of_work
@@ -115,19 +116,6 @@ def _copy(demo, tmp_path) -> str:
     return str(copy(demo, tmp_path))
 
 
-def _norm(value):
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0, tzinfo=None).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
-        try:
-            return dt.datetime.fromisoformat(value).replace(microsecond=0, tzinfo=None).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
 def assert_row_is_its_fold(db: str, case_type: str, key: str) -> None:
     """The case's row equals the fold of its events (the case type's domain `apply`), every column
     the fold carries."""
@@ -150,7 +138,7 @@ def assert_row_is_its_fold(db: str, case_type: str, key: str) -> None:
     # every column but the bookkeeping is carried (a callback's fold does not carry who added it yet)
     missing = set(row) - set(state) - BOOKKEEPING - ({"created_by"} if case_type == "callback" else set())
     assert not missing, (case_type, key, sorted(missing))
-    diff = {k: (row[k], state[k]) for k in row if k in state and _norm(row[k]) != _norm(state[k])}
+    diff = {k: (row[k], state[k]) for k in row if k in state and comparable(row[k]) != comparable(state[k])}
     assert not diff, (case_type, key, diff)
 
 

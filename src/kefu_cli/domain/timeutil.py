@@ -168,3 +168,18 @@ def iso_datetime(value: dt.datetime | None) -> str | None:
 
 def iso_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def comparable(value):
+    """One text form of a value read from a row or from an event's JSON, for comparing the two:
+    dates ISO, times to the second without a zone (stored times are China time)."""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
+        try:
+            return dt.datetime.fromisoformat(value).replace(microsecond=0, tzinfo=None).isoformat()
+        except ValueError:
+            return value
+    return value

@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from ..domain.deadlines import RUNNING
+from ..domain.timeutil import comparable
 from . import clock
 from .deadline_query import DeadlineState, end_of, next_order, states_at
 from .report_source import sql_rows
@@ -45,20 +46,6 @@ def _fold(case_type: str):
     return fold_of(case_type)
 
 
-def _text(value: Any) -> Any:
-    """One form for a value of a row and of an event (dates ISO, times to the second, no zone)."""
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0, tzinfo=None).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
-        try:
-            return dt.datetime.fromisoformat(value).replace(microsecond=0, tzinfo=None).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
 def _typed(key: str, value: Any, like: Any) -> Any:
     """A folded value in the type of the row's column (`like`, today's value)."""
     if not isinstance(value, str):
@@ -77,7 +64,7 @@ def overlay(row: dict[str, Any], folded: dict[str, Any]) -> dict[str, Any]:
     """`row` (a case as today's columns) with the columns where its fold says otherwise."""
     out = dict(row)
     for k, v in folded.items():
-        if k in out and _text(out[k]) != _text(v):
+        if k in out and comparable(out[k]) != comparable(v):
             out[k] = _typed(k, v, out[k])
     return out
 

@@ -32,6 +32,7 @@ from ..domain import complaint as sm
 from ..domain import requests as rq
 from ..domain.chain import FIELDS, first_break
 from ..domain.rows import COLUMN_ZH, TABLE_ZH, AnyOf, Rows, Txn
+from ..domain.timeutil import comparable
 from ..store import db as store_db
 from ..store.callback_models import Callback
 from ..store.claim_models import Claim, PolicyRecord, ServiceRequest
@@ -89,20 +90,6 @@ COMPLAINT_ZH = {
 }
 
 
-def _norm(value: Any) -> Any:
-    """One text form for values read from rows and from event JSON."""
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in "T ":
-        try:
-            return dt.datetime.fromisoformat(value.replace("+08:00", "")).replace(microsecond=0).isoformat()
-        except ValueError:
-            return value
-    return value
-
-
 def _kind(kind: str | None) -> str:
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
 
@@ -119,8 +106,8 @@ def _same(value: Any, expected: Any) -> bool:
     if isinstance(expected, _Mismatch):
         return False
     if isinstance(expected, AnyOf):
-        return any(_norm(value) == _norm(v) for v in expected.values)
-    return _norm(value) == _norm(expected)
+        return any(comparable(value) == comparable(v) for v in expected.values)
+    return comparable(value) == comparable(expected)
 
 
 def _write_times(expected: list[tuple[Any, dict]], carried: dict) -> None:
@@ -138,7 +125,7 @@ def _write_times(expected: list[tuple[Any, dict]], carried: dict) -> None:
         for column in ("created_at", "updated_at"):
             mark = folded.get(column)
             if isinstance(mark, Txn) and column in stored:
-                votes.setdefault(mark.stamp, Counter())[_norm(stored[column])] += 1
+                votes.setdefault(mark.stamp, Counter())[comparable(stored[column])] += 1
     time_of: dict[Any, Any] = dict(carried)  # a deadline event carries its transaction's write time
     for stamp, counter in votes.items():
         if stamp in time_of:
