@@ -114,8 +114,13 @@ def test_bulk_and_one_by_one_write_the_same_rows_and_events(tmp_path, monkeypatc
     assert_same(a, b)
     # what was compared is what the rules say
     events = a["audit_event"]
-    assert [e["action"] for e in events[:4]] == ["open", "open", "open", "register"]
+    # one event per registration, carrying the deadlines it opens (domain/effects.py)
+    assert {e["action"] for e in events if e["entity"] == "complaint"} == {"register"}
+    assert not [e for e in events if e["entity"] == "deadline"]
     register = [json.loads(e["details"]) for e in events if e["action"] == "register"]
+    assert [(x["action"], x["from"], x["to"]) for x in register[0]["effects"]] == [("open", None, "open")] * 3
+    opened = [x["deadline"] for e in events for x in json.loads(e["details"]).get("effects", [])]
+    assert sorted(opened) == [d["id"] for d in a["deadline"]]
     assert register[5]["duplicates"] == [bulk["ids"][0]]  # same phone and category as row 1
     assert register[6]["duplicates"] == [bulk["ids"][1]]  # same policy as row 2
     phones = [c["phone"] for c in a["complaint"]]

@@ -120,10 +120,10 @@ def test_details_template_of_the_bulk_shapes():
     state = dict(zip(("case_id", "start_at", "due", "due_at", "provisional", "branch", "handler"),
                      ("TS-1" + odd, "2026-01-01T09:00:00+08:00", "2026-01-05", "2026-01-05T23:59:59+08:00", True,
                       odd, ""), strict=True))  # fmt: skip
-    values = {**state, "case": "complaint:TS-1" + odd, "basis": odd}
+    values = {**state, "case": "complaint:TS-1" + odd, "basis": odd, "deadline": 7}
 
-    def open_shape(v):
-        return dict(
+    def open_shape(v):  # an effect of the register event (domain/effects.py)
+        return {"deadline": v["deadline"], "action": "open", "from": None, "to": "open"} | dict(
             case=v["case"], kind="acceptance", basis=v["basis"], rule="complaint.acceptance%", unit="workdays",
             amount=10, state=snapshot_of("complaint", v["case_id"], "acceptance", "open", v["start_at"], v["due"],
                                          v["due_at"], v["provisional"], False, None, None, None, v["branch"],

@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, func, select
 
 from ..domain.deadlines import DeadlineStatus, compute_due
+from ..domain.effects import KEY as EFFECTS
 from ..domain.errors import InputError
 from ..domain.policy import Unit
 from ..domain.timeutil import iso_date, iso_datetime
@@ -152,7 +153,7 @@ class RowFailed(Exception):
 
 
 # The varying values of the details of a deadline's `open` event (services/deadlines.py `record`).
-_OPEN_SLOTS = ("case", "case_id", "start_at", "due", "due_at", "provisional", "branch", "handler", "basis")
+_OPEN_SLOTS = ("deadline", "case", "case_id", "start_at", "due", "due_at", "provisional", "branch", "handler", "basis")
 # The details of a `register` event (services/complaints.py `registration_details`).
 _REGISTER_SLOTS = tuple(registration_details(defaultdict(str), []))
 
@@ -293,8 +294,10 @@ class BulkWriter:
                 CASE, slot("case_id"), kind, str(DeadlineStatus.OPEN), slot("start_at"), slot("due"), slot("due_at"),
                 slot("provisional"), False, None, None, None, slot("branch"), slot("handler"),
             )  # fmt: skip
-            shape = dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule_key, unit=str(unit),
-                         amount=amount)  # fmt: skip
+            # as an effect of the `register` event (domain/effects.py `effect`)
+            shape = {"deadline": slot("deadline"), "action": "open", "from": None, "to": str(DeadlineStatus.OPEN)}
+            shape |= dict(case=slot("case"), kind=kind, state=state, basis=slot("basis"), rule=rule_key,
+                          unit=str(unit), amount=amount)  # fmt: skip
             # `terms(row)` of the new row (services/deadlines.py `record`)
             shape["terms"] = dict(rule=rule_key, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
@@ -304,9 +307,10 @@ class BulkWriter:
         self._spec_memo[r.incomplete] = specs
         return specs
 
-    def _register_json(self, details: dict[str, Any]) -> str:
-        """The details JSON of a `register` event (`details_template` of its shape, built once)."""
-        keys = tuple(details)
+    def _register_json(self, details: dict[str, Any], effects: str) -> str:
+        """The details JSON of a `register` event (`details_template` of its shape, built once), with
+        the JSON text of the effects it carries (the deadlines it opens)."""
+        keys = (*details, EFFECTS)
         template = self._register_templates.get(keys)
         if template is None:
             template = self._register_templates[keys] = details_template({k: slot(k) for k in keys}, keys)
@@ -323,6 +327,7 @@ class BulkWriter:
                 if text is None:
                     text = memo[key] = details_json(v)
                 texts[k] = text
+        texts[EFFECTS] = effects
         return template(texts)
 
     def _due_table(self, regs: list[Registration]) -> None:
@@ -373,8 +378,9 @@ class BulkWriter:
         uow = self.uow
         session = uow.session
         self._names(regs)
-        if session.new or session.deleted:  # rows and events the ORM holds go first: ids follow the chain
-            self._next_ids = None
+        if session.new or session.deleted or uow.has_pending_events:  # rows and events held go first:
+            self._next_ids = None  # ids follow the chain
+        uow.flush_events()
         session.flush()
         self._due_table(regs)
         duplicates = self._duplicates
@@ -411,6 +417,7 @@ class BulkWriter:
                 "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
             start = started(received)
+            opens = []
             for kind, rule_key, why, terms, unit, amount, open_details in self._specs(r):
                 basis = deadline_basis(why, start, terms)
                 due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
@@ -420,10 +427,9 @@ class BulkWriter:
                     did, CASE, cid, kind, rule_key, str(unit), amount, 0, 0, received_s, None, due_s, due_at_s,
                     provisional_s, basis, opened, r.branch, r.handler, no, recorded_s, recorded_s,
                 ))  # fmt: skip
-                events.append(
-                    ("deadline", str(did), "open", None, opened, open_details({**same, **due_json, "basis": js(basis)}))
-                )
-            events.append((CASE, cid, registered, None, status, self._register_json(details)))
+                opens.append(open_details({**same, **due_json, "basis": js(basis), "deadline": str(did)}))
+            effects = "[" + ", ".join(opens) + "]"
+            events.append((CASE, cid, registered, None, status, self._register_json(details, effects)))
             duplicates.add(cid, received, r.phone, r.category, r.policy_no)
 
         # every event of the batch shares at, recorded_at (the transaction's write time) and clerk

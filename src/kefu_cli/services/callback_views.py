@@ -151,8 +151,10 @@ def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
 
 def _shown(details: dict) -> dict:
     """An event's details as `show` gives them: without the rows' write time its transaction
-    carries for `db verify` (services/core.py `event`), as before events carried it."""
+    carries for `db verify` (services/core.py `event`), as before events carried it, and without
+    the changes of deadlines it carries (domain/effects.py)."""
     details.pop("row_time", None)
+    details.pop("effects", None)
     return details
 
 

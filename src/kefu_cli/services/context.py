@@ -18,6 +18,7 @@ from functools import cached_property
 
 from sqlmodel import Session, select
 
+from ..domain import effects
 from ..domain.calendar import WorkCalendar
 from ..domain.chain import GENESIS, canonical_for, link
 from ..domain.policy import Policy
@@ -130,6 +131,9 @@ class UnitOfWork:
             )
 
     _head: AuditHead | None = field(default=None, init=False, repr=False)
+    # the events and deadline effects recorded, written by `flush_events`
+    _pending: list[tuple] = field(default_factory=list, init=False, repr=False)
+    _effects: list[tuple] = field(default_factory=list, init=False, repr=False)
 
     def _chain_head(self) -> AuditHead:
         """The chain head row, locked for this transaction (created on the first event ever)."""
@@ -158,10 +162,47 @@ class UnitOfWork:
         from_status: str | None = None,
         to_status: str | None = None,
         **details,
-    ) -> AuditEvent:
-        event = AuditEvent(**self.event_row(entity, entity_id, action, from_status, to_status, **details))
-        self.session.add(event)
-        return event
+    ) -> None:
+        """Record an event of this action. It is written, chained, when the unit of work ends
+        (`flush_events`), carrying the effects on its case's deadlines recorded around it."""
+        self._pending.append((entity, entity_id, action, from_status, to_status, details))
+
+    def effect(self, case: str, deadline_id: int, action: str, before: str | None, after: str | None,
+               details: dict) -> None:  # fmt: skip
+        """Record a change of a deadline of `case` ("type:id"): carried by that case's event of
+        this action (domain/effects.py), else written as a `deadline` event of its own."""
+        fx = effects.effect(deadline_id, action, before, after, details)
+        own = ("deadline", str(deadline_id), action, before, after, details)
+        self._effects.append((case, len(self._pending), fx, own))
+
+    @property
+    def has_pending_events(self) -> bool:
+        return bool(self._pending or self._effects)
+
+    def flush_events(self) -> None:
+        """Write the action's events in the order they were recorded, each carrying its effects."""
+        pending, recorded = self._pending, self._effects
+        if not pending and not recorded:
+            return
+        self._pending, self._effects = [], []
+        keys = [(e[0], e[1]) for e in pending]
+        carried: dict[int, list[dict]] = {}
+        alone: dict[int, list[tuple]] = {}
+        for case, position, fx, own in recorded:
+            i = effects.carrier_of(case, keys, position)
+            if i is None:
+                alone.setdefault(position, []).append(own)
+            else:
+                carried.setdefault(i, []).append(fx)
+        events: list[tuple] = []
+        for i, (entity, entity_id, action, from_status, to_status, details) in enumerate(pending):
+            events += alone.get(i, ())
+            if i in carried:
+                details = {**details, effects.KEY: carried[i]}
+            events.append((entity, entity_id, action, from_status, to_status, details))
+        events += alone.get(len(pending), ())
+        self.session.add_all([AuditEvent(**row) for row in self._chain(events)])
+        self.session.flush()
 
     def event_row(
         self,
@@ -176,11 +217,15 @@ class UnitOfWork:
         return self.event_rows([(entity, entity_id, action, from_status, to_status, details)])[0]
 
     def event_rows(self, events: Iterable[tuple[str, str, str, str | None, str | None, dict]]) -> list[dict]:
-        """The next audit events as plain dicts, chained in order, the chain head advanced once:
-        `audit` makes one an ORM object, a bulk writer (services/bulk.py) inserts many at once.
-        Either way they must be inserted in this order (ids follow the chain).
+        """The next audit events as plain dicts, chained in order, the chain head advanced once, after
+        the events this unit of work recorded so far (written first): a bulk writer
+        (services/bulk.py) inserts them at once, in this order (ids follow the chain).
         Each event is (entity, entity_id, action, from_status, to_status, details): details a dict,
         or the text _DETAILS.encode gives for it (`details_template`)."""
+        self.flush_events()
+        return self._chain(events)
+
+    def _chain(self, events: Iterable[tuple[str, str, str, str | None, str | None, dict]]) -> list[dict]:
         head = self._chain_head()
         prev, out = head.hash, []
         at, recorded_at, clerk = self.at, self.written_at, self.clerk
@@ -220,7 +265,9 @@ def unit_of_work(
     with Session(engine, expire_on_commit=False) as session, session.begin():
         note = _take_write_lock(session, url) if write else None
         try:
-            yield UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now, url=url, now=now)
+            uow = UnitOfWork(session=session, clerk=clerk or default_clerk(), at=at or now, url=url, now=now)
+            yield uow
+            uow.flush_events()
             if note is not None:
                 session.flush()  # the last statements while the note still names this process
         finally:

@@ -85,20 +85,32 @@ def states_at(
     handler: str | None = None,
     kind: str | None = None,
 ) -> list[DeadlineState]:
-    """Every deadline as its events left it before `until`: the fold of the deadline events
-    (the last `state` of each deadline, by (at, id)). Deadlines started later are absent."""
+    """Every deadline as its events left it before `until`: the fold of the deadline changes (the
+    last `state` of each deadline, by (at, id) — the effects the case events carry and the `deadline`
+    events of their own, domain/effects.py). Deadlines started later are absent."""
+    from ..domain.effects import MARKER
+
+    # the newest change first: the first state met of a deadline is its state then
     sql = (
-        "SELECT entity_id, details FROM ("
-        " SELECT entity_id, details,"
-        " ROW_NUMBER() OVER (PARTITION BY entity_id ORDER BY at DESC, id DESC) AS rn"
-        " FROM audit_event WHERE entity = 'deadline' AND at < :until AND details LIKE :marker"
-        ") t WHERE rn = 1"
+        "SELECT entity, entity_id, details FROM audit_event WHERE at < :until AND ("
+        "(entity = 'deadline' AND details LIKE :state) OR (entity <> 'deadline' AND details LIKE :effects))"
+        " ORDER BY at DESC, id DESC"
     )
+    last: dict[int, dict] = {}
+    params = {"until": until, "state": '%"state": {%', "effects": f"%{MARKER}%"}
+    for entity, entity_id, details in sql_rows(uow, sql, params):
+        d = json.loads(details)
+        if entity == "deadline":
+            last.setdefault(int(entity_id), d["state"])
+            continue
+        for fx in reversed(d.get("effects") or ()):
+            if "state" in fx:
+                last.setdefault(int(fx["deadline"]), fx["state"])
     out = []
-    for entity_id, details in sql_rows(uow, sql, {"until": until, "marker": '%"state": {%'}):
-        st = json.loads(details)["state"]
+    for did in sorted(last):
+        st = last[did]
         item = DeadlineState(
-            id=int(entity_id),
+            id=did,
             case_type=st["case_type"],
             case_id=st["case_id"],
             kind=st["kind"],

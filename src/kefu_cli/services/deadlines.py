@@ -4,10 +4,10 @@ Every rule that sets a time limit goes through `start_deadline`, so the deadline
 the one place reports read. Rows are never deleted: a replaced row becomes `superseded`,
 one that no longer applies `not_applicable`, a fulfilled one `met` with its `met_at`.
 
-Every change of a row writes a `deadline` audit event in the same transaction whose
-details carry `state`: the row as it stands after the change (`snapshot`). The events are
-the record — a point-in-time report folds them (the last state of each deadline at a
-moment, services/deadline_query.py), and the row is the projection kept for speed.
+Every change of a row is an effect of the action's event (domain/effects.py): the event of
+the case carries it, with `state`, the row as it stands after the change (`snapshot`). The
+events are the record — a point-in-time report folds them (the last state of each deadline at
+a moment, services/deadline_query.py), and the row is the projection kept for speed.
 
 A breach stays a breach: `breached` becomes true when a row is closed, paused or replaced
 after its due time, and nothing sets it back.
@@ -129,22 +129,13 @@ def snapshot_of(
 
 
 def record(uow: UnitOfWork, row: Deadline, action: str, before: str | None, **details) -> None:
-    """The audit event of a change of `row`, with the row's state after it (and its terms and
-    basis, which `state` leaves out)."""
+    """The effect of a change of `row` on the action's event, with the row's state after it (and its
+    terms and basis, which `state` leaves out)."""
     details.setdefault("basis", row.basis)
     details.setdefault("row_time", iso_datetime(uow.recorded_at))  # the row's created/updated_at
-    uow.audit(
-        "deadline",
-        str(row.id),
-        action,
-        before,
-        row.status,
-        case=f"{row.case_type}:{row.case_id}",
-        kind=row.kind,
-        state=snapshot(row),
-        terms=terms(row),
-        **details,
-    )
+    case = f"{row.case_type}:{row.case_id}"
+    details = {"case": case, "kind": row.kind, "state": snapshot(row), "terms": terms(row), **details}
+    uow.effect(case, row.id, action, before, row.status, details)
 
 
 def terms(row: Deadline) -> dict:
@@ -296,31 +287,40 @@ def recompute_open(uow: UnitOfWork, years: Iterable[int] | None = None) -> list[
 
 
 def case_timeline(uow: UnitOfWork, case_type: str, case_id: str, rows: list[Deadline]) -> list[dict]:
-    """A case's events and those of its deadlines `rows`, in the order they were written — the
-    timeline `show` prints for every case type."""
+    """A case's events and the changes of its deadlines `rows` (the effects its events carry, and
+    the `deadline` events of their own of older databases and of calendar imports), in the order
+    they were written, each change right after the event that made it — the timeline `show`
+    prints for every case type."""
     import json
 
     from sqlalchemy import or_
 
+    from ..domain.effects import deadline_changes, own_details
     from ..store.models import AuditEvent
 
-    ids = [str(d.id) for d in rows]
+    ids = {str(d.id) for d in rows}
     stmt = (
         select(AuditEvent)
         .where(
             or_(
                 (AuditEvent.entity == case_type) & (AuditEvent.entity_id == case_id),
-                (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(ids or [""]),
+                (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(sorted(ids) or [""]),
             )
         )
         .order_by(col(AuditEvent.id))
     )
-    return [
-        {"at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity, "entity_id": e.entity_id,
-         "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
-         "details": json.loads(e.details or "{}")}
-        for e in uow.session.exec(stmt).all()
-    ]  # fmt: skip
+    out = []
+    for e in uow.session.exec(stmt).all():
+        event = {"at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity,
+                 "entity_id": e.entity_id, "action": e.action, "from_status": e.from_status,
+                 "to_status": e.to_status}  # fmt: skip
+        details = json.loads(e.details or "{}")
+        if e.entity != "deadline":
+            out.append({**event, "details": own_details(details)})
+        for change, d in deadline_changes(event, details):
+            if change["entity_id"] in ids:
+                out.append({**change, "details": d})
+    return out
 
 
 def deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import col, select
@@ -37,6 +38,7 @@ from ..domain import claims as cl
 from ..domain import complaint as sm
 from ..domain import requests as rq
 from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind
+from ..domain.effects import deadline_changes
 from ..domain.errors import RuleError
 from ..domain.text import REASON_MAX, clean_text
 from ..store.models import AuditEvent, Deadline
@@ -134,6 +136,28 @@ def _details(e: AuditEvent) -> dict:
     return json.loads(e.details or "{}")
 
 
+def _changes(e: AuditEvent) -> list[SimpleNamespace]:
+    """The deadline changes event `e` records (domain/effects.py), each like a `deadline` event:
+    the carrying event's id, time and clerk, the change's action and details."""
+    event = {"id": e.id, "at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity,
+             "entity_id": e.entity_id, "action": e.action, "from_status": e.from_status, "to_status": e.to_status}  # fmt: skip
+    return [
+        SimpleNamespace(**change, details=json.dumps(d, ensure_ascii=False))
+        for change, d in deadline_changes(event, _details(e))
+    ]
+
+
+def _deadline_history(uow: UnitOfWork, d: Deadline) -> list[SimpleNamespace]:
+    """Every change of deadline `d`, in the order written: its `deadline` events of their own and
+    the effects its case's events carry."""
+    stmt = select(AuditEvent).where(
+        ((AuditEvent.entity == "deadline") & (AuditEvent.entity_id == str(d.id)))
+        | ((AuditEvent.entity == d.case_type) & (AuditEvent.entity_id == d.case_id))
+    )
+    events = uow.session.exec(stmt.order_by(col(AuditEvent.id))).all()
+    return [c for e in events for c in _changes(e) if c.entity_id == str(d.id)]
+
+
 def _fold(spec: CaseUndo, events: list[AuditEvent], upto: int) -> dict:
     """The case's columns after its events before event id `upto`."""
     state: dict = {}
@@ -200,9 +224,9 @@ def _restore_deadlines(uow: UnitOfWork, spec: CaseUndo, case_id: str, step: Audi
 
     first, last = txn[0].id, txn[-1].id
     restored = []
-    for did in sorted({int(e.entity_id) for e in txn if e.entity == "deadline"}):
+    for did in sorted({int(c.entity_id) for e in txn for c in _changes(e)}):
         d = uow.session.get(Deadline, did)
-        history = _events(uow, "deadline", str(did))
+        history = _deadline_history(uow, d)
         later = _later_changes(uow, history, last)
         if later:
             raise RuleError(

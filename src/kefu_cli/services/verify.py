@@ -31,6 +31,7 @@ from ..domain import claims as cl
 from ..domain import complaint as sm
 from ..domain import requests as rq
 from ..domain.chain import FIELDS, first_break
+from ..domain.effects import deadline_changes, own_details
 from ..domain.rows import COLUMN_ZH, TABLE_ZH, AnyOf, Rows, Txn
 from ..domain.timeutil import comparable
 from ..store import db as store_db
@@ -234,8 +235,11 @@ def verify(db: str | None) -> dict:
                     details = {}
                 if not isinstance(details, dict):
                     details = {}
-                rows.apply(e, details)
+                changes = list(deadline_changes(e, details))  # the deadlines it changed (domain/effects.py)
+                details = own_details(details)
                 entity, eid = e["entity"], e["entity_id"]
+                if entity != "deadline":
+                    rows.apply(e, details)
                 if entity == "complaint":
                     complaints[eid] = sm.apply(
                         complaints.get(eid, {}), e["action"], e["at"], e["clerk"], e["to_status"], details
@@ -256,10 +260,12 @@ def verify(db: str | None) -> dict:
                     )
                 elif entity == "policy_record":
                     policies[eid] = rq.apply_policy(policies.get(eid, {}), e["action"], details)
-                elif entity == "deadline" and "state" in details:
-                    deadline_state[eid] = details["state"]
-                    if e["action"] == "open" and details.get("kind") == "callback":
-                        callback_due[details["state"].get("case_id")] = details
+                for change, d in changes:
+                    rows.apply(change, d)
+                    if "state" in d:
+                        deadline_state[change["entity_id"]] = d["state"]
+                        if change["action"] == "open" and d.get("kind") == "callback":
+                            callback_due[d["state"].get("case_id")] = d
                 yield e
 
         walk = stream()
