@@ -13,7 +13,8 @@
    one row per line, no checks, no deadlines, no audit events, no indexes.
 
 What kefu writes per complaint: the complaint row, 3 deadline rows (4 with incomplete
-materials), 4 (5) hash-chained audit events with their JSON details, in chunks of about a
+materials), one hash-chained audit event whose JSON details carry the deadlines it opens
+(before deadline changes were effects of the case's event: 4 (5) events), in chunks of about a
 second (between them a pause of 0.15 s lets a clerk's command take the write lock).
 
 The last line is for bench/run:
