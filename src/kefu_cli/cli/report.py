@@ -283,9 +283,9 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
 
     if report["items"]:
         styles = {"overdue": "bold red", "due_today": "yellow", "due_soon": "cyan", "paused": "dim"}
-        t = table("未完成期限", ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余", "临时"])
-        for i in report["items"]:
-            t.add_row(
+        heads = ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余", "临时"]
+        rows = [
+            [
                 i["branch"],
                 i["handler"],
                 i["case_id"],
@@ -295,17 +295,32 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
                 BUCKET_ZH[Bucket(i["status"])],
                 _left_text(i),
                 "临时" if i["provisional"] else "",
-                style=styles.get(i["status"]) if rich_tables else None,
-            )
-        c.print(t)
-        g = table("按机构/经办人", ["机构", "经办人", "已逾期", "今日到期", "即将到期", "其他", "暂停", "合计"])
-        for row in report["groups"]:
-            g.add_row(
+            ]
+            for i in report["items"]
+        ]
+        group_heads = ["机构", "经办人", "已逾期", "今日到期", "即将到期", "其他", "暂停", "合计"]
+        group_rows = [
+            [
                 row["branch"],
                 row["handler"],
                 *(str(row[k]) for k in ("overdue", "due_today", "due_soon", "later", "paused", "open")),
-            )
-        c.print(g)
+            ]
+            for row in report["groups"]
+        ]
+        if rich_tables:  # on a terminal: fitted to its width (render/layout.py)
+            from ..render.output import print_table
+
+            print_table("未完成期限", heads, rows, [styles.get(i["status"]) for i in report["items"]])
+            print_table("按机构/经办人", group_heads, group_rows)
+        else:
+            t = table("未完成期限", heads)
+            for row in rows:
+                t.add_row(*row)
+            c.print(t)
+            g = table("按机构/经办人", group_heads)
+            for row in group_rows:
+                g.add_row(*row)
+            c.print(g)
     else:
         c.print("没有未完成的期限。", markup=False)
     if s["provisional"]:

@@ -244,11 +244,51 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buf.getvalue()
 
 
-def print_table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def terminal_width() -> int | None:
+    """The columns of the terminal stdout is, or None when stdout is not a terminal (a pipe or a
+    file: output keeps its fixed layout there). COLUMNS, when set, wins (shutil.get_terminal_size)."""
+    if not is_terminal():
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 20)
+
+
+def color_on() -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    return is_terminal() and not os.environ.get("NO_COLOR")
+
+
+def print_table(
+    title: str | None,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    styles: Sequence[str | None] | None = None,
+    *,
+    c=None,
+    width: int | None = None,
+) -> None:
+    """A table for a person. On a terminal (or given `width`): fitted to its display width
+    (render/layout.py: case numbers whole, empty columns dropped, text wrapped in its column,
+    one block per record when a table cannot fit), each row in its style from `styles` (e.g.
+    "red" for an overdue one) when colour is on. Otherwise (a pipe, a file, the console `c`)
+    plain aligned columns as always."""
+    if c is None and width is None:
+        width = terminal_width()
+    if width is not None and c is None:
+        from .layout import table_lines
+
+        cells = [["" if v is None else visible(str(v)) for v in row] for row in rows]
+        lines = table_lines(
+            visible(title) if title else None, [visible(h) for h in headers], cells, width, styles, color=color_on()
+        )
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+        return
     from rich import box
     from rich.table import Table
 
-    c = console()
+    c = c or console()
     table = Table(
         title=title,
         box=box.SIMPLE_HEAVY if c.is_terminal else None,
