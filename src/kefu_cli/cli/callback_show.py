@@ -19,6 +19,7 @@ from .callback import (
     _uow,
 )
 from .common import (
+    LIST_LIMIT_MAX,
     AllOpt,
     AtOpt,
     BranchOpt,
@@ -28,10 +29,13 @@ from .common import (
     EditReasonOpt,
     HandlerOpt,
     JsonOpt,
+    LimitOpt,
     NameFilterOpt,
     NameOpt,
     NewBranchOpt,
     NewHandlerOpt,
+    NoPagerOpt,
+    OverdueOpt,
     PhoneFilterOpt,
     PhoneOpt,
     PolicyFilterOpt,
@@ -41,6 +45,7 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
+    more_text,
     state,
 )
 
@@ -162,10 +167,13 @@ def list_(
     name: NameFilterOpt = None,
     phone: PhoneFilterOpt = None,
     policy: PolicyFilterOpt = None,
+    overdue: OverdueOpt = False,
+    limit: LimitOpt = None,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
-    """列出回访(按期限排序;已作废的只在加 --all 时列出)。"""
+    """列出回访(按期限排序;已作废的只在加 --all 时列出;有逾期未完成期限的标“逾期”)。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
     from ..services import callback_views as svc
@@ -182,28 +190,47 @@ def list_(
         name=name,
         phone=phone,
         policy=policy,
+        overdue=overdue,
     )
+    limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     with _uow(write=False) as uow:
         rows = svc.list_callbacks(uow, f)
+        more = max(0, len(rows) - limit) if limit else 0
+        rows = rows[:limit] if limit else rows
+        nxt = svc.next_deadlines(uow, [row.id for row, _esc in rows])
         items = []
         for row, esc in rows:
             item = _masked(svc.callback_view(uow, row, full=False), unmask)
             if esc is not None:
                 item["next"] = str(esc.next)
                 item["phone_failed"] = esc.phone_failed
+            item["next_deadline"] = nxt.get(row.id)
             items.append(item)
     if unmask:
         audit_unmask("callback list", len(items))
     if json:
         from ..render.output import print_json
 
-        print_json({"count": len(items), "items": items})
+        print_json({"count": len(items), "items": items} | ({"more": more} if limit else {}))
+        if more:
+            from ..render.output import message
+
+            message(more_text(more))
         return
-    from ..render.output import print_lines, print_table
+    from ..render.output import paged, print_lines
 
     if not items:
         print_lines(["没有符合条件的回访。"])
         return
+    with paged(not no_pager):
+        _print_list(items, next_, more)
+
+
+def _print_list(items: list[dict], next_: bool, more: int) -> None:
+    from ..domain import callback as cb
+    from ..render.output import left_zh, print_lines, print_table
+    from .labels import kind_zh
+
     headers = ["编号", "类型", "状态", "客户", "电话", "保单", "机构", "经办", "期限"]
     if next_:
         headers.append("下一步")
@@ -220,10 +247,18 @@ def list_(
             i["handler"],
             f"{i['due']}" + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
+        n = i["next_deadline"]
+        if n and n["overdue"]:  # the word always, the colour on a terminal
+            late = left_zh(n["working_days_left"], overdue=True)
+            same = n["kind"] == "callback" and n["due"] == i["due"]
+            line[-1] += f" {late}" if same else f";{kind_zh(n['kind'])} {n['due']} {late}"
         if next_:
             line.append(cb.NEXT_STEP_ZH[cb.NextStep(i["next"])])
         table.append(line)
-    print_table(f"回访 {len(items)} 件", headers, table)
+    late = ["red" if i["next_deadline"] and i["next_deadline"]["overdue"] else None for i in items]
+    print_table(f"回访 {len(items)} 件", headers, table, late)
+    if more:
+        print_lines([more_text(more)])
 
 
 def _pct(value) -> str:

@@ -45,6 +45,7 @@ from .common import (
     JsonOpt,
     LimitOpt,
     NameFilterOpt,
+    NoPagerOpt,
     OverdueOpt,
     PolicyFilterOpt,
     ToOpt,
@@ -53,6 +54,7 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
+    more_text,
     one_output,
     state,
 )
@@ -203,8 +205,9 @@ def list_(
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
-    """按条件列出理赔报案(已作废的只在加 --all 时列出)。"""
+    """按条件列出理赔报案(已作废的只在加 --all 时列出;有逾期未完成期限的标“逾期”)。"""
     from ..services import claim_views
 
     one_output(json, csv, "claim list")
@@ -217,6 +220,10 @@ def list_(
     data["items"] = _mask(data["items"], unmask)
     if unmask:
         audit_unmask("claim list", len(data["items"]))
+    if data.get("more") and (json or csv):
+        from ..render.output import message
+
+        message(more_text(data["more"]))
     if json:
         print_json(data)
         return
@@ -233,7 +240,7 @@ def list_(
             rows.append([i[k] for k in keys] + [";".join(i["missing"]), n.get("kind"), n.get("due")])
         sys.stdout.write(csv_text([*keys, "missing", "next_kind", "next_due"], rows))
         return
-    from ..render.output import hours_left_zh, left_zh, print_lines, print_table
+    from ..render.output import hours_left_zh, left_zh, paged, print_lines, print_table
 
     if not data["items"]:
         print_lines(
@@ -257,21 +264,22 @@ def list_(
             i["insured_name"], f"{i['incident_at']:%Y-%m-%d}", i["reporter_name"], i["reporter_phone"],
             f"缺 {len(i['missing'])} 项" if i["missing"] else "", i["branch"], i["handler"], nxt,
         ])  # fmt: skip
-    print_table(
-        f"理赔报案 {data['count']} 件(截至 {data['as_of']})",
-        [
-            "编号",
-            "状态",
-            "报案时间",
-            "保单号",
-            "被保险人",
-            "出险日",
-            "报案人",
-            "电话",
-            "材料",
-            "机构",
-            "经办人",
-            "下一期限",
-        ],
-        rows,
-    )
+    late = ["red" if i["next_deadline"] and i["next_deadline"].get("overdue") else None for i in data["items"]]
+    heads = [
+        "编号",
+        "状态",
+        "报案时间",
+        "保单号",
+        "被保险人",
+        "出险日",
+        "报案人",
+        "电话",
+        "材料",
+        "机构",
+        "经办人",
+        "下一期限",
+    ]
+    with paged(not no_pager):
+        print_table(f"理赔报案 {data['count']} 件(截至 {data['as_of']})", heads, rows, late)
+        if data.get("more"):
+            print_lines([more_text(data["more"])])

@@ -60,7 +60,12 @@ ReportAsOfOpt = Annotated[
     typer.Option("--as-of", help="报表或数据的截至日(以这一天为准计算逾期与剩余工作日),默认今天,例如 2026-11-21"),
 ]
 # list filters
-LimitOpt = Annotated[int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX})")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX}),其余的只说还有几条")
+]
+NoPagerOpt = Annotated[
+    bool, typer.Option("--no-pager", help="不分页: 在终端上超过一屏的输出默认交给 $PAGER(未设置时为 less -R)翻页")
+]
 AllOpt = Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的案件")]
 OverdueOpt = Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的案件")]
 NameFilterOpt = Annotated[str | None, typer.Option("--name", help="姓名(包含即可;理赔报案为被保险人或报案人),例如 王")]
@@ -95,6 +100,11 @@ def int_value(value: int | None, field: str, low: int, high: int, example: int) 
         return value
     shown = f" {value} " if len(str(value)) <= 12 else ("太大," if value > 0 else "太小,")
     raise InputError(f"{field} 的值{shown}超出范围,应为 {low} 到 {high} 之间的整数,例如 {field} {example}")
+
+
+def more_text(more: int) -> str:
+    """The line under a list cut by --limit: how many were left out."""
+    return f"还有 {more} 条未显示(加大 --limit 或缩小条件可以看到)"
 
 
 def one_output(json: bool, csv: bool, command: str) -> None:

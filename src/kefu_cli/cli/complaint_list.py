@@ -18,6 +18,7 @@ from .common import (
     JsonOpt,
     LimitOpt,
     NameFilterOpt,
+    NoPagerOpt,
     OverdueOpt,
     PhoneFilterOpt,
     PolicyFilterOpt,
@@ -25,6 +26,7 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
+    more_text,
     one_output,
     state,
 )
@@ -60,8 +62,9 @@ def list_(
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
-    """按条件列出投诉(已作废的只在加 --all 时列出)。"""
+    """按条件列出投诉(已作废的只在加 --all 时列出;有逾期未完成期限的标“逾期”)。"""
     from ..services import complaint_list
 
     one_output(json, csv, "complaint list")
@@ -88,6 +91,10 @@ def list_(
     data["items"] = [mask_personal(i, unmask) for i in data["items"]]
     if unmask:
         audit_unmask("complaint list", len(data["items"]))
+    if data.get("more") and (json or csv):
+        from ..render.output import message
+
+        message(more_text(data["more"]))
     if json:
         from ..render.output import print_json
 
@@ -107,7 +114,7 @@ def list_(
         sys.stdout.write(csv_text(headers + extra, rows))
         return
     from ..domain.codes import CATEGORIES, CHANNELS, label
-    from ..render.output import left_zh, print_lines, print_table
+    from ..render.output import left_zh, paged, print_lines, print_table
 
     if not data["items"]:  # a sentence, not a table of headers
         print_lines([f"没有符合条件的投诉(截至 {data['as_of']})。已作废的只在加 --all 时列出。"])
@@ -133,9 +140,14 @@ def list_(
                 nxt,
             ]
         )
-    full = f",只列出最早的 {limit} 件,更多请加 --limit 或缩小条件" if data["count"] == limit else ""
-    print_table(
-        f"投诉 {data['count']} 件(截至 {data['as_of']}{full})",
-        ["编号", "状态", "接收时间", "方式", "类别", "投诉人", "电话", "机构", "处理人", "下一期限"],
-        rows,
-    )
+    full = f",只列出最早的 {limit} 件,更多请加 --limit 或缩小条件" if data.get("more") else ""
+    late = ["red" if i["next_deadline"] and i["next_deadline"].get("overdue") else None for i in data["items"]]
+    with paged(not no_pager):
+        print_table(
+            f"投诉 {data['count']} 件(截至 {data['as_of']}{full})",
+            ["编号", "状态", "接收时间", "方式", "类别", "投诉人", "电话", "机构", "处理人", "下一期限"],
+            rows,
+            late,
+        )
+        if data.get("more"):
+            print_lines([more_text(data["more"])])

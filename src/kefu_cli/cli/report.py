@@ -15,14 +15,18 @@ from typing import Annotated
 import typer
 
 from .common import (
+    LIST_LIMIT_MAX,
     BranchOpt,
     CsvOpt,
     HandlerOpt,
     JsonOpt,
+    LimitOpt,
+    NoPagerOpt,
     ReportAsOfOpt,
     date_value,
     int_value,
     lazy_commands,
+    more_text,
     one_output,
     state,
 )
@@ -169,6 +173,8 @@ def deadlines(
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
     ] = False,
+    limit: LimitOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """时限报表: 所有案件的未完成期限 —— 已逾期、今日到期、即将到期、暂停与其他,按机构和经办人分组。
 
@@ -187,6 +193,7 @@ def deadlines(
 
     json, csv = _output_format(output, json, csv, "report deadlines")
     within = int_value(within, "--within", 0, WITHIN_MAX, 3)
+    limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
     day = _as_of(as_of)
     kind_code = parse_kind(kind)
     status_code = parse_status(status)
@@ -202,10 +209,17 @@ def deadlines(
             kind=kind_code,
             history=day < clock.today(),
             status=status_code,
-            lazy=json or csv,
+            lazy=(json or csv) and limit is None,
         )
         if overdue_only:
             report["items"] = (i for i in report["items"] if i["status"] == "overdue")
+        if limit is not None:  # the first `limit` items; the document says how many more there are
+            items = list(report["items"])
+            report["items"], report["more"] = items[:limit], max(0, len(items) - limit)
+            if report["more"] and (json or csv):
+                from ..render.output import message
+
+                message(more_text(report["more"]))
 
         if json:
             _emit_json(report, output)
@@ -222,10 +236,10 @@ def deadlines(
     elif output:
         _emit(_plain(lambda c: _render_deadlines(c, report, rich_tables=False)), output)
     else:
-        from ..render.output import console
+        from ..render.output import console, paged
 
-        c = console()
-        _render_deadlines(c, report, rich_tables=_on_terminal(None))
+        with paged(not no_pager):
+            _render_deadlines(console(), report, rich_tables=_on_terminal(None))
 
     if fail_on_overdue and report["summary"]["overdue"] > 0:
         raise typer.Exit(1)
@@ -321,6 +335,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
             for row in group_rows:
                 g.add_row(*row)
             c.print(g)
+        if report.get("more"):
+            c.print(more_text(report["more"]), markup=False)
     else:
         c.print("没有未完成的期限。", markup=False)
     if s["provisional"]:

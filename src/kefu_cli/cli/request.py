@@ -20,6 +20,7 @@ from .common import (
     NameFilterOpt,
     NewBranchOpt,
     NewHandlerOpt,
+    NoPagerOpt,
     PolicyBranchOpt,
     PolicyFilterOpt,
     PolicyOpt,
@@ -30,6 +31,7 @@ from .common import (
     case_id_arg,
     date_value,
     int_value,
+    more_text,
     one_output,
     received_and_at,
     state,
@@ -223,6 +225,7 @@ def list_(
     json: JsonOpt = False,
     csv: CsvOpt = False,
     unmask: UnmaskOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """按条件列出退保与批改请求(已作废的只在加 --all 时列出)。"""
     from ..services import requests
@@ -238,6 +241,10 @@ def list_(
         audit_unmask("request list", len(data["items"]))
     else:
         data["items"] = mask_after_sales(data["items"])
+    if data.get("more") and (json or csv):
+        from ..render.output import message
+
+        message(more_text(data["more"]))
     if json:
         from ..render.output import print_json
 
@@ -263,7 +270,7 @@ def list_(
 
         sys.stdout.write(csv_text(keys, ([i[k] for k in keys] for i in data["items"])))
         return
-    from ..render.output import print_lines, print_table
+    from ..render.output import paged, print_lines, print_table
 
     if not data["items"]:
         print_lines(["没有符合条件的保全请求。已作废的请求加 --all 才列出;按姓名、电话查找可用 kefu search。"])
@@ -274,11 +281,14 @@ def list_(
          after_sales_label("SURRENDER_REASONS", i["reason"]) or (i["content"] or "")[:30], i["branch"], i["handler"]]
         for i in data["items"]
     ]  # fmt: skip
-    print_table(
-        f"保全请求 {data['count']} 件",
-        ["编号", "类型", "状态", "接收时间", "保单号", "客户", "电话", "原因/批改内容", "机构", "经办人"],
-        rows,
-    )
+    with paged(not no_pager):
+        print_table(
+            f"保全请求 {data['count']} 件",
+            ["编号", "类型", "状态", "接收时间", "保单号", "客户", "电话", "原因/批改内容", "机构", "经办人"],
+            rows,
+        )
+        if data.get("more"):
+            print_lines([more_text(data["more"])])
 
 
 @app.command("edit")

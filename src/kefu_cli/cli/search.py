@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, JsonOpt, UnmaskOpt, state
+from .common import AsOfOpt, JsonOpt, NoPagerOpt, UnmaskOpt, more_text, state
 
 
 def search(
@@ -21,6 +21,7 @@ def search(
     as_of: AsOfOpt = None,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """查找案件(投诉、回访、理赔报案、保全请求)与保单: 最新的在前,显示状态与下一个期限。电话号码中的全角数字、空格和连字符会被忽略。"""
     from ..services.report_source import report_source
@@ -45,12 +46,14 @@ def search(
             if i.get("holder"):
                 i["holder"] = mask_name(i["holder"])
     if json:
-        from ..render.output import print_json
+        from ..render.output import message, print_json
 
         print_json(data)
+        if data["more"]:
+            message(more_text(data["more"]))
         return
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
-    from ..render.output import left_zh, message, print_table
+    from ..render.output import left_zh, message, paged, print_lines, print_table
 
     if not data["items"]:
         message(f"没有找到与“{data['query']}”相符的案件。可以试试编号中的一段、姓名中的一个字或电话后 4 位。")
@@ -79,12 +82,17 @@ def search(
                 nxt,
             ]
         )
-    full = f"(只列出最新的 {limit} 件,更多请加 --limit,最多 200)" if data["count"] == limit else ""
-    print_table(
-        f"“{data['query']}”的搜索结果: {data['count']} 件{full}",
-        ["编号", "类型", "状态", "日期", "姓名", "电话", "保单号", "机构", "经办人", "下一期限"],
-        rows,
-    )
+    full = f"(只列出最新的 {limit} 件,更多请加 --limit,最多 200)" if data["more"] else ""
+    late = ["red" if i["next_deadline"] and i["next_deadline"].get("overdue") else None for i in data["items"]]
+    with paged(not no_pager):
+        print_table(
+            f"“{data['query']}”的搜索结果: {data['count']} 件{full}",
+            ["编号", "类型", "状态", "日期", "姓名", "电话", "保单号", "机构", "经办人", "下一期限"],
+            rows,
+            late,
+        )
+        if data["more"]:
+            print_lines([more_text(data["more"])])
 
 
 CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求", "policy": "保单"}

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -301,6 +302,73 @@ def print_table(
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     c.print(table)
+
+
+class _ScreenBuffer(io.StringIO):
+    """What a paged command prints, held until it ends; it stands for the terminal meanwhile (so
+    tables are laid out, and coloured, for it)."""
+
+    def __init__(self, real) -> None:
+        super().__init__()
+        self.real = real
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.real, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return True
+
+
+@contextlib.contextmanager
+def paged(enabled: bool = True) -> Iterator[None]:
+    """Output longer than the terminal's height goes through a pager: $PAGER, else `less -R`
+    (colours kept; q quits). Only on a terminal, and not with `enabled` off (`--no-pager`) or
+    under CI; a pipe or a file gets the text itself. Shorter output is printed as it is."""
+    if not enabled or not is_terminal() or os.environ.get("CI"):
+        yield
+        return
+    real = sys.stdout
+    buf = sys.stdout = _ScreenBuffer(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
+        _show(buf.getvalue(), real)
+
+
+def _show(text: str, real) -> None:
+    import shutil
+
+    if text.count("\n") < shutil.get_terminal_size().lines - 1:
+        real.write(text)
+        real.flush()
+        return
+    import shlex
+    import subprocess
+
+    command = shlex.split(os.environ.get("PAGER") or "") or ["less"]
+    env = dict(os.environ)
+    if os.path.basename(command[0]) == "less" and not env.get("LESS"):
+        env["LESS"] = "-R"  # pass the colours through
+    try:
+        real.flush()
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:  # no such pager: the text itself
+        real.write(text)
+        real.flush()
+        return
+    try:
+        pager.stdin.write(text.encode(getattr(real, "encoding", None) or "utf-8", errors="replace"))
+        pager.stdin.close()
+    except (BrokenPipeError, OSError):  # the reader quit before the end
+        pass
+    while True:
+        try:
+            pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager (less ignores it)
+            continue
 
 
 def print_lines(lines: Iterable[str]) -> None:

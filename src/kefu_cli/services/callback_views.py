@@ -171,6 +171,16 @@ class ListFilter:
     name: str | None = None  # part of the customer's name
     phone: str | None = None  # the whole number or its last 4 digits
     policy: str | None = None  # part of the policy number
+    overdue: bool = False  # only cases with an overdue open deadline (today)
+
+
+def next_deadlines(uow: UnitOfWork, ids: list[str]) -> dict[str, dict]:
+    """The next running deadline of each of these callbacks as lists show it, judged today
+    (services/deadline_query.py `next_running`): {kind, due, provisional, paused, overdue,
+    working_days_left}; a case with none is left out."""
+    from .deadline_query import next_running
+
+    return next_running(uow, CASE_TYPE, ids, uow.now.date())
 
 
 def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Escalation | None]]:
@@ -205,6 +215,13 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
         stmt = stmt.where(Callback.due <= f.due_to)
     if not f.all:
         stmt = stmt.where(col(Callback.voided_at).is_(None))
+    if f.overdue:  # the rule of every list's --overdue (deadline_query.OVERDUE_SQL), as of today
+        from ..domain.deadlines import DeadlineStatus
+
+        late = select(Deadline.case_id).where(
+            Deadline.case_type == CASE_TYPE, Deadline.status == DeadlineStatus.OPEN, Deadline.due < uow.now.date()
+        )
+        stmt = stmt.where(col(Callback.id).in_(late))
     rows = list(uow.session.exec(stmt.order_by(col(Callback.due), col(Callback.id))).all())
     if not f.next_only:
         return [(r, None) for r in rows]

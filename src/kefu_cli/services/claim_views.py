@@ -131,6 +131,7 @@ def list_(
             Deadline.case_type == CASE, Deadline.status == DeadlineStatus.OPEN, Deadline.due < as_of
         )
         stmt = stmt.where(col(Claim.id).in_(late.scalar_subquery()))
+    counted = stmt
     stmt = stmt.order_by(col(Claim.reported_at), col(Claim.id))
     if limit and now:
         stmt = stmt.limit(limit)
@@ -139,12 +140,19 @@ def list_(
 
         check_names(uow.session, branch=branch, handler=handler)
         claims = list(uow.session.exec(stmt).all())
+        more = 0  # how many more --limit left out
         past = None if now else past_of(uow, as_of)
         if past is not None:
             wanted = {"voided_at": None} if not all else {}
-            wanted |= {k: v for k, v in (("status", code), ("major", major), ("branch", branch), ("handler", handler)) if v}
+            wanted |= {
+                k: v for k, v in (("status", code), ("major", major), ("branch", branch), ("handler", handler)) if v
+            }
             wanted = {k: v.strip() if isinstance(v, str) else v for k, v in wanted.items()}
-            claims = past.kept(CASE, claims, wanted, overdue)[:limit]
+            claims = past.kept(CASE, claims, wanted, overdue)
+            more = max(0, len(claims) - limit) if limit else 0
+            claims = claims[:limit]
+        elif limit and len(claims) == limit:
+            more = count_of(uow, counted) - limit
         nxt = next_deadlines(uow, [c.id for c in claims], as_of, past)
         items = []
         for c in claims:
@@ -154,7 +162,14 @@ def list_(
             row["missing"] = cl.missing(required, received)
             row["next_deadline"] = nxt.get(c.id)
             items.append(row)
-    return {"as_of": as_of, "count": len(items), "items": items}
+    return {"as_of": as_of, "count": len(items), "items": items} | ({"more": more} if limit else {})
+
+
+def count_of(uow, stmt) -> int:
+    """How many rows the select `stmt` (unordered, unlimited) gives."""
+    from sqlalchemy import func
+
+    return uow.session.exec(select(func.count()).select_from(stmt.subquery())).one()
 
 
 LIST_KEYS = (
@@ -184,4 +199,3 @@ def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date, past=None) -
             "overdue": j.overdue, "breached": j.breached, "working_days_left": j.working_days_left,
         }  # fmt: skip
     return out
-

@@ -176,15 +176,21 @@ def list_(
     with report_source(db) as src:
         check_listed(src, branch, handler)  # a typo: suggestions, not an empty list
         complaints = [_typed(r) for r in sql_rows(src, sql, params)]
+        more = 0  # how many more --limit left out
         past = None
         if past_filters is not None:
             from .past import Past
 
             past = Past(src, as_of)
-            complaints = _as_it_stood(past, complaints, all, overdue, past_filters)[:limit]
+            complaints = _as_it_stood(past, complaints, all, overdue, past_filters)
+            more = max(0, len(complaints) - limit) if limit else 0
+            complaints = complaints[:limit]
+        elif limit and len(complaints) == limit:
+            count_sql = "SELECT COUNT(*) FROM complaint" + (" WHERE " + " AND ".join(where) if where else "")
+            more = sql_rows(src, count_sql, params)[0][0] - limit
         nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of, past)
     items = [row | {"next_deadline": nxt.get(row["id"])} for row in complaints]
-    return {"as_of": as_of, "count": len(items), "items": items}
+    return {"as_of": as_of, "count": len(items), "items": items} | ({"more": more} if limit else {})
 
 
 def _as_it_stood(past, complaints: list[dict], all: bool, overdue: bool, params: dict) -> list[dict]:

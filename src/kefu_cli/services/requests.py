@@ -296,6 +296,7 @@ def list_(
                         policy_no)  # fmt: skip
     if name:
         stmt = stmt.where(col(ServiceRequest.name).contains(name.strip(), autoescape=True))
+    counted = stmt
     stmt = stmt.order_by(col(ServiceRequest.received_at), col(ServiceRequest.id))
     if limit:
         stmt = stmt.limit(limit)
@@ -304,4 +305,9 @@ def list_(
 
         check_names(uow.session, branch=branch, handler=handler)
         items = [view(uow, r) for r in uow.session.exec(stmt).all()]
-    return {"as_of": uow.now.date(), "count": len(items), "items": items}
+        more = 0  # how many more --limit left out
+        if limit and len(items) == limit:
+            from .claim_views import count_of
+
+            more = count_of(uow, counted) - limit
+    return {"as_of": uow.now.date(), "count": len(items), "items": items} | ({"more": more} if limit else {})

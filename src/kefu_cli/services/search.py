@@ -72,7 +72,9 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     work; the SQL text is the same for both."""
     q = (text or "").strip()
     if not q:
-        raise InputError("搜索内容不能为空: 可以是案件编号(或其中一段)、姓名、电话(或后 4 位)、保单号,例如 kefu search 5678")
+        raise InputError(
+            "搜索内容不能为空: 可以是案件编号(或其中一段)、姓名、电话(或后 4 位)、保单号,例如 kefu search 5678"
+        )
     if len(q) > 100:
         raise InputError(f"搜索内容太长({len(q)} 个字符),最多 100 个字符,例如 kefu search 王建国")
     if not 1 <= limit <= MAX_RESULTS:
@@ -97,8 +99,18 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     def ident_cond(column: str) -> str:
         return "" if ident is None else f" OR {column} LIKE :ident ESCAPE '\\'"
 
+    found = 0  # how many match in all (counted only when a table has more than `limit`)
+
     def rows(sql: str, **conds: str) -> list:
-        return sql_rows(src, sql.format(**conds), params)
+        nonlocal found
+        sql = sql.format(**conds)
+        out = sql_rows(src, sql, params)
+        if len(out) < limit:
+            found += len(out)
+        else:
+            where = sql[: sql.index(" ORDER BY ")]
+            found += sql_rows(src, f"SELECT COUNT(*) FROM ({where}) AS matched", params)[0][0]
+        return out
 
     complaints = rows(_COMPLAINTS, phone=phone_cond("phone"))
     callbacks = rows(_CALLBACKS, phone=phone_cond("phone"))
@@ -121,8 +133,8 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
         for cid, status, name, tel, policy, branch, handler, registered, created, kind, voided in callbacks
     ] + _after_sales_items(claims, requests, policies, as_of)  # fmt: skip
     past = past_of(src, as_of)
-    if past is not None:
-        items = _as_they_stood(past, items)
+    if past is not None:  # the matches as they stood (more may have been left out by the tables' limit)
+        found = len(items := _as_they_stood(past, items))
     items.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
     items = items[:limit]
     nxt = {
@@ -131,7 +143,7 @@ def search(src, text: str, limit: int = 50, as_of: dt.date | None = None) -> dic
     }
     for i in items:
         i["next_deadline"] = nxt.get(i["case_type"], {}).get(i["id"])
-    return {"query": q, "as_of": as_of, "count": len(items), "items": items}
+    return {"query": q, "as_of": as_of, "count": len(items), "more": max(0, found - len(items)), "items": items}
 
 
 def _as_they_stood(past, items: list[dict]) -> list[dict]:
@@ -164,7 +176,21 @@ def _after_sales_items(claims, requests, policies, as_of: dt.date) -> list[dict]
     from ..domain import requests as rq
 
     out = []
-    for cid, status, insured, tel, policy, branch, handler, reported, incident, cause, major, voided, insured_id in claims:
+    for (
+        cid,
+        status,
+        insured,
+        tel,
+        policy,
+        branch,
+        handler,
+        reported,
+        incident,
+        cause,
+        major,
+        voided,
+        insured_id,
+    ) in claims:
         out.append({
             "case_type": "claim", "id": cid, "status": status, "name": insured, "phone": tel, "policy_no": policy,
             "branch": branch, "handler": handler, "date": when_of(reported),
