@@ -45,7 +45,6 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
-    more_text,
     state,
 )
 
@@ -215,7 +214,7 @@ def list_(
         if more:
             from ..render.output import message
 
-            message(more_text(more))
+            message(_more(more))
         return
     from ..render.output import paged, print_lines
 
@@ -258,7 +257,7 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
     late = ["red" if i["next_deadline"] and i["next_deadline"]["overdue"] else None for i in items]
     print_table(f"回访 {len(items)} 件", headers, table, late)
     if more:
-        print_lines([more_text(more)])
+        print_lines([_more(more)])
 
 
 def _pct(value) -> str:
@@ -383,3 +382,9 @@ def edit(
     for m in r["moved"]:
         lines.append(f"  回访期限: {m['due_before']} → {m['due_after']}")
     print_lines(lines)
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

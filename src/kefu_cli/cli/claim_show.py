@@ -54,7 +54,6 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
-    more_text,
     one_output,
     state,
 )
@@ -223,7 +222,7 @@ def list_(
     if data.get("more") and (json or csv):
         from ..render.output import message
 
-        message(more_text(data["more"]))
+        message(_more(data["more"]))
     if json:
         print_json(data)
         return
@@ -282,4 +281,10 @@ def list_(
     with paged(not no_pager):
         print_table(f"理赔报案 {data['count']} 件(截至 {data['as_of']})", heads, rows, late)
         if data.get("more"):
-            print_lines([more_text(data["more"])])
+            print_lines([_more(data["more"])])
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

@@ -102,11 +102,6 @@ def int_value(value: int | None, field: str, low: int, high: int, example: int) 
     raise InputError(f"{field} 的值{shown}超出范围,应为 {low} 到 {high} 之间的整数,例如 {field} {example}")
 
 
-def more_text(more: int) -> str:
-    """The line under a list cut by --limit: how many were left out."""
-    return f"还有 {more} 条未显示(加大 --limit 或缩小条件可以看到)"
-
-
 def one_output(json: bool, csv: bool, command: str) -> None:
     """--json and --csv together: one sentence, exit 2 (never one silently winning)."""
     if json and csv:

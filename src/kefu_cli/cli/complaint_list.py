@@ -26,7 +26,6 @@ from .common import (
     audit_unmask,
     date_value,
     int_value,
-    more_text,
     one_output,
     state,
 )
@@ -94,7 +93,7 @@ def list_(
     if data.get("more") and (json or csv):
         from ..render.output import message
 
-        message(more_text(data["more"]))
+        message(_more(data["more"]))
     if json:
         from ..render.output import print_json
 
@@ -150,4 +149,10 @@ def list_(
             late,
         )
         if data.get("more"):
-            print_lines([more_text(data["more"])])
+            print_lines([_more(data["more"])])
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

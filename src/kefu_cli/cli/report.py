@@ -26,7 +26,6 @@ from .common import (
     date_value,
     int_value,
     lazy_commands,
-    more_text,
     one_output,
     state,
 )
@@ -219,7 +218,7 @@ def deadlines(
             if report["more"] and (json or csv):
                 from ..render.output import message
 
-                message(more_text(report["more"]))
+                message(_more(report["more"]))
 
         if json:
             _emit_json(report, output)
@@ -336,7 +335,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
                 g.add_row(*row)
             c.print(g)
         if report.get("more"):
-            c.print(more_text(report["more"]), markup=False)
+            c.print(_more(report["more"]), markup=False)
     else:
         c.print("没有未完成的期限。", markup=False)
     if s["provisional"]:
@@ -348,3 +347,9 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
 
 # report stats: built from its own module when used.
 lazy_commands(app, "kefu_cli.cli.report_stats", "stats")
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

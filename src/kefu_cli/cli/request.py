@@ -31,7 +31,6 @@ from .common import (
     case_id_arg,
     date_value,
     int_value,
-    more_text,
     one_output,
     received_and_at,
     state,
@@ -244,7 +243,7 @@ def list_(
     if data.get("more") and (json or csv):
         from ..render.output import message
 
-        message(more_text(data["more"]))
+        message(_more(data["more"]))
     if json:
         from ..render.output import print_json
 
@@ -288,7 +287,7 @@ def list_(
             rows,
         )
         if data.get("more"):
-            print_lines([more_text(data["more"])])
+            print_lines([_more(data["more"])])
 
 
 @app.command("edit")
@@ -333,3 +332,9 @@ def edit(
 from .casework import add_to as _add_casework  # noqa: E402
 
 _add_casework(app, "request")
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import AsOfOpt, JsonOpt, NoPagerOpt, UnmaskOpt, more_text, state
+from .common import AsOfOpt, JsonOpt, NoPagerOpt, UnmaskOpt, state
 
 
 def search(
@@ -50,7 +50,7 @@ def search(
 
         print_json(data)
         if data["more"]:
-            message(more_text(data["more"]))
+            message(_more(data["more"]))
         return
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
     from ..render.output import left_zh, message, paged, print_lines, print_table
@@ -92,7 +92,7 @@ def search(
             late,
         )
         if data["more"]:
-            print_lines([more_text(data["more"])])
+            print_lines([_more(data["more"])])
 
 
 CASE_ZH = {"complaint": "投诉", "callback": "回访", "claim": "理赔报案", "request": "保全请求", "policy": "保单"}
@@ -121,3 +121,9 @@ def _status_zh(case_type: str, status: str) -> str:
     from ..services.search import POLICY_STATUS_ZH
 
     return POLICY_STATUS_ZH.get(status, status)
+
+
+def _more(more: int) -> str:
+    from ..render.output import more_text
+
+    return more_text(more)

@@ -371,6 +371,11 @@ def _show(text: str, real) -> None:
             continue
 
 
+def more_text(more: int) -> str:
+    """The line under a list cut by --limit: how many were left out."""
+    return f"还有 {more} 条未显示(加大 --limit 或缩小条件可以看到)"
+
+
 def print_lines(lines: Iterable[str]) -> None:
     c = console()
     for line in lines:
