@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 # A case number: two to four capital letters, the registration day and a serial number.
 CASE_NUMBER = re.compile(r"[A-Z]{2,4}-\d{8}-\d{3,6}")
+_CASE_PIECES = re.compile(r"([A-Z]{2,4}-\d{8}-\d{3,6})")
 # Words longer than this may be folded when a column cannot hold them (a case number never is).
 WORD_CAP = 20
 # The narrowest a column is made (in display columns) unless its content is narrower.
@@ -94,7 +95,9 @@ def wrap(text: str, width: int) -> list[str]:
     out: list[str] = []
     for para in text.replace("\t", " ").split("\n"):
         line, used = "", 0
-        for tok in _tokens(para):
+        queue = _tokens(para)[::-1]
+        while queue:
+            tok = queue.pop()
             w = text_width(tok)
             if tok.isspace():
                 if used + w <= width:
@@ -109,6 +112,10 @@ def wrap(text: str, width: int) -> list[str]:
             if w <= width:
                 out.append(line.rstrip())
                 line, used = tok, w
+                continue
+            parts = [p for p in _CASE_PIECES.split(tok) if p]
+            if len(parts) > 1:  # a case number with punctuation glued to it: the number kept whole
+                queue += reversed(parts)
                 continue
             for ch in tok:  # a word wider than the column: folded
                 cw = char_width(ch)
