@@ -150,3 +150,16 @@ def test_pager_colour_and_no_pager_on_a_terminal(db):
     assert late and all(line.startswith("\x1b[31m") for line in late)  # red on a terminal
     plain = _pty(db, commands[1:2], env={"NO_COLOR": "1"})[" ".join(commands[1])]
     assert "逾期" in plain and "\x1b[31m" not in plain and _ANSI.sub("", plain) == _ANSI.sub("", unpaged)
+
+
+def test_a_long_line_wraps_under_its_own_text():
+    from kefu_cli.render.layout import hanging
+
+    line = "      依据: 收到投诉 2026-10-20 16:45 起 15 自然日(银行业保险业消费投诉处理管理办法 第十八条),见 TS-20261020-0001"
+    for width in (40, 60, 80):
+        lines = hanging(line, width)
+        assert all(text_width(x) <= width for x in lines), lines
+        assert lines[0].startswith("      依据:") and all(x.startswith(" " * 8) for x in lines[1:])
+        assert "TS-20261020-0001" in "\n".join(lines)
+        assert "".join(x.strip() for x in lines).replace(" ", "") == line.replace(" ", "")
+    assert hanging("短的一行", 80) == ["短的一行"]

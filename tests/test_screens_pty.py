@@ -31,6 +31,16 @@ DAILY = [
     ["search", "张"],
     ["search", "2026"],
 ]
+# tables and lines of other screens: they fit too
+OTHERS = [
+    ["complaint", "show", "TS-20261020-0001"],
+    ["callback", "show", "HF-20261116-0006"],
+    ["claim", "show", "BA-20261119-0001"],
+    ["request", "show", "SQ-20261120-0001"],
+    ["handler", "list"],
+    ["branch", "list"],
+    ["policy", "list"],
+]
 
 # Runs each command of argv[2] (JSON) against the database argv[1], the clock at FIXED_NOW, each
 # output after a marker line.
@@ -92,7 +102,7 @@ def listed_ids(db, args: list[str]) -> set[str]:
     code, out, err = run_cli("--db", db, *args, "--json")
     assert code == 0, err
     data = json.loads(out)
-    ids = {i.get("case_id") or i.get("id") for i in data["items"]}
+    ids = {i.get("case_id") or i.get("id") for i in data["items"]} if "items" in data else {data.get("id")}
     return {i for i in ids if i and CASE_NUMBER.fullmatch(i)}
 
 
@@ -103,9 +113,9 @@ def demo_copy(demo, tmp_path_factory):
 
 @pytest.mark.parametrize("columns,rows", [(80, 24), (120, 40)])
 def test_daily_commands_fit_the_terminal(demo_copy, columns, rows):
-    outputs = run_daily(demo_copy, DAILY, columns, rows, {"PAGER": "cat"})
-    assert set(outputs) == {" ".join(a) for a in DAILY}
-    for args in DAILY:
+    outputs = run_daily(demo_copy, DAILY + OTHERS, columns, rows, {"PAGER": "cat"})
+    assert set(outputs) == {" ".join(a) for a in DAILY + OTHERS}
+    for args in DAILY + OTHERS:
         text = _ANSI.sub("", outputs[" ".join(args)])
         assert "Traceback" not in text, text
         wide = [line for line in text.split("\n") if text_width(line) > columns]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 # A case number: two to four capital letters, the registration day and a serial number.
 CASE_NUMBER = re.compile(r"[A-Z]{2,4}-\d{8}-\d{3,6}")
@@ -42,6 +43,7 @@ STYLES = {
 _TOKEN = re.compile(r"\s+|[!-'*-Z\\^-z|~\u00a0-\u02ff]+|.", re.S)
 
 
+@lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
     from wcwidth import wcwidth
 
@@ -49,6 +51,7 @@ def char_width(ch: str) -> int:
     return w if w > 0 else 0
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str) -> int:
     """Display columns of `text` (one line) on a terminal: CJK and full-width characters 2."""
     if text.isascii():
@@ -74,6 +77,7 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def longest_word(text: str) -> int:
     """The widest piece of `text` kept whole when it wraps (case numbers at any width)."""
     best = 0
@@ -87,12 +91,22 @@ def longest_word(text: str) -> int:
     return best
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` display columns, broken at spaces or between wide
-    characters; a word wider than `width` is folded (a case number only if `width` is narrower
-    than it). Newlines in `text` are kept."""
-    width = max(width, 1)
+def wrap(text: str, width: int, rest: int | None = None) -> list[str]:
+    """`text` in lines of at most `width` display columns (`rest` for the lines after the first,
+    when given), broken at spaces or between wide characters; a word wider than its line is
+    folded (a case number only if the line is narrower than it). Newlines in `text` are kept."""
+    if "\n" not in text and "\t" not in text and text_width(text) <= width:
+        return [text.rstrip()]
+    return list(_wrap(text, width, rest))
+
+
+@lru_cache(maxsize=16384)
+def _wrap(text: str, width: int, rest: int | None) -> tuple[str, ...]:
     out: list[str] = []
+
+    def room() -> int:
+        return max(width if rest is None or not out else rest, 1)
+
     for para in text.replace("\t", " ").split("\n"):
         line, used = "", 0
         queue = _tokens(para)[::-1]
@@ -100,16 +114,16 @@ def wrap(text: str, width: int) -> list[str]:
             tok = queue.pop()
             w = text_width(tok)
             if tok.isspace():
-                if used + w <= width:
+                if used + w <= room():
                     line, used = line + tok, used + w
                 else:
                     out.append(line.rstrip())
                     line, used = "", 0
                 continue
-            if used + w <= width:
+            if used + w <= room():
                 line, used = line + tok, used + w
                 continue
-            if w <= width:
+            if w <= (room() if not line else max(rest or width, 1)):
                 out.append(line.rstrip())
                 line, used = tok, w
                 continue
@@ -119,13 +133,28 @@ def wrap(text: str, width: int) -> list[str]:
                 continue
             for ch in tok:  # a word wider than the column: folded
                 cw = char_width(ch)
-                if used + cw > width and line:
+                if used + cw > room() and line:
                     out.append(line.rstrip())
                     line, used = "", 0
                 line, used = line + ch, used + cw
         out.append(line.rstrip())
     while len(out) > 1 and out[0] == "":
         out.pop(0)
+    return tuple(out)
+
+
+def hanging(line: str, width: int) -> list[str]:
+    """One line of prose wrapped to `width`: the continuation lines indented two columns past the
+    line's own indentation (a label's value reads on under it)."""
+    out: list[str] = []
+    for para in line.split("\n"):
+        lead = len(para) - len(para.lstrip(" "))
+        if text_width(para) <= width:
+            out.append(para)
+            continue
+        indent = " " * min(lead + 2, width // 3)
+        first, *more = wrap(para[lead:], width - lead, width - len(indent))
+        out += [" " * lead + first, *(indent + x for x in more)]
     return out
 
 

@@ -377,9 +377,21 @@ def more_text(more: int) -> str:
 
 
 def print_lines(lines: Iterable[str]) -> None:
-    c = console()
+    """Lines for a person. On a terminal each is wrapped to its display width (a case number never
+    split), the continuation indented under the line's own text; elsewhere written as they are."""
+    width = terminal_width()
+    if width is None:
+        c = console()
+        for line in lines:
+            c.print(line, markup=False)
+        return
+    from .layout import hanging
+
+    out = []
     for line in lines:
-        c.print(line, markup=False)
+        out += hanging(visible(str(line)), width)
+    sys.stdout.write("".join(x + "\n" for x in out))
+    sys.stdout.flush()
 
 
 def mask_phone(phone: str | None) -> str:
