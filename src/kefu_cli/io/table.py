@@ -1,6 +1,6 @@
-"""One reader for the imports: a CSV file or an Excel workbook (.xlsx), chosen by the extension.
+"""One reader for the imports: a CSV file or a workbook (.xlsx, .ods, .xls), chosen by the extension.
 
-Either way the rows keep their line (CSV) or row (Excel) number and the header as written in
+Either way the rows keep their line (CSV) or row (workbook) number and the header as written in
 the file, so that an error names the row and the column as the clerk sees them ("第 5 行
 受理时间(A 列)"), and the `--errors` file repeats the file's own headers.
 """
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .csvfile import CsvRow
-from .xlsxfile import column_letter, is_xlsx
+from .workbook import is_workbook
+from .xlsxfile import column_letter
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Table:
     headers: list[str]  # as written in the file
     keys: list[str]  # the same columns after the aliases (English field names)
     rows: list[CsvRow]  # values by key: text for a CSV file, typed cells for a workbook
-    xlsx: bool
+    workbook: bool  # typed cells (.xlsx, .ods, .xls) rather than CSV text
 
     def column(self, key: str) -> str:
         """The column of `key` as the file names it, with its letter: '受理时间(A 列)'."""
@@ -31,8 +32,8 @@ class Table:
 
 
 def read_table(path: str | Path, aliases: dict[str, str]) -> Table:
-    if is_xlsx(path):
-        from .xlsxfile import read_rows
+    if is_workbook(path):
+        from .workbook import read_rows
 
         headers, keys, rows = read_rows(path, aliases)
         return Table(str(path), headers, keys, [CsvRow(n, v) for n, v in rows], True)

@@ -1,6 +1,7 @@
 """Real Excel workbooks (.xlsx, openpyxl): reading a sheet for the imports, writing the exports.
 
-Reading: the first sheet (not one named "说明"), its first non-empty row the header, every row
+Reading (io/workbook.py chooses the reader by the file's content: .xlsx here, .ods in
+io/odsfile.py, .xls in io/xlsfile.py, all giving cells of the same types): the first sheet (not one named "说明"), its first non-empty row the header, every row
 with its Excel row number. Cells keep their type: a date or datetime cell comes back as a
 `date` (cell formatted as a date only) or a `datetime`, a number as int/float, text as str.
 `cell_text` turns a cell into the text the import reads, knowing what the column holds: a
@@ -32,6 +33,8 @@ NOTES_SHEET = "说明"
 
 # Cell kinds of a column (how a value is written, and how a read cell is turned into text).
 TEXT, DATE, DATETIME, INT = "text", "date", "datetime", "int"
+# Identifier columns when read (io/identifiers.py): a number cell only when nothing was lost.
+ID, PHONE = "id", "phone"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 SAMPLE_ROWS = 1000  # rows looked at for the column widths
@@ -72,14 +75,22 @@ def _cell_value(cell) -> Any:
 
 
 def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
-    """(rows as (Excel row number, cell values), sheet title) of the workbook's data sheet."""
+    """(rows as (Excel row number, cell values), sheet title) of the workbook's data sheet.
+
+    The file is opened by io/workbook.py `read_sheet` (which knows it is an .xlsx by its content,
+    whatever its name says): a file that is no workbook is one sentence."""
     import zipfile
 
     from openpyxl import load_workbook
 
     p = Path(path)
     try:
-        wb = load_workbook(p, read_only=True, data_only=True)
+        with p.open("rb") as f:  # a file object: openpyxl does not judge it by its name
+            wb = load_workbook(f, read_only=True, data_only=True)
+            try:
+                return _data_rows(wb)
+            finally:
+                wb.close()
     except FileNotFoundError:
         raise InputError(f"文件不存在: {p}。请给出 Excel 文件的路径,例如 ./投诉登记表.xlsx") from None
     except IsADirectoryError:
@@ -90,64 +101,19 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
         raise InputError(
             f"文件 {p} 不是有效的 Excel 工作簿(.xlsx): 请在 Excel 中打开后“另存为” Excel 工作簿或 CSV 再导入"
         ) from None
-    try:
-        sheets = [ws for ws in wb.worksheets if ws.title != NOTES_SHEET] or wb.worksheets
-        ws = sheets[0]
-        rows: list[tuple[int, list[Any]]] = []
-        for number, cells in enumerate(ws.iter_rows(), start=1):
-            values = [_cell_value(c) for c in cells]
-            while values and (values[-1] is None or values[-1] == ""):
-                values.pop()
-            if values:
-                rows.append((getattr(cells[0], "row", None) or number, values))
-        return rows, ws.title
-    finally:
-        wb.close()
 
 
-def read_rows(
-    path: str | Path, aliases: dict[str, str] | None = None
-) -> tuple[list[str], list[str], list[tuple[int, dict[str, Any]]]]:
-    """(headers as written, their keys after `aliases`, rows as (row number, {key: cell})).
-
-    The first non-empty row is the header; a row whose first cell starts with "#" is a comment.
-    A text cell with a control character (other than a line break or tab) is refused, naming
-    the row and column, as in a CSV file.
-    """
-    from ..domain.text import describe_char
-    from .csvfile import bad_char, wider_than_header
-
-    raw, _ = read_sheet(path)
-    aliases = aliases or {}
-    headers: list[str] | None = None
-    header_row = 0
-    keys: list[str] = []
-    out: list[tuple[int, dict[str, Any]]] = []
-    for number, values in raw:
-        texts = [v.strip() if isinstance(v, str) else v for v in values]
-        if all(v is None or v == "" for v in texts):
-            continue
-        if isinstance(texts[0], str) and texts[0].startswith("#"):
-            continue
-        for i, v in enumerate(texts):
-            if isinstance(v, str):
-                v = v.replace("\r\n", "\n")
-                texts[i] = v
-                bad = bad_char(v)
-                if bad is not None:
-                    raise InputError(
-                        f"第 {number} 行 {column_letter(i)} 列含有不允许的{describe_char(bad)}: 整个文件未导入,"
-                        "请删除这个不可见字符后重新导入(单元格内只允许换行和制表符)"
-                    )
-        if headers is None:
-            headers = ["" if v is None else str(v) for v in texts]
-            header_row = number
-            keys = [aliases.get(h, aliases.get(h.lower(), h.lower())) for h in headers]
-            continue
-        if len(texts) > len(keys) and any(v not in (None, "") for v in texts[len(keys) :]):
-            raise wider_than_header(number, len(texts), headers, header_row, "请检查表头右侧是否有多余的数据")
-        out.append((number, {k: (texts[i] if i < len(texts) else None) for i, k in enumerate(keys)}))
-    return headers or [], keys, out
+def _data_rows(wb) -> tuple[list[tuple[int, list[Any]]], str]:
+    sheets = [ws for ws in wb.worksheets if ws.title != NOTES_SHEET] or wb.worksheets
+    ws = sheets[0]
+    rows: list[tuple[int, list[Any]]] = []
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        values = [_cell_value(c) for c in cells]
+        while values and (values[-1] is None or values[-1] == ""):
+            values.pop()
+        if values:
+            rows.append((getattr(cells[0], "row", None) or number, values))
+    return rows, ws.title
 
 
 def _serial(value: float, field: str) -> dt.datetime:
@@ -165,14 +131,20 @@ def _serial(value: float, field: str) -> dt.datetime:
 
 
 def cell_text(value: Any, kind: str = TEXT, field: str = "") -> str:
-    """The text the import reads for a cell of a column of `kind` (TEXT, DATE or DATETIME).
+    """The text the import reads for a cell of a column of `kind` (TEXT, DATE, DATETIME, ID, PHONE).
 
     Date and datetime cells become ISO text (a date-only cell in a datetime column stays a
     date: 09:00, as when typed); numbers in date columns are Excel serial dates; whole numbers
     in text columns lose their ".0"; True/False become 是/否. CSV cells (str) pass unchanged.
+    Identifier columns (ID, PHONE) take a number cell only when no digit can have been lost,
+    and refuse a text cell that shows the loss (io/identifiers.py).
     """
     if value is None:
         return ""
+    if kind in (ID, PHONE):
+        from .identifiers import identifier_text
+
+        return identifier_text(value, field, phone=kind == PHONE)
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

@@ -12,8 +12,8 @@ from ..domain.errors import InputError
 from ..domain.timeutil import parse_date
 from ..io.csvfile import CsvRow
 from ..io.table import Table, read_table
-from ..io.xlsxfile import TEXT, cell_text
-from .import_results import RowError
+from ..io.xlsxfile import ID, PHONE, TEXT, cell_text
+from .import_results import ImportResult, RowError
 
 # The option a service's message starts with → the column it is about (to name the column).
 OPTION_FIELDS = {
@@ -31,10 +31,38 @@ def _aliases(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
     }
 
 
+# Identifier columns of every import (whatever the import): a number cell is taken only when no
+# digit can have been lost, and a text cell that shows the loss is refused (io/identifiers.py).
+IDENTIFIER_KINDS = {
+    "phone": PHONE, "policy": ID, "insured_id": ID, "regulator_ref": ID,
+    "id": ID, "case_id": ID, "complaint_id": ID,
+}  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    """A cell that could not be read, for the errors file: as a spreadsheet shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.15G}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") and hasattr(value, "day") else value.isoformat()
+    return str(value)
+
+
 def read_rows(
-    path: str | Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], kinds: dict[str, str]
+    path: str | Path,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    kinds: dict[str, str],
+    kind: str = "",
 ) -> Table:
-    """The file as text cells (date cells and Excel serial numbers of date columns as ISO text)."""
+    """The file as text cells (date cells and Excel serial numbers of date columns as ISO text,
+    identifiers as text: IDENTIFIER_KINDS).
+
+    A cell that can not be read (a number that is no date in a date column, an identifier a
+    spreadsheet has changed) is an error of its row and column; if there is any, nothing is
+    imported (RowsError: every such row, for the `--errors` file)."""
     table = read_table(path, _aliases(columns))
     missing = [k for k in required if k not in table.keys]
     example = ",".join(columns[k][0] for k in columns)
@@ -45,17 +73,30 @@ def read_rows(
         raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
     if not table.rows:
         raise InputError(f"文件 {path} 没有数据行")
-    if table.xlsx:
-        rows = []
-        for row in table.rows:
-            values = {}
-            for k, v in row.values.items():
-                try:
-                    values[k] = cell_text(v, kinds.get(k, TEXT), table.column(k)).strip()
-                except InputError as exc:
-                    raise InputError(f"第 {row.line} 行 {exc}。整个文件未导入,请改正后重新导入") from None
-            rows.append(CsvRow(row.line, values))
-        table.rows = rows
+    kinds = {**{k: v for k, v in IDENTIFIER_KINDS.items() if k in table.keys}, **kinds}
+    # A CSV file's cells are text already: only its identifier columns are looked at.
+    read = {k: kinds.get(k, TEXT) for k in table.keys if table.workbook or kinds.get(k) in (ID, PHONE)}
+    errors: list[RowError] = []
+    rows = []
+    for row in table.rows:
+        values = dict(row.values)
+        problems: list[tuple[str, str]] = []  # (column, message)
+        for k, kind_of in read.items():
+            try:
+                values[k] = cell_text(values.get(k), kind_of, table.column(k)).strip()
+            except InputError as exc:
+                values[k] = _shown(values.get(k))
+                problems.append((table.column(k), str(exc)))
+        if problems:
+            errors.append(RowError(row.line, ";".join(m for _, m in problems), values, problems[0][0]))
+        rows.append(CsvRow(row.line, values))
+    table.rows = rows
+    if errors:
+        from .imports import rows_error
+
+        result = ImportResult(table.path, kind, len(rows), errors=errors)
+        result.columns = list(zip(table.headers, table.keys, strict=False))
+        raise rows_error(result)
     return table
 
 
