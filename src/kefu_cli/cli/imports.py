@@ -9,9 +9,15 @@ import typer
 from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx, callbacks).
-app = typer.Typer(help="从 Excel(.xlsx)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访。", no_args_is_help=True)
+app = typer.Typer(help="从 Excel(.xlsx/.xls)、LibreOffice(.ods)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访。", no_args_is_help=True)
 
-FileArg = Annotated[str, typer.Argument(help="CSV 或 Excel(.xlsx)文件路径,例如 ./投诉登记表.xlsx")]
+FileArg = Annotated[
+    str,
+    typer.Argument(
+        help="CSV、Excel(.xlsx/.xls)或 LibreOffice(.ods)文件路径,例如 ./投诉登记表.xlsx;"
+        "保单号、电话、证件号码列请设为文本(数字格式的单元格丢了开头的 0 或超过 15 位时整个文件不导入)"
+    ),
+]
 ErrorsOpt = Annotated[
     str | None,
     typer.Option(
@@ -72,7 +78,7 @@ def complaints(
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """批量登记投诉(CSV 或 .xlsx)。
+    """批量登记投诉(CSV、.xlsx、.xls 或 .ods)。
 
     表头(中文或英文均可): 受理时间,受理方式,投诉类别,投诉人,联系电话 为必填;
     与消费者关系,保单号,投诉内容,机构,经办人,材料齐全(是/否),监管转办编号,监管报告期限 可选;

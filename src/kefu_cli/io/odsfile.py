@@ -21,12 +21,16 @@ from ..domain.timeutil import InputError
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+NUMBER = "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
 NOTES_SHEET = "说明"
 MAX_REPEAT = 10_000  # a run of equal non-empty cells or rows longer than this is no register
 
 _ROW, _CELL, _COVERED = (TABLE, "table-row"), (TABLE, "table-cell"), (TABLE, "covered-table-cell")
 # Containers of rows inside a table (header rows, row groups); their rows are read in order.
 _ROW_GROUPS = {(TABLE, n) for n in ("table-header-rows", "table-rows", "table-row-group")}
+_COLUMN_GROUPS = {(TABLE, n) for n in ("table-header-columns", "table-columns", "table-column-group")}
+MAX_COLUMNS = 16_384
 
 
 def _invalid(p: Path) -> InputError:
@@ -49,17 +53,50 @@ def _text(cell) -> str:
     return "\n".join(paragraphs)
 
 
-def _moment(text: str, p: Path) -> dt.date | dt.datetime:
-    """office:date-value: "2026-10-09" (a date) or "2026-10-09T09:30:00[.123]" (a datetime)."""
+def _time_styles(doc) -> set[str]:
+    """The cell styles whose number format shows a time: a date cell of such a style at midnight
+    is a datetime (LibreOffice writes its date-value without the time)."""
+    timed: set[str] = set()
+    cell_styles: dict[str, str] = {}
+    for styles in (doc.styles, doc.automaticstyles):
+        for s in styles.childNodes:
+            name = s.attributes.get((STYLE, "name"), "")
+            if s.qname == (NUMBER, "date-style"):
+                if any(c.qname in ((NUMBER, "hours"), (NUMBER, "minutes")) for c in s.childNodes):
+                    timed.add(name)
+            elif s.qname == (STYLE, "style") and s.attributes.get((STYLE, "family")) == "table-cell":
+                data = s.attributes.get((STYLE, "data-style-name"))
+                if data:
+                    cell_styles[name] = data
+    return {name for name, data in cell_styles.items() if data in timed}
+
+
+def _moment(text: str, timed: bool, p: Path) -> dt.date | dt.datetime:
+    """office:date-value: "2026-10-09" (a date, or midnight when the cell shows a time) or
+    "2026-10-09T09:30:00[.123]" (a datetime)."""
     try:
         if "T" not in text:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time()) if timed else day
         return dt.datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:
         raise _invalid(p) from None
 
 
-def _value(cell, p: Path) -> Any:
+def _column_styles(table) -> list[str | None]:
+    """The default cell style of each column (table:table-column, repeats expanded; a date cell
+    without a style of its own takes its column's)."""
+    out: list[str | None] = []
+    for child in table.childNodes:
+        if child.qname == (TABLE, "table-column"):
+            n = min(_repeat(child, "number-columns-repeated"), MAX_COLUMNS - len(out))
+            out += [child.attributes.get((TABLE, "default-cell-style-name"))] * n
+        elif child.qname in _COLUMN_GROUPS:
+            out += _column_styles(child)[: MAX_COLUMNS - len(out)]
+    return out
+
+
+def _value(cell, style: str | None, time_styles: set[str], p: Path) -> Any:
     a = cell.attributes
     kind = a.get((OFFICE, "value-type"))
     if kind in ("float", "percentage", "currency"):
@@ -69,7 +106,8 @@ def _value(cell, p: Path) -> Any:
             return _text(cell) or None
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if kind == "date":
-        return _moment(a.get((OFFICE, "date-value"), ""), p)
+        timed = (a.get((TABLE, "style-name")) or style) in time_styles
+        return _moment(a.get((OFFICE, "date-value"), ""), timed, p)
     if kind == "boolean":
         return a.get((OFFICE, "boolean-value"), "").lower() == "true"
     text = _text(cell)  # string, time (as shown), or a cell without a value type
@@ -97,6 +135,7 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
     try:
         doc = load(str(p))
         sheet = doc.spreadsheet
+        time_styles = _time_styles(doc)
     except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, ExpatError, SAXException):
         raise _invalid(p) from None
     except OSError as exc:
@@ -105,6 +144,7 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
     if not tables:
         return [], ""
     table = next((t for t in tables if t.attributes.get((TABLE, "name")) != NOTES_SHEET), tables[0])
+    columns = _column_styles(table)
     rows: list[tuple[int, list[Any]]] = []
     number = 0
     for row in _rows(table):
@@ -114,7 +154,9 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
             if cell.qname not in (_CELL, _COVERED):
                 continue
             n = _repeat(cell, "number-columns-repeated")
-            value = _value(cell, p) if cell.qname == _CELL else None
+            i = len(values) + empties
+            style = columns[i] if i < len(columns) else None
+            value = _value(cell, style, time_styles, p) if cell.qname == _CELL else None
             if value is None:
                 empties += n
                 continue
