@@ -14,7 +14,9 @@ and leading zeros are gone (02166668888 becomes 2166668888, 000123 becomes 123).
 - a phone from a number cell (or a text cell of digits only) that is no valid number as it is
   but is a landline with a 0 in front (2166668888) lost its leading zero: refused, saying so;
 - a text cell in Excel's scientific notation (8.86E+18, as Excel writes a long number into a
-  CSV) is refused: the digits are gone.
+  CSV) is refused: the digits are gone. Any other text is taken as written: a CSV cell of 16
+  digits may be exact (LibreOffice writes all the digits it has) or rounded, which its text
+  can not tell.
 
 Whether a policy number lost leading zeros (000123 stored as 123) can not be known from the
 cell: it is taken as written (123). Every refusal ends with the remedy: set the column to text
@@ -63,16 +65,12 @@ def _lost_zero(digits: str) -> bool:
 def _from_text(text: str, field: str, phone: bool) -> str:
     bare = text.strip()
     if _EXPONENT.fullmatch(bare):
-        raise _refuse(
-            field,
-            f"是科学计数法 {bare}: 超过 {MAX_DIGITS} 位的数字已被 Excel 改写,原来的号码已无法还原",
-            "请在 Excel 中把该列设为文本、重新输入后再导入",
-        )
+        raise _refuse(field, f"是科学计数法 {bare}: 超过 {MAX_DIGITS} 位的数字已被 Excel 改写,原来的号码已无法还原")
     if phone and bare.isascii() and bare.isdigit() and _lost_zero(bare):
         raise _refuse(
             field,
             "的号码缺少开头的 0(固定电话应以区号 0 开头,Excel 把它当作数字时会去掉开头的 0)",
-            "请补上开头的 0;在 Excel 中先" + TO_TEXT,
+            TO_TEXT + "(补上开头的 0)",
         )
     return text
 
