@@ -302,3 +302,20 @@ def test_a_workbook_under_the_wrong_extension_still_reads(kefu, tmp_path):
     assert out["created"] == 1
     ods = _ods(tmp_path / "b.ods").rename(tmp_path / "登记表2.xlsx")
     assert read_sheet(ods)[1] == "登记表"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("2166668888", True), ("1088889999", True), ("75512345678", True), (" 2166668888 ", True),
+        ("8.86020123456789E+18", False), ("8.86020123456789E+018", True), ("9E+18", False),
+    ],
+)  # fmt: skip
+def test_the_csv_fast_path_looks_at_every_text_that_can_be_refused(text, phone):
+    """A CSV cell is handed to `identifier_text` only when `suspect` matches it: each refused text must."""
+    from kefu_cli.io.identifiers import suspect
+
+    with pytest.raises(InputError):
+        identifier_text(text, "x", phone=phone)
+    assert suspect(phone).fullmatch(text)
+    assert not suspect(phone).fullmatch("13812345678") and not suspect(False).fullmatch("2166668888")

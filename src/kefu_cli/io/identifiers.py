@@ -37,6 +37,16 @@ TO_TEXT = "请把该列设为文本后重新输入"
 # Excel's scientific notation for a long number in a "General" cell, as it writes it into a CSV
 # ("8.86020123456789E+18", "1.10101E+17", "9E+18").
 _EXPONENT = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}")
+# Text that `identifier_text` may refuse (the rest passes unchanged): scientific notation, and for
+# a phone 9 to 11 digits that are no mobile. A CSV file's cells are matched against it first.
+_SUSPECT = re.compile(r"\s*[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}\s*")
+_SUSPECT_PHONE = re.compile(r"\s*(?:[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}|[2-9][0-9]{8,10}|1[0-9]{8,9})\s*")
+
+
+def suspect(phone: bool = False) -> re.Pattern[str]:
+    """The pattern (fullmatch) of the text cells `identifier_text` may refuse; any other text it
+    returns unchanged."""
+    return _SUSPECT_PHONE if phone else _SUSPECT
 
 
 def _refuse(field: str, problem: str, remedy: str = TO_TEXT) -> InputError:

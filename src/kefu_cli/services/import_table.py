@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date
 from ..io.csvfile import CsvRow
+from ..io.identifiers import suspect
 from ..io.table import Table, read_table
 from ..io.xlsxfile import ID, PHONE, TEXT, cell_text
 from .import_results import ImportResult, RowError
@@ -74,22 +75,40 @@ def read_rows(
     if not table.rows:
         raise InputError(f"文件 {path} 没有数据行")
     kinds = {**{k: v for k, v in IDENTIFIER_KINDS.items() if k in table.keys}, **kinds}
-    # A CSV file's cells are text already: only its identifier columns are looked at.
-    read = {k: kinds.get(k, TEXT) for k in table.keys if table.workbook or kinds.get(k) in (ID, PHONE)}
     errors: list[RowError] = []
-    rows = []
-    for row in table.rows:
-        values = dict(row.values)
-        problems: list[tuple[str, str]] = []  # (column, message)
-        for k, kind_of in read.items():
-            try:
-                values[k] = cell_text(values.get(k), kind_of, table.column(k)).strip()
-            except InputError as exc:
-                values[k] = _shown(values.get(k))
-                problems.append((table.column(k), str(exc)))
-        if problems:
-            errors.append(RowError(row.line, ";".join(m for _, m in problems), values, problems[0][0]))
-        rows.append(CsvRow(row.line, values))
+    if table.workbook:  # typed cells: every one becomes text
+        read = {k: (kinds.get(k, TEXT), table.column(k)) for k in table.keys}
+        rows = []
+        for row in table.rows:
+            values = dict(row.values)
+            problems: list[tuple[str, str]] = []  # (column, message)
+            for k, (kind_of, column) in read.items():
+                try:
+                    values[k] = cell_text(values.get(k), kind_of, column).strip()
+                except InputError as exc:
+                    values[k] = _shown(values.get(k))
+                    problems.append((column, str(exc)))
+            if problems:
+                errors.append(RowError(row.line, ";".join(m for _, m in problems), values, problems[0][0]))
+            rows.append(CsvRow(row.line, values))
+    else:  # CSV text: only identifier cells that look changed (a pattern per column) are looked at
+        checked = [
+            (k, kinds[k], table.column(k), suspect(kinds[k] == PHONE))
+            for k in table.keys
+            if kinds.get(k) in (ID, PHONE)
+        ]
+        rows = table.rows
+        for row in rows:
+            problems = []
+            for k, kind_of, column, pattern in checked:
+                value = row.values.get(k)
+                if value and pattern.fullmatch(value):
+                    try:
+                        cell_text(value, kind_of, column)
+                    except InputError as exc:
+                        problems.append((column, str(exc)))
+            if problems:
+                errors.append(RowError(row.line, ";".join(m for _, m in problems), row.values, problems[0][0]))
     table.rows = rows
     if errors:
         from .imports import rows_error
