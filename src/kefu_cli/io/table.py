@@ -23,6 +23,10 @@ class Table:
     rows: list[CsvRow]  # values by key: text for a CSV file, typed cells for a workbook
     workbook: bool  # typed cells (.xlsx, .ods, .xls) rather than CSV text
 
+    @property
+    def xlsx(self) -> bool:  # the name of `workbook` when .xlsx was the only workbook read
+        return self.workbook
+
     def column(self, key: str) -> str:
         """The column of `key` as the file names it, with its letter: '受理时间(A 列)'."""
         if key in self.keys:
