@@ -317,17 +317,18 @@ def extend(
 def pause(
     complaint_id: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="中止原因,例如 伤残鉴定")],
+    kind: Annotated[str, typer.Option("--kind", help="中止类型: 鉴定、检测、评估 或 调解(mediation)")] = "鉴定",
     late: LateOpt = False,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """外部鉴定/检测/评估期间中止处理期限: 期限暂停(不算逾期),恢复时按中止的时间顺延
+    """外部鉴定/检测/评估(办法第十八条)或调解(第二十三条)期间中止处理期限: 期限暂停(不算逾期),恢复时按中止的时间顺延
     (自然日规则加中止的天数,工作日规则加中止的工作日)。期限已过才中止会被拒绝,除非加 --late(记为逾期)。"""
     from ..services import complaint_steps as steps
 
     _done(
-        steps.pause(state.db, complaint_id, reason=reason, late=late, clerk=clerk, at=at_value(at)),
+        steps.pause(state.db, complaint_id, reason=reason, kind=kind, late=late, clerk=clerk, at=at_value(at)),
         json,
         f"已中止投诉 {complaint_id},请告知投诉人",
     )
@@ -335,7 +336,7 @@ def pause(
 
 @app.command("resume")
 def resume(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: ClerkOpt = None) -> None:
-    """外部鉴定结束,恢复处理: 暂停的期限按中止的时间顺延(自然日或工作日,依规则的单位)。"""
+    """鉴定、检测、评估或调解结束,恢复处理: 暂停的期限按中止的时间顺延(自然日或工作日,依规则的单位)。"""
     from ..services import complaint_steps as steps
 
     result = steps.resume(state.db, complaint_id, clerk=clerk, at=at_value(at))

@@ -118,9 +118,9 @@ def _outcome_lines(data: dict) -> list[str]:
     if data["merged_into"]:
         lines.append(f"已合并至: {data['merged_into']}(新事实并入原投诉处理)")
     if data["paused_at"]:
-        lines.append(f"中止: 自 {data['paused_at']:%Y-%m-%d %H:%M},原因: {data['pause_reason']}")
+        lines.append(f"中止({_pause_kind(data)}): 自 {data['paused_at']:%Y-%m-%d %H:%M},原因: {data['pause_reason']}")
     elif data["pause_reason"]:
-        lines.append(f"曾中止,原因: {data['pause_reason']}")
+        lines.append(f"曾中止({_pause_kind(data)}),原因: {data['pause_reason']}")
     if data["withdrawn_at"]:
         note = next(
             (e["details"].get("note") for e in reversed(data.get("events", [])) if e["action"] == "withdraw"), None
@@ -219,3 +219,11 @@ def _shown(value) -> str:
         if isinstance(value, str) and value in table:
             return table[value][0]
     return str(value)
+
+
+def _pause_kind(data: dict) -> str:
+    """The kind of the case's pause in Chinese (鉴定, 检测, 评估, 调解)."""
+    from ..domain.codes import label
+    from ..domain.complaint import PAUSE_KINDS
+
+    return label(PAUSE_KINDS, data.get("pause_kind") or "appraisal")

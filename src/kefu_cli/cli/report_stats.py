@@ -32,6 +32,8 @@ def _stats_rows(report: dict) -> list[list]:
         rows.append(["rejected_by_reason", r["reason"], REASON_ZH.get(r["reason"], r["reason"]), r["count"], ""])
     for k, n in cp["transfers"].items():
         rows.append(["transfers", k, "内部转办" if k == "internal" else "转外部单位", n, ""])
+    for r in cp["paused_by_kind"]:
+        rows.append(["paused_by_kind", r["kind"], "中止: " + _pause_zh(r["kind"]), r["count"], ""])
     for k, d in report["durations"].items():
         rows.append(["durations", f"{k}.median", DURATION_ZH[k] + "中位数(工作日)", d["count"], d["median"]])
         rows.append(["durations", f"{k}.p90", DURATION_ZH[k] + "90分位(工作日)", d["count"], d["p90"]])
@@ -186,6 +188,12 @@ def _render_stats(c, report: dict, charts: bool) -> None:
             t.add_row("  " + ("内部转办" if k == "internal" else "转外部单位"), str(n), "")
     c.print(t)
 
+    if any(r["count"] for r in cp["paused_by_kind"]):  # 办法第十八、二十三条: time not counted
+        t = table("中止(鉴定、检测、评估、调解期间不计入期限)", ["中止类型", "件数"])
+        for r in cp["paused_by_kind"]:
+            t.add_row(_pause_zh(r["kind"]), str(r["count"]))
+        c.print(t)
+
     t = table("用时(工作日)", ["环节", "件数", "中位数", "90分位"])
     for k, d in report["durations"].items():
         t.add_row(DURATION_ZH[k], str(d["count"]), _num(d["median"]), _num(d["p90"]))
@@ -263,3 +271,10 @@ def _share(n: int, total: int) -> float | None:
 
 def _num(v) -> str:
     return "—" if v is None else (f"{v:g}")
+
+
+def _pause_zh(kind: str) -> str:
+    from ..domain.codes import label
+    from ..domain.complaint import PAUSE_KINDS
+
+    return label(PAUSE_KINDS, kind)

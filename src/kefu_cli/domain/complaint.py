@@ -21,7 +21,7 @@ class Status(StrEnum):
     AWAITING_MATERIALS = "awaiting_materials"  # registered, materials incomplete
     REGISTERED = "registered"  # materials complete, acceptance not yet decided
     ACCEPTED = "accepted"  # accepted, being handled
-    PAUSED = "paused"  # handling paused for external appraisal (鉴定/检测/评估)
+    PAUSED = "paused"  # handling paused: appraisal, testing, valuation or mediation (PauseKind)
     DECIDED = "decided"  # decision made and told to the complainant
     REJECTED = "rejected"  # not accepted (reason code)
     TRANSFERRED = "transferred"  # transferred to an outside unit or another department
@@ -238,6 +238,40 @@ REJECT_REASON_ALIASES = {
 REJECT_REASONS = {r.value: (REJECT_REASON_ZH[r], REJECT_REASON_ALIASES[r]) for r in RejectReason}
 
 
+class PauseKind(StrEnum):
+    """Why handling is paused: time that does not count towards the periods (2020 rule Art. 18:
+    appraisal, testing, valuation; Art. 23: mediation)."""
+
+    APPRAISAL = "appraisal"
+    TESTING = "testing"
+    VALUATION = "valuation"
+    MEDIATION = "mediation"
+
+
+PAUSE_KIND_ZH = {
+    PauseKind.APPRAISAL: "鉴定",
+    PauseKind.TESTING: "检测",
+    PauseKind.VALUATION: "评估",
+    PauseKind.MEDIATION: "调解",
+}
+PAUSE_KIND_ALIASES = {
+    PauseKind.APPRAISAL: ("外部鉴定", "伤残鉴定"),
+    PauseKind.TESTING: ("外部检测",),
+    PauseKind.VALUATION: ("外部评估",),
+    PauseKind.MEDIATION: ("调解中", "第三方调解"),
+}
+PAUSE_KINDS = {k.value: (PAUSE_KIND_ZH[k], PAUSE_KIND_ALIASES[k]) for k in PauseKind}
+# what the pause excludes, as the basis of a resumed deadline and the show say it
+PAUSE_KIND_BASIS = {
+    PauseKind.APPRAISAL: "外部鉴定中止",
+    PauseKind.TESTING: "外部检测中止",
+    PauseKind.VALUATION: "外部评估中止",
+    PauseKind.MEDIATION: "调解中止",
+}
+# a pause event written before pauses had kinds was an outside appraisal
+OLD_PAUSE_KIND = PauseKind.APPRAISAL
+
+
 def duplicate_reason(status_of_first: Status | str) -> RejectReason:
     """The rejection code of a repeat complaint without new facts."""
     return RejectReason.DUPLICATE_DECIDED if Status(status_of_first) is Status.DECIDED else RejectReason.DUPLICATE_OPEN
@@ -295,7 +329,7 @@ REGISTERED_FIELDS = (
 COMPLAINT_UNSET: dict = {
     **dict.fromkeys(("accepted_at", "rejected_at", "reject_reason", "reject_note", "transferred_at", "transfer_to",
                      "transfer_internal", "merged_into", "extension_level", "extension_approver", "paused_at",
-                     "pause_reason", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason")),
+                     "pause_reason", "pause_kind", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason")),
     "paused_workdays": 0,
 }  # fmt: skip
 
@@ -329,7 +363,7 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         if details.get("approver"):
             s["extension_approver"] = details["approver"].strip()
     elif action == "pause":
-        s.update(paused_at=at, pause_reason=details.get("reason"))
+        s.update(paused_at=at, pause_reason=details.get("reason"), pause_kind=details.get("kind", OLD_PAUSE_KIND.value))
     elif action == "resume":
         s["paused_at"] = None
         if details.get("paused_workdays") is not None:

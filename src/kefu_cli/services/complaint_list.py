@@ -46,6 +46,7 @@ COLUMNS = (
     "extension_approver",
     "paused_at",
     "pause_reason",
+    "pause_kind",
     "paused_workdays",
     "decided_at",
     "result",

@@ -338,9 +338,14 @@ def extend(
     return _action(db, complaint_id, clerk, at, fn)
 
 
-def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None, at=None) -> dict[str, Any]:
+def pause(
+    db, complaint_id: str, *, reason: str, kind: str = "appraisal", late: bool = False, clerk=None, at=None
+) -> dict[str, Any]:
+    """Stop the acceptance and decision clocks while an appraisal, test or valuation (Art. 18) or a
+    mediation (Art. 23) runs: `kind` a PauseKind code or its Chinese label."""
+    code = parse_code(sm.PAUSE_KINDS, kind, "--kind 中止类型")
     text = text_field(
-        reason, "--reason 中止原因(如 外部鉴定)", required=True, limit=500, multiline=True, example="伤残鉴定"
+        reason, "--reason 中止原因(如 伤残鉴定)", required=True, limit=500, multiline=True, example="伤残鉴定"
     )
 
     def fn(uow, c):
@@ -350,7 +355,7 @@ def pause(db, complaint_id: str, *, reason: str, late: bool = False, clerk=None,
         apply_effects(uow, c, sm.Action.PAUSE)
         for row in rows:
             pause_deadline(uow, row, text)
-        record_step(uow, c, "pause", moved, reason=text, late=was_late, paused=[d.kind for d in rows])
+        record_step(uow, c, "pause", moved, reason=text, kind=code, late=was_late, paused=[d.kind for d in rows])
 
     return _action(db, complaint_id, clerk, at, fn)
 
@@ -360,7 +365,8 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
         moved_status = move(uow, c, sm.Action.RESUME)
         start = c.paused_at or uow.at
         days = max(uow.calendar.count_workdays(start.date(), uow.at.date()), 0)
-        why = f"外部鉴定中止 {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}"
+        kind = sm.PauseKind(c.pause_kind or sm.OLD_PAUSE_KIND)
+        why = f"{sm.PAUSE_KIND_BASIS[kind]} {start:%Y-%m-%d} 至 {uow.at:%Y-%m-%d}: {c.pause_reason}"
         moved = []
         for row in open_deadlines(uow, CASE, c.id, sm.EFFECTS[sm.Action.RESUME]["resumed"], [DeadlineStatus.PAUSED]):
             before_due = row.due

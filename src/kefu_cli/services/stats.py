@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain import callback as cb
 from ..domain.codes import CATEGORIES, CHANNELS, label
-from ..domain.complaint import RejectReason
+from ..domain.complaint import PauseKind, RejectReason
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.report import on_time, weighted_percentile
 from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
@@ -168,6 +168,13 @@ def stats_report(
             reasons[reason or ""] += n
         elif oc == "transferred":
             transfers["internal" if internal else "external"] += n
+    # the complaints paused (their last pause's kind: appraisal, testing, valuation, mediation)
+    paused = "pause_kind IS NOT NULL"
+    if until is not None:  # paused by then (a later pause's kind is taken: no kind history column)
+        paused += " AND id IN (SELECT entity_id FROM audit_event WHERE entity = 'complaint' AND action = 'pause' AND at < :until)"
+    pauses = dict(
+        sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params)
+    )
     by_category = _counted(per[0].items(), CATEGORIES)
     rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
@@ -201,6 +208,7 @@ def stats_report(
             "outcomes": outcomes,
             "rejected_by_reason": rejected_by_reason,
             "transfers": transfers,
+            "paused_by_kind": [{"kind": k.value, "count": pauses.get(k.value, 0)} for k in PauseKind],
         },
         "durations": durations,
         "on_time": [{"kind": k, **on_time(per_kind.get(k, {})).as_dict()} for k in kinds],

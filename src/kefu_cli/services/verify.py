@@ -72,6 +72,7 @@ COMPLAINT_ZH = {
     "reject_note": "不予受理说明",
     "extension_approver": "延期批准人",
     "pause_reason": "中止原因",
+    "pause_kind": "中止类型",
     "paused_workdays": "累计中止工作日",
     "name": "姓名",
     "phone": "电话",

@@ -45,6 +45,7 @@ class Complaint(SQLModel, table=True):
     extension_approver: str | None = Field(default=None, max_length=60)
     paused_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     pause_reason: str | None = None
+    pause_kind: str | None = None  # appraisal | testing | valuation | mediation (domain PauseKind)
     paused_workdays: int = 0
     decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     result: str | None = None
