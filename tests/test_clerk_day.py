@@ -80,8 +80,10 @@ def test_a_day_at_the_desk(desk):
 
     # 16:00 the case as a supervisor reads it: everything, in Chinese
     show = human(desk, "complaint", "show", case)
-    for words in ("更正登记信息", "改派", "备注/联系记录", "依据:", "回访:", "已作出处理决定", "随更正重算"):
+    for words in ("更正登记信息", "改派", "备注/联系记录", "依据:", "回访:", "已作出处理决定", "下一步:"):
         assert words in show, words
+    assert "随更正重算" not in show  # the clock rows only with --all
+    assert "随更正重算" in human(desk, "complaint", "show", case, "--all")
     rejected = human(desk, "complaint", "show", "TS-20261102-0001")
     assert "不予受理: 属于投诉但不属本公司处理" in rejected and "说明: 已告知向代销银行反映" in rejected
     transferred = human(desk, "complaint", "show", "TS-20261106-0001")

@@ -156,7 +156,10 @@ def test_show_human_output_masks_and_lists_deadlines(kefu):
     # 14 (6), 15 (7), 16 (8), 19 (9), 20 (10) → 2026-10-20; decision 15 日 from receipt: Thu 2026-10-15.
     assert "受理决定: 2026-10-20" in out
     assert "处理决定: 2026-10-15" in out
-    assert "办理记录" in out and "登记" in out and "开始计时" in out and "register" not in out
+    assert "办理记录" in out and "登记" in out and "register" not in out
+    # the clock rows of the deadlines only with --all
+    assert "开始计时" not in out
+    assert "开始计时" in kefu.ok("complaint", "show", cid, "--as-of", "2026-09-30", "--all")
     unmasked = kefu.ok("complaint", "show", cid, "--unmask")
     assert "13912345678" in unmasked
     js = kefu.ok("complaint", "show", cid, "--json")

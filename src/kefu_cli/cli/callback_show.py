@@ -40,6 +40,7 @@ from .common import (
     PhoneOpt,
     PolicyFilterOpt,
     PolicyOpt,
+    ShowAllOpt,
     UnmaskOpt,
     at_value,
     audit_unmask,
@@ -47,10 +48,11 @@ from .common import (
     int_value,
     state,
 )
+from .labels import next_text, shown_deadlines
 
 
-def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
-    """查看一次回访: 期限、每次回访记录、问题跟进、操作记录。"""
+def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+    """查看一次回访: 期限、每次回访记录、问题跟进、操作记录与下一步;已被替代的期限加 --all 才列出。"""
     from ..services import callback_views as svc
 
     with _uow(write=False) as uow:
@@ -62,7 +64,6 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
 
         print_json(view)
         return
-    from ..domain.callback import NEXT_STEP_ZH, NextStep
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind, state_zh
     from ..domain.policy import basis_zh
     from ..render.output import print_lines, print_table
@@ -84,7 +85,6 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
         lines.append(f"理赔结案: {v['closed_date']}")
     if v["outcome_reason"]:
         lines.append(f"结果说明: {v['outcome_reason']}")
-    lines.append(f"下一步: {NEXT_STEP_ZH[NextStep(v['next'])]}")
     print_lines(lines)
     print_table(
         "期限",
@@ -97,7 +97,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
                 f"{d['met_at']:%Y-%m-%d %H:%M}" if d["met_at"] else "",
                 basis_zh(d["basis"]),
             ]
-            for d in v["deadlines"]
+            for d in shown_deadlines(v["deadlines"], all_)
         ],
     )
     if v["attempts"]:
@@ -150,6 +150,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
                 for e in v["events"]
             ],
         )
+    print_lines([next_text(v["next_step"])])
 
 
 def list_(

@@ -68,11 +68,11 @@ def checklist_lines(data: dict) -> list[str]:
 
 
 def next_line(data: dict) -> str:
-    from ..domain.claims import NEXT_HINT, Status
+    """The claim's 下一步 line (domain/next_step.py `claim_next`), as `claim show` ends with it."""
+    from ..domain.next_step import claim_next, running_kinds
 
-    if data.get("voided_at"):
-        return "已作废"
-    return NEXT_HINT[Status(data["status"])].format(id=data["id"])
+    kinds = running_kinds(data.get("deadlines") or [])
+    return claim_next(data["status"], kinds, data["id"], bool(data.get("voided_at"))).line()
 
 
 def print_json(data) -> None:

@@ -25,7 +25,6 @@ from .claim_render import (
     checklist_lines,
     deadline_lines,
     done,
-    next_line,
     print_json,
     report_lines,
     result_text,
@@ -48,6 +47,7 @@ from .common import (
     NoPagerOpt,
     OverdueOpt,
     PolicyFilterOpt,
+    ShowAllOpt,
     ToOpt,
     UnmaskOpt,
     at_value,
@@ -57,7 +57,18 @@ from .common import (
     one_output,
     state,
 )
-from .labels import ADDRESS_KEYS, NAME_KEYS, PHONE_KEYS, after_sales_label, deadline_event, kind_zh, mask_after_sales
+from .labels import (
+    ADDRESS_KEYS,
+    NAME_KEYS,
+    PHONE_KEYS,
+    after_sales_label,
+    deadline_event,
+    kind_zh,
+    mask_after_sales,
+    next_text,
+    shown_deadlines,
+    shown_events,
+)
 
 
 def _mask(data, unmask: bool):
@@ -138,10 +149,12 @@ def _event_row(e: dict) -> list[str]:
 def show(
     claim_id: IdArg,
     as_of: AsOfOpt = None,
+    all_: ShowAllOpt = False,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """显示理赔报案详情: 保单、出险情况、报案人、初审、重大案件、材料清单、期限、理赔回访与办理记录。"""
+    """显示理赔报案详情: 保单、出险情况、报案人、初审、重大案件、材料清单、期限、理赔回访、办理记录与下一步;
+    计时记录和已被替代的期限加 --all 才列出。"""
     from ..services import claim_views
 
     data = _mask(claim_views.show(state.db, claim_id, as_of=date_value(as_of, "--as-of")), unmask)
@@ -175,10 +188,14 @@ def show(
     if k:
         lines.append(f"理赔回访: {k['id']} 期限 {k['due']}" + (" (已作废)" if k["voided"] else ""))
     lines.append("期限:")
-    lines += deadline_lines(d["deadlines"], only_open=False, basis=True) or ["  (无)"]
-    lines.append(next_line(d))
+    lines += deadline_lines(shown_deadlines(d["deadlines"], all_), only_open=False, basis=True) or ["  (无)"]
     print_lines(lines)
-    print_table("办理记录", ["时间", "经办人", "对象", "动作", "状态变化"], [_event_row(e) for e in d["events"]])
+    print_table(
+        "办理记录",
+        ["时间", "经办人", "对象", "动作", "状态变化"],
+        [_event_row(e) for e in shown_events(d["events"], all_)],
+    )
+    print_lines([next_text(d["next"])])
 
 
 def list_(

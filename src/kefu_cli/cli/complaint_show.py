@@ -19,6 +19,7 @@ from .common import (
     NewHandlerOpt,
     PhoneOpt,
     PolicyOpt,
+    ShowAllOpt,
     UnmaskOpt,
     at_value,
     audit_unmask,
@@ -35,7 +36,7 @@ from .complaint import (
     SummaryOpt,
 )
 from .complaint_render import callback_lines, deadline_lines
-from .labels import deadline_event, mask_personal, status_zh
+from .labels import deadline_event, mask_personal, next_text, shown_deadlines, shown_events, status_zh
 
 
 def _status_zh(status: str) -> str:
@@ -45,10 +46,11 @@ def _status_zh(status: str) -> str:
 def show(
     complaint_id: IdArg,
     as_of: AsOfOpt = None,
+    all_: ShowAllOpt = False,
     json: JsonOpt = False,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """显示投诉详情、各项期限(剩余工作日)与办理记录。"""
+    """显示投诉详情、各项期限(剩余工作日)、办理记录与下一步;计时记录和已被替代的期限加 --all 才列出。"""
     from ..services import complaint_views
 
     data = mask_personal(complaint_views.show(state.db, complaint_id, as_of=date_value(as_of, "--as-of")), unmask)
@@ -89,15 +91,16 @@ def show(
         lines.append(f"处理决定: {data['result']}({data['decided_at']:%Y-%m-%d %H:%M})")
     lines += _outcome_lines(data)
     lines.append("期限:")
-    lines += deadline_lines(data["deadlines"], only_open=False, basis=True)
+    lines += deadline_lines(shown_deadlines(data["deadlines"], all_), only_open=False, basis=True)
     if data["callbacks"]:
         lines += ["回访:", *callback_lines(data["callbacks"])]
     print_lines(lines)
     print_table(
         "办理记录",
         ["时间", "经办人", "对象", "动作", "状态变化"],
-        [_event_row(e) for e in data["events"]],
+        [_event_row(e) for e in shown_events(data["events"], all_)],
     )
+    print_lines([next_text(data["next"])])
 
 
 def _outcome_lines(data: dict) -> list[str]:
@@ -140,7 +143,8 @@ def _event_row(e: dict) -> list[str]:
         what = "投诉"
         action = event_action(EVENT_ZH.get(e["action"], e["action"]), e["action"], e["details"])
         before, after = (_status_zh(s) if s else "" for s in (e["from_status"], e["to_status"]))
-    return [f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], what, action, f"{before} → {after}" if before else after]
+    change = f"{before} → {after}" if before and before != after else after
+    return [f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], what, action, change]
 
 
 def _moved_lines(moved: list[dict]) -> list[str]:

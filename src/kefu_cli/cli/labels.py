@@ -56,6 +56,22 @@ def deadline_event(e: dict) -> tuple[str, str, str, str]:
     return kind_zh(d.get("kind", "")) or "期限", DEADLINE_EVENT_ZH.get(key, e["action"]), before, after
 
 
+def shown_events(events: list[dict], all_: bool) -> list[dict]:
+    """A case's timeline as `show` prints it: its steps; the clock rows (the changes of its
+    deadlines, entity `deadline`) only with --all."""
+    return events if all_ else [e for e in events if e["entity"] != "deadline"]
+
+
+def shown_deadlines(deadlines: list[dict], all_: bool) -> list[dict]:
+    """A case's deadlines as `show` prints them: replaced (superseded) ones only with --all."""
+    return deadlines if all_ else [d for d in deadlines if d["status"] != "superseded"]
+
+
+def next_text(step: dict) -> str:
+    """The 下一步 line every `show` ends with (domain/next_step.py `Step.line`)."""
+    return f"下一步: {step['text']}" + (f"({step['command']})" if step["command"] else "")
+
+
 def after_sales_label(table: str, code: str | None) -> str:
     """A code of one of domain/claims.py's or domain/requests.py's tables (claim types, results,
     request statuses …) in Chinese."""

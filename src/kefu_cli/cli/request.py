@@ -35,7 +35,7 @@ from .common import (
     received_and_at,
     state,
 )
-from .labels import after_sales_label, mask_after_sales
+from .labels import after_sales_label, mask_after_sales, next_text
 
 app = typer.Typer(
     help="保全请求: 退保、批改(批单)的登记与办结\n\n"
@@ -203,6 +203,7 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
         [[f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], event_action(zh.get(e["action"], e["action"]), e["action"], e["details"]),
           after_sales_label("REQUEST_STATUSES", e["to_status"])] for e in data["events"]],
     )  # fmt: skip
+    print_lines([next_text(data["next"])])
 
 
 @app.command("list")

@@ -123,7 +123,17 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
             "events": _events(uow, row.id),
         }
     )
+    out["next_step"] = next_of(out).as_dict()
     return out
+
+
+def next_of(view: dict):
+    """The callback's next action (domain/next_step.py): the method ladder while open, then the
+    problems found and not yet answered."""
+    from ..domain.next_step import callback_next
+
+    waiting = [f["id"] for f in view["followups"] if f["resolved_at"] is None]
+    return callback_next(view["status"], view["next"], waiting, view["id"], view.get("voided_at") is not None)
 
 
 def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:

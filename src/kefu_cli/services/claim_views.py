@@ -70,7 +70,16 @@ def show(db, claim_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
         c, past = get(uow, claim_id), past_of(uow, as_of or uow.now.date())  # a past day: as it stood then
         out = view(uow, c if past is None else past.row(CASE, c), as_of=as_of or uow.now.date(), events=True)
-        return out if past is None else past.show(out)
+        out = out if past is None else past.show(out)
+        out["next"] = next_of(out).as_dict()
+        return out
+
+
+def next_of(data: dict):
+    """The claim report's next action (domain/next_step.py) from its status and running deadlines."""
+    from ..domain.next_step import claim_next, running_kinds
+
+    return claim_next(data["status"], running_kinds(data["deadlines"]), data["id"], bool(data.get("voided_at")))
 
 
 def list_filters(stmt, model, at_column, branch: str | None, handler: str | None, date_from: dt.date | None,

@@ -65,4 +65,13 @@ def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, An
         c = get(uow, complaint_id)
         past = past_of(uow, as_of or uow.now.date())  # a past day: the case as it stood then
         out = view(uow, c if past is None else past.row(CASE, c), as_of=as_of or uow.now.date(), events=True)
-        return out if past is None else past.show(out)
+        out = out if past is None else past.show(out)
+        out["next"] = next_of(out).as_dict()
+        return out
+
+
+def next_of(data: dict):
+    """The complaint's next action (domain/next_step.py) from its status and running deadlines."""
+    from ..domain.next_step import complaint_next, running_kinds
+
+    return complaint_next(data["status"], running_kinds(data["deadlines"]), data["id"], bool(data.get("voided_at")))

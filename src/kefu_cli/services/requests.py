@@ -263,7 +263,11 @@ def view(uow: UnitOfWork, r: ServiceRequest, events: bool = False) -> dict[str, 
 
 def show(db: str | None, request_id: str) -> dict[str, Any]:
     with unit_of_work(db, write=False) as uow:
-        return view(uow, get(uow, request_id), events=True)
+        out = view(uow, get(uow, request_id), events=True)
+    from ..domain.next_step import request_next
+
+    out["next"] = request_next(out["status"], out["id"], bool(out.get("voided_at"))).as_dict()
+    return out
 
 
 def list_(
