@@ -59,6 +59,9 @@ ReportAsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="报表或数据的截至日(以这一天为准计算逾期与剩余工作日),默认今天,例如 2026-11-21"),
 ]
+FailOnOverdueOpt = Annotated[
+    bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
+]
 # list filters
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX}),其余的只说还有几条")

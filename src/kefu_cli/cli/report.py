@@ -18,6 +18,7 @@ from .common import (
     LIST_LIMIT_MAX,
     BranchOpt,
     CsvOpt,
+    FailOnOverdueOpt,
     HandlerOpt,
     JsonOpt,
     LimitOpt,
@@ -169,9 +170,7 @@ def deadlines(
     json: JsonOpt = False,
     csv: CsvOpt = False,
     output: OutputOpt = None,
-    fail_on_overdue: Annotated[
-        bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
-    ] = False,
+    fail_on_overdue: FailOnOverdueOpt = False,
     limit: LimitOpt = None,
     no_pager: NoPagerOpt = False,
 ) -> None:
