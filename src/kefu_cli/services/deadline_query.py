@@ -298,3 +298,118 @@ def on_time_counts(
         key = row[0] if by_kind else None
         out.setdefault(key, {})[row[-2]] = row[-1]
     return out
+
+
+# --- one case as `show` reads it, on either source ----------------------------------
+
+
+def deadline_view(d, calendar, as_of: dt.date) -> dict[str, Any]:
+    """One deadline as `show` gives it, the same shape for every case type (JSON-ready values
+    left to the renderer): its columns, late, breached, working days left (frozen while paused),
+    judged on `as_of` by `domain.report.judge` as every other reader judges it."""
+    j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "status": d.status,
+        "start_at": d.start_at,
+        "due": d.due,
+        "due_at": d.due_at,
+        "provisional": d.provisional,
+        "rule": d.rule,
+        "unit": d.unit,
+        "amount": d.amount,
+        "extra_workdays": d.extra_workdays,
+        "paused_days": d.paused_days,
+        "paused_at": d.paused_at,
+        "basis": d.basis,
+        "met_at": d.met_at,
+        "closed_at": d.closed_at,
+        # met after its due moment, or (running) overdue: the deadline report's bucket `overdue`
+        "late": bool(d.met_at > d.due_at) if d.met_at else j.overdue,
+        "breached": j.breached,
+        "working_days_left": j.working_days_left,
+    }
+
+
+_DEADLINE_COLUMNS = (
+    "id", "case_type", "case_id", "kind", "rule", "unit", "amount", "extra_workdays", "paused_days", "paused_at",
+    "start_at", "fixed_due", "due", "due_at", "provisional", "basis", "status", "met_at", "closed_at", "breached",
+    "branch", "handler", "created_at", "updated_at",
+)  # fmt: skip
+_DEADLINE_MOMENTS = frozenset(k for k in _DEADLINE_COLUMNS if k.endswith("_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRow:
+    """A row of the `deadline` table read as SQL text, typed as the ORM gives it (`deadline_view`
+    reads it like a `store.models.Deadline`)."""
+
+    id: int
+    case_type: str
+    case_id: str
+    kind: str
+    rule: str
+    unit: str
+    amount: int
+    extra_workdays: int
+    paused_days: int
+    paused_at: dt.datetime | None
+    start_at: dt.datetime
+    fixed_due: dt.date | None
+    due: dt.date
+    due_at: dt.datetime
+    provisional: bool
+    basis: str
+    status: str
+    met_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    breached: bool
+    branch: str
+    handler: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def case_deadline_rows(src: QuickSource | UnitOfWork, case_type: str, case_id: str) -> list[DeadlineRow]:
+    """Every deadline row of one case, in the order they were started (id), from either source."""
+    sql = f"SELECT {', '.join(_DEADLINE_COLUMNS)} FROM deadline WHERE case_type = :ct AND case_id = :id ORDER BY id"
+    out = []
+    for r in sql_rows(src, sql, {"ct": case_type, "id": case_id}):
+        v = dict(zip(_DEADLINE_COLUMNS, r, strict=True))
+        for k in _DEADLINE_MOMENTS:
+            v[k] = when_of(v[k])
+        v["due"] = day_of(v["due"])
+        v["fixed_due"] = None if v["fixed_due"] is None else day_of(v["fixed_due"])
+        v["provisional"], v["breached"] = bool(v["provisional"]), bool(v["breached"])
+        out.append(DeadlineRow(**v))
+    return out
+
+
+def timeline_of(src: QuickSource | UnitOfWork, case_type: str, case_id: str, deadline_ids) -> list[dict]:
+    """A case's events and the changes of its deadlines (`deadline_ids`: the effects its events
+    carry, and the `deadline` events of their own of older databases and of calendar imports), in
+    the order they were written, each change right after the event that made it — the timeline
+    `show` prints for every case type, read as SQL text on either source."""
+    from ..domain.effects import deadline_changes, own_details
+
+    ids = {str(i) for i in deadline_ids}
+    marks = ", ".join(f":d{n}" for n in range(len(ids))) or "''"
+    sql = (
+        "SELECT at, recorded_at, clerk, entity, entity_id, action, from_status, to_status, details FROM audit_event"
+        f" WHERE (entity = :ct AND entity_id = :id) OR (entity = 'deadline' AND entity_id IN ({marks})) ORDER BY id"
+    )
+    params = {"ct": case_type, "id": case_id, **{f"d{n}": v for n, v in enumerate(sorted(ids))}}
+    out = []
+    rows = sql_rows(src, sql, params)
+    for at, recorded_at, clerk, entity, entity_id, action, from_status, to_status, details in rows:
+        event = {"at": when_of(at), "recorded_at": when_of(recorded_at), "clerk": clerk, "entity": entity,
+                 "entity_id": entity_id, "action": action, "from_status": from_status,
+                 "to_status": to_status}  # fmt: skip
+        d = json.loads(details or "{}")
+        if entity != "deadline":
+            out.append({**event, "details": own_details(d)})
+        for change, fx in deadline_changes(event, d):
+            if change["entity_id"] in ids:
+                out.append({**change, "details": fx})
+    return out

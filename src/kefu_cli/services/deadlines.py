@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from sqlmodel import col, select
 
@@ -33,6 +32,7 @@ from ..domain.policy import Unit
 from ..domain.timeutil import iso_date, iso_datetime
 from ..store.models import Deadline
 from .context import UnitOfWork
+from .deadline_query import deadline_view, timeline_of  # noqa: F401 - deadline_view moved there, read from here too
 
 
 def start_deadline(
@@ -287,68 +287,7 @@ def recompute_open(uow: UnitOfWork, years: Iterable[int] | None = None) -> list[
 
 
 def case_timeline(uow: UnitOfWork, case_type: str, case_id: str, rows: list[Deadline]) -> list[dict]:
-    """A case's events and the changes of its deadlines `rows` (the effects its events carry, and
-    the `deadline` events of their own of older databases and of calendar imports), in the order
-    they were written, each change right after the event that made it — the timeline `show`
-    prints for every case type."""
-    import json
-
-    from sqlalchemy import or_
-
-    from ..domain.effects import deadline_changes, own_details
-    from ..store.models import AuditEvent
-
-    ids = {str(d.id) for d in rows}
-    stmt = (
-        select(AuditEvent)
-        .where(
-            or_(
-                (AuditEvent.entity == case_type) & (AuditEvent.entity_id == case_id),
-                (AuditEvent.entity == "deadline") & col(AuditEvent.entity_id).in_(sorted(ids) or [""]),
-            )
-        )
-        .order_by(col(AuditEvent.id))
-    )
-    out = []
-    for e in uow.session.exec(stmt).all():
-        event = {"at": e.at, "recorded_at": e.recorded_at, "clerk": e.clerk, "entity": e.entity,
-                 "entity_id": e.entity_id, "action": e.action, "from_status": e.from_status,
-                 "to_status": e.to_status}  # fmt: skip
-        details = json.loads(e.details or "{}")
-        if e.entity != "deadline":
-            out.append({**event, "details": own_details(details)})
-        for change, d in deadline_changes(event, details):
-            if change["entity_id"] in ids:
-                out.append({**change, "details": d})
-    return out
-
-
-def deadline_view(d: Deadline, calendar, as_of: dt.date) -> dict[str, Any]:
-    """One deadline as `show` gives it, the same shape for every case type (JSON-ready values
-    left to the renderer): its columns, late, breached, working days left (frozen while paused),
-    judged on `as_of` by `domain.report.judge` as every other reader judges it."""
-    from ..domain.report import judge
-
-    j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
-    return {
-        "id": d.id,
-        "kind": d.kind,
-        "status": d.status,
-        "start_at": d.start_at,
-        "due": d.due,
-        "due_at": d.due_at,
-        "provisional": d.provisional,
-        "rule": d.rule,
-        "unit": d.unit,
-        "amount": d.amount,
-        "extra_workdays": d.extra_workdays,
-        "paused_days": d.paused_days,
-        "paused_at": d.paused_at,
-        "basis": d.basis,
-        "met_at": d.met_at,
-        "closed_at": d.closed_at,
-        # met after its due moment, or (running) overdue: the deadline report's bucket `overdue`
-        "late": bool(d.met_at > d.due_at) if d.met_at else j.overdue,
-        "breached": j.breached,
-        "working_days_left": j.working_days_left,
-    }
+    """A case's events and the changes of its deadlines `rows`, each change right after the event
+    that made it — the timeline `show` prints for every case type (services/deadline_query.py
+    `timeline_of`, read the same way on a plain sqlite3 source)."""
+    return timeline_of(uow, case_type, case_id, [d.id for d in rows])
