@@ -7,18 +7,21 @@ services/complaint_steps.py, the list in services/complaint_list.py.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..store.complaint_models import Complaint
-from . import core
 from .complaint_list import COLUMNS
-from .context import UnitOfWork, unit_of_work
-from .deadlines import case_deadlines, case_timeline, deadline_view
+
+if TYPE_CHECKING:
+    from ..store.complaint_models import Complaint
+    from .context import UnitOfWork
+    from .report_source import QuickSource
 
 CASE = "complaint"
 
 
 def get(uow: UnitOfWork, complaint_id: str) -> Complaint:
+    from . import core
+
     return core.get(uow, CASE, complaint_id)
 
 
@@ -26,28 +29,25 @@ def _row(c: Complaint) -> dict[str, Any]:
     return {k: getattr(c, k) for k in COLUMNS}
 
 
-def _linked_callbacks(uow: UnitOfWork, complaint_id: str) -> list[dict[str, Any]]:
-    """The callbacks the complaint scheduled (plain SQL: registering a complaint need not define
-    the callback classes, which costs start-up time)."""
-    from sqlalchemy import text
+def _linked_callbacks(src: QuickSource | UnitOfWork, complaint_id: str) -> list[dict[str, Any]]:
+    """The callbacks the complaint scheduled (plain SQL, on either source: registering a complaint
+    need not define the callback classes, which costs start-up time)."""
+    from .deadline_query import day_of, when_of
+    from .report_source import sql_rows
 
-    rows = uow.session.execute(
-        text("SELECT id, kind, due, status, scheduled_at, voided_at FROM callback WHERE complaint_id = :c ORDER BY id"),
+    rows = sql_rows(
+        src,
+        "SELECT id, kind, due, status, scheduled_at, voided_at FROM callback WHERE complaint_id = :c ORDER BY id",
         {"c": complaint_id},
     )
-
-    def day(v):
-        return dt.date.fromisoformat(v) if isinstance(v, str) else v
-
-    def moment(v):
-        return dt.datetime.fromisoformat(v) if isinstance(v, str) else v
-
-    return [{"id": i, "kind": k, "due": day(d), "status": st, "scheduled_at": moment(sa), "voided": v is not None}
+    return [{"id": i, "kind": k, "due": day_of(d), "status": st, "scheduled_at": when_of(sa), "voided": v is not None}
             for i, k, d, st, sa, v in rows]  # fmt: skip
 
 
 def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bool = False) -> dict[str, Any]:
     """The case as a dict: its columns, its deadlines (with working days left) and, on request, its timeline."""
+    from .deadlines import case_deadlines, case_timeline, deadline_view
+
     as_of = as_of or uow.at.date()
     rows = case_deadlines(uow, CASE, c.id)
     out = _row(c)
@@ -59,7 +59,23 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
 
 
 def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """`kefu complaint show`: on a current SQLite file for today (or a later day) read as SQL
+    text without the ORM (`_quick_show`, the same dict); a past day, another database or an
+    unknown number through a read-only unit of work."""
+    from . import clock
     from .past import past_of
+
+    if as_of is None or as_of >= clock.today():
+        from ..store import quick
+
+        with quick.connect(db) as conn:
+            if conn is not None:
+                from .report_source import QuickSource
+
+                out = _quick_show(QuickSource(conn), complaint_id, as_of or clock.today())
+                if out is not None:
+                    return out
+    from .context import unit_of_work
 
     with unit_of_work(db, write=False) as uow:
         c = get(uow, complaint_id)
@@ -68,6 +84,26 @@ def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, An
         out = out if past is None else past.show(out)
         out["next"] = next_of(out).as_dict()
         return out
+
+
+def _quick_show(src: QuickSource, complaint_id: str, as_of: dt.date) -> dict[str, Any] | None:
+    """`view(…, events=True)` and `next` of today's complaint read as SQL text (None: no such
+    number, the unit of work then says so)."""
+    from .complaint_list import _typed
+    from .deadline_query import case_deadline_rows, deadline_view, timeline_of
+    from .report_source import sql_rows
+
+    key = (complaint_id or "").strip().upper()
+    found = sql_rows(src, f"SELECT {', '.join(COLUMNS)} FROM complaint WHERE id = :id", {"id": key})  # noqa: S608
+    if not found:
+        return None
+    out = _typed(found[0])
+    rows = case_deadline_rows(src, CASE, out["id"])
+    out["deadlines"] = [deadline_view(d, src.calendar, as_of) for d in rows]
+    out["callbacks"] = _linked_callbacks(src, out["id"])
+    out["events"] = timeline_of(src, CASE, out["id"], [d.id for d in rows])
+    out["next"] = next_of(out).as_dict()
+    return out
 
 
 def next_of(data: dict):

@@ -1,0 +1,46 @@
+"""The reads a clerk opens most run without the ORM on a current SQLite file (plain sqlite3 SQL,
+services/report_source.py) and print exactly what the unit-of-work path prints: every case of the
+demo database, text, --all and --json, both ways."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+from kefu_cli.store import quick
+from test_latency_imports import probe
+
+
+def _both(monkeypatch, demo, *args) -> tuple[tuple, tuple]:
+    fast = run_cli("--db", demo, *args)
+    with monkeypatch.context() as m:
+        m.setattr(quick, "_open", lambda db: None)  # no plain sqlite3: the unit of work reads
+        slow = run_cli("--db", demo, *args)
+    return fast, slow
+
+
+SHOWS = [("complaint", ["--all"])]
+
+
+@pytest.mark.parametrize(("group", "more"), SHOWS)
+def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
+    code, out, err = run_cli("--db", demo, group, "list", "--all", "--json")
+    assert code == 0, err
+    ids = [i["id"] for i in json.loads(out)["items"]]
+    assert ids
+    for case_id in ids:
+        for extra in ([], ["--json"], more):
+            fast, slow = _both(monkeypatch, demo, group, "show", case_id, *extra)
+            assert fast == slow, (case_id, extra)
+    # an unknown number: the same sentence, exit 2
+    fast, slow = _both(monkeypatch, demo, group, "show", "XX-1")
+    assert fast == slow and fast[0] == 2
+
+
+@pytest.mark.parametrize("argv", [["complaint", "show", "TS-20261103-0001", "--json"]])
+def test_the_quick_reads_import_no_database_stack(demo, argv):
+    r = probe("--db", str(demo), *argv)
+    assert r["code"] == 0
+    assert r["heavy"] == [], f"kefu {' '.join(argv)} imported {r['heavy']}"
