@@ -42,7 +42,7 @@ def test_editing_the_receipt_time_moves_the_deadlines_that_run_from_it(kefu):
     assert edit["details"]["reason"] == "登记簿抄录日期错误"
     text = kefu.ok("complaint", "edit", cid, "--category", "理赔", "--reason", "类别选错")
     assert "服务 → 理赔" in text
-    assert "随更正重算" in kefu.ok("complaint", "show", cid)
+    assert "随更正重算" in kefu.ok("complaint", "show", cid, "--all")  # deadline rows: with --all
     assert kefu.ok("db", "verify", "--json")["ok"]
 
 

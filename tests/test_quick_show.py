@@ -21,7 +21,7 @@ def _both(monkeypatch, demo, *args) -> tuple[tuple, tuple]:
     return fast, slow
 
 
-SHOWS = [("complaint", ["--all"])]
+SHOWS = [("complaint", ["--all"]), ("callback", ["--all"])]
 
 
 @pytest.mark.parametrize(("group", "more"), SHOWS)
@@ -39,7 +39,9 @@ def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
     assert fast == slow and fast[0] == 2
 
 
-@pytest.mark.parametrize("argv", [["complaint", "show", "TS-20261103-0001", "--json"]])
+@pytest.mark.parametrize(
+    "argv", [["complaint", "show", "TS-20261103-0001", "--json"], ["callback", "show", "HF-20261116-0006", "--json"]]
+)
 def test_the_quick_reads_import_no_database_stack(demo, argv):
     r = probe("--db", str(demo), *argv)
     assert r["code"] == 0

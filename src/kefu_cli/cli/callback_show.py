@@ -53,10 +53,15 @@ from .labels import next_text, shown_deadlines
 
 def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录与下一步;已被替代的期限加 --all 才列出。"""
-    from ..services import callback_views as svc
+    from ..services.callback_read import quick_show
 
-    with _uow(write=False) as uow:
-        view = _masked(svc.callback_view(uow, svc.get_callback(uow, callback_id)), unmask)
+    view = quick_show(state.db, callback_id)  # plain sqlite3 on a current SQLite file: no ORM start-up
+    if view is None:
+        from ..services import callback_views as svc
+
+        with _uow(write=False) as uow:
+            view = svc.callback_view(uow, svc.get_callback(uow, callback_id))
+    view = _masked(view, unmask)
     if unmask:
         audit_unmask("callback show", 1, view["id"])
     if json:

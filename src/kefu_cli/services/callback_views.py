@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from ..domain import callback as cb
-from ..domain.deadlines import is_breached
 from ..domain.errors import NotFoundError, RuleError
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
-from ..store.models import Deadline
+from .callback_read import deadline_view, next_of, shown
 from .callbacks import CASE_TYPE
 from .context import UnitOfWork
 from .deadlines import case_deadlines
@@ -49,19 +48,6 @@ def state_of(uow: UnitOfWork, row: Callback, attempts: list[CallbackAttempt] | N
     attempts = attempts_of(uow, row.id) if attempts is None else attempts
     facts = [cb.AttemptFact(a.method, a.result) for a in attempts]
     return cb.escalation(facts, uow.policy["callback.phone_attempts"], ended=row.status != cb.Status.OPEN)
-
-
-def deadline_view(d: Deadline, now: dt.datetime) -> dict:
-    return {
-        "kind": d.kind,
-        "due": d.due,
-        "provisional": d.provisional,
-        "status": d.status,
-        "met_at": d.met_at,
-        "late": bool(d.met_at and d.met_at > d.due_at),
-        "breached": is_breached(d.breached, d.status, d.due_at, now),
-        "basis": d.basis,
-    }
 
 
 def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
@@ -127,15 +113,6 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
     return out
 
 
-def next_of(view: dict):
-    """The callback's next action (domain/next_step.py): the method ladder while open, then the
-    problems found and not yet answered."""
-    from ..domain.next_step import callback_next
-
-    waiting = [f["id"] for f in view["followups"] if f["resolved_at"] is None]
-    return callback_next(view["status"], view["next"], waiting, view["id"], view.get("voided_at") is not None)
-
-
 def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
     import json
 
@@ -153,19 +130,10 @@ def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
             "action": e.action,
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "details": _shown(json.loads(e.details or "{}")),
+            "details": shown(json.loads(e.details or "{}")),
         }
         for e in uow.session.exec(stmt).all()
     ]
-
-
-def _shown(details: dict) -> dict:
-    """An event's details as `show` gives them: without the rows' write time its transaction
-    carries for `db verify` (services/core.py `event`), as before events carried it, and without
-    the changes of deadlines it carries (domain/effects.py)."""
-    details.pop("row_time", None)
-    details.pop("effects", None)
-    return details
 
 
 @dataclass(frozen=True, slots=True)
