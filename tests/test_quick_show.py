@@ -40,9 +40,44 @@ def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
 
 
 @pytest.mark.parametrize(
-    "argv", [["complaint", "show", "TS-20261103-0001", "--json"], ["callback", "show", "HF-20261116-0006", "--json"]]
+    "argv",
+    [
+        ["complaint", "show", "TS-20261103-0001", "--json"],
+        ["callback", "show", "HF-20261116-0006", "--json"],
+        ["callback", "list", "--next", "--json"],
+    ],
 )
 def test_the_quick_reads_import_no_database_stack(demo, argv):
     r = probe("--db", str(demo), *argv)
     assert r["code"] == 0
     assert r["heavy"] == [], f"kefu {' '.join(argv)} imported {r['heavy']}"
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [],
+        ["--next"],
+        ["--all"],
+        ["--status", "open"],
+        ["--status", "回访成功"],
+        ["--kind", "新契约"],
+        ["--branch", "朝阳支公司", "--handler", "李娜"],
+        ["--name", "王"],
+        ["--name", "%"],
+        ["--phone", "0001"],
+        ["--phone", "13800000001"],
+        ["--policy", "P2026"],
+        ["--due-from", "2026-11-18", "--due-to", "2026-11-25"],
+        ["--due-from", "2026-11-25", "--due-to", "2026-11-18"],
+        ["--handler", "李"],
+        ["--next", "--unmask"],
+        ["--overdue"],
+        ["--overdue", "--next", "--handler", "张敏"],
+        ["--limit", "3"],
+    ],
+)
+def test_callback_list_reads_the_same_without_the_orm(demo, monkeypatch, filters):
+    for extra in ([], ["--json"]):
+        fast, slow = _both(monkeypatch, demo, "callback", "list", *filters, *extra)
+        assert fast == slow, (filters, extra)

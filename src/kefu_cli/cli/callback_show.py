@@ -181,7 +181,7 @@ def list_(
     """列出回访(按期限排序;已作废的只在加 --all 时列出;有逾期未完成期限的标“逾期”)。"""
     from ..domain import callback as cb
     from ..domain.codes import parse_code
-    from ..services import callback_views as svc
+    from ..services import callback_read as svc
 
     f = svc.ListFilter(
         status=parse_code(cb.STATUSES, status, "--status") if status else None,
@@ -198,19 +198,26 @@ def list_(
         overdue=overdue,
     )
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    with _uow(write=False) as uow:
-        rows = svc.list_callbacks(uow, f)
-        more = max(0, len(rows) - limit) if limit else 0
-        rows = rows[:limit] if limit else rows
-        nxt = svc.next_deadlines(uow, [row.id for row, _esc in rows])
-        items = []
-        for row, esc in rows:
-            item = _masked(svc.callback_view(uow, row, full=False), unmask)
-            if esc is not None:
-                item["next"] = str(esc.next)
-                item["phone_failed"] = esc.phone_failed
-            item["next_deadline"] = nxt.get(row.id)
-            items.append(item)
+    page = svc.quick_list(state.db, f, limit)  # plain sqlite3 on a current SQLite file: no ORM start-up
+    if page is None:
+        from ..services import callback_views
+
+        with _uow(write=False) as uow:
+            found = callback_views.list_callbacks(uow, f)
+            more = max(0, len(found) - limit) if limit else 0
+            found = found[:limit] if limit else found
+            nxt = callback_views.next_deadlines(uow, [row.id for row, _esc in found])
+            rows = [(callback_views.callback_view(uow, row, full=False), esc) for row, esc in found]
+    else:
+        rows, more, nxt = page
+    items = []
+    for view, esc in rows:
+        item = _masked(view, unmask)
+        if esc is not None:
+            item["next"] = str(esc.next)
+            item["phone_failed"] = esc.phone_failed
+        item["next_deadline"] = nxt.get(view["id"])
+        items.append(item)
     if unmask:
         audit_unmask("callback list", len(items))
     if json:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain import callback as cb
@@ -137,3 +138,101 @@ def quick_show(db, callback_id: str) -> dict | None:
         if conn is None:
             return None
         return show(QuickSource(conn), callback_id, clock.now())
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    status: str | None = None
+    kind: str | None = None
+    branch: str | None = None
+    handler: str | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    next_only: bool = False  # open cases only, with the method each needs next
+    all: bool = False  # voided callbacks too
+    name: str | None = None  # part of the customer's name
+    phone: str | None = None  # the whole number or its last 4 digits
+    policy: str | None = None  # part of the policy number
+    overdue: bool = False  # only cases with an overdue open deadline (today)
+
+
+def _like(text: str) -> str:
+    """`text` for `LIKE '%' || :x || '%' ESCAPE '/'` (SQLAlchemy's `contains(autoescape=True)`)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def list_rows(src: QuickSource | UnitOfWork, f: ListFilter) -> list[tuple[dict, cb.Escalation | None]]:
+    """`kefu callback list` read as SQL text: the list items (`LIST_COLUMNS`) by due day, each
+    with the method it needs next when `f.next_only` (services/callback_views.py `list_callbacks`
+    gives the same rows through the ORM)."""
+    from ..domain.timeutil import check_span
+    from .report_source import check_listed
+
+    check_span(f.due_from, f.due_to, "--due-from", "--due-to")
+    check_listed(src, branch=f.branch, handler=f.handler)
+    where, params = [], {}
+    status = cb.Status.OPEN.value if f.next_only else f.status
+    given = (("status", status), ("kind", f.kind), ("branch", f.branch), ("handler", f.handler))
+    for column, value in given:
+        if value:
+            where.append(f"{column} = :{column}")
+            params[column] = value
+    if f.name:
+        where.append("name LIKE '%' || :name || '%' ESCAPE '/'")
+        params["name"] = _like(f.name.strip())
+    if f.phone:
+        from ..domain.text import phone_filter
+
+        digits, tail = phone_filter(f.phone)
+        where.append("phone LIKE '%' || :phone" if tail else "phone = :phone")
+        params["phone"] = digits
+    if f.policy:
+        where.append("policy_no LIKE '%' || :policy || '%' ESCAPE '/'")
+        params["policy"] = _like(f.policy.strip())
+    if f.due_from:
+        where.append("due >= :due_from")
+        params["due_from"] = f.due_from
+    if f.due_to:
+        where.append("due <= :due_to")
+        params["due_to"] = f.due_to
+    if not f.all:
+        where.append("voided_at IS NULL")
+    if f.overdue:  # the rule of every list's --overdue (deadline_query.OVERDUE_SQL), as of today
+        from . import clock
+        from .deadline_query import OVERDUE_SQL
+
+        where.append(f"id IN (SELECT case_id FROM deadline WHERE case_type = :case_type AND {OVERDUE_SQL})")
+        params.update(case_type=CASE_TYPE, as_of=clock.today())
+    sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM callback"  # noqa: S608 - fixed names
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY due, id"
+    rows = [typed_row(LIST_COLUMNS, r) for r in sql_rows(src, sql, params)]
+    if not f.next_only:
+        return [(r, None) for r in rows]
+    by_case: dict[str, list[cb.AttemptFact]] = {r["id"]: [] for r in rows}
+    if rows:
+        for cid, method, result in sql_rows(
+            src, "SELECT callback_id, method, result FROM callback_attempt ORDER BY at, id", {}
+        ):
+            if cid in by_case:
+                by_case[cid].append(cb.AttemptFact(method, result))
+    n = src.policy["callback.phone_attempts"]
+    return [(r, cb.escalation(by_case[r["id"]], n)) for r in rows]
+
+
+def quick_list(db, f: ListFilter, limit: int | None) -> tuple[list, int, dict] | None:
+    """`callback list` on a current SQLite file through plain sqlite3 (None: take the unit of
+    work): the first `limit` rows of `list_rows`, how many more were left out, and the next
+    running deadline of each listed case judged today (deadline_query.py `next_running`)."""
+    from ..store import quick
+    from . import clock
+    from .deadline_query import next_running
+    from .report_source import QuickSource
+
+    with quick.connect(db) as conn:
+        if conn is None:
+            return None
+        src = QuickSource(conn)
+        rows = list_rows(src, f)
+        more = max(0, len(rows) - limit) if limit else 0
+        rows = rows[:limit] if limit else rows
+        return rows, more, next_running(src, CASE_TYPE, [r["id"] for r, _esc in rows], clock.today())

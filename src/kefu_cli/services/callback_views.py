@@ -4,15 +4,13 @@ its JSON view (`kefu callback show`), and the filtered list (`kefu callback list
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from sqlmodel import col, select
 
 from ..domain import callback as cb
 from ..domain.errors import NotFoundError, RuleError
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
-from .callback_read import deadline_view, next_of, shown
+from ..store.models import Deadline
+from .callback_read import ListFilter, deadline_view, next_of, shown  # noqa: F401 - ListFilter: read from here too
 from .callbacks import CASE_TYPE
 from .context import UnitOfWork
 from .deadlines import case_deadlines
@@ -134,22 +132,6 @@ def _events(uow: UnitOfWork, callback_id: str) -> list[dict]:
         }
         for e in uow.session.exec(stmt).all()
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    status: str | None = None
-    kind: str | None = None
-    branch: str | None = None
-    handler: str | None = None
-    due_from: dt.date | None = None
-    due_to: dt.date | None = None
-    next_only: bool = False  # open cases only, with the method each needs next
-    all: bool = False  # voided callbacks too
-    name: str | None = None  # part of the customer's name
-    phone: str | None = None  # the whole number or its last 4 digits
-    policy: str | None = None  # part of the policy number
-    overdue: bool = False  # only cases with an overdue open deadline (today)
 
 
 def next_deadlines(uow: UnitOfWork, ids: list[str]) -> dict[str, dict]:
