@@ -21,7 +21,7 @@ def _both(monkeypatch, demo, *args) -> tuple[tuple, tuple]:
     return fast, slow
 
 
-SHOWS = [("complaint", ["--all"]), ("callback", ["--all"])]
+SHOWS = [("complaint", ["--all"]), ("callback", ["--all"]), ("claim", ["--all"])]
 
 
 @pytest.mark.parametrize(("group", "more"), SHOWS)
@@ -45,6 +45,7 @@ def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
         ["complaint", "show", "TS-20261103-0001", "--json"],
         ["callback", "show", "HF-20261116-0006", "--json"],
         ["callback", "list", "--next", "--json"],
+        ["claim", "show", "BA-20261116-0001", "--json"],
     ],
 )
 def test_the_quick_reads_import_no_database_stack(demo, argv):
@@ -81,3 +82,10 @@ def test_callback_list_reads_the_same_without_the_orm(demo, monkeypatch, filters
     for extra in ([], ["--json"]):
         fast, slow = _both(monkeypatch, demo, "callback", "list", *filters, *extra)
         assert fast == slow, (filters, extra)
+
+
+def test_the_claim_columns_are_the_models():
+    from kefu_cli.services.claim_read import COLUMNS
+    from kefu_cli.store.claim_models import Claim
+
+    assert tuple(Claim.model_fields) == COLUMNS

@@ -155,9 +155,15 @@ def show(
 ) -> None:
     """显示理赔报案详情: 保单、出险情况、报案人、初审、重大案件、材料清单、期限、理赔回访、办理记录与下一步;
     计时记录和已被替代的期限加 --all 才列出。"""
-    from ..services import claim_views
+    from ..services.claim_read import quick_show
 
-    data = _mask(claim_views.show(state.db, claim_id, as_of=date_value(as_of, "--as-of")), unmask)
+    day = date_value(as_of, "--as-of")
+    data = quick_show(state.db, claim_id, day)  # plain sqlite3 on a current SQLite file: no ORM start-up
+    if data is None:
+        from ..services import claim_views
+
+        data = claim_views.show(state.db, claim_id, as_of=day)
+    data = _mask(data, unmask)
     if unmask:
         audit_unmask("claim show", 1, data["id"])
     if json:

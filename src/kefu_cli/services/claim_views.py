@@ -17,6 +17,7 @@ from ..domain.deadlines import DeadlineStatus
 from ..store.claim_models import Claim
 from ..store.models import Deadline
 from . import clock, core
+from .claim_read import next_of
 from .context import UnitOfWork, unit_of_work
 from .deadlines import case_deadlines, case_timeline, deadline_view
 from .past import past_of
@@ -73,13 +74,6 @@ def show(db, claim_id: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
         out = out if past is None else past.show(out)
         out["next"] = next_of(out).as_dict()
         return out
-
-
-def next_of(data: dict):
-    """The claim report's next action (domain/next_step.py) from its status and running deadlines."""
-    from ..domain.next_step import claim_next, running_kinds
-
-    return claim_next(data["status"], running_kinds(data["deadlines"]), data["id"], bool(data.get("voided_at")))
 
 
 def list_filters(stmt, model, at_column, branch: str | None, handler: str | None, date_from: dt.date | None,
