@@ -198,18 +198,7 @@ def list_(
         overdue=overdue,
     )
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    page = svc.quick_list(state.db, f, limit)  # plain sqlite3 on a current SQLite file: no ORM start-up
-    if page is None:
-        from ..services import callback_views
-
-        with _uow(write=False) as uow:
-            found = callback_views.list_callbacks(uow, f)
-            more = max(0, len(found) - limit) if limit else 0
-            found = found[:limit] if limit else found
-            nxt = callback_views.next_deadlines(uow, [row.id for row, _esc in found])
-            rows = [(callback_views.callback_view(uow, row, full=False), esc) for row, esc in found]
-    else:
-        rows, more, nxt = page
+    rows, more, nxt = svc.list_page(state.db, f, limit)  # plain sqlite3 on a current SQLite file: no ORM
     items = []
     for view, esc in rows:
         item = _masked(view, unmask)

@@ -70,7 +70,6 @@ NoPagerOpt = Annotated[
     bool, typer.Option("--no-pager", help="不分页: 在终端上超过一屏的输出默认交给 $PAGER(未设置时为 less -R)翻页")
 ]
 AllOpt = Annotated[bool, typer.Option("--all", help="包括已作废(误登记)的案件")]
-# show: the clock rows and replaced deadlines too
 ShowAllOpt = Annotated[bool, typer.Option("--all", help="同时列出期限的计时记录(开始/结束计时等)和已被替代的期限")]
 OverdueOpt = Annotated[bool, typer.Option("--overdue", help="只列有逾期未完成期限的案件")]
 NameFilterOpt = Annotated[str | None, typer.Option("--name", help="姓名(包含即可;理赔报案为被保险人或报案人),例如 王")]
