@@ -46,6 +46,7 @@ def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
         ["callback", "show", "HF-20261116-0006", "--json"],
         ["callback", "list", "--next", "--json"],
         ["claim", "show", "BA-20261116-0001", "--json"],
+        ["request", "list", "--json"],
     ],
 )
 def test_the_quick_reads_import_no_database_stack(demo, argv):
@@ -89,3 +90,33 @@ def test_the_claim_columns_are_the_models():
     from kefu_cli.store.claim_models import Claim
 
     assert tuple(Claim.model_fields) == COLUMNS
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [],
+        ["--all"],
+        ["--type", "退保"],
+        ["--status", "open", "--reason", "经济困难"],
+        ["--branch", "朝阳支公司", "--handler", "王强"],
+        ["--from", "2026-11-20", "--to", "2026-11-20"],
+        ["--from", "2026-11-21", "--to", "2026-11-20"],
+        ["--policy", "P2023"],
+        ["--name", "马"],
+        ["--limit", "1"],
+        ["--handler", "李"],
+        ["--type", "nope"],
+    ],
+)
+def test_request_list_reads_the_same_without_the_orm(demo, monkeypatch, filters):
+    for extra in ([], ["--json"], ["--csv"]):
+        fast, slow = _both(monkeypatch, demo, "request", "list", *filters, *extra)
+        assert fast == slow, (filters, extra)
+
+
+def test_the_request_columns_are_the_models():
+    from kefu_cli.services.request_read import COLUMNS
+    from kefu_cli.store.claim_models import ServiceRequest
+
+    assert tuple(ServiceRequest.model_fields) == COLUMNS

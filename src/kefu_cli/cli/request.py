@@ -228,15 +228,18 @@ def list_(
     no_pager: NoPagerOpt = False,
 ) -> None:
     """按条件列出退保与批改请求(已作废的只在加 --all 时列出)。"""
-    from ..services import requests
+    from ..services.request_read import quick_list
 
     one_output(json, csv, "request list")
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    data = requests.list_(
-        state.db, type=type, status=status, reason=reason, branch=branch, handler=handler,
-        received_from=date_value(received_from, "--from"), received_to=date_value(received_to, "--to"),
-        policy_no=policy, name=name, limit=limit, all=all_,
-    )  # fmt: skip
+    given = dict(type=type, status=status, reason=reason, branch=branch, handler=handler,
+                 received_from=date_value(received_from, "--from"), received_to=date_value(received_to, "--to"),
+                 policy_no=policy, name=name, limit=limit, all=all_)  # fmt: skip
+    data = quick_list(state.db, **given)  # plain sqlite3 on a current SQLite file: no ORM start-up
+    if data is None:
+        from ..services import requests
+
+        data = requests.list_(state.db, **given)
     if unmask:
         audit_unmask("request list", len(data["items"]))
     else:
