@@ -47,6 +47,7 @@ def test_show_reads_the_same_without_the_orm(demo, monkeypatch, group, more):
         ["callback", "list", "--next", "--json"],
         ["claim", "show", "BA-20261116-0001", "--json"],
         ["request", "list", "--json"],
+        ["handler", "list", "--json"],
     ],
 )
 def test_the_quick_reads_import_no_database_stack(demo, argv):
@@ -120,3 +121,10 @@ def test_the_request_columns_are_the_models():
     from kefu_cli.store.claim_models import ServiceRequest
 
     assert tuple(ServiceRequest.model_fields) == COLUMNS
+
+
+@pytest.mark.parametrize("filters", [[], ["--all"], ["--branch", "朝阳支公司"], ["--branch", "朝阳"]])
+def test_handler_list_reads_the_same_without_the_orm(demo, monkeypatch, filters):
+    for extra in ([], ["--json"]):
+        fast, slow = _both(monkeypatch, demo, "handler", "list", *filters, *extra)
+        assert fast == slow, (filters, extra)

@@ -89,9 +89,13 @@ def handler_list(
     json: JsonOpt = False,
 ) -> None:
     """列出经办人名单(默认只列在岗的)。"""
-    from ..services.masters import list_handlers
+    from ..services.master_read import quick_handlers
 
-    rows = list_handlers(state.db, branch=branch, include_retired=all_)
+    rows = quick_handlers(state.db, branch=branch, include_retired=all_)  # plain sqlite3: no ORM start-up
+    if rows is None:
+        from ..services.masters import list_handlers
+
+        rows = list_handlers(state.db, branch=branch, include_retired=all_)
     if json:
         from ..render.output import print_json
 
