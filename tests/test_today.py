@@ -173,6 +173,11 @@ def test_claim_next(status, running, action):
         assert step.command.startswith(f"kefu claim {action} BA-1")
 
 
+def test_a_paused_complaint_resumes_when_its_pause_ends():
+    assert ns.complaint_next("paused", ["decision"], "TS-1", pause_kind="mediation").text == "调解结束后恢复处理"
+    assert ns.complaint_next("paused", ["decision"], "TS-1").text == "鉴定结束后恢复处理"  # before pauses had kinds
+
+
 def test_request_next():
     assert ns.request_next("open", "SQ-1").command == "kefu request close SQ-1"
     for st in ("completed", "referred", "withdrawn"):
@@ -190,7 +195,7 @@ def _last_line(demo, *args) -> str:
 
 def test_show_ends_with_a_true_next_line(demo):
     assert _last_line(demo, "complaint", "show", "TS-20261103-0001") == (
-        "下一步: 外部鉴定结束后恢复处理(kefu complaint resume TS-20261103-0001)"
+        "下一步: 鉴定结束后恢复处理(kefu complaint resume TS-20261103-0001)"
     )
     assert _last_line(demo, "complaint", "show", "TS-20260928-0001") == (
         "下一步: 作出处理决定(kefu complaint decide TS-20260928-0001 --result …)"
@@ -215,7 +220,7 @@ def test_show_json_adds_next(demo):
     c = _json(demo, "complaint", "show", "TS-20261103-0001")
     assert c["next"] == {
         "action": "resume",
-        "text": "外部鉴定结束后恢复处理",
+        "text": "鉴定结束后恢复处理",
         "command": "kefu complaint resume TS-20261103-0001",
     }
     assert _json(demo, "claim", "show", "BA-20261116-0001")["next"]["action"] == "handover"

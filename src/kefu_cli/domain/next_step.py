@@ -80,11 +80,14 @@ def _by_deadline(running: Sequence[str], case_id: str, allowed) -> Step | None:
 # --- complaint -------------------------------------------------------------------------------
 
 
-def complaint_next(status: str, running: Sequence[str], case_id: str, voided: bool = False) -> Step:
+def complaint_next(
+    status: str, running: Sequence[str], case_id: str, voided: bool = False, pause_kind: str | None = None
+) -> Step:
     """The next action on a complaint: the step meeting its next running deadline that its status
     allows, else what its status asks for (materials, acceptance, decision, resume); a closed one
-    with the regulator's report still owed reports it."""
-    from .complaint import TRANSITIONS, Action, Status
+    with the regulator's report still owed reports it; a paused one resumes when its pause (`pause_kind`:
+    appraisal, testing, valuation, mediation) ends."""
+    from .complaint import OLD_PAUSE_KIND, PAUSE_KIND_ZH, TRANSITIONS, Action, PauseKind, Status
 
     if voided:
         return VOIDED
@@ -106,7 +109,8 @@ def complaint_next(status: str, running: Sequence[str], case_id: str, voided: bo
     if s is Status.ACCEPTED:
         return _step("complaint", "decide", "作出处理决定", case_id, "--result …")
     if s is Status.PAUSED:
-        return _step("complaint", "resume", "外部鉴定结束后恢复处理", case_id)
+        kind = PauseKind(pause_kind) if pause_kind in set(PauseKind) else OLD_PAUSE_KIND
+        return _step("complaint", "resume", f"{PAUSE_KIND_ZH[kind]}结束后恢复处理", case_id)
     return Step("none", f"无(已办结: {_complaint_status_zh(s)})")
 
 

@@ -110,4 +110,5 @@ def next_of(data: dict):
     """The complaint's next action (domain/next_step.py) from its status and running deadlines."""
     from ..domain.next_step import complaint_next, running_kinds
 
-    return complaint_next(data["status"], running_kinds(data["deadlines"]), data["id"], bool(data.get("voided_at")))
+    kinds, voided = running_kinds(data["deadlines"]), bool(data.get("voided_at"))
+    return complaint_next(data["status"], kinds, data["id"], voided, data.get("pause_kind"))
