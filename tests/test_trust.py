@@ -186,7 +186,7 @@ def test_an_extension_after_the_deadline_is_refused_unless_late_and_the_miss_sta
     decision = [r for r in stats["on_time"] if r["kind"] == "decision"][0]
     assert (decision["on_time"], decision["late"], decision["overdue"]) == (1, 1, 0)
     # Shown as such to a clerk.
-    assert "已被替代(此前已逾期)" in kefu.ok("complaint", "show", cid)
+    assert "已被替代(此前已逾期)" in kefu.ok("complaint", "show", cid, "--all")  # replaced deadlines: with --all
 
 
 def test_a_pause_after_the_deadline_is_refused_unless_late_and_stays_breached(kefu):
