@@ -173,14 +173,16 @@ def every_reader_agrees(demo: Path, tmp_path: Path, day: str, report: dict, want
             ]  # fmt: skip
             exp = [{k: d[k] for k in got[0]} for d in want.get((case_type, c["id"]), [])] if got else []
             assert sorted(got, key=key) == sorted(exp, key=key), f"{case_type} show {c['id']}"
-    # callback show has no --as-of (it judges a breach at the present moment): its running
-    # deadlines' due dates are compared, their state is not — on a day whose history is today's
-    # rows only (a past day with later steps: today's callback rows are not that day's)
+    # callback show --as-of: its running deadlines, paused and breached as judged on the day (it
+    # shows no days left and no overdue flag)
     for (case_type, case_id), rows in want.items():
-        if case_type == "callback" and not report["history"]:
-            shown = run(demo, "callback", "show", case_id, "--json")["deadlines"]
-            running = sorted((d["kind"], d["due"]) for d in shown if d["status"] in ("open", "paused"))
-            assert running == sorted((d["kind"], d["due"]) for d in rows), case_id
+        if case_type == "callback":
+            shown = run(demo, "callback", "show", case_id, "--as-of", day, "--json")["deadlines"]
+            running = sorted(
+                (d["kind"], d["due"], d["status"] == "paused", d["breached"])
+                for d in shown if d["status"] in ("open", "paused")
+            )  # fmt: skip
+            assert running == sorted((d["kind"], d["due"], d["paused"], d["breached"]) for d in rows), case_id
 
     # export deadlines: the report's rows, the overdue column the bucket's
     path = tmp_path / "deadlines.csv"

@@ -1,0 +1,84 @@
+"""A past as-of day in `callback show` and `report stats` (issue 19, part 5): the case as its events
+left it at the end of the day, not today's rows.
+
+The clock is tests/conftest.py's (2026-12-01 10:00 China time); every step is dated by --at.
+Calendar facts: 2026-11-10 is a Tuesday; five working days after it end on Tue 11-17.
+"""
+
+from __future__ import annotations
+
+D0, D1, D2 = "2026-11-05", "2026-11-10", "2026-11-12"  # before the attempt; the attempt; the reply
+
+
+def _callback_with_a_problem_answered_then_taken_back(kefu) -> str:
+    cid = kefu.ok(
+        "callback", "add", "--kind", "new_policy", "--name", "王小明", "--phone", "13812345678",
+        "--receipt-date", "2026-11-02", "--branch", "朝阳支公司", "--handler", "李娜", "--new-branch", "--new-handler",
+        "--at", "2026-11-02T09:00", "--json",
+    )["id"]  # fmt: skip
+    kefu.ok("callback", "attempt", cid, "--method", "phone", "--result", "success", "--recording", "REC-1",
+            "--problem", "投保人未亲笔签名", "--at", f"{D1}T10:00", "--json")  # fmt: skip
+    kefu.ok("callback", "resolve", cid, "--reply", "已安排重新签名", "--at", f"{D2}T15:00", "--json")
+    kefu.ok("callback", "undo", cid, "--reason", "答复未送达客户", "--json")  # today: the problem is open again
+    return cid
+
+
+def _reply(shown: dict) -> dict:
+    return next(d for d in shown["deadlines"] if d["kind"] == "callback_reply")
+
+
+def test_callback_show_as_of_a_past_day(kefu):
+    cid = _callback_with_a_problem_answered_then_taken_back(kefu)
+    today = kefu.ok("callback", "show", cid, "--json")
+
+    # before the attempt: open, no attempt, no follow-up, no reply deadline yet
+    before = kefu.ok("callback", "show", cid, "--as-of", D0, "--json")
+    assert (before["status"], before["ended_at"], before["outcome_method"]) == ("open", None, None)
+    assert (before["attempts"], before["followups"], before["next"]) == ([], [], "electronic")
+    assert [(d["kind"], d["status"]) for d in before["deadlines"]] == [("callback", "open")]
+    assert [e["action"] for e in before["events"]] == ["add"]
+
+    # the day of the attempt: the problem found, its reply not given yet, the reply deadline open
+    d1 = kefu.ok("callback", "show", cid, "--as-of", D1, "--json")
+    assert (d1["status"], d1["outcome_method"], d1["next"]) == ("success", "phone", "none")
+    assert [(a["result"], a["problem"]) for a in d1["attempts"]] == [("success", "投保人未亲笔签名")]
+    assert [(f["problem"], f["reply"], f["resolved_at"]) for f in d1["followups"]] == [("投保人未亲笔签名", None, None)]
+    assert [(d["kind"], d["status"]) for d in d1["deadlines"]] == [("callback", "met"), ("callback_reply", "open")]
+    assert (_reply(d1)["due"], _reply(d1)["breached"], _reply(d1)["met_at"]) == ("2026-11-17", False, None)
+    assert [e["action"] for e in d1["events"]] == ["add", "attempt", "problem"]
+
+    # the day of the reply: given, its deadline met on time; the undo of today not yet made
+    d2 = kefu.ok("callback", "show", cid, "--as-of", D2, "--json")
+    assert [(f["reply"], f["resolved_at"]) for f in d2["followups"]] == [("已安排重新签名", f"{D2}T15:00:00+08:00")]
+    assert (_reply(d2)["status"], _reply(d2)["met_at"], _reply(d2)["late"]) == ("met", f"{D2}T15:00:00+08:00", False)
+    assert [e["action"] for e in d2["events"]] == ["add", "attempt", "problem", "resolve"]
+
+    # today: the reply taken back, the problem open again and its deadline overdue
+    assert [(f["reply"], f["resolved_at"]) for f in today["followups"]] == [(None, None)]
+    assert (_reply(today)["status"], _reply(today)["breached"]) == ("open", True)
+    assert today["events"][-1]["action"] == "undo"
+    assert {k: v for k, v in d2.items() if k not in ("followups", "deadlines", "events")} == {
+        k: v for k, v in today.items() if k not in ("followups", "deadlines", "events")
+    }
+
+    # as of today (or later) it is today's show, byte for byte, in JSON and in text
+    assert kefu.ok("callback", "show", cid, "--as-of", "2026-12-01", "--json") == today
+    assert kefu("callback", "show", cid, "--as-of", "2026-12-01").out == kefu("callback", "show", cid).out
+    text = kefu.ok("callback", "show", cid, "--as-of", D1)
+    assert "待答复" in text and "已安排重新签名" not in text
+
+
+def test_callback_show_as_of_a_day_before_its_registration_or_a_bad_day(kefu, db_path):
+    import sqlite3
+
+    cid = _callback_with_a_problem_answered_then_taken_back(kefu)
+    con = sqlite3.connect(db_path)
+    events = con.execute("SELECT count(*) FROM audit_event").fetchone()[0]
+    con.close()
+    r = kefu("callback", "show", cid, "--as-of", "2026-11-01")
+    assert r.code == 2 and f"回访 {cid} 在 2026-11-01 日终尚未登记" in r.err
+    r = kefu("callback", "show", cid, "--as-of", "2026-13-01")
+    assert r.code == 2 and "--as-of" in r.err
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] == events
+    con.close()
