@@ -82,3 +82,61 @@ def test_callback_show_as_of_a_day_before_its_registration_or_a_bad_day(kefu, db
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] == events
     con.close()
+
+
+# --- report stats on a past day: the branch (and what else later events change) as it stood --------
+
+D = "2026-11-15"
+
+
+def _complaint(kefu, received: str, branch: str = "朝阳支公司", handler: str = "李娜") -> str:
+    return kefu.ok(
+        "complaint", "add", "--channel", "phone", "--category", "service", "--name", "赵六", "--phone", "13700001111",
+        "--received", received, "--branch", branch, "--handler", handler, "--at", received, "--json",
+    )["id"]  # fmt: skip
+
+
+def _stats(kefu, *args: str) -> dict:
+    return kefu.ok("report", "stats", "--from", "2026-11-01", *args, "--json")
+
+
+def test_stats_of_a_past_day_count_a_complaint_under_its_branch_then(kefu):
+    for branch in ("朝阳支公司", "海淀支公司"):  # on the list: a --branch filter is checked against it
+        kefu.ok("branch", "add", branch)
+    moved = _complaint(kefu, "2026-11-10T09:00")
+    _complaint(kefu, "2026-11-11T09:00", branch="海淀支公司", handler="张敏")
+    kefu.ok("complaint", "assign", moved, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-20T09:00")
+
+    def branches(report: dict) -> dict[str, int]:
+        return {r["branch"]: r["count"] for r in report["complaints"]["by_branch"]}
+
+    then = _stats(kefu, "--to", D)
+    assert then["history"] is True and branches(then) == {"朝阳支公司": 1, "海淀支公司": 1}
+    now = _stats(kefu, "--to", "2026-11-30", "--as-of", "2026-12-01")
+    assert now["history"] is False and branches(now) == {"海淀支公司": 2}
+    assert branches(_stats(kefu, "--to", "2026-11-30")) == {"海淀支公司": 2}  # history to the 30th: moved by then
+    # the branch filter takes the branch then too
+    assert _stats(kefu, "--to", D, "--branch", "朝阳支公司")["complaints"]["total"] == 1
+    assert _stats(kefu, "--to", D, "--branch", "海淀支公司")["complaints"]["total"] == 1
+    assert _stats(kefu, "--to", "2026-11-30", "--branch", "朝阳支公司")["complaints"]["total"] == 0
+
+
+def test_stats_of_a_past_day_take_a_later_correction_and_undo_back(kefu):
+    fixed = _complaint(kefu, "2026-11-10T09:00")
+    undone = _complaint(kefu, "2026-11-11T09:00")
+    kefu.ok("complaint", "accept", undone, "--at", "2026-11-12T09:00")
+    kefu.ok("complaint", "edit", fixed, "--category", "claims", "--received", "2026-10-30T09:00", "--reason", "录入错误",
+            "--at", "2026-11-20T09:00")  # fmt: skip
+    kefu.ok("complaint", "undo", undone, "--reason", "误操作", "--at", "2026-11-20T10:00")
+
+    then = _stats(kefu, "--to", D)["complaints"]
+    assert {r["code"]: r["count"] for r in then["by_category"]} == {"service": 2}
+    assert (then["outcomes"]["accepted"], then["outcomes"]["pending"]) == (1, 1)
+    assert _stats(kefu, "--to", D)["durations"]["to_acceptance"]["count"] == 1
+    now = _stats(kefu, "--to", "2026-11-30", "--as-of", "2026-12-01")["complaints"]
+    # corrected: received in October (out of the period), its category claims; the acceptance taken back
+    assert (now["total"], now["outcomes"]["accepted"], now["outcomes"]["pending"]) == (1, 0, 1)
+    october = kefu.ok(
+        "report", "stats", "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-12-01", "--json"
+    )
+    assert {r["code"]: r["count"] for r in october["complaints"]["by_category"]} == {"claims": 1}

@@ -61,10 +61,12 @@ def _month_sql(src: QuickSource | UnitOfWork, column: str) -> str:
 
 
 def _period_where(
-    date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None
+    date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None, entity: str | None = None
 ) -> tuple[str, dict]:
     """Cases received in [date_from, date_to] (of one branch), as the history stood before
-    `until` when given (registered earlier, not voided by then), else not voided."""
+    `until` when given (registered earlier, not voided by then), else not voided. With `until`
+    and `entity`, the cases changed from then on by an event no time column dates are left out
+    (`_changed_later`): the caller counts them as they stood (`_then`)."""
     where = "received_at >= :r_from AND received_at < :r_to"
     params: dict[str, Any] = {
         "r_from": start_of_day(date_from),
@@ -76,19 +78,96 @@ def _period_where(
     if until is not None:
         where += " AND registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
         params["until"] = until
+        if entity is not None:
+            where += f" AND id NOT IN ({_changed_later(entity)})"
     else:
         where += " AND voided_at IS NULL"  # registered by mistake: in no figure
     return where, params
 
 
-def _duration(src, end: str, where: str, params: dict, until: dt.datetime | None) -> dict:
+# The actions that change a column the figures read without a time column that dates the change
+# (a step's own time column does: `done`): a reassignment (branch, handler), a correction (any
+# registered field: category, channel, receipt time, branch…) and an undo (a step taken back).
+LATER = ("assign", "edit", "undo")
+
+
+def _changed_later(entity: str) -> str:
+    """SQL: the ids of the cases of `entity` (a constant) that such an event dated from :until on
+    changed — today's columns are not theirs of the day; through the index on (entity, at), so a
+    recent day reads only the few events after it."""
+    actions = ", ".join(f"'{a}'" for a in LATER)
+    return f"SELECT entity_id FROM audit_event WHERE entity = '{entity}' AND at >= :until AND action IN ({actions})"  # noqa: S608
+
+
+def _then(src, entity: str, table: str, columns: str, until: dt.datetime) -> list[dict[str, Any]]:
+    """The cases `_changed_later` names, registered before `until`, as they stood then: today's
+    `columns` with those their fold (services/past.py, the fold `db verify` runs) of the events
+    before `until` gives laid over them; time values as naive datetimes (China time)."""
+    from .past import Past
+
+    sql = f"SELECT id, {columns} FROM {table} WHERE registered_at < :until AND id IN ({_changed_later(entity)})"  # noqa: S608
+    names = ["id", *(c.strip() for c in columns.split(","))]
+    rows = [dict(zip(names, r, strict=True)) for r in sql_rows(src, sql, {"until": until})]
+    if not rows:
+        return []
+    past = Past(src, (until - dt.timedelta(days=1)).date())
+    return [{k: _moment(v) if k.endswith("_at") else v for k, v in r.items()} for r in past.rows(entity, rows)]
+
+
+def _moment(v: Any) -> Any:
+    """A time value from a row or an event (text on SQLite, ISO with its +08:00 in an event) as a
+    naive datetime in China time, as the columns hold it."""
+    if isinstance(v, str):
+        v = dt.datetime.fromisoformat(v)
+    return v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v
+
+
+# The complaint columns the figures read (`stats_report`), for `_then`.
+COMPLAINT_COLUMNS = (
+    "category, channel, branch, received_at, accepted_at, rejected_at, transferred_at, merged_into, withdrawn_at,"
+    " decided_at, reject_reason, transfer_internal, voided_at"
+)
+
+
+def _complaints_then(
+    src, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime
+) -> list[dict[str, Any]]:
+    """The complaints changed after the day (`_changed_later`) that its figures count, as they
+    stood at its end: received in the period and of the branch then, not voided by then; with
+    `outcome` (`stats_report`'s CASE, steps taken by then) and `month`."""
+    lo, hi = start_of_day(date_from), end_of(date_to)
+    out = []
+    for c in _then(src, "complaint", "complaint", COMPLAINT_COLUMNS, until):
+        if not (lo <= c["received_at"] < hi) or (branch is not None and c["branch"] != branch):
+            continue
+        if c["voided_at"] is not None and c["voided_at"] < until:
+            continue
+        for k in ("accepted_at", "rejected_at", "transferred_at", "withdrawn_at", "decided_at"):
+            if c[k] is not None and c[k] >= until:  # a step taken later: not yet
+                c[k] = None
+        c["outcome"] = next(
+            (oc for oc, done in (("accepted", c["accepted_at"]), ("rejected", c["rejected_at"]),
+                                 ("transferred", c["transferred_at"]), ("merged", c["merged_into"]),
+                                 ("withdrawn", c["withdrawn_at"])) if done is not None),
+            "pending",
+        )  # fmt: skip
+        c["month"] = f"{c['received_at']:%Y-%m}"
+        out.append(c)
+    return out
+
+
+def _duration(
+    src, end: str, where: str, params: dict, until: dt.datetime | None, more: list[tuple[Any, Any]] = ()
+) -> dict:
     """count / median / p90 of working days in (received day, end day], via (day, day) groups;
-    with `until`, only ends before it count (a point-in-time report)."""
+    with `until`, only ends before it count (a point-in-time report); `more`: (received, end)
+    of cases counted apart (`_complaints_then`), an end None when not yet."""
     ended = f"{end} IS NOT NULL" + (f" AND {end} < :until" if until is not None else "")
     sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
     cal = src.calendar
     dist: Counter = Counter()
-    for start, stop, n in sql_rows(src, sql, params):
+    rows = [*sql_rows(src, sql, params), *((a, b, 1) for a, b in more if b is not None)]
+    for start, stop, n in rows:
         dist[cal.count_workdays(day_of(start), day_of(stop))] += n
     med = weighted_percentile(dist.items(), 50)
     p90 = weighted_percentile(dist.items(), 90)
@@ -126,7 +205,9 @@ def stats_report(
     """
     check_span(date_from, date_to)
     until = end_of(as_of) if history else None
-    where, params = _period_where(date_from, date_to, branch, until)
+    where, params = _period_where(date_from, date_to, branch, until, "complaint")
+    # a past day: the complaints reassigned, corrected or stepped back after it, as they stood then
+    then = _complaints_then(src, date_from, date_to, branch, until) if until is not None else []
 
     def done(column: str) -> str:
         """A step's time column, as of `until`: steps taken later have not happened yet."""
@@ -154,6 +235,8 @@ def stats_report(
         f" transfer_internal, count(*) FROM complaint WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7",
         params,
     )
+    groups = [*groups, *((c["category"], c["channel"], c["branch"], c["month"], c["outcome"], c["reject_reason"],
+                          c["transfer_internal"], 1) for c in then)]  # fmt: skip
     per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
     outcomes = dict.fromkeys(OUTCOMES, 0)
     reasons: Counter = Counter()
@@ -180,8 +263,17 @@ def stats_report(
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
     ]
     durations = {
-        "to_acceptance": _duration(src, "coalesce(accepted_at, rejected_at, transferred_at)", where, params, until),
-        "to_decision": _duration(src, "decided_at", where, params, until),
+        "to_acceptance": _duration(
+            src,
+            "coalesce(accepted_at, rejected_at, transferred_at)",
+            where,
+            params,
+            until,
+            [(c["received_at"], c["accepted_at"] or c["rejected_at"] or c["transferred_at"]) for c in then],
+        ),
+        "to_decision": _duration(
+            src, "decided_at", where, params, until, [(c["received_at"], c["decided_at"]) for c in then]
+        ),
     }
 
     if until is not None:
