@@ -140,3 +140,42 @@ def test_stats_of_a_past_day_take_a_later_correction_and_undo_back(kefu):
         "report", "stats", "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-12-01", "--json"
     )
     assert {r["code"]: r["count"] for r in october["complaints"]["by_category"]} == {"claims": 1}
+
+
+def test_callback_kpis_and_requests_of_a_past_day_as_they_stood(kefu):
+    for branch in ("朝阳支公司", "海淀支公司", "丰台营业部"):
+        kefu.ok("branch", "add", branch)
+
+    def callback(due: str) -> str:
+        return kefu.ok(
+            "callback", "add", "--kind", "other", "--due", due, "--name", "王小明", "--phone", "13812345678",
+            "--branch", "朝阳支公司", "--handler", "李娜", "--at", "2026-11-02T09:00", "--json",
+        )["id"]  # fmt: skip
+
+    moved, cancelled = callback("2026-11-12"), callback("2026-11-13")
+    kefu.ok("callback", "cancel", cancelled, "--reason", "客户已退保", "--at", "2026-11-05T09:00")
+    kefu.ok("callback", "assign", moved, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-20T09:00")
+    kefu.ok("callback", "undo", cancelled, "--reason", "误操作", "--at", "2026-11-20T10:00")
+    kefu.ok("policy-register", "add", "--policy", "P2019120808", "--product", "定期寿险", "--line", "life",
+            "--holder", "马丽", "--phone", "13633334444", "--insured", "马丽", "--id-number", "110102198205080025",
+            "--start", "2019-12-08", "--end", "2039-12-07", "--branch", "丰台营业部", "--at", "2026-01-01T09:00")  # fmt: skip
+    request = kefu.ok("request", "add", "--type", "退保", "--policy", "P2019120808", "--reason", "经济困难",
+                      "--at", "2026-11-10T11:00", "--json")["id"]  # fmt: skip
+    kefu.ok("request", "assign", request, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-20T09:00")
+
+    def kpis(report: dict) -> dict:
+        k = report["callbacks"]
+        return {
+            "by_branch": {g["branch"]: g["due"] for g in k["by_branch"]},
+            "cancelled": k["cancelled"],
+            "open": k["open"],
+        }
+
+    then, now = _stats(kefu, "--to", D), _stats(kefu, "--to", D, "--as-of", "2026-12-01")
+    assert kpis(then) == {"by_branch": {"朝阳支公司": 2}, "cancelled": 1, "open": 1}
+    assert kpis(now) == {"by_branch": {"朝阳支公司": 1, "海淀支公司": 1}, "cancelled": 0, "open": 2}
+    assert _stats(kefu, "--to", D, "--branch", "海淀支公司")["callbacks"]["due"] == 0
+    assert _stats(kefu, "--to", D, "--branch", "丰台营业部")["requests"]["total"] == 1
+    assert _stats(kefu, "--to", D, "--branch", "海淀支公司")["requests"]["total"] == 0
+    now = _stats(kefu, "--to", D, "--branch", "海淀支公司", "--as-of", "2026-12-01")
+    assert (now["requests"]["total"], now["callbacks"]["due"]) == (1, 1)

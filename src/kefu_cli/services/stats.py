@@ -25,6 +25,7 @@ from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.timeutil import check_span
 from .deadline_query import day_of, end_of, filter_sql, on_time_counts, start_of_day, states_at, verdicts_of
 from .report_source import QuickSource, sql_rows
+from .stats_then import callbacks_then, changed_later, complaints_then, requests_then
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -66,7 +67,7 @@ def _period_where(
     """Cases received in [date_from, date_to] (of one branch), as the history stood before
     `until` when given (registered earlier, not voided by then), else not voided. With `until`
     and `entity`, the cases changed from then on by an event no time column dates are left out
-    (`_changed_later`): the caller counts them as they stood (`_then`)."""
+    (`changed_later`): the caller counts them as they stood (`as_they_stood`)."""
     where = "received_at >= :r_from AND received_at < :r_to"
     params: dict[str, Any] = {
         "r_from": start_of_day(date_from),
@@ -79,81 +80,10 @@ def _period_where(
         where += " AND registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
         params["until"] = until
         if entity is not None:
-            where += f" AND id NOT IN ({_changed_later(entity)})"
+            where += f" AND id NOT IN ({changed_later(entity)})"
     else:
         where += " AND voided_at IS NULL"  # registered by mistake: in no figure
     return where, params
-
-
-# The actions that change a column the figures read without a time column that dates the change
-# (a step's own time column does: `done`): a reassignment (branch, handler), a correction (any
-# registered field: category, channel, receipt time, branch…) and an undo (a step taken back).
-LATER = ("assign", "edit", "undo")
-
-
-def _changed_later(entity: str) -> str:
-    """SQL: the ids of the cases of `entity` (a constant) that such an event dated from :until on
-    changed — today's columns are not theirs of the day; through the index on (entity, at), so a
-    recent day reads only the few events after it."""
-    actions = ", ".join(f"'{a}'" for a in LATER)
-    return f"SELECT entity_id FROM audit_event WHERE entity = '{entity}' AND at >= :until AND action IN ({actions})"  # noqa: S608
-
-
-def _then(src, entity: str, table: str, columns: str, until: dt.datetime) -> list[dict[str, Any]]:
-    """The cases `_changed_later` names, registered before `until`, as they stood then: today's
-    `columns` with those their fold (services/past.py, the fold `db verify` runs) of the events
-    before `until` gives laid over them; time values as naive datetimes (China time)."""
-    from .past import Past
-
-    sql = f"SELECT id, {columns} FROM {table} WHERE registered_at < :until AND id IN ({_changed_later(entity)})"  # noqa: S608
-    names = ["id", *(c.strip() for c in columns.split(","))]
-    rows = [dict(zip(names, r, strict=True)) for r in sql_rows(src, sql, {"until": until})]
-    if not rows:
-        return []
-    past = Past(src, (until - dt.timedelta(days=1)).date())
-    return [{k: _moment(v) if k.endswith("_at") else v for k, v in r.items()} for r in past.rows(entity, rows)]
-
-
-def _moment(v: Any) -> Any:
-    """A time value from a row or an event (text on SQLite, ISO with its +08:00 in an event) as a
-    naive datetime in China time, as the columns hold it."""
-    if isinstance(v, str):
-        v = dt.datetime.fromisoformat(v)
-    return v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v
-
-
-# The complaint columns the figures read (`stats_report`), for `_then`.
-COMPLAINT_COLUMNS = (
-    "category, channel, branch, received_at, accepted_at, rejected_at, transferred_at, merged_into, withdrawn_at,"
-    " decided_at, reject_reason, transfer_internal, voided_at"
-)
-
-
-def _complaints_then(
-    src, date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime
-) -> list[dict[str, Any]]:
-    """The complaints changed after the day (`_changed_later`) that its figures count, as they
-    stood at its end: received in the period and of the branch then, not voided by then; with
-    `outcome` (`stats_report`'s CASE, steps taken by then) and `month`."""
-    lo, hi = start_of_day(date_from), end_of(date_to)
-    out = []
-    for c in _then(src, "complaint", "complaint", COMPLAINT_COLUMNS, until):
-        if not (lo <= c["received_at"] < hi) or (branch is not None and c["branch"] != branch):
-            continue
-        if c["voided_at"] is not None and c["voided_at"] < until:
-            continue
-        for k in ("accepted_at", "rejected_at", "transferred_at", "withdrawn_at", "decided_at"):
-            if c[k] is not None and c[k] >= until:  # a step taken later: not yet
-                c[k] = None
-        c["outcome"] = next(
-            (oc for oc, done in (("accepted", c["accepted_at"]), ("rejected", c["rejected_at"]),
-                                 ("transferred", c["transferred_at"]), ("merged", c["merged_into"]),
-                                 ("withdrawn", c["withdrawn_at"])) if done is not None),
-            "pending",
-        )  # fmt: skip
-        c["month"] = f"{c['received_at']:%Y-%m}"
-        out.append(c)
-    return out
 
 
 def _duration(
@@ -161,7 +91,7 @@ def _duration(
 ) -> dict:
     """count / median / p90 of working days in (received day, end day], via (day, day) groups;
     with `until`, only ends before it count (a point-in-time report); `more`: (received, end)
-    of cases counted apart (`_complaints_then`), an end None when not yet."""
+    of cases counted apart (`complaints_then`), an end None when not yet."""
     ended = f"{end} IS NOT NULL" + (f" AND {end} < :until" if until is not None else "")
     sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
     cal = src.calendar
@@ -207,7 +137,7 @@ def stats_report(
     until = end_of(as_of) if history else None
     where, params = _period_where(date_from, date_to, branch, until, "complaint")
     # a past day: the complaints reassigned, corrected or stepped back after it, as they stood then
-    then = _complaints_then(src, date_from, date_to, branch, until) if until is not None else []
+    then = complaints_then(src, date_from, date_to, branch, until) if until is not None else []
 
     def done(column: str) -> str:
         """A step's time column, as of `until`: steps taken later have not happened yet."""
@@ -321,11 +251,14 @@ def request_stats(
     count}], surrender_reasons [{reason, label, count}] — every reason code, in the order of the
     code table, zeros included}. `until`: as the history stood then (requests registered later
     absent, voided later still counted)."""
-    where, params = _period_where(date_from, date_to, branch, until)
+    where, params = _period_where(date_from, date_to, branch, until, "request")
     sql = f"SELECT type, reason, count(*) FROM service_request WHERE {where} GROUP BY 1, 2"
+    rows = sql_rows(src, sql, params)
+    if until is not None:  # a past day: the requests reassigned, corrected or stepped back after it, as they stood
+        rows = [*rows, *requests_then(src, date_from, date_to, branch, until)]
     by_type: Counter = Counter()
     reasons: Counter = Counter()
-    for kind, reason, n in sql_rows(src, sql, params):
+    for kind, reason, n in rows:
         by_type[kind] += n
         if kind == "surrender":
             reasons[reason or "other"] += n
@@ -384,6 +317,7 @@ def callback_kpis(
     if until is not None:
         status = "CASE WHEN c.ended_at IS NOT NULL AND c.ended_at < :until THEN c.status ELSE :open END"
         where += ["c.registered_at < :until", "(c.voided_at IS NULL OR c.voided_at >= :until)"]
+        where.append(f"c.id NOT IN ({changed_later('callback')})")  # counted as they stood: `callbacks_then`
         params["until"] = until
     else:
         where.append("c.voided_at IS NULL")  # registered by mistake: in no figure
@@ -415,7 +349,10 @@ def callback_kpis(
         f" FROM ({inner}) t GROUP BY 1, 2, 3"
     )
     groups: list[tuple[str, str, str, cb.KpiCounts]] = []
-    for b, h, k, *n in sql_rows(src, sql, params):
+    rows = sql_rows(src, sql, params)
+    if until is not None:
+        rows = [*rows, *callbacks_then(src, params, until, date_from, date_to, branch)]
+    for b, h, k, *n in rows:
         due, succ, ref, can, unr, opn, lv, ontime = (int(x or 0) for x in n)
         new = k == cb.CallbackKind.NEW_POLICY
         counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)
