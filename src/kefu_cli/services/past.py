@@ -120,19 +120,23 @@ class Past:
 
     def folds(self, case_type: str, ids: list[str], key: str = "id") -> dict[str, dict]:
         """The fold of each case's events dated before the end of the day; a case registered
-        later is absent."""
+        later is absent. The events are read by case (the index on (entity, entity_id, id)) and
+        their date compared here: a condition on `at` in the SQL lets the planner take the index on
+        (entity, at) instead, which reads every event before the day for each chunk of cases."""
         fold = _fold(case_type)
         out: dict[str, dict] = {}
         for n in range(0, len(ids), 200):
             chunk = ids[n : n + 200]
             marks = ", ".join(f":id{i}" for i in range(len(chunk)))
-            params = {"entity": case_type, "until": self.until, **{f"id{i}": v for i, v in enumerate(chunk)}}
+            params = {"entity": case_type, **{f"id{i}": v for i, v in enumerate(chunk)}}
             sql = (
                 "SELECT entity_id, action, at, clerk, to_status, details FROM audit_event"
-                f" WHERE entity = :entity AND entity_id IN ({marks}) AND at < :until ORDER BY id"
+                f" WHERE entity = :entity AND entity_id IN ({marks}) ORDER BY id"
             )
             for eid, action, at, clerk, to_status, details in sql_rows(self.src, sql, params):
                 at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
+                if at.replace(tzinfo=None) >= self.until:
+                    continue
                 out[eid] = fold(out.get(eid, {}), action, at, clerk, to_status, json.loads(details or "{}"))
         return out
 
