@@ -179,3 +179,14 @@ def test_callback_kpis_and_requests_of_a_past_day_as_they_stood(kefu):
     assert _stats(kefu, "--to", D, "--branch", "海淀支公司")["requests"]["total"] == 0
     now = _stats(kefu, "--to", D, "--branch", "海淀支公司", "--as-of", "2026-12-01")
     assert (now["requests"]["total"], now["callbacks"]["due"]) == (1, 1)
+
+
+def test_stats_of_a_past_day_count_the_pause_of_a_complaint_reassigned_later(kefu):
+    cid = _complaint(kefu, "2026-11-10T09:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-11-10T10:00")
+    kefu.ok("complaint", "pause", cid, "--kind", "mediation", "--reason", "调解中", "--at", "2026-11-11T09:00")
+    kefu.ok("complaint", "assign", cid, "--handler", "张敏", "--branch", "海淀支公司", "--at", "2026-11-20T09:00")
+    for args in (("--to", D), ("--to", D, "--as-of", "2026-12-01")):
+        paused = {r["kind"]: r["count"] for r in _stats(kefu, *args)["complaints"]["paused_by_kind"]}
+        assert paused["mediation"] == 1, args
+    assert _stats(kefu, "--to", "2026-11-10")["complaints"]["paused_by_kind"][-1] == {"kind": "mediation", "count": 0}

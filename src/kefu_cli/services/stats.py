@@ -185,9 +185,10 @@ def stats_report(
     paused = "pause_kind IS NOT NULL"
     if until is not None:  # paused by then (a later pause's kind is taken: no kind history column)
         paused += " AND id IN (SELECT entity_id FROM audit_event WHERE entity = 'complaint' AND action = 'pause' AND at < :until)"
-    pauses = dict(
-        sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params)
+    pauses = Counter(
+        dict(sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params))
     )
+    pauses.update(c["pause_kind"] for c in then if c["pause_kind"] is not None)
     by_category = _counted(per[0].items(), CATEGORIES)
     rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS

@@ -63,7 +63,7 @@ def _moment(v: Any) -> Any:
 # The complaint columns the figures read (`stats_report`), for `as_they_stood`.
 COMPLAINT_COLUMNS = (
     "category, channel, branch, received_at, accepted_at, rejected_at, transferred_at, merged_into, withdrawn_at,"
-    " decided_at, reject_reason, transfer_internal, voided_at"
+    " decided_at, reject_reason, transfer_internal, voided_at, pause_kind"
 )
 
 
@@ -72,7 +72,8 @@ def complaints_then(
 ) -> list[dict[str, Any]]:
     """The complaints changed after the day (`changed_later`) that its figures count, as they
     stood at its end: received in the period and of the branch then, not voided by then; with
-    `outcome` (`stats_report`'s CASE, steps taken by then) and `month`."""
+    `outcome` (`stats_report`'s CASE, steps taken by then) and `month`; `pause_kind`: the kind of
+    its last pause by then (None: not paused by then)."""
     lo, hi = start_of_day(date_from), end_of(date_to)
     out = []
     for c in as_they_stood(src, "complaint", "complaint", COMPLAINT_COLUMNS, until):
