@@ -21,6 +21,7 @@ from .callback import (
 from .common import (
     LIST_LIMIT_MAX,
     AllOpt,
+    AsOfOpt,
     AtOpt,
     BranchOpt,
     ClerkOpt,
@@ -49,12 +50,13 @@ from .common import (
 )
 
 
-def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+def show(callback_id: IdArg, as_of: AsOfOpt = None, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录。"""
     from ..services import callback_views as svc
 
+    day = date_value(as_of, "--as-of")
     with _uow(write=False) as uow:
-        view = _masked(svc.callback_view(uow, svc.get_callback(uow, callback_id)), unmask)
+        view = _masked(svc.show(uow, callback_id, as_of=day), unmask)
     if unmask:
         audit_unmask("callback show", 1, view["id"])
     if json:
