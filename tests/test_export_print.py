@@ -99,8 +99,11 @@ def test_one_header_per_meaning_shared_by_export_and_import():
         for f in table.values():
             for name in (f.header, *f.aliases):
                 assert seen.setdefault(name, f.key) == f.key, name
-    # a file written before issue 21 (受理时间 for the receipt) still imports
-    assert "受理时间" in COMPLAINT_COLUMNS["received"]
+    # a file written before issue 21 (受理时间 for the receipt) still imports: 受理时间 is the receipt
+    # only in a file without 接收时间
+    from kefu_cli.services.complaint_import import COMPLAINT_LEGACY
+
+    assert COMPLAINT_LEGACY == {"受理时间": "received"} and "受理时间" not in COMPLAINT_COLUMNS["received"]
 
 
 def test_an_old_export_header_still_imports(kefu, tmp_path):
@@ -113,6 +116,15 @@ def test_an_old_export_header_still_imports(kefu, tmp_path):
     assert doc["created"] == 1 and doc["errors"] == []
     shown = kefu.ok("complaint", "list", "--all", "--json")
     assert [c["received_at"][:16] for c in shown["items"]] == ["2026-11-02T09:30"]
+    # a sheet with both: 接收时间 is the receipt, 受理时间 the acceptance (not read as the receipt)
+    both = tmp_path / "both.csv"
+    both.write_text(
+        "受理时间,接收时间,受理方式,投诉类别,投诉人,联系电话\n2026-11-05 10:00,2026-11-03 09:30,电话,理赔,李四,13900000001\n",
+        "utf-8",
+    )
+    assert kefu.ok("import", "complaints", str(both), "--at", "2026-11-20T10:00", "--json")["created"] == 1
+    shown = kefu.ok("complaint", "list", "--all", "--json")
+    assert sorted(c["received_at"][:16] for c in shown["items"]) == ["2026-11-02T09:30", "2026-11-03T09:30"]
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

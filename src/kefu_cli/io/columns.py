@@ -3,12 +3,14 @@ exports (services/exports.py writes `header`) and the imports (services/complain
 callback_import.py read `header` and every name in `aliases`).
 
 One vocabulary: 接收时间 is the receipt of a case (as `complaint list` and `complaint show` say),
-受理 is acceptance; 经办人 is the case's handler. A header kefu wrote in an older release stays an
-alias, so an old file still imports (the complaint export called the receipt 受理时间 up to
-issue 21).
+受理 is acceptance; 经办人 is the case's handler. A header kefu wrote in an older release stays
+readable: an alias, or — when the header now means something else — a `legacy` name, read as the
+field only in a file that has no column for it (the complaint export called the receipt 受理时间 up
+to issue 21; 受理时间 is the acceptance now).
 
     field(COMPLAINT, "received").header          # "接收时间"
-    import_names(COMPLAINT, ("received", …))     # {"received": ("接收时间", "受理时间", …)} for an import
+    import_names(COMPLAINT, ("received", …))     # {"received": ("接收时间", "投诉时间", …)} for an import
+    legacy_names(COMPLAINT, ("received", …))     # {"受理时间": "received"}: an old file's receipt
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Field:
     header: str  # the one Chinese header: exports write it, imports read it
     kind: str = TEXT  # TEXT | DATE | DATETIME | INT: the cell written, and how a read cell is turned into text
     aliases: tuple[str, ...] = ()  # other headers an import accepts: older exports, clerks' own sheets
+    legacy: tuple[str, ...] = ()  # older headers that mean this field only in a file without a column for it
 
     @property
     def column(self) -> Column:
@@ -34,7 +37,7 @@ class Field:
 F = Field
 COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("id", "投诉编号"),
-    F("received", "接收时间", DATETIME, ("受理时间", "投诉时间", "received_at")),  # 受理时间: exports before issue 21
+    F("received", "接收时间", DATETIME, ("投诉时间", "received_at"), legacy=("受理时间",)),  # exports before issue 21
     F("channel", "受理方式", aliases=("渠道", "投诉渠道")),
     F("category", "投诉类别", aliases=("类别",)),
     F("name", "投诉人", aliases=("姓名",)),
@@ -118,6 +121,12 @@ def import_names(table: dict[str, Field], keys: Iterable[str]) -> dict[str, tupl
         f = table[k]
         out[k] = tuple(dict.fromkeys((f.header, *f.aliases, f.key)))
     return out
+
+
+def legacy_names(table: dict[str, Field], keys: Iterable[str]) -> dict[str, str]:
+    """{older header: key} of the fields an import reads (services/import_table.py `read_rows`
+    reads such a column as the field when the file has no column for the field itself)."""
+    return {name: k for k in keys for name in table[k].legacy}
 
 
 def import_kinds(table: dict[str, Field], keys: Iterable[str]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date, parse_datetime
-from ..io.columns import COMPLAINT, import_kinds, import_names
+from ..io.columns import COMPLAINT, import_kinds, import_names, legacy_names
 from ..io.table import Table
 from ..store import db as store_db
 from . import imports  # its CHUNK_ROWS, CHUNK_SECONDS, BATCH_ROWS, PAUSE_SECONDS, read when used (tests patch them)
@@ -27,6 +27,7 @@ COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation"
 COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ)
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
 COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ)
+COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)  # 受理时间: the receipt in a file without 接收时间
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
@@ -270,7 +271,7 @@ def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = N
 
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS)
+    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS, legacy=COMPLAINT_LEGACY)
     if bulk is None:
         bulk = store_db.is_sqlite(store_db.resolve_url(db))
     if bulk:
