@@ -4,8 +4,12 @@ Chinese values in every cell, one header per meaning shared by export and import
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -128,33 +132,73 @@ def test_an_old_export_header_still_imports(kefu, tmp_path):
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+NO_CALC = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
 
 
-@pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-)
-def test_libreoffice_reads_the_same_values_as_kefu_wrote(workbooks, tmp_path):
-    """The deadlines export opened by LibreOffice and saved as CSV: the same cells as openpyxl reads."""
-    import csv
-    import datetime as dt
-    import subprocess
-
-    src = workbooks["deadlines"]
-    profile = tmp_path / "profile"
+def soffice(tmp_path: Path, src: Path, to: str) -> Path:
+    """`soffice --headless --convert-to TO` of `src` into tmp_path (its own profile: tests may run in parallel)."""
     r = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path), str(src)],
-        capture_output=True, text=True, timeout=180,
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to", to,
+         "--outdir", str(tmp_path), str(src)],
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    got = list(csv.reader((tmp_path / "deadlines.csv").open(encoding="utf-8")))
-    ws = load_workbook(src).worksheets[0]
+    out = tmp_path / f"{src.stem}.{to.split(':')[0]}"
+    assert r.returncode == 0 and out.exists(), r.stderr + r.stdout
+    return out
 
-    def text(v):
-        if isinstance(v, dt.datetime):
-            return v.strftime("%Y-%m-%d %H:%M") if v.time() != dt.time() else v.strftime("%Y-%m-%d")
-        return "" if v is None else str(v)
 
-    want = [[text(c.value) for c in row] for row in ws.iter_rows()]
+def _shown(v) -> str:
+    """A cell as LibreOffice shows it under kefu's number formats (yyyy-mm-dd, yyyy-mm-dd hh:mm)."""
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time() else v.strftime("%Y-%m-%d %H:%M")
+    return "" if v is None else str(v)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason=NO_CALC)
+@pytest.mark.parametrize("what", EXPORTS)
+def test_libreoffice_reads_the_same_values_as_kefu_wrote(workbooks, tmp_path, what):
+    """Each export opened by LibreOffice and saved as CSV (UTF-8): the cells openpyxl reads, as shown."""
+    src = tmp_path / f"{what}.xlsx"
+    shutil.copy(workbooks[what], src)
+    got = list(csv.reader(soffice(tmp_path, src, "csv:Text - txt - csv (StarCalc):44,34,76,1").open(encoding="utf-8")))
+    want = [[_shown(c.value) for c in row] for row in load_workbook(src).worksheets[0].iter_rows()]
     assert len(got) == len(want) > 1
     assert got == want
+
+
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None, reason=NO_CALC + "; pdftotext: apt-get install poppler-utils")
+def test_libreoffice_prints_the_header_and_the_case_number_on_every_page(kefu, tmp_path):
+    """300 complaints printed by LibreOffice: landscape pages one page wide, each with the header row
+    and the case numbers; 说明 whole on the last page."""
+    lines = ["接收时间,受理方式,投诉类别,投诉人,联系电话,投诉内容,机构"]
+    start = dt.datetime(2026, 9, 1, 9, 0)
+    for i in range(300):
+        at = start + dt.timedelta(hours=5 * i)
+        lines.append(f"{at:%Y-%m-%d %H:%M},电话,理赔,客户{i},139{i:08d},理赔款到账时间比承诺晚一周,朝阳支公司")
+    src = tmp_path / "c.csv"
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    kefu.ok("branch", "add", "朝阳支公司")
+    assert kefu.ok("import", "complaints", str(src), "--at", "2026-11-30T18:00", "--json")["created"] == 300
+    dest = tmp_path / "投诉.xlsx"
+    kefu.ok("export", "complaints", str(dest), "--as-of", AS_OF)
+    pdf = soffice(tmp_path, dest, "pdf")
+    pages = int(
+        re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1]
+    )
+    texts = [
+        subprocess.run(
+            [PDFTOTEXT, "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    data, notes = texts[:-1], texts[-1]
+    assert len(data) >= 2  # 300 rows do not fit one page: the point of repeating the titles
+    numbers = set()
+    for page in data:
+        head = page.strip().splitlines()[0]
+        assert "投诉编号" in head and "接收时间" in head and "是否逾期" in head, head  # the whole header, one page wide
+        numbers |= set(re.findall(r"TS-\d{8}-\d{4}", page))
+        assert "页,共" in page
+    assert len(numbers) == 300  # every row printed with its case number, none cut off to another page
+    assert "数据截至" in notes and "筛选条件" in notes and "个人信息" in notes  # 说明 on one page
