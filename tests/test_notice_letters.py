@@ -193,3 +193,30 @@ def test_libreoffice_renders_a_notice_to_pdf_with_its_text(kefu, tmp_path):
         assert re.sub(r"\s+", "", phrase) in flat, phrase
     info = subprocess.run(["pdfinfo", str(tmp_path / "decision.pdf")], capture_output=True, text=True).stdout
     assert "投诉处理决定告知书" in info and LETTERHEAD in info  # title and author carried into the PDF
+
+
+@pytest.mark.skipif(_writer_missing() is not None, reason=str(_writer_missing()))
+def test_libreoffice_renders_every_notice_type_of_the_demo(demo, tmp_path):
+    """The demo's notices (one of each type, `kefu demo`) converted to PDF: each shows its title, the
+    branch, the case number and its contact, no placeholder left; the PDF's title and author are the notice's."""
+    from kefu_cli.domain.notices import TITLES, NoticeType
+
+    folder = demo.parent / f"{demo.stem}-告知书"
+    files = sorted(folder.glob("*.docx"))
+    assert {f.stem.split("-", 3)[-1] for f in files} == {k.value for k in NoticeType}
+    r = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for f in files:
+        kind = NoticeType(f.stem.split("-", 3)[-1])
+        pdf = tmp_path / f"{f.stem}.pdf"
+        flat = re.sub(r"\s+", "", subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True).stdout)
+        case_id = f.stem.rsplit("-", 1)[0]
+        assert TITLES[kind] in flat and case_id in flat and "股份有限公司" in flat, (kind, flat[:200])
+        assert "{{" not in flat and "}}" not in flat and "root" not in flat
+        assert ("经办人" in flat or "联系人" in flat) and "电话" in flat
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert TITLES[kind] in info and "股份有限公司" in info  # title and the branch as author
