@@ -190,7 +190,7 @@ def every_reader_agrees(demo: Path, tmp_path: Path, day: str, report: dict, want
     zh = {v: k.value for k, v in BUCKET_ZH.items()}
     exported = {}
     for r in read_csv(path):
-        case_type = {"投诉": "complaint", "回访": "callback"}.get(r["案件类型"], r["案件类型"])
+        case_type = {"投诉": "complaint", "回访": "callback", "理赔报案": "claim", "保全请求": "request"}[r["案件类型"]]
         exported.setdefault((case_type, r["案件编号"]), []).append(
             (r["到期日"], zh[r["状态"]], int(r["剩余工作日"]), r["是否逾期"] == "是")
         )
