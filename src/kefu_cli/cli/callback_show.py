@@ -103,7 +103,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
     if v["attempts"]:
         print_table(
             "回访记录",
-            ["时间", "经办", "方式", "结果", "录音", "回执", "备注", "发现问题"],
+            ["时间", "操作人", "方式", "结果", "录音", "回执", "备注", "发现问题"],
             [
                 [
                     f"{a['at']:%Y-%m-%d %H:%M}",
@@ -139,7 +139,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
 
         print_table(
             "办理记录",
-            ["时间", "经办人", "动作", "状态变化"],
+            ["时间", "操作人", "动作", "状态变化"],
             [
                 [
                     f"{e['at']:%Y-%m-%d %H:%M}",

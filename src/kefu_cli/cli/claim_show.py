@@ -178,7 +178,7 @@ def show(
     lines += deadline_lines(d["deadlines"], only_open=False, basis=True) or ["  (无)"]
     lines.append(next_line(d))
     print_lines(lines)
-    print_table("办理记录", ["时间", "经办人", "对象", "动作", "状态变化"], [_event_row(e) for e in d["events"]])
+    print_table("办理记录", ["时间", "操作人", "对象", "动作", "状态变化"], [_event_row(e) for e in d["events"]])
 
 
 def list_(

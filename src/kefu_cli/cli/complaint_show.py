@@ -95,7 +95,7 @@ def show(
     print_lines(lines)
     print_table(
         "办理记录",
-        ["时间", "经办人", "对象", "动作", "状态变化"],
+        ["时间", "操作人", "对象", "动作", "状态变化"],
         [_event_row(e) for e in data["events"]],
     )
 

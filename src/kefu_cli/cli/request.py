@@ -199,7 +199,7 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
     print_lines(_summary(data))
     print_table(
         "办理记录",
-        ["时间", "经办人", "动作", "状态"],
+        ["时间", "操作人", "动作", "状态"],
         [[f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], event_action(zh.get(e["action"], e["action"]), e["action"], e["details"]),
           after_sales_label("REQUEST_STATUSES", e["to_status"])] for e in data["events"]],
     )  # fmt: skip
