@@ -174,3 +174,28 @@ def test_off_a_terminal_every_missing_option_is_named_at_once(db, command, given
     for option in named:
         assert f"{option} " in err
     assert "张三" not in err.split("例如 kefu")[0] or given  # only the missing ones are named
+
+
+def test_callback_add_asks_what_its_kind_needs(db):
+    t = Terminal(
+        "--db", db, "callback", "add", "--name", "王小明", "--phone", "13812345678", "--at", "2026-11-30T10:00"
+    )
+    assert "1) 新契约" in t.answer("回访类型", "1")
+    t.answer("回执签收日期", "2026-11-20")  # asked because a new-policy callback counts from the receipt
+    for prompt in ("保单号", "机构"):
+        t.answer(prompt, "")
+    shown = t.answer("确认登记", "")
+    assert "回访类型: 新契约" in shown
+    code, rest = t.wait()
+    assert code == 0, rest
+    code, out, err = run_cli("--db", db, "callback", "list", "--json")
+    [k] = json.loads(out)["items"]
+    assert k["kind"] == "new_policy"
+
+
+def test_the_configured_branch_is_the_default_of_a_complaint(db):
+    code, _, err = run_cli("--db", db, "config", "set", "branch", "朝阳支公司")
+    args = ["--channel", "电话", "--category", "服务", "--name", "王小明", "--phone", "13812345678", "--json"]
+    code, out, err = run_cli("--db", db, "complaint", "add", *args, "--at", "2026-11-30T10:00")
+    assert code == 0, err
+    assert json.loads(out)["branch"] == "朝阳支公司"

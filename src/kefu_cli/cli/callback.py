@@ -92,12 +92,12 @@ def _lbl(table_name: str, code: str | None) -> str:
 @app.command("add")
 def add(
     kind: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--kind",
             help="回访类型: new_policy 新契约 | claim 理赔 | complaint 投诉处理 | regulator 监管转办 | satisfaction 满意度 | other 其他",
         ),
-    ],
+    ] = None,
     name: NameOpt = None,
     phone: PhoneOpt = None,
     policy: PolicyOpt = None,
@@ -119,7 +119,12 @@ def add(
     clerk: ClerkOpt = None,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """安排一次回访,并按规则表计算回访期限。"""
+    """安排一次回访,并按规则表计算回访期限。在终端中缺少必填项时逐项询问。"""
+    from .guided_cases import guide
+
+    g = guide("callback add", locals())
+    kind, name, phone, policy, branch = g["kind"], g["name"], g["phone"], g["policy"], g["branch"]
+    receipt_date, complaint = g["receipt_date"], g["complaint"]
     from ..domain import callback as cb
     from ..domain.codes import parse_code
     from ..services import callbacks as svc

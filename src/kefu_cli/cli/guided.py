@@ -52,9 +52,17 @@ def _needed(a: Ask, values: dict) -> bool:
 
 def missing_sentence(command: str, missing: list[Ask]) -> str:
     """One sentence naming every missing required option, with an example of each."""
-    parts = "、".join(f"{a.option} {a.zh}(例如 {a.option} {a.example})" for a in missing)
+    parts = "、".join(f"{a.option} {a.zh}({_choices(a)}例如 {a.option} {a.example})" for a in missing)
     example = " ".join(f"{a.option} {_quoted(a.example)}" for a in missing)
     return f"缺少必填项 {len(missing)} 项: {parts};请一次写全,例如 kefu {command} {example}(在终端中直接运行会逐项询问)"
+
+
+def _choices(a: Ask) -> str:
+    if not a.choices:
+        return ""
+    from ..domain.codes import label
+
+    return "可选 " + "/".join(label(a.choices, c) for c in a.choices) + ","
 
 
 def _quoted(text: str) -> str:
