@@ -71,7 +71,12 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
     lines = [
         f"回访 {v['id']}  {_lbl('KINDS', v['kind'])}回访  状态: {_lbl('STATUSES', v['status'])}",
         f"客户: {v['name']}  电话: {v['phone']}  保单: {v['policy_no']}  产品: {v['product']}",
-        f"机构: {v['branch']}  经办: {v['handler']}  回访期限: {v['due']}"
+        f"机构: {v['branch']}  经办人: {v['handler']}  回访期限: {v['due']}"
+        + (
+            " [临时]"
+            if any(d["kind"] == "callback" and d["provisional"] and d["due"] == v["due"] for d in v["deadlines"])
+            else ""
+        )
         + (f"  约定回访: {v['scheduled_at']:%Y-%m-%d %H:%M}" if v.get("scheduled_at") else ""),
     ]
     if v.get("voided_at"):
@@ -225,6 +230,12 @@ def list_(
         _print_list(items, next_, more)
 
 
+def _provisional_due(item: dict) -> bool:
+    """The callback's due date is provisional (its running callback deadline says so)."""
+    n = item.get("next_deadline")
+    return bool(n and n["kind"] == "callback" and n["due"] == item["due"] and n["provisional"])
+
+
 def _print_list(items: list[dict], next_: bool, more: int) -> None:
     from ..domain import callback as cb
     from ..render.output import left_zh, print_lines, print_table
@@ -244,7 +255,9 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
             i["policy_no"],
             i["branch"],
             i["handler"],
-            f"{i['due']}" + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
+            f"{i['due']}"
+            + (" [临时]" if _provisional_due(i) else "")
+            + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
         n = i["next_deadline"]
         if n and n["overdue"]:  # the word always, the colour on a terminal

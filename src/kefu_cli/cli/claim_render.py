@@ -23,7 +23,8 @@ def _when(d: dict) -> str:
     return f"{d['due_at']:%Y-%m-%d %H:%M}" if d.get("unit") == "hours" else str(d["due"])
 
 
-def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) -> list[str]:
+def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False, as_of=None) -> list[str]:
+    """A case's deadlines, what is left of the open ones judged on `as_of` (default today)."""
     from ..domain.deadlines import state_zh
 
     lines = []
@@ -32,14 +33,9 @@ def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) 
             continue
         mark = "  [临时]" if d["provisional"] else ""
         if d["status"] == "open":
-            if d["unit"] == "hours":
-                from ..render.output import hours_left_zh
+            from ..render.output import deadline_left_zh
 
-                text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
-            else:
-                from ..render.output import left_zh
-
-                text = left_zh(d["working_days_left"], overdue=d["late"])
+            text = deadline_left_zh(d, as_of)
         else:
             text = state_zh(d["status"], d["breached"])
             if d["met_at"]:

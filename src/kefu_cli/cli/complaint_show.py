@@ -89,7 +89,7 @@ def show(
         lines.append(f"处理决定: {data['result']}({data['decided_at']:%Y-%m-%d %H:%M})")
     lines += _outcome_lines(data)
     lines.append("期限:")
-    lines += deadline_lines(data["deadlines"], only_open=False, basis=True)
+    lines += deadline_lines(data["deadlines"], only_open=False, basis=True, as_of=date_value(as_of, "--as-of"))
     if data["callbacks"]:
         lines += ["回访:", *callback_lines(data["callbacks"])]
     print_lines(lines)

@@ -303,7 +303,7 @@ def register(uow: UnitOfWork, **fields: Any) -> dict[str, Any]:
     core.register_event(uow, CASE, c, "register", details)
     if v["channel"] == "regulator":
         schedule_callback(uow, c, "regulator")
-    out = view(uow, c, as_of=received.date())
+    out = view(uow, c, as_of=uow.now.date())
     out["duplicates"] = duplicates
     return out
 
