@@ -73,3 +73,13 @@ def test_every_provisional_date_is_marked(kefu):
     kefu.ok("complaint", "investigate", cid2)  # the 24-hour deadline met: next is a day-counted one
     listed = [line for line in kefu.ok("complaint", "list").splitlines() if cid2 in line]
     assert listed and "[临时]" in listed[0]
+
+
+def test_a_callback_confirmation_counts_from_today(kefu):
+    # closed 2026-11-10: the claim callback was due 11-17 (5 working days); scheduled today, 12-01
+    out = kefu.ok("callback", "add", "--kind", "理赔", "--name", "李四", "--phone", "13900000000",
+                  "--closed-date", "2026-11-10")  # fmt: skip
+    assert "回访期限 2026-11-17(逾期 10 个工作日)" in out
+    out = kefu.ok("callback", "add", "--kind", "满意度", "--name", "李四", "--phone", "13900000001",
+                  "--due", "2026-12-15", "--at", "2026-11-20T10:00")  # fmt: skip
+    assert "回访期限 2026-12-15(剩 10 个工作日)" in out  # from today 12-01, not from --at 11-20

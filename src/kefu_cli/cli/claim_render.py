@@ -86,12 +86,15 @@ def done(data: dict, json: bool, headline: list[str], unmask: bool = False, comm
         print_json(_masked(data, unmask))
         return
     from ..render.output import message, print_lines
+    from .complaint_render import late_lines
 
-    lines = [*headline, f"当前状态: {status_zh(data['status'])}"]
+    if headline and data.get("id") and not any(data["id"] in line for line in headline):  # name the case
+        headline = [f"{headline[0]}: 理赔报案 {data['id']}", *headline[1:]]
+    lines = [*headline, f"当前状态: {status_zh(data['status'])}", *late_lines(data["deadlines"])]
     if checklist:
         lines += checklist_lines(data)
     open_lines = deadline_lines(data["deadlines"], only_open=True)
-    lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    lines += ["进行中的期限(自今天起算):", *open_lines] if open_lines else ["没有进行中的期限。"]
     lines.append(next_line(data))
     print_lines(lines)
     if any(d["provisional"] and d["status"] == "open" for d in data["deadlines"]):

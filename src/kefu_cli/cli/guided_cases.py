@@ -88,6 +88,25 @@ def _callback_asks() -> list[Ask]:
             required=False,
             when=lambda v: kind(v) in ("complaint", "regulator"),
         ),
+        Ask(
+            "closed_date",
+            "--closed-date",
+            "理赔结案日期",
+            "2026-11-20",
+            _date("--closed-date"),
+            when=lambda v: kind(v) == "claim",
+        ),
+        Ask(
+            "due",
+            "--due",
+            "回访期限",
+            "2026-12-15",
+            _date("--due"),
+            when=lambda v: (
+                kind(v) in ("satisfaction", "other")
+                or (kind(v) in ("complaint", "regulator") and not v.get("complaint"))
+            ),
+        ),
         Ask("policy", "--policy", "保单号", "P2026110001", _text("--policy 保单号", 60, "P2026110001"), required=False),
         Ask("branch", "--branch", "机构", "朝阳支公司", _text("--branch 机构", 60, "朝阳支公司"), required=False),
     ]
