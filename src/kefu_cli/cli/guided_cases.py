@@ -63,6 +63,8 @@ def _incident(text: str) -> Any:
 
 
 def _callback_asks() -> list[Ask]:
+    # a value the kind needs is asked unless an option of another kind was given (the registration
+    # then says that option is not for this kind)
     from ..domain import callback as cb
 
     def kind(v: dict) -> str | None:
@@ -78,7 +80,7 @@ def _callback_asks() -> list[Ask]:
             "回执签收日期",
             "2026-11-20",
             _date("--receipt-date"),
-            when=lambda v: kind(v) == "new_policy",
+            when=lambda v: kind(v) == "new_policy" and not (v.get("due") or v.get("closed_date")),
         ),
         Ask(
             "complaint",
@@ -94,7 +96,7 @@ def _callback_asks() -> list[Ask]:
             "理赔结案日期",
             "2026-11-20",
             _date("--closed-date"),
-            when=lambda v: kind(v) == "claim",
+            when=lambda v: kind(v) == "claim" and not (v.get("due") or v.get("receipt_date")),
         ),
         Ask(
             "due",
@@ -103,8 +105,11 @@ def _callback_asks() -> list[Ask]:
             "2026-12-15",
             _date("--due"),
             when=lambda v: (
-                kind(v) in ("satisfaction", "other")
-                or (kind(v) in ("complaint", "regulator") and not v.get("complaint"))
+                not (v.get("receipt_date") or v.get("closed_date"))
+                and (
+                    kind(v) in ("satisfaction", "other")
+                    or (kind(v) in ("complaint", "regulator") and not v.get("complaint"))
+                )
             ),
         ),
         Ask("policy", "--policy", "保单号", "P2026110001", _text("--policy 保单号", 60, "P2026110001"), required=False),
