@@ -36,6 +36,7 @@ def _received(text: str) -> Any:
 
 def asks() -> list[Ask]:
     from ..domain.codes import CATEGORIES, CHANNELS
+    from .guided_cases import _code_of
 
     return [
         Ask("channel", "--channel", "受理方式", "电话", _check("channel"), CHANNELS),
@@ -48,8 +49,8 @@ def asks() -> list[Ask]:
             "监管转办编号",
             "京金转〔2026〕1号",
             _check("regulator_ref"),
-            when=lambda v: v.get("channel") in ("regulator", "监管转办", "监管"),
-        ),  # fmt: skip
+            when=lambda v: _code_of(CHANNELS, v.get("channel")) == "regulator",
+        ),
         Ask("received", "--received", "接收时间", "2026-11-30T09:30", _received, default="现在", required=False),
         Ask("policy", "--policy", "保单号", "P2026110001", _check("policy_no"), required=False),
         Ask("summary", "--summary", "投诉内容摘要", "理赔款逾期未到账", _check("summary"), required=False),
