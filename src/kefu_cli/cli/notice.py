@@ -164,7 +164,7 @@ def make(
 
     if r["issued"]:
         lines = [
-            f"已发出{r['label']}: 投诉 {r['id']}({VIAS[r['via']][0]},{r['at']:%Y-%m-%d %H:%M},{r['clerk']})",
+            f"已发出{r['label']}: 投诉 {r['id']}({VIAS[r['via']][0]},{r['at']:%Y-%m-%d %H:%M},操作人 {r['clerk']})",
             f"文件: {r['file']}",
             f"SHA-256: {r['sha256']}",
             _due_text(r["type"], r["deadline"]),
