@@ -353,11 +353,11 @@ def regulator_report(
     )
 
 
-# show, list and edit are built from their own modules when used; undo, note, assign and void are
-# the steps every case type shares (cli/casework.py).
+# show, list, edit and review are built from their own modules when used; undo, note, assign, void: cli/casework.py
 lazy_commands(app, "kefu_cli.cli.complaint_show", "show")
 lazy_commands(app, "kefu_cli.cli.complaint_list", "list:list_")
 lazy_commands(app, "kefu_cli.cli.complaint_show", "edit")
+lazy_commands(app, "kefu_cli.cli.complaint_review", "review", "review-decide")
 
 from .casework import add_to as _add_casework  # noqa: E402
 
