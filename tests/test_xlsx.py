@@ -56,7 +56,7 @@ def test_complaint_export_is_a_real_workbook(filled, tmp_path):
     header = [c.value for c in ws[1]]
     assert header == COMPLAINT_HEADERS
     assert {"受理时限", "处理时限", "剩余工作日", "是否逾期"} <= set(header)
-    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "A2"
+    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "B2"  # the header row and the case number
     assert ws.auto_filter.ref == f"A1:AB{1 + 4}"
     for i, name in enumerate(header):
         width = ws.column_dimensions[ws.cell(1, i + 1).column_letter].width
@@ -74,7 +74,7 @@ def test_complaint_export_is_a_real_workbook(filled, tmp_path):
     assert cell(second, "投诉人").value == '=HYPERLINK("http://x")' and cell(second, "投诉人").data_type == "s"
     assert cell(second, "投诉内容").value == "销售误导\n第二行"
     # real date and datetime cells
-    received = cell(first, "受理时间")
+    received = cell(first, "接收时间")
     assert received.value == dt.datetime(2026, 9, 28, 9, 30) and received.is_date and "hh:mm" in received.number_format
     due = cell(third, "监管报告期限")
     assert due.is_date and due.value == dt.datetime(2026, 10, 30) and due.number_format == "yyyy-mm-dd"

@@ -21,6 +21,7 @@ from .callback import (
 from .common import (
     LIST_LIMIT_MAX,
     AllOpt,
+    AsOfOpt,
     AtOpt,
     BranchOpt,
     ClerkOpt,
@@ -51,16 +52,23 @@ from .common import (
 from .labels import next_text, shown_deadlines
 
 
-def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+def show(
+    callback_id: IdArg,
+    as_of: AsOfOpt = None,
+    all_: ShowAllOpt = False,
+    json: JsonOpt = False,
+    unmask: UnmaskOpt = False,
+) -> None:
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录与下一步;已被替代的期限加 --all 才列出。"""
     from ..services.callback_read import quick_show
 
-    view = quick_show(state.db, callback_id)  # plain sqlite3 on a current SQLite file: no ORM start-up
-    if view is None:
+    day = date_value(as_of, "--as-of")
+    view = quick_show(state.db, callback_id, day)  # plain sqlite3 on a current SQLite file: no ORM start-up
+    if view is None:  # a past day, another database, an unknown number: the unit of work
         from ..services import callback_views as svc
 
         with _uow(write=False) as uow:
-            view = svc.callback_view(uow, svc.get_callback(uow, callback_id))
+            view = svc.show(uow, callback_id, as_of=day)
     view = _masked(view, unmask)
     if unmask:
         audit_unmask("callback show", 1, view["id"])
@@ -77,7 +85,7 @@ def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, un
     lines = [
         f"回访 {v['id']}  {_lbl('KINDS', v['kind'])}回访  状态: {_lbl('STATUSES', v['status'])}",
         f"客户: {v['name']}  电话: {v['phone']}  保单: {v['policy_no']}  产品: {v['product']}",
-        f"机构: {v['branch']}  经办: {v['handler']}  回访期限: {v['due']}"
+        f"机构: {v['branch']}  经办人: {v['handler']}  回访期限: {v['due']}{_mark(v)}"
         + (f"  约定回访: {v['scheduled_at']:%Y-%m-%d %H:%M}" if v.get("scheduled_at") else ""),
     ]
     if v.get("voided_at"):
@@ -108,7 +116,7 @@ def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, un
     if v["attempts"]:
         print_table(
             "回访记录",
-            ["时间", "经办", "方式", "结果", "录音", "回执", "备注", "发现问题"],
+            ["时间", "操作人", "方式", "结果", "录音", "回执", "备注", "发现问题"],
             [
                 [
                     f"{a['at']:%Y-%m-%d %H:%M}",
@@ -144,7 +152,7 @@ def show(callback_id: IdArg, all_: ShowAllOpt = False, json: JsonOpt = False, un
 
         print_table(
             "办理记录",
-            ["时间", "经办人", "动作", "状态变化"],
+            ["时间", "操作人", "动作", "状态变化"],
             [
                 [
                     f"{e['at']:%Y-%m-%d %H:%M}",
@@ -227,6 +235,12 @@ def list_(
         _print_list(items, next_, more)
 
 
+def _mark(v: dict) -> str:
+    """[临时] when the callback's due date is provisional (its callback deadline says so)."""
+    own = [d for d in v["deadlines"] if d["kind"] == "callback" and d["due"] == v["due"]]
+    return " [临时]" if any(d["provisional"] for d in own) else ""
+
+
 def _print_list(items: list[dict], next_: bool, more: int) -> None:
     from ..domain import callback as cb
     from ..render.output import left_zh, print_lines, print_table
@@ -237,6 +251,8 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
         headers.append("下一步")
     table = []
     for i in items:
+        n = i["next_deadline"]
+        same = bool(n) and n["kind"] == "callback" and n["due"] == i["due"]  # the callback's own deadline
         line = [
             i["id"],
             _lbl("KINDS", i["kind"]),
@@ -246,12 +262,11 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
             i["policy_no"],
             i["branch"],
             i["handler"],
-            f"{i['due']}" + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
+            f"{i['due']}{' [临时]' if same and n['provisional'] else ''}"
+            + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
-        n = i["next_deadline"]
         if n and n["overdue"]:  # the word always, the colour on a terminal
             late = left_zh(n["working_days_left"], overdue=True)
-            same = n["kind"] == "callback" and n["due"] == i["due"]
             line[-1] += f" {late}" if same else f";{kind_zh(n['kind'])} {n['due']} {late}"
         if next_:
             line.append(cb.NEXT_STEP_ZH[cb.NextStep(i["next"])])

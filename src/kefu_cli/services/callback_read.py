@@ -127,16 +127,26 @@ def next_of(view: dict):
     return callback_next(view["status"], view["next"], waiting, view["id"], view.get("voided_at") is not None)
 
 
-def quick_show(db, callback_id: str) -> dict | None:
-    """`show` on a current SQLite file through plain sqlite3 (None: take the unit of work — another
-    database, a file to upgrade, or an unknown number, which it reports)."""
-    from ..store import quick
+def quick_show(db, callback_id: str, as_of: dt.date | None = None) -> dict | None:
+    """`show` on a current SQLite file through plain sqlite3, for today or a later day (`as_of`, a
+    breach judged at the end of that day, as callback_views.show judges it). None: take the unit
+    of work — a past day (the callback as its events left it), another database, a file to
+    upgrade, or an unknown number, which it reports."""
     from . import clock
+
+    today = clock.today()
+    if as_of is not None and as_of < today:
+        return None
+    from ..store import quick
     from .report_source import QuickSource
 
     with quick.connect(db) as conn:
         if conn is None:
             return None
+        if as_of is not None and as_of > today:
+            from ..domain.report import as_of_moment
+
+            return show(QuickSource(conn), callback_id, as_of_moment(as_of))
         return show(QuickSource(conn), callback_id, clock.now())
 
 

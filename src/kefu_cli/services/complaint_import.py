@@ -12,8 +12,8 @@ from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date, parse_datetime
+from ..io.columns import COMPLAINT, import_kinds, import_names, legacy_names
 from ..io.table import Table
-from ..io.xlsxfile import DATE, DATETIME
 from ..store import db as store_db
 from . import imports  # its CHUNK_ROWS, CHUNK_SECONDS, BATCH_ROWS, PAUSE_SECONDS, read when used (tests patch them)
 from .context import UnitOfWork, unit_of_work
@@ -21,23 +21,13 @@ from .import_results import ImportResult
 from .import_table import date_or_text, differences, existing_entry, phone_key, read_rows, row_error
 from .imports import check_at, fail_database, fail_row, import_rows, new_result, repeat_entry, rows_error
 
-COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("受理时间", "接收时间", "投诉时间", "received", "received_at"),
-    "channel": ("受理方式", "渠道", "投诉渠道", "channel"),
-    "category": ("投诉类别", "类别", "category"),
-    "name": ("投诉人", "姓名", "name"),
-    "phone": ("联系电话", "电话", "phone"),
-    "relation": ("与消费者关系", "关系", "relation"),
-    "policy": ("保单号", "policy", "policy_no"),
-    "summary": ("投诉内容", "内容", "摘要", "summary"),
-    "branch": ("机构", "branch"),
-    "handler": ("经办人", "处理人", "handler"),
-    "complete": ("材料齐全", "complete", "materials_complete"),
-    "regulator_ref": ("监管转办编号", "regulator_ref"),
-    "regulator_due": ("监管报告期限", "regulator_due"),
-}
+# The columns the import reads, by the headers `kefu export complaints` writes (io/columns.py) and their aliases.
+COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation", "policy", "summary", "branch",
+                  "handler", "complete", "regulator_ref", "regulator_due")  # fmt: skip
+COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ)
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
-COMPLAINT_KINDS = {"received": DATETIME, "regulator_due": DATE}
+COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ)
+COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)  # 受理时间: the receipt in a file without 接收时间
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
@@ -281,7 +271,7 @@ def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = N
 
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS)
+    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS, legacy=COMPLAINT_LEGACY)
     if bulk is None:
         bulk = store_db.is_sqlite(store_db.resolve_url(db))
     if bulk:

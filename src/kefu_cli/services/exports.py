@@ -30,38 +30,24 @@ from sqlmodel import col, select
 
 from ..domain import callback as cb
 from ..domain import complaint as sm
-from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
+from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.timeutil import check_span
-from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
+from ..io.columns import CALLBACK, COMPLAINT, DEADLINE, columns
+from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
 from .context import unit_of_work
 
-C = Column
-COMPLAINT_COLUMNS = [
-    C("投诉编号"), C("受理时间", DATETIME), C("受理方式"), C("投诉类别"), C("投诉人"), C("联系电话"),
-    C("与消费者关系"), C("保单号"), C("投诉内容"), C("机构"), C("经办人"), C("状态"), C("材料齐全"),
-    C("材料齐全时间", DATETIME), C("受理决定时间", DATETIME), C("不予受理原因"), C("转办至"), C("并入投诉"),
-    C("延期"), C("处理决定时间", DATETIME), C("处理结果"), C("撤回时间", DATETIME), C("监管转办编号"),
-    C("监管报告期限", DATE), C("受理时限", DATE), C("处理时限", DATE), C("剩余工作日", INT), C("是否逾期"),
-]  # fmt: skip
-CALLBACK_COLUMNS = [
-    C("回访编号"), C("回访类型"), C("客户"), C("联系电话"), C("保单号"), C("险种"), C("机构"), C("经办人"),
-    C("回执签收日期", DATE), C("犹豫期天数", INT), C("结案日期", DATE), C("关联投诉"), C("回访期限", DATE),
-    C("状态"), C("结束方式"), C("结束原因"), C("结束时间", DATETIME), C("登记时间", DATETIME), C("剩余工作日", INT),
-    C("是否逾期"),
-]  # fmt: skip
-DEADLINE_COLUMNS = [
-    C("案件编号"), C("案件类型"), C("期限类型"), C("到期日", DATE), C("到期时间", DATETIME), C("状态"),
-    C("剩余工作日", INT), C("是否逾期"), C("临时日历"), C("机构"), C("经办人"),
-]  # fmt: skip
+# The columns and their one header each: io/columns.py (the imports read the same headers).
+COMPLAINT_COLUMNS = columns(COMPLAINT)
+CALLBACK_COLUMNS = columns(CALLBACK)
+DEADLINE_COLUMNS = columns(DEADLINE)
 COMPLAINT_HEADERS = [c.header for c in COMPLAINT_COLUMNS]
 CALLBACK_HEADERS = [c.header for c in CALLBACK_COLUMNS]
 DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
 
 BATCH = 2000
-CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
 LEFT_NOTE = (
     "剩余工作日: 数据截至日到下一个未完成期限(与 kefu complaint list 的“下一期限”相同)的工作日数,0 为当天到期,"
     "负数为已逾期;暂停的期限为中止当天冻结的工作日数"
@@ -252,9 +238,9 @@ def export_complaints(
         q = q.where(Complaint.branch == branch)
     q = q.order_by(col(Complaint.received_at), col(Complaint.id))
     notes = _notes(
-        "投诉(按受理时间排序)",
+        "投诉(按接收时间排序)",
         as_of,
-        {"受理日期自": date_from, "受理日期至": date_to, "机构": branch},
+        {"接收日期自": date_from, "接收日期至": date_to, "机构": branch},
         unmask,
         [
             "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
@@ -338,7 +324,7 @@ def export_deadlines(
         )
     rows = (
         [
-            i["case_id"], CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
+            i["case_id"], label(CASE_TYPES, i["case_type"]),
             DEADLINE_KIND_ZH.get(DeadlineKind(i["kind"]), i["kind"]) if i["kind"] in set(DeadlineKind) else i["kind"],
             i["due"], i["due_at"], BUCKET_ZH[Bucket(i["status"])], i["working_days_left"],
             _yes(i["status"] == Bucket.OVERDUE), _yes(i["provisional"]), i["branch"], i["handler"],
