@@ -31,6 +31,7 @@ CLOSES: dict[str, Closes] = {
     "decision": Closes("complaint", "decide", "--result …", "作出处理决定"),
     "regulator_report": Closes("complaint", "regulator-report", "", "向监管报告处理情况"),
     "initial_investigation": Closes("complaint", "investigate", "", "开始初步调查"),
+    "review": Closes("complaint", "review-decide", "--result …", "作出核查(复核)决定"),
     "callback": Closes("callback", "attempt", "--method … --result …", "回访客户"),
     "callback_reply": Closes("callback", "resolve", "--reply …", "答复回访中发现的问题"),
     "major_case_report": Closes("claim", "escalate", "--to 总部", "向总部呈报重大案件"),
@@ -84,9 +85,10 @@ def complaint_next(
     status: str, running: Sequence[str], case_id: str, voided: bool = False, pause_kind: str | None = None
 ) -> Step:
     """The next action on a complaint: the step meeting its next running deadline that its status
-    allows, else what its status asks for (materials, acceptance, decision, resume); a closed one
-    with the regulator's report still owed reports it; a paused one resumes when its pause (`pause_kind`:
-    appraisal, testing, valuation, mediation) ends."""
+    allows, else what its status asks for (materials, acceptance, decision, the review's decision,
+    resume; reviewed: nothing left); a closed one with the regulator's report still owed reports
+    it; a paused one resumes when its pause (`pause_kind`: appraisal, testing, valuation,
+    mediation) ends."""
     from .complaint import OLD_PAUSE_KIND, PAUSE_KIND_ZH, TRANSITIONS, Action, PauseKind, Status
 
     if voided:
@@ -108,6 +110,8 @@ def complaint_next(
         return _step("complaint", "accept", CLOSES["acceptance"].text, case_id)
     if s is Status.ACCEPTED:
         return _step("complaint", "decide", "作出处理决定", case_id, "--result …")
+    if s is Status.REVIEWING:
+        return _step("complaint", "review-decide", CLOSES["review"].text, case_id, "--result …")
     if s is Status.PAUSED:
         kind = PauseKind(pause_kind) if pause_kind in set(PauseKind) else OLD_PAUSE_KIND
         return _step("complaint", "resume", f"{PAUSE_KIND_ZH[kind]}结束后恢复处理", case_id)
