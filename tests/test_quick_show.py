@@ -23,7 +23,7 @@ def _both(monkeypatch, demo, *args) -> tuple[tuple, tuple]:
 
 # a later day than today (the test clock's 2026-12-01) is read the quick way too
 LATER = ["--as-of", "2026-12-10", "--json"]
-SHOWS = [("complaint", [["--all"], LATER]), ("callback", [["--all"]]), ("claim", [["--all"], LATER])]
+SHOWS = [("complaint", [["--all"], LATER]), ("callback", [["--all"], LATER]), ("claim", [["--all"], LATER])]
 
 
 @pytest.mark.parametrize(("group", "more"), SHOWS)

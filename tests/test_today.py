@@ -111,6 +111,7 @@ def test_every_deadline_kind_has_a_closing_command():
     assert set(ns.CLOSES) == {k.value for k in DeadlineKind}
     assert ns.closing_command("decision", "TS-1") == "kefu complaint decide TS-1 --result …"
     assert ns.closing_command("callback_reply", "HF-1") == "kefu callback resolve HF-1 --reply …"
+    assert ns.closing_command("review", "TS-1") == "kefu complaint review-decide TS-1 --result …"
     assert ns.closing_command("unknown", "X") == ""
 
 
@@ -130,6 +131,9 @@ def test_every_deadline_kind_has_a_closing_command():
         ("paused", ["decision"], "resume"),
         ("decided", [], "none"),
         ("decided", ["regulator_report"], "regulator-report"),
+        ("reviewing", ["review"], "review-decide"),
+        ("reviewing", [], "review-decide"),
+        ("reviewed", [], "none"),
         ("rejected", [], "none"),
         ("withdrawn", [], "none"),
     ],

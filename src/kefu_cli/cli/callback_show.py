@@ -49,16 +49,11 @@ from .common import (
     int_value,
     state,
 )
-from .labels import next_text, shown_deadlines
+from .labels import due_mark, next_text, shown_deadlines
 
 
-def show(
-    callback_id: IdArg,
-    as_of: AsOfOpt = None,
-    all_: ShowAllOpt = False,
-    json: JsonOpt = False,
-    unmask: UnmaskOpt = False,
-) -> None:
+def show(callback_id: IdArg, as_of: AsOfOpt = None, all_: ShowAllOpt = False, json: JsonOpt = False,
+         unmask: UnmaskOpt = False) -> None:  # fmt: skip
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录与下一步;已被替代的期限加 --all 才列出。"""
     from ..services.callback_read import quick_show
 
@@ -85,7 +80,7 @@ def show(
     lines = [
         f"回访 {v['id']}  {_lbl('KINDS', v['kind'])}回访  状态: {_lbl('STATUSES', v['status'])}",
         f"客户: {v['name']}  电话: {v['phone']}  保单: {v['policy_no']}  产品: {v['product']}",
-        f"机构: {v['branch']}  经办人: {v['handler']}  回访期限: {v['due']}{_mark(v)}"
+        f"机构: {v['branch']}  经办人: {v['handler']}  回访期限: {v['due']}{due_mark(v)}"
         + (f"  约定回访: {v['scheduled_at']:%Y-%m-%d %H:%M}" if v.get("scheduled_at") else ""),
     ]
     if v.get("voided_at"):
@@ -233,12 +228,6 @@ def list_(
         return
     with paged(not no_pager):
         _print_list(items, next_, more)
-
-
-def _mark(v: dict) -> str:
-    """[临时] when the callback's due date is provisional (its callback deadline says so)."""
-    own = [d for d in v["deadlines"] if d["kind"] == "callback" and d["due"] == v["due"]]
-    return " [临时]" if any(d["provisional"] for d in own) else ""
 
 
 def _print_list(items: list[dict], next_: bool, more: int) -> None:

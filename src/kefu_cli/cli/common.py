@@ -40,8 +40,7 @@ def case_id_arg(case_type: str):
     return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type])]
 
 
-# The most rows a list command gives (--limit).
-LIST_LIMIT_MAX = 1_000_000
+LIST_LIMIT_MAX = 1_000_000  # the most rows a list command gives (--limit)
 
 # Options that several commands share, each defined once: one name, one Chinese help text.
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算剩余工作日、判断逾期,默认今天")]
@@ -56,8 +55,7 @@ PhoneOpt = Annotated[str | None, typer.Option("--phone", help="联系电话,例�
 NoteOpt = Annotated[str | None, typer.Option("--note", help="备注(最多 10000 个字符)")]
 EditReasonOpt = Annotated[str, typer.Option("--reason", help="更正原因(记入审计),例如 电话号码录入错误")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只检查文件,不保存")]
-# the day a report, an export or a list is read for
-ReportAsOfOpt = Annotated[
+ReportAsOfOpt = Annotated[  # the day a report, an export or a list is read for
     str | None,
     typer.Option("--as-of", help="报表或数据的截至日(以这一天为准计算逾期与剩余工作日),默认今天,例如 2026-11-21"),
 ]

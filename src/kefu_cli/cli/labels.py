@@ -123,3 +123,9 @@ def mask_personal(data: dict, unmask: bool) -> dict:
     from ..render.output import mask_personal as mask
 
     return mask(data)
+
+
+def due_mark(v: dict) -> str:
+    """[临时] when a callback's due date is provisional (its callback deadline says so)."""
+    own = [d for d in v["deadlines"] if d["kind"] == "callback" and d["due"] == v["due"]]
+    return " [临时]" if any(d["provisional"] for d in own) else ""
