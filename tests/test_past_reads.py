@@ -58,8 +58,10 @@ def test_callback_show_as_of_a_past_day(kefu):
     assert (_reply(today)["status"], _reply(today)["breached"]) == ("open", True)
     assert today["events"][-1]["action"] == "undo"
     assert {k: v for k, v in d2.items() if k not in ("followups", "deadlines", "events", "next_step")} == {
-        k: v for k, v in today.items() if k not in ("followups", "deadlines", "events")
+        k: v for k, v in today.items() if k not in ("followups", "deadlines", "events", "next_step")
     }
+    # the next step follows the follow-ups of the day: answered then, open again today
+    assert (d2["next_step"]["action"], today["next_step"]["action"]) == ("none", "resolve")
 
     # as of today (or later) it is today's show, byte for byte, in JSON and in text
     assert kefu.ok("callback", "show", cid, "--as-of", "2026-12-01", "--json") == today
