@@ -1,6 +1,7 @@
 """`kefu callback show` read as SQL text on either source (services/report_source.py): on a
 current SQLite file through plain sqlite3, without the ORM's start-up. The dict is the one
-services/callback_views.py `callback_view` gives (tests/test_quick_show.py reads both ways).
+services/callback_views.py `show` gives for today or a later day; a past day is read there, as
+the callback's events left it (tests/test_quick_show.py reads both ways).
 """
 
 from __future__ import annotations
