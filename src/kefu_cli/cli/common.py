@@ -174,8 +174,9 @@ class KefuGroup(TyperGroup):
 
     def format_commands(self, ctx, formatter) -> None:
         """The command list of the help page, from the table: nothing is imported for it."""
-        from typer._click.utils import make_default_short_help
         from typer.core import _
+
+        from .help_format import short_help as make_default_short_help
 
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max((len(n) for n in names), default=0)

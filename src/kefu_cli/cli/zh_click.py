@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from .help_format import display_width  # noqa: F401 - the width of text on a terminal, for the help page
+
 # Typer's gettext strings (typer/core.py `_()`), and Click's fixed strings.
 TEXT = {
     "Arguments": "参数",
@@ -130,16 +132,6 @@ def _usage_words(args: str) -> str:
     return args
 
 
-def display_width(text: str) -> int:
-    """Columns `text` takes on a terminal: a Chinese character takes two (Click counts one,
-    which puts the help column after `--as-of <文本>` out of line)."""
-    from unicodedata import east_asian_width
-
-    from typer._click._compat import strip_ansi
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in strip_ansi(text))
-
-
 _installed = False
 
 
@@ -171,7 +163,9 @@ def install() -> None:
         write_usage(self, prog, _usage_words(args), USAGE_PREFIX if prefix is None else prefix)
 
     click_formatting.HelpFormatter.write_usage = zh_write_usage
-    click_formatting.term_len = display_width  # the help table's first column, in screen columns
+    from . import help_format
+
+    help_format.install()
 
     get_help_option = click_core.Command.get_help_option
 
