@@ -233,7 +233,8 @@ def install() -> None:
         lines = examples_of(ctx)
         if lines:
             with formatter.section(EXAMPLES_HEADING):
-                for line in lines:
-                    formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
+                for example in lines:
+                    for line in example.splitlines():  # a long one goes on after " \\"
+                        formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
 
     click_core.Command.format_epilog = zh_format_epilog
