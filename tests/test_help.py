@@ -167,7 +167,8 @@ def reads_db(demo, tmp_path_factory):
 
 
 @pytest.mark.parametrize(("path", "line"), [(p, line) for p, line in EXAMPLE_LINES if p in READS])
-def test_every_example_that_reads_runs_on_the_demo(path, line, reads_db):
+def test_every_example_that_reads_runs_on_the_demo(path, line, reads_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     args = words(line)[1:]
     r = CliRunner().invoke(app, ["--db", str(reads_db), *args])
     assert r.exit_code == 0, (line, r.output)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ..domain.codes import case_number
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.timeutil import parse_date, parse_datetime
 
@@ -17,7 +18,7 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00(上班时间);"
+        help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30 或 '昨天 14:00';只写日期表示当天 09:00(上班时间);"
         "不能早于本案上一步骤,不能晚于现在",
     ),
 ]
@@ -35,7 +36,7 @@ CASE_ID_HELP = {
 
 def case_id_arg(case_type: str):
     """The case id argument of `case_type`'s commands, e.g. `IdArg = case_id_arg("claim")`."""
-    return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type])]
+    return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type], callback=case_number)]
 
 
 # The most rows a list command gives (--limit).
@@ -77,8 +78,15 @@ DueFromOpt = Annotated[str | None, typer.Option("--due-from", help="只列有未
 DueToOpt = Annotated[str | None, typer.Option("--due-to", help="只列有未完成期限到期不晚于此日的")]
 
 
+def _today() -> dt.date:
+    """Today by the clock seam, for 今天/昨天/前天 typed as a date."""
+    from ..services import clock
+
+    return clock.today()
+
+
 def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
-    return None if text is None else parse_datetime(text, field)
+    return None if text is None else parse_datetime(text, field, today=_today())
 
 
 def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -131,7 +139,7 @@ def audit_unmask(command: str, rows: int, target: str | None = None, clerk: str 
 
 
 def date_value(text: str | None, field: str) -> dt.date | None:
-    return None if text is None else parse_date(text, field)
+    return None if text is None else parse_date(text, field, today=_today())
 
 
 class AppState:
