@@ -134,6 +134,53 @@ def _usage_words(args: str) -> str:
 
 _installed = False
 
+COMPLETION_HELP = {
+    "--install-completion": "为当前 shell(bash、zsh、fish、PowerShell)安装 Tab 补全: 命令、选项、代码值、案件编号",
+    "--show-completion": "显示当前 shell 的补全脚本(可复制或自行安装)",
+}
+
+
+def _install_completion(typer_core) -> None:
+    """Completion in Chinese: the two root options' help and their messages; the values of
+    options and arguments from cli/completion.py (imported only while completing)."""
+    import typer.main as typer_main
+
+    get_arguments = typer_main.get_install_completion_arguments
+
+    def zh_arguments():
+        params = get_arguments()
+        for param in params:
+            param.help = COMPLETION_HELP.get(param.opts[0], param.help)
+            if param.opts[0] == "--install-completion":
+                param.callback = _install_callback
+        return params
+
+    typer_main.get_install_completion_arguments = zh_arguments
+    shell_complete = typer_core._TyperParameter.shell_complete
+
+    def kefu_shell_complete(self, ctx, incomplete: str):
+        found = shell_complete(self, ctx, incomplete)
+        if found or self._custom_shell_complete is not None:
+            return found
+        from .completion import complete
+
+        return complete(self, ctx, incomplete)
+
+    typer_core._TyperParameter.shell_complete = kefu_shell_complete
+
+
+def _install_callback(ctx, param, value):
+    """`kefu --install-completion [SHELL]`: Typer's installation, said in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    import sys
+
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    print(f"已为 {shell} 安装 Tab 补全: {path}\n重新打开终端后生效。")
+    sys.exit(0)
+
 
 def install() -> None:
     """Put the Chinese words in place (idempotent; a few attribute assignments)."""
@@ -166,6 +213,7 @@ def install() -> None:
     from . import help_format
 
     help_format.install()
+    _install_completion(typer_core)
 
     get_help_option = click_core.Command.get_help_option
 
