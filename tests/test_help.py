@@ -172,3 +172,45 @@ def test_every_example_that_reads_runs_on_the_demo(path, line, reads_db, tmp_pat
     args = words(line)[1:]
     r = CliRunner().invoke(app, ["--db", str(reads_db), *args])
     assert r.exit_code == 0, (line, r.output)
+
+
+def _help_in_a_terminal(columns: int, *args: str) -> list[str]:
+    """`kefu ARGS --help` in a pseudo-terminal of `columns` × 40 (no COLUMNS in its environment)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    code = "import sys; sys.argv = ['kefu', *sys.argv[1:]]; from kefu_cli.cli.app import main; main()"
+    p = subprocess.Popen(
+        [sys.executable, "-c", code, *args, "--help"], stdin=child, stdout=child, stderr=child, env=env
+    )
+    os.close(child)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(timeout=60)
+    os.close(main)
+    return out.decode().replace("\r\n", "\n").splitlines()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="no pseudo-terminals")
+@pytest.mark.parametrize("columns", [80, 120])
+def test_help_in_a_terminal_fits_its_width(columns):
+    for args in ((), ("complaint",), ("complaint", "add"), ("notice", "make")):
+        lines = _help_in_a_terminal(columns, *args)
+        assert lines and max(display_width(line) for line in lines) <= columns, (args, lines)
+    widest = max(display_width(line) for line in _help_in_a_terminal(columns, "complaint", "add"))
+    assert widest > columns - 12  # laid out for this terminal, not for 80 columns

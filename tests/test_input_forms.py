@@ -159,3 +159,10 @@ def test_the_example_time_in_a_message_is_a_working_day(kefu):
     clock.set_now(dt.datetime(2026, 12, 5, 10, 0))  # a Saturday
     r = kefu("callback", "reschedule", cb, "--to", "2026-12-04", "--reason", "客户要求")
     assert r.code == 2 and "例如 --to 2026-12-07T10:00" in r.err
+
+
+def test_an_unquoted_date_and_time_says_how_to_give_them(kefu):
+    r = kefu("workday", "check", "2026-11-21", "09:30")
+    assert r.code == 2
+    assert "多余的参数: 09:30。日期和时间之间有空格时请加引号,例如 --at '2026-11-21 09:30'" in r.err
+    assert "加引号" not in kefu("workday", "check", "2026-11-21", "x").err

@@ -111,13 +111,20 @@ _MESSAGES: list[tuple[str, object]] = [
     (r"^Missing parameter: (.+)$", lambda m: f"缺少参数 {m[1]}。"),
     (r"^Invalid value for (.+?): (.*)$", lambda m: f"{m[1]} 的值无效: {_detail(m[2])}"),
     (r"^Invalid value: (.*)$", lambda m: f"值无效: {_detail(m[1])}"),
-    (r"^Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)$", lambda m: f"多余的参数: {m[1]}"),
+    (r"^Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)$", lambda m: f"多余的参数: {m[1]}{_time_hint(m[1])}"),
     (r"^Option (.+) requires an argument\.$", lambda m: f"选项 {m[1]} 后面需要一个值。"),
     (r"^Option (.+) requires (\d+) arguments\.$", lambda m: f"选项 {m[1]} 后面需要 {m[2]} 个值。"),
     (r"^Option (.+) does not take a value\.$", lambda m: f"选项 {m[1]} 不接受值。"),
     (r"^Argument (.+) takes (\d+) values\.$", lambda m: f"参数 {m[1]} 需要 {m[2]} 个值。"),
     (r"^Could not open file (.+?): (.*)$", lambda m: f"无法打开文件 {m[1]}: {m[2]}"),
 ]
+
+
+def _time_hint(extra: str) -> str:
+    """A time left over from an unquoted '2026-11-21 09:30': how to give date and time as one value."""
+    if not re.match(r"^\d{1,2}[::时点]\d{0,2}", extra.strip()):
+        return ""
+    return "。日期和时间之间有空格时请加引号,例如 --at '2026-11-21 09:30',或写成 2026-11-21T09:30"
 
 
 def translate(message: str) -> str:
