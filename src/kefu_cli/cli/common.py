@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from ..domain.codes import case_number
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.timeutil import parse_date, parse_datetime
+from ..services import clock  # today, for 今天/昨天/前天 typed as a date
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="输出 CSV(供 Excel/脚本使用)")]
@@ -78,22 +79,14 @@ DueFromOpt = Annotated[str | None, typer.Option("--due-from", help="只列有未
 DueToOpt = Annotated[str | None, typer.Option("--due-to", help="只列有未完成期限到期不晚于此日的")]
 
 
-def _today() -> dt.date:
-    """Today by the clock seam, for 今天/昨天/前天 typed as a date."""
-    from ..services import clock
-
-    return clock.today()
-
-
 def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
-    return None if text is None else parse_datetime(text, field, today=_today())
+    return None if text is None else parse_datetime(text, field, today=clock.today())
 
 
 def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
     """`--received` and `--at` of a registration: a receipt given alone must not lie in the
     future; the registration time defaults to the receipt time (then now)."""
     from ..domain.timeutil import check_not_future
-    from ..services import clock
 
     received_dt = at_value(received, "--received")
     if at is None and received_dt is not None:
@@ -139,7 +132,7 @@ def audit_unmask(command: str, rows: int, target: str | None = None, clerk: str 
 
 
 def date_value(text: str | None, field: str) -> dt.date | None:
-    return None if text is None else parse_date(text, field, today=_today())
+    return None if text is None else parse_date(text, field, today=clock.today())
 
 
 class AppState:
