@@ -166,3 +166,13 @@ def test_an_unquoted_date_and_time_says_how_to_give_them(kefu):
     assert r.code == 2
     assert "多余的参数: 09:30。日期和时间之间有空格时请加引号,例如 --at '2026-11-21 09:30'" in r.err
     assert "加引号" not in kefu("workday", "check", "2026-11-21", "x").err
+
+
+def test_a_case_number_given_to_an_option_is_read_as_typed_too(demo, tmp_path):
+    db = copy_db(demo, tmp_path)
+    r = CliRunner().invoke(
+        app, ["--db", str(db), "complaint", "merge", "TS-20261119-0001", "--into", "ts－20261105－0001"]
+    )
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["--db", str(db), "complaint", "show", "TS-20261119-0001", "--json"])
+    assert '"TS-20261105-0001"' in r.stdout
