@@ -64,8 +64,7 @@ ReportAsOfOpt = Annotated[  # the day a report, an export or a list is read for
 FailOnOverdueOpt = Annotated[
     bool, typer.Option("--fail-on-overdue", help="有逾期期限时以退出码 1 结束(在输出写完之后),供定时任务使用")
 ]
-# list filters
-LimitOpt = Annotated[
+LimitOpt = Annotated[  # list filters from here on
     int | None, typer.Option("--limit", help=f"最多列出几件(1 到 {LIST_LIMIT_MAX}),其余的只说还有几条")
 ]
 NoPagerOpt = Annotated[
@@ -88,8 +87,7 @@ def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
 
 
 def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """`--received` and `--at` of a registration: a receipt given alone must not lie in the
-    future; the registration time defaults to the receipt time (then now)."""
+    """`--received` and `--at` of a registration: a receipt alone not in the future; `--at` defaults to it, then now."""
     from ..domain.timeutil import check_not_future
 
     received_dt = at_value(received, "--received")
