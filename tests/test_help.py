@@ -97,6 +97,7 @@ READS = {
     "request",
     "request show",
     "request list",
+    "today",
     "policy-register",
     "policy-register show",
     "policy-register list",

@@ -43,6 +43,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "config unset": ("kefu config unset branch",),
     "config list": ("kefu config list",),
     "whoami": ("kefu whoami", "kefu whoami --json"),
+    "today": ("kefu today --handler 李娜", "kefu today --clerk 李娜 --as-of 2026-11-20"),
     "complaint decide": ("kefu complaint decide TS-20261105-0001 --result 同意补付医疗费",),
     "complaint withdraw": ("kefu complaint withdraw TS-20261105-0001",),
     "complaint regulator-report": ("kefu complaint regulator-report TS-20261020-0001",),
