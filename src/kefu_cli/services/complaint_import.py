@@ -22,7 +22,7 @@ from .import_table import date_or_text, differences, existing_entry, phone_key, 
 from .imports import check_at, fail_database, fail_row, import_rows, new_result, repeat_entry, rows_error
 
 COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("受理时间", "接收时间", "投诉时间", "received", "received_at"),
+    "received": ("接收时间", "投诉时间", "received", "received_at"),  # 受理时间 in older files: `_received`
     "channel": ("受理方式", "渠道", "投诉渠道", "channel"),
     "category": ("投诉类别", "类别", "category"),
     "name": ("投诉人", "姓名", "name"),
@@ -36,8 +36,44 @@ COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "regulator_ref": ("监管转办编号", "regulator_ref"),
     "regulator_due": ("监管报告期限", "regulator_due"),
 }
+# A case's number, state and steps (kefu's export, services/exports.py STEP_COLUMNS, or a head
+# office's sheet of its history): the case is rebuilt by replaying its steps (`_replayed`).
+STEP_TIMES: dict[str, tuple[str, ...]] = {
+    "registered": ("登记时间", "registered_at"),
+    "complete_at": ("材料齐全时间", "materials_complete_at"),
+    "notified": ("告知补充材料时间", "notified_at"),
+    "investigated": ("初步调查时间", "investigated_at"),
+    "accepted": ("受理时间", "accepted_at"),
+    "acceptance_decided": ("受理决定时间",),
+    "rejected": ("不予受理时间", "rejected_at"),
+    "transferred": ("转办时间", "transferred_at"),
+    "merged": ("合并时间", "merged_at"),
+    "extended": ("延期时间", "extended_at"),
+    "paused": ("中止时间", "paused_at"),
+    "resumed": ("恢复时间", "resumed_at"),
+    "decided": ("处理决定时间", "decided_at"),
+    "withdrawn": ("撤回时间", "withdrawn_at"),
+    "reported": ("向监管报告时间", "regulator_reported_at"),
+    "voided": ("作废时间", "voided_at"),
+}
+STEP_VALUES: dict[str, tuple[str, ...]] = {
+    "number": ("投诉编号", "number", "id"),
+    "status": ("状态", "status"),
+    "reject_reason": ("不予受理原因", "reject_reason"),
+    "reject_note": ("不予受理说明", "reject_note"),
+    "transfer_to": ("转办至", "转办去向", "transfer_to"),
+    "transfer_kind": ("转办类型", "transfer_internal"),
+    "merged_into": ("并入投诉", "合并入", "merged_into"),
+    "extension": ("延期", "延期级别", "extension_level"),
+    "approver": ("延期批准人", "extension_approver"),
+    "pause_reason": ("中止原因", "pause_reason"),
+    "result": ("处理结果", "result"),
+    "void_reason": ("作废原因", "void_reason"),
+}
+COMPLAINT_COLUMNS.update(STEP_TIMES)
+COMPLAINT_COLUMNS.update(STEP_VALUES)
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
-COMPLAINT_KINDS = {"received": DATETIME, "regulator_due": DATE}
+COMPLAINT_KINDS = {"received": DATETIME, "regulator_due": DATE} | dict.fromkeys(STEP_TIMES, DATETIME)
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
@@ -276,12 +312,39 @@ def _complaints_in_bulk(
     return result
 
 
+# The columns that make a file one of cases with their history (`import_history`).
+HISTORY = (set(STEP_TIMES) - {"complete_at"}) | {"number", "status"}
+
+
+def _received(path: str | Path, table: Table) -> Table:
+    """Receipt under its header of older files: 受理时间 was the receipt (now 接收时间; 受理时间 is the
+    acceptance) when the file has no other column for the receipt. Then the required columns."""
+    if "received" not in table.keys and "accepted" in table.keys:
+        table.keys[table.keys.index("accepted")] = "received"
+        for row in table.rows:
+            row.values["received"] = row.values.pop("accepted")
+    missing = [k for k in COMPLAINT_REQUIRED if k not in table.keys]
+    if missing:
+        names = "、".join(COMPLAINT_COLUMNS[k][0] for k in missing)
+        example = ",".join(COMPLAINT_COLUMNS[k][0] for k in list(COMPLAINT_COLUMNS)[:13])
+        raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
+    return table
+
+
 def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = None, **options) -> ImportResult:
     """`kefu import complaints`: each row registered as `kefu complaint add` would.
 
+    A file with the cases' numbers, states or step times (kefu's own export, a head office's
+    sheet of its history) is imported by replaying each case's steps at their times
+    (services/complaint_replay.py `import_history`).
+
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS)
+    table = _received(path, read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS))
+    if HISTORY & set(table.keys):
+        from .complaint_replay import import_history
+
+        return import_history(db, table, _Complaints(table), **options)
     if bulk is None:
         bulk = store_db.is_sqlite(store_db.resolve_url(db))
     if bulk:

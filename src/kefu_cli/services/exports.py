@@ -40,7 +40,7 @@ from .context import unit_of_work
 
 C = Column
 COMPLAINT_COLUMNS = [
-    C("投诉编号"), C("受理时间", DATETIME), C("受理方式"), C("投诉类别"), C("投诉人"), C("联系电话"),
+    C("投诉编号"), C("接收时间", DATETIME), C("受理方式"), C("投诉类别"), C("投诉人"), C("联系电话"),
     C("与消费者关系"), C("保单号"), C("投诉内容"), C("机构"), C("经办人"), C("状态"), C("材料齐全"),
     C("材料齐全时间", DATETIME), C("受理决定时间", DATETIME), C("不予受理原因"), C("转办至"), C("并入投诉"),
     C("延期"), C("处理决定时间", DATETIME), C("处理结果"), C("撤回时间", DATETIME), C("监管转办编号"),
@@ -56,6 +56,94 @@ DEADLINE_COLUMNS = [
     C("案件编号"), C("案件类型"), C("期限类型"), C("到期日", DATE), C("到期时间", DATETIME), C("状态"),
     C("剩余工作日", INT), C("是否逾期"), C("临时日历"), C("机构"), C("经办人"),
 ]  # fmt: skip
+
+
+# --- the steps of each complaint (round trips, issue 21) ----------------------------------------------
+# With the columns above (状态, 材料齐全时间, 处理决定时间/结果, 撤回时间 …) these carry every step of a
+# complaint with its time and values, so that `kefu import complaints` rebuilds the case by replaying
+# them through the steps' own service functions (services/complaint_import.py reads the same headers).
+# A step taken more than once (中止/恢复, 延期 twice) lists its times in one cell, separated by ";".
+STEP_COLUMNS = [
+    C("登记时间", DATETIME), C("告知补充材料时间", DATETIME), C("初步调查时间", DATETIME), C("受理时间", DATETIME),
+    C("不予受理时间", DATETIME), C("不予受理说明"), C("转办时间", DATETIME), C("转办类型"), C("合并时间", DATETIME),
+    C("延期时间", DATETIME), C("延期批准人"), C("中止时间", DATETIME), C("中止原因"), C("恢复时间", DATETIME),
+    C("向监管报告时间", DATETIME), C("作废时间", DATETIME), C("作废原因"),
+]  # fmt: skip
+# The complaint audit actions whose times only the events keep (the rest are the row's columns).
+EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
+INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
+
+
+def _times(values: list[dt.datetime]) -> Any:
+    """One step's time, or the times of a step taken more than once as text ("t1;t2")."""
+    if len(values) <= 1:
+        return values[0] if values else None
+    return ";".join(v.replace(microsecond=0).isoformat(sep=" ") for v in values)
+
+
+def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, dict[str, list[dt.datetime]]]:
+    """{complaint: {action: [times]}} of the steps in EVENT_TIMES, in event order; a step
+    reversed by `undo` (the case's latest step before it) left out; events after `until` too."""
+    from sqlalchemy import select as sa_select
+
+    from ..store.models import AuditEvent
+
+    e = AuditEvent.__table__.c
+    out: dict[str, dict[str, list[dt.datetime]]] = {}
+    stacks: dict[str, list[tuple[str, dt.datetime]]] = {}
+    for i in range(0, len(ids), 400):
+        stmt = sa_select(e.entity_id, e.action, e.at).where(e.entity == "complaint", e.entity_id.in_(ids[i : i + 400]))
+        if until is not None:
+            stmt = stmt.where(e.at < until)
+        for cid, action, at in uow.session.execute(stmt.order_by(e.id)):
+            if isinstance(at, str):
+                at = dt.datetime.fromisoformat(at)
+            stack = stacks.setdefault(cid, [])
+            if action == "undo":
+                if stack:
+                    stack.pop()
+            elif action in sm.STEP_OF_EVENT:
+                stack.append((action, at))
+    for cid, stack in stacks.items():
+        mine = out.setdefault(cid, {})
+        for action, at in stack:
+            if action in EVENT_TIMES:
+                mine.setdefault(action, []).append(at)
+    return out
+
+
+def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
+    """The STEP_COLUMNS of complaint `c` (its row, and the times of its events)."""
+    return [
+        c.registered_at, _times(times.get("notify", [])), _times(times.get("investigate", [])), c.accepted_at,
+        c.rejected_at, c.reject_note, c.transferred_at,
+        INTERNAL_ZH[bool(c.transfer_internal)] if c.transferred_at else "", _times(times.get("merge", [])),
+        _times(times.get("extend", [])), c.extension_approver, _times(times.get("pause", [])), c.pause_reason,
+        _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
+    ]  # fmt: skip
+
+
+def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
+    """(case, its deadlines, its STEP_COLUMNS), the events read for BATCH cases at a time."""
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) if as_of < clock.today() else None
+    batch: list[tuple[Any, list]] = []
+
+    def flush():
+        times = _event_times(uow, [c.id for c, _ in batch], until)
+        for c, deadlines in batch:
+            yield c, deadlines, _step_cells(c, times.get(c.id, {}))
+
+    for item in rows:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+COMPLAINT_COLUMNS += STEP_COLUMNS
+# --- end of the steps' columns ------------------------------------------------------------------------
 COMPLAINT_HEADERS = [c.header for c in COMPLAINT_COLUMNS]
 CALLBACK_HEADERS = [c.header for c in CALLBACK_COLUMNS]
 DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
@@ -128,7 +216,7 @@ def _with_deadlines(uow, rows, case_type: str, as_of: dt.date, branch: str | Non
 
 def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
     kinds = (DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
-    for c, deadlines in _with_deadlines(uow, rows, "complaint", as_of, branch):
+    for c, deadlines, steps in _with_steps(uow, _with_deadlines(uow, rows, "complaint", as_of, branch), as_of):
         yield [
             c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
             c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
@@ -138,7 +226,7 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
             sm.REJECT_REASON_ZH.get(c.reject_reason, c.reject_reason) if c.reject_reason else "",
             c.transfer_to, c.merged_into, sm.EXTENSION_ZH.get(c.extension_level, "") if c.extension_level else "",
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
-            *_deadline_columns(deadlines, as_of, uow.calendar, kinds),
+            *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps,
         ]  # fmt: skip
 
 
@@ -252,7 +340,7 @@ def export_complaints(
         q = q.where(Complaint.branch == branch)
     q = q.order_by(col(Complaint.received_at), col(Complaint.id))
     notes = _notes(
-        "投诉(按受理时间排序)",
+        "投诉(按接收时间排序)",
         as_of,
         {"受理日期自": date_from, "受理日期至": date_to, "机构": branch},
         unmask,
@@ -260,7 +348,8 @@ def export_complaints(
             "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
             LEFT_NOTE,
             OVERDUE_NOTE,
-            "本表可用 kefu import complaints 导回(不读取 投诉编号、状态 及各期限列;已有的投诉不会重复登记)",
+            "本表可用 kefu import complaints 导回: 按 投诉编号、状态 和各步骤的时间重建每件投诉(编号、状态、步骤时间和期限"
+            "与原库相同;各期限列不读取);已有的投诉不会重复登记",
         ],
     )
     return _export(
