@@ -69,6 +69,11 @@ STEP_VALUES: dict[str, tuple[str, ...]] = {
     "pause_reason": ("中止原因", "pause_reason"),
     "result": ("处理结果", "result"),
     "void_reason": ("作废原因", "void_reason"),
+    "notify_note": ("告知补充材料说明",),
+    "investigate_note": ("初步调查说明",),
+    "merge_note": ("合并说明",),
+    "withdraw_note": ("撤回说明",),
+    "regulator_report_note": ("向监管报告说明",),
 }
 COMPLAINT_COLUMNS.update(STEP_TIMES)
 COMPLAINT_COLUMNS.update(STEP_VALUES)

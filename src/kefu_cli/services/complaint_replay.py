@@ -48,6 +48,9 @@ RANK = {name: i for i, name in enumerate((
 ))}  # fmt: skip
 
 
+NOTED = ("notify", "investigate", "merge", "withdraw", "regulator_report")
+
+
 class _Rollback(Exception):
     pass
 
@@ -149,7 +152,10 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
         if len(extended) > 2 or (len(extended) == 2 and level != "special"):
             raise InputError(f"{col('extended')} 最多两次: 先“情况复杂”,再“特别复杂”")
         approver = (v.get("approver") or "").strip() or None
-        steps += [Step(t, "extend", "extended", {"level": lv, "approver": approver}) for t, lv in zip(extended, levels)]
+        steps += [
+            Step(t, "extend", "extended", {"level": lv, "approver": approver})
+            for t, lv in zip(extended, levels, strict=True)
+        ]
     paused = _times(table, v, "paused")
     reason = (v.get("pause_reason") or "").strip()
     if paused and not reason:
@@ -165,6 +171,9 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     voided = _one_time(table, v, "voided")
     if voided is not None:
         steps.append(Step(voided, "void", "voided", {"reason": _needs(table, v, "void_reason", "voided")}))
+    for step in steps:  # the note of a step its event carries
+        if step.name in NOTED:
+            step.options["note"] = (v.get(f"{step.name}_note") or "").strip() or None
     steps.sort(key=lambda s: (s.at, RANK[s.name]))
     return Plan(index, row.line, number, status, dict(args, number=number, _at=registered), steps)
 
@@ -257,8 +266,7 @@ def import_history(
             moments = [(p.registration["_at"], p.index, -1, p) for p in todo]
             moments += [(s.at, p.index, i, p) for p in todo for i, s in enumerate(p.steps)]
             moments.sort(key=lambda m: (m[0], m[1], m[2]))
-            done = 0
-            for when, _, i, plan in moments:
+            for done, (when, _, i, plan) in enumerate(moments, start=1):
                 step = plan.steps[i] if i >= 0 else None
                 try:
                     _at(uow, when)
@@ -270,7 +278,6 @@ def import_history(
                 except (InputError, RuleError) as exc:
                     key = step.column if step else ("registered" if "registered" in table.keys else None)
                     fail(plan, f"{table.column(key) + ' ' if key else ''}{exc}", key)
-                done += 1
                 if progress:
                     progress(done, len(moments))
             uow.session.flush()

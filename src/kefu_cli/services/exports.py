@@ -67,10 +67,13 @@ STEP_COLUMNS = [
     C("登记时间", DATETIME), C("告知补充材料时间", DATETIME), C("初步调查时间", DATETIME), C("受理时间", DATETIME),
     C("不予受理时间", DATETIME), C("不予受理说明"), C("转办时间", DATETIME), C("转办类型"), C("合并时间", DATETIME),
     C("延期时间", DATETIME), C("延期批准人"), C("中止时间", DATETIME), C("中止原因"), C("恢复时间", DATETIME),
-    C("向监管报告时间", DATETIME), C("作废时间", DATETIME), C("作废原因"),
+    C("向监管报告时间", DATETIME), C("作废时间", DATETIME), C("作废原因"), C("告知补充材料说明"), C("初步调查说明"),
+    C("合并说明"), C("撤回说明"), C("向监管报告说明"),
 ]  # fmt: skip
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
+# The steps whose note only their event keeps (the last columns of STEP_COLUMNS, in this order).
+EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
 
 
@@ -81,21 +84,26 @@ def _times(values: list[dt.datetime]) -> Any:
     return ";".join(v.replace(microsecond=0).isoformat(sep=" ") for v in values)
 
 
-def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, dict[str, list[dt.datetime]]]:
-    """{complaint: {action: [times]}} of the steps in EVENT_TIMES, in event order; a step
-    reversed by `undo` (the case's latest step before it) left out; events after `until` too."""
+def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, dict[str, list]]:
+    """{complaint: {action: [times]}} of the steps in EVENT_TIMES, in event order, and
+    {"note:" + action: [note]} of those in EVENT_NOTES; a step reversed by `undo` (the case's
+    latest step before it) left out; events after `until` too."""
+    import json
+
     from sqlalchemy import select as sa_select
 
     from ..store.models import AuditEvent
 
     e = AuditEvent.__table__.c
     out: dict[str, dict[str, list[dt.datetime]]] = {}
-    stacks: dict[str, list[tuple[str, dt.datetime]]] = {}
+    stacks: dict[str, list[tuple[str, dt.datetime, str]]] = {}
     for i in range(0, len(ids), 400):
-        stmt = sa_select(e.entity_id, e.action, e.at).where(e.entity == "complaint", e.entity_id.in_(ids[i : i + 400]))
+        stmt = sa_select(e.entity_id, e.action, e.at, e.details).where(
+            e.entity == "complaint", e.entity_id.in_(ids[i : i + 400])
+        )
         if until is not None:
             stmt = stmt.where(e.at < until)
-        for cid, action, at in uow.session.execute(stmt.order_by(e.id)):
+        for cid, action, at, details in uow.session.execute(stmt.order_by(e.id)):
             if isinstance(at, str):
                 at = dt.datetime.fromisoformat(at)
             stack = stacks.setdefault(cid, [])
@@ -103,12 +111,15 @@ def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, di
                 if stack:
                     stack.pop()
             elif action in sm.STEP_OF_EVENT:
-                stack.append((action, at))
+                stack.append((action, at, details))
     for cid, stack in stacks.items():
         mine = out.setdefault(cid, {})
-        for action, at in stack:
+        for action, at, details in stack:
             if action in EVENT_TIMES:
                 mine.setdefault(action, []).append(at)
+            if action in EVENT_NOTES:
+                note = (json.loads(details) if isinstance(details, str) else details or {}).get("note")
+                mine.setdefault(f"note:{action}", []).append(note or "")
     return out
 
 
@@ -120,6 +131,7 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
         INTERNAL_ZH[bool(c.transfer_internal)] if c.transferred_at else "", _times(times.get("merge", [])),
         _times(times.get("extend", [])), c.extension_approver, _times(times.get("pause", [])), c.pause_reason,
         _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
+        *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
     ]  # fmt: skip
 
 
