@@ -222,7 +222,7 @@ def test_csv_exports_carry_deadlines_and_excel_times(kefu, tmp_path):
     dest = tmp_path / "out.csv"
     kefu.ok("export", "complaints", str(dest), "--as-of", "2026-10-21")
     rows = list(csv.DictReader(io.StringIO(dest.read_bytes().decode("utf-8-sig"))))
-    assert rows[0]["受理时间"] == "2026-09-30 10:00:00"  # Excel reads it as a time, not as text
+    assert rows[0]["接收时间"] == "2026-09-30 10:00:00"  # Excel reads it as a time, not as text
     assert rows[0]["受理时限"] == "2026-10-20" and rows[0]["是否逾期"] == "是"
     assert int(rows[0]["剩余工作日"]) == -11  # the nearest open deadline: the 24-hour investigation, due 10-01
     deadlines = tmp_path / "deadlines.csv"
