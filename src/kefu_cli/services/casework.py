@@ -156,7 +156,7 @@ def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | No
 def void(db, case_type: str, case_id: str, *, reason: str, clerk=None, at: dt.datetime | None = None) -> dict:
     """Void a case registered by mistake (and the callbacks it scheduled: a complaint's, a claim's)."""
     why = clean_text(reason, "--reason 作废原因", REASON_MAX, required=True, multiline=True, example="重复登记")
-    if isinstance(db, UnitOfWork):  # replayed in the caller's unit of work, at its time (services/complaint_import.py)
+    if isinstance(db, UnitOfWork):  # replayed in the caller's unit of work, at its time (services/complaint_replay.py)
         return _void(db, case_type, case_id, why)
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         return _void(uow, case_type, case_id, why)

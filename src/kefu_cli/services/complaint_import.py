@@ -37,7 +37,7 @@ COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
     "regulator_due": ("监管报告期限", "regulator_due"),
 }
 # A case's number, state and steps (kefu's export, services/exports.py STEP_COLUMNS, or a head
-# office's sheet of its history): the case is rebuilt by replaying its steps (`_replayed`).
+# office's sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
 STEP_TIMES: dict[str, tuple[str, ...]] = {
     "registered": ("登记时间", "registered_at"),
     "complete_at": ("材料齐全时间", "materials_complete_at"),

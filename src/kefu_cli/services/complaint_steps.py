@@ -180,7 +180,7 @@ def text_field(
 # --- transitions --------------------------------------------------------------
 def _action(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
     if isinstance(db, UnitOfWork):  # a step replayed in the caller's unit of work, at its time (an import
-        # of cases with their history, services/complaint_import.py): the same checks, effects and event
+        # of cases with their history, services/complaint_replay.py): the same checks, effects and event
         if at is not None and at != db.at:
             raise ValueError("a replayed step takes the time of its unit of work")
         c = get(db, complaint_id)

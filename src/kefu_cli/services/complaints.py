@@ -275,7 +275,7 @@ def register(uow: UnitOfWork, number: str | None = None, **fields: Any) -> dict[
 
     `fields` are `check_registration`'s. Branch and handler must be on the master lists
     (services/masters.py) unless `new_*` adds them. `number`: the case's own number (an import of
-    kefu's export, services/complaint_import.py), the counter continuing after it."""
+    kefu's export, services/complaint_replay.py), the counter continuing after it."""
     v = check_registration(uow, **fields)
     received = v["received"]
     duplicates = find_duplicates(uow, v["policy_no"], v["phone"], v["category"])
