@@ -190,3 +190,29 @@ def test_a_workbook_re_saved_by_libreoffice_comes_back_the_same(source, empty, t
     saved = Path(out_dir) / book.name
     empty.ok("import", "complaints", str(saved))
     assert _shown(empty, ids) == _shown(source, ids)
+
+
+def test_steps_taken_twice_a_void_and_a_regulator_report_come_back(source, empty, tmp_path):
+    source.ok("complaint", "void", "TS-20261113-0001", "--reason", "重复登记", "--at", "2026-11-30T10:00")
+    source.ok("complaint", "resume", "TS-20261103-0001", "--at", "2026-11-20T10:00")
+    source.ok("complaint", "pause", "TS-20261103-0001", "--reason", "再次鉴定", "--at", "2026-11-25T10:00")
+    source.ok("complaint", "extend", "TS-20260928-0001", "--level", "special", "--approver", "王总", "--late",
+              "--at", "2026-11-30T13:00")  # fmt: skip
+    source.ok("complaint", "regulator-report", "TS-20261020-0001", "--note", "已书面报告", "--at", "2026-11-30T14:00")
+    ids = _ids(source)
+    book = tmp_path / "投诉.xlsx"
+    source.ok("export", "complaints", str(book), "--unmask")
+    empty.ok("import", "complaints", str(book))
+    assert _shown(empty, ids) == _shown(source, ids)
+    assert empty.ok("complaint", "show", "TS-20261113-0001", "--json")["void_reason"] == "重复登记"
+    assert "核验通过" in empty.ok("db", "verify")
+
+
+def test_a_number_kefu_does_not_write_is_refused_by_row(empty, tmp_path):
+    f = tmp_path / "编号.csv"
+    f.write_bytes(
+        "投诉编号,接收时间,受理方式,投诉类别,投诉人,联系电话\r\nTS-2026-7,2026-11-02 09:00,电话,理赔,王,13812345678\r\n".encode()
+    )
+    r = empty("import", "complaints", str(f))
+    assert r.code == 2 and "第 2 行" in r.err and "TS-2026-7" in r.err and "TS-20261121-0007" in r.err
+    assert _count(empty.db, "complaint") == 0

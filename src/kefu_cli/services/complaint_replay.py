@@ -90,6 +90,16 @@ def _one_time(table: Table, v: dict[str, str], key: str) -> dt.datetime | None:
     return times[0] if times else None
 
 
+def _each(text: str | None, n: int) -> list[str | None]:
+    """The value of each of `n` times a step was taken: one a line when there are `n` lines, else
+    the whole text for each (services/exports.py writes them so, "-" for none)."""
+    text = (text or "").strip()
+    lines = text.replace("\r\n", "\n").split("\n")
+    if n > 1 and len(lines) == n:
+        return [None if line.strip() in ("", "-") else line.strip() for line in lines]
+    return [text or None] * n
+
+
 def _needs(table: Table, v: dict[str, str], key: str, because: str) -> str:
     value = (v.get(key) or "").strip()
     if not value:
@@ -151,16 +161,18 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
         levels = [level] if len(extended) == 1 else ["complex", "special"]
         if len(extended) > 2 or (len(extended) == 2 and level != "special"):
             raise InputError(f"{col('extended')} 最多两次: 先“情况复杂”,再“特别复杂”")
-        approver = (v.get("approver") or "").strip() or None
+        approvers = _each(v.get("approver"), len(extended))
         steps += [
-            Step(t, "extend", "extended", {"level": lv, "approver": approver})
-            for t, lv in zip(extended, levels, strict=True)
+            Step(t, "extend", "extended", {"level": lv, "approver": who})
+            for t, lv, who in zip(extended, levels, approvers, strict=True)
         ]
     paused = _times(table, v, "paused")
-    reason = (v.get("pause_reason") or "").strip()
-    if paused and not reason:
+    if paused and not (v.get("pause_reason") or "").strip():
         _needs(table, v, "pause_reason", "paused")
-    steps += [Step(t, "pause", "paused", {"reason": reason}) for t in paused]
+    steps += [
+        Step(t, "pause", "paused", {"reason": why})
+        for t, why in zip(paused, _each(v.get("pause_reason"), len(paused)), strict=True)
+    ]
     steps += [Step(t, "resume", "resumed") for t in _times(table, v, "resumed")]
     decided = _one_time(table, v, "decided")
     if decided is not None:

@@ -74,6 +74,8 @@ STEP_COLUMNS = [
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
 # The steps whose note only their event keeps (the last columns of STEP_COLUMNS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
+# The value of each pause and extension (the row keeps the last): written one a line when taken twice.
+EVENT_VALUES = {"pause": "reason", "extend": "approver"}
 INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
 
 
@@ -117,10 +119,18 @@ def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, di
         for action, at, details in stack:
             if action in EVENT_TIMES:
                 mine.setdefault(action, []).append(at)
-            if action in EVENT_NOTES:
-                note = (json.loads(details) if isinstance(details, str) else details or {}).get("note")
-                mine.setdefault(f"note:{action}", []).append(note or "")
+            if action in EVENT_NOTES or action in EVENT_VALUES:
+                values = json.loads(details) if isinstance(details, str) else details or {}
+                key = EVENT_VALUES.get(action, "note")
+                mine.setdefault(f"{key}:{action}", []).append(values.get(key) or "")
     return out
+
+
+def _each(times: dict[str, list], action: str, last: str | None) -> str | None:
+    """The value of a step taken once (as the row has it), or of each time it was taken, one a line
+    ("-" for none)."""
+    values = times.get(f"{EVENT_VALUES[action]}:{action}", [])
+    return "\n".join(v or "-" for v in values) if len(values) > 1 else last
 
 
 def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
@@ -129,7 +139,8 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
         c.registered_at, _times(times.get("notify", [])), _times(times.get("investigate", [])), c.accepted_at,
         c.rejected_at, c.reject_note, c.transferred_at,
         INTERNAL_ZH[bool(c.transfer_internal)] if c.transferred_at else "", _times(times.get("merge", [])),
-        _times(times.get("extend", [])), c.extension_approver, _times(times.get("pause", [])), c.pause_reason,
+        _times(times.get("extend", [])), _each(times, "extend", c.extension_approver), _times(times.get("pause", [])),
+        _each(times, "pause", c.pause_reason),
         _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
         *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
     ]  # fmt: skip
