@@ -216,3 +216,20 @@ def test_a_number_kefu_does_not_write_is_refused_by_row(empty, tmp_path):
     r = empty("import", "complaints", str(f))
     assert r.code == 2 and "第 2 行" in r.err and "TS-2026-7" in r.err and "TS-20261121-0007" in r.err
     assert _count(empty.db, "complaint") == 0
+
+
+def test_an_export_of_an_older_release_without_step_times_is_refused_not_flattened(source, empty, tmp_path):
+    f = tmp_path / "new.csv"
+    source.ok("export", "complaints", str(f), "--unmask")
+    rows = list(csv.reader(io.StringIO(f.read_bytes().decode("utf-8-sig"))))
+    old = [r[: r.index("是否逾期") + 1] if i == 0 else r for i, r in enumerate(rows)]
+    width = len(old[0])
+    old = [r[:width] for r in old]
+    old[0][old[0].index("接收时间")] = "受理时间"  # as older releases named the receipt
+    g = tmp_path / "old.csv"
+    buf = io.StringIO()
+    csv.writer(buf).writerows(old)
+    g.write_text(buf.getvalue(), encoding="utf-8-sig")
+    r = empty("import", "complaints", str(g))
+    assert r.code == 2 and "延期(S 列) 已填写,延期时间 也必须填写" in r.err and "整个文件未导入" in r.err
+    assert _count(empty.db, "complaint") == 0

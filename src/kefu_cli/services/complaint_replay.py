@@ -100,11 +100,26 @@ def _each(text: str | None, n: int) -> list[str | None]:
     return [text or None] * n
 
 
+def _name(table: Table, key: str) -> str:
+    """A column as the file names it, or by its header when the file has none."""
+    from .complaint_import import COMPLAINT_COLUMNS
+
+    return table.column(key) if key in table.keys else COMPLAINT_COLUMNS[key][0]
+
+
 def _needs(table: Table, v: dict[str, str], key: str, because: str) -> str:
     value = (v.get(key) or "").strip()
     if not value:
-        raise InputError(f"{table.column(because)} 已填写,{table.column(key) if key in table.keys else key} 也必须填写")
+        raise InputError(f"{_name(table, because)} 已填写,{_name(table, key)} 也必须填写")
     return value
+
+
+# A step's value given without its time is a step the file does not date: refused, not dropped.
+VALUE_NEEDS_TIME = (
+    ("reject_reason", "rejected", "reject"), ("transfer_to", "transferred", "transfer"),
+    ("merged_into", "merged", "merge"), ("extension", "extended", "extend"), ("pause_reason", "paused", "pause"),
+    ("result", "decided", "decide"), ("void_reason", "voided", "void"),
+)  # fmt: skip
 
 
 def plan_of(table: Table, cols, index: int, row) -> Plan:
@@ -183,6 +198,10 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     voided = _one_time(table, v, "voided")
     if voided is not None:
         steps.append(Step(voided, "void", "voided", {"reason": _needs(table, v, "void_reason", "voided")}))
+    taken = {step.name for step in steps}
+    for value, time, name in VALUE_NEEDS_TIME:
+        if (v.get(value) or "").strip() and name not in taken:
+            _needs(table, v, time, value)
     for step in steps:  # the note of a step its event carries
         if step.name in NOTED:
             step.options["note"] = (v.get(f"{step.name}_note") or "").strip() or None
