@@ -28,7 +28,7 @@ from typing import Any
 
 from ..domain import complaint as sm
 from ..domain.codes import parse_code, table_of
-from ..domain.errors import InputError, RuleError
+from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.timeutil import parse_datetime
 from ..io.table import Table
 from .context import UnitOfWork, unit_of_work
@@ -198,6 +198,11 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     voided = _one_time(table, v, "voided")
     if voided is not None:
         steps.append(Step(voided, "void", "voided", {"reason": _needs(table, v, "void_reason", "voided")}))
+    for step in steps:  # every step after the registration (a clear sentence here, not the core's about --at)
+        if step.at < registered:
+            since = f"{_name(table, 'registered')} {registered:%Y-%m-%d %H:%M}" if v.get("registered") else (
+                f"{col('received')} {received:%Y-%m-%d %H:%M}")  # fmt: skip
+            raise InputError(f"{col(step.column)} {step.at:%Y-%m-%d %H:%M} 早于{since}: 各步骤须在登记之后")
     taken = {step.name for step in steps}
     for value, time, name in VALUE_NEEDS_TIME:
         if (v.get(value) or "").strip() and name not in taken:
@@ -308,6 +313,8 @@ def import_history(
                         _run(uow, step.name, created[plan.index], step.options)
                 except (InputError, RuleError) as exc:
                     key = step.column if step else ("registered" if "registered" in table.keys else None)
+                    if step is not None and step.name == "merge" and isinstance(exc, NotFoundError):
+                        key = "merged_into"
                     fail(plan, f"{table.column(key) + ' ' if key else ''}{exc}", key)
                 if progress:
                     progress(done, len(moments))
