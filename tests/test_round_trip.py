@@ -233,3 +233,21 @@ def test_an_export_of_an_older_release_without_step_times_is_refused_not_flatten
     r = empty("import", "complaints", str(g))
     assert r.code == 2 and "延期(S 列) 已填写,延期时间 也必须填写" in r.err and "整个文件未导入" in r.err
     assert _count(empty.db, "complaint") == 0
+
+
+def test_a_step_before_the_receipt_or_into_an_unknown_case_is_refused_by_row_and_column(empty, tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_bytes(
+        "接收时间,受理方式,投诉类别,投诉人,联系电话,受理时间\r\n"
+        "2026-11-02 09:00,电话,理赔,李,13812345679,2026-11-01 09:00\r\n".encode()
+    )
+    r = empty("import", "complaints", str(f))
+    assert r.code == 2 and "第 2 行 受理时间(F 列) 2026-11-01 09:00 早于接收时间(A 列)" in r.err
+    g = tmp_path / "m.csv"
+    g.write_bytes(
+        "接收时间,受理方式,投诉类别,投诉人,联系电话,合并时间,并入投诉\r\n"
+        "2026-11-02 09:00,电话,理赔,王,13812345678,2026-11-03 09:00,TS-20261101-0001\r\n".encode()
+    )
+    r = empty("import", "complaints", str(g))
+    assert r.code == 2 and "并入投诉(G 列)" in r.err and "TS-20261101-0001" in r.err
+    assert _count(empty.db, "complaint") == 0
