@@ -79,6 +79,9 @@ def test_the_demo_complaints_come_back_the_same_through_a_workbook(source, empty
 def test_importing_the_same_export_again_changes_nothing(source, empty, tmp_path):
     book = tmp_path / "投诉.xlsx"
     source.ok("export", "complaints", str(book), "--unmask")
+    head = _head(empty.db)
+    dry = empty.ok("import", "complaints", str(book), "--dry-run", "--json")
+    assert dry["summary"]["new"] == 14 and _head(empty.db) == head and _count(empty.db, "complaint") == 0
     empty.ok("import", "complaints", str(book))
     head = _head(empty.db)
     again = empty.ok("import", "complaints", str(book), "--json")
