@@ -199,7 +199,17 @@ def test_a_workbook_re_saved_by_libreoffice_comes_back_the_same(source, empty, t
 def test_steps_taken_twice_a_void_and_a_regulator_report_come_back(source, empty, tmp_path):
     source.ok("complaint", "void", "TS-20261113-0001", "--reason", "重复登记", "--at", "2026-11-30T10:00")
     source.ok("complaint", "resume", "TS-20261103-0001", "--at", "2026-11-20T10:00")
-    source.ok("complaint", "pause", "TS-20261103-0001", "--reason", "再次鉴定", "--at", "2026-11-25T10:00")
+    source.ok(
+        "complaint",
+        "pause",
+        "TS-20261103-0001",
+        "--reason",
+        "双方同意调解",
+        "--kind",
+        "调解",
+        "--at",
+        "2026-11-25T10:00",
+    )
     source.ok("complaint", "extend", "TS-20260928-0001", "--level", "special", "--approver", "王总", "--late",
               "--at", "2026-11-30T13:00")  # fmt: skip
     source.ok("complaint", "regulator-report", "TS-20261020-0001", "--note", "已书面报告", "--at", "2026-11-30T14:00")
@@ -209,6 +219,7 @@ def test_steps_taken_twice_a_void_and_a_regulator_report_come_back(source, empty
     empty.ok("import", "complaints", str(book))
     assert _shown(empty, ids) == _shown(source, ids)
     assert empty.ok("complaint", "show", "TS-20261113-0001", "--json")["void_reason"] == "重复登记"
+    assert empty.ok("complaint", "show", "TS-20261103-0001", "--json")["pause_kind"] == "mediation"
     assert "核验通过" in empty.ok("db", "verify")
 
 

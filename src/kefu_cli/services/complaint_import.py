@@ -67,6 +67,7 @@ STEP_VALUES: dict[str, tuple[str, ...]] = {
     "extension": ("延期", "延期级别", "extension_level"),
     "approver": ("延期批准人", "extension_approver"),
     "pause_reason": ("中止原因", "pause_reason"),
+    "pause_kind": ("中止类型", "pause_kind"),
     "result": ("处理结果", "result"),
     "void_reason": ("作废原因", "void_reason"),
     "notify_note": ("告知补充材料说明",),
@@ -345,7 +346,7 @@ def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = N
 
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = _received(path, read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS))
+    table = _received(path, read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS, "complaints"))
     if HISTORY & set(table.keys):
         from .complaint_replay import import_history
 

@@ -184,9 +184,10 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     paused = _times(table, v, "paused")
     if paused and not (v.get("pause_reason") or "").strip():
         _needs(table, v, "pause_reason", "paused")
+    kinds = [k or "appraisal" for k in _each(v.get("pause_kind"), len(paused))]  # none given: an appraisal
     steps += [
-        Step(t, "pause", "paused", {"reason": why})
-        for t, why in zip(paused, _each(v.get("pause_reason"), len(paused)), strict=True)
+        Step(t, "pause", "paused", {"reason": why, "kind": kind})
+        for t, why, kind in zip(paused, _each(v.get("pause_reason"), len(paused)), kinds, strict=True)
     ]
     steps += [Step(t, "resume", "resumed") for t in _times(table, v, "resumed")]
     decided = _one_time(table, v, "decided")

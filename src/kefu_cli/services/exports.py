@@ -68,14 +68,14 @@ STEP_COLUMNS = [
     C("不予受理时间", DATETIME), C("不予受理说明"), C("转办时间", DATETIME), C("转办类型"), C("合并时间", DATETIME),
     C("延期时间", DATETIME), C("延期批准人"), C("中止时间", DATETIME), C("中止原因"), C("恢复时间", DATETIME),
     C("向监管报告时间", DATETIME), C("作废时间", DATETIME), C("作废原因"), C("告知补充材料说明"), C("初步调查说明"),
-    C("合并说明"), C("撤回说明"), C("向监管报告说明"),
+    C("合并说明"), C("撤回说明"), C("向监管报告说明"), C("中止类型"),
 ]  # fmt: skip
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
 # The steps whose note only their event keeps (the last columns of STEP_COLUMNS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 # The value of each pause and extension (the row keeps the last): written one a line when taken twice.
-EVENT_VALUES = {"pause": "reason", "extend": "approver"}
+EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",)}
 INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
 
 
@@ -121,16 +121,23 @@ def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, di
                 mine.setdefault(action, []).append(at)
             if action in EVENT_NOTES or action in EVENT_VALUES:
                 values = json.loads(details) if isinstance(details, str) else details or {}
-                key = EVENT_VALUES.get(action, "note")
-                mine.setdefault(f"{key}:{action}", []).append(values.get(key) or "")
+                for key in EVENT_VALUES.get(action, ("note",)):
+                    if key == "kind":  # a pause before pauses had kinds was an outside appraisal
+                        values.setdefault("kind", str(sm.OLD_PAUSE_KIND))
+                    mine.setdefault(f"{key}:{action}", []).append(values.get(key) or "")
     return out
 
 
-def _each(times: dict[str, list], action: str, last: str | None) -> str | None:
+def _each(times: dict[str, list], action: str, key: str, last: str | None, shown=None) -> str | None:
     """The value of a step taken once (as the row has it), or of each time it was taken, one a line
-    ("-" for none)."""
-    values = times.get(f"{EVENT_VALUES[action]}:{action}", [])
-    return "\n".join(v or "-" for v in values) if len(values) > 1 else last
+    ("-" for none); `shown` turns a code into its label."""
+    values = times.get(f"{key}:{action}", [])
+    shown = shown or (lambda v: v)
+    return "\n".join(shown(v) if v else "-" for v in values) if len(values) > 1 else (shown(last) if last else last)
+
+
+def _pause_kind(code: str) -> str:
+    return sm.PAUSE_KIND_ZH.get(sm.PauseKind(code), code) if code in set(sm.PauseKind) else code
 
 
 def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
@@ -139,10 +146,11 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
         c.registered_at, _times(times.get("notify", [])), _times(times.get("investigate", [])), c.accepted_at,
         c.rejected_at, c.reject_note, c.transferred_at,
         INTERNAL_ZH[bool(c.transfer_internal)] if c.transferred_at else "", _times(times.get("merge", [])),
-        _times(times.get("extend", [])), _each(times, "extend", c.extension_approver), _times(times.get("pause", [])),
-        _each(times, "pause", c.pause_reason),
+        _times(times.get("extend", [])), _each(times, "extend", "approver", c.extension_approver),
+        _times(times.get("pause", [])), _each(times, "pause", "reason", c.pause_reason),
         _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
         *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
+        _each(times, "pause", "kind", getattr(c, "pause_kind", None) if times.get("pause") else None, _pause_kind),
     ]  # fmt: skip
 
 
