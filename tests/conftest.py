@@ -72,12 +72,15 @@ _pin_the_official_data()
 @pytest.fixture(autouse=True)
 def _fixed_clock_and_private_home(tmp_path_factory, monkeypatch):
     """Every test runs at FIXED_NOW, with a per-user data folder of its own: no test opens or
-    creates the real per-user default database (~/.local/share/kefu/kefu.sqlite)."""
+    creates the real per-user default database (~/.local/share/kefu/kefu.sqlite) or reads the real
+    per-user settings (~/.config/kefu/config.json)."""
     from kefu_cli.services import clock
 
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
     monkeypatch.setenv("LOCALAPPDATA", str(home / "AppData" / "Local"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # the per-user settings (kefu config)
+    monkeypatch.setenv("APPDATA", str(home / "AppData" / "Roaming"))
     monkeypatch.delenv("KEFU_DB", raising=False)
     clock.set_now(FIXED_NOW)
     yield
@@ -158,7 +161,6 @@ def kefu(db_path, monkeypatch) -> Kefu:
     monkeypatch.delenv("KEFU_DB", raising=False)
     monkeypatch.setenv("KEFU_CLERK", "tester")
     return Kefu(db_path)
-
 
 
 def _real_default_db():

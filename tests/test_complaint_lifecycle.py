@@ -64,9 +64,12 @@ def test_full_lifecycle_across_national_day(kefu):
     assert len(_rows(out, "decision")) == 1
     notice = _rows(out, "supplement_notice")[0]
     assert (notice["status"], notice["met_at"], notice["late"]) == ("met", "2026-09-22T10:00:00+08:00", False)
-    # Working days left as of the action day 09-22: acceptance 10; decision: 23, 24, 28, 29, 30, 10-08 = 6.
-    assert _open(out, "acceptance")["working_days_left"] == 10
-    assert _open(out, "decision")["working_days_left"] == 6
+    # Working days left as of the action day 09-22 (`show --as-of`; the step's own result counts from
+    # today, as its confirmation does): acceptance 10; decision: 23, 24, 28, 29, 30, 10-08 = 6.
+    assert _open(out, "acceptance")["working_days_left"] < 0  # today, 2026-12-01: long overdue
+    then = kefu.ok("complaint", "show", cid, "--as-of", "2026-09-22", "--json")
+    assert _open(then, "acceptance")["working_days_left"] == 10
+    assert _open(then, "decision")["working_days_left"] == 6
 
     # 3. Accepted Thu 2026-09-24 09:00: acceptance met on time; the initial investigation
     #    (due 09-18 10:00) is met by this first handling step — late, and kept as late.
@@ -96,7 +99,9 @@ def test_full_lifecycle_across_national_day(kefu):
     assert out["paused_workdays"] == 3
     assert out["paused_at"] is None
     dec = _open(out, "decision")
-    assert (dec["due"], dec["paused_days"], dec["extra_workdays"], dec["breached"]) == ("2026-10-12", 10, 0, False)
+    assert (dec["due"], dec["paused_days"], dec["extra_workdays"]) == ("2026-10-12", 10, 0)
+    then = kefu.ok("complaint", "show", cid, "--as-of", "2026-10-09", "--json")
+    assert _open(then, "decision")["breached"] is False  # in time on the day it was resumed (today it is past)
 
     # 5. Extended as complex on Mon 2026-10-12 10:00 (the due day: still in time): 30 + 10 paused
     #    days from receipt: 09-17 + 40 = Tue 2026-10-27.
@@ -104,11 +109,12 @@ def test_full_lifecycle_across_national_day(kefu):
     assert out["extension_level"] == "complex"
     decisions = _rows(out, "decision")
     assert [(d["status"], d["due"]) for d in decisions] == [("superseded", "2026-10-12"), ("open", "2026-10-27")]
-    assert [d["breached"] for d in decisions] == [False, False]
+    assert [d["breached"] for d in decisions] == [False, True]  # the open one judged today, 12-01
     assert decisions[1]["rule"] == "complaint.decision_complex"
     assert decisions[1]["start_at"] == "2026-09-17T10:00:00+08:00"
     # As of 10-12: working days in (10-12, 10-27]: Oct 13-16 (4), 19-23 (5), 26, 27 (2) → 11.
-    assert decisions[1]["working_days_left"] == 11
+    then = kefu.ok("complaint", "show", cid, "--as-of", "2026-10-12", "--json")
+    assert [(d["working_days_left"], d["breached"]) for d in _rows(then, "decision")] == [(None, False), (11, False)]
 
     # 6. Decided Mon 2026-10-26: the decision deadline is met on time; nothing stays open
     #    on the complaint itself.

@@ -146,7 +146,10 @@ def test_the_preview_prints_the_letter_in_chinese_and_writes_nothing(cases, tmp_
 def test_the_rejection_notice_states_each_reason_in_plain_chinese(cases, code, says, tmp_path):
     kefu, c = cases
     out = tmp_path / "r.docx"
-    kefu.ok("notice", c[f"rejection:{code}"], "--type", "rejection", "--out", str(out), "--at", "2026-10-09T10:00")
+    shown = ["--note-for-customer"] if code == "not_company" else []  # the clerk's note, meant for the customer
+    kefu.ok(
+        "notice", c[f"rejection:{code}"], "--type", "rejection", "--out", str(out), "--at", "2026-10-09T10:00", *shown
+    )
     text = docx_text(out)
     reason = nd.REJECT_REASON_TEXT[code].format(ref="")
     assert f"经审查，{reason}。" in text
@@ -326,9 +329,18 @@ def test_a_branch_without_letterhead_renders_with_marks_and_can_not_be_issued(ke
     assert r.code == 2 and "地址" in r.err and "客服电话" in r.err and "kefu branch add" in r.err
     assert audit_count(kefu.db) == before and not (tmp_path / "a.docx").exists()
     kefu.ok("branch", "add", "丰台营业部", "--address", "北京市丰台区丰台路18号", "--phone", "010-63009876")
-    kefu.ok(
-        "notice", cid, "--type", "acceptance", "--issue", "--out", str(tmp_path / "a.docx"), "--at", "2026-09-23T09:00"
-    )
+    issue = ("notice", cid, "--type", "acceptance", "--issue", "--out", str(tmp_path / "a.docx"),
+             "--at", "2026-09-23T09:00")  # fmt: skip
+    r = kefu(*issue)  # the full name is the letterhead and the signature: still missing
+    assert r.code == 2 and "全称" in r.err and "--full-name" in r.err and r.err.count("\n") == 1
+    kefu.ok("branch", "add", "丰台营业部", "--full-name", "示例人寿保险股份有限公司北京丰台营业部")
+    before = audit_count(kefu.db)
+    r = kefu(*issue)  # no handler: the letter would name the service desk, not a person to ask for
+    assert r.code == 2 and "处理人" in r.err and f"kefu complaint assign {cid} --handler" in r.err
+    assert audit_count(kefu.db) == before and not (tmp_path / "a.docx").exists()
+    kefu.ok("complaint", "assign", cid, "--handler", "周强", "--new-handler", "--at", "2026-09-22T11:00")
+    kefu.ok(*issue)
+    assert "请与经办人周强联系" in docx_text(tmp_path / "a.docx")
 
 
 # --- templates -----------------------------------------------------------------------------------

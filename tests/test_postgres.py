@@ -177,3 +177,14 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     shown = [cli_json(db, "complaint", "show", "TS-20261105-0001", "--as-of", "2026-11-20") for db in (pg_url, sqlite)]
     assert [(s["status"], s["decided_at"]) for s in shown] == [("accepted", None)] * 2
     assert shown[0]["deadlines"] == shown[1]["deadlines"]
+    # the past day's stats count the complaint reassigned later under its branch then, on both
+    stats = [report_json(db, "stats", "--from", "2026-11-01", "--to", "2026-11-20") for db in (pg_url, sqlite)]
+    for doc in stats:
+        doc.pop("chain_head", None)
+    assert stats[0] == stats[1] and stats[0]["history"] is True
+    now = report_json(sqlite, "stats", "--from", "2026-11-01", "--to", "2026-11-20", "--as-of", "2026-12-01")
+    was, is_ = ({r["branch"]: r["count"] for r in s["complaints"]["by_branch"]} for s in (stats[0], now))
+    assert was["丰台营业部"] == is_["丰台营业部"] + 1
+    # callback show of a past day: the callback, its attempts, follow-ups and deadlines then, on both
+    shown = [cli_json(db, "callback", "show", "HF-20261116-0006", "--as-of", "2026-11-18") for db in (pg_url, sqlite)]
+    assert shown[0] == shown[1] and (shown[0]["status"], shown[0]["attempts"]) == ("open", [])

@@ -173,14 +173,16 @@ def every_reader_agrees(demo: Path, tmp_path: Path, day: str, report: dict, want
             ]  # fmt: skip
             exp = [{k: d[k] for k in got[0]} for d in want.get((case_type, c["id"]), [])] if got else []
             assert sorted(got, key=key) == sorted(exp, key=key), f"{case_type} show {c['id']}"
-    # callback show has no --as-of (it judges a breach at the present moment): its running
-    # deadlines' due dates are compared, their state is not — on a day whose history is today's
-    # rows only (a past day with later steps: today's callback rows are not that day's)
+    # callback show --as-of: its running deadlines, paused and breached as judged on the day (it
+    # shows no days left and no overdue flag)
     for (case_type, case_id), rows in want.items():
-        if case_type == "callback" and not report["history"]:
-            shown = run(demo, "callback", "show", case_id, "--json")["deadlines"]
-            running = sorted((d["kind"], d["due"]) for d in shown if d["status"] in ("open", "paused"))
-            assert running == sorted((d["kind"], d["due"]) for d in rows), case_id
+        if case_type == "callback":
+            shown = run(demo, "callback", "show", case_id, "--as-of", day, "--json")["deadlines"]
+            running = sorted(
+                (d["kind"], d["due"], d["status"] == "paused", d["breached"])
+                for d in shown if d["status"] in ("open", "paused")
+            )  # fmt: skip
+            assert running == sorted((d["kind"], d["due"], d["paused"], d["breached"]) for d in rows), case_id
 
     # export deadlines: the report's rows, the overdue column the bucket's
     path = tmp_path / "deadlines.csv"
@@ -188,7 +190,7 @@ def every_reader_agrees(demo: Path, tmp_path: Path, day: str, report: dict, want
     zh = {v: k.value for k, v in BUCKET_ZH.items()}
     exported = {}
     for r in read_csv(path):
-        case_type = {"投诉": "complaint", "回访": "callback"}.get(r["案件类型"], r["案件类型"])
+        case_type = {"投诉": "complaint", "回访": "callback", "理赔报案": "claim", "保全请求": "request"}[r["案件类型"]]
         exported.setdefault((case_type, r["案件编号"]), []).append(
             (r["到期日"], zh[r["状态"]], int(r["剩余工作日"]), r["是否逾期"] == "是")
         )
@@ -406,3 +408,20 @@ def test_a_case_stepped_later_shows_its_state_then(later, tmp_path):
     assert rows[ASSIGNED]["经办人"] == "刘洋"
     run(later, "export", "complaints", str(path), "--as-of", PAST, "--branch", "海淀支公司")
     assert ASSIGNED not in {r["投诉编号"] for r in read_csv(path)}
+
+
+def test_stats_of_the_past_day_count_a_case_under_its_branch_then(later):
+    """ASSIGNED moved from 丰台营业部 to 海淀支公司 on the 24th: the figures of the 20th count it
+    under 丰台营业部, today's under 海淀支公司, with a --branch filter too."""
+
+    def stats(*args: str) -> dict:
+        return run(later, "report", "stats", "--from", "2026-11-01", "--to", PAST, *args, "--json")
+
+    then, now = stats(), stats("--as-of", "2026-12-01")
+    assert then["history"] is True and now["history"] is False
+    was, is_ = ({r["branch"]: r["count"] for r in s["complaints"]["by_branch"]} for s in (then, now))
+    assert was["丰台营业部"] == is_["丰台营业部"] + 1 and was["海淀支公司"] == is_["海淀支公司"] - 1
+    assert (
+        stats("--branch", "丰台营业部")["complaints"]["total"]
+        == stats("--branch", "丰台营业部", "--as-of", "2026-12-01")["complaints"]["total"] + 1
+    )

@@ -38,7 +38,7 @@ def test_a_surrender_takes_its_reason_and_the_policy_from_the_register(kefu):
 def test_required_fields_by_type(kefu, db_path):
     register(kefu)
     r = surrender(kefu, reason=None)
-    assert r.code == 2 and "退保须记录原因 --reason" in r.err and "销售误导" in r.err
+    assert r.code == 2 and "缺少必填项 1 项: --reason 退保原因" in r.err and "销售误导" in r.err
     r = surrender(kefu, reason="不想要了")
     assert r.code == 2 and "--reason 退保原因" in r.err
     r = kefu("request", "add", "--type", "endorsement", "--policy", "P2019120808", "--reason", "other")

@@ -73,10 +73,11 @@ def run_in_pty(argv: list[str], columns: int, rows: int, env: dict | None = None
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=environ, close_fds=True)
     os.close(slave)
     out = b""
+    poller = select.poll()  # not select(): the suite may hold more than 1024 descriptors by now
+    poller.register(master, select.POLLIN)
     try:
         while True:
-            ready, _, _ = select.select([master], [], [], 60)
-            if not ready:
+            if not poller.poll(60_000):
                 break
             try:
                 data = os.read(master, 65536)

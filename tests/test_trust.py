@@ -139,7 +139,9 @@ def test_resume_adds_the_paused_time_in_the_rules_own_unit(kefu, paused_case):
     # 09-24 + 15 + 14 = Fri 10-23.
     out = kefu.ok("complaint", "resume", paused_case, "--at", "2026-10-12T09:00", "--json")
     dec = dl(out, "decision", "open")
-    assert (dec["due"], dec["paused_days"], dec["breached"]) == ("2026-10-23", 14, False)
+    assert (dec["due"], dec["paused_days"], dec["breached"]) == ("2026-10-23", 14, True)  # judged today, 12-01
+    then = kefu.ok("complaint", "show", paused_case, "--as-of", "2026-10-12", "--json")
+    assert dl(then, "decision", "open")["breached"] is False  # in time on the day it was resumed
     # A working-day rule gets the paused working days instead: decision as 15 workdays.
     kefu.ok("policy", "set", "complaint.decision", "15", "--unit", "workdays")
     cid = add(kefu, "2026-09-24T11:00", phone="13900000002")["id"]

@@ -76,7 +76,7 @@ def test_claim_undo_of_a_closing_voids_its_callback_and_names_what_came_back(kef
     closed = kefu.ok("claim", "close", cid, "--result", "paid", "--at", "2026-11-24T10:00", "--json")
     callback = closed["callback_id"]
     text = kefu.ok("claim", "undo", cid, "--reason", "保险公司尚未结案", "--at", "2026-11-24T11:00")
-    assert f"已撤销理赔报案 {cid} 的“结案”(2026-11-24 10:00,tester),原因: 保险公司尚未结案" in text
+    assert f"已撤销理赔报案 {cid} 的“结案”(2026-11-24 10:00,操作人 tester),原因: 保险公司尚未结案" in text
     assert "当前状态: 已移交保险公司" in text
     assert f"回访 {callback} 的期限 回访: 恢复为 作废(由该步骤产生)" in text
     assert f"该步骤安排的回访 {callback} 已作废" in text

@@ -57,7 +57,7 @@ def test_complaint_export_is_a_real_workbook(filled, tmp_path):
     header = [c.value for c in ws[1]]
     assert header == COMPLAINT_HEADERS
     assert {"受理时限", "处理时限", "剩余工作日", "是否逾期"} <= set(header)
-    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "A2"
+    assert all(c.font.b for c in ws[1]) and ws.freeze_panes == "B2"  # the header row and the case number
     assert ws.auto_filter.ref == f"A1:{get_column_letter(len(COMPLAINT_HEADERS))}{1 + 4}"
     for i, name in enumerate(header):
         width = ws.column_dimensions[ws.cell(1, i + 1).column_letter].width

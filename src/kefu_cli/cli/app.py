@@ -46,6 +46,13 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("workday", "kefu_cli.cli.workday", "app", "工作日日历: 推算期限、查询日期、导入节假日安排。"),
     ("policy", "kefu_cli.cli.policy", "app", "时限与考核指标的规则表(管理员可修改)。"),
     ("db", "kefu_cli.cli.db", "app", "数据库: 初始化/升级、检查、备份。"),
+    (
+        "config",
+        "kefu_cli.cli.config",
+        "app",
+        "个人设置: 操作人(clerk)、机构(branch)、数据库(db),作为 --clerk、--branch、--db 的默认值。",
+    ),
+    ("whoami", "kefu_cli.cli.config", "whoami", "我是谁: 当前的操作人(记入每一步)及其来源、机构、数据库。"),
     ("branch", "kefu_cli.cli.masters", "branch_app", "机构名单: 新增、列出机构(名称、地址、客服电话)"),
     ("handler", "kefu_cli.cli.masters", "handler_app", "经办人名单: 新增、列出、停用经办人"),
     (
@@ -106,7 +113,9 @@ def root(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", envvar="KEFU_DB", help="数据库文件路径或 SQLAlchemy URL(默认: 用户数据目录下的 kefu.sqlite)"
+            "--db",
+            envvar="KEFU_DB",
+            help="数据库文件路径或 SQLAlchemy URL(默认: 个人设置 db,否则用户数据目录下的 kefu.sqlite)",
         ),
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,

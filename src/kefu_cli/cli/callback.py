@@ -74,6 +74,19 @@ def _deadlines_json(rows) -> list[dict]:
     return [{"kind": d.kind, "due": d.due, "provisional": d.provisional} for d in rows]
 
 
+def _due_text(uow, rows, kind: str = "callback") -> str:
+    """The due date of the callback's open `kind` deadline, [临时] when provisional, with what is
+    left of it counted from today (inside the unit of work: it reads the calendar)."""
+    from ..render.output import deadline_left_zh
+    from ..services.deadlines import deadline_view
+
+    d = next((d for d in reversed(rows) if d.kind == kind), None)
+    if d is None:
+        return ""
+    v = deadline_view(d, uow.calendar, uow.now.date())
+    return f"{d.due}{' [临时]' if d.provisional else ''}({deadline_left_zh(v, uow.now.date())})"
+
+
 def _provisional_note(rows) -> None:
     if any(d.provisional for d in rows):
         from ..render.output import message
@@ -92,12 +105,12 @@ def _lbl(table_name: str, code: str | None) -> str:
 @app.command("add")
 def add(
     kind: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--kind",
             help="回访类型: new_policy 新契约 | claim 理赔 | complaint 投诉处理 | regulator 监管转办 | satisfaction 满意度 | other 其他",
         ),
-    ],
+    ] = None,
     name: NameOpt = None,
     phone: PhoneOpt = None,
     policy: PolicyOpt = None,
@@ -119,7 +132,12 @@ def add(
     clerk: ClerkOpt = None,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """安排一次回访,并按规则表计算回访期限。"""
+    """安排一次回访,并按规则表计算回访期限。在终端中缺少必填项时逐项询问。"""
+    from .guided_cases import guide
+
+    g = guide("callback add", locals())
+    kind, name, phone, policy, branch = g["kind"], g["name"], g["phone"], g["policy"], g["branch"]
+    receipt_date, complaint, closed_date, due = g["receipt_date"], g["complaint"], g["closed_date"], g["due"]
     from ..domain import callback as cb
     from ..domain.codes import parse_code
     from ..services import callbacks as svc
@@ -147,6 +165,7 @@ def add(
         row = svc.add_callback(uow, data)
         deadlines = open_deadlines(uow, svc.CASE_TYPE, row.id)
         warnings = svc.overdue_warnings(uow, row, deadlines)
+        due_text = _due_text(uow, deadlines) or str(row.due)
     if unmask:
         audit_unmask("callback add", 1, row.id, clerk=clerk)
     if json:
@@ -159,7 +178,7 @@ def add(
     from ..render.output import mask_name, message, print_lines
 
     name = row.name if unmask else mask_name(row.name)
-    lines = [f"已安排{_lbl('KINDS', row.kind)}回访 {row.id}: {name},回访期限 {row.due}"]
+    lines = [f"已安排{_lbl('KINDS', row.kind)}回访 {row.id}: {name},回访期限 {due_text}"]
     lines += [f"  依据: {basis_zh(d.basis)}" + ("  [临时]" if d.provisional else "") for d in deadlines]
     lines.append("  下一步: 电子化回访(失败后电话回访,须录音)")
     print_lines(lines)
@@ -214,6 +233,7 @@ def attempt(
         )
         nxt = state_of(uow, row).next
         deadlines = open_deadlines(uow, CASE_TYPE, row.id)
+        due_text, reply_text = _due_text(uow, deadlines) or str(row.due), _due_text(uow, deadlines, "callback_reply")
     if json:
         from ..render.output import print_json
 
@@ -237,10 +257,9 @@ def attempt(
         f"状态: {_lbl('STATUSES', row.status)}"
     ]
     if row.status == cb.Status.OPEN:
-        lines.append(f"  下一步: {cb.NEXT_STEP_ZH[nxt]},回访期限 {row.due}")
+        lines.append(f"  下一步: {cb.NEXT_STEP_ZH[nxt]},回访期限 {due_text}")
     if followup:
-        reply = [d for d in deadlines if d.kind == "callback_reply"]
-        lines.append(f"  发现问题(跟进 #{followup.id}): {followup.problem};答复期限 {reply[-1].due if reply else ''}")
+        lines.append(f"  发现问题(跟进 #{followup.id}): {followup.problem};答复期限 {reply_text}")
     print_lines(lines)
     _provisional_note(deadlines)
 

@@ -21,6 +21,7 @@ from .callback import (
 from .common import (
     LIST_LIMIT_MAX,
     AllOpt,
+    AsOfOpt,
     AtOpt,
     BranchOpt,
     ClerkOpt,
@@ -49,12 +50,13 @@ from .common import (
 )
 
 
-def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
+def show(callback_id: IdArg, as_of: AsOfOpt = None, json: JsonOpt = False, unmask: UnmaskOpt = False) -> None:
     """查看一次回访: 期限、每次回访记录、问题跟进、操作记录。"""
     from ..services import callback_views as svc
 
+    day = date_value(as_of, "--as-of")
     with _uow(write=False) as uow:
-        view = _masked(svc.callback_view(uow, svc.get_callback(uow, callback_id)), unmask)
+        view = _masked(svc.show(uow, callback_id, as_of=day), unmask)
     if unmask:
         audit_unmask("callback show", 1, view["id"])
     if json:
@@ -71,7 +73,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
     lines = [
         f"回访 {v['id']}  {_lbl('KINDS', v['kind'])}回访  状态: {_lbl('STATUSES', v['status'])}",
         f"客户: {v['name']}  电话: {v['phone']}  保单: {v['policy_no']}  产品: {v['product']}",
-        f"机构: {v['branch']}  经办: {v['handler']}  回访期限: {v['due']}"
+        f"机构: {v['branch']}  经办人: {v['handler']}  回访期限: {v['due']}{_mark(v)}"
         + (f"  约定回访: {v['scheduled_at']:%Y-%m-%d %H:%M}" if v.get("scheduled_at") else ""),
     ]
     if v.get("voided_at"):
@@ -103,7 +105,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
     if v["attempts"]:
         print_table(
             "回访记录",
-            ["时间", "经办", "方式", "结果", "录音", "回执", "备注", "发现问题"],
+            ["时间", "操作人", "方式", "结果", "录音", "回执", "备注", "发现问题"],
             [
                 [
                     f"{a['at']:%Y-%m-%d %H:%M}",
@@ -139,7 +141,7 @@ def show(callback_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) -
 
         print_table(
             "办理记录",
-            ["时间", "经办人", "动作", "状态变化"],
+            ["时间", "操作人", "动作", "状态变化"],
             [
                 [
                     f"{e['at']:%Y-%m-%d %H:%M}",
@@ -225,6 +227,12 @@ def list_(
         _print_list(items, next_, more)
 
 
+def _mark(v: dict) -> str:
+    """[临时] when the callback's due date is provisional (its callback deadline says so)."""
+    own = [d for d in v["deadlines"] if d["kind"] == "callback" and d["due"] == v["due"]]
+    return " [临时]" if any(d["provisional"] for d in own) else ""
+
+
 def _print_list(items: list[dict], next_: bool, more: int) -> None:
     from ..domain import callback as cb
     from ..render.output import left_zh, print_lines, print_table
@@ -235,6 +243,8 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
         headers.append("下一步")
     table = []
     for i in items:
+        n = i["next_deadline"]
+        same = bool(n) and n["kind"] == "callback" and n["due"] == i["due"]  # the callback's own deadline
         line = [
             i["id"],
             _lbl("KINDS", i["kind"]),
@@ -244,12 +254,11 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
             i["policy_no"],
             i["branch"],
             i["handler"],
-            f"{i['due']}" + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
+            f"{i['due']}{' [临时]' if same and n['provisional'] else ''}"
+            + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
-        n = i["next_deadline"]
         if n and n["overdue"]:  # the word always, the colour on a terminal
             late = left_zh(n["working_days_left"], overdue=True)
-            same = n["kind"] == "callback" and n["due"] == i["due"]
             line[-1] += f" {late}" if same else f";{kind_zh(n['kind'])} {n['due']} {late}"
         if next_:
             line.append(cb.NEXT_STEP_ZH[cb.NextStep(i["next"])])

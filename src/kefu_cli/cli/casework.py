@@ -148,7 +148,7 @@ def add_to(app: typer.Typer, case_type: str) -> None:
         from ..services.casework import note as do_note
 
         r = do_note(state.db, case_type, case_id, text, contact=contact, ref=ref, clerk=clerk, at=at_value(at))
-        _print(r, json, f"已记录{zh} {r['id']} 的备注({r['at']:%Y-%m-%d %H:%M},{r['clerk']})")
+        _print(r, json, f"已记录{zh} {r['id']} 的备注({r['at']:%Y-%m-%d %H:%M},操作人 {r['clerk']})")
 
     @app.command("assign")
     def assign(

@@ -92,9 +92,11 @@ def _mask(data, unmask: bool):
 
 @app.command("report")
 def report(
-    incident: Annotated[str, typer.Option("--incident", help="出险时间,例如 2026-11-19T18:30 或 2026-11-19(时间不详)")],
-    reporter: ReporterOpt,
-    reporter_phone: ReporterPhoneOpt,
+    incident: Annotated[
+        str | None, typer.Option("--incident", help="出险时间,例如 2026-11-19T18:30 或 2026-11-19(时间不详)")
+    ] = None,
+    reporter: ReporterOpt = None,
+    reporter_phone: ReporterPhoneOpt = None,
     policy: Annotated[str, typer.Option("--policy", help="保单号(不知道时可只给被保险人姓名或证件号码)")] = "",
     insured: Annotated[str, typer.Option("--insured", help="出险人(被保险人)姓名")] = "",
     id_number: Annotated[str, typer.Option("--id-number", help="出险人身份证号码(18 位),同名时用于确认身份")] = "",
@@ -138,6 +140,11 @@ def report(
     unmask: UnmaskOpt = False,
 ) -> None:
     """登记一次理赔报案: 先查重、核对保单与出险人,再初审(保险期间、保险责任、索赔时效)并判断是否重大案件。"""
+    from .guided_cases import guide
+
+    g = guide("claim report", locals())
+    incident, reporter, reporter_phone, policy = g["incident"], g["reporter"], g["reporter_phone"], g["policy"]
+    insured, branch = g["insured"], g["branch"]
     from ..services import claims
 
     received_dt, at_dt = received_and_at(received, at)

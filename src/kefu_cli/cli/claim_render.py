@@ -23,7 +23,8 @@ def _when(d: dict) -> str:
     return f"{d['due_at']:%Y-%m-%d %H:%M}" if d.get("unit") == "hours" else str(d["due"])
 
 
-def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) -> list[str]:
+def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False, as_of=None) -> list[str]:
+    """A case's deadlines, what is left of the open ones judged on `as_of` (default today)."""
     from ..domain.deadlines import state_zh
 
     lines = []
@@ -32,14 +33,9 @@ def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) 
             continue
         mark = "  [临时]" if d["provisional"] else ""
         if d["status"] == "open":
-            if d["unit"] == "hours":
-                from ..render.output import hours_left_zh
+            from ..render.output import deadline_left_zh
 
-                text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
-            else:
-                from ..render.output import left_zh
-
-                text = left_zh(d["working_days_left"], overdue=d["late"])
+            text = deadline_left_zh(d, as_of)
         else:
             text = state_zh(d["status"], d["breached"])
             if d["met_at"]:
@@ -90,12 +86,15 @@ def done(data: dict, json: bool, headline: list[str], unmask: bool = False, comm
         print_json(_masked(data, unmask))
         return
     from ..render.output import message, print_lines
+    from .complaint_render import late_lines
 
-    lines = [*headline, f"当前状态: {status_zh(data['status'])}"]
+    if headline and data.get("id") and not any(data["id"] in line for line in headline):  # name the case
+        headline = [f"{headline[0]}: 理赔报案 {data['id']}", *headline[1:]]
+    lines = [*headline, f"当前状态: {status_zh(data['status'])}", *late_lines(data["deadlines"])]
     if checklist:
         lines += checklist_lines(data)
     open_lines = deadline_lines(data["deadlines"], only_open=True)
-    lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    lines += ["进行中的期限(自今天起算):", *open_lines] if open_lines else ["没有进行中的期限。"]
     lines.append(next_line(data))
     print_lines(lines)
     if any(d["provisional"] and d["status"] == "open" for d in data["deadlines"]):

@@ -175,10 +175,12 @@ def show(
     if k:
         lines.append(f"理赔回访: {k['id']} 期限 {k['due']}" + (" (已作废)" if k["voided"] else ""))
     lines.append("期限:")
-    lines += deadline_lines(d["deadlines"], only_open=False, basis=True) or ["  (无)"]
+    lines += deadline_lines(d["deadlines"], only_open=False, basis=True, as_of=date_value(as_of, "--as-of")) or [
+        "  (无)"
+    ]
     lines.append(next_line(d))
     print_lines(lines)
-    print_table("办理记录", ["时间", "经办人", "对象", "动作", "状态变化"], [_event_row(e) for e in d["events"]])
+    print_table("办理记录", ["时间", "操作人", "对象", "动作", "状态变化"], [_event_row(e) for e in d["events"]])
 
 
 def list_(
@@ -239,7 +241,7 @@ def list_(
             rows.append([i[k] for k in keys] + [";".join(i["missing"]), n.get("kind"), n.get("due")])
         sys.stdout.write(csv_text([*keys, "missing", "next_kind", "next_due"], rows))
         return
-    from ..render.output import hours_left_zh, left_zh, paged, print_lines, print_table
+    from ..render.output import hours_left_zh, judged_moment, left_zh, paged, print_lines, print_table
 
     if not data["items"]:
         print_lines(
@@ -253,10 +255,13 @@ def list_(
         n = i["next_deadline"]
         nxt = ""
         if n and n["unit"] == "hours":  # a clock-hour rule: the moment, not the day twice
-            left = hours_left_zh(n["working_days_left"], overdue=n["overdue"], breached=n["breached"])
+            left = hours_left_zh(
+                n["due_at"], judged_moment(data["as_of"]), overdue=n["overdue"], due_today=n["due"] == data["as_of"]
+            )
             nxt = f"{kind_zh(n['kind'])} {n['due_at']:%Y-%m-%d %H:%M} 前({left})"
         elif n:
-            nxt = f"{kind_zh(n['kind'])} {n['due']}({left_zh(n['working_days_left'], overdue=n['overdue'])})"
+            left = left_zh(n["working_days_left"], overdue=n["overdue"], due_today=n["due"] == data["as_of"])
+            nxt = f"{kind_zh(n['kind'])} {n['due']}({left})"
         status_text = status_zh(i["status"]) + ("(已作废)" if i["voided_at"] else "")
         rows.append([
             i["id"], status_text + (" 重大" if i["major"] else ""), f"{i['reported_at']:%Y-%m-%d %H:%M}", i["policy_no"],

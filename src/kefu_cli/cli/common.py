@@ -21,7 +21,9 @@ AtOpt = Annotated[
         "不能早于本案上一步骤,不能晚于现在",
     ),
 ]
-ClerkOpt = Annotated[str | None, typer.Option("--clerk", help="经办人,默认当前系统用户名")]
+ClerkOpt = Annotated[
+    str | None, typer.Option("--clerk", help="操作人(记录这一步的人),默认: KEFU_CLERK、个人设置 clerk、系统用户名")
+]
 UnmaskOpt = Annotated[bool, typer.Option("--unmask", help="显示完整的电话号码等个人信息")]
 
 # The case id argument of each case type's commands.

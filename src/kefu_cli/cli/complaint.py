@@ -22,7 +22,6 @@ from .common import (
     UnmaskOpt,
     at_value,
     case_id_arg,
-    date_value,
     lazy_commands,
     state,
     text_value,
@@ -86,10 +85,10 @@ LateOpt = Annotated[
 
 @app.command("add")
 def add(
-    channel: Annotated[str, _channel],
-    category: Annotated[str, _category],
-    name: ComplainantOpt,
-    phone: PhoneOpt,
+    channel: ChannelOpt = None,
+    category: CategoryOpt = None,
+    name: ComplainantOpt = None,
+    phone: PhoneOpt = None,
     received: Annotated[
         str | None, typer.Option("--received", help="接收时间,默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00")
     ] = None,
@@ -119,45 +118,10 @@ def add(
     clerk: ClerkOpt = None,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """登记一件投诉: 生成投诉编号,开始计算各项期限,提示可能的重复投诉。"""
-    from ..services import complaints
+    """登记一件投诉: 生成投诉编号,开始计算各项期限,提示可能的重复投诉。在终端中缺少必填项时逐项询问。"""
+    from .complaint_add import add_complaint
 
-    received_dt = at_value(received, "--received")
-    if at is None and received_dt is not None:
-        from ..domain.timeutil import check_not_future
-        from ..services import clock
-
-        check_not_future(received_dt, "--received", clock.now())
-    at_dt = at_value(at) or received_dt  # registering a past receipt: the event happened then
-    result = complaints.add(
-        state.db,
-        clerk=clerk,
-        at=at_dt,
-        channel=channel,
-        category=category,
-        name=name,
-        phone=phone,
-        received=received_dt or at_dt,
-        relation=relation,
-        policy_no=policy,
-        summary=summary,
-        branch=branch,
-        handler=handler,
-        incomplete=incomplete,
-        regulator_ref=regulator_ref,
-        regulator_due=date_value(regulator_due, "--regulator-due"),
-        new_handler=new_handler,
-        new_branch=new_branch,
-    )
-    from ..render.output import message
-
-    if result["duplicates"]:
-        message(
-            f"提示: 已有同一保单或同一电话同类别的投诉 {'、'.join(result['duplicates'])}(处理中或已决定),"
-            "请核实是否为重复投诉(有新事实可用 merge --new-facts 合并)。",
-            style="yellow",
-        )
-    _done(result, json, f"已登记投诉 {result['id']}", unmask, clerk=clerk)
+    add_complaint(**locals())
 
 
 @app.command("materials")
@@ -389,11 +353,11 @@ def regulator_report(
     )
 
 
-# show, list and edit are built from their own modules when used; undo, note, assign and void are
-# the steps every case type shares (cli/casework.py).
+# show, list, edit and review are built from their own modules when used; undo, note, assign, void: cli/casework.py
 lazy_commands(app, "kefu_cli.cli.complaint_show", "show")
 lazy_commands(app, "kefu_cli.cli.complaint_list", "list:list_")
 lazy_commands(app, "kefu_cli.cli.complaint_show", "edit")
+lazy_commands(app, "kefu_cli.cli.complaint_review", "review", "review-decide")
 
 from .casework import add_to as _add_casework  # noqa: E402
 

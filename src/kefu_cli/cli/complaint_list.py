@@ -123,8 +123,14 @@ def list_(
         n = i["next_deadline"]
         nxt = ""
         if n:
-            left_text = left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n.get("paused"))
-            nxt = f"{kind_zh(n['kind'])} {n['due']}({left_text})"
+            left_text = left_zh(
+                n["working_days_left"],
+                overdue=n.get("overdue"),
+                paused=n.get("paused"),
+                due_today=n["due"] == data["as_of"],
+            )
+            mark = " [临时]" if n.get("provisional") else ""
+            nxt = f"{kind_zh(n['kind'])} {n['due']}{mark}({left_text})"
         rows.append(
             [
                 i["id"],

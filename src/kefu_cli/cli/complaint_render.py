@@ -11,7 +11,8 @@ def _status_zh(status: str) -> str:
     return status_zh("complaint", status)
 
 
-def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) -> list[str]:
+def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False, as_of=None) -> list[str]:
+    """A case's deadlines, what is left of the open ones judged on `as_of` (default today)."""
     from ..domain.deadlines import DEADLINE_STATUS_ZH, DeadlineStatus
 
     lines = []
@@ -25,14 +26,10 @@ def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False) 
             state_text = f"暂停(自 {d['paused_at']:%Y-%m-%d} 起,剩余 {left} 个工作日冻结)"
             if d["breached"]:
                 state_text += ",中止前已逾期"
-        elif d["status"] == "open" and d["unit"] == "hours":
-            from ..render.output import hours_left_zh
-
-            state_text = hours_left_zh(d["working_days_left"], overdue=d["late"], breached=d["breached"])
         elif d["status"] == "open":
-            from ..render.output import left_zh
+            from ..render.output import deadline_left_zh
 
-            state_text = left_zh(d["working_days_left"], overdue=d["late"])
+            state_text = deadline_left_zh(d, as_of)
         else:
             state_text = DEADLINE_STATUS_ZH[DeadlineStatus(d["status"])]
             if d["met_at"]:
@@ -55,7 +52,32 @@ def callback_lines(callbacks: list[dict]) -> list[str]:
     for k in callbacks:
         status = "已作废" if k["voided"] else label(cb.STATUSES, k["status"])
         when = f",约定 {k['scheduled_at']:%Y-%m-%d %H:%M}" if k.get("scheduled_at") else ""
-        lines.append(f"  {k['id']} {label(cb.KINDS, k['kind'])}回访,期限 {k['due']}{when} — {status}")
+        mark = " [临时]" if k.get("provisional") else ""
+        lines.append(f"  {k['id']} {label(cb.KINDS, k['kind'])}回访,期限 {k['due']}{mark}{when} — {status}")
+    return lines
+
+
+def late_lines(deadlines: list[dict]) -> list[str]:
+    """What a step's confirmation says of lateness: the deadlines the step met after they were
+    due (逾期完成, a miss stays a miss), and that the step is recorded after the day it happened.
+    The step's moment is the latest a deadline was started, met, closed or paused at (steps are
+    recorded in order)."""
+    import datetime as dt
+
+    from ..services import clock
+
+    moments = [d[k] for d in deadlines for k in ("start_at", "met_at", "closed_at", "paused_at") if d.get(k)]
+    if not moments:
+        return []
+    step = max(m.replace(tzinfo=None) if isinstance(m, dt.datetime) else m for m in moments)
+    lines = []
+    for d in deadlines:
+        if d["status"] == "met" and d["late"] and d["met_at"] == step:
+            due = f"{d['due_at']:%Y-%m-%d %H:%M}" if d.get("unit") == "hours" else str(d["due"])
+            lines.append(f"  注意: {kind_zh(d['kind'])} 逾期完成(期限 {due} 前,完成于 {d['met_at']:%Y-%m-%d %H:%M})")
+    today = clock.today()
+    if step.date() < today:
+        lines.append(f"  补录: 本步骤发生于 {step:%Y-%m-%d %H:%M},今天 {today} 登记;期限按今天计算。")
     return lines
 
 
@@ -72,9 +94,11 @@ def done(
         return
     from ..render.output import message, print_lines
 
-    lines = [headline, f"当前状态: {_status_zh(result['status'])}"]
+    if result.get("id") and result["id"] not in headline:  # every confirmation names the case
+        headline = f"{headline}: 投诉 {result['id']}"
+    lines = [headline, f"当前状态: {_status_zh(result['status'])}", *late_lines(result["deadlines"])]
     open_lines = deadline_lines(result["deadlines"], only_open=True)
-    lines += ["进行中的期限:", *open_lines] if open_lines else ["没有进行中的期限。"]
+    lines += ["进行中的期限(自今天起算):", *open_lines] if open_lines else ["没有进行中的期限。"]
     new_callbacks = [k for k in result.get("callbacks", []) if k["id"] in (result.get("scheduled") or [])]
     if new_callbacks:
         lines += ["已安排回访:", *callback_lines(new_callbacks)]

@@ -89,13 +89,13 @@ def show(
         lines.append(f"处理决定: {data['result']}({data['decided_at']:%Y-%m-%d %H:%M})")
     lines += _outcome_lines(data)
     lines.append("期限:")
-    lines += deadline_lines(data["deadlines"], only_open=False, basis=True)
+    lines += deadline_lines(data["deadlines"], only_open=False, basis=True, as_of=date_value(as_of, "--as-of"))
     if data["callbacks"]:
         lines += ["回访:", *callback_lines(data["callbacks"])]
     print_lines(lines)
     print_table(
         "办理记录",
-        ["时间", "经办人", "对象", "动作", "状态变化"],
+        ["时间", "操作人", "对象", "动作", "状态变化"],
         [_event_row(e) for e in data["events"]],
     )
 

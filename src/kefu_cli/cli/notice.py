@@ -102,8 +102,26 @@ def make(
         typer.Option("--materials", help='补正材料通知书: 需要补充的材料,例如 "授权委托书原件、受托人身份证复印件"'),
     ] = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="延期告知书: 延期理由(默认按延期级别写“情况复杂,需要进一步调查核实”)")
+        str | None,
+        typer.Option(
+            "--reason",
+            help="延期告知书: 延期理由(默认按延期级别写“情况复杂,需要进一步调查核实”);与 --reissue 一起: 补发的原因",
+        ),
     ] = None,
+    reissue: Annotated[
+        bool,
+        typer.Option(
+            "--reissue",
+            help="补发案件已经过去的那一步的告知书(如恢复或决定后的中止告知书、决定后的受理通知书),须用 --reason 写明原因",
+        ),
+    ] = False,
+    note_for_customer: Annotated[
+        bool,
+        typer.Option(
+            "--note-for-customer",
+            help="不予受理通知书: 把登记不予受理时的备注(--note)写进告知书;默认备注只留在内部记录",
+        ),
+    ] = False,
     recipient: RecipientOpt = None,
     templates: TemplatesOpt = None,
     json: JsonOpt = False,
@@ -112,8 +130,10 @@ def make(
 ) -> None:
     """(默认命令,可省略 make)按模板生成一件投诉的告知书: 预览、写出 Word 文件,或登记发出。
 
-    告知书必须与案件状态相符: 受理通知书要先 accept,不予受理通知书要先 reject,处理决定告知书要先 decide……
-    机构的全称、地址、客服电话取自机构名单(kefu branch add);未登记地址或电话时可以预览和生成,但不能登记发出。
+    告知书必须与案件状态相符: 受理通知书要先 accept,不予受理通知书要先 reject,处理决定告知书要先 decide……;
+    案件已经过去的那一步(恢复后的中止告知书、决定后的受理通知书)只能用 --reissue --reason 补发。
+    机构的全称、地址、客服电话取自机构名单(kefu branch add),经办人是案件的处理人(未指定时写“本公司客服柜面”);
+    缺少其中任何一项时可以预览和生成,但不能登记发出。
     """
     from ..services import notices
 
@@ -130,6 +150,8 @@ def make(
         templates=templates,
         clerk=clerk,
         at=at_value(at),
+        reissue=reissue,
+        note_for_customer=note_for_customer,
     )
     if json:
         from ..render.output import print_json
@@ -142,7 +164,7 @@ def make(
 
     if r["issued"]:
         lines = [
-            f"已发出{r['label']}: 投诉 {r['id']}({VIAS[r['via']][0]},{r['at']:%Y-%m-%d %H:%M},{r['clerk']})",
+            f"已发出{r['label']}: 投诉 {r['id']}({VIAS[r['via']][0]},{r['at']:%Y-%m-%d %H:%M},操作人 {r['clerk']})",
             f"文件: {r['file']}",
             f"SHA-256: {r['sha256']}",
             _due_text(r["type"], r["deadline"]),
@@ -151,6 +173,8 @@ def make(
             lines.append("同时记录了“告知补充材料”: 告知补充材料期限已完成")
         elif r["step"] == "regulator_report":
             lines.append("同时记录了“向监管报告”: 监管报告期限已完成")
+        if r["reissue"]:
+            lines.append(f"补发: {r['reissue']}")
         if r["issued_before"]:
             prev = r["issued_before"][-1]
             lines.append(

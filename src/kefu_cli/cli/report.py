@@ -121,11 +121,19 @@ def _weekday(d: dt.date) -> str:
     return "星期" + WEEKDAY_ZH[d.weekday()]
 
 
-def _left_text(item: dict) -> str:
-    from ..render.output import left_zh
+def _left_text(item: dict, as_of: dt.date) -> str:
+    """Working days left, or hours for a deadline counted in clock hours (due at a time other than
+    the end of its day): the words agree with the status column (the bucket)."""
+    from ..render.output import hours_left_zh, judged_moment, left_zh
 
-    st = item["status"]
-    return left_zh(item["working_days_left"], overdue=st == "overdue", paused=st == "paused")
+    st, due_at = item["status"], item["due_at"]
+    if isinstance(due_at, str):
+        due_at = dt.datetime.fromisoformat(due_at)
+    if st != "paused" and due_at.time() != dt.time(23, 59, 59):
+        return hours_left_zh(due_at, judged_moment(as_of), overdue=st == "overdue", due_today=st == "due_today")
+    return left_zh(
+        item["working_days_left"], overdue=st == "overdue", paused=st == "paused", due_today=st == "due_today"
+    )
 
 
 # --- report deadlines ------------------------------------------------------------
@@ -306,7 +314,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
                 kind_zh(i["kind"]),
                 str(i["due"]),
                 BUCKET_ZH[Bucket(i["status"])],
-                _left_text(i),
+                _left_text(i, day),
                 "临时" if i["provisional"] else "",
             ]
             for i in report["items"]

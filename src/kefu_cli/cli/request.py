@@ -99,8 +99,8 @@ def _relation(code: str) -> str:
 
 @app.command("add")
 def add(
-    type: Annotated[str, typer.Option("--type", help="请求类型: surrender 退保、endorsement 批改(批单)")],
-    policy: PolicyOpt,
+    type: Annotated[str | None, typer.Option("--type", help="请求类型: surrender 退保、endorsement 批改(批单)")] = None,
+    policy: PolicyOpt = None,
     reason: Annotated[
         str | None,
         typer.Option(
@@ -132,7 +132,11 @@ def add(
     clerk: ClerkOpt = None,
     unmask: UnmaskOpt = False,
 ) -> None:
-    """登记一项退保或批改请求: 记录保单与原因(或批改内容),列出须提醒客户准备的资料。"""
+    """登记一项退保或批改请求: 记录保单与原因(或批改内容),列出须提醒客户准备的资料。在终端中缺少必填项时逐项询问。"""
+    from .guided_cases import guide
+
+    g = guide("request add", locals())
+    type, policy, reason, content, branch = g["type"], g["policy"], g["reason"], g["content"], g["branch"]
     from ..services import requests
 
     received_dt, at_dt = received_and_at(received, at)
@@ -199,7 +203,7 @@ def show(request_id: IdArg, json: JsonOpt = False, unmask: UnmaskOpt = False) ->
     print_lines(_summary(data))
     print_table(
         "办理记录",
-        ["时间", "经办人", "动作", "状态"],
+        ["时间", "操作人", "动作", "状态"],
         [[f"{e['at']:%Y-%m-%d %H:%M}", e["clerk"], event_action(zh.get(e["action"], e["action"]), e["action"], e["details"]),
           after_sales_label("REQUEST_STATUSES", e["to_status"])] for e in data["events"]],
     )  # fmt: skip

@@ -65,7 +65,7 @@ def search(
         if n:
             kind = DEADLINE_KIND_ZH[DeadlineKind(n["kind"])] if n["kind"] in set(DeadlineKind) else n["kind"]
             when = left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n["paused"])
-            nxt = f"{kind} {n['due']}({when})"
+            nxt = f"{kind} {n['due']}{' [临时]' if n.get('provisional') else ''}({when})"
         status = _status_zh(i["case_type"], i["status"])
         status = f"已作废({status})" if i["voided"] else status
         rows.append(

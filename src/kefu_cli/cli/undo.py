@@ -19,7 +19,7 @@ def print_undo(r: dict, json: bool) -> None:
     zh = CASE_ZH[r["case_type"]]
     u = r["undone"]
     lines = [
-        f"已撤销{zh} {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},{u['clerk']}),原因: {r['reason']}",
+        f"已撤销{zh} {r['id']} 的“{u['action_zh']}”({u['at']:%Y-%m-%d %H:%M},操作人 {u['clerk']}),原因: {r['reason']}",
         f"当前状态: {status_zh(r['case_type'], r['status'])}",
     ]
     for d in r["deadlines"]:

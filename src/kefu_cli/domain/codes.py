@@ -28,6 +28,12 @@ CATEGORIES: CodeTable = {
     "sales": ("销售", ("销售类", "销售误导")),
     "other": ("其他", ("其它",)),
 }
+CASE_TYPES: CodeTable = {
+    "complaint": ("投诉", ()),
+    "callback": ("回访", ()),
+    "claim": ("理赔报案", ("报案",)),
+    "request": ("保全请求", ("保全",)),
+}
 RELATIONS: CodeTable = {
     "self": ("本人", ()),
     "agent": ("受托人", ("代理人", "委托人")),

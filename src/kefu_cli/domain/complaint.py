@@ -27,6 +27,8 @@ class Status(StrEnum):
     TRANSFERRED = "transferred"  # transferred to an outside unit or another department
     MERGED = "merged"  # merged into an earlier complaint (new facts)
     WITHDRAWN = "withdrawn"  # the complainant withdrew it
+    REVIEWING = "reviewing"  # decided; the complainant asked in writing for a review (核查, Art. 20)
+    REVIEWED = "reviewed"  # the review is decided (upheld or changed)
 
 
 STATUS_ZH = {
@@ -39,6 +41,8 @@ STATUS_ZH = {
     Status.TRANSFERRED: "已转办",
     Status.MERGED: "已合并",
     Status.WITHDRAWN: "已撤回",
+    Status.REVIEWING: "核查(复核)中",
+    Status.REVIEWED: "已作出核查(复核)决定",
 }
 
 # Still being processed: a repeat complaint about the same matter is "duplicate_open".
@@ -62,6 +66,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REGULATOR_REPORT = "regulator_report"
     RECEIVE_MERGE = "receive_merge"  # being the surviving case of a merge with new facts
+    REVIEW = "review"  # the written request for a review of the decision received (Art. 20)
+    REVIEW_DECIDE = "review_decide"  # the review decided: decision upheld or changed
 
 
 ACTION_ZH = {
@@ -79,6 +85,8 @@ ACTION_ZH = {
     Action.WITHDRAW: "撤回(withdraw)",
     Action.REGULATOR_REPORT: "向监管报告(regulator-report)",
     Action.RECEIVE_MERGE: "并入新事实",
+    Action.REVIEW: "登记核查(复核)申请(review)",
+    Action.REVIEW_DECIDE: "作出核查(复核)决定(review-decide)",
 }
 
 # The audit actions of a complaint as a clerk reads them in its timeline.
@@ -98,6 +106,8 @@ EVENT_ZH = {
     "decide": "作出处理决定",
     "withdraw": "撤回",
     "regulator_report": "向监管报告",
+    "review": "申请核查(复核)",
+    "review_decide": "作出核查(复核)决定",
     "note": "备注/联系记录",
     "assign": "改派",
     "void": "作废",
@@ -125,6 +135,8 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     # The written report to the regulator is owed whatever became of the complaint.
     Action.REGULATOR_REPORT: {s: s for s in Status if s is not Status.WITHDRAWN},
     Action.RECEIVE_MERGE: {_R: _R, _C: _C},
+    Action.REVIEW: {Status.DECIDED: Status.REVIEWING},
+    Action.REVIEW_DECIDE: {Status.REVIEWING: Status.REVIEWED},
 }
 
 
@@ -207,6 +219,24 @@ EFFECTS: dict[Action, dict[str, tuple[DeadlineKind, ...] | None]] = {
     Action.DECIDE: {"met": (_K.DECISION, *HANDLING)},
     Action.WITHDRAW: {"not_applicable": None},
     Action.REGULATOR_REPORT: {"met": (_K.REGULATOR_REPORT,)},
+    Action.REVIEW_DECIDE: {"met": (_K.REVIEW,)},
+}
+# The deadlines a step opens, each (kind, policy rule, why), started when the step says (the
+# review from the receipt of the written request). Registration, complete materials, extensions
+# and merges open theirs as the comment above EFFECTS says.
+OPENS: dict[Action, tuple[tuple[DeadlineKind, str, str], ...]] = {
+    Action.REVIEW: ((_K.REVIEW, "complaint.review", "收到核查(复核)申请"),),
+}
+
+
+class ReviewResult(StrEnum):
+    UPHELD = "upheld"  # the decision stands
+    CHANGED = "changed"  # the decision is changed
+
+
+REVIEW_RESULTS = {
+    ReviewResult.UPHELD.value: ("维持原处理决定", ("维持",)),
+    ReviewResult.CHANGED.value: ("变更原处理决定", ("变更", "改变")),
 }
 # The effects that close a deadline, in the order a step applies them.
 CLOSING = ("met", "not_applicable", "superseded")
@@ -329,7 +359,8 @@ REGISTERED_FIELDS = (
 COMPLAINT_UNSET: dict = {
     **dict.fromkeys(("accepted_at", "rejected_at", "reject_reason", "reject_note", "transferred_at", "transfer_to",
                      "transfer_internal", "merged_into", "extension_level", "extension_approver", "paused_at",
-                     "pause_reason", "pause_kind", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason")),
+                     "pause_reason", "pause_kind", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason",
+                     "review_received_at", "review_decided_at", "review_result")),
     "paused_workdays": 0,
 }  # fmt: skip
 
@@ -370,6 +401,10 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
             s["paused_workdays"] = (s.get("paused_workdays") or 0) + details["paused_workdays"]
     elif action == "decide":
         s.update(decided_at=at, result=details.get("result"))
+    elif action == "review":
+        s["review_received_at"] = details.get("received_at")
+    elif action == "review_decide":
+        s.update(review_decided_at=at, review_result=details.get("result"))
     elif action == "withdraw":
         s.update(withdrawn_at=at, paused_at=None)
     elif action == "assign":

@@ -20,6 +20,7 @@ class DeadlineKind(StrEnum):
     CALLBACK_REPLY = "callback_reply"
     MAJOR_CASE_REPORT = "major_case_report"
     CLAIM_HANDOVER = "claim_handover"
+    REVIEW = "review"  # the superior branch's review (核查) of a decision (2020 rule Art. 20)
 
 
 DEADLINE_KIND_ZH = {
@@ -32,6 +33,7 @@ DEADLINE_KIND_ZH = {
     DeadlineKind.CALLBACK_REPLY: "回访问题答复",
     DeadlineKind.MAJOR_CASE_REPORT: "重大案件上报",
     DeadlineKind.CLAIM_HANDOVER: "理赔材料移交",
+    DeadlineKind.REVIEW: "核查(复核)决定",
 }
 
 

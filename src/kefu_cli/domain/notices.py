@@ -86,7 +86,8 @@ FIELD_ZH: dict[str, str] = {
     "branch_name": "机构全称(信头与落款;机构名单未登记全称时用机构名称)",
     "branch_address": "机构地址(机构名单)",
     "branch_phone": "机构客服电话(机构名单)",
-    "handler": "经办人(案件的处理人,未指定时为发出告知书的经办人)",
+    "handler": "经办人(案件的处理人;未指定处理人时为“客服柜面”,这时只能预览、不能登记发出)",
+    "contact": "联系谁: “经办人李娜”,未指定处理人时为“本公司客服柜面”(接在“请与”之后)",
     # supplement
     "materials": "需要补正(补充提供)的材料",
     "acceptance_limit": "受理告知期限,例如 自收到完整材料之日起10个工作日内",
@@ -133,6 +134,7 @@ COMMON_FIELDS = (
     "branch_address",
     "branch_phone",
     "handler",
+    "contact",
 )
 
 TYPE_FIELDS: dict[NoticeType, tuple[str, ...]] = {
@@ -302,6 +304,18 @@ def transfer_wording(to: str, internal: bool, on: dt.date | None) -> str:
     )
 
 
+# --- who the letter names ------------------------------------------------------------------------
+# A letter names the case's handler; a case without one names the branch's service desk (never the
+# account of whoever runs kefu). Issuing a letter needs the handler (services/notices.py).
+SERVICE_DESK = "客服柜面"
+
+
+def contact(handler: str | None) -> tuple[str, str]:
+    """(handler, contact) as a letter says them: ("李娜", "经办人李娜") or ("客服柜面", "本公司客服柜面")."""
+    name = (handler or "").strip()
+    return (name, f"经办人{name}") if name else (SERVICE_DESK, f"本公司{SERVICE_DESK}")
+
+
 # --- which notices fit which state ------------------------------------------------------------
 def check_fits(
     kind: NoticeType | str,
@@ -347,3 +361,27 @@ def check_fits(
         raise no("尚未作出处理决定", f"请先记录处理决定: kefu complaint decide {case_id} --result …")
     if k is NoticeType.REGULATOR_REPORT and not regulator:
         raise no("不是监管转办的投诉", "监管转办情况报告只用于监管机构转办的投诉(--channel regulator)")
+
+
+# The states that leave a notice's step behind: a pause notice once the clock runs again or the case
+# is closed, an acceptance or extension notice once the case is decided, withdrawn or merged. Such a
+# notice would tell the complainant something no longer true; it goes out again only as a re-issue
+# with its reason (`--reissue --reason`).
+CLOSED = ("decided", "withdrawn", "merged")
+
+
+def left_behind(kind: NoticeType | str, *, case_id: str, status: str, status_zh: str) -> RuleError | None:
+    """The refusal of a notice whose step the case has left behind (None: the notice is current)."""
+    k = NoticeType(kind)
+    behind = (
+        status != "paused"
+        if k is NoticeType.PAUSE
+        else k in (NoticeType.ACCEPTANCE, NoticeType.EXTENSION) and status in CLOSED
+    )
+    if not behind:
+        return None
+    step = {NoticeType.PAUSE: "中止", NoticeType.ACCEPTANCE: "受理", NoticeType.EXTENSION: "延期"}[k]
+    return RuleError(
+        f"投诉 {case_id} 当前状态为“{status_zh}”,{step}这一步已经过去,{label(k)}所说的已不再属实,不能发出;"
+        f"确需补发时请写明原因,例如 kefu notice {case_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
+    )

@@ -76,6 +76,16 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         "公司投诉管理办法 第十三条",
         Start.RECEIVED,
     ),
+    Rule(
+        "complaint.review_request",
+        30,
+        Unit.DAYS,
+        "收到处理决定后书面申请核查(复核)",
+        "银行业保险业消费投诉处理管理办法 第二十条",
+    ),
+    Rule(
+        "complaint.review", 30, Unit.DAYS, "核查(复核)决定(自收到核查申请)", "银行业保险业消费投诉处理管理办法 第二十条"
+    ),
     Rule("complaint.initial_investigation", 24, Unit.HOURS, "处理小组启动初步调查", "投诉处理流程 4.3", Start.RECEIVED),
     Rule(
         "callback.new_policy_cooling_off",
@@ -91,7 +101,13 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("callback.phone_attempts", 3, Unit.COUNT, "电话回访失败几次后改信函/上门", "客户回访管理办法 第五条"),
     Rule("callback.success_rate_min", 90, Unit.PERCENT, "回访成功率下限", "客户回访管理办法 第七条"),
     Rule("callback.letter_visit_max", 10, Unit.PERCENT, "信函+上门回访占比上限", "电子化回访通知 第六条"),
-    Rule("claim.major_case_report", 24, Unit.HOURS, "重大案件向总部呈报(自接到报案或了解情况)", "售后服务管理细则 第四条(二)"),
+    Rule(
+        "claim.major_case_report",
+        24,
+        Unit.HOURS,
+        "重大案件向总部呈报(自接到报案或了解情况)",
+        "售后服务管理细则 第四条(二)",
+    ),
     Rule("claim.handover", 3, Unit.WORKDAYS, "理赔材料齐全后移交保险公司", "售后服务管理细则 第四条(五)"),
     Rule("report.due_soon_workdays", 3, Unit.WORKDAYS, "报表中“即将到期”的范围", "kefu"),
 )

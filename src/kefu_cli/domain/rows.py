@@ -56,7 +56,7 @@ TABLE_ZH = {
 COLUMN_ZH = {
     "callback_id": "回访编号",
     "at": "时间",
-    "clerk": "经办人",
+    "clerk": "操作人",
     "method": "回访方式",
     "result": "回访结果",
     "recording": "录音编号",

@@ -11,9 +11,11 @@ typed. Formulas are read as their last computed value, never as formula text.
 
 Writing (`write_xlsx_atomic`): one data sheet plus a "说明" (notes) sheet; real date and
 datetime cells; text cells (number format "@", quote prefix) for phone, policy and ID
-columns so that leading zeros survive and no cell can ever be taken for a formula; a frozen
-bold header row, column widths that fit the content (CJK characters count double), an
-autofilter over the data. Rows are streamed (openpyxl write-only mode) into a temp file that
+columns so that leading zeros survive and no cell can ever be taken for a formula; a bold
+header row and the first column (the case number) frozen, column widths that fit the content
+by display width (wide CJK characters count two), an autofilter over the data. Print-ready
+(`_print_setup`): landscape A4 fitted to one page wide, the header row and the first column
+printed on every page, page numbers in the footer; the 说明 sheet prints on one page. Rows are streamed (openpyxl write-only mode) into a temp file that
 is renamed at the end (io/files.py), 0600 on POSIX like every other output.
 """
 
@@ -38,7 +40,9 @@ ID, PHONE = "id", "phone"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 SAMPLE_ROWS = 1000  # rows looked at for the column widths
-MAX_WIDTH = 60
+MAX_WIDTH = 60  # a wider text column wraps
+A4 = 9  # the paper size code of A4 in SpreadsheetML (ECMA-376 §18.3.1.63)
+PAGE_FOOTER = "&A 第 &P 页,共 &N 页"  # sheet name, page, pages
 
 
 def is_xlsx(path: str | Path) -> bool:
@@ -174,6 +178,14 @@ class Column:
     kind: str = TEXT  # TEXT | DATE | DATETIME | INT
 
 
+def text_width(text: str) -> int:
+    """The display width of one line: a wide or full-width character (CJK, full-width
+    punctuation) is two columns, any other one."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _display_width(value: Any, kind: str) -> int:
     if value is None:
         return 0
@@ -181,9 +193,7 @@ def _display_width(value: Any, kind: str) -> int:
         return 16
     if kind == DATE and isinstance(value, dt.date):
         return 10
-    text = str(value)
-    line = max(text.split("\n"), key=len) if "\n" in text else text
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line)
+    return max(text_width(line) for line in str(value).split("\n"))
 
 
 def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
@@ -192,6 +202,20 @@ def _widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[
         widest = max([_display_width(col.header, TEXT), *(_display_width(r[i], col.kind) for r in sample)])
         out.append(min(widest + 2, MAX_WIDTH))
     return out
+
+
+def _print_setup(ws, *, landscape: bool, one_page: bool) -> None:
+    """A4, one page wide (and with `one_page` one page tall; else as many pages down as the
+    rows need: fitToHeight 0), page numbers in the footer, narrow margins."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def write_xlsx_atomic(
@@ -215,9 +239,13 @@ def write_xlsx_atomic(
     ws = wb.create_sheet(title[:31])
     it = iter(rows)
     sample = [list(r) for r in islice(it, SAMPLE_ROWS)]
-    for i, width in enumerate(_widths(columns, sample)):
+    widths = _widths(columns, sample)
+    for i, width in enumerate(widths):
         ws.column_dimensions[column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = "B2"  # the header row and the case number stay in view
+    _print_setup(ws, landscape=True, one_page=False)
+    ws.print_title_rows = "1:1"  # the header on every printed page
+    ws.print_title_cols = "A:A"  # and the case number
     bold = Font(bold=True)
     header = []
     for col in columns:
@@ -230,11 +258,13 @@ def write_xlsx_atomic(
 
     # One reusable cell per column, its format set once: each row is written out before the next.
     cells = []
-    for col in columns:
+    for col, width in zip(columns, widths, strict=True):
         c = WriteOnlyCell(ws)
         if col.kind == TEXT:
             c.number_format = "@"
             c.quotePrefix = True
+            if width >= MAX_WIDTH:  # a long text wraps in its column instead of running off the page
+                c.alignment = Alignment(wrap_text=True, vertical="top")
         elif col.kind == DATE:
             c.number_format = DATE_FORMAT
         elif col.kind == DATETIME:
@@ -264,6 +294,7 @@ def write_xlsx_atomic(
     ws.auto_filter.ref = f"A1:{last}{n + 1}"
 
     info = wb.create_sheet(NOTES_SHEET)
+    _print_setup(info, landscape=False, one_page=True)  # labels and values never split over two pages
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 90
     for key, value in notes:

@@ -18,13 +18,13 @@ import sys
 from pathlib import Path
 
 from ..domain.notices import RULE_2020, TITLES, NoticeType, zh_punct
-from . import TEMPLATE_DIR, stable_zip
+from . import TEMPLATE_DIR, stable_zip, tag_document
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 
-CONTACT = "如有疑问,请与经办人{{ handler }}联系,客服电话: {{ branch_phone }},通讯地址: {{ branch_address }}。"
+CONTACT = "如有疑问,请与{{ contact }}联系,客服电话: {{ branch_phone }},通讯地址: {{ branch_address }}。"
 
 # Per type: (salutation, [body paragraphs], closing). A paragraph starting with "§" is a
 # numbered heading of the report (no indent, bold).
@@ -238,12 +238,11 @@ def build(kind: NoticeType) -> bytes:
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _fonts(footer.add_run("投诉编号 {{ case_no }}"), BODY_FONT, 9)  # no punctuation to convert
 
+    # Chinese (zh-CN) text; the title is the notice's, the author the branch once filled (services/notice_templates.py)
+    tag_document(doc, title=TITLES[kind], author="kefu")
     props = doc.core_properties
-    props.title = TITLES[kind]
-    props.subject = "客户投诉告知书模板"
-    props.author = props.last_modified_by = "kefu"
-    props.keywords = "kefu 告知书 模板"
-    props.comments = "由 kefu_cli.notices.make_templates 生成;可在 Word 中编辑,字段见 字段说明.txt"
+    props.subject = "客户投诉告知书"
+    props.comments = "告知书模板: 可在 Word 中编辑,字段见 字段说明.txt"
     props.created = props.modified = FIXED_TIME.replace(tzinfo=None)
     props.revision = 1
 

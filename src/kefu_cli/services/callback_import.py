@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date
+from ..io.columns import CALLBACK, import_kinds, import_names
 from ..io.table import Table
 from ..io.xlsxfile import DATE
 from .context import UnitOfWork
@@ -40,22 +41,11 @@ POLICY_KINDS.update({"period_start": DATE, "period_end": DATE})
 
 # The columns of `kefu export callbacks` (services/exports.py); the outcome columns (状态, 结束方式 …)
 # are not read: an import schedules callbacks, it does not replay their attempts.
-CALLBACK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "kind": ("回访类型", "类型", "kind"),
-    "name": ("客户", "投保人", "姓名", "name"),
-    "phone": ("联系电话", "电话", "phone"),
-    "policy": ("保单号", "policy", "policy_no"),
-    "product": ("险种", "产品", "product"),
-    "branch": ("机构", "branch"),
-    "handler": ("经办人", "回访人", "handler"),
-    "receipt_date": ("回执签收日期", "回执日期", "receipt_date"),
-    "cooling_off": ("犹豫期天数", "犹豫期", "cooling_off"),
-    "closed_date": ("结案日期", "closed_date"),
-    "complaint_id": ("关联投诉", "投诉编号", "complaint_id", "complaint"),
-    "due": ("回访期限", "due"),
-}
+CALLBACK_READ = ("kind", "name", "phone", "policy", "product", "branch", "handler", "receipt_date", "cooling_off",
+                 "closed_date", "complaint_id", "due")  # fmt: skip
+CALLBACK_COLUMNS: dict[str, tuple[str, ...]] = import_names(CALLBACK, CALLBACK_READ)  # io/columns.py
 CALLBACK_REQUIRED = ("kind", "name", "phone")
-CALLBACK_KINDS = {"receipt_date": DATE, "closed_date": DATE, "due": DATE}
+CALLBACK_KINDS = import_kinds(CALLBACK, CALLBACK_READ)
 
 
 # --- new policies → new-policy callbacks ------------------------------------------------------

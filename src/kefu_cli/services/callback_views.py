@@ -64,8 +64,26 @@ def deadline_view(d: Deadline, now: dt.datetime) -> dict:
     }
 
 
-def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
-    """The JSON shape of one callback (`show`), or of a list item (`full=False`)."""
+def show(uow: UnitOfWork, callback_id: str, as_of: dt.date | None = None) -> dict:
+    """`kefu callback show`: the callback as it stands, or, for a day before today (`as_of`), as
+    its events left it at the end of that day (services/past.py): its columns from its fold, its
+    deadlines as they stood judged on the day, the attempts and follow-ups made by then in their
+    state then, its events up to then. A callback registered later: NotFoundError. A later day:
+    today's rows, a breach judged at the end of that day (as every reader judges it on a day)."""
+    from ..domain.report import as_of_moment
+    from .past import past_of
+
+    row = get_callback(uow, callback_id)
+    if as_of is not None and as_of > uow.now.date():
+        return callback_view(uow, row, at=as_of_moment(as_of))
+    past = past_of(uow, as_of) if as_of is not None else None
+    return callback_view(uow, row) if past is None else callback_view(uow, past.row(CASE_TYPE, row), past=past)
+
+
+def callback_view(uow: UnitOfWork, row: Callback, full: bool = True, past=None, at: dt.datetime | None = None) -> dict:
+    """The JSON shape of one callback (`show`), or of a list item (`full=False`); a breach judged
+    at `at` (default now); with `past` (services/past.py `Past`, `row` as it stood then) the rest
+    as it stood at the end of its day."""
     out = {
         "id": row.id,
         "kind": row.kind,
@@ -83,7 +101,15 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
     }
     if not full:
         return out
-    attempts = attempts_of(uow, row.id)
+    attempts, followups = attempts_of(uow, row.id), followups_of(uow, row.id)
+    deadlines, now, events = case_deadlines(uow, CASE_TYPE, row.id), at or uow.now, _events(uow, row.id)
+    if past is not None:  # a past day: what was made by then, in its state then, judged at its end
+        from ..domain.report import as_of_moment
+        from .deadlines import case_timeline
+
+        deadlines = past.deadline_rows(deadlines, case_timeline(uow, CASE_TYPE, row.id, deadlines))
+        attempts, followups = past.callback_rows(events, attempts, followups)
+        now, events = as_of_moment(past.as_of), past.events(events)
     out.update(
         {
             "receipt_date": row.receipt_date,
@@ -94,7 +120,7 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
             "outcome_method": row.outcome_method,
             "outcome_reason": row.outcome_reason,
             "next": str(state_of(uow, row, attempts).next),
-            "deadlines": [deadline_view(d, uow.now) for d in case_deadlines(uow, CASE_TYPE, row.id)],
+            "deadlines": [deadline_view(d, now) for d in deadlines],
             "attempts": [
                 {
                     "id": a.id,
@@ -118,9 +144,9 @@ def callback_view(uow: UnitOfWork, row: Callback, full: bool = True) -> dict:
                     "resolved_at": f.resolved_at,
                     "resolved_by": f.resolved_by,
                 }
-                for f in followups_of(uow, row.id)
+                for f in followups
             ],
-            "events": _events(uow, row.id),
+            "events": events,
         }
     )
     return out

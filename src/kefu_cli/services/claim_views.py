@@ -50,7 +50,7 @@ def callback_brief(uow: UnitOfWork, c: Claim) -> dict[str, Any] | None:
 
 def view(uow: UnitOfWork, c: Claim, as_of: dt.date | None = None, events: bool = False) -> dict[str, Any]:
     """The claim as a dict: its columns, checklist, deadlines, callback and, on request, timeline."""
-    as_of = as_of or uow.at.date()
+    as_of = as_of or uow.now.date()  # today (the clock), not the step's --at: a confirmation counts from today
     out = {k: getattr(c, k) for k in COLUMNS}
     required, received = cl.codes_of(c.materials_required), cl.codes_of(c.materials_received)
     out["claim_types"] = cl.codes_of(c.claim_types)

@@ -264,7 +264,7 @@ def report(
     if reasons:
         start_claim_deadline(uow, c, K.MAJOR_CASE_REPORT, received, "claim.major_case_report", "接到重大案件报案")
     core.register_event(uow, CASE, c, "report", details)
-    out = view(uow, c, as_of=received.date())
+    out = view(uow, c, as_of=uow.now.date())
     out["failures"] = failures
     out["other_claims"] = [progress(uow, x) for x in others]
     out["same_incident"] = [progress(uow, x) for x in same]

@@ -12,8 +12,9 @@ from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date, parse_datetime
+from ..io.columns import COMPLAINT, COMPLAINT_STEPS, import_kinds, import_names, legacy_names
 from ..io.table import Table
-from ..io.xlsxfile import DATE, DATETIME
+from ..io.xlsxfile import DATETIME
 from ..store import db as store_db
 from . import imports  # its CHUNK_ROWS, CHUNK_SECONDS, BATCH_ROWS, PAUSE_SECONDS, read when used (tests patch them)
 from .context import UnitOfWork, unit_of_work
@@ -21,65 +22,18 @@ from .import_results import ImportResult
 from .import_table import date_or_text, differences, existing_entry, phone_key, read_rows, row_error
 from .imports import check_at, fail_database, fail_row, import_rows, new_result, repeat_entry, rows_error
 
-COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "received": ("接收时间", "投诉时间", "received", "received_at"),  # 受理时间 in older files: `_received`
-    "channel": ("受理方式", "渠道", "投诉渠道", "channel"),
-    "category": ("投诉类别", "类别", "category"),
-    "name": ("投诉人", "姓名", "name"),
-    "phone": ("联系电话", "电话", "phone"),
-    "relation": ("与消费者关系", "关系", "relation"),
-    "policy": ("保单号", "policy", "policy_no"),
-    "summary": ("投诉内容", "内容", "摘要", "summary"),
-    "branch": ("机构", "branch"),
-    "handler": ("经办人", "处理人", "handler"),
-    "complete": ("材料齐全", "complete", "materials_complete"),
-    "regulator_ref": ("监管转办编号", "regulator_ref"),
-    "regulator_due": ("监管报告期限", "regulator_due"),
-}
-# A case's number, state and steps (kefu's export, services/exports.py STEP_COLUMNS, or a head
-# office's sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
-STEP_TIMES: dict[str, tuple[str, ...]] = {
-    "registered": ("登记时间", "registered_at"),
-    "complete_at": ("材料齐全时间", "materials_complete_at"),
-    "notified": ("告知补充材料时间", "notified_at"),
-    "investigated": ("初步调查时间", "investigated_at"),
-    "accepted": ("受理时间", "accepted_at"),
-    "acceptance_decided": ("受理决定时间",),
-    "rejected": ("不予受理时间", "rejected_at"),
-    "transferred": ("转办时间", "transferred_at"),
-    "merged": ("合并时间", "merged_at"),
-    "extended": ("延期时间", "extended_at"),
-    "paused": ("中止时间", "paused_at"),
-    "resumed": ("恢复时间", "resumed_at"),
-    "decided": ("处理决定时间", "decided_at"),
-    "withdrawn": ("撤回时间", "withdrawn_at"),
-    "reported": ("向监管报告时间", "regulator_reported_at"),
-    "voided": ("作废时间", "voided_at"),
-}
-STEP_VALUES: dict[str, tuple[str, ...]] = {
-    "number": ("投诉编号", "number", "id"),
-    "status": ("状态", "status"),
-    "reject_reason": ("不予受理原因", "reject_reason"),
-    "reject_note": ("不予受理说明", "reject_note"),
-    "transfer_to": ("转办至", "转办去向", "transfer_to"),
-    "transfer_kind": ("转办类型", "transfer_internal"),
-    "merged_into": ("并入投诉", "合并入", "merged_into"),
-    "extension": ("延期", "延期级别", "extension_level"),
-    "approver": ("延期批准人", "extension_approver"),
-    "pause_reason": ("中止原因", "pause_reason"),
-    "pause_kind": ("中止类型", "pause_kind"),
-    "result": ("处理结果", "result"),
-    "void_reason": ("作废原因", "void_reason"),
-    "notify_note": ("告知补充材料说明",),
-    "investigate_note": ("初步调查说明",),
-    "merge_note": ("合并说明",),
-    "withdraw_note": ("撤回说明",),
-    "regulator_report_note": ("向监管报告说明",),
-}
-COMPLAINT_COLUMNS.update(STEP_TIMES)
-COMPLAINT_COLUMNS.update(STEP_VALUES)
+# The columns the import reads, by the headers `kefu export complaints` writes (io/columns.py) and their aliases.
+COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation", "policy", "summary", "branch",
+                  "handler", "complete", "regulator_ref", "regulator_due")  # fmt: skip
+# A case's number, state and steps (kefu's export, io/columns.py COMPLAINT_STEPS, or a head office's
+# sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
+HISTORY_READ = ("id", "status", "complete_at", "acceptance_decided_at", "reject_reason", "transfer_to", "merged_into",
+                "extension", "decided_at", "result", "withdrawn_at", *COMPLAINT_STEPS)  # fmt: skip
+COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
-COMPLAINT_KINDS = {"received": DATETIME, "regulator_due": DATE} | dict.fromkeys(STEP_TIMES, DATETIME)
+COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
+# 受理时间: the receipt in a file without 接收时间 (else the acceptance, `accepted_at`)
+COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
@@ -319,22 +273,7 @@ def _complaints_in_bulk(
 
 
 # The columns that make a file one of cases with their history (`import_history`).
-HISTORY = (set(STEP_TIMES) - {"complete_at"}) | {"number", "status"}
-
-
-def _received(path: str | Path, table: Table) -> Table:
-    """Receipt under its header of older files: 受理时间 was the receipt (now 接收时间; 受理时间 is the
-    acceptance) when the file has no other column for the receipt. Then the required columns."""
-    if "received" not in table.keys and "accepted" in table.keys:
-        table.keys[table.keys.index("accepted")] = "received"
-        for row in table.rows:
-            row.values["received"] = row.values.pop("accepted")
-    missing = [k for k in COMPLAINT_REQUIRED if k not in table.keys]
-    if missing:
-        names = "、".join(COMPLAINT_COLUMNS[k][0] for k in missing)
-        example = ",".join(COMPLAINT_COLUMNS[k][0] for k in list(COMPLAINT_COLUMNS)[:13])
-        raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
-    return table
+HISTORY = {"id", "status"} | {k for k in HISTORY_READ if COMPLAINT[k].kind == DATETIME} - {"complete_at"}
 
 
 def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = None, **options) -> ImportResult:
@@ -346,7 +285,12 @@ def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = N
 
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = _received(path, read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS, "complaints"))
+    table = read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS, "complaints", legacy=COMPLAINT_LEGACY)
+    missing = [k for k in COMPLAINT_REQUIRED if k not in table.keys]
+    if missing:
+        names = "、".join(COMPLAINT_COLUMNS[k][0] for k in missing)
+        example = ",".join(COMPLAINT_COLUMNS[k][0] for k in COMPLAINT_READ)
+        raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
     if HISTORY & set(table.keys):
         from .complaint_replay import import_history
 

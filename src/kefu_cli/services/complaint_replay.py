@@ -116,9 +116,9 @@ def _needs(table: Table, v: dict[str, str], key: str, because: str) -> str:
 
 # A step's value given without its time is a step the file does not date: refused, not dropped.
 VALUE_NEEDS_TIME = (
-    ("reject_reason", "rejected", "reject"), ("transfer_to", "transferred", "transfer"),
-    ("merged_into", "merged", "merge"), ("extension", "extended", "extend"), ("pause_reason", "paused", "pause"),
-    ("result", "decided", "decide"), ("void_reason", "voided", "void"),
+    ("reject_reason", "rejected_at", "reject"), ("transfer_to", "transferred_at", "transfer"),
+    ("merged_into", "merged_at", "merge"), ("extension", "extended_at", "extend"), ("pause_reason", "paused_at", "pause"),
+    ("result", "decided_at", "decide"), ("void_reason", "voided_at", "void"),
 )  # fmt: skip
 
 
@@ -131,7 +131,7 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     col = table.column
     received = parse_datetime(v.get("received", ""), col("received"))
     phone = phone_key(v.get("phone", ""), col("phone"))
-    number = (v.get("number") or "").strip().upper() or None
+    number = (v.get("id") or "").strip().upper() or None
     status = parse_code(STATUSES, v["status"], col("status")) if (v.get("status") or "").strip() else None
     args = cols.arguments(v, received, phone, v.get("policy", "").strip())
     complete_at = _one_time(table, v, "complete_at")
@@ -142,12 +142,16 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
             steps.append(Step(complete_at, "materials_complete", "complete_at"))
     elif "complete" in table.keys and (v.get("complete") or "").strip():
         args["incomplete"] = not _yes_no(v["complete"], col("complete"))
-    registered = _one_time(table, v, "registered") or received
-    for key, name in (("notified", "notify"), ("investigated", "investigate"), ("reported", "regulator_report")):
+    registered = _one_time(table, v, "registered_at") or received
+    for key, name in (
+        ("notified_at", "notify"),
+        ("investigated_at", "investigate"),
+        ("reported_at", "regulator_report"),
+    ):
         steps += [Step(t, name, key) for t in _times(table, v, key)]
 
-    accepted, rejected, transferred = (_one_time(table, v, k) for k in ("accepted", "rejected", "transferred"))
-    either = _one_time(table, v, "acceptance_decided")  # 受理决定时间: accepted, rejected or transferred
+    accepted, rejected, transferred = (_one_time(table, v, k) for k in ("accepted_at", "rejected_at", "transferred_at"))
+    either = _one_time(table, v, "acceptance_decided_at")  # 受理决定时间: accepted, rejected or transferred
     if either is not None and not (accepted or rejected or transferred):
         if (v.get("reject_reason") or "").strip():
             rejected = either
@@ -156,52 +160,52 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
         elif not (v.get("merged_into") or "").strip():
             accepted = either
     if accepted is not None:
-        steps.append(Step(accepted, "accept", "accepted"))
+        steps.append(Step(accepted, "accept", "accepted_at"))
     if rejected is not None:
-        reason = parse_code(sm.REJECT_REASONS, _needs(table, v, "reject_reason", "rejected"), col("reject_reason"))
-        steps.append(Step(rejected, "reject", "rejected", {"reason": reason, "note": v.get("reject_note") or None}))
+        reason = parse_code(sm.REJECT_REASONS, _needs(table, v, "reject_reason", "rejected_at"), col("reject_reason"))
+        steps.append(Step(rejected, "reject", "rejected_at", {"reason": reason, "note": v.get("reject_note") or None}))
     if transferred is not None:
         kind = (v.get("transfer_kind") or "").strip()
         if kind.lower() not in INTERNAL:
             raise InputError(f"{col('transfer_kind')} 的值 '{kind}' 无法识别,应为 内部转办 或 外部转办")
-        to = _needs(table, v, "transfer_to", "transferred")
-        steps.append(Step(transferred, "transfer", "transferred", {"to": to, "internal": INTERNAL[kind.lower()]}))
-    merged = _one_time(table, v, "merged")
+        to = _needs(table, v, "transfer_to", "transferred_at")
+        steps.append(Step(transferred, "transfer", "transferred_at", {"to": to, "internal": INTERNAL[kind.lower()]}))
+    merged = _one_time(table, v, "merged_at")
     if merged is not None:
-        into = _needs(table, v, "merged_into", "merged").upper()
-        steps.append(Step(merged, "merge", "merged", {"into": into, "new_facts": True}))
-    extended = _times(table, v, "extended")
+        into = _needs(table, v, "merged_into", "merged_at").upper()
+        steps.append(Step(merged, "merge", "merged_at", {"into": into, "new_facts": True}))
+    extended = _times(table, v, "extended_at")
     if extended:
-        level = parse_code(EXTENSIONS, _needs(table, v, "extension", "extended"), col("extension"))
+        level = parse_code(EXTENSIONS, _needs(table, v, "extension", "extended_at"), col("extension"))
         levels = [level] if len(extended) == 1 else ["complex", "special"]
         if len(extended) > 2 or (len(extended) == 2 and level != "special"):
-            raise InputError(f"{col('extended')} 最多两次: 先“情况复杂”,再“特别复杂”")
+            raise InputError(f"{col('extended_at')} 最多两次: 先“情况复杂”,再“特别复杂”")
         approvers = _each(v.get("approver"), len(extended))
         steps += [
-            Step(t, "extend", "extended", {"level": lv, "approver": who})
+            Step(t, "extend", "extended_at", {"level": lv, "approver": who})
             for t, lv, who in zip(extended, levels, approvers, strict=True)
         ]
-    paused = _times(table, v, "paused")
+    paused = _times(table, v, "paused_at")
     if paused and not (v.get("pause_reason") or "").strip():
-        _needs(table, v, "pause_reason", "paused")
+        _needs(table, v, "pause_reason", "paused_at")
     kinds = [k or "appraisal" for k in _each(v.get("pause_kind"), len(paused))]  # none given: an appraisal
     steps += [
-        Step(t, "pause", "paused", {"reason": why, "kind": kind})
+        Step(t, "pause", "paused_at", {"reason": why, "kind": kind})
         for t, why, kind in zip(paused, _each(v.get("pause_reason"), len(paused)), kinds, strict=True)
     ]
-    steps += [Step(t, "resume", "resumed") for t in _times(table, v, "resumed")]
-    decided = _one_time(table, v, "decided")
+    steps += [Step(t, "resume", "resumed_at") for t in _times(table, v, "resumed_at")]
+    decided = _one_time(table, v, "decided_at")
     if decided is not None:
-        steps.append(Step(decided, "decide", "decided", {"result": _needs(table, v, "result", "decided")}))
-    withdrawn = _one_time(table, v, "withdrawn")
+        steps.append(Step(decided, "decide", "decided_at", {"result": _needs(table, v, "result", "decided_at")}))
+    withdrawn = _one_time(table, v, "withdrawn_at")
     if withdrawn is not None:
-        steps.append(Step(withdrawn, "withdraw", "withdrawn"))
-    voided = _one_time(table, v, "voided")
+        steps.append(Step(withdrawn, "withdraw", "withdrawn_at"))
+    voided = _one_time(table, v, "voided_at")
     if voided is not None:
-        steps.append(Step(voided, "void", "voided", {"reason": _needs(table, v, "void_reason", "voided")}))
+        steps.append(Step(voided, "void", "voided_at", {"reason": _needs(table, v, "void_reason", "voided_at")}))
     for step in steps:  # every step after the registration (a clear sentence here, not the core's about --at)
         if step.at < registered:
-            since = f"{_name(table, 'registered')} {registered:%Y-%m-%d %H:%M}" if v.get("registered") else (
+            since = f"{_name(table, 'registered_at')} {registered:%Y-%m-%d %H:%M}" if v.get("registered_at") else (
                 f"{col('received')} {received:%Y-%m-%d %H:%M}")  # fmt: skip
             raise InputError(f"{col(step.column)} {step.at:%Y-%m-%d %H:%M} 早于{since}: 各步骤须在登记之后")
     taken = {step.name for step in steps}
@@ -313,7 +317,7 @@ def import_history(
                     else:
                         _run(uow, step.name, created[plan.index], step.options)
                 except (InputError, RuleError) as exc:
-                    key = step.column if step else ("registered" if "registered" in table.keys else None)
+                    key = step.column if step else ("registered_at" if "registered_at" in table.keys else None)
                     if step is not None and step.name == "merge" and isinstance(exc, NotFoundError):
                         key = "merged_into"
                     fail(plan, f"{table.column(key) + ' ' if key else ''}{exc}", key)

@@ -178,7 +178,7 @@ def text_field(
 
 
 # --- transitions --------------------------------------------------------------
-def _action(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
+def run_step(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
     if isinstance(db, UnitOfWork):  # a step replayed in the caller's unit of work, at its time (an import
         # of cases with their history, services/complaint_replay.py): the same checks, effects and event
         if at is not None and at != db.at:
@@ -201,7 +201,7 @@ def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[st
         _start_periods(uow, c, Start.COMPLETE)
         record_step(uow, c, "materials_complete", moved)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
@@ -211,7 +211,7 @@ def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=Non
             raise RuleError(f"投诉 {c.id} 已记录过补充材料告知,不需要重复告知")
         record_step(uow, c, "notify", moved, note=note)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
@@ -221,7 +221,7 @@ def investigate(db, complaint_id: str, *, note: str | None = None, clerk=None, a
             raise RuleError(f"投诉 {c.id} 的初步调查已经开始(已记录),不需要重复记录")
         record_step(uow, c, "investigate", moved, note=note)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def accept(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
@@ -230,7 +230,7 @@ def accept(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
         apply_effects(uow, c, sm.Action.ACCEPT)
         record_step(uow, c, "accept", moved)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def _reject(uow: UnitOfWork, c: Complaint, reason: str, note: str | None, **details) -> None:
@@ -241,7 +241,7 @@ def _reject(uow: UnitOfWork, c: Complaint, reason: str, note: str | None, **deta
 
 def reject(db, complaint_id: str, *, reason: str, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     code = parse_code(sm.REJECT_REASONS, reason, "--reason 不予受理原因")
-    return _action(db, complaint_id, clerk, at, lambda uow, c: _reject(uow, c, code, (note or "").strip() or None))
+    return run_step(db, complaint_id, clerk, at, lambda uow, c: _reject(uow, c, code, (note or "").strip() or None))
 
 
 def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=None, at=None) -> dict[str, Any]:
@@ -252,7 +252,7 @@ def transfer(db, complaint_id: str, *, to: str, internal: bool = False, clerk=No
         apply_effects(uow, c, sm.Action.TRANSFER)
         record_step(uow, c, "transfer", moved, to=unit, internal=internal)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def merge(
@@ -297,7 +297,7 @@ def merge(
             decision_due_after=row.due,
         )
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def extend(
@@ -343,7 +343,7 @@ def extend(
             late=was_late,
         )
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def pause(
@@ -365,7 +365,7 @@ def pause(
             pause_deadline(uow, row, text)
         record_step(uow, c, "pause", moved, reason=text, kind=code, late=was_late, paused=[d.kind for d in rows])
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
@@ -382,7 +382,7 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
             moved.append({"kind": row.kind, "due_before": before_due, "due_after": row.due})
         record_step(uow, c, "resume", moved_status, paused_from=start, paused_workdays=days, moved=moved)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[str, Any]:
@@ -397,7 +397,7 @@ def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[s
         scheduled.append(schedule_callback(uow, c, "complaint").id)
 
     scheduled: list[str] = []
-    out = _action(db, complaint_id, clerk, at, fn)
+    out = run_step(db, complaint_id, clerk, at, fn)
     out["scheduled"] = scheduled
     return out
 
@@ -408,7 +408,7 @@ def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=N
         closed = apply_effects(uow, c, sm.Action.WITHDRAW)["not_applicable"]
         record_step(uow, c, "withdraw", moved, note=note, closed=[d.kind for d in closed])
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)
 
 
 def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
@@ -418,4 +418,4 @@ def regulator_report(db, complaint_id: str, *, note: str | None = None, clerk=No
             raise RuleError(f"投诉 {c.id} 没有待完成的监管报告期限(不是监管转办投诉,或已报告)")
         record_step(uow, c, "regulator_report", moved, note=note)
 
-    return _action(db, complaint_id, clerk, at, fn)
+    return run_step(db, complaint_id, clerk, at, fn)

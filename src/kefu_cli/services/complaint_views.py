@@ -32,7 +32,11 @@ def _linked_callbacks(uow: UnitOfWork, complaint_id: str) -> list[dict[str, Any]
     from sqlalchemy import text
 
     rows = uow.session.execute(
-        text("SELECT id, kind, due, status, scheduled_at, voided_at FROM callback WHERE complaint_id = :c ORDER BY id"),
+        text(
+            "SELECT id, kind, due, status, scheduled_at, voided_at, EXISTS (SELECT 1 FROM deadline d WHERE"
+            " d.case_type = 'callback' AND d.case_id = callback.id AND d.kind = 'callback' AND d.due = callback.due"
+            " AND d.provisional AND d.status NOT IN ('superseded', 'void')) FROM callback WHERE complaint_id = :c ORDER BY id"
+        ),
         {"c": complaint_id},
     )
 
@@ -42,13 +46,13 @@ def _linked_callbacks(uow: UnitOfWork, complaint_id: str) -> list[dict[str, Any]
     def moment(v):
         return dt.datetime.fromisoformat(v) if isinstance(v, str) else v
 
-    return [{"id": i, "kind": k, "due": day(d), "status": st, "scheduled_at": moment(sa), "voided": v is not None}
-            for i, k, d, st, sa, v in rows]  # fmt: skip
+    return [{"id": i, "kind": k, "due": day(d), "status": st, "scheduled_at": moment(sa), "voided": v is not None,
+             "provisional": bool(p)} for i, k, d, st, sa, v, p in rows]  # fmt: skip
 
 
 def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bool = False) -> dict[str, Any]:
     """The case as a dict: its columns, its deadlines (with working days left) and, on request, its timeline."""
-    as_of = as_of or uow.at.date()
+    as_of = as_of or uow.now.date()  # today (the clock), not the step's --at: a confirmation counts from today
     rows = case_deadlines(uow, CASE, c.id)
     out = _row(c)
     out["deadlines"] = [deadline_view(d, uow.calendar, as_of) for d in rows]

@@ -118,6 +118,19 @@ def find_duplicates(
     return [i for i in found if i != exclude]
 
 
+def likely_duplicates(db: str | None, *, policy_no: str, phone: str, category: str) -> list[str]:
+    """The duplicate hint of a registration, read before anything is written (a guided `add` asks
+    仍要登记? first); [] when a value does not pass its check (the registration says why)."""
+    try:
+        phone = REGISTRATION_FIELDS["phone"](phone)
+        category = REGISTRATION_FIELDS["category"](category)
+        policy_no = REGISTRATION_FIELDS["policy_no"](policy_no)
+    except InputError:
+        return []
+    with unit_of_work(db, write=False) as uow:
+        return find_duplicates(uow, policy_no, phone, category)
+
+
 # --- registration -------------------------------------------------------------
 def check_receipt(
     received: dt.datetime, latest: dt.datetime, channel: str, regulator_ref: str | None, regulator_due: dt.date | None
@@ -291,7 +304,7 @@ def register(uow: UnitOfWork, number: str | None = None, **fields: Any) -> dict[
     core.register_event(uow, CASE, c, "register", details)
     if v["channel"] == "regulator":
         schedule_callback(uow, c, "regulator")
-    out = view(uow, c, as_of=received.date())
+    out = view(uow, c, as_of=uow.now.date())
     out["duplicates"] = duplicates
     return out
 

@@ -31,16 +31,29 @@ from ..store.models import AuditEvent, AuditHead
 from . import clock
 
 
-def default_clerk() -> str:
-    """KEFU_CLERK, else the operating-system user."""
+def clerk_and_source(clerk: str | None = None) -> tuple[str, str]:
+    """Who is typing and where that came from: --clerk, else KEFU_CLERK, else the per-user setting
+    (`kefu config set clerk 李娜`), else the operating-system user."""
     import os
 
+    if clerk:
+        return clerk, "--clerk"
     if os.environ.get("KEFU_CLERK"):
-        return os.environ["KEFU_CLERK"]
+        return os.environ["KEFU_CLERK"], "KEFU_CLERK"
+    from .. import userconfig
+
+    configured = userconfig.get("clerk")
+    if configured:
+        return configured, "config"
     try:
-        return getpass.getuser()
+        return getpass.getuser(), "os"
     except Exception:  # noqa: BLE001 - no user name on some Windows/CI setups
-        return "unknown"
+        return "unknown", "os"
+
+
+def default_clerk() -> str:
+    """KEFU_CLERK, else the per-user setting, else the operating-system user."""
+    return clerk_and_source()[0]
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -252,7 +265,7 @@ def unit_of_work(
     if clerk is not None:  # --clerk: one line, no control characters, at most 50 characters
         from ..domain.text import CLERK_MAX, clean_text
 
-        clerk = clean_text(clerk, "--clerk 经办人", CLERK_MAX, example="张三")
+        clerk = clean_text(clerk, "--clerk 操作人", CLERK_MAX, example="张三")
     now = clock.now()
     if at is not None and write:
         check_range(at, "--at")

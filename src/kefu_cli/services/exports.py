@@ -30,49 +30,30 @@ from sqlmodel import col, select
 
 from ..domain import callback as cb
 from ..domain import complaint as sm
-from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, label
+from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.timeutil import check_span
-from ..io.xlsxfile import DATE, DATETIME, INT, TEXT, Column, is_xlsx
+from ..io.columns import CALLBACK, COMPLAINT, DEADLINE, columns
+from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
 from .context import unit_of_work
 
-C = Column
-COMPLAINT_COLUMNS = [
-    C("投诉编号"), C("接收时间", DATETIME), C("受理方式"), C("投诉类别"), C("投诉人"), C("联系电话"),
-    C("与消费者关系"), C("保单号"), C("投诉内容"), C("机构"), C("经办人"), C("状态"), C("材料齐全"),
-    C("材料齐全时间", DATETIME), C("受理决定时间", DATETIME), C("不予受理原因"), C("转办至"), C("并入投诉"),
-    C("延期"), C("处理决定时间", DATETIME), C("处理结果"), C("撤回时间", DATETIME), C("监管转办编号"),
-    C("监管报告期限", DATE), C("受理时限", DATE), C("处理时限", DATE), C("剩余工作日", INT), C("是否逾期"),
-]  # fmt: skip
-CALLBACK_COLUMNS = [
-    C("回访编号"), C("回访类型"), C("客户"), C("联系电话"), C("保单号"), C("险种"), C("机构"), C("经办人"),
-    C("回执签收日期", DATE), C("犹豫期天数", INT), C("结案日期", DATE), C("关联投诉"), C("回访期限", DATE),
-    C("状态"), C("结束方式"), C("结束原因"), C("结束时间", DATETIME), C("登记时间", DATETIME), C("剩余工作日", INT),
-    C("是否逾期"),
-]  # fmt: skip
-DEADLINE_COLUMNS = [
-    C("案件编号"), C("案件类型"), C("期限类型"), C("到期日", DATE), C("到期时间", DATETIME), C("状态"),
-    C("剩余工作日", INT), C("是否逾期"), C("临时日历"), C("机构"), C("经办人"),
-]  # fmt: skip
+# The columns and their one header each: io/columns.py (the imports read the same headers).
+COMPLAINT_COLUMNS = columns(COMPLAINT)
+CALLBACK_COLUMNS = columns(CALLBACK)
+DEADLINE_COLUMNS = columns(DEADLINE)
 
 
 # --- the steps of each complaint (round trips, issue 21) ----------------------------------------------
-# With the columns above (状态, 材料齐全时间, 处理决定时间/结果, 撤回时间 …) these carry every step of a
-# complaint with its time and values, so that `kefu import complaints` rebuilds the case by replaying
-# them through the steps' own service functions (services/complaint_import.py reads the same headers).
+# The last columns of the complaint export, io/columns.py COMPLAINT_STEPS (登记时间 … 中止类型): with
+# 状态, 材料齐全时间, 处理决定时间/结果, 撤回时间 … they carry every step of a complaint with its time and
+# values, so that `kefu import complaints` rebuilds the case by replaying them through the steps' own
+# service functions (services/complaint_import.py reads the same table).
 # A step taken more than once (中止/恢复, 延期 twice) lists its times in one cell, separated by ";".
-STEP_COLUMNS = [
-    C("登记时间", DATETIME), C("告知补充材料时间", DATETIME), C("初步调查时间", DATETIME), C("受理时间", DATETIME),
-    C("不予受理时间", DATETIME), C("不予受理说明"), C("转办时间", DATETIME), C("转办类型"), C("合并时间", DATETIME),
-    C("延期时间", DATETIME), C("延期批准人"), C("中止时间", DATETIME), C("中止原因"), C("恢复时间", DATETIME),
-    C("向监管报告时间", DATETIME), C("作废时间", DATETIME), C("作废原因"), C("告知补充材料说明"), C("初步调查说明"),
-    C("合并说明"), C("撤回说明"), C("向监管报告说明"), C("中止类型"),
-]  # fmt: skip
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
-# The steps whose note only their event keeps (the last columns of STEP_COLUMNS, in this order).
+# The steps whose note only their event keeps (their note columns of COMPLAINT_STEPS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 # The value of each pause and extension (the row keeps the last): written one a line when taken twice.
 EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",)}
@@ -141,7 +122,7 @@ def _pause_kind(code: str) -> str:
 
 
 def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
-    """The STEP_COLUMNS of complaint `c` (its row, and the times of its events)."""
+    """The COMPLAINT_STEPS columns of complaint `c` (its row, and the times of its events)."""
     return [
         c.registered_at, _times(times.get("notify", [])), _times(times.get("investigate", [])), c.accepted_at,
         c.rejected_at, c.reject_note, c.transferred_at,
@@ -155,7 +136,7 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
 
 
 def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
-    """(case, its deadlines, its STEP_COLUMNS), the events read for BATCH cases at a time."""
+    """(case, its deadlines, its COMPLAINT_STEPS cells), the events read for BATCH cases at a time."""
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) if as_of < clock.today() else None
     batch: list[tuple[Any, list]] = []
 
@@ -173,14 +154,13 @@ def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterat
         yield from flush()
 
 
-COMPLAINT_COLUMNS += STEP_COLUMNS
 # --- end of the steps' columns ------------------------------------------------------------------------
+
 COMPLAINT_HEADERS = [c.header for c in COMPLAINT_COLUMNS]
 CALLBACK_HEADERS = [c.header for c in CALLBACK_COLUMNS]
 DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
 
 BATCH = 2000
-CASE_TYPE_ZH = {"complaint": "投诉", "callback": "回访"}
 LEFT_NOTE = (
     "剩余工作日: 数据截至日到下一个未完成期限(与 kefu complaint list 的“下一期限”相同)的工作日数,0 为当天到期,"
     "负数为已逾期;暂停的期限为中止当天冻结的工作日数"
@@ -373,7 +353,7 @@ def export_complaints(
     notes = _notes(
         "投诉(按接收时间排序)",
         as_of,
-        {"受理日期自": date_from, "受理日期至": date_to, "机构": branch},
+        {"接收日期自": date_from, "接收日期至": date_to, "机构": branch},
         unmask,
         [
             "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
@@ -458,7 +438,7 @@ def export_deadlines(
         )
     rows = (
         [
-            i["case_id"], CASE_TYPE_ZH.get(i["case_type"], i["case_type"]),
+            i["case_id"], label(CASE_TYPES, i["case_type"]),
             DEADLINE_KIND_ZH.get(DeadlineKind(i["kind"]), i["kind"]) if i["kind"] in set(DeadlineKind) else i["kind"],
             i["due"], i["due_at"], BUCKET_ZH[Bucket(i["status"])], i["working_days_left"],
             _yes(i["status"] == Bucket.OVERDUE), _yes(i["provisional"]), i["branch"], i["handler"],

@@ -51,12 +51,24 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _legacy(table: Table, legacy: dict[str, str]) -> None:
+    """A column under an older header (io/columns.py `legacy_names`) read as its field, when the
+    file has no column for that field under its own names: 受理时间 is an old export's receipt."""
+    for i, header in enumerate(table.headers):
+        key = legacy.get(header.strip()) if isinstance(header, str) else None
+        if key and key not in table.keys:
+            was, table.keys[i] = table.keys[i], key
+            for row in table.rows:
+                row.values[key] = row.values.pop(was, None)
+
+
 def read_rows(
     path: str | Path,
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     kinds: dict[str, str],
     kind: str = "",
+    legacy: dict[str, str] | None = None,
 ) -> Table:
     """The file as text cells (date cells and Excel serial numbers of date columns as ISO text,
     identifiers as text: IDENTIFIER_KINDS).
@@ -65,6 +77,8 @@ def read_rows(
     spreadsheet has changed) is an error of its row and column; if there is any, nothing is
     imported (RowsError: every such row, for the `--errors` file)."""
     table = read_table(path, _aliases(columns))
+    if legacy:
+        _legacy(table, legacy)
     missing = [k for k in required if k not in table.keys]
     example = ",".join(columns[k][0] for k in columns)
     if not any(table.headers):

@@ -162,9 +162,10 @@ class Facts:
 
     context: dict[str, str]
     warnings: list[str]
-    missing_letterhead: list[str]
+    missing_letterhead: list[str]  # what the branch list lacks for a letter that goes out: 全称, 地址, 客服电话
     deadline_kind: str
     due: dt.date | None
+    handler: str = ""  # the case's handler ("": none, the letter names the service desk)
 
 
 def facts(
@@ -176,8 +177,12 @@ def facts(
     materials: str | None = None,
     reason: str | None = None,
     recipient: str | None = None,
+    reissue: bool = False,
+    note_for_customer: bool = False,
 ) -> Facts:
-    """The fields of `kind` for complaint `c` (RuleError when the notice does not fit the case)."""
+    """The fields of `kind` for complaint `c` (RuleError when the notice does not fit the case, or
+    tells of a step the case has left behind and is not a `reissue`). The clerk's internal note
+    (a rejection's `--note`) goes into the letter only with `note_for_customer`."""
     from .masters import branch_info
 
     if c.voided_at is not None:
@@ -193,6 +198,9 @@ def facts(
         paused_ever=last_event(events, "pause") is not None,
         regulator=c.channel == "regulator" and bool(c.regulator_ref),
     )
+    behind = nd.left_behind(kind, case_id=c.id, status=c.status, status_zh=sm.STATUS_ZH[sm.Status(c.status)])
+    if behind is not None and not reissue:
+        raise behind
     if not (c.branch or "").strip():
         raise RuleError(
             f"投诉 {c.id} 没有所属机构,告知书要以机构的名义发出: 请先补录机构,例如 "
@@ -218,6 +226,7 @@ def facts(
             f"kefu branch add {c.branch} --address 北京市朝阳区建国路88号 --phone 010-95500"
         )
     summary = " ".join((c.summary or "").split()).rstrip("。")
+    handler, contact = nd.contact(c.handler)  # never the account running kefu
     ctx: dict[str, str] = {
         "case_no": c.id,
         "title": nd.TITLES[kind],
@@ -229,7 +238,8 @@ def facts(
         "branch_name": full_name,
         "branch_address": address or MISSING_ADDRESS,
         "branch_phone": phone or MISSING_PHONE,
-        "handler": c.handler or uow.clerk,
+        "handler": handler,
+        "contact": contact,
     }
     decision = _current(kind_rows(uow, c, DeadlineKind.DECISION))
     decision_due = decision.due if decision else None
@@ -250,7 +260,7 @@ def facts(
     elif kind is NoticeType.REJECTION:
         d = details_of(last_event(events, "reject"))
         dup = d.get("duplicate_of")
-        note = (c.reject_note or "").strip()
+        note = (c.reject_note or "").strip() if note_for_customer else ""  # an internal note stays inside
         if dup and note.startswith(f"与 {dup} 重复"):
             note = note[len(f"与 {dup} 重复") :].lstrip(";；,， ")
         why, advice = nd.reject_wording(c.reject_reason or "", dup, note)
@@ -302,4 +312,5 @@ def facts(
     # one line each: a newline or tab in a clerk's text would become a line break, a new
     # paragraph or a tab in the letter (docxtpl reads \n, \a, \t, \f in values)
     ctx = {k: " ".join(str(v).split()) for k, v in ctx.items()}
-    return Facts(ctx, warnings, missing, nd.ANSWERS[kind], due)
+    letterhead = ([] if (branch.get("full_name") or "").strip() else ["全称(--full-name)"]) + missing
+    return Facts(ctx, warnings, letterhead, nd.ANSWERS[kind], due, (c.handler or "").strip())

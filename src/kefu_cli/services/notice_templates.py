@@ -223,7 +223,7 @@ def render(tpl: Template, context: dict[str, str]) -> bytes:
     """The filled document as .docx bytes (same template and facts: same bytes)."""
     from jinja2 import TemplateError
 
-    from ..notices import stable_zip
+    from ..notices import stable_zip, tag_document
 
     used = template_fields(tpl)
     blank = [f for f in sorted(used) if not str(context.get(f, "")).strip()]
@@ -233,6 +233,8 @@ def render(tpl: Template, context: dict[str, str]) -> bytes:
     doc = _open(tpl)
     try:
         doc.render({k: context[k] for k in context}, _jinja_env(), autoescape=True)
+        # zh-CN, the notice's title, the branch as author (an administrator's template too)
+        tag_document(doc.docx, title=context.get("title") or nd.TITLES[tpl.kind], author=context.get("branch_name"))
         buf = io.BytesIO()
         doc.save(buf)
     except TemplateError as exc:

@@ -32,7 +32,15 @@ the deadline it answers and whether it went out within it. Which deadline it mee
 Missing letterhead: the branch's full name falls back to the branch's name (a warning says so);
 a missing address or service phone is printed as “（未登记地址）” / “（未登记客服电话）” in a
 preview or a written file, with a warning naming the `kefu branch add` command that fills it,
-and an issue is refused until it is filled — a letter that went out is never incomplete.
+and an issue is refused until all three are filled — a letter that went out is never incomplete.
+The letter names the case's handler (经办人李娜), or the branch's service desk (本公司客服柜面) when
+the case has none — never the account running kefu — and an issue is refused until it has one.
+
+A notice for a step the case has left behind (a pause notice once resumed or decided, an
+acceptance or extension notice once decided, withdrawn or merged: domain/notices.py
+`left_behind`) is refused unless it is a re-issue with its reason (`reissue`, `reason`), which
+the notice event records. A rejection's internal note goes into the letter only with
+`note_for_customer`.
 """
 
 from __future__ import annotations
@@ -118,33 +126,56 @@ def make(
     templates: str | None = None,
     clerk: str | None = None,
     at: dt.datetime | None = None,
+    reissue: bool = False,
+    note_for_customer: bool = False,
 ) -> dict[str, Any]:
     """Fill the notice of `kind` for a complaint: the preview text, and with `out` or `issue` the
-    .docx; with `issue` the audit event too (one unit of work, nothing written on any error)."""
+    .docx; with `issue` the audit event too (one unit of work, nothing written on any error).
+
+    `reissue` (with its `reason`) sends again a notice whose step the case has left behind (a pause
+    notice after the resume); `note_for_customer` lets the clerk's note of a rejection into the letter."""
+    from ..domain.text import clean_text
     from .complaint_steps import in_order
     from .complaint_views import get
 
     k = notice_type(kind)
     if via is not None and not issue:
         raise InputError("--via 只和 --issue 一起使用(记录告知书的发出方式),例如 --issue --via 信函")
+    why_again = None
+    if reissue:
+        why_again = clean_text(reason, "--reason 补发原因", 200, example="投诉人称未收到原件")
+        if not why_again:
+            raise InputError(
+                f"--reissue 要写明补发的原因,例如 kefu notice {complaint_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
+            )
     via_code = parse_code(nd.VIAS, via or "letter", "--via 发出方式")
     warnings: list[str] = []
     tpl = find_template(k, templates_folder(templates), warnings)
     template_fields(tpl)  # a broken template is refused before the database is opened for writing
     with unit_of_work(db, clerk=clerk, at=at, write=issue) as uow:
         c = get(uow, complaint_id)
-        f = facts(uow, c, k, notice_at=uow.at, materials=materials, reason=reason, recipient=recipient)
+        events = case_events(uow, c)
+        earlier = _issued(events, k)
+        f = facts(uow, c, k, notice_at=uow.at, materials=materials, reason=None if reissue else reason,
+                  recipient=recipient, reissue=reissue, note_for_customer=note_for_customer)  # fmt: skip
+        said = next((details_of(e).get("reason") for e in reversed(earlier) if details_of(e).get("reason")), None)
+        if reissue and k is NoticeType.EXTENSION and said:  # --reason says why it goes again: the letter keeps its own
+            f.context["extension_reason"] = said
         warnings += f.warnings
         if issue and f.missing_letterhead:
             raise RuleError(
-                f"机构 {c.branch} 没有登记{'、'.join(f.missing_letterhead)},告知书不能带着“未登记”字样发出: "
-                f"请先补充,例如 kefu branch add {c.branch} --address 北京市朝阳区建国路88号 --phone 010-95500"
+                f"机构 {c.branch} 没有登记{'、'.join(f.missing_letterhead)},告知书不能以不完整的信头发出: 请先补充,例如 "
+                f"kefu branch add {c.branch} --full-name 示例人寿保险股份有限公司{c.branch} --address 北京市朝阳区建国路88号 "
+                "--phone 010-95500"
+            )
+        if issue and not f.handler:
+            raise RuleError(
+                f"投诉 {c.id} 没有指定处理人,告知书要写明经办人才能发出: 请先指定,例如 kefu complaint assign {c.id} --handler 李娜"
             )
         data = render(tpl, f.context)
         digest = sha256(data)
         target = out if out else (default_file_name(c.id, k) if issue else None)
         on_time = None if f.due is None else uow.at <= dt.datetime.combine(f.due, END_OF_DAY)
-        earlier = _issued(case_events(uow, c), k)
         step = None
         if issue:
             step = _step(uow, c, k, via_code)
@@ -169,6 +200,8 @@ def make(
                 materials=f.context.get("materials"),
                 reason=f.context.get("extension_reason") if k is NoticeType.EXTENSION else None,
                 recipient=f.context.get("recipient"),
+                reissue=why_again,
+                note_for_customer=note_for_customer or None,
             )
         written = write_docx(target, data) if target else None
         return {
@@ -185,6 +218,7 @@ def make(
             "template": tpl.source,
             "deadline": {"kind": f.deadline_kind, "due": f.due, "on_time": on_time},
             "step": step,
+            "reissue": why_again,
             "issued_before": [
                 {"at": e.at, "via": details_of(e).get("via"), "sha256": details_of(e).get("sha256")} for e in earlier
             ],

@@ -25,6 +25,7 @@ from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.timeutil import check_span
 from .deadline_query import day_of, end_of, filter_sql, on_time_counts, start_of_day, states_at, verdicts_of
 from .report_source import QuickSource, sql_rows
+from .stats_then import callbacks_then, changed_later, complaints_then, requests_then
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -61,10 +62,12 @@ def _month_sql(src: QuickSource | UnitOfWork, column: str) -> str:
 
 
 def _period_where(
-    date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None
+    date_from: dt.date, date_to: dt.date, branch: str | None, until: dt.datetime | None, entity: str | None = None
 ) -> tuple[str, dict]:
     """Cases received in [date_from, date_to] (of one branch), as the history stood before
-    `until` when given (registered earlier, not voided by then), else not voided."""
+    `until` when given (registered earlier, not voided by then), else not voided. With `until`
+    and `entity`, the cases changed from then on by an event no time column dates are left out
+    (`changed_later`): the caller counts them as they stood (`as_they_stood`)."""
     where = "received_at >= :r_from AND received_at < :r_to"
     params: dict[str, Any] = {
         "r_from": start_of_day(date_from),
@@ -76,19 +79,25 @@ def _period_where(
     if until is not None:
         where += " AND registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
         params["until"] = until
+        if entity is not None:
+            where += f" AND id NOT IN ({changed_later(entity)})"
     else:
         where += " AND voided_at IS NULL"  # registered by mistake: in no figure
     return where, params
 
 
-def _duration(src, end: str, where: str, params: dict, until: dt.datetime | None) -> dict:
+def _duration(
+    src, end: str, where: str, params: dict, until: dt.datetime | None, more: list[tuple[Any, Any]] = ()
+) -> dict:
     """count / median / p90 of working days in (received day, end day], via (day, day) groups;
-    with `until`, only ends before it count (a point-in-time report)."""
+    with `until`, only ends before it count (a point-in-time report); `more`: (received, end)
+    of cases counted apart (`complaints_then`), an end None when not yet."""
     ended = f"{end} IS NOT NULL" + (f" AND {end} < :until" if until is not None else "")
     sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
     cal = src.calendar
     dist: Counter = Counter()
-    for start, stop, n in sql_rows(src, sql, params):
+    rows = [*sql_rows(src, sql, params), *((a, b, 1) for a, b in more if b is not None)]
+    for start, stop, n in rows:
         dist[cal.count_workdays(day_of(start), day_of(stop))] += n
     med = weighted_percentile(dist.items(), 50)
     p90 = weighted_percentile(dist.items(), 90)
@@ -126,7 +135,9 @@ def stats_report(
     """
     check_span(date_from, date_to)
     until = end_of(as_of) if history else None
-    where, params = _period_where(date_from, date_to, branch, until)
+    where, params = _period_where(date_from, date_to, branch, until, "complaint")
+    # a past day: the complaints reassigned, corrected or stepped back after it, as they stood then
+    then = complaints_then(src, date_from, date_to, branch, until) if until is not None else []
 
     def done(column: str) -> str:
         """A step's time column, as of `until`: steps taken later have not happened yet."""
@@ -154,6 +165,8 @@ def stats_report(
         f" transfer_internal, count(*) FROM complaint WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7",
         params,
     )
+    groups = [*groups, *((c["category"], c["channel"], c["branch"], c["month"], c["outcome"], c["reject_reason"],
+                          c["transfer_internal"], 1) for c in then)]  # fmt: skip
     per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
     outcomes = dict.fromkeys(OUTCOMES, 0)
     reasons: Counter = Counter()
@@ -172,16 +185,26 @@ def stats_report(
     paused = "pause_kind IS NOT NULL"
     if until is not None:  # paused by then (a later pause's kind is taken: no kind history column)
         paused += " AND id IN (SELECT entity_id FROM audit_event WHERE entity = 'complaint' AND action = 'pause' AND at < :until)"
-    pauses = dict(
-        sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params)
+    pauses = Counter(
+        dict(sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params))
     )
+    pauses.update(c["pause_kind"] for c in then if c["pause_kind"] is not None)
     by_category = _counted(per[0].items(), CATEGORIES)
     rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
     ]
     durations = {
-        "to_acceptance": _duration(src, "coalesce(accepted_at, rejected_at, transferred_at)", where, params, until),
-        "to_decision": _duration(src, "decided_at", where, params, until),
+        "to_acceptance": _duration(
+            src,
+            "coalesce(accepted_at, rejected_at, transferred_at)",
+            where,
+            params,
+            until,
+            [(c["received_at"], c["accepted_at"] or c["rejected_at"] or c["transferred_at"]) for c in then],
+        ),
+        "to_decision": _duration(
+            src, "decided_at", where, params, until, [(c["received_at"], c["decided_at"]) for c in then]
+        ),
     }
 
     if until is not None:
@@ -229,11 +252,14 @@ def request_stats(
     count}], surrender_reasons [{reason, label, count}] — every reason code, in the order of the
     code table, zeros included}. `until`: as the history stood then (requests registered later
     absent, voided later still counted)."""
-    where, params = _period_where(date_from, date_to, branch, until)
+    where, params = _period_where(date_from, date_to, branch, until, "request")
     sql = f"SELECT type, reason, count(*) FROM service_request WHERE {where} GROUP BY 1, 2"
+    rows = sql_rows(src, sql, params)
+    if until is not None:  # a past day: the requests reassigned, corrected or stepped back after it, as they stood
+        rows = [*rows, *requests_then(src, date_from, date_to, branch, until)]
     by_type: Counter = Counter()
     reasons: Counter = Counter()
-    for kind, reason, n in sql_rows(src, sql, params):
+    for kind, reason, n in rows:
         by_type[kind] += n
         if kind == "surrender":
             reasons[reason or "other"] += n
@@ -292,6 +318,7 @@ def callback_kpis(
     if until is not None:
         status = "CASE WHEN c.ended_at IS NOT NULL AND c.ended_at < :until THEN c.status ELSE :open END"
         where += ["c.registered_at < :until", "(c.voided_at IS NULL OR c.voided_at >= :until)"]
+        where.append(f"c.id NOT IN ({changed_later('callback')})")  # counted as they stood: `callbacks_then`
         params["until"] = until
     else:
         where.append("c.voided_at IS NULL")  # registered by mistake: in no figure
@@ -323,7 +350,10 @@ def callback_kpis(
         f" FROM ({inner}) t GROUP BY 1, 2, 3"
     )
     groups: list[tuple[str, str, str, cb.KpiCounts]] = []
-    for b, h, k, *n in sql_rows(src, sql, params):
+    rows = sql_rows(src, sql, params)
+    if until is not None:
+        rows = [*rows, *callbacks_then(src, params, until, date_from, date_to, branch)]
+    for b, h, k, *n in rows:
         due, succ, ref, can, unr, opn, lv, ontime = (int(x or 0) for x in n)
         new = k == cb.CallbackKind.NEW_POLICY
         counts = cb.KpiCounts(due, succ, ref, can, unr, opn, lv, ontime, succ if new else 0, ontime if new else 0)

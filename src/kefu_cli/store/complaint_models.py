@@ -50,6 +50,10 @@ class Complaint(SQLModel, table=True):
     decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     result: str | None = None
     withdrawn_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    # the review (核查) of the decision the complainant asked for in writing (2020 rule Art. 20)
+    review_received_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    review_decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    review_result: str | None = Field(default=None, max_length=20)  # upheld | changed
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
     voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
     void_reason: str | None = None

@@ -38,7 +38,9 @@ class MissingDatabaseError(DatabaseError):
     def __init__(self, path: Path, origin: str | None = None) -> None:
         self.path = path
         folder = "" if path.parent.is_dir() else f"(连目录 {path.parent} 也不存在)"
-        where = {"KEFU_DB": "环境变量 KEFU_DB", "--db": " --db 参数"}.get(origin or "", " --db 参数或环境变量 KEFU_DB")
+        where = {"KEFU_DB": "环境变量 KEFU_DB", "--db": " --db 参数", "config": "用户设置(kefu config set db)"}.get(
+            origin or "", " --db 参数或环境变量 KEFU_DB"
+        )
         shown = f'"{path}"' if any(c.isspace() for c in str(path)) else str(path)
         super().__init__(
             f"数据库文件不存在: {path}{folder}。要新建数据库,请先用 kefu db init 创建: `kefu --db {shown} db init`;"
@@ -70,15 +72,28 @@ def default_db_path() -> Path:
     return base / "kefu" / "kefu.sqlite"
 
 
+def configured_db() -> str | None:
+    """The database of the per-user setting `kefu config set db …`, if any."""
+    from .. import userconfig
+
+    return userconfig.get("db")
+
+
 def resolve_url(db: str | None) -> str:
-    """A SQLAlchemy URL from --db / KEFU_DB / the per-user default."""
+    """A SQLAlchemy URL from --db / KEFU_DB / the per-user setting (`kefu config set db`) / the
+    per-user default."""
     value = db or os.environ.get("KEFU_DB") or ""
+    configured = None if value else configured_db()
+    value = value or configured or ""
     if "://" in value:
-        return value
-    path = Path(value).expanduser() if value else default_db_path()
-    url = "sqlite:///" + str(path.resolve())
-    if not value:
-        _default_urls.add(url)
+        url = value
+    else:
+        path = Path(value).expanduser() if value else default_db_path()
+        url = "sqlite:///" + str(path.resolve())
+        if not value:
+            _default_urls.add(url)
+    if configured:
+        _origins.setdefault(url, "config")
     return url
 
 

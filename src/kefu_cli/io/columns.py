@@ -1,0 +1,162 @@
+"""The columns of the spreadsheets kefu writes and reads: one header per meaning, shared by the
+exports (services/exports.py writes `header`) and the imports (services/complaint_import.py,
+callback_import.py read `header` and every name in `aliases`).
+
+One vocabulary: 接收时间 is the receipt of a case (as `complaint list` and `complaint show` say),
+受理 is acceptance; 经办人 is the case's handler. A header kefu wrote in an older release stays
+readable: an alias, or — when the header now means something else — a `legacy` name, read as the
+field only in a file that has no column for it (the complaint export called the receipt 受理时间 up
+to issue 21; 受理时间 is the acceptance now).
+
+    field(COMPLAINT, "received").header          # "接收时间"
+    import_names(COMPLAINT, ("received", …))     # {"received": ("接收时间", "投诉时间", …)} for an import
+    legacy_names(COMPLAINT, ("received", …))     # {"受理时间": "received"}: an old file's receipt
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .xlsxfile import DATE, DATETIME, INT, TEXT, Column
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str  # the import's field name (English), also accepted as a header
+    header: str  # the one Chinese header: exports write it, imports read it
+    kind: str = TEXT  # TEXT | DATE | DATETIME | INT: the cell written, and how a read cell is turned into text
+    aliases: tuple[str, ...] = ()  # other headers an import accepts: older exports, clerks' own sheets
+    legacy: tuple[str, ...] = ()  # older headers that mean this field only in a file without a column for it
+
+    @property
+    def column(self) -> Column:
+        return Column(self.header, self.kind)
+
+
+F = Field
+COMPLAINT: dict[str, Field] = {f.key: f for f in (
+    F("id", "投诉编号", aliases=("number",)),
+    F("received", "接收时间", DATETIME, ("投诉时间", "received_at"), legacy=("受理时间",)),  # exports before issue 21
+    F("channel", "受理方式", aliases=("渠道", "投诉渠道")),
+    F("category", "投诉类别", aliases=("类别",)),
+    F("name", "投诉人", aliases=("姓名",)),
+    F("phone", "联系电话", aliases=("电话",)),
+    F("relation", "与消费者关系", aliases=("关系",)),
+    F("policy", "保单号", aliases=("policy_no",)),
+    F("summary", "投诉内容", aliases=("内容", "摘要")),
+    F("branch", "机构"),
+    F("handler", "经办人", aliases=("处理人",)),
+    F("status", "状态"),
+    F("complete", "材料齐全", aliases=("materials_complete",)),
+    F("complete_at", "材料齐全时间", DATETIME, ("materials_complete_at",)),
+    F("acceptance_decided_at", "受理决定时间", DATETIME),  # 受理、不予受理或转办的时间
+    F("reject_reason", "不予受理原因"),
+    F("transfer_to", "转办至", aliases=("转办去向",)),
+    F("merged_into", "并入投诉", aliases=("合并入",)),
+    F("extension", "延期", aliases=("延期级别", "extension_level")),
+    F("decided_at", "处理决定时间", DATETIME),
+    F("result", "处理结果"),
+    F("withdrawn_at", "撤回时间", DATETIME),
+    F("regulator_ref", "监管转办编号"),
+    F("regulator_due", "监管报告期限", DATE),
+    F("acceptance_due", "受理时限", DATE),
+    F("decision_due", "处理时限", DATE),
+    F("working_days_left", "剩余工作日", INT),
+    F("overdue", "是否逾期"),
+    # Every step of the case with its time and values (issue 21): `kefu import complaints` rebuilds the case
+    # by replaying them (services/complaint_replay.py). A step taken more than once (中止/恢复, 延期 twice)
+    # lists its times in one cell, separated by ";", and its values one a line.
+    F("registered_at", "登记时间", DATETIME),
+    F("notified_at", "告知补充材料时间", DATETIME),
+    F("investigated_at", "初步调查时间", DATETIME),
+    F("accepted_at", "受理时间", DATETIME),  # the acceptance; in a file without 接收时间, the receipt (`received`)
+    F("rejected_at", "不予受理时间", DATETIME),
+    F("reject_note", "不予受理说明"),
+    F("transferred_at", "转办时间", DATETIME),
+    F("transfer_kind", "转办类型", aliases=("transfer_internal",)),
+    F("merged_at", "合并时间", DATETIME),
+    F("extended_at", "延期时间", DATETIME),
+    F("approver", "延期批准人", aliases=("extension_approver",)),
+    F("paused_at", "中止时间", DATETIME),
+    F("pause_reason", "中止原因"),
+    F("resumed_at", "恢复时间", DATETIME),
+    F("reported_at", "向监管报告时间", DATETIME, ("regulator_reported_at",)),
+    F("voided_at", "作废时间", DATETIME),
+    F("void_reason", "作废原因"),
+    F("notify_note", "告知补充材料说明"),
+    F("investigate_note", "初步调查说明"),
+    F("merge_note", "合并说明"),
+    F("withdraw_note", "撤回说明"),
+    F("regulator_report_note", "向监管报告说明"),
+    F("pause_kind", "中止类型"),
+)}  # fmt: skip
+# The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
+COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])
+
+CALLBACK: dict[str, Field] = {f.key: f for f in (
+    F("id", "回访编号"),
+    F("kind", "回访类型", aliases=("类型",)),
+    F("name", "客户", aliases=("投保人", "姓名")),
+    F("phone", "联系电话", aliases=("电话",)),
+    F("policy", "保单号", aliases=("policy_no",)),
+    F("product", "险种", aliases=("产品",)),
+    F("branch", "机构"),
+    F("handler", "经办人", aliases=("回访人",)),
+    F("receipt_date", "回执签收日期", DATE, ("回执日期",)),
+    F("cooling_off", "犹豫期天数", INT, ("犹豫期",)),
+    F("closed_date", "结案日期", DATE),
+    F("complaint_id", "关联投诉", aliases=("投诉编号", "complaint")),
+    F("due", "回访期限", DATE),
+    F("status", "状态"),
+    F("outcome_method", "结束方式"),
+    F("outcome_reason", "结束原因"),
+    F("ended_at", "结束时间", DATETIME),
+    F("created_at", "登记时间", DATETIME),
+    F("working_days_left", "剩余工作日", INT),
+    F("overdue", "是否逾期"),
+)}  # fmt: skip
+
+DEADLINE: dict[str, Field] = {f.key: f for f in (
+    F("case_id", "案件编号"),
+    F("case_type", "案件类型"),
+    F("kind", "期限类型"),
+    F("due", "到期日", DATE),
+    F("due_at", "到期时间", DATETIME),
+    F("status", "状态"),
+    F("working_days_left", "剩余工作日", INT),
+    F("overdue", "是否逾期"),
+    F("provisional", "临时日历"),
+    F("branch", "机构"),
+    F("handler", "经办人"),
+)}  # fmt: skip
+
+
+def field(table: dict[str, Field], key: str) -> Field:
+    return table[key]
+
+
+def columns(table: dict[str, Field], keys: Iterable[str] | None = None) -> list[Column]:
+    """The export's columns: every field of `table` in order (or those of `keys`, in their order)."""
+    return [table[k].column for k in (table if keys is None else keys)]
+
+
+def import_names(table: dict[str, Field], keys: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """{key: (header, *aliases, key)} of the fields an import reads: the export's header first
+    (an error's 表头示例 shows it), then the older and other names, then the English key."""
+    out = {}
+    for k in keys:
+        f = table[k]
+        out[k] = tuple(dict.fromkeys((f.header, *f.aliases, f.key)))
+    return out
+
+
+def legacy_names(table: dict[str, Field], keys: Iterable[str]) -> dict[str, str]:
+    """{older header: key} of the fields an import reads (services/import_table.py `read_rows`
+    reads such a column as the field when the file has no column for the field itself)."""
+    return {name: k for k in keys for name in table[k].legacy}
+
+
+def import_kinds(table: dict[str, Field], keys: Iterable[str]) -> dict[str, str]:
+    """{key: kind} of the date and datetime fields among `keys` (how a workbook cell is read)."""
+    return {k: table[k].kind for k in keys if table[k].kind in (DATE, DATETIME)}
