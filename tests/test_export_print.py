@@ -90,8 +90,10 @@ def test_one_header_per_meaning_shared_by_export_and_import():
     from kefu_cli.services.complaint_import import COMPLAINT_COLUMNS
     from kefu_cli.services.exports import CALLBACK_HEADERS, COMPLAINT_HEADERS
 
-    # the receipt is 接收时间 (as complaint list says); 受理 is acceptance
-    assert COMPLAINT["received"].header == "接收时间" and "受理时间" not in COMPLAINT_HEADERS
+    # the receipt is 接收时间 (as complaint list says); 受理 is acceptance: 受理时间 is the acceptance's time
+    # (the step columns of issue 21's round trips), never the receipt's
+    assert COMPLAINT["received"].header == "接收时间" and COMPLAINT["accepted_at"].header == "受理时间"
+    assert COMPLAINT_HEADERS.count("受理时间") == 1
     assert COMPLAINT_HEADERS[:2] == ["投诉编号", "接收时间"]
     # every column an import reads is written by the export under the same header, first among its names
     for names, headers in ((COMPLAINT_COLUMNS, COMPLAINT_HEADERS), (CALLBACK_COLUMNS, CALLBACK_HEADERS)):
@@ -113,13 +115,14 @@ def test_one_header_per_meaning_shared_by_export_and_import():
 def test_an_old_export_header_still_imports(kefu, tmp_path):
     old = tmp_path / "old.csv"
     old.write_text(
-        "投诉编号,受理时间,受理方式,投诉类别,投诉人,联系电话\nTS-1,2026-11-02 09:30,电话,理赔,王建国,13812345678\n",
+        "投诉编号,受理时间,受理方式,投诉类别,投诉人,联系电话\nTS-20261102-0001,2026-11-02 09:30,电话,理赔,王建国,13812345678\n",
         "utf-8",
     )
     doc = kefu.ok("import", "complaints", str(old), "--at", "2026-11-20T10:00", "--json")
     assert doc["created"] == 1 and doc["errors"] == []
     shown = kefu.ok("complaint", "list", "--all", "--json")
     assert [c["received_at"][:16] for c in shown["items"]] == ["2026-11-02T09:30"]
+    assert [c["id"] for c in shown["items"]] == ["TS-20261102-0001"]  # its number kept (issue 21's round trips)
     # a sheet with both: 接收时间 is the receipt, 受理时间 the acceptance (not read as the receipt)
     both = tmp_path / "both.csv"
     both.write_text(
