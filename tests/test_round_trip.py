@@ -266,3 +266,28 @@ def test_a_step_before_the_receipt_or_into_an_unknown_case_is_refused_by_row_and
     r = empty("import", "complaints", str(g))
     assert r.code == 2 and "并入投诉(G 列)" in r.err and "TS-20261101-0001" in r.err
     assert _count(empty.db, "complaint") == 0
+
+
+def test_the_review_of_a_decision_comes_back_too(source, empty, tmp_path):
+    # 核查 (2020 rule Art. 20): one review decided, one asked for and running
+    source.ok("complaint", "review", "TS-20261026-0001", "--received", "2026-11-25T10:00", "--at", "2026-11-25T10:00")
+    source.ok("complaint", "review-decide", "TS-20261026-0001", "--result", "维持", "--at", "2026-11-30T15:00")
+    source.ok("complaint", "review", "TS-20260918-0001", "--received", "2026-11-16T09:30", "--at", "2026-11-16T09:30")
+    ids = _ids(source)
+    f = tmp_path / "投诉.csv"
+    source.ok("export", "complaints", str(f), "--unmask")
+    rows = {r["投诉编号"]: r for r in csv.DictReader(io.StringIO(f.read_bytes().decode("utf-8-sig")))}
+    reviewed = rows["TS-20261026-0001"]
+    assert (reviewed["核查申请时间"], reviewed["核查决定时间"], reviewed["核查结果"]) == (
+        "2026-11-25 10:00:00", "2026-11-30 15:00:00", "维持原处理决定",
+    )  # fmt: skip
+    empty.ok("import", "complaints", str(f))
+    shown = _shown(empty, ids)
+    assert shown == _shown(source, ids)
+    assert shown["TS-20261026-0001"]["status"] == "reviewed" and shown["TS-20260918-0001"]["status"] == "reviewing"
+    # a review decided without its result is refused, naming the column
+    text = f.read_bytes().decode("utf-8-sig").replace(",维持原处理决定", ",")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(text.encode("utf-8-sig"))
+    r = Kefu(init_db(str(tmp_path / "other.sqlite")))("import", "complaints", str(bad))
+    assert r.code == 2 and "核查结果" in r.err

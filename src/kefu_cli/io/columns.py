@@ -90,6 +90,9 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("withdraw_note", "撤回说明"),
     F("regulator_report_note", "向监管报告说明"),
     F("pause_kind", "中止类型"),
+    F("review_received_at", "核查申请时间", DATETIME),  # the review (核查) of the decision, 2020 rule Art. 20
+    F("review_decided_at", "核查决定时间", DATETIME),
+    F("review_result", "核查结果"),
 )}  # fmt: skip
 # The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
 COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])

@@ -44,7 +44,7 @@ NUMBER_SEEN = "投诉编号已在数据库中,状态相同"
 # The order of a case's steps taken at the same moment.
 RANK = {name: i for i, name in enumerate((
     "register", "materials_complete", "notify", "investigate", "accept", "reject", "transfer", "merge", "extend",
-    "pause", "resume", "decide", "withdraw", "regulator_report", "void",
+    "pause", "resume", "decide", "review", "review_decide", "withdraw", "regulator_report", "void",
 ))}  # fmt: skip
 
 
@@ -119,6 +119,7 @@ VALUE_NEEDS_TIME = (
     ("reject_reason", "rejected_at", "reject"), ("transfer_to", "transferred_at", "transfer"),
     ("merged_into", "merged_at", "merge"), ("extension", "extended_at", "extend"), ("pause_reason", "paused_at", "pause"),
     ("result", "decided_at", "decide"), ("void_reason", "voided_at", "void"),
+    ("review_result", "review_decided_at", "review_decide"),
 )  # fmt: skip
 
 
@@ -197,6 +198,15 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     decided = _one_time(table, v, "decided_at")
     if decided is not None:
         steps.append(Step(decided, "decide", "decided_at", {"result": _needs(table, v, "result", "decided_at")}))
+    review = _one_time(table, v, "review_received_at")  # 核查申请时间: the written request for a review
+    if review is not None:
+        steps.append(Step(review, "review", "review_received_at", {"received": review}))
+    reviewed = _one_time(table, v, "review_decided_at")
+    if reviewed is not None:
+        code = parse_code(
+            sm.REVIEW_RESULTS, _needs(table, v, "review_result", "review_decided_at"), col("review_result")
+        )
+        steps.append(Step(reviewed, "review_decide", "review_decided_at", {"result": code}))
     withdrawn = _one_time(table, v, "withdrawn_at")
     if withdrawn is not None:
         steps.append(Step(withdrawn, "withdraw", "withdrawn_at"))
@@ -226,6 +236,11 @@ def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
 
     if name == "void":
         void(uow, "complaint", cid, at=uow.at, **options)
+        return
+    if name in ("review", "review_decide"):
+        from . import complaint_review
+
+        getattr(complaint_review, name)(uow, cid, at=uow.at, **options)
         return
     fn: Callable[..., Any] = getattr(steps, name)
     late = {"late": True} if name in ("extend", "pause") else {}  # a breach then stays a breach (recorded late)

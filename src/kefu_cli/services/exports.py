@@ -10,8 +10,9 @@ Rows are streamed from the database into a temp file that is renamed at the end,
 million-row export neither holds everything in memory nor leaves half a file. Names and
 phones are masked as in every other output unless `unmask=True`, which is audited
 (services/privacy.py); the file is 0600 on POSIX and no cell can start a spreadsheet formula.
-The headers are the Chinese ones the import understands: an unmasked export imports back as
-it is (the columns an import does not read, such as 状态 and the deadlines, are ignored).
+The headers are the Chinese ones the import understands (io/columns.py): an unmasked export imports
+back as it is (the deadlines' columns are not read); the complaints come back with their numbers, states
+and every step (the step columns, services/complaint_replay.py).
 
 The complaint export carries the deadline columns a supervisor needs: 受理时限 and 处理时限
 (the running, else the latest, acceptance and decision deadlines), 剩余工作日 (working days
@@ -132,6 +133,7 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
         _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
         *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
         _each(times, "pause", "kind", getattr(c, "pause_kind", None) if times.get("pause") else None, _pause_kind),
+        c.review_received_at, c.review_decided_at, label(sm.REVIEW_RESULTS, c.review_result),
     ]  # fmt: skip
 
 
