@@ -85,6 +85,9 @@ def _fixed_clock_and_private_home(tmp_path_factory, monkeypatch):
     clock.set_now(FIXED_NOW)
     yield
     clock.set_now(None)
+    from kefu_cli.store.engine import dispose_all
+
+    dispose_all()  # each test's databases: their pooled connections closed (no descriptors pile up)
 
 
 @dataclass

@@ -477,7 +477,7 @@ def test_bad_input_is_one_sentence_and_writes_nothing(kefu, db_path):
     for extra, field in cases:
         r = report(kefu, *extra)
         assert r.code == 2 and field in r.err and "Traceback" not in r.err, (extra, r.err)
-    r = kefu("claim", "report", "--incident", "昨天", "--reporter", "x", "--reporter-phone", "13900001111", "--policy",
+    r = kefu("claim", "report", "--incident", "上周", "--reporter", "x", "--reporter-phone", "13900001111", "--policy",
              "P2026110001")  # fmt: skip
     assert r.code == 2 and "--incident" in r.err
     r = kefu("claim", "report", "--incident", "2026-11-19", "--reporter", "x", "--reporter-phone", "123", "--policy",

@@ -40,10 +40,10 @@ def test_unknown_subcommand_of_a_group():
 
 
 def test_missing_option_and_missing_argument():
-    code, _, err = run("complaint", "add", "--name", "张三")
+    code, _, err = run("complaint", "pause", "TS-20261121-0007")
     assert code == 2
     assert re.search(r"错误: 缺少选项 '--\w+'。", err)
-    assert "用法: kefu complaint add [选项]" in err
+    assert "用法: kefu complaint pause [选项]" in err
     assert not ENGLISH.search(err)
     code, _, err = run("workday", "add")
     assert code == 2 and "错误: 缺少参数 '起算日'。" in err

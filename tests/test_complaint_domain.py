@@ -7,7 +7,10 @@ import pytest
 from kefu_cli.domain import complaint as sm
 from kefu_cli.domain.errors import RuleError
 
-ENDED = {sm.Status.DECIDED, sm.Status.REJECTED, sm.Status.TRANSFERRED, sm.Status.MERGED, sm.Status.WITHDRAWN}
+ENDED = {
+    sm.Status.DECIDED, sm.Status.REJECTED, sm.Status.TRANSFERRED, sm.Status.MERGED, sm.Status.WITHDRAWN,
+    sm.Status.REVIEWED,
+}  # fmt: skip
 # Actions that only record something and leave the status as it is.
 RECORDING = {
     sm.Action.REGULATOR_REPORT,
@@ -36,8 +39,8 @@ def test_every_pair_moves_or_refuses_with_a_clear_sentence(status, action):
     else:
         assert after != status
     if status in ENDED:
-        # An ended case only takes the regulator report.
-        assert action is sm.Action.REGULATOR_REPORT
+        # An ended case only takes the regulator report; a decided one also a review request (Art. 20).
+        assert action is sm.Action.REGULATOR_REPORT or (status, action) == (sm.Status.DECIDED, sm.Action.REVIEW)
     if status is sm.Status.WITHDRAWN:
         pytest.fail("a withdrawn complaint accepts no action")
 

@@ -54,8 +54,9 @@ class Terminal:
             left = end - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"no {text!r} on the terminal; it shows:\n{self.seen}")
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if ready:
+            poller = select.poll()  # not select(): the suite may hold more than 1024 descriptors
+            poller.register(self.fd, select.POLLIN)
+            if poller.poll(left * 1000):
                 try:
                     chunk = os.read(self.fd, 4096)
                 except OSError:  # the child closed the terminal

@@ -74,7 +74,7 @@ app = typer.Typer(
     help="kefu 客服: 投诉登记与受理、客户回访、按中国工作日计算的时限与报表。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

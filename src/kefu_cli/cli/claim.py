@@ -172,12 +172,11 @@ def report(
 def _incident(text: str) -> dt.datetime:
     """A date alone means the time is not known: kept as 00:00 (shown as the date)."""
     from ..domain.errors import InputError
-    from ..domain.timeutil import parse_date, parse_datetime
 
     try:
-        return dt.datetime.combine(parse_date(text, "--incident 出险时间"), dt.time())
+        return dt.datetime.combine(date_value(text, "--incident 出险时间"), dt.time())
     except InputError:
-        return parse_datetime(text, "--incident 出险时间")
+        return at_value(text, "--incident 出险时间")
 
 
 # --- steps -----------------------------------------------------------------------------------------

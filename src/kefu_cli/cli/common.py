@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ..domain.codes import case_number
 from ..domain.errors import CalendarRangeError, InputError
 from ..domain.timeutil import parse_date, parse_datetime
+from ..services import clock  # today, for 今天/昨天/前天 typed as a date
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档(供脚本使用)")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="输出 CSV(供 Excel/脚本使用)")]
@@ -17,7 +19,7 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30;只写日期表示当天 09:00(上班时间);"
+        help="操作发生的时间(北京时间),默认现在,例如 2026-11-21T09:30 或 '昨天 14:00';只写日期表示当天 09:00(上班时间);"
         "不能早于本案上一步骤,不能晚于现在",
     ),
 ]
@@ -37,7 +39,7 @@ CASE_ID_HELP = {
 
 def case_id_arg(case_type: str):
     """The case id argument of `case_type`'s commands, e.g. `IdArg = case_id_arg("claim")`."""
-    return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type])]
+    return Annotated[str, typer.Argument(help=CASE_ID_HELP[case_type], callback=case_number)]
 
 
 # The most rows a list command gives (--limit).
@@ -80,14 +82,13 @@ DueToOpt = Annotated[str | None, typer.Option("--due-to", help="只列有未完�
 
 
 def at_value(text: str | None, field: str = "--at") -> dt.datetime | None:
-    return None if text is None else parse_datetime(text, field)
+    return None if text is None else parse_datetime(text, field, today=clock.today())
 
 
 def received_and_at(received: str | None, at: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
     """`--received` and `--at` of a registration: a receipt given alone must not lie in the
     future; the registration time defaults to the receipt time (then now)."""
     from ..domain.timeutil import check_not_future
-    from ..services import clock
 
     received_dt = at_value(received, "--received")
     if at is None and received_dt is not None:
@@ -133,7 +134,7 @@ def audit_unmask(command: str, rows: int, target: str | None = None, clerk: str 
 
 
 def date_value(text: str | None, field: str) -> dt.date | None:
-    return None if text is None else parse_date(text, field)
+    return None if text is None else parse_date(text, field, today=clock.today())
 
 
 class AppState:
@@ -176,8 +177,9 @@ class KefuGroup(TyperGroup):
 
     def format_commands(self, ctx, formatter) -> None:
         """The command list of the help page, from the table: nothing is imported for it."""
-        from typer._click.utils import make_default_short_help
         from typer.core import _
+
+        from .help_format import short_help as make_default_short_help
 
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max((len(n) for n in names), default=0)

@@ -25,10 +25,7 @@ def review(
     clerk: ClerkOpt = None,
 ) -> None:
     """登记投诉人对处理决定的书面核查(复核)申请(办法第二十条): 须在收到处理决定之日起 30 日内提出,
-    上级机构自收到申请之日起 30 日内作出核查决定(期限 complaint.review)。
-
-    示例: kefu complaint review TS-20261121-0007 --received 2026-12-01T10:00
-    """
+    上级机构自收到申请之日起 30 日内作出核查决定(期限 complaint.review)。"""
     from ..services import complaint_review as svc
 
     result = svc.review(state.db, complaint_id, received=at_value(received, "--received"), note=_note(note),
@@ -45,10 +42,7 @@ def review_decide(
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """作出核查(复核)决定: 维持或变更原处理决定,满足核查期限。
-
-    示例: kefu complaint review-decide TS-20261121-0007 --result 维持 --note 经核查维持原处理决定
-    """
+    """作出核查(复核)决定: 维持或变更原处理决定,满足核查期限。"""
     from ..domain.codes import label
     from ..domain.complaint import REVIEW_RESULTS
     from ..services import complaint_review as svc

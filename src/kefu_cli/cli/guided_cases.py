@@ -72,16 +72,6 @@ def _callback_asks() -> list[Ask]:
 
     return [
         Ask("kind", "--kind", "回访类型", "新契约", _code(cb.KINDS, "--kind"), cb.KINDS),
-        Ask("name", "--name", "客户姓名", "王小明", _text("--name", 50, "王小明")),
-        Ask("phone", "--phone", "联系电话", "13812345678", _phone("--phone")),
-        Ask(
-            "receipt_date",
-            "--receipt-date",
-            "回执签收日期",
-            "2026-11-20",
-            _date("--receipt-date"),
-            when=lambda v: kind(v) == "new_policy" and not (v.get("due") or v.get("closed_date")),
-        ),
         Ask(
             "complaint",
             "--complaint",
@@ -89,6 +79,17 @@ def _callback_asks() -> list[Ask]:
             "TS-20261121-0007",
             required=False,
             when=lambda v: kind(v) in ("complaint", "regulator"),
+        ),
+        # a complaint's callback takes the complainant's name and phone from the complaint
+        Ask("name", "--name", "客户姓名", "王小明", _text("--name", 50, "王小明"), when=lambda v: not v.get("complaint")),
+        Ask("phone", "--phone", "联系电话", "13812345678", _phone("--phone"), when=lambda v: not v.get("complaint")),
+        Ask(
+            "receipt_date",
+            "--receipt-date",
+            "回执签收日期",
+            "2026-11-20",
+            _date("--receipt-date"),
+            when=lambda v: kind(v) == "new_policy" and not (v.get("due") or v.get("closed_date")),
         ),
         Ask(
             "closed_date",

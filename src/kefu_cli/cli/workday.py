@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..domain.timeutil import InputError, parse_date
-from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, state
+from ..domain.timeutil import InputError
+from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, date_value, state
 
 app = typer.Typer(help="工作日日历: 推算期限、查询日期、导入节假日安排。", no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def add(
     json: JsonOpt = False,
 ) -> None:
     """起算日之后第 N 个工作日(期限届满日)。"""
-    start = parse_date(date, "起算日")
+    start = date_value(date, "起算日")
     n = _workdays_n(n_text)
     ans = _calendar().add_workdays(start, n)
     if json:
@@ -72,7 +72,7 @@ def count(
     json: JsonOpt = False,
 ) -> None:
     """开始日之后至结束日(含)的工作日天数: (开始日, 结束日]。"""
-    s, e = parse_date(start, "开始日"), parse_date(end, "结束日")
+    s, e = date_value(start, "开始日"), date_value(end, "结束日")
     cal = _calendar()
     n = cal.count_workdays(s, e)
     provisional = cal.touches_provisional(s, e)
@@ -100,7 +100,7 @@ def check(
     """某一天是否为工作日,属于哪类日子。"""
     from ..domain.calendar import DAY_KIND_ZH, SOURCE_ZH, Source, YearStatus
 
-    d = parse_date(date, "查询日")
+    d = date_value(date, "查询日")
     cal = _calendar()
     info = cal.day(d)
     if json:

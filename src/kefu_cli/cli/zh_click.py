@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from .help_format import display_width  # noqa: F401 - the width of text on a terminal, for the help page
+
 # Typer's gettext strings (typer/core.py `_()`), and Click's fixed strings.
 TEXT = {
     "Arguments": "参数",
@@ -109,13 +111,20 @@ _MESSAGES: list[tuple[str, object]] = [
     (r"^Missing parameter: (.+)$", lambda m: f"缺少参数 {m[1]}。"),
     (r"^Invalid value for (.+?): (.*)$", lambda m: f"{m[1]} 的值无效: {_detail(m[2])}"),
     (r"^Invalid value: (.*)$", lambda m: f"值无效: {_detail(m[1])}"),
-    (r"^Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)$", lambda m: f"多余的参数: {m[1]}"),
+    (r"^Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)$", lambda m: f"多余的参数: {m[1]}{_time_hint(m[1])}"),
     (r"^Option (.+) requires an argument\.$", lambda m: f"选项 {m[1]} 后面需要一个值。"),
     (r"^Option (.+) requires (\d+) arguments\.$", lambda m: f"选项 {m[1]} 后面需要 {m[2]} 个值。"),
     (r"^Option (.+) does not take a value\.$", lambda m: f"选项 {m[1]} 不接受值。"),
     (r"^Argument (.+) takes (\d+) values\.$", lambda m: f"参数 {m[1]} 需要 {m[2]} 个值。"),
     (r"^Could not open file (.+?): (.*)$", lambda m: f"无法打开文件 {m[1]}: {m[2]}"),
 ]
+
+
+def _time_hint(extra: str) -> str:
+    """A time left over from an unquoted '2026-11-21 09:30': how to give date and time as one value."""
+    if not re.match(r"^\d{1,2}[::时点]\d{0,2}", extra.strip()):
+        return ""
+    return "。日期和时间之间有空格时请加引号,例如 --at '2026-11-21 09:30',或写成 2026-11-21T09:30"
 
 
 def translate(message: str) -> str:
@@ -130,17 +139,54 @@ def _usage_words(args: str) -> str:
     return args
 
 
-def display_width(text: str) -> int:
-    """Columns `text` takes on a terminal: a Chinese character takes two (Click counts one,
-    which puts the help column after `--as-of <文本>` out of line)."""
-    from unicodedata import east_asian_width
-
-    from typer._click._compat import strip_ansi
-
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in strip_ansi(text))
-
-
 _installed = False
+
+COMPLETION_HELP = {
+    "--install-completion": "为当前 shell(bash、zsh、fish、PowerShell)安装 Tab 补全: 命令、选项、代码值、案件编号",
+    "--show-completion": "显示当前 shell 的补全脚本(可复制或自行安装)",
+}
+
+
+def _install_completion(typer_core) -> None:
+    """Completion in Chinese: the two root options' help and their messages; the values of
+    options and arguments from cli/completion.py (imported only while completing)."""
+    import typer.main as typer_main
+
+    get_arguments = typer_main.get_install_completion_arguments
+
+    def zh_arguments():
+        params = get_arguments()
+        for param in params:
+            param.help = COMPLETION_HELP.get(param.opts[0], param.help)
+            if param.opts[0] == "--install-completion":
+                param.callback = _install_callback
+        return params
+
+    typer_main.get_install_completion_arguments = zh_arguments
+    shell_complete = typer_core._TyperParameter.shell_complete
+
+    def kefu_shell_complete(self, ctx, incomplete: str):
+        found = shell_complete(self, ctx, incomplete)
+        if found or self._custom_shell_complete is not None:
+            return found
+        from .completion import complete
+
+        return complete(self, ctx, incomplete)
+
+    typer_core._TyperParameter.shell_complete = kefu_shell_complete
+
+
+def _install_callback(ctx, param, value):
+    """`kefu --install-completion [SHELL]`: Typer's installation, said in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    import sys
+
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    print(f"已为 {shell} 安装 Tab 补全: {path}\n重新打开终端后生效。")
+    sys.exit(0)
 
 
 def install() -> None:
@@ -171,7 +217,10 @@ def install() -> None:
         write_usage(self, prog, _usage_words(args), USAGE_PREFIX if prefix is None else prefix)
 
     click_formatting.HelpFormatter.write_usage = zh_write_usage
-    click_formatting.term_len = display_width  # the help table's first column, in screen columns
+    from . import help_format
+
+    help_format.install()
+    _install_completion(typer_core)
 
     get_help_option = click_core.Command.get_help_option
 

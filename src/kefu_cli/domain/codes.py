@@ -64,6 +64,19 @@ def _spellings(zh: str, aliases: tuple[str, ...]) -> set[str]:
     return {t for t in out if t}
 
 
+def _short_for(typed: str, label: str) -> bool:
+    """`typed` is the start of `label` (已移交 for 已移交保险公司), or `label` with some characters
+    left out (in order) and at least half of it: the short labels of help texts (非本人或受托人 for
+    非消费者本人或其受托人提出). The caller takes it only when one code has such a label."""
+    label = label.translate(_BRACKETS)
+    if len(typed) >= 2 and label.startswith(typed):
+        return True
+    if len(typed) < 3 or 2 * len(typed) < len(label) or typed[0] != label[0]:
+        return False
+    rest = iter(label)
+    return all(ch in rest for ch in typed)
+
+
 # Brackets as a Chinese input method types them, read as the ASCII ones the labels use.
 _BRACKETS = str.maketrans("（）", "()")
 
@@ -80,6 +93,14 @@ def parse_code(table: CodeTable, value: str, field: str) -> str:
     for code, (zh, aliases) in table.items():
         if v in {t.translate(_BRACKETS) for t in _spellings(zh, aliases)}:
             return code
+    shortened = {code for code, (zh, aliases) in table.items() if any(_short_for(v, t) for t in (zh, *aliases))}
+    if len(shortened) == 1:  # a label as help shows it, shortened: 重复(处理中) for 重复投诉(处理中)
+        return shortened.pop()
+    head = v.split("(")[0].strip()
+    if head and head != v:  # a label typed with help's note in brackets: 信函(书信), 信函(默认)
+        for code, (zh, aliases) in table.items():
+            if head in {t.translate(_BRACKETS) for t in _spellings(zh, aliases)}:
+                return code
     choices = "、".join(f"{zh}({code})" for code, (zh, _) in table.items())
     raise InputError(f"{field} 的值 '{value}' 无效,可选: {choices}")
 
@@ -88,3 +109,17 @@ def table_of(labels: Mapping, aliases: Mapping[str, tuple[str, ...]] | None = No
     """A CodeTable from a {code: Chinese label} mapping (enum keys allowed)."""
     aliases = aliases or {}
     return {str(k): (v, aliases.get(str(k), ())) for k, v in labels.items()}
+
+
+# Dashes an input method may type in a case number (full-width, en and em dashes …).
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－﹣", "-"))
+
+
+def case_number(text: str | None) -> str | None:
+    """A case number as clerks type it, in the form it is stored: full-width letters, digits and
+    hyphens as ASCII ones, upper case, no surrounding spaces (ts－20261121－0007 → TS-20261121-0007)."""
+    if text is None:
+        return None
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip().upper()

@@ -39,7 +39,15 @@ _AMBIGUOUS = (
     (re.compile(r"\d{5,7}|\d{9,12}"), "纯数字的日期应为 8 位: 年年年年月月日日"),
 )
 DATE_EXAMPLES = "2026-11-21、2026/11/21、2026年11月21日 或 20261121"
-DATETIME_EXAMPLES = "2026-11-21 09:30、2026/11/21 9:30、2026年11月21日 9:30 或 2026-11-21T09:30:00+08:00"
+DATETIME_EXAMPLES = (
+    "2026-11-21T09:30、'2026-11-21 09:30'(有空格时加引号)、2026年11月21日9:30 或 2026-11-21T09:30:00+08:00"
+)
+# Days a clerk names instead of a date, relative to today (the clock's, given by the caller), with
+# an optional time after them: 今天, 昨天14:00, '前天 9:30', 今天下午3点 is not taken (say 15:00).
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE_RE = re.compile(
+    r"(?P<day>今天|今日|昨天|昨日|前天)\s*(?:T?\s*(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})?\s*分?)?"
+)
 
 
 class InputError(ValueError):
@@ -72,11 +80,31 @@ def check_not_future(value: dt.datetime, field: str, now: dt.datetime) -> None:
         )
 
 
-def _when(text: str, field: str, examples: str) -> tuple[dt.datetime, bool] | None:
+def _relative(s: str, field: str, today: dt.date | None) -> tuple[dt.datetime, bool] | None:
+    """(moment, time given) for 今天/昨天/前天 with an optional time; None for any other text."""
+    m = _RELATIVE_RE.fullmatch(s)
+    if m is None:
+        return None
+    if today is None:  # a file's cell, or a caller without the clock: only real dates
+        raise InputError(f"{field} 应写成具体日期,而不是 '{s}'。正确示例: {DATE_EXAMPLES}")
+    day = dt.datetime.combine(today - dt.timedelta(days=_RELATIVE_DAYS[m["day"]]), dt.time())
+    if m["H"] is None:
+        return day, False
+    hour, minute = int(m["H"]), int(m["M"] or 0)
+    if hour > 23 or minute > 59:
+        raise InputError(f"{field} 的时间 '{s}' 不存在(小时 0–23,分 0–59)。正确示例: {DATETIME_EXAMPLES}")
+    return day.replace(hour=hour, minute=minute), True
+
+
+def _when(text: str, field: str, examples: str, today: dt.date | None = None) -> tuple[dt.datetime, bool] | None:
     """(moment, time given) for the forms above, None when the text is none of them.
     A date that does not exist (2026-02-30, 2026-13-01, 25:00) or an ambiguous one is one
-    sentence naming the field, the value and correct examples."""
+    sentence naming the field, the value and correct examples. 今天/昨天/前天 count back from
+    `today` (the caller reads the clock: services/clock.py)."""
     s = (text or "").strip().translate(_FULL_WIDTH)
+    relative = _relative(s, field, today)
+    if relative is not None:
+        return relative
     m = _WHEN_RE.fullmatch(s)
     if m is None:
         for pattern, why in _AMBIGUOUS:
@@ -119,11 +147,11 @@ def _when(text: str, field: str, examples: str) -> tuple[dt.datetime, bool] | No
     return value, True
 
 
-def parse_date(text: str, field: str = "日期") -> dt.date:
+def parse_date(text: str, field: str = "日期", today: dt.date | None = None) -> dt.date:
     """2026-11-21, 2026/11/21, 2026.11.21, 2026年11月21日, 20261121 (month and day may be one
-    digit: 2026/11/1), within 2000..2099. A time of exactly 0:00 (Excel writes date cells so)
-    is taken as the date."""
-    found = _when(text, field, DATE_EXAMPLES)
+    digit: 2026/11/1), within 2000..2099; 今天/昨天/前天 when `today` is given. A time of
+    exactly 0:00 (Excel writes date cells so) is taken as the date."""
+    found = _when(text, field, DATE_EXAMPLES, today)
     if found is not None:
         value, timed = found
         if timed and (value.tzinfo is not None or value.time() != dt.time()):
@@ -139,11 +167,12 @@ def to_cst_naive(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def parse_datetime(text: str, field: str = "时间") -> dt.datetime:
+def parse_datetime(text: str, field: str = "时间", today: dt.date | None = None) -> dt.datetime:
     """A moment in China time: any date form of `parse_date`, then a time after a space or a T
     (9:30, 09:30:00, 9时30分); ISO 8601 with an offset is converted to China time. A bare
-    date means 09:00, the start of the working day. Within 2000..2099."""
-    found = _when(text, field, DATETIME_EXAMPLES)
+    date means 09:00, the start of the working day; 今天 14:00, 昨天14:00 when `today` is given.
+    Within 2000..2099."""
+    found = _when(text, field, DATETIME_EXAMPLES, today)
     if found is not None:
         value, timed = found
         value = value if timed else dt.datetime.combine(value.date(), WORKDAY_START)
@@ -155,6 +184,15 @@ def parse_datetime(text: str, field: str = "时间") -> dt.datetime:
     value = to_cst_naive(value)
     check_range(value, field)
     return value.replace(microsecond=0)
+
+
+def example_workday(calendar, after: dt.date) -> dt.date:
+    """A day to suggest in a message ("例如 --to …"): the first working day after `after` that is
+    not a fixed public holiday (元旦, 劳动节, 国庆) which a provisional year's weekday rule counts."""
+    day = calendar.add_workdays_date(after, 1)
+    while (day.month, day.day) in {(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)}:
+        day = calendar.add_workdays_date(day, 1)
+    return day
 
 
 def iso_datetime(value: dt.datetime | None) -> str | None:

@@ -14,6 +14,7 @@ from ..domain import callback as cb
 from ..domain import rows as row_folds
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, RuleError
+from ..domain.timeutil import example_workday
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
 from ..store.models import Deadline
 from . import core
@@ -144,7 +145,7 @@ def reschedule(uow: UnitOfWork, callback_id: str, to: dt.datetime, reason: str) 
     if to < uow.at:
         raise InputError(
             f"--to 预约时间 {to:%Y-%m-%d %H:%M} 早于现在({uow.at:%Y-%m-%d %H:%M}): 请给出客户约定的以后的时间,"
-            f"例如 --to {(uow.at + dt.timedelta(days=1)):%Y-%m-%d}T10:00"
+            f"例如 --to {example_workday(uow.calendar, uow.at.date()):%Y-%m-%d}T10:00"
         )
     rule_rows = [d for d in open_deadlines(uow, CASE_TYPE, row.id, [DeadlineKind.CALLBACK])]
     due_at = min((d.due_at for d in rule_rows), default=None)

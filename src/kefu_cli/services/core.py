@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.codes import case_number
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.timeutil import iso_datetime
 from .context import UnitOfWork
@@ -104,7 +105,7 @@ def get(uow: UnitOfWork, case_type: str, number: str | None):
     """The case row, or NotFoundError with one sentence saying how to find the number."""
     ct = CASES[case_type]
     key = (number or "").strip()
-    row = uow.session.get(model_of(case_type), key.upper() if ct.upper else key)
+    row = uow.session.get(model_of(case_type), case_number(key) if ct.upper else key)  # ts－… → TS-…
     if row is None:
         raise NotFoundError(ct.not_found.format(given=number, zh=ct.zh, finder=ct.finder, example=ct.example))
     return row

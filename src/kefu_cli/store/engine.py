@@ -7,7 +7,6 @@ write lock up front (BEGIN IMMEDIATE), so clerks and a nightly job can share one
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 from .db import DatabaseError, busy_timeout_ms, is_sqlite, sqlite_path
@@ -18,12 +17,26 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
+_ENGINES: dict[tuple[str, bool], Engine] = {}
+
+
 def engine_for(url: str, write: bool = False) -> Engine:
     """One engine per URL and mode (write engines take the lock at BEGIN on SQLite)."""
-    return _engine(url, bool(write))
+    key = (url, bool(write))
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = _ENGINES[key] = _engine(url, bool(write))
+    return engine
 
 
-@cache
+def dispose_all() -> None:
+    """Close every pooled connection of every engine made so far and forget the engines (a
+    long-lived process that opened many databases, e.g. the test suite, releases their files)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
 def _engine(url: str, write: bool) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.exc import SQLAlchemyError
