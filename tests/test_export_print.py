@@ -44,6 +44,11 @@ def test_every_export_prints_landscape_a4_one_page_wide_with_titles_on_every_pag
     assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$A"
     assert ws.cell(1, 1).value == EXPORTS[what] and ws.freeze_panes == "B2"  # the case number, frozen
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    if what == "complaints":  # printed up to 是否逾期: the step columns (a round trip's data) are not
+        last = ws.print_area.split(":")[1].split("$")[1]  # 'complaints'!$A$1:$AB$1048576 -> AB
+        assert ws.print_area.endswith("$1048576") and ws[f"{last}1"].value == "是否逾期"
+    else:
+        assert not ws.print_area
     # 说明: on one page
     assert notes.title == "说明" and notes.sheet_properties.pageSetUpPr.fitToPage is True
     assert (int(notes.page_setup.fitToWidth), int(notes.page_setup.fitToHeight), int(notes.page_setup.paperSize)) == (
@@ -201,6 +206,7 @@ def test_libreoffice_prints_the_header_and_the_case_number_on_every_page(kefu, t
     for page in data:
         head = page.strip().splitlines()[0]
         assert "投诉编号" in head and "接收时间" in head and "是否逾期" in head, head  # the whole header, one page wide
+        assert "登记时间" not in head and "中止类型" not in head, head  # the step columns are not printed
         numbers |= set(re.findall(r"TS-\d{8}-\d{4}", page))
         assert "页,共" in page
     assert len(numbers) == 300  # every row printed with its case number, none cut off to another page

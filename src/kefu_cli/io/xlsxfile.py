@@ -225,8 +225,11 @@ def write_xlsx_atomic(
     rows: Iterable[Sequence[Any]],
     notes: Sequence[tuple[str, str]] = (),
     progress: Callable[[int], None] | None = None,
+    printed: int | None = None,
 ) -> int:
-    """Write one data sheet `title` and the notes sheet to `dest`, atomically; returns the rows."""
+    """Write one data sheet `title` and the notes sheet to `dest`, atomically; returns the rows.
+    `printed`: only the first so many columns are printed (the rest are data for a program: a
+    round trip's step columns), fitted to the page's width."""
     from itertools import chain, islice
 
     from openpyxl import Workbook
@@ -246,6 +249,8 @@ def write_xlsx_atomic(
     _print_setup(ws, landscape=True, one_page=False)
     ws.print_title_rows = "1:1"  # the header on every printed page
     ws.print_title_cols = "A:A"  # and the case number
+    if printed is not None and printed < len(columns):
+        ws.print_area = f"A1:{column_letter(printed - 1)}1048576"  # every row a sheet can hold
     bold = Font(bold=True)
     header = []
     for col in columns:

@@ -34,7 +34,7 @@ from ..domain import complaint as sm
 from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.timeutil import check_span
-from ..io.columns import CALLBACK, COMPLAINT, DEADLINE, columns
+from ..io.columns import CALLBACK, COMPLAINT, COMPLAINT_STEPS, DEADLINE, columns
 from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
@@ -294,7 +294,9 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
     if is_xlsx(dest):
         from ..io.xlsxfile import write_xlsx_atomic
 
-        return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes)
+        # the complaint's step columns (a round trip's data) are not printed: the page stays readable
+        printed = len(COMPLAINT_COLUMNS) - len(COMPLAINT_STEPS) if columns is COMPLAINT_COLUMNS else None
+        return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes, printed=printed)
     from ..io.csvfile import write_csv_atomic
 
     return write_csv_atomic(dest, [c.header for c in columns], _counted(_csv_times(rows), progress), encoding)
