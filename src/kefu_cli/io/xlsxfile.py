@@ -83,6 +83,7 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
 
     The file is opened by io/workbook.py `read_sheet` (which knows it is an .xlsx by its content,
     whatever its name says): a file that is no workbook is one sentence."""
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
@@ -90,7 +91,10 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
     p = Path(path)
     try:
         with p.open("rb") as f:  # a file object: openpyxl does not judge it by its name
-            wb = load_workbook(f, read_only=True, data_only=True)
+            with warnings.catch_warnings():  # a print area of whole columns (as LibreOffice saves the
+                # export's) is not for openpyxl to keep: the data is read all the same, without a word to the clerk
+                warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+                wb = load_workbook(f, read_only=True, data_only=True)
             try:
                 return _data_rows(wb)
             finally:
