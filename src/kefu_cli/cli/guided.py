@@ -94,7 +94,7 @@ def ask(a: Ask) -> Any:
         from ..domain.codes import label
 
         codes = list(a.choices)
-        typer.echo(f"{a.zh} 可选 " + "  ".join(f"{i}) {label(a.choices, c)}" for i, c in enumerate(codes, 1)))
+        typer.echo(_choice_lines(f"{a.zh} 可选", [f"{i}) {label(a.choices, c)}" for i, c in enumerate(codes, 1)]))
     while True:
         hint = f"[默认 {_shown(a, a.default)}]" if a.default else ("" if a.required else "[可不填]")
         text = _read(f"{a.zh}{hint}: ").strip()
@@ -179,3 +179,21 @@ def default_branch(branch: str | None) -> str | None:
     from .. import userconfig
 
     return userconfig.get("branch") or branch
+
+
+def _choice_lines(head: str, items: list[str]) -> str:
+    """The numbered choices on as many lines as the terminal's width needs, never splitting one
+    choice (display width: a Chinese character takes two columns)."""
+    import shutil
+
+    from wcwidth import wcswidth
+
+    width = max(shutil.get_terminal_size((80, 24)).columns, 20)
+    lines, line = [], head
+    for item in items:
+        if wcswidth(line) + 2 + wcswidth(item) > width and line.strip():
+            lines.append(line)
+            line = "  " + item
+        else:
+            line = f"{line}  {item}"
+    return "\n".join([*lines, line])
