@@ -44,6 +44,11 @@ def test_every_export_prints_landscape_a4_one_page_wide_with_titles_on_every_pag
     assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$A"
     assert ws.cell(1, 1).value == EXPORTS[what] and ws.freeze_panes == "B2"  # the case number, frozen
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    if what == "complaints":  # printed up to 是否逾期: the step columns (a round trip's data) are not
+        last = ws.print_area.split(":")[1].split("$")[1]  # 'complaints'!$A$1:$AB$1048576 -> AB
+        assert ws.print_area.endswith("$1048576") and ws[f"{last}1"].value == "是否逾期"
+    else:
+        assert not ws.print_area
     # 说明: on one page
     assert notes.title == "说明" and notes.sheet_properties.pageSetUpPr.fitToPage is True
     assert (int(notes.page_setup.fitToWidth), int(notes.page_setup.fitToHeight), int(notes.page_setup.paperSize)) == (
@@ -90,8 +95,10 @@ def test_one_header_per_meaning_shared_by_export_and_import():
     from kefu_cli.services.complaint_import import COMPLAINT_COLUMNS
     from kefu_cli.services.exports import CALLBACK_HEADERS, COMPLAINT_HEADERS
 
-    # the receipt is 接收时间 (as complaint list says); 受理 is acceptance
-    assert COMPLAINT["received"].header == "接收时间" and "受理时间" not in COMPLAINT_HEADERS
+    # the receipt is 接收时间 (as complaint list says); 受理 is acceptance: 受理时间 is the acceptance's time
+    # (the step columns of issue 21's round trips), never the receipt's
+    assert COMPLAINT["received"].header == "接收时间" and COMPLAINT["accepted_at"].header == "受理时间"
+    assert COMPLAINT_HEADERS.count("受理时间") == 1
     assert COMPLAINT_HEADERS[:2] == ["投诉编号", "接收时间"]
     # every column an import reads is written by the export under the same header, first among its names
     for names, headers in ((COMPLAINT_COLUMNS, COMPLAINT_HEADERS), (CALLBACK_COLUMNS, CALLBACK_HEADERS)):
@@ -113,13 +120,14 @@ def test_one_header_per_meaning_shared_by_export_and_import():
 def test_an_old_export_header_still_imports(kefu, tmp_path):
     old = tmp_path / "old.csv"
     old.write_text(
-        "投诉编号,受理时间,受理方式,投诉类别,投诉人,联系电话\nTS-1,2026-11-02 09:30,电话,理赔,王建国,13812345678\n",
+        "投诉编号,受理时间,受理方式,投诉类别,投诉人,联系电话\nTS-20261102-0001,2026-11-02 09:30,电话,理赔,王建国,13812345678\n",
         "utf-8",
     )
     doc = kefu.ok("import", "complaints", str(old), "--at", "2026-11-20T10:00", "--json")
     assert doc["created"] == 1 and doc["errors"] == []
     shown = kefu.ok("complaint", "list", "--all", "--json")
     assert [c["received_at"][:16] for c in shown["items"]] == ["2026-11-02T09:30"]
+    assert [c["id"] for c in shown["items"]] == ["TS-20261102-0001"]  # its number kept (issue 21's round trips)
     # a sheet with both: 接收时间 is the receipt, 受理时间 the acceptance (not read as the receipt)
     both = tmp_path / "both.csv"
     both.write_text(
@@ -198,6 +206,7 @@ def test_libreoffice_prints_the_header_and_the_case_number_on_every_page(kefu, t
     for page in data:
         head = page.strip().splitlines()[0]
         assert "投诉编号" in head and "接收时间" in head and "是否逾期" in head, head  # the whole header, one page wide
+        assert "登记时间" not in head and "中止类型" not in head, head  # the step columns are not printed
         numbers |= set(re.findall(r"TS-\d{8}-\d{4}", page))
         assert "页,共" in page
     assert len(numbers) == 300  # every row printed with its case number, none cut off to another page

@@ -77,7 +77,8 @@ def complaints(
 
     文件名以 .xlsx 结尾时导出 Excel 工作簿(日期为日期单元格,电话、保单号为文本,表头冻结并可筛选,
     另有“说明”页写明数据截至日、筛选条件和打码情况),否则为 CSV。
-    加 --unmask 导出的文件可用 kefu import complaints 原样导回,已有的投诉不会重复登记。
+    加 --unmask 导出的文件可用 kefu import complaints 原样导回: 按各步骤的时间重建每件投诉(编号、状态、期限不变),
+    已有的投诉不会重复登记。
     """
     from ..services.exports import export_complaints
 

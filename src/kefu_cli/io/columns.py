@@ -36,7 +36,7 @@ class Field:
 
 F = Field
 COMPLAINT: dict[str, Field] = {f.key: f for f in (
-    F("id", "投诉编号"),
+    F("id", "投诉编号", aliases=("number",)),
     F("received", "接收时间", DATETIME, ("投诉时间", "received_at"), legacy=("受理时间",)),  # exports before issue 21
     F("channel", "受理方式", aliases=("渠道", "投诉渠道")),
     F("category", "投诉类别", aliases=("类别",)),
@@ -49,12 +49,12 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("handler", "经办人", aliases=("处理人",)),
     F("status", "状态"),
     F("complete", "材料齐全", aliases=("materials_complete",)),
-    F("complete_at", "材料齐全时间", DATETIME),
+    F("complete_at", "材料齐全时间", DATETIME, ("materials_complete_at",)),
     F("acceptance_decided_at", "受理决定时间", DATETIME),  # 受理、不予受理或转办的时间
     F("reject_reason", "不予受理原因"),
-    F("transfer_to", "转办至"),
-    F("merged_into", "并入投诉"),
-    F("extension", "延期"),
+    F("transfer_to", "转办至", aliases=("转办去向",)),
+    F("merged_into", "并入投诉", aliases=("合并入",)),
+    F("extension", "延期", aliases=("延期级别", "extension_level")),
     F("decided_at", "处理决定时间", DATETIME),
     F("result", "处理结果"),
     F("withdrawn_at", "撤回时间", DATETIME),
@@ -64,7 +64,38 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("decision_due", "处理时限", DATE),
     F("working_days_left", "剩余工作日", INT),
     F("overdue", "是否逾期"),
+    # Every step of the case with its time and values (issue 21): `kefu import complaints` rebuilds the case
+    # by replaying them (services/complaint_replay.py). A step taken more than once (中止/恢复, 延期 twice)
+    # lists its times in one cell, separated by ";", and its values one a line.
+    F("registered_at", "登记时间", DATETIME),
+    F("notified_at", "告知补充材料时间", DATETIME),
+    F("investigated_at", "初步调查时间", DATETIME),
+    F("accepted_at", "受理时间", DATETIME),  # the acceptance; in a file without 接收时间, the receipt (`received`)
+    F("rejected_at", "不予受理时间", DATETIME),
+    F("reject_note", "不予受理说明"),
+    F("transferred_at", "转办时间", DATETIME),
+    F("transfer_kind", "转办类型", aliases=("transfer_internal",)),
+    F("merged_at", "合并时间", DATETIME),
+    F("extended_at", "延期时间", DATETIME),
+    F("approver", "延期批准人", aliases=("extension_approver",)),
+    F("paused_at", "中止时间", DATETIME),
+    F("pause_reason", "中止原因"),
+    F("resumed_at", "恢复时间", DATETIME),
+    F("reported_at", "向监管报告时间", DATETIME, ("regulator_reported_at",)),
+    F("voided_at", "作废时间", DATETIME),
+    F("void_reason", "作废原因"),
+    F("notify_note", "告知补充材料说明"),
+    F("investigate_note", "初步调查说明"),
+    F("merge_note", "合并说明"),
+    F("withdraw_note", "撤回说明"),
+    F("regulator_report_note", "向监管报告说明"),
+    F("pause_kind", "中止类型"),
+    F("review_received_at", "核查申请时间", DATETIME),  # the review (核查) of the decision, 2020 rule Art. 20
+    F("review_decided_at", "核查决定时间", DATETIME),
+    F("review_result", "核查结果"),
 )}  # fmt: skip
+# The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
+COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])
 
 CALLBACK: dict[str, Field] = {f.key: f for f in (
     F("id", "回访编号"),

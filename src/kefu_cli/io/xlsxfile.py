@@ -83,6 +83,7 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
 
     The file is opened by io/workbook.py `read_sheet` (which knows it is an .xlsx by its content,
     whatever its name says): a file that is no workbook is one sentence."""
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
@@ -90,7 +91,10 @@ def read_sheet(path: str | Path) -> tuple[list[tuple[int, list[Any]]], str]:
     p = Path(path)
     try:
         with p.open("rb") as f:  # a file object: openpyxl does not judge it by its name
-            wb = load_workbook(f, read_only=True, data_only=True)
+            with warnings.catch_warnings():  # a print area of whole columns (as LibreOffice saves the
+                # export's) is not for openpyxl to keep: the data is read all the same, without a word to the clerk
+                warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+                wb = load_workbook(f, read_only=True, data_only=True)
             try:
                 return _data_rows(wb)
             finally:
@@ -225,8 +229,11 @@ def write_xlsx_atomic(
     rows: Iterable[Sequence[Any]],
     notes: Sequence[tuple[str, str]] = (),
     progress: Callable[[int], None] | None = None,
+    printed: int | None = None,
 ) -> int:
-    """Write one data sheet `title` and the notes sheet to `dest`, atomically; returns the rows."""
+    """Write one data sheet `title` and the notes sheet to `dest`, atomically; returns the rows.
+    `printed`: only the first so many columns are printed (the rest are data for a program: a
+    round trip's step columns), fitted to the page's width."""
     from itertools import chain, islice
 
     from openpyxl import Workbook
@@ -246,6 +253,8 @@ def write_xlsx_atomic(
     _print_setup(ws, landscape=True, one_page=False)
     ws.print_title_rows = "1:1"  # the header on every printed page
     ws.print_title_cols = "A:A"  # and the case number
+    if printed is not None and printed < len(columns):
+        ws.print_area = f"A1:{column_letter(printed - 1)}1048576"  # every row a sheet can hold
     bold = Font(bold=True)
     header = []
     for col in columns:

@@ -156,23 +156,30 @@ def _void_one(uow: UnitOfWork, case_type: str, row, reason: str, cause: str | No
 def void(db, case_type: str, case_id: str, *, reason: str, clerk=None, at: dt.datetime | None = None) -> dict:
     """Void a case registered by mistake (and the callbacks it scheduled: a complaint's, a claim's)."""
     why = clean_text(reason, "--reason 作废原因", REASON_MAX, required=True, multiline=True, example="重复登记")
+    if isinstance(db, UnitOfWork):  # replayed in the caller's unit of work, at its time (services/complaint_replay.py)
+        return _void(db, case_type, case_id, why)
     with unit_of_work(db, clerk=clerk, at=at) as uow:
-        row = _case(uow, case_type, case_id)
-        kinds = _void_one(uow, case_type, row, why)
-        also = []
-        linked = []
-        Callback = model_of("callback")
-        if case_type == "complaint":
-            from sqlmodel import select
+        return _void(uow, case_type, case_id, why)
 
-            linked = uow.session.exec(
-                select(Callback).where(Callback.complaint_id == row.id, Callback.voided_at.is_(None))
-            ).all()
-        elif case_type == "claim" and row.callback_id:  # the claim callback its closing scheduled
-            k = uow.session.get(Callback, row.callback_id)
-            linked = [k] if k is not None and k.voided_at is None else []
-        for cbk in linked:
-            _void_one(uow, "callback", cbk, why, cause=row.id)
-            also.append(cbk.id)
-        return {"case_type": case_type, "id": row.id, "voided_at": uow.at, "reason": why, "deadlines": kinds,
-                "callbacks": also}  # fmt: skip
+
+def _void(uow: UnitOfWork, case_type: str, case_id: str, why: str) -> dict:
+    """`void` in a unit of work (the complaint import replays a void in its own)."""
+    row = _case(uow, case_type, case_id)
+    kinds = _void_one(uow, case_type, row, why)
+    also = []
+    linked = []
+    Callback = model_of("callback")
+    if case_type == "complaint":
+        from sqlmodel import select
+
+        linked = uow.session.exec(
+            select(Callback).where(Callback.complaint_id == row.id, Callback.voided_at.is_(None))
+        ).all()
+    elif case_type == "claim" and row.callback_id:  # the claim callback its closing scheduled
+        k = uow.session.get(Callback, row.callback_id)
+        linked = [k] if k is not None and k.voided_at is None else []
+    for cbk in linked:
+        _void_one(uow, "callback", cbk, why, cause=row.id)
+        also.append(cbk.id)
+    return {"case_type": case_type, "id": row.id, "voided_at": uow.at, "reason": why, "deadlines": kinds,
+            "callbacks": also}  # fmt: skip

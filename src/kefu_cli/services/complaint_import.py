@@ -12,8 +12,9 @@ from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date, parse_datetime
-from ..io.columns import COMPLAINT, import_kinds, import_names, legacy_names
+from ..io.columns import COMPLAINT, COMPLAINT_STEPS, import_kinds, import_names, legacy_names
 from ..io.table import Table
+from ..io.xlsxfile import DATETIME
 from ..store import db as store_db
 from . import imports  # its CHUNK_ROWS, CHUNK_SECONDS, BATCH_ROWS, PAUSE_SECONDS, read when used (tests patch them)
 from .context import UnitOfWork, unit_of_work
@@ -24,10 +25,15 @@ from .imports import check_at, fail_database, fail_row, import_rows, new_result,
 # The columns the import reads, by the headers `kefu export complaints` writes (io/columns.py) and their aliases.
 COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation", "policy", "summary", "branch",
                   "handler", "complete", "regulator_ref", "regulator_due")  # fmt: skip
-COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ)
+# A case's number, state and steps (kefu's export, io/columns.py COMPLAINT_STEPS, or a head office's
+# sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
+HISTORY_READ = ("id", "status", "complete_at", "acceptance_decided_at", "reject_reason", "transfer_to", "merged_into",
+                "extension", "decided_at", "result", "withdrawn_at", *COMPLAINT_STEPS)  # fmt: skip
+COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
 COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
-COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ)
-COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)  # 受理时间: the receipt in a file without 接收时间
+COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
+# 受理时间: the receipt in a file without 接收时间 (else the acceptance, `accepted_at`)
+COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)
 
 YES = {"是", "y", "yes", "true", "1", "齐全", ""}
 NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
@@ -266,12 +272,29 @@ def _complaints_in_bulk(
     return result
 
 
+# The columns that make a file one of cases with their history (`import_history`).
+HISTORY = {"id", "status"} | {k for k in HISTORY_READ if COMPLAINT[k].kind == DATETIME} - {"complete_at"}
+
+
 def import_complaints(db: str | None, path: str | Path, *, bulk: bool | None = None, **options) -> ImportResult:
     """`kefu import complaints`: each row registered as `kefu complaint add` would.
 
+    A file with the cases' numbers, states or step times (kefu's own export, a head office's
+    sheet of its history) is imported by replaying each case's steps at their times
+    (services/complaint_replay.py `import_history`).
+
     On SQLite the rows are written in bulk (services/bulk.py); `bulk=False` (and any other
     database) registers them one by one through `register` — the same rows and events."""
-    table = read_rows(path, COMPLAINT_COLUMNS, COMPLAINT_REQUIRED, COMPLAINT_KINDS, legacy=COMPLAINT_LEGACY)
+    table = read_rows(path, COMPLAINT_COLUMNS, (), COMPLAINT_KINDS, "complaints", legacy=COMPLAINT_LEGACY)
+    missing = [k for k in COMPLAINT_REQUIRED if k not in table.keys]
+    if missing:
+        names = "、".join(COMPLAINT_COLUMNS[k][0] for k in missing)
+        example = ",".join(COMPLAINT_COLUMNS[k][0] for k in COMPLAINT_READ)
+        raise InputError(f"文件 {path} 缺少必需的列: {names}。表头示例: {example}")
+    if HISTORY & set(table.keys):
+        from .complaint_replay import import_history
+
+        return import_history(db, table, _Complaints(table), **options)
     if bulk is None:
         bulk = store_db.is_sqlite(store_db.resolve_url(db))
     if bulk:

@@ -179,6 +179,14 @@ def text_field(
 
 # --- transitions --------------------------------------------------------------
 def run_step(db, complaint_id, clerk, at, fn) -> dict[str, Any]:
+    if isinstance(db, UnitOfWork):  # a step replayed in the caller's unit of work, at its time (an import
+        # of cases with their history, services/complaint_replay.py): the same checks, effects and event
+        if at is not None and at != db.at:
+            raise ValueError("a replayed step takes the time of its unit of work")
+        c = get(db, complaint_id)
+        fn(db, c)
+        db.session.flush()
+        return {"id": c.id, "status": c.status}
     with unit_of_work(db, clerk=clerk, at=at) as uow:
         c = get(uow, complaint_id)
         fn(uow, c)

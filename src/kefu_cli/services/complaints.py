@@ -282,18 +282,19 @@ def registration_status(incomplete: bool) -> str:
     return str(sm.Status.AWAITING_MATERIALS if incomplete else sm.Status.REGISTERED)
 
 
-def register(uow: UnitOfWork, **fields: Any) -> dict[str, Any]:
+def register(uow: UnitOfWork, number: str | None = None, **fields: Any) -> dict[str, Any]:
     """Register a complaint inside the caller's unit of work (`add`; the bulk import registers
     transferred complaints with it, and the rest with the same functions in batches).
 
     `fields` are `check_registration`'s. Branch and handler must be on the master lists
-    (services/masters.py) unless `new_*` adds them."""
+    (services/masters.py) unless `new_*` adds them. `number`: the case's own number (an import of
+    kefu's export, services/complaint_replay.py), the counter continuing after it."""
     v = check_registration(uow, **fields)
     received = v["received"]
     duplicates = find_duplicates(uow, v["policy_no"], v["phone"], v["category"])
-    from .numbering import next_number
+    from .numbering import keep_number, next_number
 
-    number = next_number(uow, "TS", received.date())
+    number = keep_number(uow, "TS", number) if number else next_number(uow, "TS", received.date())
     details = registration_details(v, duplicates)
     c = core.new_row(uow, CASE, number, "register", registration_status(v["incomplete"]), details)
     uow.session.flush()

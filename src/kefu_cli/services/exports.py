@@ -10,8 +10,9 @@ Rows are streamed from the database into a temp file that is renamed at the end,
 million-row export neither holds everything in memory nor leaves half a file. Names and
 phones are masked as in every other output unless `unmask=True`, which is audited
 (services/privacy.py); the file is 0600 on POSIX and no cell can start a spreadsheet formula.
-The headers are the Chinese ones the import understands: an unmasked export imports back as
-it is (the columns an import does not read, such as 状态 and the deadlines, are ignored).
+The headers are the Chinese ones the import understands (io/columns.py): an unmasked export imports
+back as it is (the deadlines' columns are not read); the complaints come back with their numbers, states
+and every step (the step columns, services/complaint_replay.py).
 
 The complaint export carries the deadline columns a supervisor needs: 受理时限 and 处理时限
 (the running, else the latest, acceptance and decision deadlines), 剩余工作日 (working days
@@ -33,7 +34,7 @@ from ..domain import complaint as sm
 from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.timeutil import check_span
-from ..io.columns import CALLBACK, COMPLAINT, DEADLINE, columns
+from ..io.columns import CALLBACK, COMPLAINT, COMPLAINT_STEPS, DEADLINE, columns
 from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
@@ -43,6 +44,120 @@ from .context import unit_of_work
 COMPLAINT_COLUMNS = columns(COMPLAINT)
 CALLBACK_COLUMNS = columns(CALLBACK)
 DEADLINE_COLUMNS = columns(DEADLINE)
+
+
+# --- the steps of each complaint (round trips, issue 21) ----------------------------------------------
+# The last columns of the complaint export, io/columns.py COMPLAINT_STEPS (登记时间 … 中止类型): with
+# 状态, 材料齐全时间, 处理决定时间/结果, 撤回时间 … they carry every step of a complaint with its time and
+# values, so that `kefu import complaints` rebuilds the case by replaying them through the steps' own
+# service functions (services/complaint_import.py reads the same table).
+# A step taken more than once (中止/恢复, 延期 twice) lists its times in one cell, separated by ";".
+# The complaint audit actions whose times only the events keep (the rest are the row's columns).
+EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
+# The steps whose note only their event keeps (their note columns of COMPLAINT_STEPS, in this order).
+EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
+# The value of each pause and extension (the row keeps the last): written one a line when taken twice.
+EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",)}
+INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
+
+
+def _times(values: list[dt.datetime]) -> Any:
+    """One step's time, or the times of a step taken more than once as text ("t1;t2")."""
+    if len(values) <= 1:
+        return values[0] if values else None
+    return ";".join(v.replace(microsecond=0).isoformat(sep=" ") for v in values)
+
+
+def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, dict[str, list]]:
+    """{complaint: {action: [times]}} of the steps in EVENT_TIMES, in event order, and
+    {"note:" + action: [note]} of those in EVENT_NOTES; a step reversed by `undo` (the case's
+    latest step before it) left out; events after `until` too."""
+    import json
+
+    from sqlalchemy import select as sa_select
+
+    from ..store.models import AuditEvent
+
+    e = AuditEvent.__table__.c
+    out: dict[str, dict[str, list[dt.datetime]]] = {}
+    stacks: dict[str, list[tuple[str, dt.datetime, str]]] = {}
+    for i in range(0, len(ids), 400):
+        stmt = sa_select(e.entity_id, e.action, e.at, e.details).where(
+            e.entity == "complaint", e.entity_id.in_(ids[i : i + 400])
+        )
+        if until is not None:
+            stmt = stmt.where(e.at < until)
+        for cid, action, at, details in uow.session.execute(stmt.order_by(e.id)):
+            if isinstance(at, str):
+                at = dt.datetime.fromisoformat(at)
+            stack = stacks.setdefault(cid, [])
+            if action == "undo":
+                if stack:
+                    stack.pop()
+            elif action in sm.STEP_OF_EVENT:
+                stack.append((action, at, details))
+    for cid, stack in stacks.items():
+        mine = out.setdefault(cid, {})
+        for action, at, details in stack:
+            if action in EVENT_TIMES:
+                mine.setdefault(action, []).append(at)
+            if action in EVENT_NOTES or action in EVENT_VALUES:
+                values = json.loads(details) if isinstance(details, str) else details or {}
+                for key in EVENT_VALUES.get(action, ("note",)):
+                    if key == "kind":  # a pause before pauses had kinds was an outside appraisal
+                        values.setdefault("kind", str(sm.OLD_PAUSE_KIND))
+                    mine.setdefault(f"{key}:{action}", []).append(values.get(key) or "")
+    return out
+
+
+def _each(times: dict[str, list], action: str, key: str, last: str | None, shown=None) -> str | None:
+    """The value of a step taken once (as the row has it), or of each time it was taken, one a line
+    ("-" for none); `shown` turns a code into its label."""
+    values = times.get(f"{key}:{action}", [])
+    shown = shown or (lambda v: v)
+    return "\n".join(shown(v) if v else "-" for v in values) if len(values) > 1 else (shown(last) if last else last)
+
+
+def _pause_kind(code: str) -> str:
+    return sm.PAUSE_KIND_ZH.get(sm.PauseKind(code), code) if code in set(sm.PauseKind) else code
+
+
+def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
+    """The COMPLAINT_STEPS columns of complaint `c` (its row, and the times of its events)."""
+    return [
+        c.registered_at, _times(times.get("notify", [])), _times(times.get("investigate", [])), c.accepted_at,
+        c.rejected_at, c.reject_note, c.transferred_at,
+        INTERNAL_ZH[bool(c.transfer_internal)] if c.transferred_at else "", _times(times.get("merge", [])),
+        _times(times.get("extend", [])), _each(times, "extend", "approver", c.extension_approver),
+        _times(times.get("pause", [])), _each(times, "pause", "reason", c.pause_reason),
+        _times(times.get("resume", [])), _times(times.get("regulator_report", [])), c.voided_at, c.void_reason,
+        *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
+        _each(times, "pause", "kind", getattr(c, "pause_kind", None) if times.get("pause") else None, _pause_kind),
+        c.review_received_at, c.review_decided_at, label(sm.REVIEW_RESULTS, c.review_result),
+    ]  # fmt: skip
+
+
+def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
+    """(case, its deadlines, its COMPLAINT_STEPS cells), the events read for BATCH cases at a time."""
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) if as_of < clock.today() else None
+    batch: list[tuple[Any, list]] = []
+
+    def flush():
+        times = _event_times(uow, [c.id for c, _ in batch], until)
+        for c, deadlines in batch:
+            yield c, deadlines, _step_cells(c, times.get(c.id, {}))
+
+    for item in rows:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+# --- end of the steps' columns ------------------------------------------------------------------------
+
 COMPLAINT_HEADERS = [c.header for c in COMPLAINT_COLUMNS]
 CALLBACK_HEADERS = [c.header for c in CALLBACK_COLUMNS]
 DEADLINE_HEADERS = [c.header for c in DEADLINE_COLUMNS]
@@ -114,7 +229,7 @@ def _with_deadlines(uow, rows, case_type: str, as_of: dt.date, branch: str | Non
 
 def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
     kinds = (DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
-    for c, deadlines in _with_deadlines(uow, rows, "complaint", as_of, branch):
+    for c, deadlines, steps in _with_steps(uow, _with_deadlines(uow, rows, "complaint", as_of, branch), as_of):
         yield [
             c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
             c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
@@ -124,7 +239,7 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
             sm.REJECT_REASON_ZH.get(c.reject_reason, c.reject_reason) if c.reject_reason else "",
             c.transfer_to, c.merged_into, sm.EXTENSION_ZH.get(c.extension_level, "") if c.extension_level else "",
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
-            *_deadline_columns(deadlines, as_of, uow.calendar, kinds),
+            *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps,
         ]  # fmt: skip
 
 
@@ -179,7 +294,9 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
     if is_xlsx(dest):
         from ..io.xlsxfile import write_xlsx_atomic
 
-        return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes)
+        # the complaint's step columns (a round trip's data) are not printed: the page stays readable
+        printed = len(COMPLAINT_COLUMNS) - len(COMPLAINT_STEPS) if columns is COMPLAINT_COLUMNS else None
+        return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes, printed=printed)
     from ..io.csvfile import write_csv_atomic
 
     return write_csv_atomic(dest, [c.header for c in columns], _counted(_csv_times(rows), progress), encoding)
@@ -246,7 +363,8 @@ def export_complaints(
             "受理时限、处理时限: 进行中的(否则最近一次的)受理决定与处理决定期限",
             LEFT_NOTE,
             OVERDUE_NOTE,
-            "本表可用 kefu import complaints 导回(不读取 投诉编号、状态 及各期限列;已有的投诉不会重复登记)",
+            "本表可用 kefu import complaints 导回: 按 投诉编号、状态 和各步骤的时间重建每件投诉(编号、状态、步骤时间和期限"
+            "与原库相同;各期限列不读取);已有的投诉不会重复登记",
         ],
     )
     return _export(

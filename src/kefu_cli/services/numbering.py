@@ -65,3 +65,31 @@ def reserve_numbers(uow: UnitOfWork, prefix: str, days: Iterable[dt.date]) -> li
 def next_number(uow: UnitOfWork, prefix: str, day: dt.date) -> str:
     """The next number for `prefix` on `day`, e.g. next_number(uow, "TS", date) -> "TS-20261121-0001"."""
     return reserve_numbers(uow, prefix, (day,))[0]
+
+
+_AT_LEAST = text(
+    "INSERT INTO counter (key, value) VALUES (:key, :n) "
+    "ON CONFLICT (key) DO UPDATE SET value = CASE WHEN counter.value < :n THEN :n ELSE counter.value END"
+)
+
+
+def keep_number(uow: UnitOfWork, prefix: str, number: str) -> str:
+    """A case's own number (an import of kefu's export keeps its numbers): checked as kefu writes
+    them ("TS-20261121-0007"), the counter of its day continuing after it."""
+    import re
+
+    from ..domain.errors import InputError
+
+    m = re.fullmatch(rf"{prefix}-(\d{{8}})-(\d{{4,6}})", (number or "").strip().upper())
+    day = None
+    if m:
+        try:
+            day = dt.datetime.strptime(m.group(1), "%Y%m%d").date()
+        except ValueError:
+            day = None
+    if m is None or day is None or int(m.group(2)) == 0:
+        raise InputError(f"编号 '{number}' 不是 kefu 的编号,应形如 {prefix}-20261121-0007")
+    value = int(m.group(2))
+    key = counter_key(prefix, day)
+    uow.session.execute(_AT_LEAST, {"key": key, "n": value})
+    return number_of(key, value)
