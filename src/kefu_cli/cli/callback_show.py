@@ -7,17 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .callback import (
-    ClosedDateOpt,
-    CoolingOffOpt,
-    DueOpt,
-    IdArg,
-    ProductOpt,
-    ReceiptDateOpt,
-    _lbl,
-    _masked,
-    _uow,
-)
+from .callback import ClosedDateOpt, CoolingOffOpt, DueOpt, IdArg, ProductOpt, ReceiptDateOpt, _lbl, _masked, _uow
 from .common import (
     LIST_LIMIT_MAX,
     AllOpt,
@@ -201,7 +191,12 @@ def list_(
         overdue=overdue,
     )
     limit = int_value(limit, "--limit", 1, LIST_LIMIT_MAX, 50)
-    rows, more, nxt = svc.list_page(state.db, f, limit)  # plain sqlite3 on a current SQLite file: no ORM
+    page = svc.quick_list(state.db, f, limit)  # plain sqlite3 on a current SQLite file: no ORM
+    if page is None:
+        from ..services.callback_views import list_page
+
+        page = list_page(state.db, f, limit)
+    rows, more, nxt = page
     items = []
     for view, esc in rows:
         item = _masked(view, unmask)

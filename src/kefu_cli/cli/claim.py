@@ -3,7 +3,6 @@ edit: cli/claim_show.py; undo, note, assign and void: cli/casework.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -140,7 +139,7 @@ def report(
     unmask: UnmaskOpt = False,
 ) -> None:
     """登记一次理赔报案: 先查重、核对保单与出险人,再初审(保险期间、保险责任、索赔时效)并判断是否重大案件。"""
-    from .guided_cases import guide
+    from .guided_cases import guide, incident_value
 
     g = guide("claim report", locals())
     incident, reporter, reporter_phone, policy = g["incident"], g["reporter"], g["reporter_phone"], g["policy"]
@@ -150,7 +149,7 @@ def report(
     received_dt, at_dt = received_and_at(received, at)
     deaths = int_value(deaths, "--deaths", 0, 10_000, 2) or 0
     data = claims.add(
-        state.db, clerk=clerk, at=at_dt, received=received_dt or at_dt, incident=_incident(incident),
+        state.db, clerk=clerk, at=at_dt, received=received_dt or at_dt, incident=incident_value(incident),
         reporter=reporter, reporter_phone=reporter_phone, policy_no=policy, insured=insured, id_number=id_number,
         channel=channel, place=place, cause=cause, course=course, injury=injury, measures=measures,
         present_state=present_state, hospital=hospital, reporter_address=reporter_address, relation=relation,
@@ -167,16 +166,6 @@ def report(
     from .claim_render import report_lines
 
     _done(data, json, report_lines(_mask(data, unmask)), unmask, "claim report", clerk)
-
-
-def _incident(text: str) -> dt.datetime:
-    """A date alone means the time is not known: kept as 00:00 (shown as the date)."""
-    from ..domain.errors import InputError
-
-    try:
-        return dt.datetime.combine(date_value(text, "--incident 出险时间"), dt.time())
-    except InputError:
-        return at_value(text, "--incident 出险时间")
 
 
 # --- steps -----------------------------------------------------------------------------------------

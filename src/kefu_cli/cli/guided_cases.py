@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -56,10 +57,15 @@ def _date(field: str) -> Callable[[str], Any]:
     return check
 
 
-def _incident(text: str) -> Any:
-    from .claim import _incident as incident
+def incident_value(text: str) -> dt.datetime:
+    """`--incident`: a date alone means the time is not known: kept as 00:00 (shown as the date)."""
+    from ..domain.errors import InputError
+    from .common import at_value, date_value
 
-    return incident(text)
+    try:
+        return dt.datetime.combine(date_value(text, "--incident 出险时间"), dt.time())
+    except InputError:
+        return at_value(text, "--incident 出险时间")
 
 
 def _callback_asks() -> list[Ask]:
@@ -120,7 +126,7 @@ def _callback_asks() -> list[Ask]:
 
 def _claim_asks() -> list[Ask]:
     return [
-        Ask("incident", "--incident", "出险时间", "2026-11-19T18:30", _incident),
+        Ask("incident", "--incident", "出险时间", "2026-11-19T18:30", incident_value),
         Ask("reporter", "--reporter", "报案人姓名", "王小明", _text("--reporter 报案人姓名", 50, "王小明")),
         Ask("reporter_phone", "--reporter-phone", "报案人电话", "13812345678", _phone("--reporter-phone")),
         Ask("policy", "--policy", "保单号", "P2026110001", _text("--policy 保单号", 60, "P2026110001"), required=False),

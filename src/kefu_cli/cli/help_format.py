@@ -1,6 +1,6 @@
 """Help pages laid out by display width (a Chinese character takes two columns of a terminal):
 Click measures and wraps help as if every character took one, so a Chinese help page ran wider
-than the terminal and its columns broke. `install()` (from zh_click.install) puts these in place:
+than the terminal and its columns broke. `install(gettext)` (from zh_click.install) puts these in place:
 text wrapped by display width for the terminal's width (80 when the output is not a terminal),
 short help cut by display width, the options that must be given listed first, and the 示例
 (examples) section at the end of every command's help (cli/help_examples.py).
@@ -183,13 +183,12 @@ def _required(param) -> bool:
     return bool(param.required or "(必填)" in (getattr(param, "help", None) or ""))
 
 
-def install() -> None:
-    """Click's help formatter measuring display width; required options first; 示例 at the end."""
+def install(gettext) -> None:
+    """Click's help formatter measuring display width; required options first; 示例 at the end.
+    `gettext` gives the Chinese of Click's own words (cli/zh_click.py, which calls this)."""
     from typer import core as typer_core
     from typer._click import core as click_core
     from typer._click import formatting as click_formatting
-
-    from .zh_click import gettext
 
     click_formatting.term_len = display_width  # the help table's first column, in screen columns
     click_formatting.wrap_text = wrap_text  # help text wrapped by display width

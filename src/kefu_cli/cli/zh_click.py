@@ -219,7 +219,7 @@ def install() -> None:
     click_formatting.HelpFormatter.write_usage = zh_write_usage
     from . import help_format
 
-    help_format.install()
+    help_format.install(gettext)
     _install_completion(typer_core)
 
     get_help_option = click_core.Command.get_help_option

@@ -247,20 +247,3 @@ def quick_list(db, f: ListFilter, limit: int | None) -> tuple[list, int, dict] |
         more = max(0, len(rows) - limit) if limit else 0
         rows = rows[:limit] if limit else rows
         return rows, more, next_running(src, CASE_TYPE, [r["id"] for r, _esc in rows], clock.today())
-
-
-def list_page(db, f: ListFilter, limit: int | None) -> tuple[list, int, dict]:
-    """`quick_list`, else the same page through a read-only unit of work and the ORM
-    (services/callback_views.py `list_callbacks`, the reference)."""
-    page = quick_list(db, f, limit)
-    if page is not None:
-        return page
-    from .callback_views import callback_view, list_callbacks, next_deadlines
-    from .context import unit_of_work
-
-    with unit_of_work(db, write=False) as uow:
-        found = list_callbacks(uow, f)
-        more = max(0, len(found) - limit) if limit else 0
-        found = found[:limit] if limit else found
-        nxt = next_deadlines(uow, [row.id for row, _esc in found])
-        return [(callback_view(uow, row, full=False), esc) for row, esc in found], more, nxt

@@ -226,3 +226,17 @@ def list_callbacks(uow: UnitOfWork, f: ListFilter) -> list[tuple[Callback, cb.Es
                 by_case[cid].append(cb.AttemptFact(method, result))
     n = uow.policy["callback.phone_attempts"]
     return [(r, cb.escalation(by_case[r.id], n)) for r in rows]
+
+
+def list_page(db, f: ListFilter, limit: int | None) -> tuple[list, int, dict]:
+    """`callback list` through a read-only unit of work and the ORM (the reference; a current SQLite
+    file is read by services/callback_read.py `quick_list`): the first `limit` rows, how many more
+    were left out, the next running deadline of each listed case."""
+    from .context import unit_of_work
+
+    with unit_of_work(db, write=False) as uow:
+        found = list_callbacks(uow, f)
+        more = max(0, len(found) - limit) if limit else 0
+        found = found[:limit] if limit else found
+        nxt = next_deadlines(uow, [row.id for row, _esc in found])
+        return [(callback_view(uow, row, full=False), esc) for row, esc in found], more, nxt

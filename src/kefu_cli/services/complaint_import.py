@@ -12,44 +12,30 @@ from typing import Any
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date, parse_datetime
-from ..io.columns import COMPLAINT, COMPLAINT_STEPS, import_kinds, import_names, legacy_names
+from ..io.columns import COMPLAINT
 from ..io.table import Table
 from ..io.xlsxfile import DATETIME
 from ..store import db as store_db
 from . import imports  # its CHUNK_ROWS, CHUNK_SECONDS, BATCH_ROWS, PAUSE_SECONDS, read when used (tests patch them)
+from .complaint_rows import (  # noqa: F401 - the names the import and the replay share, kept importable here
+    COMPLAINT_COLUMNS,
+    COMPLAINT_KINDS,
+    COMPLAINT_LEGACY,
+    COMPLAINT_READ,
+    COMPLAINT_REQUIRED,
+    COMPLAINT_SEEN,
+    HISTORY_READ,
+    NO,
+    YES,
+    find_complaints,
+    yes_no,
+)
 from .context import UnitOfWork, unit_of_work
-from .import_results import ImportResult
+from .import_results import ImportResult, rows_error
 from .import_table import date_or_text, differences, existing_entry, phone_key, read_rows, row_error
-from .imports import check_at, fail_database, fail_row, import_rows, new_result, repeat_entry, rows_error
+from .imports import check_at, fail_database, fail_row, import_rows, new_result, repeat_entry
 
-# The columns the import reads, by the headers `kefu export complaints` writes (io/columns.py) and their aliases.
-COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation", "policy", "summary", "branch",
-                  "handler", "complete", "regulator_ref", "regulator_due")  # fmt: skip
-# A case's number, state and steps (kefu's export, io/columns.py COMPLAINT_STEPS, or a head office's
-# sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
-HISTORY_READ = ("id", "status", "complete_at", "acceptance_decided_at", "reject_reason", "transfer_to", "merged_into",
-                "extension", "decided_at", "result", "withdrawn_at", *COMPLAINT_STEPS)  # fmt: skip
-COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = import_names(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
-COMPLAINT_REQUIRED = ("received", "channel", "category", "name", "phone")
-COMPLAINT_KINDS = import_kinds(COMPLAINT, COMPLAINT_READ + HISTORY_READ)
-# 受理时间: the receipt in a file without 接收时间 (else the acceptance, `accepted_at`)
-COMPLAINT_LEGACY = legacy_names(COMPLAINT, COMPLAINT_READ)
-
-YES = {"是", "y", "yes", "true", "1", "齐全", ""}
-NO = {"否", "n", "no", "false", "0", "不全", "不齐全"}
-
-
-def _yes_no(value: str, field: str = "材料齐全") -> bool:
-    v = value.strip().lower()
-    if v in YES:
-        return True
-    if v in NO:
-        return False
-    raise InputError(f"{field} 的值 '{value}' 无法识别,应为 是 或 否(空着也算 是)")
-
-
-# --- complaints -----------------------------------------------------------------------------
-COMPLAINT_SEEN = "已导入过(同一接收时间、电话和保单号)"
+_find_complaints, _yes_no = find_complaints, yes_no
 
 
 class _Complaints:
@@ -109,27 +95,6 @@ class _Complaints:
         ]
         different = differences([(self.col(k), mine, theirs) for k, mine, theirs in pairs if k in present])
         return existing_entry(COMPLAINT_SEEN, c.id, different)
-
-
-def _find_complaints(session, keys) -> dict[tuple, Any]:
-    """The complaints already registered under these keys (receipt time, phone, policy)."""
-    from sqlalchemy import select as sa_select
-
-    from ..store.complaint_models import Complaint
-
-    wanted = {k for k in keys if k is not None}
-    phones = sorted({k[1] for k in wanted})
-    found: dict[tuple, Any] = {}
-    c = Complaint.__table__.c
-    columns = [c.id, c.received_at, c.phone, c.policy_no, c.name, c.channel, c.category, c.relation, c.summary]
-    columns += [c.branch, c.handler, c.regulator_ref, c.regulator_due]
-    for i in range(0, len(phones), 400):
-        stmt = sa_select(*columns).where(c.phone.in_(phones[i : i + 400])).order_by(c.id)
-        for row in session.execute(stmt):
-            k = (row.received_at, row.phone, row.policy_no)
-            if k in wanted and k not in found:
-                found[k] = row
-    return found
 
 
 def _complaints_one_by_one(db, table: Table, **options) -> ImportResult:

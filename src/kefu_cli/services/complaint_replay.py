@@ -32,9 +32,9 @@ from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.timeutil import parse_datetime
 from ..io.table import Table
 from .context import UnitOfWork, unit_of_work
-from .import_results import ImportResult, RowError
+from .import_results import ImportResult, RowError, rows_error
 from .import_table import row_error
-from .imports import new_result, repeat_entry, rows_error
+from .imports import new_result, repeat_entry
 
 STATUSES = table_of(sm.STATUS_ZH)
 EXTENSIONS = table_of(sm.EXTENSION_ZH)
@@ -102,7 +102,7 @@ def _each(text: str | None, n: int) -> list[str | None]:
 
 def _name(table: Table, key: str) -> str:
     """A column as the file names it, or by its header when the file has none."""
-    from .complaint_import import COMPLAINT_COLUMNS
+    from .complaint_rows import COMPLAINT_COLUMNS
 
     return table.column(key) if key in table.keys else COMPLAINT_COLUMNS[key][0]
 
@@ -125,7 +125,7 @@ VALUE_NEEDS_TIME = (
 
 def plan_of(table: Table, cols, index: int, row) -> Plan:
     """The case a row describes: its registration (`register`'s arguments) and its steps."""
-    from .complaint_import import _yes_no
+    from .complaint_rows import yes_no as _yes_no
     from .import_table import phone_key
 
     v = row.values
@@ -269,7 +269,8 @@ def import_history(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     from ..store.complaint_models import Complaint
-    from .complaint_import import COMPLAINT_SEEN, _find_complaints
+    from .complaint_rows import COMPLAINT_SEEN
+    from .complaint_rows import find_complaints as _find_complaints
     from .complaints import register
 
     result = new_result(table, "complaints", dry_run)

@@ -91,3 +91,11 @@ def write_error_report(result: ImportResult, dest: str | Path) -> Path:
 
         write_csv_atomic(dest, headers, rows)
     return Path(dest)
+
+
+def rows_error(result: ImportResult) -> RowsError:
+    """The refusal of a whole file: its first bad row in one sentence, how many others."""
+    result.errors.sort(key=lambda e: e.line)
+    first = result.errors[0]
+    more = f"(另有 {len(result.errors) - 1} 行有误)" if len(result.errors) > 1 else ""
+    return RowsError(result, f"{first.sentence()}{more}。整个文件未导入,请改正后重新导入")

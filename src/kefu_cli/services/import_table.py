@@ -125,7 +125,7 @@ def read_rows(
                 errors.append(RowError(row.line, ";".join(m for _, m in problems), row.values, problems[0][0]))
     table.rows = rows
     if errors:
-        from .imports import rows_error
+        from .import_results import rows_error
 
         result = ImportResult(table.path, kind, len(rows), errors=errors)
         result.columns = list(zip(table.headers, table.keys, strict=False))

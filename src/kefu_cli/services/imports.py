@@ -41,7 +41,7 @@ from ..io.csvfile import CsvRow
 from ..io.table import Table
 from ..store import db as store_db
 from .context import UnitOfWork, unit_of_work
-from .import_results import ImportResult, RowError, RowsError
+from .import_results import ImportResult, RowError, RowsError, rows_error
 from .import_table import row_error
 
 # The file's rows and their checks: services/import_table.py; the result and the errors file:
@@ -147,13 +147,6 @@ def _merge(result: ImportResult, chunk: _Chunk) -> None:
     result.created += chunk.created
     result.skipped += chunk.skipped
     result.errors += chunk.errors
-
-
-def rows_error(result: ImportResult) -> RowsError:
-    result.errors.sort(key=lambda e: e.line)
-    first = result.errors[0]
-    more = f"(另有 {len(result.errors) - 1} 行有误)" if len(result.errors) > 1 else ""
-    return RowsError(result, f"{first.sentence()}{more}。整个文件未导入,请改正后重新导入")
 
 
 def new_result(table: Table, kind: str, dry_run: bool) -> ImportResult:

@@ -83,13 +83,10 @@ def sql_rows(src: QuickSource | UnitOfWork, sql: str, params: dict) -> list:
 
 
 def chain_head_of(src: QuickSource | UnitOfWork) -> dict:
-    if not isinstance(src, QuickSource):
-        from .verify import chain_head
-
-        return chain_head(src)
-    head = src.conn.execute("SELECT hash FROM audit_head WHERE id = 1").fetchone()
-    last = src.conn.execute("SELECT max(id) FROM audit_event").fetchone()[0]
-    return {"event_id": last, "hash": head[0] if head else None}
+    """The chain head for a report: the newest event's id and the head's hash (what a printout pins)."""
+    head = sql_rows(src, "SELECT hash FROM audit_head WHERE id = 1", {})
+    last = sql_rows(src, "SELECT max(id) FROM audit_event", {})
+    return {"event_id": last[0][0] if last else None, "hash": head[0][0] if head else None}
 
 
 def check_listed(src: QuickSource | UnitOfWork, branch: str | None = None, handler: str | None = None) -> None:

@@ -361,10 +361,3 @@ def verify(db: str | None) -> dict:
         "problems": problems[:MAX_PROBLEMS],
         "problem_count": len(problems),
     }
-
-
-def chain_head(uow) -> dict:
-    """The chain head for a report: the newest event's id and hash (what a printout pins)."""
-    head = uow.session.get(AuditHead, 1)
-    last = uow.session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-    return {"event_id": last, "hash": head.hash if head else None}
