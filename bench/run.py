@@ -400,7 +400,7 @@ def every_command(demo: str, sqlmodel: list[str], runs: int) -> None:
         ("report stats", [*KEFU, "--db", demo, "report", "stats", "--json"]),
         ("export complaints (.csv)", [*KEFU, "--db", demo, "export", "complaints", str(out / "c.csv")]),
         ("export complaints (.xlsx)", [*KEFU, "--db", demo, "export", "complaints", str(out / "c.xlsx")]),
-        ("notice (preview)", [*KEFU, "--db", demo, "notice", complaint, "--type", "acceptance"]),
+        ("notice (preview)", [*KEFU, "--db", demo, "notice", complaint, "--type", "decision"]),
         ("db check", [*KEFU, "--db", demo, "db", "check", "--json"]),
     ]
     for name, argv in commands:
