@@ -133,7 +133,8 @@ def test_a_likely_duplicate_is_asked_about_before_anything_is_written(db):
     # ↑ Enter on a terminal: the same complaint again; asked first, "no" (the default) writes nothing
     t = Terminal(*args, "--phone", "13812345678", "--at", "2026-11-30T10:05")
     shown = t.answer("仍要登记", "")
-    assert "TS-20261130-0001" in shown and "可能是重复投诉" in shown
+    joined = re.sub(r"\r?\n *", "", shown)  # the sentence as read, wrapped to the terminal's width
+    assert "TS-20261130-0001" in joined and "可能是重复投诉" in joined
     code, rest = t.wait()
     assert code == 1 and "未登记" in rest
     assert len(_complaints(db)) == 1

@@ -100,7 +100,15 @@ def console(stderr: bool = False):
 def message(text: str, style: str | None = None) -> None:
     """A line for the person on stderr (kept out of JSON/CSV on stdout)."""
     c = console(stderr=True)
-    c.print(text, style=style if c.is_terminal else None, markup=False)
+    if not c.is_terminal:
+        c.print(text, markup=False)
+        return
+    from .layout import hanging
+
+    # wrapped by display width here (a closing punctuation mark stays with its word, a case number
+    # whole), not by rich, which would move a long run of Chinese to the line after "错误:"
+    lines = [x for line in str(text).split("\n") for x in hanging(line, max(c.width, 20))]
+    c.print("\n".join(lines), style=style, markup=False, soft_wrap=True)
 
 
 def csv_cells(row: Iterable[Any]) -> list[Any]:
