@@ -416,7 +416,9 @@ def short_busy_timeout(kefu, monkeypatch):
 
 
 def write_note(db: str, pid: int, command: str = "kefu import complaints 大文件.csv") -> None:
-    since = dt.datetime.now().astimezone().replace(hour=10, minute=31, second=0, microsecond=0)
+    from kefu_cli import clock
+
+    since = dt.datetime.combine(clock.today(), dt.time(10, 31), tzinfo=clock.CST)  # today, by the set clock
     note = {"pid": pid, "host": socket.gethostname(), "command": command, "since": since.isoformat()}
     Path(db + store_db.WRITER_NOTE_SUFFIX).write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
 

@@ -388,7 +388,7 @@ def _span(seconds: float) -> str:
 def judged_moment(as_of: dt.date | None = None) -> dt.datetime:
     """The moment a deadline counted in hours is told from: now for today (the clock), else the
     end of the day seen (`--as-of`), as every reader judges it."""
-    from ..services import clock
+    from .. import clock
 
     now = clock.now()
     if as_of is None or as_of == now.date():

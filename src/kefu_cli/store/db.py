@@ -277,7 +277,6 @@ def _command_summary(argv: list[str]) -> str:
 
 def write_writer_note(url: str) -> Path | None:
     """Leave `<db>.kefu-writer` while this process holds the write lock (best effort)."""
-    import datetime as dt
     import json
     import socket
 
@@ -286,7 +285,9 @@ def write_writer_note(url: str) -> Path | None:
     if note is None:
         return None
     if _started is None:
-        _started = dt.datetime.now().astimezone()
+        from .. import clock
+
+        _started = clock.now().replace(tzinfo=clock.CST)  # China time, from the clock seam
     data = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
@@ -361,8 +362,12 @@ def locked_error(url: str | None) -> DatabaseLockedError:
         )
     since = ""
     try:
+        from .. import clock
+
         started = dt.datetime.fromisoformat(str(note.get("since")))
-        today = dt.datetime.now(started.tzinfo).date()
+        if started.tzinfo is not None:  # a note's time in China time (older notes: the writer's zone)
+            started = started.astimezone(clock.CST)
+        today = clock.today()
         since = f", 自 {started:%H:%M} 起" if started.date() == today else f", 自 {started:%Y-%m-%d %H:%M} 起"
     except (TypeError, ValueError):
         pass

@@ -6,7 +6,6 @@ Revision ID: 0007
 Revises: 0006
 """
 
-import datetime as dt
 
 import sqlalchemy as sa
 from alembic import op
@@ -41,7 +40,9 @@ def upgrade() -> None:
     with op.batch_alter_table("callback") as b:
         b.add_column(sa.Column("scheduled_at", sa.DateTime(), nullable=True))
     conn = op.get_bind()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)  # China time, naive
+    from kefu_cli import clock
+
+    now = clock.now()  # China time, naive (the clock seam)
     branches: set[str] = set()
     handlers: dict[str, str] = {}
     for table in ("complaint", "callback", "deadline"):
