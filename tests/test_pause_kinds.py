@@ -36,7 +36,8 @@ def test_every_kind_stops_the_decision_clock_across_national_day(kefu, kind, zh)
     assert _decision(kefu.ok("complaint", "show", cid, "--json"))["due"] == "2026-10-08"
     paused = kefu.ok("complaint", "pause", cid, "--kind", kind, "--reason", "双方同意由调解组织调解",
                      "--at", "2026-09-28T10:00", "--json")  # fmt: skip
-    assert paused["status"] == "paused" and paused["pause_kind"] in ("mediation", "appraisal", "testing")
+    code = {"调解": "mediation", "鉴定": "appraisal", "检测": "testing"}[zh]
+    assert (paused["status"], paused["pause_kind"]) == ("paused", code)
     assert _decision(paused)["status"] == "paused"
     # National Day passes while paused: nothing is overdue on 10-08
     report = kefu.ok("report", "deadlines", "--as-of", "2026-10-08", "--json")
