@@ -151,7 +151,7 @@ def test_merge_refusals(kefu):
     kefu.ok("complaint", "pause", first, "--reason", "鉴定", "--at", "2026-09-23T10:00")
     before = snapshot(kefu)
     r = kefu("complaint", "merge", other, "--into", first, "--new-facts")
-    assert r.code == 2 and "中止(外部鉴定中)" in r.err and "resume" in r.err
+    assert r.code == 2 and "中止(鉴定、调解等)" in r.err and "resume" in r.err
     assert snapshot(kefu) == before
 
 

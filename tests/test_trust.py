@@ -119,6 +119,7 @@ def test_a_paused_case_is_never_overdue(kefu, paused_case):
     assert kefu.ok("complaint", "list", "--overdue", "--json")["items"] == []
     assert [i["id"] for i in kefu.ok("complaint", "list", "--status", "paused", "--json")["items"]] == [cid]
     assert [i["id"] for i in kefu.ok("complaint", "list", "--status", "中止(外部鉴定中)", "--json")["items"]] == [cid]
+    assert [i["id"] for i in kefu.ok("complaint", "list", "--status", "中止(鉴定、调解等)", "--json")["items"]] == [cid]
     only = kefu.ok("report", "deadlines", "--status", "paused", "--json")
     assert [(i["case_id"], i["kind"]) for i in only["items"]] == [(cid, "decision")]
     assert kefu.ok("report", "deadlines", "--status", "暂停", "--json")["items"] == only["items"]

@@ -35,7 +35,7 @@ STATUS_ZH = {
     Status.AWAITING_MATERIALS: "待补充材料",
     Status.REGISTERED: "待受理",
     Status.ACCEPTED: "已受理(处理中)",
-    Status.PAUSED: "中止(外部鉴定中)",
+    Status.PAUSED: "中止(鉴定、调解等)",
     Status.DECIDED: "已作出处理决定",
     Status.REJECTED: "不予受理",
     Status.TRANSFERRED: "已转办",
@@ -44,6 +44,9 @@ STATUS_ZH = {
     Status.REVIEWING: "核查(复核)中",
     Status.REVIEWED: "已作出核查(复核)决定",
 }
+
+# Other ways a clerk or an older export writes a status (the paused label before pauses had kinds).
+STATUS_ALIASES = {"accepted": ("处理中",), "paused": ("暂停", "中止(外部鉴定中)")}
 
 # Still being processed: a repeat complaint about the same matter is "duplicate_open".
 OPEN_STATUSES = frozenset({Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, Status.PAUSED})

@@ -147,7 +147,7 @@ def list_(
                 "--status 是案件状态;要列出有逾期期限的投诉请用 --overdue,例如 kefu complaint list --overdue"
             )
 
-        code = parse_code(table_of(sm.STATUS_ZH, {"accepted": ("处理中",), "paused": ("暂停",)}), status, "--status")
+        code = parse_code(table_of(sm.STATUS_ZH, sm.STATUS_ALIASES), status, "--status")
         state.append("status = :status")
         params["status"] = code
     if branch:

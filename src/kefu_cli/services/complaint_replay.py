@@ -36,7 +36,7 @@ from .import_results import ImportResult, RowError, rows_error
 from .import_table import row_error
 from .imports import new_result, repeat_entry
 
-STATUSES = table_of(sm.STATUS_ZH)
+STATUSES = table_of(sm.STATUS_ZH, sm.STATUS_ALIASES)
 EXTENSIONS = table_of(sm.EXTENSION_ZH)
 INTERNAL = {"内部转办": True, "内部": True, "是": True, "true": True, "外部转办": False, "外部": False, "否": False,
             "false": False, "": False}  # fmt: skip
