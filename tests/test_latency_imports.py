@@ -422,3 +422,13 @@ def test_the_running_deadlines_are_read_from_their_covering_index_in_order(kefu,
             assert "COVERING INDEX ix_deadline_running" in plan and "TEMP B-TREE" not in plan, plan
     finally:
         con.close()
+
+
+def test_today_for_the_operator_imports_no_database_stack(kefu):
+    """`kefu today` without --handler finds the operator (KEFU_CLERK, the setting, the OS user)
+    without the unit of work: who is typing is read from the per-user settings module."""
+    kefu.ok("handler", "add", "tester", "--json")
+    r = probe("--db", kefu.db, "today", "--as-of", "2026-12-01", "--json")
+    assert r["code"] == 0, r["out"]
+    assert json.loads(r["out"])["handler"] == "tester"
+    assert r["heavy"] == [], f"kefu today imported {r['heavy']}"

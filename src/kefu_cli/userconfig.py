@@ -7,6 +7,7 @@ database read it on every command.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -59,3 +60,24 @@ def write(values: dict[str, str]) -> Path:
     )
     os.replace(tmp, path)
     return path
+
+
+def clerk_and_source(clerk: str | None = None) -> tuple[str, str]:
+    """Who is typing and where that came from: --clerk, else KEFU_CLERK, else the per-user setting
+    (`kefu config set clerk 李娜`), else the operating-system user."""
+    if clerk:
+        return clerk, "--clerk"
+    if os.environ.get("KEFU_CLERK"):
+        return os.environ["KEFU_CLERK"], "KEFU_CLERK"
+    configured = get("clerk")
+    if configured:
+        return configured, "config"
+    try:
+        return getpass.getuser(), "os"
+    except Exception:  # noqa: BLE001 - no user name on some Windows/CI setups
+        return "unknown", "os"
+
+
+def default_clerk() -> str:
+    """KEFU_CLERK, else the per-user setting, else the operating-system user."""
+    return clerk_and_source()[0]

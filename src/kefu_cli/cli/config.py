@@ -125,8 +125,8 @@ def list_(json: JsonOpt = False) -> None:
 def whoami(json: JsonOpt = False) -> None:
     """我是谁: 当前的操作人(记入每一步)及其来源、机构、数据库。"""
     from .. import userconfig
-    from ..services.context import clerk_and_source
     from ..store import db as store_db
+    from ..userconfig import clerk_and_source
 
     clerk, clerk_source = clerk_and_source()
     branch = userconfig.get("branch")

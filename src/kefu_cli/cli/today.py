@@ -54,7 +54,7 @@ def _who(src, handler: str | None, clerk: str | None) -> str:
     if handler:
         check_filter_names(src, handler=handler.strip())
         return handler.strip()
-    from ..services.context import default_clerk
+    from ..userconfig import default_clerk
 
     who = (clerk or "").strip() or default_clerk()
     try:

@@ -9,7 +9,6 @@ needs — the clerk, the time of the action, the calendar and the policy table.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,32 +27,8 @@ from ..store import engine as store_engine
 from ..store import faults as store_faults
 from ..store import schema as store_schema
 from ..store.models import AuditEvent, AuditHead
+from ..userconfig import clerk_and_source, default_clerk  # noqa: F401 - read here by callers
 from . import clock
-
-
-def clerk_and_source(clerk: str | None = None) -> tuple[str, str]:
-    """Who is typing and where that came from: --clerk, else KEFU_CLERK, else the per-user setting
-    (`kefu config set clerk 李娜`), else the operating-system user."""
-    import os
-
-    if clerk:
-        return clerk, "--clerk"
-    if os.environ.get("KEFU_CLERK"):
-        return os.environ["KEFU_CLERK"], "KEFU_CLERK"
-    from .. import userconfig
-
-    configured = userconfig.get("clerk")
-    if configured:
-        return configured, "config"
-    try:
-        return getpass.getuser(), "os"
-    except Exception:  # noqa: BLE001 - no user name on some Windows/CI setups
-        return "unknown", "os"
-
-
-def default_clerk() -> str:
-    """KEFU_CLERK, else the per-user setting, else the operating-system user."""
-    return clerk_and_source()[0]
 
 
 def load_calendar(session: Session) -> WorkCalendar:
