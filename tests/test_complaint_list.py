@@ -71,6 +71,7 @@ def test_list_filters_json_csv_and_masking(kefu):
     assert first["next_deadline"] == {
         "kind": "decision",
         "due": "2026-10-08",
+        "due_at": "2026-10-08T23:59:59+08:00",
         "provisional": False,
         "paused": False,
         "overdue": True,

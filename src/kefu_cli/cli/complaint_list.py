@@ -113,7 +113,7 @@ def list_(
         sys.stdout.write(csv_text(headers + extra, rows))
         return
     from ..domain.codes import CATEGORIES, CHANNELS, label
-    from ..render.output import left_zh, paged, print_lines, print_table
+    from ..render.output import next_left_zh, paged, print_lines, print_table
 
     if not data["items"]:  # a sentence, not a table of headers
         print_lines([f"没有符合条件的投诉(截至 {data['as_of']})。已作废的只在加 --all 时列出。"])
@@ -123,12 +123,7 @@ def list_(
         n = i["next_deadline"]
         nxt = ""
         if n:
-            left_text = left_zh(
-                n["working_days_left"],
-                overdue=n.get("overdue"),
-                paused=n.get("paused"),
-                due_today=n["due"] == data["as_of"],
-            )
+            left_text = next_left_zh(n, data["as_of"])
             mark = " [临时]" if n.get("provisional") else ""
             nxt = f"{kind_zh(n['kind'])} {n['due']}{mark}({left_text})"
         rows.append(

@@ -123,18 +123,9 @@ def _weekday(d: dt.date) -> str:
 
 
 def _left_text(item: dict, as_of: dt.date) -> str:
-    """Working days left, or hours for a deadline counted in clock hours (due at a time other than
-    the end of its day): the words agree with the status column (the bucket)."""
-    from ..render.output import hours_left_zh, judged_moment, left_zh
+    from ..render.output import item_left_zh
 
-    st, due_at = item["status"], item["due_at"]
-    if isinstance(due_at, str):
-        due_at = dt.datetime.fromisoformat(due_at)
-    if st != "paused" and due_at.time() != dt.time(23, 59, 59):
-        return hours_left_zh(due_at, judged_moment(as_of), overdue=st == "overdue", due_today=st == "due_today")
-    return left_zh(
-        item["working_days_left"], overdue=st == "overdue", paused=st == "paused", due_today=st == "due_today"
-    )
+    return item_left_zh(item, as_of)
 
 
 # --- report deadlines ------------------------------------------------------------

@@ -53,7 +53,7 @@ def search(
             message(_more(data["more"]))
         return
     from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
-    from ..render.output import left_zh, message, paged, print_lines, print_table
+    from ..render.output import message, next_left_zh, paged, print_lines, print_table
 
     if not data["items"]:
         message(f"没有找到与“{data['query']}”相符的案件。可以试试编号中的一段、姓名中的一个字或电话后 4 位。")
@@ -64,7 +64,7 @@ def search(
         nxt = ""
         if n:
             kind = DEADLINE_KIND_ZH[DeadlineKind(n["kind"])] if n["kind"] in set(DeadlineKind) else n["kind"]
-            when = left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n["paused"])
+            when = next_left_zh(n, data["as_of"])
             nxt = f"{kind} {n['due']}{' [临时]' if n.get('provisional') else ''}({when})"
         status = _status_zh(i["case_type"], i["status"])
         status = f"已作废({status})" if i["voided"] else status

@@ -77,7 +77,7 @@ def _when(item: dict) -> str:
 
 
 def _lines(data: dict) -> list[str]:
-    from ..render.output import left_zh
+    from ..render.output import item_left_zh
     from .labels import CASE_ZH, kind_zh
 
     day, s = data["as_of"], data["summary"]
@@ -95,7 +95,7 @@ def _lines(data: dict) -> list[str]:
         if i["status"] != bucket:
             bucket = i["status"]
             lines.append(f"{HEADINGS[bucket]}:")
-        left = left_zh(i["working_days_left"], overdue=i["status"] == "overdue")
+        left = item_left_zh(i, day)
         mark = " [临时]" if i["provisional"] else ""
         case, kind = CASE_ZH.get(i["case_type"], i["case_type"]), kind_zh(i["kind"])
         what = kind if kind == case else f"{case} {kind}"

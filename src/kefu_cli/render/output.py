@@ -411,6 +411,36 @@ def hours_left_zh(due_at: dt.datetime, moment: dt.datetime, *, overdue: bool, du
     return f"今日到期,{rest}" if due_today else rest
 
 
+def _clock_hours(due_at) -> dt.datetime | None:
+    """The due moment of a deadline counted in clock hours (due at a time other than the end of
+    its day), else None."""
+    if isinstance(due_at, str):
+        due_at = dt.datetime.fromisoformat(due_at)
+    if due_at is None or due_at.time() == dt.time(23, 59, 59):
+        return None
+    return due_at
+
+
+def item_left_zh(item: dict, as_of: dt.date) -> str:
+    """What is left of a deadline report's (or `kefu today`'s) item: working days, or hours for a
+    deadline counted in clock hours; the words agree with the status column (the bucket)."""
+    st, due_at = item["status"], _clock_hours(item["due_at"])
+    if st != "paused" and due_at is not None:
+        return hours_left_zh(due_at, judged_moment(as_of), overdue=st == "overdue", due_today=st == "due_today")
+    return left_zh(
+        item["working_days_left"], overdue=st == "overdue", paused=st == "paused", due_today=st == "due_today"
+    )
+
+
+def next_left_zh(n: dict, as_of: dt.date) -> str:
+    """What is left of a case's next deadline as lists and search show it (services/deadline_query
+    `next_view`): told as the deadline report tells the same deadline."""
+    due_at = _clock_hours(n.get("due_at"))
+    if not n.get("paused") and due_at is not None:
+        return hours_left_zh(due_at, judged_moment(as_of), overdue=bool(n.get("overdue")), due_today=n["due"] == as_of)
+    return left_zh(n["working_days_left"], overdue=n.get("overdue"), paused=n.get("paused"), due_today=n["due"] == as_of)
+
+
 def deadline_left_zh(d: dict, as_of: dt.date | None = None) -> str:
     """What is left of an open deadline of a case's view (services/deadlines.py deadline_view),
     judged on `as_of` (default today): working days, or hours for a clock-hour rule."""

@@ -205,12 +205,13 @@ def next_order(d: DeadlineState) -> tuple:
 
 
 def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
-    """A case's next running deadline as lists and search show it: {kind, due, provisional,
-    paused, overdue, working_days_left}, judged by `domain.report.judge`."""
+    """A case's next running deadline as lists and search show it: {kind, due, due_at,
+    provisional, paused, overdue, working_days_left}, judged by `domain.report.judge`."""
     j = judge(calendar, as_of, d.status, d.due, d.due_at, d.breached, d.paused_at)
     return {
         "kind": d.kind,
         "due": d.due,
+        "due_at": d.due_at,
         "provisional": d.provisional,
         "paused": d.status == DeadlineStatus.PAUSED,
         "overdue": j.overdue,
