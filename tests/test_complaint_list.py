@@ -76,6 +76,7 @@ def test_list_filters_json_csv_and_masking(kefu):
         "paused": False,
         "overdue": True,
         "working_days_left": -4,
+        "left_provisional": False,
     }
     assert kefu.ok("complaint", "list", "--json", "--unmask")["items"][0]["phone"] == "13800000001"
 

@@ -227,6 +227,7 @@ def list_(
 
 def _print_list(items: list[dict], next_: bool, more: int) -> None:
     from ..domain import callback as cb
+    from ..render.left import PROVISIONAL_MARK
     from ..render.output import left_zh, print_lines, print_table
     from .labels import kind_zh
 
@@ -250,7 +251,9 @@ def _print_list(items: list[dict], next_: bool, more: int) -> None:
             + (f"(约 {i['scheduled_at']:%m-%d %H:%M})" if i.get("scheduled_at") else ""),
         ]
         if n and n["overdue"]:  # the word always, the colour on a terminal
-            late = left_zh(n["working_days_left"], overdue=True)
+            late = left_zh(n["working_days_left"], overdue=True) + (
+                PROVISIONAL_MARK if n.get("left_provisional") and not n.get("provisional") else ""
+            )
             line[-1] += f" {late}" if same else f";{kind_zh(n['kind'])} {n['due']} {late}"
         if next_:
             line.append(cb.NEXT_STEP_ZH[cb.NextStep(i["next"])])

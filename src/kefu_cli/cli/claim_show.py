@@ -262,7 +262,7 @@ def list_(
             rows.append([i[k] for k in keys] + [";".join(i["missing"]), n.get("kind"), n.get("due")])
         sys.stdout.write(csv_text([*keys, "missing", "next_kind", "next_due"], rows))
         return
-    from ..render.output import hours_left_zh, judged_moment, left_zh, paged, print_lines, print_table
+    from ..render.output import hours_left_zh, judged_moment, next_left_zh, paged, print_lines, print_table
 
     if not data["items"]:
         print_lines(
@@ -281,8 +281,7 @@ def list_(
             )
             nxt = f"{kind_zh(n['kind'])} {n['due_at']:%Y-%m-%d %H:%M} 前({left})"
         elif n:
-            left = left_zh(n["working_days_left"], overdue=n["overdue"], due_today=n["due"] == data["as_of"])
-            nxt = f"{kind_zh(n['kind'])} {n['due']}({left})"
+            nxt = f"{kind_zh(n['kind'])} {n['due']}({next_left_zh(n, data['as_of'])})"
         status_text = status_zh(i["status"]) + ("(已作废)" if i["voided_at"] else "")
         rows.append([
             i["id"], status_text + (" 重大" if i["major"] else ""), f"{i['reported_at']:%Y-%m-%d %H:%M}", i["policy_no"],

@@ -81,6 +81,16 @@ class Judged:
     overdue: bool  # bucket is `overdue`: running, not paused, due day before the as-of day
     breached: bool  # the due moment passed unmet by the end of the as-of day (kept once missed)
     working_days_left: int | None  # None for an ended row; frozen on the pause day while paused
+    # an overdue count that runs over a provisional day (a year whose calendar is not published):
+    # the count is provisional though the due date is known (shown [临时] beside it)
+    left_provisional: bool = False
+
+
+def overdue_count_provisional(calendar: WorkCalendar, as_of: dt.date, due: dt.date, bucket: Bucket | None) -> bool:
+    """Whether the working days overdue (from the due day to `as_of`) are counted over a
+    provisional day: only an overdue deadline's count; a due date's own provisional flag is the
+    row's (`provisional`)."""
+    return bucket is Bucket.OVERDUE and as_of > due and calendar.touches_provisional(due, as_of)
 
 
 def judge(
@@ -114,7 +124,13 @@ def judge(
     if status == DeadlineStatus.PAUSED:
         paused_on = paused_at.date() if paused_at is not None else as_of
     st = standing(calendar, as_of, due, within, paused_on)
-    return Judged(st.bucket, st.bucket is Bucket.OVERDUE, missed, st.working_days_left)
+    return Judged(
+        st.bucket,
+        st.bucket is Bucket.OVERDUE,
+        missed,
+        st.working_days_left,
+        overdue_count_provisional(calendar, as_of, due, st.bucket),
+    )
 
 
 def verdict(status: str, breached: bool, due: dt.date, as_of: dt.date) -> str | None:

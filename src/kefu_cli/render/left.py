@@ -68,15 +68,25 @@ def _clock_hours(due_at) -> dt.datetime | None:
     return due_at
 
 
+PROVISIONAL_MARK = " [临时]"
+
+
+def _marked(text: str, d: dict) -> str:
+    """An overdue count that runs over a provisional day is marked [临时] (`left_provisional`),
+    unless its due date is marked already (`provisional`: the row says [临时] once)."""
+    return text + PROVISIONAL_MARK if d.get("left_provisional") and not d.get("provisional") else text
+
+
 def item_left_zh(item: dict, as_of: dt.date) -> str:
     """What is left of a deadline report's (or `kefu today`'s) item: working days, or hours for a
     deadline counted in clock hours; the words agree with the status column (the bucket)."""
     st, due_at = item["status"], _clock_hours(item["due_at"])
     if st != "paused" and due_at is not None:
         return hours_left_zh(due_at, judged_moment(as_of), overdue=st == "overdue", due_today=st == "due_today")
-    return left_zh(
+    left = left_zh(
         item["working_days_left"], overdue=st == "overdue", paused=st == "paused", due_today=st == "due_today"
     )
+    return _marked(left, item)
 
 
 def next_left_zh(n: dict, as_of: dt.date) -> str:
@@ -85,9 +95,10 @@ def next_left_zh(n: dict, as_of: dt.date) -> str:
     due_at = _clock_hours(n.get("due_at"))
     if not n.get("paused") and due_at is not None:
         return hours_left_zh(due_at, judged_moment(as_of), overdue=bool(n.get("overdue")), due_today=n["due"] == as_of)
-    return left_zh(
+    left = left_zh(
         n["working_days_left"], overdue=n.get("overdue"), paused=n.get("paused"), due_today=n["due"] == as_of
     )
+    return _marked(left, n)
 
 
 def deadline_left_zh(d: dict, as_of: dt.date | None = None) -> str:
@@ -96,4 +107,4 @@ def deadline_left_zh(d: dict, as_of: dt.date | None = None) -> str:
     moment = judged_moment(as_of)
     if d.get("unit") == "hours":
         return hours_left_zh(d["due_at"], moment, overdue=d["late"], due_today=d["due"] == moment.date())
-    return left_zh(d["working_days_left"], overdue=d["late"], due_today=d["due"] == moment.date())
+    return _marked(left_zh(d["working_days_left"], overdue=d["late"], due_today=d["due"] == moment.date()), d)

@@ -200,5 +200,6 @@ def next_deadlines(uow: UnitOfWork, ids: list[str], as_of: dt.date, past=None) -
         out[case_id] = {
             "kind": d.kind, "due": d.due, "due_at": d.due_at, "unit": units.get(d.id), "provisional": d.provisional,
             "overdue": j.overdue, "breached": j.breached, "working_days_left": j.working_days_left,
+            "left_provisional": j.left_provisional,
         }  # fmt: skip
     return out

@@ -216,6 +216,7 @@ def next_view(d: DeadlineState, calendar, as_of: dt.date) -> dict:
         "paused": d.status == DeadlineStatus.PAUSED,
         "overdue": j.overdue,
         "working_days_left": j.working_days_left,
+        "left_provisional": j.left_provisional,
     }
 
 
@@ -330,6 +331,7 @@ def deadline_view(d, calendar, as_of: dt.date) -> dict[str, Any]:
         "late": bool(d.met_at > d.due_at) if d.met_at else j.overdue,
         "breached": j.breached,
         "working_days_left": j.working_days_left,
+        "left_provisional": j.left_provisional,
     }
 
 

@@ -198,6 +198,7 @@ class Past:
                     "paused_at": st.paused_at, "met_at": met, "closed_at": _typed("closed_at", was.get("closed_at"), None),
                     "late": bool(met > st.due_at.replace(tzinfo=None)) if met else j.overdue,
                     "breached": j.breached, "working_days_left": j.working_days_left,
+                    "left_provisional": j.left_provisional,
                 }
             )  # fmt: skip
         out["deadlines"] = shown

@@ -40,6 +40,7 @@ from ..domain.report import (
     as_of_moment,
     judge,
     on_time,
+    overdue_count_provisional,
     standing,
 )
 from ..domain.timeutil import InputError
@@ -188,6 +189,7 @@ def _items(rows, cal, as_of, within, status, summary: Counter, groups: dict) -> 
                 "due_at": r.due_at,
                 "status": st.bucket.value,
                 "working_days_left": st.working_days_left,
+                "left_provisional": st.left_provisional,
                 "provisional": r.provisional,
                 "breached": st.breached,
                 "branch": r.branch,
@@ -224,7 +226,8 @@ def _quick_items(
         if place is None:
             day, stopped = dt.date.fromisoformat(due), dt.date.fromisoformat(paused) if paused else None
             st = standing(cal, as_of, day, within, stopped)  # `judge`'s day part
-            place = places[(due, paused)] = (st.bucket.value, st.working_days_left)
+            counted_provisional = overdue_count_provisional(cal, as_of, day, st.bucket)
+            place = places[(due, paused)] = (st.bucket.value, st.working_days_left, counted_provisional)
         bucket = Bucket(place[0])
         summary[bucket] += n
         if provisional:
@@ -244,7 +247,7 @@ def _quick_items(
 def _quick_rows(rows: list, places: dict, status: str | None, moment: str) -> Iterator[dict]:
     with _gc_paused():
         for b, h, due, case_type, case_id, kind, _id, due_at, st_, paused, provisional, breached in rows:
-            bucket, left = places[(due, paused)]
+            bucket, left, left_provisional = places[(due, paused)]
             if status is not None and bucket != status:
                 continue
             at = due_at[:19]
@@ -256,6 +259,7 @@ def _quick_rows(rows: list, places: dict, status: str | None, moment: str) -> It
                 "due_at": f"{at[:10]}T{at[11:]}+08:00",
                 "status": bucket,
                 "working_days_left": left,
+                "left_provisional": left_provisional,
                 "provisional": bool(provisional),
                 "breached": is_breached(breached, st_, at, moment),  # times as text: same order
                 "branch": b,
