@@ -65,6 +65,37 @@ def test_code_values_of_other_commands():
     assert complete("kefu complaint list --phone ") == []  # free text: nothing offered
 
 
+def test_code_values_whose_help_names_them_another_way():
+    """Options whose help lists only Chinese labels, "维持(upheld)" or one example complete from
+    the table they are parsed with (completion.OPTION_TABLES)."""
+    assert set(complete("kefu complaint pause TS-1 --kind ")) >= {"mediation", "调解", "appraisal", "鉴定"}
+    assert complete("kefu complaint review-decide TS-1 --result 变") == ["变更原处理决定"]
+    assert complete("kefu complaint review-decide TS-1 --result u") == ["upheld"]
+    assert "已受理(处理中)" in complete("kefu complaint list --status ")
+    assert set(complete("kefu callback list --status ")) >= {"open", "success", "unreachable"}
+    assert complete("kefu report deadlines --status 今") == ["今日到期"]
+    assert "initial_investigation" in complete("kefu report deadlines --kind i")
+    assert complete("kefu claim checklist BA-1 --type ") != []
+    assert "--kind" in complete("kefu complaint pause TS-1 --")
+
+
+def test_every_completed_table_parses_its_values():
+    """Every value a table offers is one its command accepts (the code and the label alike)."""
+    import importlib
+
+    from kefu_cli.cli.completion import OPTION_TABLES, table_values
+    from kefu_cli.domain.codes import parse_code
+
+    for ref in set(OPTION_TABLES.values()):
+        values = table_values(ref)
+        assert values, ref
+        module, name = ref.split(":")
+        table = getattr(importlib.import_module(f"kefu_cli.domain.{module}"), name)
+        codes = {str(k): (v if isinstance(v, tuple) else (v, ())) for k, v in table.items()}
+        for value, _ in values:
+            assert parse_code(codes, value, "--x") in codes, (ref, value)
+
+
 def test_case_numbers_from_the_database(db):
     numbers = complete("kefu complaint show TS-202611", db)
     assert numbers and all(n.startswith("TS-202611") for n in numbers)

@@ -35,6 +35,23 @@ CASE_TABLES = {
 }
 CASE_ARGUMENTS = {"complaint_id", "callback_id", "claim_id", "request_id", "case_id"}
 CASE_OPTIONS = {"into": "complaint", "complaint": "complaint"}
+# Code options whose help names the values another way (Chinese labels only, "维持(upheld)", an
+# example): the table they are parsed with, by the command's path and the option. A table is
+# "module:NAME" in kefu_cli.domain, a CodeTable or a {code: label} mapping.
+OPTION_TABLES = {
+    ("complaint pause", "kind"): "complaint:PAUSE_KINDS",
+    ("complaint review-decide", "result"): "complaint:REVIEW_RESULTS",
+    ("complaint list", "status"): "complaint:STATUS_ZH",
+    ("callback list", "status"): "callback:STATUSES",
+    ("callback list", "kind"): "callback:KINDS",
+    ("claim checklist", "types"): "claims:CLAIM_TYPES",
+    ("policy-register list", "line"): "claims:LINES",
+    ("request list", "reason"): "requests:SURRENDER_REASONS",
+    ("request edit", "surrender_reason"): "requests:SURRENDER_REASONS",
+    ("request edit", "channel"): "claims:CLAIM_CHANNELS",
+    ("report deadlines", "status"): "report:BUCKET_ZH",
+    ("report deadlines", "kind"): "deadlines:DEADLINE_KIND_ZH",
+}
 FILE_ARGUMENTS = {"file", "dest", "folder"}
 FILE_OPTIONS = {"output", "errors", "out", "templates", "to_file", "data"}
 
@@ -52,6 +69,24 @@ def code_values(help_text: str | None) -> list[tuple[str, str]]:
             continue
         out += [(code, label), (label, code)]
     return out
+
+
+def table_values(ref: str) -> list[tuple[str, str]]:
+    """(value, description) of every code of an OPTION_TABLES table and of its Chinese label."""
+    import importlib
+
+    module, name = ref.split(":")
+    table = getattr(importlib.import_module(f"kefu_cli.domain.{module}"), name)
+    out: list[tuple[str, str]] = []
+    for code, entry in table.items():
+        zh = entry[0] if isinstance(entry, tuple) else entry
+        out += [(str(code), zh), (zh, str(code))]
+    return out
+
+
+def _option_table(ctx, name: str) -> str | None:
+    path = (ctx.command_path or "").split(" ", 1)[-1]
+    return OPTION_TABLES.get((path, name))
 
 
 def _db(ctx) -> str | None:
@@ -117,6 +152,8 @@ def complete(param, ctx, incomplete: str) -> list:
         return [CompletionItem(v) for v in names(ctx, "branch", incomplete)]
     if kind == "option":
         typed = incomplete.lower()
-        values = [(v, d) for v, d in code_values(getattr(param, "help", None)) if v.lower().startswith(typed)]
+        ref = _option_table(ctx, name)
+        listed = table_values(ref) if ref else code_values(getattr(param, "help", None))
+        values = [(v, d) for v, d in listed if v.lower().startswith(typed)]
         return [CompletionItem(v, help=d) for v, d in values[:LIMIT]]
     return []
