@@ -9,6 +9,7 @@ import json
 import pytest
 
 from conftest import run_cli
+from kefu_cli.domain.notices import NoticeType
 from kefu_cli.store import quick
 from test_latency_imports import probe
 
@@ -130,3 +131,33 @@ def test_handler_list_reads_the_same_without_the_orm(demo, monkeypatch, filters)
     for extra in ([], ["--json"]):
         fast, slow = _both(monkeypatch, demo, "handler", "list", *filters, *extra)
         assert fast == slow, (filters, extra)
+
+
+NOTICE_TYPES = [t.value for t in NoticeType]
+
+
+def test_notice_preview_reads_the_same_without_the_orm(demo, monkeypatch):
+    """Every notice type of every demo complaint, previewed both ways: the same letter, the same
+    refusal (a notice that does not fit the case), the same exit code."""
+    code, out, err = run_cli("--db", demo, "complaint", "list", "--all", "--json")
+    assert code == 0, err
+    ids = [i["id"] for i in json.loads(out)["items"]]
+    previews = 0
+    for case_id in ids:
+        for kind in NOTICE_TYPES:
+            extra = ["--materials", "身份证复印件"] if kind == "supplement" else []
+            for more in ([], ["--json"]):
+                fast, slow = _both(monkeypatch, demo, "notice", case_id, "--type", kind, *extra, *more)
+                assert fast == slow, (case_id, kind, more)
+                previews += fast[0] == 0
+    assert previews >= 10  # letters were written, not only refusals
+    for argv in (["notice", "XX-1", "--type", "受理"], ["notice", "ts－20261119－0001", "--type", "补正"]):
+        fast, slow = _both(monkeypatch, demo, *argv)
+        assert fast == slow and fast[0] == 2
+
+
+def test_notice_preview_imports_no_database_stack(demo):
+    r = probe("--db", str(demo), "notice", "TS-20260918-0001", "--type", "decision")
+    assert r["code"] == 0, r["out"]
+    assert "处理决定告知书" in r["out"]
+    assert r["heavy"] == [], f"kefu notice imported {r['heavy']}"

@@ -135,24 +135,26 @@ def make(
     机构的全称、地址、客服电话取自机构名单(kefu branch add),经办人是案件的处理人(未指定时写“本公司客服柜面”);
     缺少其中任何一项时可以预览和生成,但不能登记发出。
     """
+    r = None
+    if not out and not issue and at is None:  # a preview: plain sqlite3 on a current SQLite file
+        from ..services.notice_fill import quick_preview
+
+        r = quick_preview(state.db, complaint_id, type_, via=via, materials=materials, reason=reason, recipient=recipient,
+                          templates=templates, clerk=clerk, reissue=reissue, note_for_customer=note_for_customer)  # fmt: skip
+    if r is None:
+        r = _make(complaint_id, type_, out=out, issue=issue, via=via, materials=materials, reason=reason,
+                  recipient=recipient, templates=templates, clerk=clerk, at=at, reissue=reissue,
+                  note_for_customer=note_for_customer)  # fmt: skip
+    _print(r, json)
+
+
+def _make(complaint_id: str, type_: str, *, at, **options) -> dict:
     from ..services import notices
 
-    r = notices.make(
-        state.db,
-        complaint_id,
-        type_,
-        out=out,
-        issue=issue,
-        via=via,
-        materials=materials,
-        reason=reason,
-        recipient=recipient,
-        templates=templates,
-        clerk=clerk,
-        at=at_value(at),
-        reissue=reissue,
-        note_for_customer=note_for_customer,
-    )
+    return notices.make(state.db, complaint_id, type_, at=at_value(at), **options)
+
+
+def _print(r: dict, json: bool) -> None:
     if json:
         from ..render.output import print_json
 

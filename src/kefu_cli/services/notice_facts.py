@@ -2,14 +2,13 @@
 handling so far, the letterhead — read from the case, its events and its deadline rows
 (services/notices.py fills a template with them)."""
 
-
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass
-
-from sqlmodel import col, select
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from ..domain import complaint as sm
 from ..domain import notices as nd
@@ -19,9 +18,13 @@ from ..domain.errors import InputError, RuleError
 from ..domain.notices import NoticeType, zh_date
 from ..domain.policy import Start, Unit
 from ..domain.text import clean_text
-from ..store.complaint_models import Complaint
-from ..store.models import AuditEvent, Deadline
-from .context import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..store.complaint_models import Complaint
+    from .context import UnitOfWork
+    from .report_source import QuickSource
+
+    Source = QuickSource | UnitOfWork
 
 CASE = "complaint"
 TEMPLATES_ENV = "KEFU_TEMPLATES"
@@ -32,46 +35,97 @@ FIELD_NOTES = "字段说明.txt"
 
 
 # --- the facts of a case ----------------------------------------------------------------------
-def case_events(uow: UnitOfWork, c: Complaint) -> list[AuditEvent]:
+# Read as SQL text on either source (services/report_source.py): a preview on a SQLite file runs
+# on plain sqlite3 without the ORM; a unit of work (issuing, PostgreSQL…) reads the same rows.
+_DAY_COLUMNS = frozenset({"regulator_due", "due", "fixed_due"})
+
+
+def typed(names, values) -> SimpleNamespace:
+    """A row as the ORM gives it: DATE columns as dates, `at` and *_at columns as datetimes."""
+    from .deadline_query import day_of, when_of
+
+    out: dict[str, Any] = dict(zip(names, values, strict=True))
+    for k, v in out.items():
+        if v is not None and k in _DAY_COLUMNS:
+            out[k] = day_of(v)
+        elif k == "at" or k.endswith("_at"):
+            out[k] = when_of(v)
+    return SimpleNamespace(**out)
+
+
+def _rows(src: Source, sql: str, params: dict) -> list[SimpleNamespace]:
+    if hasattr(src, "conn"):  # plain sqlite3: the column names from the cursor
+        cur = src.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [typed(names, r) for r in cur.fetchall()]
+    from sqlalchemy import text
+
+    result = src.session.execute(text(sql), params)
+    names = list(result.keys())
+    return [typed(names, r) for r in result.all()]
+
+
+def complaint_row(src: Source, complaint_id: str) -> SimpleNamespace | None:
+    """The complaint's row (every column) by its exact number, or None."""
+    rows = _rows(src, "SELECT * FROM complaint WHERE id = :id", {"id": complaint_id})
+    return rows[0] if rows else None
+
+
+def case_events(src: Source, c: Complaint) -> list[SimpleNamespace]:
     """The complaint's events that stand: a step reversed by `complaint undo` (and the undo
     itself) is left out, so an undone pause or extension is neither told nor reported."""
-    stmt = select(AuditEvent).where(AuditEvent.entity == CASE, AuditEvent.entity_id == c.id)
-    events = list(uow.session.exec(stmt.order_by(col(AuditEvent.id))).all())
+    events = _rows(
+        src,
+        "SELECT id, at, action, details FROM audit_event WHERE entity = :e AND entity_id = :id ORDER BY id",
+        {"e": CASE, "id": c.id},
+    )
     undone = {i for e in events if e.action == "undo" for i in details_of(e).get("undone", [])}
     return [e for e in events if e.action != "undo" and e.id not in undone]
 
 
-def details_of(e: AuditEvent | None) -> dict:
+def details_of(e) -> dict:
     return json.loads(e.details or "{}") if e is not None else {}
 
 
-def last_event(events: list[AuditEvent], action: str) -> AuditEvent | None:
+def last_event(events: list, action: str):
     return next((e for e in reversed(events) if e.action == action), None)
 
 
-def kind_rows(uow: UnitOfWork, c: Complaint, kind: str) -> list[Deadline]:
-    stmt = select(Deadline).where(Deadline.case_type == CASE, Deadline.case_id == c.id, Deadline.kind == kind)
-    return [d for d in uow.session.exec(stmt.order_by(col(Deadline.id))).all() if d.status != DeadlineStatus.VOID]
+def kind_rows(src: Source, c: Complaint, kind: str) -> list[SimpleNamespace]:
+    """The complaint's deadline rows of `kind` (id, due, status), oldest first, voided ones left out."""
+    rows = _rows(
+        src,
+        "SELECT id, due, status FROM deadline WHERE case_type = :t AND case_id = :id AND kind = :k ORDER BY id",
+        {"t": CASE, "id": c.id, "k": str(kind)},
+    )
+    return [d for d in rows if d.status != DeadlineStatus.VOID]
 
 
-def _current(rows: list[Deadline]) -> Deadline | None:
+def branch_letterhead(src: Source, name: str | None) -> dict:
+    """The branch's full name, address and service phone ({} when it is not on the list)."""
+    rows = _rows(src, "SELECT full_name, address, phone FROM branch WHERE name = :n", {"n": (name or "").strip()})
+    return vars(rows[0]) if rows else {}
+
+
+def _current(rows: list):
     """The running row of a kind, else the latest one."""
     running = [d for d in rows if d.status in RUNNING]
     return (running or rows or [None])[-1]
 
 
-def _due_at_pause(uow: UnitOfWork, c: Complaint, pause: AuditEvent) -> dt.date | None:
+def _due_at_pause(src: Source, c: Complaint, pause) -> dt.date | None:
     """The decision's due date as it stood when the clock stopped (its `pause` deadline event)."""
-    from .deadlines import case_timeline
+    from .deadline_query import timeline_of
 
-    for e in case_timeline(uow, CASE, c.id, kind_rows(uow, c, DeadlineKind.DECISION)):
+    ids = [d.id for d in kind_rows(src, c, DeadlineKind.DECISION)]
+    for e in timeline_of(src, CASE, c.id, ids):
         due = e["details"].get("state", {}).get("due")
         if e["entity"] == "deadline" and e["action"] == "pause" and e["at"] == pause.at and due:
             return dt.date.fromisoformat(due)
     return None
 
 
-def answered_due(uow: UnitOfWork, c: Complaint, kind: NoticeType, events: list[AuditEvent]) -> dt.date | None:
+def answered_due(uow: Source, c: Complaint, kind: NoticeType, events: list) -> dt.date | None:
     """The due date of the deadline a notice of `kind` answers (domain/notices.py `ANSWERS`): an
     extension notice is measured against the period the complainant was promised before it, a
     pause notice against the decision's due date when the clock stopped (None: not recorded)."""
@@ -86,7 +140,7 @@ def answered_due(uow: UnitOfWork, c: Complaint, kind: NoticeType, events: list[A
     return due
 
 
-def _period_text(uow: UnitOfWork, rule: str) -> str:
+def _period_text(uow: Source, rule: str) -> str:
     """A period of the policy table as a letter says it: 自收到完整材料之日起10个工作日."""
     r = uow.policy.rule(rule)
     start = "自收到完整材料之日起" if r.start is Start.COMPLETE else "自收到投诉之日起"
@@ -95,7 +149,7 @@ def _period_text(uow: UnitOfWork, rule: str) -> str:
 
 
 # The steps of a case as a report to the regulator tells them.
-def _handling(c: Complaint, events: list[AuditEvent]) -> str:
+def _handling(c: Complaint, events: list) -> str:
     parts = [f"{zh_date(c.received_at)}收到转办的投诉并登记"]
     for e in events:
         d = details_of(e)
@@ -169,7 +223,7 @@ class Facts:
 
 
 def facts(
-    uow: UnitOfWork,
+    uow: Source,
     c: Complaint,
     kind: NoticeType,
     *,
@@ -183,8 +237,6 @@ def facts(
     """The fields of `kind` for complaint `c` (RuleError when the notice does not fit the case, or
     tells of a step the case has left behind and is not a `reissue`). The clerk's internal note
     (a rejection's `--note`) goes into the letter only with `note_for_customer`."""
-    from .masters import branch_info
-
     if c.voided_at is not None:
         raise RuleError(f"投诉 {c.id} 已作废({c.void_reason}),不能再发出告知书")
     events = case_events(uow, c)
@@ -208,7 +260,7 @@ def facts(
         )
     warnings: list[str] = []
     missing: list[str] = []
-    branch = branch_info(uow.session, c.branch) or {}
+    branch = branch_letterhead(uow, c.branch)
     full_name = (branch.get("full_name") or "").strip()
     if not full_name:
         full_name = c.branch

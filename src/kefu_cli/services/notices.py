@@ -53,8 +53,7 @@ from sqlmodel import col, select
 
 from ..domain import complaint as sm
 from ..domain import notices as nd
-from ..domain.codes import parse_code
-from ..domain.deadlines import END_OF_DAY, RUNNING, DeadlineKind, DeadlineStatus, working_days_left
+from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, working_days_left
 from ..domain.errors import InputError, RuleError
 from ..domain.notices import NoticeType
 from ..store.complaint_models import Complaint
@@ -66,8 +65,6 @@ from .notice_templates import (
     BlankField,
     Template,
     find_template,
-    notice_type,
-    preview_text,
     render,
     sha256,
     template_fields,
@@ -86,10 +83,6 @@ FIELD_NOTES = "字段说明.txt"
 # --- one notice ---------------------------------------------------------------------------------
 def default_file_name(case_id: str, kind: NoticeType | str) -> str:
     return f"{case_id}-{NoticeType(kind).value}.docx"
-
-
-def _issued(events: list[AuditEvent], kind: NoticeType) -> list[AuditEvent]:
-    return [e for e in events if e.action == "notice" and details_of(e).get("type") == kind.value]
 
 
 def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | None:
@@ -134,34 +127,17 @@ def make(
 
     `reissue` (with its `reason`) sends again a notice whose step the case has left behind (a pause
     notice after the resume); `note_for_customer` lets the clerk's note of a rejection into the letter."""
-    from ..domain.text import clean_text
     from .complaint_steps import in_order
     from .complaint_views import get
+    from .notice_fill import fill, on_time, prepare, result
 
-    k = notice_type(kind)
-    if via is not None and not issue:
-        raise InputError("--via 只和 --issue 一起使用(记录告知书的发出方式),例如 --issue --via 信函")
-    why_again = None
-    if reissue:
-        why_again = clean_text(reason, "--reason 补发原因", 200, example="投诉人称未收到原件")
-        if not why_again:
-            raise InputError(
-                f"--reissue 要写明补发的原因,例如 kefu notice {complaint_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
-            )
-    via_code = parse_code(nd.VIAS, via or "letter", "--via 发出方式")
-    warnings: list[str] = []
-    tpl = find_template(k, templates_folder(templates), warnings)
-    template_fields(tpl)  # a broken template is refused before the database is opened for writing
+    asked = prepare(complaint_id, kind, issue=issue, via=via, reason=reason, reissue=reissue, templates=templates)
+    k = asked.kind
     with unit_of_work(db, clerk=clerk, at=at, write=issue) as uow:
         c = get(uow, complaint_id)
-        events = case_events(uow, c)
-        earlier = _issued(events, k)
-        f = facts(uow, c, k, notice_at=uow.at, materials=materials, reason=None if reissue else reason,
-                  recipient=recipient, reissue=reissue, note_for_customer=note_for_customer)  # fmt: skip
-        said = next((details_of(e).get("reason") for e in reversed(earlier) if details_of(e).get("reason")), None)
-        if reissue and k is NoticeType.EXTENSION and said:  # --reason says why it goes again: the letter keeps its own
-            f.context["extension_reason"] = said
-        warnings += f.warnings
+        filled = fill(uow, c, asked, notice_at=uow.at, materials=materials, reason=reason, recipient=recipient,
+                      reissue=reissue, note_for_customer=note_for_customer)  # fmt: skip
+        f = filled.facts
         if issue and f.missing_letterhead:
             raise RuleError(
                 f"机构 {c.branch} 没有登记{'、'.join(f.missing_letterhead)},告知书不能以不完整的信头发出: 请先补充,例如 "
@@ -172,13 +148,10 @@ def make(
             raise RuleError(
                 f"投诉 {c.id} 没有指定处理人,告知书要写明经办人才能发出: 请先指定,例如 kefu complaint assign {c.id} --handler 李娜"
             )
-        data = render(tpl, f.context)
-        digest = sha256(data)
         target = out if out else (default_file_name(c.id, k) if issue else None)
-        on_time = None if f.due is None else uow.at <= dt.datetime.combine(f.due, END_OF_DAY)
         step = None
         if issue:
-            step = _step(uow, c, k, via_code)
+            step = _step(uow, c, k, asked.via)
             if step is None:
                 in_order(uow, c)
             uow.audit(
@@ -189,43 +162,22 @@ def make(
                 c.status,
                 type=k.value,
                 title=nd.TITLES[k],
-                via=via_code,
-                sha256=digest,
+                via=asked.via,
+                sha256=sha256(filled.data),
                 file=Path(target).name if target else None,
-                template=tpl.source,
+                template=asked.template.source,
                 deadline=f.deadline_kind,
                 due=f.due,
-                on_time=on_time,
+                on_time=on_time(f, uow.at),
                 step=step,
                 materials=f.context.get("materials"),
                 reason=f.context.get("extension_reason") if k is NoticeType.EXTENSION else None,
                 recipient=f.context.get("recipient"),
-                reissue=why_again,
+                reissue=asked.why_again,
                 note_for_customer=note_for_customer or None,
             )
-        written = write_docx(target, data) if target else None
-        return {
-            "id": c.id,
-            "type": k.value,
-            "title": nd.TITLES[k],
-            "label": nd.label(k),
-            "issued": issue,
-            "via": via_code if issue else None,
-            "at": uow.at,
-            "clerk": uow.clerk,
-            "file": str(written) if written else None,
-            "sha256": digest,
-            "template": tpl.source,
-            "deadline": {"kind": f.deadline_kind, "due": f.due, "on_time": on_time},
-            "step": step,
-            "reissue": why_again,
-            "issued_before": [
-                {"at": e.at, "via": details_of(e).get("via"), "sha256": details_of(e).get("sha256")} for e in earlier
-            ],
-            "warnings": warnings,
-            "fields": f.context,
-            "text": preview_text(data),
-        }
+        written = write_docx(target, filled.data) if target else None
+        return result(c, asked, filled, at=uow.at, clerk=uow.clerk, issue=issue, step=step, written=written)
 
 
 # --- a day's notices ---------------------------------------------------------------------------
