@@ -135,7 +135,8 @@ def test_details_template_of_the_bulk_shapes():
     register = dict(
         channel="phone", category=odd, received_at=dt.datetime(2026, 1, 1, 9, 0, 0, 5), incomplete=True,
         regulator_ref=None, regulator_due=dt.date(2026, 2, 1), duplicates=["TS-1", odd], name=odd, phone="+86",
-        relation="self", policy_no="", summary=odd * 3, branch="朝阳", handler="李娜",
+        relation="self", policy_no="", summary=odd * 3, branch="朝阳", handler="李娜", dispute="claims",
+        product_line=None,
     )  # fmt: skip
     template = details_template({k: slot(k) for k in _REGISTER_SLOTS}, _REGISTER_SLOTS)
     assert set(register) == set(_REGISTER_SLOTS)

@@ -66,6 +66,18 @@ RelationOpt = Annotated[
 ComplainantOpt = Annotated[str | None, typer.Option("--name", help="投诉人姓名")]
 SummaryOpt = Annotated[str | None, typer.Option("--summary", help="投诉内容摘要")]
 RegulatorRefOpt = Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号(监管转办时必填)")]
+# The regulator's coding (domain/regulator.py; `kefu report regulator` counts by it).
+DisputeOpt = Annotated[
+    str | None,
+    typer.Option("--dispute", help="纠纷类型(监管通报口径): sales 销售纠纷、claims 理赔纠纷、surrender 退保纠纷、"
+                 "underwriting 承保纠纷、servicing 保全纠纷、renewal 续期续保纠纷、other 其他"),
+]  # fmt: skip
+LineOpt = Annotated[
+    str | None,
+    typer.Option("--line", help="险种(监管通报口径): motor 机动车辆保险、surety 保证保险、property_other 财产险其他、"
+                 "life 普通人寿保险、critical_illness 疾病保险、medical 医疗保险、accident 意外伤害保险、"
+                 "annuity 年金保险、participating 分红型、universal 万能型、unit_linked 投资连结、other 其他"),
+]  # fmt: skip
 
 
 def _note(note: str | None) -> str | None:
@@ -111,6 +123,8 @@ def add(
             help=f"监管要求的报告日期,默认按规则表 complaint.regulator_report(默认 {_rule('complaint.regulator_report')})",
         ),
     ] = None,
+    dispute: DisputeOpt = None,
+    line: LineOpt = None,
     new_handler: NewHandlerOpt = False,
     new_branch: NewBranchOpt = False,
     json: JsonOpt = False,

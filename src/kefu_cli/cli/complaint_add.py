@@ -120,7 +120,7 @@ def add_complaint(**o: Any) -> None:
         phone=o["phone"], received=received_dt or at_dt, relation=o["relation"], policy_no=o["policy"],
         summary=o["summary"], branch=o["branch"], handler=o["handler"], incomplete=o["incomplete"],
         regulator_ref=o["regulator_ref"], regulator_due=date_value(o["regulator_due"], "--regulator-due"),
-        new_handler=o["new_handler"], new_branch=o["new_branch"],
+        dispute=o["dispute"], product_line=o["line"], new_handler=o["new_handler"], new_branch=o["new_branch"],
     )  # fmt: skip
     from ..render.output import message
 

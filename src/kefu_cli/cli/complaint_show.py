@@ -30,7 +30,9 @@ from .complaint import (
     CategoryOpt,
     ChannelOpt,
     ComplainantOpt,
+    DisputeOpt,
     IdArg,
+    LineOpt,
     RegulatorRefOpt,
     RelationOpt,
     SummaryOpt,
@@ -78,6 +80,12 @@ def show(
         lines.append(f"内容: {data['summary']}")
     if data["regulator_ref"]:
         lines.append(f"监管转办编号: {data['regulator_ref']}")
+    if data.get("dispute") or data.get("product_line"):
+        from ..domain.regulator import DISPUTES, LINES
+
+        lines.append(
+            f"纠纷类型: {label(DISPUTES, data.get('dispute')) or '-'}  险种: {label(LINES, data.get('product_line')) or '-'}"
+        )
     if data["paused_workdays"]:
         lines.append(f"累计中止: {data['paused_workdays']} 个工作日")
     if data["extension_level"]:
@@ -175,6 +183,8 @@ def edit(
     ] = None,
     regulator_ref: RegulatorRefOpt = None,
     regulator_due: Annotated[str | None, typer.Option("--regulator-due", help="监管要求的报告日期")] = None,
+    dispute: DisputeOpt = None,
+    line: LineOpt = None,
     new_handler: NewHandlerOpt = False,
     new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
@@ -188,7 +198,8 @@ def edit(
     changes = dict(name=name, phone=phone, relation=relation, policy=policy, summary=summary, category=category,
                    channel=channel, branch=branch, handler=handler,
                    received=at_value(received, "--received"),
-                   regulator_ref=regulator_ref, regulator_due=date_value(regulator_due, "--regulator-due"))  # fmt: skip
+                   regulator_ref=regulator_ref, regulator_due=date_value(regulator_due, "--regulator-due"),
+                   dispute=dispute, line=line)  # fmt: skip
     r = edit_complaint(state.db, complaint_id, changes, reason=reason, new_handler=new_handler,
                        new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
     if json:

@@ -353,6 +353,8 @@ REGISTERED_FIELDS = (
     "handler",
     "regulator_ref",
     "regulator_due",
+    "dispute",  # the regulator's coding (domain/regulator.py); registrations before 0012 have none
+    "product_line",
 )
 
 

@@ -81,6 +81,8 @@ class Registration:
     incomplete: bool
     regulator_ref: str | None
     regulator_due: dt.date | None
+    dispute: str | None
+    product_line: str | None
 
     values: dict[str, Any]  # all of the above, as `check_registration` returned them
 
@@ -90,7 +92,8 @@ class Registration:
             received=self.received, channel=self.channel, category=self.category, name=self.name,
             phone=self.phone, relation=self.relation, policy_no=self.policy_no, summary=self.summary,
             branch=self.branch, handler=self.handler, incomplete=self.incomplete,
-            regulator_ref=self.regulator_ref, regulator_due=self.regulator_due,
+            regulator_ref=self.regulator_ref, regulator_due=self.regulator_due, dispute=self.dispute,
+            product_line=self.product_line,
         )  # fmt: skip
 
 
@@ -131,11 +134,14 @@ class Checker:
         incomplete: bool = False,
         regulator_ref: str | None = None,
         regulator_due: dt.date | None = None,
+        dispute: str | None = None,
+        product_line: str | None = None,
     ) -> Registration:
         v = check_registration(
             self.uow, once=self._once, received=received, channel=channel, category=category, name=name, phone=phone,
             relation=relation, policy_no=policy_no, summary=summary, branch=branch, handler=handler,
-            incomplete=incomplete, regulator_ref=regulator_ref, regulator_due=regulator_due,
+            incomplete=incomplete, regulator_ref=regulator_ref, regulator_due=regulator_due, dispute=dispute,
+            product_line=product_line,
         )  # fmt: skip
         return Registration(line=line, **v, values=v)
 

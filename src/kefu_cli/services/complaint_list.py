@@ -34,6 +34,8 @@ COLUMNS = (
     "materials_complete_at",
     "regulator_ref",
     "regulator_due",
+    "dispute",
+    "product_line",
     "accepted_at",
     "rejected_at",
     "reject_reason",

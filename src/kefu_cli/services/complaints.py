@@ -167,7 +167,18 @@ REGISTRATION_FIELDS: dict[str, Callable[[Any], Any]] = {
     "handler": lambda v: text_field(v, "--handler 处理人", limit=60, example="李娜"),
     "regulator_ref": lambda v: text_field(v, "--regulator-ref 监管转办编号", example="京金转〔2026〕1号") or None,
     "summary": lambda v: text_field(v, "--summary 投诉内容", limit=2000, multiline=True, example="理赔款逾期未到账"),
+    "dispute": lambda v: _regulator_code("DISPUTES", v, "--dispute 纠纷类型"),
+    "product_line": lambda v: _regulator_code("LINES", v, "--line 险种"),
 }
+
+
+def _regulator_code(table: str, value: str | None, field: str) -> str | None:
+    """A code of the regulator's coding (domain/regulator.py), None when not given."""
+    if value is None or not str(value).strip():
+        return None
+    from ..domain import regulator
+
+    return parse_code(getattr(regulator, table), value, field)
 
 
 def clean_registration(once: Callable[[tuple, Callable[[], Any]], Any] | None = None, **values: Any) -> dict[str, Any]:
@@ -197,6 +208,8 @@ def check_registration(
     incomplete: bool = False,
     regulator_ref: str | None = None,
     regulator_due: dt.date | None = None,
+    dispute: str | None = None,
+    product_line: str | None = None,
     new_handler: bool = False,
     new_branch: bool = False,
     once: Callable[[tuple, Callable[[], Any]], Any] | None = None,
@@ -208,7 +221,8 @@ def check_registration(
     the result of a pure check of a repeated value (the bulk import)."""
     f = clean_registration(
         once, channel=channel, category=category, relation=relation, name=name, phone=phone, policy_no=policy_no,
-        branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary,
+        branch=branch, handler=handler, regulator_ref=regulator_ref, summary=summary, dispute=dispute,
+        product_line=product_line,
     )  # fmt: skip
     received = received or uow.at
     # Without --at the command registers "at the receipt", so the real clock is the bound too.
@@ -274,6 +288,8 @@ def registration_details(values: dict[str, Any], duplicates: list[str]) -> dict[
         summary=(values["summary"] or "").strip(),
         branch=values["branch"],
         handler=values["handler"],
+        dispute=values["dispute"],
+        product_line=values["product_line"],
     )
 
 

@@ -54,6 +54,8 @@ COMPLAINT_FIELDS = {
     "received": ("received_at", "接收时间"),
     "regulator_ref": ("regulator_ref", "监管转办编号"),
     "regulator_due": ("regulator_due", "监管报告期限"),
+    "dispute": ("dispute", "纠纷类型"),
+    "line": ("product_line", "险种"),
 }
 CALLBACK_FIELDS = {
     "name": ("name", "客户姓名"),
@@ -121,6 +123,10 @@ def _complaint_value(option: str, value: Any) -> Any:
         return value
     if option == "regulator_due":
         return value
+    if option in ("dispute", "line"):  # the regulator's coding, as registration checks it
+        from .complaints import REGISTRATION_FIELDS
+
+        return REGISTRATION_FIELDS["dispute" if option == "dispute" else "product_line"](value)
     limits = {"name": (50, "王小明"), "policy": (60, "P2026110001"), "summary": (2000, "理赔款逾期未到账"),
               "branch": (60, "朝阳支公司"), "handler": (60, "李娜"), "regulator_ref": (100, "京金转〔2026〕1号")}  # fmt: skip
     limit, example = limits[option]

@@ -86,6 +86,8 @@ COMPLAINT_ZH = {
     "channel": "受理方式",
     "regulator_ref": "监管转办编号",
     "regulator_due": "监管报告期限",
+    "dispute": "纠纷类型",
+    "product_line": "险种",
     "scheduled_at": "约定回访时间",
     "due": "回访期限",
     "receipt_date": "回执签收日",

@@ -54,6 +54,9 @@ class Complaint(SQLModel, table=True):
     review_received_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     review_decided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     review_result: str | None = Field(default=None, max_length=20)  # upheld | changed
+    # the regulator's coding (RULES.md §6): domain/regulator.py DISPUTES and LINES
+    dispute: str | None = Field(default=None, max_length=20)
+    product_line: str | None = Field(default=None, max_length=20)
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
     voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
     void_reason: str | None = None
