@@ -60,6 +60,8 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("withdrawn_at", "撤回时间", DATETIME),
     F("regulator_ref", "监管转办编号"),
     F("regulator_due", "监管报告期限", DATE),
+    F("dispute", "纠纷类型"),  # the regulator's coding (domain/regulator.py), 监管通报口径
+    F("line", "险种", aliases=("product_line",)),
     F("acceptance_due", "受理时限", DATE),
     F("decision_due", "处理时限", DATE),
     F("working_days_left", "剩余工作日", INT),

@@ -69,11 +69,14 @@ class _Complaints:
             incomplete=not _yes_no(v.get("complete", ""), self.col("complete")),
             regulator_ref=v.get("regulator_ref", "").strip() or None,
             regulator_due=parse_date(reg_due, self.col("regulator_due")) if reg_due else None,
+            dispute=v.get("dispute", "").strip() or None,
+            product_line=v.get("line", "").strip() or None,
         )
 
     def compare(self, v: dict[str, str], c) -> dict[str, Any]:
         """The row of a complaint already registered: unchanged, or which columns differ."""
         from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
+        from ..domain.regulator import DISPUTES, LINES
 
         def code(table, value, default=""):
             try:
@@ -92,6 +95,8 @@ class _Complaints:
             ("handler", v.get("handler", "").strip(), c.handler),
             ("regulator_ref", v.get("regulator_ref", "").strip(), c.regulator_ref),
             ("regulator_due", date_or_text(v.get("regulator_due", "")), c.regulator_due),
+            ("dispute", code(DISPUTES, v.get("dispute", "")) or None, c.dispute),
+            ("line", code(LINES, v.get("line", "")) or None, c.product_line),
         ]
         different = differences([(self.col(k), mine, theirs) for k, mine, theirs in pairs if k in present])
         return existing_entry(COMPLAINT_SEEN, c.id, different)

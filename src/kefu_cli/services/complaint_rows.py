@@ -11,7 +11,7 @@ from ..io.columns import COMPLAINT, COMPLAINT_STEPS, import_kinds, import_names,
 
 # The columns the import reads, by the headers `kefu export complaints` writes (io/columns.py) and their aliases.
 COMPLAINT_READ = ("received", "channel", "category", "name", "phone", "relation", "policy", "summary", "branch",
-                  "handler", "complete", "regulator_ref", "regulator_due")  # fmt: skip
+                  "handler", "complete", "regulator_ref", "regulator_due", "dispute", "line")  # fmt: skip
 # A case's number, state and steps (kefu's export, io/columns.py COMPLAINT_STEPS, or a head office's
 # sheet of its history): the case is rebuilt by replaying its steps (services/complaint_replay.py).
 HISTORY_READ = ("id", "status", "complete_at", "acceptance_decided_at", "reject_reason", "transfer_to", "merged_into",
@@ -50,7 +50,7 @@ def find_complaints(session, keys) -> dict[tuple, Any]:
     found: dict[tuple, Any] = {}
     c = Complaint.__table__.c
     columns = [c.id, c.received_at, c.phone, c.policy_no, c.name, c.channel, c.category, c.relation, c.summary]
-    columns += [c.branch, c.handler, c.regulator_ref, c.regulator_due]
+    columns += [c.branch, c.handler, c.regulator_ref, c.regulator_due, c.dispute, c.product_line]
     for i in range(0, len(phones), 400):
         stmt = sa_select(*columns).where(c.phone.in_(phones[i : i + 400])).order_by(c.id)
         for row in session.execute(stmt):

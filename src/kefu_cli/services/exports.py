@@ -33,6 +33,7 @@ from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
+from ..domain.regulator import DISPUTES, LINES
 from ..domain.timeutil import check_span
 from ..io.columns import CALLBACK, COMPLAINT, COMPLAINT_STEPS, DEADLINE, columns
 from ..io.xlsxfile import TEXT, Column, is_xlsx
@@ -239,6 +240,7 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
             sm.REJECT_REASON_ZH.get(c.reject_reason, c.reject_reason) if c.reject_reason else "",
             c.transfer_to, c.merged_into, sm.EXTENSION_ZH.get(c.extension_level, "") if c.extension_level else "",
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
+            label(DISPUTES, c.dispute), label(LINES, c.product_line),
             *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps,
         ]  # fmt: skip
 
