@@ -15,7 +15,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     # complaints
     "complaint": ("kefu complaint list --overdue", "kefu complaint show TS-20261119-0001"),
     "complaint add": (
-        "kefu complaint add --channel 电话 --category 理赔 --name 张三 \\\n  --phone 13812345678",
+        "kefu complaint add --channel 电话 --category 理赔 --name 张三 \\\n  --phone 13812345678 --dispute 理赔纠纷 --line 医疗保险",
         "kefu complaint add --channel phone --category claims --name 张三 \\\n  --phone 13812345678 --received '昨天 14:00'",
     ),
     "complaint materials": ("kefu complaint materials TS-20261118-0001 --complete",),
@@ -119,6 +119,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": ("kefu report deadlines", "kefu report stats --from 2026-11-01 --to 2026-11-30"),
     "report deadlines": ("kefu report deadlines --overdue", "kefu report deadlines --as-of 2026-11-23 --within 3"),
     "report stats": ("kefu report stats --from 2026-11-01 --to 2026-11-30",),
+    "report regulator": (
+        "kefu report regulator --quarter 2026Q4 --company-type 寿险 --premium 6亿 \\\n  --policies 40000 --insured 50000",
+        "kefu report regulator --quarter 2026Q3 --company-type property \\\n  --premium 60000万 --policies 4万 -o 监管口径.xlsx",
+    ),
     "import": ("kefu import complaints ./投诉登记表.xlsx --dry-run",),
     "import complaints": ("kefu import complaints ./投诉登记表.xlsx --dry-run",),
     "import policies": ("kefu import policies ./新契约保单.csv --dry-run",),

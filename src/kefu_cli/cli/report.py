@@ -345,6 +345,8 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
 
 # report stats: built from its own module when used.
 lazy_commands(app, "kefu_cli.cli.report_stats", "stats")
+# report regulator: the quarter as the regulator's bulletins count it (cli/report_regulator.py).
+lazy_commands(app, "kefu_cli.cli.report_regulator", "regulator")
 
 
 def _more(more: int) -> str:
