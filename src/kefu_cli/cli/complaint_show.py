@@ -214,6 +214,12 @@ def edit(
     for ch in r["changes"]:
         if ch["field"] in masked:
             lines.append(f"  {ch['label']}: 已更正(个人信息不显示,可用 show --unmask 查看)")
+        elif ch["field"] in ("dispute", "product_line"):  # the regulator's coding, by its labels
+            from ..domain.codes import label
+            from ..domain.regulator import DISPUTES, LINES
+
+            table = DISPUTES if ch["field"] == "dispute" else LINES
+            lines.append(f"  {ch['label']}: {_shown(label(table, ch['before']))} → {_shown(label(table, ch['after']))}")
         else:
             lines.append(f"  {ch['label']}: {_shown(ch['before'])} → {_shown(ch['after'])}")
     if r["moved"]:

@@ -77,7 +77,7 @@ def parse_quarter(text: str | None, field: str = "--quarter") -> tuple[int, int]
     """(year, quarter) of "2026Q3" (q in either case)."""
     m = _QUARTER.fullmatch((text or "").strip().replace("Ｑ", "Q"))
     if not m or not 2000 <= int(m.group(1)) <= 2099:
-        raise InputError(f"{field} 季度 '{text or ''}' 无效: 请写成 年份Q季度,例如 {field} 2026Q3")
+        raise InputError(f"{field} 季度 '{text or ''}' 无效: 请写成 YYYYQn(年份Q季度),例如 {field} 2026Q3")
     return int(m.group(1)), int(m.group(2))
 
 
