@@ -136,7 +136,7 @@ def _render(c, report: dict, terminal: bool = False) -> None:
     )
     m = report["medians"]
     heads = ["比率", "(a) 全部投诉", "(b) 监管转办", f"行业中位数({m['quarter']})" if m else "行业中位数"]
-    table("比率", heads, [[r[0], *(_ratio_text(v) for v in r[1:])] for r in _ratio_rows(report)])
+    table("比率与行业中位数", heads, [[r[0], *(_ratio_text(v) for v in r[1:])] for r in _ratio_rows(report)])
     lines([f"{label}: {why}" for _, label, why in BASES] + [_median_line(report)])
     for key, title in (("by_dispute", "按纠纷类型"), ("by_line", "按险种")):
         rows = [[r["label"], str(r["all"]), str(r["regulator"])] for r in report[key]]
