@@ -259,3 +259,11 @@ def test_domain_arithmetic():
     assert rg.quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
     assert rg.ratio(5, Decimal(8)) == Decimal("0.63") and rg.ratio(1, Decimal(3)) == Decimal("0.33")
     assert rg.ratio(1, None) is None
+
+
+def test_completion_offers_the_codes():
+    from test_completion import complete
+
+    assert set(complete("kefu complaint add --dispute ")) >= {"claims", "理赔纠纷", "renewal", "续期续保纠纷"}
+    assert complete("kefu complaint edit TS-1 --line 投") == ["投资连结"]
+    assert set(complete("kefu report regulator --company-type ")) >= {"life", "寿险", "property", "财险"}

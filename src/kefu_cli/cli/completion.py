@@ -51,6 +51,11 @@ OPTION_TABLES = {
     ("request edit", "channel"): "claims:CLAIM_CHANNELS",
     ("report deadlines", "status"): "report:BUCKET_ZH",
     ("report deadlines", "kind"): "deadlines:DEADLINE_KIND_ZH",
+    ("complaint add", "dispute"): "regulator:DISPUTES",
+    ("complaint add", "line"): "regulator:LINES",
+    ("complaint edit", "dispute"): "regulator:DISPUTES",
+    ("complaint edit", "line"): "regulator:LINES",
+    ("report regulator", "company_type"): "regulator:COMPANY_TYPES",
 }
 FILE_ARGUMENTS = {"file", "dest", "folder"}
 FILE_OPTIONS = {"output", "errors", "out", "templates", "to_file", "data"}
