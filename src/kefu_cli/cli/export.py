@@ -1,4 +1,4 @@
-"""`kefu export …`: complaints, callbacks and deadlines to CSV or a real Excel workbook (.xlsx)."""
+"""`kefu export …`: complaints, callbacks, claims, requests and deadlines to CSV or a real Excel workbook (.xlsx)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import typer
 from .common import BranchOpt, HandlerOpt, JsonOpt, ReportAsOfOpt, UnmaskOpt, date_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx).
-app = typer.Typer(help="导出 Excel(.xlsx,按扩展名)或 CSV(默认 UTF-8 带 BOM;也可 GB18030): 投诉、回访、期限。", no_args_is_help=True)
+app = typer.Typer(
+    help="导出 Excel(.xlsx,按扩展名)或 CSV(默认 UTF-8 带 BOM;也可 GB18030): 投诉、回访、理赔报案、保全请求、期限。",
+    no_args_is_help=True,
+)
 
 FileArg = Annotated[
     str, typer.Argument(help="导出文件路径: .xlsx 为 Excel 工作簿,其他为 CSV,例如 ./投诉-2026年11月.xlsx")
@@ -103,6 +106,47 @@ def callbacks(
     from ..services.exports import export_callbacks
 
     _run(export_callbacks, file, date_from, date_to, branch, unmask, encoding, as_of, json)
+
+
+@app.command("claims")
+def claims(
+    file: FileArg,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    branch: BranchOpt = None,
+    unmask: UnmaskOpt = False,
+    encoding: EncodingOpt = "utf-8",
+    as_of: ReportAsOfOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """导出理赔报案(按报案日期筛选),含状态、出险与报案情况、各步骤时间与期限(重大案件呈报、移交时限)。
+
+    被保险人证件号码、姓名、电话默认打码;加 --unmask 导出的文件可用 kefu import claims 原样导回:
+    按各步骤的时间重建每件报案(编号、状态、期限不变),已有的报案不会重复登记。
+    """
+    from ..services.case_exports import export_claims
+
+    _run(export_claims, file, date_from, date_to, branch, unmask, encoding, as_of, json)
+
+
+@app.command("requests")
+def requests(
+    file: FileArg,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    branch: BranchOpt = None,
+    unmask: UnmaskOpt = False,
+    encoding: EncodingOpt = "utf-8",
+    as_of: ReportAsOfOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """导出保全请求(退保、批改,按接收日期筛选),含状态、原因或批改内容、办结时间与说明。
+
+    加 --unmask 导出的文件可用 kefu import requests 原样导回(编号、状态、办结时间不变)。
+    """
+    from ..services.case_exports import export_requests
+
+    _run(export_requests, file, date_from, date_to, branch, unmask, encoding, as_of, json)
 
 
 @app.command("deadlines")

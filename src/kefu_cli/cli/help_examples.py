@@ -131,6 +131,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "export complaints": ("kefu export complaints ./投诉-11月.xlsx --from 2026-11-01 --to 2026-11-30",),
     "export callbacks": ("kefu export callbacks ./回访.csv --encoding gb18030",),
     "export deadlines": ("kefu export deadlines ./期限.xlsx --within 3",),
+    "export claims": ("kefu export claims ./理赔报案-11月.xlsx --from 2026-11-01 --to 2026-11-30",),
+    "export requests": ("kefu export requests ./保全请求.csv --encoding gb18030",),
     # calendar, rules, database, masters
     "workday": ("kefu workday add 2026-09-18 10", "kefu workday check 2026-10-08"),
     "workday add": ("kefu workday add 2026-09-18 10", "kefu workday add 今天 5"),
