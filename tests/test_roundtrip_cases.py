@@ -94,3 +94,38 @@ def test_the_requests_export_has_their_state_and_closing(source, tmp_path):
     done = rows[0]
     assert (done["请求类型"], done["状态"], done["退保原因"]) == ("退保", "已转保险公司办理", "经济困难")
     assert done["办结时间"] == "2026-11-19 11:30:00" and "*" in done["联系电话"]
+
+
+# --- claims ------------------------------------------------------------------------------------------
+
+
+def test_the_demo_claims_come_back_the_same_through_a_workbook(source, empty, tmp_path):
+    ids = _ids(source, "claim")
+    book = tmp_path / "理赔.xlsx"
+    source.ok("export", "claims", str(book), "--unmask")
+    out = empty.ok("import", "claims", str(book), "--json")
+    assert sorted(out["ids"]) == sorted(ids) and out["errors"] == []
+    # every claim as `claim show` has it: columns, checklist, deadlines, each event with its time and values
+    assert _shown(empty, "claim", ids) == _shown(source, "claim", ids)
+    assert "核验通过" in empty.ok("db", "verify")
+    # the paid claim's callback is scheduled again by its closing
+    closed = empty.ok("claim", "show", "BA-20261104-0001", "--json")
+    assert closed["callback"]["due"] == "2026-11-25"
+
+
+def test_importing_the_same_claims_again_changes_nothing(source, empty, tmp_path):
+    f = tmp_path / "理赔.csv"
+    source.ok("export", "claims", str(f), "--unmask")
+    n = len(_ids(source, "claim"))
+    head = _head(empty.db)
+    dry = empty.ok("import", "claims", str(f), "--dry-run", "--json")
+    assert dry["summary"]["new"] == n and _head(empty.db) == head and _count(empty.db, "claim") == 0
+    empty.ok("import", "claims", str(f))
+    head = _head(empty.db)
+    again = empty.ok("import", "claims", str(f), "--json")
+    assert again["summary"] == {"new": 0, "unchanged": n, "skipped": 0}
+    assert _head(empty.db) == head and _count(empty.db, "claim") == n
+    # and into the database it came from
+    head = _head(source.db)
+    assert source.ok("import", "claims", str(f), "--json")["summary"]["unchanged"] == n
+    assert _head(source.db) == head

@@ -47,7 +47,7 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "保单登记簿: 登记、查看保单(投保人、被保险人及证件号码、保险期间、保额、险种类型),供理赔报案核对",
     ),
     ("report", "kefu_cli.cli.report", "app", "报表: 时限报表(逾期/今日到期/即将到期)与投诉处理分析。"),
-    ("import", "kefu_cli.cli.imports", "app", "从 Excel(.xlsx/.xls)、LibreOffice(.ods)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访。"),
+    ("import", "kefu_cli.cli.imports", "app", "从 Excel(.xlsx/.xls)、LibreOffice(.ods)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访、理赔报案、保全请求。"),
     ("export", "kefu_cli.cli.export", "app", "导出 Excel(.xlsx,按扩展名)或 CSV(默认 UTF-8 带 BOM;也可 GB18030): 投诉、回访、理赔报案、保全请求、期限。"),
     ("workday", "kefu_cli.cli.workday", "app", "工作日日历: 推算期限、查询日期、导入节假日安排。"),
     ("policy", "kefu_cli.cli.policy", "app", "时限与考核指标的规则表(管理员可修改)。"),

@@ -127,6 +127,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "import complaints": ("kefu import complaints ./投诉登记表.xlsx --dry-run",),
     "import policies": ("kefu import policies ./新契约保单.csv --dry-run",),
     "import callbacks": ("kefu import callbacks ./回访清单.xlsx --dry-run",),
+    "import claims": ("kefu import claims ./理赔报案.xlsx --dry-run",),
+    "import requests": ("kefu import requests ./保全请求.csv --dry-run",),
     "export": ("kefu export complaints ./投诉-11月.xlsx --from 2026-11-01 --to 2026-11-30",),
     "export complaints": ("kefu export complaints ./投诉-11月.xlsx --from 2026-11-01 --to 2026-11-30",),
     "export callbacks": ("kefu export callbacks ./回访.csv --encoding gb18030",),

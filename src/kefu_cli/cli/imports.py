@@ -1,4 +1,4 @@
-"""`kefu import …`: complaints, new policies and callbacks from CSV files or Excel workbooks."""
+"""`kefu import …`: complaints, new policies, callbacks, claims and requests from CSV files or Excel workbooks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from .common import AtOpt, ClerkOpt, DryRunOpt, JsonOpt, at_value, state
 
 # The group's help is the line of `kefu --help` (cli/app.py COMMANDS); the commands say more (.xlsx, callbacks).
-app = typer.Typer(help="从 Excel(.xlsx/.xls)、LibreOffice(.ods)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访。", no_args_is_help=True)
+app = typer.Typer(help="从 Excel(.xlsx/.xls)、LibreOffice(.ods)或 CSV 文件批量导入(CSV 的 UTF-8/带 BOM/GB18030 均可): 投诉、新契约保单、回访、理赔报案、保全请求。", no_args_is_help=True)
 
 FileArg = Annotated[
     str,
@@ -50,7 +50,8 @@ def _run(kind: str, fn, file: str, dry_run: bool, errors: str | None, json: bool
     if json:
         print_json(out)
         return
-    what = {"complaints": "投诉", "policies": "新契约回访", "callbacks": "回访"}[kind]
+    what = {"complaints": "投诉", "policies": "新契约回访", "callbacks": "回访", "claims": "理赔报案",
+            "requests": "保全请求"}[kind]  # fmt: skip
     counts = out["summary"]
     verb = "检查通过(未保存): 将新增" if dry_run else "已导入: 新增"
     lines = [
@@ -140,3 +141,44 @@ def callbacks(
     from ..services.callback_import import import_callbacks
 
     _run("callbacks", import_callbacks, file, dry_run, errors, json, at, clerk)
+
+
+@app.command("claims")
+def claims(
+    file: FileArg,
+    dry_run: DryRunOpt = False,
+    errors: ErrorsOpt = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """导入理赔报案及其各步骤(列与 `kefu export claims` 相同;加 --unmask 导出的文件可原样导回)。
+
+    表头: 报案时间,保单号,出险时间,报案人,报案人电话 为必填;报案编号、状态 与各步骤的时间(登记时间、认定重大案件时间、
+    向总部呈报时间、申请时间、材料登记时间、移交时间、结案时间、作废时间)及其内容按时间逐步重建每件报案
+    (编号、状态、期限与原来相同;--at 不使用)。保单登记簿中没有的保单按该行的保单信息登记。
+    已有的编号状态相同的跳过,状态不同的拒绝整个文件;任何一行有误则整个文件都不导入。
+    """
+    from ..services.claim_import import import_claims
+
+    _run("claims", import_claims, file, dry_run, errors, json, at, clerk)
+
+
+@app.command("requests")
+def requests(
+    file: FileArg,
+    dry_run: DryRunOpt = False,
+    errors: ErrorsOpt = None,
+    json: JsonOpt = False,
+    at: AtOpt = None,
+    clerk: ClerkOpt = None,
+) -> None:
+    """导入保全请求(退保、批改)及其办结、作废(列与 `kefu export requests` 相同,导出的文件可原样导回)。
+
+    表头: 请求类型,接收时间,保单号 为必填;客户,联系电话,提请方式,与投保人关系,退保原因,原因说明,批改内容,机构,
+    经办人 可选。带 请求编号、状态、登记时间、办结时间、作废时间 时按时间重建(编号、状态不变;--at 不使用);
+    已有的编号状态相同的跳过,状态不同的拒绝整个文件。
+    """
+    from ..services.request_import import import_requests
+
+    _run("requests", import_requests, file, dry_run, errors, json, at, clerk)

@@ -94,12 +94,18 @@ def close_running(uow: UnitOfWork, c: Claim, kinds, status: DeadlineStatus) -> l
 
 
 def _action(db, claim_id: str, clerk, at, fn) -> dict[str, Any]:
+    if isinstance(db, UnitOfWork):  # replayed in the caller's unit of work, at its time (services/claim_import.py)
+        return _step(db, claim_id, fn)
     with unit_of_work(db, clerk=clerk, at=at) as uow:
-        c = get(uow, claim_id)
-        core.guard(uow, CASE, c)
-        extra = fn(uow, c) or {}
-        uow.session.flush()
-        return view(uow, c) | extra
+        return _step(uow, claim_id, fn)
+
+
+def _step(uow: UnitOfWork, claim_id: str, fn) -> dict[str, Any]:
+    c = get(uow, claim_id)
+    core.guard(uow, CASE, c)
+    extra = fn(uow, c) or {}
+    uow.session.flush()
+    return view(uow, c) | extra
 
 
 def mark_major(

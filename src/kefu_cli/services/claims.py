@@ -159,8 +159,10 @@ def report(
     new_branch: bool = False,
     new_handler: bool = False,
     new_incident: bool = False,
+    number: str | None = None,
 ) -> dict[str, Any]:
-    """Register a claim report (第四条(二)): search, identify the policy, first checks, major case."""
+    """Register a claim report (第四条(二)): search, identify the policy, first checks, major case.
+    `number`: the claim's own number (an import of kefu's export keeps it, services/numbering.py)."""
     channel = parse_code(cl.CLAIM_CHANNELS, channel or "phone", "--channel 报案方式")
     relation = parse_code(cl.REPORTER_RELATIONS, relation or "self", "--relation 与出险人关系")
     reporter = text_field(reporter, "--reporter 报案人姓名", 50, True, "王小明")
@@ -243,7 +245,12 @@ def report(
         raise InputError(
             f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于报案时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
         )
-    number = next_number(uow, PREFIX, received.date())
+    if number:
+        from .numbering import keep_number
+
+        number = keep_number(uow, PREFIX, number)
+    else:
+        number = next_number(uow, PREFIX, received.date())
     status = cl.Status.REFUSED if failures else cl.Status.REPORTED
     fields = dict(
         channel=channel, reported_at=received, policy_no=p.policy_no, product=p.product, line=p.line, holder=p.holder,

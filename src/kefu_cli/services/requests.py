@@ -53,8 +53,10 @@ def register(
     handler: str = "",
     new_branch: bool = False,
     new_handler: bool = False,
+    number: str | None = None,
 ) -> dict[str, Any]:
-    """Register a surrender or endorsement request inside the caller's unit of work."""
+    """Register a surrender or endorsement request inside the caller's unit of work (`number`: the
+    request's own number, kept by an import of kefu's export)."""
     kind = parse_code(rq.REQUEST_TYPES, type, "--type 请求类型")
     channel = parse_code(cl.CLAIM_CHANNELS, channel or "phone", "--channel 提请方式")
     relation = parse_code(RELATIONS, relation or "self", "--relation 与投保人关系")
@@ -117,7 +119,12 @@ def register(
 
     from .numbering import next_number
 
-    number = next_number(uow, PREFIX, received.date())
+    if number:
+        from .numbering import keep_number
+
+        number = keep_number(uow, PREFIX, number)
+    else:
+        number = next_number(uow, PREFIX, received.date())
     fields = dict(
         type=kind, received_at=received, channel=channel, policy_no=policy_no, product=p.product if p else "",
         holder=p.holder if p else "", insured_name=p.insured_name if p else "", name=name, phone=phone,
@@ -168,19 +175,25 @@ def close(db: str | None, request_id: str, *, result: str = "completed", note: s
     """`kefu request close`: done (已办结), referred to the insurer (已转保险公司办理) or withdrawn."""
     code = parse_code(CLOSE_RESULTS, result or "completed", "--result 办结结果")
     note = clean_text(note, "--note 办结说明", 2000, multiline=True, example="已指引客户至保险公司柜面办理") or None
+    if isinstance(db, UnitOfWork):  # replayed in the caller's unit of work, at its time (services/request_import.py)
+        return _close(db, request_id, code, note)
     with unit_of_work(db, clerk=clerk, at=at) as uow:
-        r = get(uow, request_id)
-        core.check_not_void(CASE, r)
-        if r.status != rq.RequestStatus.OPEN:
-            raise RuleError(
-                f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(rq.REQUEST_STATUSES, r.status)}”),"
-                "不能重复办结;后续联系请用 kefu request note"
-            )
-        core.check_in_order(uow, CASE, r)
-        core.step(uow, CASE, r, "close", (r.status, code), None, note=note)
-        out = view(uow, r)
-        out["warnings"] = _hints(uow, r) if code == "completed" else []
-        return out
+        return _close(uow, request_id, code, note)
+
+
+def _close(uow: UnitOfWork, request_id: str, code: str, note: str | None) -> dict[str, Any]:
+    r = get(uow, request_id)
+    core.check_not_void(CASE, r)
+    if r.status != rq.RequestStatus.OPEN:
+        raise RuleError(
+            f"保全请求 {r.id} 已于 {r.closed_at:%Y-%m-%d %H:%M} 办结(“{label(rq.REQUEST_STATUSES, r.status)}”),"
+            "不能重复办结;后续联系请用 kefu request note"
+        )
+    core.check_in_order(uow, CASE, r)
+    core.step(uow, CASE, r, "close", (r.status, code), None, note=note)
+    out = view(uow, r)
+    out["warnings"] = _hints(uow, r) if code == "completed" else []
+    return out
 
 
 # --- corrections -------------------------------------------------------------------------------
