@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import sqlite3
+import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -129,3 +132,106 @@ def test_importing_the_same_claims_again_changes_nothing(source, empty, tmp_path
     head = _head(source.db)
     assert source.ok("import", "claims", str(f), "--json")["summary"]["unchanged"] == n
     assert _head(source.db) == head
+
+
+def _more_claim_steps(kefu: Kefu) -> None:
+    """Steps the demo does not take: a major case learned later and escalated, ticks taken back, a
+    declined closing, a void, a claim refused at the first checks."""
+    kefu.ok("claim", "materials", "BA-20261119-0001", "--received", "全部", "--at", "2026-11-23T10:00")
+    kefu.ok("claim", "materials", "BA-20261119-0001", "--remove", "事故证明", "--at", "2026-11-23T11:00")
+    kefu.ok("claim", "materials", "BA-20261119-0001", "--received", "accident_proof", "--at", "2026-11-24T09:00")
+    kefu.ok("claim", "handover", "BA-20261119-0001", "--to", "理赔部", "--note", "快递", "--at", "2026-11-25T10:00")
+    kefu.ok("claim", "close", "BA-20261119-0001", "--result", "拒赔", "--reason", "责任免除", "--at", "2026-11-27T10:00")
+    kefu.ok("claim", "major", "BA-20261116-0001", "--estimate", "60万", "--at", "2026-11-24T10:00")
+    kefu.ok("claim", "escalate", "BA-20261116-0001", "--to", "总公司", "--at", "2026-11-26T10:00")  # late
+    kefu.ok(
+        "claim", "report", "--policy", "P2025120101", "--incident", "2026-11-20T08:00", "--reporter", "宋雨桐",
+        "--reporter-phone", "13622223333", "--not-covered", "既往症,属责任免除", "--received", "2026-11-21T09:00",
+        "--at", "2026-11-21T09:10",
+    )  # fmt: skip
+    kefu.ok("claim", "void", "BA-20261104-0001", "--reason", "重复登记", "--at", "2026-11-28T10:00")
+
+
+def test_every_kind_of_claim_step_comes_back(source, empty, tmp_path):
+    _more_claim_steps(source)
+    ids = _ids(source, "claim")
+    f = tmp_path / "理赔.csv"
+    source.ok("export", "claims", str(f), "--unmask", "--encoding", "gb18030")
+    empty.ok("import", "claims", str(f))
+    assert _shown(empty, "claim", ids) == _shown(source, "claim", ids)
+    statuses = {i["id"]: i["status"] for i in empty.ok("claim", "list", "--all", "--json")["items"]}
+    assert statuses == {
+        "BA-20261104-0001": "closed", "BA-20261116-0001": "complete", "BA-20261119-0001": "closed",
+        "BA-20261121-0001": "refused",
+    }  # fmt: skip
+    assert "核验通过" in empty.ok("db", "verify")
+
+
+def test_a_claim_there_in_another_state_is_refused_and_nothing_is_imported(source, empty, tmp_path):
+    f = tmp_path / "理赔.csv"
+    source.ok("export", "claims", str(f), "--unmask")
+    empty.ok("import", "claims", str(f))
+    empty.ok("claim", "handover", "BA-20261116-0001", "--at", "2026-11-30T10:00")
+    _more_claim_steps(source)
+    g = tmp_path / "更多.csv"
+    source.ok("export", "claims", str(g), "--unmask")
+    head, n = _head(empty.db), _count(empty.db, "claim")
+    r = empty("import", "claims", str(g))
+    assert r.code == 2
+    assert "BA-20261116-0001 已在数据库中,状态为“已移交保险公司”" in r.err and "整个文件未导入" in r.err
+    assert _head(empty.db) == head and _count(empty.db, "claim") == n
+
+
+def test_the_claim_numbers_continue_after_the_imported_ones(source, empty, tmp_path):
+    f = tmp_path / "理赔.csv"
+    source.ok("export", "claims", str(f), "--unmask")
+    empty.ok("import", "claims", str(f))
+    added = empty.ok(
+        "claim", "report", "--policy", "P2023060606", "--incident", "2026-11-18T08:00", "--reporter", "刘芳",
+        "--reporter-phone", "13611115555", "--received", "2026-11-19T21:00", "--at", "2026-11-19T21:05", "--json",
+    )  # fmt: skip
+    assert added["id"] == "BA-20261119-0002"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_claims_workbook_re_saved_by_libreoffice_comes_back_the_same(source, empty, tmp_path):
+    _more_claim_steps(source)
+    ids = _ids(source, "claim")
+    book = tmp_path / "理赔.xlsx"
+    source.ok("export", "claims", str(book), "--unmask")
+    out_dir = tmp_path / "lo"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir), str(book)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    empty.ok("import", "claims", str(Path(out_dir) / book.name))
+    assert _shown(empty, "claim", ids) == _shown(source, "claim", ids)
+
+
+# --- service requests --------------------------------------------------------------------------------
+
+
+def test_the_demo_requests_come_back_the_same_and_again_change_nothing(source, empty, tmp_path):
+    source.ok("request", "void", "SQ-20261120-0001", "--reason", "重复登记", "--at", "2026-11-28T10:00")
+    ids = _ids(source, "request")
+    book = tmp_path / "保全.xlsx"
+    source.ok("export", "requests", str(book), "--unmask")
+    out = empty.ok("import", "requests", str(book), "--json")
+    assert sorted(out["ids"]) == sorted(ids)
+    assert _shown(empty, "request", ids) == _shown(source, "request", ids)
+    assert "核验通过" in empty.ok("db", "verify")
+    head = _head(empty.db)
+    again = empty.ok("import", "requests", str(book), "--json")
+    assert again["summary"] == {"new": 0, "unchanged": len(ids), "skipped": 0} and _head(empty.db) == head
+
+
+def test_a_request_there_in_another_state_is_refused(source, empty, tmp_path):
+    f = tmp_path / "保全.csv"
+    source.ok("export", "requests", str(f), "--unmask")
+    empty.ok("import", "requests", str(f))
+    empty.ok("request", "close", "SQ-20261120-0001", "--at", "2026-11-30T10:00")
+    head = _head(empty.db)
+    r = empty("import", "requests", str(f))
+    assert r.code == 2 and "SQ-20261120-0001 已在数据库中,状态为“已办结”" in r.err and "“待办理”" in r.err
+    assert _head(empty.db) == head
