@@ -141,7 +141,9 @@ def _more_claim_steps(kefu: Kefu) -> None:
     kefu.ok("claim", "materials", "BA-20261119-0001", "--remove", "事故证明", "--at", "2026-11-23T11:00")
     kefu.ok("claim", "materials", "BA-20261119-0001", "--received", "accident_proof", "--at", "2026-11-24T09:00")
     kefu.ok("claim", "handover", "BA-20261119-0001", "--to", "理赔部", "--note", "快递", "--at", "2026-11-25T10:00")
-    kefu.ok("claim", "close", "BA-20261119-0001", "--result", "拒赔", "--reason", "责任免除", "--at", "2026-11-27T10:00")
+    kefu.ok(
+        "claim", "close", "BA-20261119-0001", "--result", "拒赔", "--reason", "责任免除", "--at", "2026-11-27T10:00"
+    )
     kefu.ok("claim", "major", "BA-20261116-0001", "--estimate", "60万", "--at", "2026-11-24T10:00")
     kefu.ok("claim", "escalate", "BA-20261116-0001", "--to", "总公司", "--at", "2026-11-26T10:00")  # late
     kefu.ok(
