@@ -21,6 +21,7 @@ from conftest import Kefu, copy_db, init_db
 # What differs between two databases holding the same cases: row ids and write times, who wrote the
 # rows (the importer), the callbacks' numbers (scheduled by the closings, numbered in another order).
 DROP = {"id", "created_at", "updated_at", "created_by", "recorded_at", "clerk", "row_time", "callback_id", "callback"}
+DROP |= {"deadline_id", "attempt_id", "followup_id"}  # the row ids of a callback's deadline, attempts, follow-ups
 
 
 def _same(value):
@@ -236,4 +237,44 @@ def test_a_request_there_in_another_state_is_refused(source, empty, tmp_path):
     head = _head(empty.db)
     r = empty("import", "requests", str(f))
     assert r.code == 2 and "SQ-20261120-0001 已在数据库中,状态为“已办结”" in r.err and "“待办理”" in r.err
+    assert _head(empty.db) == head
+
+
+# --- callbacks ---------------------------------------------------------------------------------------
+
+
+def _export_all(source: Kefu, tmp_path, suffix: str = ".xlsx") -> dict[str, Path]:
+    files = {}
+    for what in ("complaints", "claims", "callbacks"):
+        files[what] = tmp_path / f"{what}{suffix}"
+        source.ok("export", what, str(files[what]), "--unmask")
+    return files
+
+
+def test_the_demo_callbacks_come_back_with_their_attempts_and_follow_ups(source, empty, tmp_path):
+    source.ok("callback", "resolve", "HF-20261116-0006", "--reply", "已重新签名", "--at", "2026-11-24T10:00")
+    source.ok("callback", "reschedule", "HF-20261116-0007", "--to", "2026-11-27T10:00", "--reason", "客户要求",
+              "--at", "2026-11-20T10:00")  # fmt: skip
+    source.ok("callback", "cancel", "HF-20261116-0008", "--reason", "犹豫期内已退保", "--at", "2026-11-21T10:00")
+    ids = _ids(source, "callback")
+    files = _export_all(source, tmp_path)
+    for what in ("complaints", "claims"):  # the callbacks their decisions and closings schedule come with them
+        empty.ok("import", what, str(files[what]))
+    out = empty.ok("import", "callbacks", str(files["callbacks"]), "--json")
+    assert out["errors"] == []
+    assert sorted(_ids(empty, "callback")) == sorted(ids)
+    assert _shown(empty, "callback", ids) == _shown(source, "callback", ids)
+    assert "核验通过" in empty.ok("db", "verify")
+    head = _head(empty.db)
+    again = empty.ok("import", "callbacks", str(files["callbacks"]), "--json")
+    assert again["summary"] == {"new": 0, "unchanged": len(ids), "skipped": 0} and _head(empty.db) == head
+
+
+def test_a_callback_there_in_another_state_is_refused(source, empty, tmp_path):
+    files = _export_all(source, tmp_path, ".csv")
+    empty.ok("import", "callbacks", str(files["callbacks"]))
+    empty.ok("callback", "cancel", "HF-20261116-0007", "--reason", "退保", "--at", "2026-11-30T10:00")
+    head = _head(empty.db)
+    r = empty("import", "callbacks", str(files["callbacks"]))
+    assert r.code == 2 and "HF-20261116-0007 已在数据库中,状态为“回访前撤退保”" in r.err and "“待回访”" in r.err
     assert _head(empty.db) == head

@@ -120,7 +120,29 @@ CALLBACK: dict[str, Field] = {f.key: f for f in (
     F("created_at", "登记时间", DATETIME),
     F("working_days_left", "剩余工作日", INT),
     F("overdue", "是否逾期"),
+    # Every step of the callback (issue 21): `kefu import callbacks` replays them (services/callback_import.py).
+    # A step taken more than once lists its times in one cell separated by ";" and its values one a line.
+    F("added_at", "安排时间", DATETIME),
+    F("attempt_at", "回访时间", DATETIME),
+    F("attempt_method", "回访方式"),
+    F("attempt_result", "回访结果"),
+    F("attempt_recording", "录音编号"),
+    F("attempt_receipt", "回执"),
+    F("attempt_note", "回访备注"),
+    F("attempt_problem", "发现的问题"),
+    F("resolved_at", "问题答复时间", DATETIME),
+    F("reply", "答复内容"),
+    F("rescheduled_at", "改约时间", DATETIME),
+    F("rescheduled_to", "改约至"),
+    F("reschedule_reason", "改约原因"),
+    F("unreachable_at", "无法联系登记时间", DATETIME),
+    F("unreachable_reason", "无法联系原因"),
+    F("cancelled_at", "取消时间", DATETIME),
+    F("cancel_reason", "取消原因"),
+    F("voided_at", "作废时间", DATETIME),
+    F("void_reason", "作废原因"),
 )}  # fmt: skip
+CALLBACK_STEPS = tuple(list(CALLBACK)[list(CALLBACK).index("added_at") :])
 
 # A claim report (理赔报案) and every step of it (issue 21, 22 item 10): `kefu export claims` writes them,
 # `kefu import claims` rebuilds each claim by replaying its steps (services/claim_import.py). A step taken

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from ..domain.errors import InputError
 from ..domain.timeutil import parse_date
-from ..io.columns import CALLBACK, import_kinds, import_names
+from ..io.columns import CALLBACK, CALLBACK_STEPS, import_kinds, import_names
 from ..io.table import Table
 from ..io.xlsxfile import DATE
 from .context import UnitOfWork
@@ -222,7 +222,159 @@ def _callbacks(table: Table) -> tuple[RowFn, KeyFn]:
 
 def import_callbacks(db: str | None, path: str | Path, **options) -> ImportResult:
     """`kefu import callbacks`: callbacks in the columns of `kefu export callbacks`, each
-    scheduled as `kefu callback add` would."""
-    table = read_rows(path, CALLBACK_COLUMNS, CALLBACK_REQUIRED, CALLBACK_KINDS)
+    scheduled as `kefu callback add` would. A file with the callbacks' numbers, states or step
+    columns (kefu's export of issue 21 on) is replayed: `_history`."""
+    table = read_rows(path, HISTORY_COLUMNS, CALLBACK_REQUIRED, HISTORY_KINDS)
+    if HISTORY & set(table.keys):
+        return _history(db, table, **options)
     one, key = _callbacks(table)
     return import_rows(db, table, "callbacks", one, key, **options)
+
+
+# --- callbacks with their history (kefu's export: 回访编号, 状态 and the step columns) ----------------
+HISTORY = {"id", "status", *CALLBACK_STEPS}
+HISTORY_COLUMNS = import_names(CALLBACK, (*CALLBACK_READ, *sorted(HISTORY, key=list(CALLBACK).index)))
+HISTORY_KINDS = import_kinds(CALLBACK, HISTORY_COLUMNS)
+RANK = {name: i for i, name in enumerate(("attempt", "resolve", "reschedule", "unreachable", "cancel", "void"))}
+
+
+def _history_plan(table: Table, i: int, row, at) -> Any:
+    """A callback row as a Plan (services/case_replay.py): its scheduling at 安排时间 and each attempt,
+    reply, new appointment, unreachable, cancel and void through services/callback_steps.py."""
+    from ..domain import callback as cb
+    from ..domain.codes import parse_code
+    from ..domain.timeutil import parse_datetime
+    from . import callback_steps as steps
+    from .case_replay import Plan, Step, each, needs, one_time, times
+    from .casework import void
+
+    v = row.values
+    col = table.column
+    _, key = _callbacks(table)
+    kind, policy, complaint, closed, due = _history_parts(table, v)
+    phone = phone_key(v.get("phone", ""), col("phone"))
+    number = (v.get("id") or "").strip().upper() or None
+    status = parse_code(cb.STATUSES, v["status"], col("status")) if (v.get("status") or "").strip() else None
+    added = one_time(table, v, "added_at") or at
+
+    def register(uow: UnitOfWork) -> str:
+        from .callbacks import NewCallback, add_callback
+
+        derived = kind in ("new_policy", "claim") or (kind in ("complaint", "regulator") and complaint)
+        return add_callback(
+            uow,
+            NewCallback(
+                kind=kind, name=v.get("name", ""), phone=phone, policy_no=policy, product=v.get("product", "").strip(),
+                branch=v.get("branch", "").strip(), handler=v.get("handler", "").strip(),
+                receipt_date=parse_date(v["receipt_date"], col("receipt_date"))
+                if kind == "new_policy" and v.get("receipt_date", "").strip() else None,
+                cooling_off_days=_cooling_off(v.get("cooling_off", ""), col("cooling_off"))
+                if kind == "new_policy" else None,
+                closed_date=parse_date(closed, col("closed_date")) if kind == "claim" and closed else None,
+                due=None if derived or not due else parse_date(due, col("due")), complaint_id=complaint or None,
+                number=number,
+            ),
+        ).id  # fmt: skip
+
+    plan = Plan(i, row.line, number, status, added, "added_at" if "added_at" in v else "kind", register)
+    add = plan.steps.append
+    tries = times(table, v, "attempt_at")
+    n = len(tries)
+    if n:
+        methods = each(needs(table, v, "attempt_method", "attempt_at", HISTORY_COLUMNS), n)
+        results = each(needs(table, v, "attempt_result", "attempt_at", HISTORY_COLUMNS), n)
+        recordings, receipts = each(v.get("attempt_recording"), n), each(v.get("attempt_receipt"), n)
+        notes, problems = each(v.get("attempt_note"), n), each(v.get("attempt_problem"), n)
+        for t, m, r, rec, got, note, problem in zip(tries, methods, results, recordings, receipts, notes, problems,
+                                                    strict=True):  # fmt: skip
+            options = dict(
+                method=parse_code(cb.METHODS, m or "", col("attempt_method")),
+                result=parse_code(cb.RESULTS, r or "", col("attempt_result")), recording=rec,
+                receipt=(got or "") in ("是", "yes", "true", "1"), note=note, problem=problem,
+            )  # fmt: skip
+            add(Step(t, RANK["attempt"], "attempt_at",
+                     lambda uow, cid, o=options: steps.record_attempt(uow, cid, **o)))  # fmt: skip
+    replies = times(table, v, "resolved_at")
+    for t, reply in zip(replies, each(v.get("reply"), len(replies)), strict=True):
+        add(Step(t, RANK["resolve"], "resolved_at", lambda uow, cid, r=reply: steps.resolve(uow, cid, r or "")))
+    moved = times(table, v, "rescheduled_at")
+    if moved:
+        targets = each(needs(table, v, "rescheduled_to", "rescheduled_at", HISTORY_COLUMNS), len(moved))
+        reasons = each(v.get("reschedule_reason"), len(moved))
+        for t, to, why in zip(moved, targets, reasons, strict=True):
+            when = parse_datetime(to or "", col("rescheduled_to"))
+            add(Step(t, RANK["reschedule"], "rescheduled_at",
+                     lambda uow, cid, w=when, y=why: steps.reschedule(uow, cid, w, y or "")))  # fmt: skip
+    for key_at, key_why, name, fn in (
+        ("unreachable_at", "unreachable_reason", "unreachable", steps.mark_unreachable),
+        ("cancelled_at", "cancel_reason", "cancel", steps.cancel),
+    ):
+        t = one_time(table, v, key_at)
+        if t is not None:
+            why = needs(table, v, key_why, key_at, HISTORY_COLUMNS)
+            add(Step(t, RANK[name], key_at, lambda uow, cid, f=fn, y=why: f(uow, cid, y)))
+    voided = one_time(table, v, "voided_at")
+    if voided is not None:
+        why = needs(table, v, "void_reason", "voided_at", HISTORY_COLUMNS)
+        add(Step(voided, RANK["void"], "voided_at", lambda uow, cid: void(uow, "callback", cid, reason=why)))
+    for step in plan.steps:
+        if step.at < added:
+            raise InputError(f"{col(step.column)} {step.at:%Y-%m-%d %H:%M} 早于安排时间 {added:%Y-%m-%d %H:%M}: "
+                             "各步骤须在安排之后")  # fmt: skip
+
+    def skip(uow: UnitOfWork) -> str | None:
+        """A complaint's callback whose complaint is not here: said, as the scheduling import says it."""
+        from ..store.complaint_models import Complaint
+
+        if kind in ("complaint", "regulator") and complaint and uow.session.get(Complaint, complaint) is None:
+            return f"关联投诉 {complaint} 不在本数据库中,未导入(投诉的回访随投诉安排: 请先导入投诉)"
+        return None
+
+    def find(uow: UnitOfWork):
+        from ..store.callback_models import Callback
+
+        stmt = select(Callback).where(Callback.kind == kind)
+        if kind == "new_policy":
+            stmt = stmt.where(Callback.policy_no == policy)
+        elif kind in ("complaint", "regulator") and complaint:
+            stmt = stmt.where(Callback.complaint_id == complaint)
+        else:
+            _, _, day, _ = key(v)[0]
+            stmt = stmt.where(Callback.policy_no == policy, Callback.phone == phone)
+            stmt = stmt.where((Callback.closed_date if kind == "claim" else Callback.due) == day)
+        return uow.session.exec(stmt.order_by(Callback.id)).first()
+
+    def adopt(uow: UnitOfWork, there) -> bool:
+        """A callback scheduled here by its complaint's or claim's import, not yet called: the file's
+        steps continue it."""
+        from ..store.models import AuditEvent
+
+        if there.status != cb.Status.OPEN:
+            return False
+        stmt = select(AuditEvent.id).where(AuditEvent.entity == "callback", AuditEvent.entity_id == there.id,
+                                           AuditEvent.action != "add")  # fmt: skip
+        return uow.session.exec(stmt).first() is None
+
+    plan.skip, plan.find, plan.adopt = skip, find, adopt
+    return plan
+
+
+def _history_parts(table: Table, v: dict[str, str]):
+    kind = _callback_kind(v, table.column("kind"))
+    return (kind, v.get("policy", "").strip(), v.get("complaint_id", "").strip().upper(),
+            v.get("closed_date", "").strip(), v.get("due", "").strip())  # fmt: skip
+
+
+def _history(db, table: Table, *, dry_run: bool = False, clerk=None, at=None, progress=None) -> ImportResult:
+    from ..domain import callback as cb
+    from ..domain.codes import label
+    from ..store.callback_models import Callback
+    from .case_replay import plans_or_errors, replay
+    from .imports import check_at
+
+    when = check_at(at)
+    return replay(
+        db, table, "callbacks", plans_or_errors(table, "callbacks", lambda i, row: _history_plan(table, i, row, when)),
+        model=Callback, what="回访", status_zh=lambda s: label(cb.STATUSES, s), dry_run=dry_run, clerk=clerk,
+        progress=progress,
+    )  # fmt: skip

@@ -51,6 +51,7 @@ class NewCallback:
     again: bool = False  # new_policy: a second callback for a policy that already has one
     new_handler: bool = False  # add the handler / branch to the master lists
     new_branch: bool = False
+    number: str | None = None  # the callback's own number (an import of kefu's export keeps it)
 
 
 def _insert(
@@ -63,7 +64,12 @@ def _insert(
     fixed_due: dt.date | None = None,
     basis: str,
 ) -> Callback:
-    cid = next_number(uow, PREFIX, uow.at.date())
+    if data.number:
+        from .numbering import keep_number
+
+        cid = keep_number(uow, PREFIX, data.number)
+    else:
+        cid = next_number(uow, PREFIX, uow.at.date())
     row = start_deadline(
         uow,
         case_type=CASE_TYPE,

@@ -304,3 +304,41 @@ def export_requests(
         db, dest, q, REQUEST_COLUMNS, REQUEST_STEPS, partial(_request_rows, branch=branch), unmask, encoding,
         progress, "export requests", as_of, "保全请求", notes,
     )  # fmt: skip
+
+
+# --- the steps of each callback (kefu export callbacks, io/columns.py CALLBACK_STEPS) ---------------------
+CALLBACK_EVENT_STEPS = ("add", "attempt", "resolve", "reschedule", "unreachable", "cancel")
+
+
+def callback_step_cells(r, events: list[tuple[str, Any, dict]]) -> list[Any]:
+    """The CALLBACK_STEPS columns of callback `r` from its row and its events (each attempt, reply and
+    change of appointment with its time and values)."""
+    from ..domain import callback as cb
+
+    of = {a: [(at, d) for x, at, d in events if x == a] for a in CALLBACK_EVENT_STEPS}
+    tries = of["attempt"]
+
+    def last(action: str, key: str) -> Any:
+        return of[action][-1][1].get(key) if of[action] else None
+
+    def when(action: str) -> Any:
+        return of[action][-1][0] if of[action] else None
+
+    return [
+        when("add") or getattr(r, "registered_at", None), _times([at for at, _ in tries]),
+        _lines([label(cb.METHODS, d.get("method")) for _, d in tries]),
+        _lines([label(cb.RESULTS, d.get("result")) for _, d in tries]),
+        _lines([d.get("recording") for _, d in tries]), _lines([_yes(d.get("receipt")) for _, d in tries]),
+        _lines([d.get("note") for _, d in tries]), _lines([d.get("problem") for _, d in tries]),
+        _times([at for at, _ in of["resolve"]]), _lines([d.get("reply") for _, d in of["resolve"]]),
+        _times([at for at, _ in of["reschedule"]]),
+        _lines([str(d.get("to") or "").replace("T", " ")[:16] or None for _, d in of["reschedule"]]),
+        _lines([d.get("reason") for _, d in of["reschedule"]]), when("unreachable"), last("unreachable", "reason"),
+        when("cancel"), last("cancel", "reason"), r.voided_at, r.void_reason,
+    ]  # fmt: skip
+
+
+def with_callback_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
+    """(callback, its deadlines, its CALLBACK_STEPS cells), the events read for BATCH callbacks at a time."""
+    for r, deadlines, events in _with_events(uow, "callback", rows, as_of):
+        yield r, deadlines, callback_step_cells(r, events)

@@ -53,7 +53,10 @@ class Plan:
     column: str  # the column of the registration's time
     register: Callable[[UnitOfWork], str]
     steps: list[Step] = field(default_factory=list)
-    find: Callable[[UnitOfWork], Any] | None = None  # the case already there without a number
+    find: Callable[[UnitOfWork], Any] | None = None  # the case already there under another number or none
+    skip: Callable[[UnitOfWork], str | None] | None = None  # a reason to skip the row (said, not an error)
+    # a case already there that the file's steps continue (a callback its complaint's import scheduled)
+    adopt: Callable[[UnitOfWork, Any], bool] | None = None
 
 
 def times(table: Table, v: dict[str, str], key: str) -> list[dt.datetime]:
@@ -121,6 +124,7 @@ def replay(
         raise rows_error(result)
 
     created: dict[int, str] = {}
+    adopted: dict[int, str] = {}
     try:
         with unit_of_work(db, clerk=clerk) as uow:
             # 1. Which rows are there already (skipped), or there in another state (refused).
@@ -132,10 +136,18 @@ def replay(
                     result.skipped.append(repeat_entry(plan.line, plan.number, first[mark]))
                     continue
                 first[mark] = plan.line
+                why = plan.skip(uow) if plan.skip is not None else None
+                if why:
+                    result.skipped.append({"line": plan.line, "id": None, "reason": why, "unchanged": False})
+                    continue
                 there = uow.session.get(model, plan.number) if plan.number else None
-                if there is None and plan.number is None and plan.find is not None:
+                if there is None and plan.find is not None:
                     there = plan.find(uow)
                 if there is None:
+                    todo.append(plan)
+                    continue
+                if plan.status is not None and plan.status != there.status and plan.adopt and plan.adopt(uow, there):
+                    adopted[plan.index] = there.id
                     todo.append(plan)
                     continue
                 if plan.status is not None and plan.status != there.status:
@@ -145,7 +157,8 @@ def replay(
                 result.skipped.append({"line": plan.line, "id": there.id, "reason": f"{what}已在数据库中,状态相同",
                                        "unchanged": True})  # fmt: skip
             # 2. Every registration and step of the new cases in the order of their times.
-            moments = [(p.at, -1, p.index, -1, p) for p in todo]
+            created.update(adopted)
+            moments = [(p.at, -1, p.index, -1, p) for p in todo if p.index not in adopted]
             moments += [(s.at, s.rank, p.index, i, p) for p in todo for i, s in enumerate(p.steps)]
             moments.sort(key=lambda m: m[:4])
             for done, (when, _, _, i, plan) in enumerate(moments, start=1):

@@ -35,7 +35,7 @@ from ..domain.codes import CASE_TYPES, CATEGORIES, CHANNELS, RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.regulator import DISPUTES, LINES
 from ..domain.timeutil import check_span
-from ..io.columns import CALLBACK, COMPLAINT, COMPLAINT_STEPS, DEADLINE, columns
+from ..io.columns import CALLBACK, CALLBACK_STEPS, COMPLAINT, COMPLAINT_STEPS, DEADLINE, columns
 from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
@@ -246,7 +246,9 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
 
 
 def _callback_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
-    for r, deadlines in _with_deadlines(uow, rows, "callback", as_of, branch):
+    from .case_exports import with_callback_steps  # each attempt and reply (a round trip's data)
+
+    for r, deadlines, steps in with_callback_steps(uow, _with_deadlines(uow, rows, "callback", as_of, branch), as_of):
         yield [
             r.id, label(cb.KINDS, r.kind), r.name if unmask else mask_name(r.name),
             r.phone if unmask else mask_phone(r.phone), r.policy_no,
@@ -254,7 +256,7 @@ def _callback_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None =
             r.due, label(cb.STATUSES, r.status), label(cb.METHODS, r.outcome_method) if r.outcome_method else "",
             r.outcome_reason, r.ended_at, r.created_at,
             # every running deadline of the callback: the visit and a problem's reply alike
-            *_deadline_columns(deadlines, as_of, uow.calendar, ()),
+            *_deadline_columns(deadlines, as_of, uow.calendar, ()), *steps,
         ]  # fmt: skip
 
 
@@ -298,6 +300,7 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
 
         # the complaint's step columns (a round trip's data) are not printed: the page stays readable
         printed = len(COMPLAINT_COLUMNS) - len(COMPLAINT_STEPS) if columns is COMPLAINT_COLUMNS else None
+        printed = len(CALLBACK_COLUMNS) - len(CALLBACK_STEPS) if columns is CALLBACK_COLUMNS else printed
         return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes, printed=printed)
     from ..io.csvfile import write_csv_atomic
 
