@@ -278,3 +278,11 @@ def test_a_callback_there_in_another_state_is_refused(source, empty, tmp_path):
     r = empty("import", "callbacks", str(files["callbacks"]))
     assert r.code == 2 and "HF-20261116-0007 已在数据库中,状态为“回访前撤退保”" in r.err and "“待回访”" in r.err
     assert _head(empty.db) == head
+
+
+def test_a_masked_claims_export_is_refused_by_row_and_column(source, empty, tmp_path):
+    f = tmp_path / "打码.csv"
+    source.ok("export", "claims", str(f))
+    r = empty("import", "claims", str(f))
+    assert r.code == 2 and "第 2 行 被保险人证件号码(J 列) 是打码的内容" in r.err and "整个文件未导入" in r.err
+    assert _count(empty.db, "claim") == 0

@@ -101,7 +101,7 @@ def callbacks(
 ) -> None:
     """导出回访(按回访期限筛选),含结束方式与原因、剩余工作日、是否逾期;.xlsx 为 Excel 工作簿。
 
-    加 --unmask 导出的文件可用 kefu import callbacks 导回。
+    加 --unmask 导出的文件可用 kefu import callbacks 导回: 按各次回访、问题答复、改约的时间重建每件回访(编号、状态不变)。
     """
     from ..services.exports import export_callbacks
 

@@ -1,6 +1,13 @@
 """`kefu import policies` (a new-policy callback for each policy, and the policy in the policy
 register) and `kefu import callbacks` (the columns of `kefu export callbacks`), row by row
-through the service functions in the chunks of services/imports.py."""
+through the service functions in the chunks of services/imports.py.
+
+A callbacks file with their numbers, states or step columns (kefu's export from issue 21 on,
+io/columns.py CALLBACK_STEPS) is replayed instead (`_history`, services/case_replay.py): each
+callback scheduled at its 安排时间 under its number, then each attempt, reply, new appointment,
+unreachable, cancel and void through services/callback_steps.py at its own time. A callback that
+a complaint's or claim's import has scheduled here and nobody has called yet is continued with the
+file's steps (its number is the one that import gave it)."""
 
 from __future__ import annotations
 
@@ -39,8 +46,8 @@ POLICY_KINDS = {"receipt_date": DATE}
 POLICY_COLUMNS.update(REGISTER_COLUMNS)
 POLICY_KINDS.update({"period_start": DATE, "period_end": DATE})
 
-# The columns of `kefu export callbacks` (services/exports.py); the outcome columns (状态, 结束方式 …)
-# are not read: an import schedules callbacks, it does not replay their attempts.
+# The columns of `kefu export callbacks` (services/exports.py) a scheduling reads; the outcome columns
+# (结束方式 …) are not read: a file with the step columns replays the steps (`_history`).
 CALLBACK_READ = ("kind", "name", "phone", "policy", "product", "branch", "handler", "receipt_date", "cooling_off",
                  "closed_date", "complaint_id", "due")  # fmt: skip
 CALLBACK_COLUMNS: dict[str, tuple[str, ...]] = import_names(CALLBACK, CALLBACK_READ)  # io/columns.py

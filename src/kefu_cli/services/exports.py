@@ -411,7 +411,8 @@ def export_callbacks(
         [
             LEFT_NOTE,
             OVERDUE_NOTE,
-            "本表可用 kefu import callbacks 导回(状态、结束方式等结果列不读取;已安排的回访不会重复)",
+            "本表可用 kefu import callbacks 导回: 按 回访编号、状态 和各次回访、答复、改约的时间重建每件回访(编号、状态、期限"
+            "与原库相同);已有的回访不会重复安排",
         ],
     )
     return _export(
