@@ -1,4 +1,4 @@
-"""`kefu export …`: complaints, callbacks, claims, requests and deadlines to CSV or a real Excel workbook (.xlsx)."""
+"""`kefu export …`: complaints, callbacks, claims, requests and deadlines to CSV or an Excel workbook (.xlsx)."""
 
 from __future__ import annotations
 
