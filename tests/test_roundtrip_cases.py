@@ -152,6 +152,12 @@ def _more_claim_steps(kefu: Kefu) -> None:
         "--reporter-phone", "13622223333", "--not-covered", "既往症,属责任免除", "--received", "2026-11-21T09:00",
         "--at", "2026-11-21T09:10",
     )  # fmt: skip
+    kefu.ok(
+        "claim", "report", "--policy", "P2026010505", "--incident", "2026-11-22T08:00", "--reporter", "韦东",
+        "--reporter-phone", "13644445555", "--deaths", "1", "--estimate", "20万", "--uncertain",
+        "--received", "2026-11-22T09:00", "--at", "2026-11-22T09:10",
+    )  # fmt: skip
+    kefu.ok("claim", "major", "BA-20261122-0001", "--deaths", "2", "--at", "2026-11-23T09:00")  # the facts then stay
     kefu.ok("claim", "void", "BA-20261104-0001", "--reason", "重复登记", "--at", "2026-11-28T10:00")
 
 
@@ -165,7 +171,7 @@ def test_every_kind_of_claim_step_comes_back(source, empty, tmp_path):
     statuses = {i["id"]: i["status"] for i in empty.ok("claim", "list", "--all", "--json")["items"]}
     assert statuses == {
         "BA-20261104-0001": "closed", "BA-20261116-0001": "complete", "BA-20261119-0001": "closed",
-        "BA-20261121-0001": "refused",
+        "BA-20261121-0001": "refused", "BA-20261122-0001": "reported",
     }  # fmt: skip
     assert "核验通过" in empty.ok("db", "verify")
 

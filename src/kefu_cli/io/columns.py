@@ -198,6 +198,12 @@ CLAIM: dict[str, Field] = {f.key: f for f in (
     # the steps (after the deadlines'): their times and values
     F("registered_at", "登记时间", DATETIME),
     F("major_at", "认定重大案件时间", DATETIME),
+    # a major case marked after the report: the facts as reported (the columns above are the facts now)
+    F("reported_deaths", "报案时死亡人数", INT),
+    F("reported_estimate", "报案时预计理赔金额", INT),
+    F("reported_dispute", "报案时争议投诉去向"),
+    F("reported_litigation", "报案时涉及诉讼"),
+    F("reported_uncertain", "报案时结果暂时无法确定"),
     F("escalated_at", "向总部呈报时间", DATETIME),
     F("escalated_to", "呈报单位"),
     F("escalate_note", "呈报说明"),

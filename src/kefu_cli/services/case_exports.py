@@ -129,8 +129,14 @@ def _claim_steps(c, events: list[tuple[str, Any, dict]], name, phone) -> list[An
     applies, mats = of["apply"], of["materials"]
     applicants = [d.get("applicant_name") for _, d in applies]
     phones = [d.get("applicant_phone") for _, d in applies]
+    report = of["report"][0][1] if of["report"] and of["major"] else None
+    reported = (
+        [report.get("deaths"), report.get("estimate"), label(cl.DISPUTES, report["dispute"]) if report.get("dispute")
+         else "", _yes(report.get("litigation")), _yes(report.get("outcome_uncertain"))]
+        if report is not None else [None] * 5
+    )  # fmt: skip
     return [
-        c.registered_at, of["major"][-1][0] if of["major"] else None, c.escalated_at, c.escalated_to,
+        c.registered_at, of["major"][-1][0] if of["major"] else None, *reported, c.escalated_at, c.escalated_to,
         escalate.get("note"), _times([at for at, _ in applies]),
         _lines([items_text(cl.CLAIM_TYPES, cl.codes_of(d.get("claim_types"))) for _, d in applies]),
         _lines([items_text(cl.MATERIALS, cl.codes_of(d.get("materials_received"))) for _, d in applies]),

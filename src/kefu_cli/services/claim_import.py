@@ -10,8 +10,8 @@ the claim callback a closing schedules are the core's.
 
 A report needs its policy in the register: a policy the register does not hold is registered from the
 row (保单号, 险种名称, 险种类型, 投保人, 被保险人, 证件号码, 保险期间, 保险金额; an event of the register).
-A major case marked after the report (认定重大案件时间) is reported without the major facts and marked
-with the row's facts at that time.
+A major case marked after the report (认定重大案件时间) is reported with the facts as reported
+(报案时死亡人数 …) and marked with the row's facts.
 """
 
 from __future__ import annotations
@@ -117,6 +117,12 @@ def plan_of(table, i: int, row) -> Plan:
     )  # fmt: skip
     if major_at is None:
         args |= facts
+    else:  # marked major later: reported with the facts then (报案时…), marked with the facts now
+        args |= dict(
+            deaths=_int(table, v, "reported_deaths") or 0, estimate=_int(table, v, "reported_estimate"),
+            dispute=(v.get("reported_dispute") or "").strip() or None,
+            litigation=_yes(table, v, "reported_litigation"), uncertain=_yes(table, v, "reported_uncertain"),
+        )  # fmt: skip
     policy = _policy_row(v)
 
     def register(uow: UnitOfWork) -> str:
