@@ -292,3 +292,24 @@ def test_a_masked_claims_export_is_refused_by_row_and_column(source, empty, tmp_
     r = empty("import", "claims", str(f))
     assert r.code == 2 and "第 2 行 被保险人证件号码(J 列) 是打码的内容" in r.err and "整个文件未导入" in r.err
     assert _count(empty.db, "claim") == 0
+
+
+def test_a_sheet_of_requests_without_numbers_comes_in_numbered_and_once(empty, tmp_path):
+    f = tmp_path / "台账.csv"
+    f.write_bytes(
+        "请求类型,接收时间,保单号,客户,联系电话,退保原因,批改内容,状态,办结时间,办结说明\r\n"
+        "退保,2026-10-09 09:30,P1,王一,13812345671,经济困难,,已办结,2026-10-10 15:00,已退费\r\n"
+        "批改,2026-10-09 10:00,P2,王二,13812345672,,变更地址,待办理,,\r\n".encode("gb18030")
+    )
+    out = empty.ok("import", "requests", str(f), "--json")
+    assert out["ids"] == ["SQ-20261009-0001", "SQ-20261009-0002"]
+    done = empty.ok("request", "show", "SQ-20261009-0001", "--json")
+    assert (done["status"], done["closed_at"], done["close_note"]) == (
+        "completed",
+        "2026-10-10T15:00:00+08:00",
+        "已退费",
+    )
+    head = _head(empty.db)
+    assert empty.ok("import", "requests", str(f), "--json")["summary"] == {"new": 0, "unchanged": 2, "skipped": 0}
+    assert _head(empty.db) == head
+    assert "核验通过" in empty.ok("db", "verify")
