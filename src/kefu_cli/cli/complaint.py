@@ -78,6 +78,11 @@ LineOpt = Annotated[
                  "life 普通人寿保险、critical_illness 疾病保险、medical 医疗保险、accident 意外伤害保险、"
                  "annuity 年金保险、participating 分红型、universal 万能型、unit_linked 投资连结、other 其他"),
 ]  # fmt: skip
+CauseOpt = Annotated[
+    str | None,
+    typer.Option("--cause", help="根本原因(溯源整改): 产品设计、销售行为、理赔服务、服务质量、系统与设施、制度流程、其他"
+                 "(或 product_design、sales_conduct、claims_service、service_quality、systems、process、other)"),
+]  # fmt: skip
 
 
 def _note(note: str | None) -> str | None:
@@ -325,15 +330,16 @@ def resume(complaint_id: IdArg, json: JsonOpt = False, at: AtOpt = None, clerk: 
 def decide(
     complaint_id: IdArg,
     result: Annotated[str, typer.Option("--result", help="处理决定内容")],
+    cause: CauseOpt = None,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """作出处理决定(并安排投诉处理回访)。"""
+    """作出处理决定(并安排投诉处理回访);--cause 记录投诉的根本原因(溯源整改,可选)。"""
     from ..services import complaint_steps as steps
 
     _done(
-        steps.decide(state.db, complaint_id, result=result, clerk=clerk, at=at_value(at)),
+        steps.decide(state.db, complaint_id, result=result, cause=cause, clerk=clerk, at=at_value(at)),
         json,
         f"已对投诉 {complaint_id} 作出处理决定",
     )
@@ -372,6 +378,7 @@ lazy_commands(app, "kefu_cli.cli.complaint_show", "show")
 lazy_commands(app, "kefu_cli.cli.complaint_list", "list:list_")
 lazy_commands(app, "kefu_cli.cli.complaint_show", "edit")
 lazy_commands(app, "kefu_cli.cli.complaint_review", "review", "review-decide")
+lazy_commands(app, "kefu_cli.cli.complaint_rectify", "rectify", "rectified")  # 溯源整改
 
 from .casework import add_to as _add_casework  # noqa: E402
 

@@ -28,6 +28,7 @@ from .common import (
 )
 from .complaint import (
     CategoryOpt,
+    CauseOpt,
     ChannelOpt,
     ComplainantOpt,
     DisputeOpt,
@@ -97,6 +98,7 @@ def show(
         )
     if data["result"]:
         lines.append(f"处理决定: {data['result']}({data['decided_at']:%Y-%m-%d %H:%M})")
+    lines += _rectification_lines(data)
     lines += _outcome_lines(data)
     lines.append("期限:")
     lines += deadline_lines(
@@ -185,6 +187,7 @@ def edit(
     regulator_due: Annotated[str | None, typer.Option("--regulator-due", help="监管要求的报告日期")] = None,
     dispute: DisputeOpt = None,
     line: LineOpt = None,
+    cause: CauseOpt = None,
     new_handler: NewHandlerOpt = False,
     new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
@@ -199,7 +202,7 @@ def edit(
                    channel=channel, branch=branch, handler=handler,
                    received=at_value(received, "--received"),
                    regulator_ref=regulator_ref, regulator_due=date_value(regulator_due, "--regulator-due"),
-                   dispute=dispute, line=line)  # fmt: skip
+                   dispute=dispute, line=line, cause=cause)  # fmt: skip
     r = edit_complaint(state.db, complaint_id, changes, reason=reason, new_handler=new_handler,
                        new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
     if json:
@@ -236,12 +239,26 @@ def _shown(value) -> str:
         return "-"
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d %H:%M}"
+    from ..domain.causes import CAUSES
     from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS
 
-    for table in (CHANNELS, CATEGORIES, RELATIONS):
+    for table in (CHANNELS, CATEGORIES, RELATIONS, CAUSES):
         if isinstance(value, str) and value in table:
             return table[value][0]
     return str(value)
+
+
+def _rectification_lines(data: dict) -> list[str]:
+    """The root cause and the rectification (溯源整改) of a decided complaint, in a clerk's words."""
+    from ..domain.causes import CAUSES
+    from ..domain.codes import label
+
+    lines = [f"根本原因: {label(CAUSES, data['cause'])}"] if data.get("cause") else []
+    r = data.get("rectification")
+    if r:
+        done = f"已于 {r['done_at']:%Y-%m-%d %H:%M} 完成" if r["done_at"] else "未完成"
+        lines.append(f"整改: {r['action']}(责任人 {r['owner']},{r['due']} 前完成;{done})")
+    return lines
 
 
 def _pause_kind(data: dict) -> str:

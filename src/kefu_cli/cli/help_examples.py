@@ -36,6 +36,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "complaint resume": ("kefu complaint resume TS-20261103-0001",),
     "complaint review": ("kefu complaint review TS-20261026-0001 --received 2026-11-20T10:00",),
     "complaint review-decide": ("kefu complaint review-decide TS-20261026-0001 --result 维持",),
+    "complaint rectify": (
+        "kefu complaint rectify TS-20261026-0001 --action 修订理赔时效考核办法 \\\n  --owner 理赔部王强 --due 2027-01-29",
+    ),
+    "complaint rectified": ("kefu complaint rectified TS-20261026-0001 --note 已完成培训",),
     # who is typing
     "config": ("kefu config set clerk 李娜", "kefu config list"),
     "config set": ("kefu config set clerk 李娜", "kefu config set branch 朝阳支公司"),
@@ -44,7 +48,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "config list": ("kefu config list",),
     "whoami": ("kefu whoami", "kefu whoami --json"),
     "today": ("kefu today --handler 李娜", "kefu today --clerk 李娜 --as-of 2026-11-20"),
-    "complaint decide": ("kefu complaint decide TS-20261105-0001 --result 同意补付医疗费",),
+    "complaint decide": (
+        "kefu complaint decide TS-20261105-0001 --result 同意补付医疗费",
+        "kefu complaint decide TS-20261105-0001 --result 同意补付医疗费 --cause 理赔服务",
+    ),
     "complaint withdraw": ("kefu complaint withdraw TS-20261105-0001",),
     "complaint regulator-report": ("kefu complaint regulator-report TS-20261020-0001",),
     "complaint show": ("kefu complaint show TS-20261119-0001",),

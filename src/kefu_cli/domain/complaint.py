@@ -71,6 +71,8 @@ class Action(StrEnum):
     RECEIVE_MERGE = "receive_merge"  # being the surviving case of a merge with new facts
     REVIEW = "review"  # the written request for a review of the decision received (Art. 20)
     REVIEW_DECIDE = "review_decide"  # the review decided: decision upheld or changed
+    RECTIFY = "rectify"  # a rectification of the root cause opened (溯源整改, Art. 26)
+    RECTIFIED = "rectified"  # the rectification done
 
 
 ACTION_ZH = {
@@ -90,6 +92,8 @@ ACTION_ZH = {
     Action.RECEIVE_MERGE: "并入新事实",
     Action.REVIEW: "登记核查(复核)申请(review)",
     Action.REVIEW_DECIDE: "作出核查(复核)决定(review-decide)",
+    Action.RECTIFY: "登记整改(rectify)",
+    Action.RECTIFIED: "整改完成(rectified)",
 }
 
 # The audit actions of a complaint as a clerk reads them in its timeline.
@@ -111,6 +115,8 @@ EVENT_ZH = {
     "regulator_report": "向监管报告",
     "review": "申请核查(复核)",
     "review_decide": "作出核查(复核)决定",
+    "rectify": "登记整改",
+    "rectified": "整改完成",
     "note": "备注/联系记录",
     "assign": "改派",
     "void": "作废",
@@ -140,6 +146,9 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.RECEIVE_MERGE: {_R: _R, _C: _C},
     Action.REVIEW: {Status.DECIDED: Status.REVIEWING},
     Action.REVIEW_DECIDE: {Status.REVIEWING: Status.REVIEWED},
+    # rectification (溯源整改) follows a decision, whatever the review made of it; it keeps the status
+    Action.RECTIFY: {s: s for s in (Status.DECIDED, Status.REVIEWING, Status.REVIEWED)},
+    Action.RECTIFIED: {s: s for s in (Status.DECIDED, Status.REVIEWING, Status.REVIEWED)},
 }
 
 
@@ -223,12 +232,15 @@ EFFECTS: dict[Action, dict[str, tuple[DeadlineKind, ...] | None]] = {
     Action.WITHDRAW: {"not_applicable": None},
     Action.REGULATOR_REPORT: {"met": (_K.REGULATOR_REPORT,)},
     Action.REVIEW_DECIDE: {"met": (_K.REVIEW,)},
+    Action.RECTIFIED: {"met": (_K.RECTIFICATION,)},
 }
 # The deadlines a step opens, each (kind, policy rule, why), started when the step says (the
 # review from the receipt of the written request). Registration, complete materials, extensions
 # and merges open theirs as the comment above EFFECTS says.
 OPENS: dict[Action, tuple[tuple[DeadlineKind, str, str], ...]] = {
     Action.REVIEW: ((_K.REVIEW, "complaint.review", "收到核查(复核)申请"),),
+    # due on the day the rectify step gives (rule "fixed"), held by the rectification's owner
+    Action.RECTIFY: ((_K.RECTIFICATION, "fixed", "溯源整改"),),
 }
 
 
@@ -368,6 +380,9 @@ COMPLAINT_UNSET: dict = {
                      "review_received_at", "review_decided_at", "review_result")),
     "paused_workdays": 0,
 }  # fmt: skip
+# the root cause of the decision and its one rectification (溯源整改, Art. 26)
+RECTIFY_COLUMNS = ("rectify_action", "rectify_owner", "rectify_due", "rectified_at")
+COMPLAINT_UNSET.update(dict.fromkeys(("cause", *RECTIFY_COLUMNS)))
 
 
 def apply(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
@@ -418,4 +433,11 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s.update(voided_at=at, void_reason=details.get("reason"))
     elif action in ("edit", "undo"):  # a correction: the columns it sets, as recorded
         s.update(details.get("after") or details.get("restore") or {})
+    # the root cause named with the decision, its rectification opened and done (溯源整改, Art. 26)
+    if action == "decide" and details.get("cause"):
+        s["cause"] = details["cause"]
+    elif action == "rectify":
+        s.update(rectify_action=details.get("measure"), rectify_owner=details.get("owner"), rectify_due=details.get("due"))
+    elif action == "rectified":
+        s["rectified_at"] = at
     return s

@@ -21,6 +21,7 @@ class DeadlineKind(StrEnum):
     MAJOR_CASE_REPORT = "major_case_report"
     CLAIM_HANDOVER = "claim_handover"
     REVIEW = "review"  # the superior branch's review (核查) of a decision (2020 rule Art. 20)
+    RECTIFICATION = "rectification"  # the rectification a decision's root cause asks for (溯源整改, Art. 26)
 
 
 DEADLINE_KIND_ZH = {
@@ -34,6 +35,7 @@ DEADLINE_KIND_ZH = {
     DeadlineKind.MAJOR_CASE_REPORT: "重大案件上报",
     DeadlineKind.CLAIM_HANDOVER: "理赔材料移交",
     DeadlineKind.REVIEW: "核查(复核)决定",
+    DeadlineKind.RECTIFICATION: "整改",
 }
 
 

@@ -32,6 +32,7 @@ CLOSES: dict[str, Closes] = {
     "regulator_report": Closes("complaint", "regulator-report", "", "向监管报告处理情况"),
     "initial_investigation": Closes("complaint", "investigate", "", "开始初步调查"),
     "review": Closes("complaint", "review-decide", "--result …", "作出核查(复核)决定"),
+    "rectification": Closes("complaint", "rectified", "", "完成整改并登记"),
     "callback": Closes("callback", "attempt", "--method … --result …", "回访客户"),
     "callback_reply": Closes("callback", "resolve", "--reply …", "答复回访中发现的问题"),
     "major_case_report": Closes("claim", "escalate", "--to 总部", "向总部呈报重大案件"),

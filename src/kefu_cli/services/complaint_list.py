@@ -56,6 +56,12 @@ COLUMNS = (
     "review_received_at",
     "review_decided_at",
     "review_result",
+    # the root cause and the rectification (溯源整改); `show` nests the rectification (`nest_rectification`)
+    "cause",
+    "rectify_action",
+    "rectify_owner",
+    "rectify_due",
+    "rectified_at",
     "created_at",
     "created_by",
     "updated_at",
@@ -79,7 +85,21 @@ def _typed(values) -> dict[str, Any]:
         out["regulator_due"] = day_of(out["regulator_due"])
     if out["transfer_internal"] is not None:  # 0/1 on SQLite
         out["transfer_internal"] = bool(out["transfer_internal"])
+    if out["rectify_due"] is not None:
+        out["rectify_due"] = day_of(out["rectify_due"])
     return out
+
+
+# A complaint's rectification columns, as `show` and `list` give them: one `rectification`.
+RECTIFY_KEYS = {"rectify_action": "action", "rectify_owner": "owner", "rectify_due": "due", "rectified_at": "done_at"}
+
+
+def nest_rectification(row: dict[str, Any]) -> dict[str, Any]:
+    """`row` (a complaint's columns) with its rectification columns as one `rectification`
+    {action, owner, due, done_at} (None when none was opened), in place."""
+    values = {key: row.pop(column, None) for column, key in RECTIFY_KEYS.items()}
+    row["rectification"] = values if values["due"] is not None else None
+    return row
 
 
 def list_(
@@ -195,7 +215,7 @@ def list_(
             count_sql = "SELECT COUNT(*) FROM complaint" + (" WHERE " + " AND ".join(where) if where else "")
             more = sql_rows(src, count_sql, params)[0][0] - limit
         nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of, past)
-    items = [row | {"next_deadline": nxt.get(row["id"])} for row in complaints]
+    items = [nest_rectification(row | {"next_deadline": nxt.get(row["id"])}) for row in complaints]
     return {"as_of": as_of, "count": len(items), "items": items} | ({"more": more} if limit else {})
 
 

@@ -385,21 +385,32 @@ def resume(db, complaint_id: str, *, clerk=None, at=None) -> dict[str, Any]:
     return run_step(db, complaint_id, clerk, at, fn)
 
 
-def decide(db, complaint_id: str, *, result: str, clerk=None, at=None) -> dict[str, Any]:
+def decide(db, complaint_id: str, *, result: str, cause: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+    """The decision; `cause` (optional) its root cause, a code of domain/causes.py in English or Chinese."""
     text = text_field(
         result, "--result 处理决定", required=True, limit=2000, multiline=True, example="同意赔付 5000 元"
     )
+    found = _cause(cause)  # the root cause (溯源整改): in the event only when given
 
     def fn(uow, c):
         moved = move(uow, c, sm.Action.DECIDE)
         apply_effects(uow, c, sm.Action.DECIDE)
-        record_step(uow, c, "decide", moved, result=text)
+        record_step(uow, c, "decide", moved, result=text, **found)
         scheduled.append(schedule_callback(uow, c, "complaint").id)
 
     scheduled: list[str] = []
     out = run_step(db, complaint_id, clerk, at, fn)
     out["scheduled"] = scheduled
     return out
+
+
+def _cause(cause: str | None) -> dict[str, str]:
+    """{"cause": code} of a root cause given as a code or its Chinese label, {} when none."""
+    if cause is None or not cause.strip():
+        return {}
+    from ..domain.causes import CAUSE_FIELD, CAUSES
+
+    return {"cause": parse_code(CAUSES, cause, CAUSE_FIELD)}
 
 
 def withdraw(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .complaint_list import COLUMNS
+from .complaint_list import COLUMNS, nest_rectification
 
 if TYPE_CHECKING:
     from ..store.complaint_models import Complaint
@@ -53,7 +53,7 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
 
     as_of = as_of or uow.now.date()  # today (the clock), not the step's --at: a confirmation counts from today
     rows = case_deadlines(uow, CASE, c.id)
-    out = _row(c)
+    out = nest_rectification(_row(c))
     out["deadlines"] = [deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(uow, c.id)
     if events:
@@ -100,7 +100,7 @@ def _quick_show(src: QuickSource, complaint_id: str, as_of: dt.date) -> dict[str
     found = sql_rows(src, f"SELECT {', '.join(COLUMNS)} FROM complaint WHERE id = :id", {"id": key})  # noqa: S608
     if not found:
         return None
-    out = _typed(found[0])
+    out = nest_rectification(_typed(found[0]))
     rows = case_deadline_rows(src, CASE, out["id"])
     out["deadlines"] = [deadline_view(d, src.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(src, out["id"])

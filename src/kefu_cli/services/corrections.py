@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from ..domain import callback as cb
 from ..domain.codes import CATEGORIES, CHANNELS, RELATIONS, parse_code
 from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind, DeadlineStatus
-from ..domain.errors import InputError
+from ..domain.errors import InputError, RuleError
 from ..domain.text import clean_text, phone_number
 from ..domain.timeutil import check_not_future, check_range, iso_date
 from ..store.complaint_models import Complaint
@@ -56,6 +56,7 @@ COMPLAINT_FIELDS = {
     "regulator_due": ("regulator_due", "监管报告期限"),
     "dispute": ("dispute", "纠纷类型"),
     "line": ("product_line", "险种"),
+    "cause": ("cause", "根本原因"),  # of the decision (溯源整改): a decided complaint's only
 }
 CALLBACK_FIELDS = {
     "name": ("name", "客户姓名"),
@@ -127,6 +128,10 @@ def _complaint_value(option: str, value: Any) -> Any:
         from .complaints import REGISTRATION_FIELDS
 
         return REGISTRATION_FIELDS["dispute" if option == "dispute" else "product_line"](value)
+    if option == "cause":
+        from ..domain.causes import CAUSE_FIELD, CAUSES
+
+        return parse_code(CAUSES, value, CAUSE_FIELD)
     limits = {"name": (50, "王小明"), "policy": (60, "P2026110001"), "summary": (2000, "理赔款逾期未到账"),
               "branch": (60, "朝阳支公司"), "handler": (60, "李娜"), "regulator_ref": (100, "京金转〔2026〕1号")}  # fmt: skip
     limit, example = limits[option]
@@ -150,6 +155,8 @@ def _first_step_at(uow: UnitOfWork, case_type: str, case_id: str) -> dt.datetime
 def _complaint_derive(uow: UnitOfWork, c: Complaint, before: dict, after: dict) -> None:
     """The checks of the corrected registration as a whole, and the columns that move with it: a
     materials-complete time that was the receipt, the regulator's data out of 监管转办."""
+    if "cause" in after and c.decided_at is None:
+        raise RuleError(f"投诉 {c.id} 尚未作出处理决定: 根本原因随处理决定登记(kefu complaint decide {c.id} --result … --cause …)")
     channel = after.get("channel", c.channel)
     ref = after.get("regulator_ref", c.regulator_ref)
     if channel == "regulator" and not ref:

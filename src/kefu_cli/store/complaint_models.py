@@ -57,6 +57,12 @@ class Complaint(SQLModel, table=True):
     # the regulator's coding (RULES.md §6): domain/regulator.py DISPUTES and LINES
     dispute: str | None = Field(default=None, max_length=20)
     product_line: str | None = Field(default=None, max_length=20)
+    # the decision's root cause (domain/causes.py) and its one rectification (溯源整改, Art. 26)
+    cause: str | None = Field(default=None, max_length=30)
+    rectify_action: str | None = None
+    rectify_owner: str | None = Field(default=None, max_length=60)
+    rectify_due: dt.date | None = None
+    rectified_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
     voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
     void_reason: str | None = None
