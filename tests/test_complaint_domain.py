@@ -18,7 +18,11 @@ RECORDING = {
     sm.Action.INVESTIGATE,
     sm.Action.EXTEND,
     sm.Action.RECEIVE_MERGE,
+    sm.Action.RECTIFY,  # the rectification (溯源整改) of a decided complaint keeps its status
+    sm.Action.RECTIFIED,
 }
+# Steps a complaint takes after its decision, whatever its review made of it (Art. 26).
+AFTER_DECISION = {sm.Action.RECTIFY, sm.Action.RECTIFIED}
 
 
 @pytest.mark.parametrize("status", list(sm.Status))
@@ -39,8 +43,13 @@ def test_every_pair_moves_or_refuses_with_a_clear_sentence(status, action):
     else:
         assert after != status
     if status in ENDED:
-        # An ended case only takes the regulator report; a decided one also a review request (Art. 20).
-        assert action is sm.Action.REGULATOR_REPORT or (status, action) == (sm.Status.DECIDED, sm.Action.REVIEW)
+        # An ended case only takes the regulator report; a decided one also a review request (Art. 20),
+        # and a decided or reviewed one its rectification (Art. 26).
+        assert (
+            action is sm.Action.REGULATOR_REPORT
+            or (status, action) == (sm.Status.DECIDED, sm.Action.REVIEW)
+            or (action in AFTER_DECISION and status in (sm.Status.DECIDED, sm.Status.REVIEWED))
+        )
     if status is sm.Status.WITHDRAWN:
         pytest.fail("a withdrawn complaint accepts no action")
 

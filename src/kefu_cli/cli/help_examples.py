@@ -50,7 +50,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "today": ("kefu today --handler 李娜", "kefu today --clerk 李娜 --as-of 2026-11-20"),
     "complaint decide": (
         "kefu complaint decide TS-20261105-0001 --result 同意补付医疗费",
-        "kefu complaint decide TS-20261105-0001 --result 同意补付医疗费 --cause 理赔服务",
+        "kefu complaint decide TS-20261105-0001 --result 同意补付 --cause 理赔服务",
     ),
     "complaint withdraw": ("kefu complaint withdraw TS-20261105-0001",),
     "complaint regulator-report": ("kefu complaint regulator-report TS-20261020-0001",),

@@ -34,6 +34,10 @@ def _stats_rows(report: dict) -> list[list]:
         rows.append(["transfers", k, "内部转办" if k == "internal" else "转外部单位", n, ""])
     for r in cp["paused_by_kind"]:
         rows.append(["paused_by_kind", r["kind"], "中止: " + _pause_zh(r["kind"]), r["count"], ""])
+    for r in cp.get("by_cause", []):  # 溯源整改: root causes and rectifications
+        rows.append(["by_cause", r["code"], "根本原因: " + r["label"], r["count"], ""])
+    for k, n in cp.get("rectifications", {}).items():
+        rows.append(["rectifications", k, RECTIFY_ZH[k], n, ""])
     for k, d in report["durations"].items():
         rows.append(["durations", f"{k}.median", DURATION_ZH[k] + "中位数(工作日)", d["count"], d["median"]])
         rows.append(["durations", f"{k}.p90", DURATION_ZH[k] + "90分位(工作日)", d["count"], d["p90"]])
@@ -194,6 +198,7 @@ def _render_stats(c, report: dict, charts: bool) -> None:
             t.add_row(_pause_zh(r["kind"]), str(r["count"]))
         c.print(t)
 
+    _cause_tables(c, table, cp)
     t = table("用时(工作日)", ["环节", "件数", "中位数", "90分位"])
     for k, d in report["durations"].items():
         t.add_row(DURATION_ZH[k], str(d["count"]), _num(d["median"]), _num(d["p90"]))
@@ -278,3 +283,21 @@ def _pause_zh(kind: str) -> str:
     from ..domain.complaint import PAUSE_KINDS
 
     return label(PAUSE_KINDS, kind)
+
+
+# 溯源整改 (2020 rule Art. 26): the rectifications of the period's complaints, as judged on the as-of day
+RECTIFY_ZH = {"open": "整改: 进行中(未到期)", "overdue": "整改: 逾期未完成", "done": "整改: 已完成",
+              "done_late": "整改: 其中逾期完成"}  # fmt: skip
+
+
+def _cause_tables(c, table, cp: dict) -> None:
+    """The root causes of the decided complaints and their rectifications, when there are any."""
+    causes, fixes = cp.get("by_cause", []), cp.get("rectifications", {})
+    if not any(r["count"] for r in causes) and not any(fixes.values()):
+        return
+    t = table("根本原因(溯源整改)", ["根本原因", "件数"])
+    for r in causes:
+        t.add_row(r["label"], str(r["count"]))
+    for k, n in fixes.items():
+        t.add_row(RECTIFY_ZH[k], str(n))
+    c.print(t)

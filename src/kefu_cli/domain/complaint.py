@@ -437,7 +437,9 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
     if action == "decide" and details.get("cause"):
         s["cause"] = details["cause"]
     elif action == "rectify":
-        s.update(rectify_action=details.get("measure"), rectify_owner=details.get("owner"), rectify_due=details.get("due"))
+        s.update(
+            rectify_action=details.get("measure"), rectify_owner=details.get("owner"), rectify_due=details.get("due")
+        )
     elif action == "rectified":
         s["rectified_at"] = at
     return s

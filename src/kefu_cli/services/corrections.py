@@ -156,7 +156,9 @@ def _complaint_derive(uow: UnitOfWork, c: Complaint, before: dict, after: dict) 
     """The checks of the corrected registration as a whole, and the columns that move with it: a
     materials-complete time that was the receipt, the regulator's data out of 监管转办."""
     if "cause" in after and c.decided_at is None:
-        raise RuleError(f"投诉 {c.id} 尚未作出处理决定: 根本原因随处理决定登记(kefu complaint decide {c.id} --result … --cause …)")
+        raise RuleError(
+            f"投诉 {c.id} 尚未作出处理决定: 根本原因随处理决定登记(kefu complaint decide {c.id} --result … --cause …)"
+        )
     channel = after.get("channel", c.channel)
     ref = after.get("regulator_ref", c.regulator_ref)
     if channel == "regulator" and not ref:

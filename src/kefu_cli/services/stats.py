@@ -189,6 +189,7 @@ def stats_report(
         dict(sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params))
     )
     pauses.update(c["pause_kind"] for c in then if c["pause_kind"] is not None)
+    by_cause, rectifications = cause_stats(src, where, params, until, as_of, then)  # 溯源整改
     by_category = _counted(per[0].items(), CATEGORIES)
     rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
@@ -232,6 +233,8 @@ def stats_report(
             "rejected_by_reason": rejected_by_reason,
             "transfers": transfers,
             "paused_by_kind": [{"kind": k.value, "count": pauses.get(k.value, 0)} for k in PauseKind],
+            "by_cause": by_cause,
+            "rectifications": rectifications,
         },
         "durations": durations,
         "on_time": [{"kind": k, **on_time(per_kind.get(k, {})).as_dict()} for k in kinds],
@@ -239,6 +242,46 @@ def stats_report(
         "callbacks": callback_kpis(src, date_from, date_to, branch=branch, until=until),
         "requests": request_stats(src, date_from, date_to, branch=branch, until=until),
     }
+
+
+def cause_stats(
+    src: QuickSource | UnitOfWork, where: str, params: dict, until: dt.datetime | None, as_of: dt.date, then: list
+) -> tuple[list[dict], dict[str, int]]:
+    """The root causes (溯源整改, 2020 rule Art. 26) of the complaints `where` selects that were
+    decided (by `until`, when given), every code of domain/causes.py in its order, zeros included:
+    [{code, label, count}]; and their rectifications as the deadline rows judge them on `as_of`
+    (domain/report.py `verdict`; a past day: the rows as their events left them): {open (not yet
+    due), overdue (open past its day), done, done_late (of done, after its day)}. `then`: the
+    complaints counted as they stood (`complaints_then`)."""
+    from ..domain.causes import CAUSES
+    from ..domain.report import Outcome, verdict
+
+    decided = "cause IS NOT NULL" + (" AND decided_at < :until" if until is not None else "")
+    sql = f"SELECT cause, count(*) FROM complaint WHERE {where} AND {decided} GROUP BY 1"  # noqa: S608
+    counts = Counter(dict(sql_rows(src, sql, params)))
+    counts.update(c["cause"] for c in then if c.get("cause") and c["decided_at"] is not None)
+    by_cause = [{"code": k, "label": v[0], "count": counts.get(k, 0)} for k, v in CAUSES.items()]
+    by_cause += [{"code": k, "label": k, "count": n} for k, n in sorted(counts.items()) if k not in CAUSES]
+    kind = DeadlineKind.RECTIFICATION.value
+    ids = f"SELECT id FROM complaint WHERE {where}"  # noqa: S608
+    if until is None:
+        sql = f"SELECT status, breached, due FROM deadline WHERE case_type = 'complaint' AND kind = :kind AND case_id IN ({ids})"
+        rows = [(st, bool(b), day_of(d)) for st, b, d in sql_rows(src, sql, {**params, "kind": kind})]
+    else:
+        wanted = {i for (i,) in sql_rows(src, ids, params)} | {c["id"] for c in then}
+        rows = [(d.status, d.breached, d.due) for d in states_at(src, until, kind=kind) if d.case_type == "complaint"
+                and d.case_id in wanted]  # fmt: skip
+    out = dict.fromkeys(("open", "overdue", "done", "done_late"), 0)
+    for status, breached, due in rows:
+        v = verdict(status, breached, due, as_of)
+        if status == DeadlineStatus.MET:
+            out["done"] += 1
+            out["done_late"] += breached
+        elif v == Outcome.OVERDUE:
+            out["overdue"] += 1
+        elif v == Outcome.PENDING:
+            out["open"] += 1
+    return by_cause, out
 
 
 def request_stats(

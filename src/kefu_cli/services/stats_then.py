@@ -64,6 +64,7 @@ def _moment(v: Any) -> Any:
 COMPLAINT_COLUMNS = (
     "category, channel, branch, received_at, accepted_at, rejected_at, transferred_at, merged_into, withdrawn_at,"
     " decided_at, reject_reason, transfer_internal, voided_at, pause_kind"
+    ", cause"  # the decision's root cause (溯源整改)
 )
 
 
