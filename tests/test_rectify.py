@@ -66,9 +66,7 @@ def test_a_bad_cause_is_refused_with_the_list_and_nothing_changes(kefu):
 
 def test_edit_corrects_the_cause_of_a_decided_complaint_only(kefu, decided):
     out = kefu.ok("complaint", "edit", decided, "--cause", "process", "--reason", "原因分析有误", "--json")
-    assert [(c["field"], c["before"], c["after"]) for c in out["changes"]] == [
-        ("cause", "claims_service", "process")
-    ]
+    assert [(c["field"], c["before"], c["after"]) for c in out["changes"]] == [("cause", "claims_service", "process")]
     assert kefu.ok("complaint", "show", decided, "--json")["cause"] == "process"
     open_one = kefu.ok(
         "complaint", "add", "--received", "2026-11-30T10:00", "--channel", "电话", "--category", "服务",
@@ -88,9 +86,9 @@ def test_rectify_opens_a_deadline_on_the_day_given_held_by_the_owner(kefu, decid
     d = _rectification_deadline(out)
     assert (d["status"], d["due"], d["rule"]) == ("open", "2026-12-31", "fixed")
     report = kefu.ok("report", "deadlines", "--as-of", "2026-12-01", "--json")
-    assert [(i["case_id"], i["handler"], i["branch"], i["due"]) for i in report["items"] if i["kind"] == "rectification"] == [
-        (decided, "理赔部王强", "朝阳支公司", "2026-12-31")
-    ]
+    assert [
+        (i["case_id"], i["handler"], i["branch"], i["due"]) for i in report["items"] if i["kind"] == "rectification"
+    ] == [(decided, "理赔部王强", "朝阳支公司", "2026-12-31")]
     assert "整改" in kefu.ok("report", "deadlines", "--as-of", "2026-12-01")
     text = kefu.ok("complaint", "show", decided)
     assert "整改: 修订理赔时效考核办法(责任人 理赔部王强,2026-12-31 前完成;未完成)" in text
@@ -167,7 +165,25 @@ def test_undo_of_rectify_reverts_it(kefu, decided):
         k: v for k, v in before.items() if k not in ("deadlines", "events", "updated_at")
     }
     # the rectification can be opened again, and its undone step shows in the timeline
-    kefu.ok("complaint", "rectify", decided, "--action", "修订理赔时效考核办法", "--owner", "理赔部", "--due", "2026-12-31")
-    timeline = [e["action"] for e in kefu.ok("complaint", "show", decided, "--json")["events"] if e["entity"] == "complaint"]
+    kefu.ok(
+        "complaint", "rectify", decided, "--action", "修订理赔时效考核办法", "--owner", "理赔部", "--due", "2026-12-31"
+    )
+    timeline = [
+        e["action"] for e in kefu.ok("complaint", "show", decided, "--json")["events"] if e["entity"] == "complaint"
+    ]
     assert timeline[-3:] == ["rectify", "undo", "rectify"]
+    assert "核验通过" in kefu.ok("db", "verify")
+
+
+def test_the_owner_keeps_the_rectification_through_a_correction_and_an_undo(kefu, decided):
+    clock.set_now(dt.datetime(2026, 12, 2, 11, 0))
+    kefu.ok("complaint", "rectify", decided, "--action", "修订理赔时效考核办法", "--owner", "理赔部王强",
+            "--due", "2026-12-31")  # fmt: skip
+    kefu.ok("complaint", "edit", decided, "--handler", "王强", "--new-handler", "--reason", "处理人录错")
+    kefu.ok("complaint", "rectified", decided)
+    undone = kefu.ok("complaint", "undo", decided, "--reason", "尚未完成", "--json")
+    assert undone["undone"]["action"] == "rectified"
+    items = kefu.ok("report", "deadlines", "--as-of", "2026-12-02", "--json")["items"]
+    assert [(i["kind"], i["handler"]) for i in items if i["case_id"] == decided] == [("rectification", "理赔部王强")]
+    assert kefu.ok("complaint", "show", decided, "--json")["rectification"]["done_at"] is None
     assert "核验通过" in kefu.ok("db", "verify")

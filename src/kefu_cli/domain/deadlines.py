@@ -71,6 +71,10 @@ DEADLINE_EVENT_ZH = {
     "correct": "随更正重算",
 }
 
+# Kinds held by someone other than the case's handler (a rectification by its owner): they stay with
+# that holder when the case is reassigned or corrected, or a step is undone.
+OWN_HOLDER = frozenset({DeadlineKind.RECTIFICATION.value})
+
 # Rows whose clock has not ended: a report lists them, a calendar change recomputes them.
 RUNNING = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
 

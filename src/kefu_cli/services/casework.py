@@ -22,7 +22,7 @@ from typing import Any
 from ..domain import callback as cb
 from ..domain import complaint as sm
 from ..domain.codes import CodeTable, parse_code
-from ..domain.deadlines import RUNNING, DeadlineStatus
+from ..domain.deadlines import OWN_HOLDER, RUNNING, DeadlineStatus
 from ..domain.errors import RuleError
 from ..domain.text import NOTE_MAX, REASON_MAX, SHORT_MAX, clean_text
 from . import core
@@ -123,6 +123,8 @@ def assign(
         before = {"handler": row.handler, "branch": row.branch}
         moved = []
         for d in open_deadlines(uow, case_type, row.id, None, RUNNING):
+            if d.kind in OWN_HOLDER:  # a rectification stays with its owner
+                continue
             d.handler, d.branch = handler_name, target_branch
             d.updated_at = uow.recorded_at
             uow.session.add(d)

@@ -154,10 +154,12 @@ def edit(
 
 def follow_holder(uow: UnitOfWork, case_type: str, row: Row, why: str) -> None:
     """A corrected branch or handler: the running deadlines follow the case (each with its event)."""
-    from ..domain.deadlines import RUNNING
+    from ..domain.deadlines import OWN_HOLDER, RUNNING
     from .deadlines import case_deadlines, record
 
     for d in case_deadlines(uow, case_type, row.id):
+        if d.kind in OWN_HOLDER:  # a rectification stays with its owner
+            continue
         if d.status in RUNNING and (d.branch, d.handler) != (row.branch, row.handler):
             hb, bb = d.handler, d.branch
             d.branch, d.handler, d.updated_at = row.branch, row.handler, uow.recorded_at

@@ -37,7 +37,7 @@ from ..domain import callback as cb
 from ..domain import claims as cl
 from ..domain import complaint as sm
 from ..domain import requests as rq
-from ..domain.deadlines import DEADLINE_KIND_ZH, RUNNING, DeadlineKind
+from ..domain.deadlines import DEADLINE_KIND_ZH, OWN_HOLDER, RUNNING, DeadlineKind
 from ..domain.effects import deadline_changes
 from ..domain.errors import RuleError
 from ..domain.text import REASON_MAX, clean_text
@@ -255,7 +255,8 @@ def _restore_deadlines(uow: UnitOfWork, spec: CaseUndo, case_id: str, step: Audi
         for k in ("paused_at", "met_at", "closed_at"):
             setattr(d, k, dt.datetime.fromisoformat(snap[k]) if snap.get(k) else None)
         holder = uow.session.get(model_of(d.case_type), d.case_id)
-        if d.status in RUNNING and holder is not None:  # running again: held by whoever holds the case now
+        if d.status in RUNNING and holder is not None and d.kind not in OWN_HOLDER:  # running again: held by
+            # whoever holds the case now (a rectification by its owner, as its snapshot has it)
             d.branch, d.handler = holder.branch, holder.handler
         d.updated_at = uow.recorded_at
         uow.session.add(d)
