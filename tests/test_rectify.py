@@ -187,3 +187,41 @@ def test_the_owner_keeps_the_rectification_through_a_correction_and_an_undo(kefu
     assert [(i["kind"], i["handler"]) for i in items if i["case_id"] == decided] == [("rectification", "理赔部王强")]
     assert kefu.ok("complaint", "show", decided, "--json")["rectification"]["done_at"] is None
     assert "核验通过" in kefu.ok("db", "verify")
+
+
+def test_cause_and_rectification_come_back_through_an_export(kefu, decided, tmp_path):
+    import csv
+    import io
+
+    from conftest import Kefu, init_db
+
+    kefu.ok("complaint", "rectify", decided, "--action", "修订理赔时效考核办法", "--owner", "理赔部王强",
+            "--due", "2026-12-31", "--at", "2026-11-20T09:00")  # fmt: skip
+    kefu.ok("complaint", "rectified", decided, "--at", "2026-11-30T16:00")
+    running = _decided(kefu, "李小红", "13900001111", "销售行为")
+    kefu.ok("complaint", "rectify", running, "--action", "销售人员培训", "--owner", "个险部", "--due", "2026-12-15",
+            "--at", "2026-11-25T10:00")  # fmt: skip
+    ids = [decided, running]
+    f = tmp_path / "投诉.csv"
+    kefu.ok("export", "complaints", str(f), "--unmask")
+    rows = {r["投诉编号"]: r for r in csv.DictReader(io.StringIO(f.read_bytes().decode("utf-8-sig")))}
+    done = rows[decided]
+    assert (done["根本原因"], done["整改登记时间"], done["整改措施"], done["整改责任人"], done["整改期限"],
+            done["整改完成时间"]) == ("理赔服务", "2026-11-20 09:00:00", "修订理赔时效考核办法", "理赔部王强",
+                                      "2026-12-31", "2026-11-30 16:00:00")  # fmt: skip
+    other = Kefu(init_db(str(tmp_path / "other.sqlite")))
+    out = other.ok("import", "complaints", str(f), "--json")
+    assert sorted(out["ids"]) == sorted(ids) and out["errors"] == []
+    drop = {"id", "created_at", "updated_at", "created_by", "clerk", "row_time", "callbacks", "events"}
+
+    def same(value):  # without row ids and write times (the rows are the importer's)
+        if isinstance(value, dict):
+            return {k: same(v) for k, v in value.items() if k not in drop}
+        return [same(v) for v in value] if isinstance(value, list) else value
+
+    for cid in ids:
+        assert same(kefu.ok("complaint", "show", cid, "--json", "--unmask")) == same(
+            other.ok("complaint", "show", cid, "--json", "--unmask")
+        )
+    assert other.ok("complaint", "show", decided, "--json")["rectification"]["done_at"] == "2026-11-30T16:00:00+08:00"
+    assert "核验通过" in other.ok("db", "verify")

@@ -95,6 +95,13 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("review_received_at", "核查申请时间", DATETIME),  # the review (核查) of the decision, 2020 rule Art. 20
     F("review_decided_at", "核查决定时间", DATETIME),
     F("review_result", "核查结果"),
+    # the decision's root cause and the rectification (溯源整改, 2020 rule Art. 26)
+    F("cause", "根本原因"),
+    F("rectify_at", "整改登记时间", DATETIME),
+    F("rectify_action", "整改措施"),
+    F("rectify_owner", "整改责任人"),
+    F("rectify_due", "整改期限", DATE),
+    F("rectified_at", "整改完成时间", DATETIME),
 )}  # fmt: skip
 # The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
 COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])

@@ -48,6 +48,9 @@ RANK = {name: i for i, name in enumerate((
 ))}  # fmt: skip
 
 
+RANK.update(rectify=len(RANK), rectified=len(RANK) + 1)  # the rectification (溯源整改) after the decision
+
+
 NOTED = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 
 
@@ -120,6 +123,10 @@ VALUE_NEEDS_TIME = (
     ("merged_into", "merged_at", "merge"), ("extension", "extended_at", "extend"), ("pause_reason", "paused_at", "pause"),
     ("result", "decided_at", "decide"), ("void_reason", "voided_at", "void"),
     ("review_result", "review_decided_at", "review_decide"),
+)  # fmt: skip
+VALUE_NEEDS_TIME += (
+    ("cause", "decided_at", "decide"), ("rectify_action", "rectify_at", "rectify"),
+    ("rectify_owner", "rectify_at", "rectify"), ("rectify_due", "rectify_at", "rectify"),
 )  # fmt: skip
 
 
@@ -198,6 +205,11 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     decided = _one_time(table, v, "decided_at")
     if decided is not None:
         steps.append(Step(decided, "decide", "decided_at", {"result": _needs(table, v, "result", "decided_at")}))
+        if (v.get("cause") or "").strip():  # 根本原因, named with the decision
+            from ..domain.causes import CAUSES
+
+            steps[-1].options["cause"] = parse_code(CAUSES, v["cause"], col("cause"))
+    steps += _rectify_steps(table, v)
     review = _one_time(table, v, "review_received_at")  # 核查申请时间: the written request for a review
     if review is not None:
         steps.append(Step(review, "review", "review_received_at", {"received": review}))
@@ -229,6 +241,24 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     return Plan(index, row.line, number, status, dict(args, number=number, _at=registered), steps)
 
 
+def _rectify_steps(table: Table, v: dict[str, str]) -> list[Step]:
+    """The rectification's steps (溯源整改): opened at 整改登记时间 with its 整改措施, 整改责任人 and
+    整改期限, done at 整改完成时间."""
+    from ..domain.timeutil import parse_date
+
+    out = []
+    opened = _one_time(table, v, "rectify_at")
+    if opened is not None:
+        options = {"action": _needs(table, v, "rectify_action", "rectify_at"),
+                   "owner": _needs(table, v, "rectify_owner", "rectify_at"),
+                   "due": parse_date(_needs(table, v, "rectify_due", "rectify_at"), table.column("rectify_due"))}  # fmt: skip
+        out.append(Step(opened, "rectify", "rectify_at", options))
+    done = _one_time(table, v, "rectified_at")
+    if done is not None:
+        out.append(Step(done, "rectified", "rectified_at"))
+    return out
+
+
 def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
     """One step through its service function, in `uow` at `uow.at`."""
     from . import complaint_steps as steps
@@ -236,6 +266,11 @@ def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
 
     if name == "void":
         void(uow, "complaint", cid, at=uow.at, **options)
+        return
+    if name in ("rectify", "rectified"):
+        from . import complaint_rectify
+
+        getattr(complaint_rectify, name)(uow, cid, at=uow.at, **options)
         return
     if name in ("review", "review_decide"):
         from . import complaint_review

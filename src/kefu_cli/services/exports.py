@@ -55,6 +55,7 @@ DEADLINE_COLUMNS = columns(DEADLINE)
 # A step taken more than once (中止/恢复, 延期 twice) lists its times in one cell, separated by ";".
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
+EVENT_TIMES = (*EVENT_TIMES, "rectify")  # the rectification's opening (溯源整改): no column dates it
 # The steps whose note only their event keeps (their note columns of COMPLAINT_STEPS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 # The value of each pause and extension (the row keeps the last): written one a line when taken twice.
@@ -135,7 +136,16 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
         *("\n".join(times.get(f"note:{a}", [])) for a in EVENT_NOTES),
         _each(times, "pause", "kind", getattr(c, "pause_kind", None) if times.get("pause") else None, _pause_kind),
         c.review_received_at, c.review_decided_at, label(sm.REVIEW_RESULTS, c.review_result),
+        *_rectify_cells(c, times),
     ]  # fmt: skip
+
+
+def _rectify_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
+    """根本原因 and the rectification's columns (溯源整改) of complaint `c`."""
+    from ..domain.causes import CAUSES
+
+    return [label(CAUSES, c.cause) if c.cause else None, _times(times.get("rectify", [])), c.rectify_action,
+            c.rectify_owner, c.rectify_due, c.rectified_at]  # fmt: skip
 
 
 def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
