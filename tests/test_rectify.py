@@ -225,3 +225,14 @@ def test_cause_and_rectification_come_back_through_an_export(kefu, decided, tmp_
         )
     assert other.ok("complaint", "show", decided, "--json")["rectification"]["done_at"] == "2026-11-30T16:00:00+08:00"
     assert "核验通过" in other.ok("db", "verify")
+
+
+def test_db_verify_names_a_forged_rectification(kefu, decided, db_path):
+    import sqlite3
+
+    kefu.ok("complaint", "rectify", decided, "--action", "修订理赔时效考核办法", "--owner", "理赔部王强",
+            "--due", "2026-12-31")  # fmt: skip
+    with sqlite3.connect(db_path) as con:
+        con.execute("UPDATE complaint SET rectify_due = '2027-03-31', cause = 'other' WHERE id = ?", (decided,))
+    r = kefu("db", "verify")
+    assert r.code != 0 and "整改期限" in r.out + r.err and "根本原因" in r.out + r.err

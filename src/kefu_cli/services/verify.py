@@ -62,6 +62,11 @@ COMPLAINT_ZH = {
     "review_received_at": "收到核查申请时间",
     "review_decided_at": "核查决定时间",
     "review_result": "核查结果",
+    "cause": "根本原因",  # 溯源整改
+    "rectify_action": "整改措施",
+    "rectify_owner": "整改责任人",
+    "rectify_due": "整改期限",
+    "rectified_at": "整改完成时间",
     "materials_complete_at": "材料齐全时间",
     "merged_into": "合并至",
     "extension_level": "延期级别",
