@@ -108,6 +108,13 @@ def test_rectify_is_refused_before_the_decision_and_after_void(kefu):
     assert r.code == 2 and "不能登记整改(rectify)" in r.err
     r = kefu("complaint", "rectified", cid)
     assert r.code == 2
+    withdrawn = kefu.ok(
+        "complaint", "add", "--received", "2026-11-30T11:00", "--channel", "电话", "--category", "服务",
+        "--name", "钱八", "--phone", "13600005555", "--summary", "服务态度差", "--json",
+    )["id"]  # fmt: skip
+    kefu.ok("complaint", "withdraw", withdrawn, "--note", "投诉人撤回")
+    r = kefu("complaint", "rectify", withdrawn, "--action", "培训", "--owner", "李娜", "--due", "2026-12-31")
+    assert r.code == 2 and "“已撤回”" in r.err
     kefu.ok("complaint", "void", cid, "--reason", "误登记")
     r = kefu("complaint", "rectify", cid, "--action", "培训", "--owner", "李娜", "--due", "2026-12-31")
     assert r.code == 2 and "已作废" in r.err
