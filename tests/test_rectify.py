@@ -243,3 +243,15 @@ def test_db_verify_names_a_forged_rectification(kefu, decided, db_path):
         con.execute("UPDATE complaint SET rectify_due = '2027-03-31', cause = 'other' WHERE id = ?", (decided,))
     r = kefu("db", "verify")
     assert r.code != 0 and "整改期限" in r.out + r.err and "根本原因" in r.out + r.err
+
+
+def test_the_cause_completes_in_english_and_chinese():
+    from test_completion import complete
+
+    assert set(complete("kefu complaint decide TS-1 --cause ")) >= {
+        "claims_service",
+        "理赔服务",
+        "systems",
+        "系统与设施",
+    }
+    assert complete("kefu complaint edit TS-1 --cause 制") == ["制度流程"]

@@ -56,6 +56,8 @@ OPTION_TABLES = {
     ("complaint edit", "dispute"): "regulator:DISPUTES",
     ("complaint edit", "line"): "regulator:LINES",
     ("report regulator", "company_type"): "regulator:COMPANY_TYPES",
+    ("complaint decide", "cause"): "causes:CAUSES",  # 溯源整改
+    ("complaint edit", "cause"): "causes:CAUSES",
 }
 FILE_ARGUMENTS = {"file", "dest", "folder"}
 FILE_OPTIONS = {"output", "errors", "out", "templates", "to_file", "data"}
