@@ -72,9 +72,9 @@ def event_action(label: str, action: str, details: dict) -> str:
     if action == "notice":  # kefu notice … --issue (services/notices.py)
         from ..domain import notices
 
-        via = notices.VIAS.get(details.get("via") or "", (details.get("via") or "",))[0]
+        how = notices.via_label(details.get("via")) + (f", 凭证 {details['proof']}" if details.get("proof") else "")
         late = ",晚于期限" if details.get("on_time") is False else ""
-        return f"发出告知书: {notices.label(details.get('type') or '')}({via}, sha256 {(details.get('sha256') or '')[:12]}{late})"
+        return f"发出告知书: {notices.label(details.get('type') or '')}({how}, sha256 {(details.get('sha256') or '')[:12]}{late})"
     return label
 
 

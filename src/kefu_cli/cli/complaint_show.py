@@ -106,6 +106,11 @@ def show(
     )
     if data["callbacks"]:
         lines += ["回访:", *callback_lines(data["callbacks"])]
+    if data.get("notices"):
+        from ..domain.notices import proof_text
+
+        lines.append("告知书:")
+        lines += [f"  {n['at']:%Y-%m-%d %H:%M} {n['label']}({proof_text(n)})" for n in data["notices"]]
     print_lines(lines)
     print_table(
         "办理记录",

@@ -3,6 +3,8 @@
     kefu notice ID --type acceptance                     # preview in the terminal
     kefu notice ID --type acceptance --out 受理.docx      # the Word file
     kefu notice ID --type acceptance --issue --via letter # the file, and the issue recorded
+    kefu notice ID --type decision --issue --via sms --proof SMS-1  # with its proof of telling
+    kefu notice list [ID] [--unproven]                    # the notices issued (cli/notice_list.py)
     kefu notice batch --due-within 3 --out 今日告知书
     kefu notice templates export DIR  /  kefu notice templates check [DIR]
 
@@ -17,7 +19,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, state
+from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, lazy_commands, state
 
 DEFAULT_COMMAND = "make"
 RecipientOpt = Annotated[
@@ -39,7 +41,7 @@ class NoticeGroup(TyperGroup):
 
 app = typer.Typer(
     cls=NoticeGroup,
-    help="告知书: 按模板生成补正、受理、不予受理、转办、延期、中止、处理决定、监管报告告知书并登记发出\n\n"
+    help="告知书: 按模板生成补正、受理、不予受理、转办、延期、中止、处理决定、复核决定、监管报告告知书并登记发出\n\n"
     "kefu notice 投诉编号 --type 类型 即 kefu notice make …: 不加 --out 在屏幕上预览;--out 文件.docx 生成 Word 文件;"
     "--issue 生成文件并登记发出(记录文件的 SHA-256)。模板可导出后在 Word 中修改(notice templates export),"
     "用 KEFU_TEMPLATES 或 --templates 目录 指定。",
@@ -47,10 +49,11 @@ app = typer.Typer(
 )
 templates_app = typer.Typer(help="告知书模板: 导出供 Word 编辑、检查修改后的模板", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
+lazy_commands(app, "kefu_cli.cli.notice_list", "list:list_")
 
 TYPES_HELP = (
     "告知书类型: supplement 补正材料、acceptance 受理、rejection 不予受理、transfer 转办、extension 延期、"
-    "pause 中止、decision 处理决定、regulator_report 监管转办情况报告(也可写中文,如 受理)"
+    "pause 中止、decision 处理决定、review_decision 复核决定、regulator_report 监管转办情况报告(也可写中文,如 受理)"
 )
 TemplatesOpt = Annotated[
     str | None,
@@ -94,7 +97,16 @@ def make(
     via: Annotated[
         str | None,
         typer.Option(
-            "--via", help="发出方式(与 --issue 一起): letter 信函(默认)、email 电子邮件、sms 短信、in_person 当面送达"
+            "--via",
+            help="发出方式(与 --issue 一起): letter 信函(默认)、email 电子邮件、sms 短信、phone 电话、in_person 当面送达",
+        ),
+    ] = None,
+    proof: Annotated[
+        str | None,
+        typer.Option(
+            "--proof",
+            help="告知的凭证(与 --issue 一起,办法第二十一条): 信函的邮件号、电子邮件或短信的发送记录编号、电话的录音编号、"
+            "当面送达的签收回执编号;不写则记为“无凭证”",
         ),
     ] = None,
     materials: Annotated[
@@ -139,10 +151,10 @@ def make(
     if not out and not issue and at is None:  # a preview: plain sqlite3 on a current SQLite file
         from ..services.notice_fill import quick_preview
 
-        r = quick_preview(state.db, complaint_id, type_, via=via, materials=materials, reason=reason, recipient=recipient,
+        r = quick_preview(state.db, complaint_id, type_, via=via, proof=proof, materials=materials, reason=reason, recipient=recipient,
                           templates=templates, clerk=clerk, reissue=reissue, note_for_customer=note_for_customer)  # fmt: skip
     if r is None:
-        r = _make(complaint_id, type_, out=out, issue=issue, via=via, materials=materials, reason=reason,
+        r = _make(complaint_id, type_, out=out, issue=issue, via=via, proof=proof, materials=materials, reason=reason,
                   recipient=recipient, templates=templates, clerk=clerk, at=at, reissue=reissue,
                   note_for_customer=note_for_customer)  # fmt: skip
     _print(r, json)
@@ -161,12 +173,12 @@ def _print(r: dict, json: bool) -> None:
         _warn(r["warnings"])
         print_json(r)
         return
-    from ..domain.notices import VIAS
+    from ..domain.notices import proof_text
     from ..render.output import message, print_lines
 
     if r["issued"]:
         lines = [
-            f"已发出{r['label']}: 投诉 {r['id']}({VIAS[r['via']][0]},{r['at']:%Y-%m-%d %H:%M},操作人 {r['clerk']})",
+            f"已发出{r['label']}: 投诉 {r['id']}({proof_text(r)},{r['at']:%Y-%m-%d %H:%M},操作人 {r['clerk']})",
             f"文件: {r['file']}",
             f"SHA-256: {r['sha256']}",
             _due_text(r["type"], r["deadline"]),

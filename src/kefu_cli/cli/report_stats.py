@@ -54,6 +54,11 @@ def _stats_rows(report: dict) -> list[list]:
             rows.append(["requests", r["code"], r["label"], r["count"], ""])
         for r in rq["surrender_reasons"]:
             rows.append(["surrender_reasons", r["reason"], r["label"], r["count"], ""])
+    nt = report.get("notices")
+    if isinstance(nt, dict):  # 办法第二十一条: proof of telling
+        rows.append(["notices", "issued", "发出告知书", nt["issued"], nt["unproven"]])
+        for r in nt["by_via"]:
+            rows.append(["notices", r["via"], f"{r['label']}(值为无凭证件数)", r["issued"], r["unproven"]])
     return rows
 
 
@@ -265,6 +270,17 @@ def _render_stats(c, report: dict, charts: bool) -> None:
         )  # fmt: skip
         for r in rq["surrender_reasons"]:
             t.add_row(r["label"], str(r["count"]), percent_text(_share(r["count"], surrenders)))
+        c.print(t)
+
+    nt = report.get("notices")
+    if isinstance(nt, dict) and nt["issued"]:  # 办法第二十一条: the proof of telling kept
+        t = table(
+            f"告知书 发出 {nt['issued']} 份,有凭证 {nt['proven']},无凭证 {nt['unproven']}",
+            ["发出方式", "发出", "有凭证", "无凭证"],
+        )
+        for r in nt["by_via"]:
+            if r["issued"]:
+                t.add_row(r["label"], str(r["issued"]), str(r["proven"]), str(r["unproven"]))
         c.print(t)
 
 

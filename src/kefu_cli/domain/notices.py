@@ -32,6 +32,7 @@ class NoticeType(StrEnum):
     PAUSE = "pause"  # 中止告知书: outside appraisal, time not counted
     DECISION = "decision"  # 处理决定告知书, with the routes of redress
     REGULATOR_REPORT = "regulator_report"  # 监管转办投诉办理情况报告
+    REVIEW_DECISION = "review_decision"  # 复核决定告知书: the review's result, the routes that remain (Art. 20)
 
 
 # code -> (short Chinese name, other accepted spellings): `--type 受理` works like `--type acceptance`.
@@ -44,6 +45,7 @@ NOTICE_TYPES: CodeTable = {
     "pause": ("中止告知书", ("中止", "鉴定")),
     "decision": ("处理决定告知书", ("处理决定", "决定")),
     "regulator_report": ("监管转办情况报告", ("监管报告", "监管", "书面报告")),
+    "review_decision": ("复核决定告知书", ("复核决定", "核查决定", "复核", "核查", "核查决定告知书")),
 }
 
 # The title printed on the document.
@@ -56,15 +58,48 @@ TITLES = {
     NoticeType.PAUSE: "投诉处理中止告知书",
     NoticeType.DECISION: "投诉处理决定告知书",
     NoticeType.REGULATOR_REPORT: "关于监管转办投诉办理情况的报告",
+    NoticeType.REVIEW_DECISION: "投诉复核决定告知书",
 }
 
-# How a notice went out (`--via`).
+# How a notice went out (`--via`), and the proof of telling each way leaves (2020 rule Art. 21: a
+# written notice handed over or posted, an SMS or e-mail sent, a call placed, within the period).
 VIAS: CodeTable = {
     "letter": ("信函", ("邮寄", "挂号信", "书面")),
     "email": ("电子邮件", ("邮件",)),
     "sms": ("短信", ("手机短信",)),
+    "phone": ("电话", ("电话告知", "致电")),
     "in_person": ("当面送达", ("当面", "面交", "现场")),
 }
+DEFAULT_VIA = "letter"  # `--issue` without `--via`: a letter (as before `--proof` existed)
+# What `--proof` holds per way: a posted letter's tracking number (挂号信/EMS 邮件号), an e-mail's or
+# SMS's message id, a call's recording, the complainant's signed receipt of a letter handed over.
+# Every way needs its reference to be proven: a letter without a tracking number can not show it
+# was posted, one handed over without a signed receipt that it was received.
+PROOF_ZH = {
+    "letter": "邮件号(挂号信/EMS)",
+    "email": "邮件发送记录(Message-ID)",
+    "sms": "短信发送记录编号",
+    "phone": "通话录音编号",
+    "in_person": "签收回执编号",
+}
+
+
+def via_label(code: str | None) -> str:
+    """信函, 短信 … of a via code (an unknown one as it is; none: the default, a letter)."""
+    code = code or DEFAULT_VIA
+    return VIAS[code][0] if code in VIAS else code
+
+
+def proof_state(details: dict) -> dict:
+    """{via, proof, proven} of an issued notice's event details: proven when a proof reference was
+    recorded (a notice issued before `--proof` existed has none: unproven, by letter when no via)."""
+    proof = (details.get("proof") or "").strip() or None
+    return {"via": details.get("via") or DEFAULT_VIA, "proof": proof, "proven": proof is not None}
+
+
+def proof_missing_text(via: str) -> str:
+    """The warning of a notice issued without proof: what to keep, and how to record it."""
+    return f"未记录发出凭证({PROOF_ZH.get(via, '凭证编号')}),本次告知记为“无凭证”(办法第二十一条要求留存告知的证明)"
 
 
 def label(code: str) -> str:
@@ -109,7 +144,9 @@ FIELD_ZH: dict[str, str] = {
     "previous_due": "延期前的处理期限",
     # pause
     "paused_date": "中止日期",
-    "appraisal": "外部鉴定、检测或评估事项",
+    "appraisal": "中止的事项(登记中止时写的原因,例如 委托第三方医学鉴定)",
+    "pause_kind": "中止的类别: 鉴定 / 检测 / 评估 / 调解",
+    "pause_text": "中止的说明(按类别写明依据: 调解为办法第二十三条,鉴定、检测、评估为第十八条;完整句子)",
     # decision
     "decided_date": "作出处理决定的日期",
     "result": "处理决定",
@@ -120,6 +157,11 @@ FIELD_ZH: dict[str, str] = {
     "regulator_due": "监管要求的报告日期",
     "status_text": "投诉当前状态",
     "handling": "办理经过(受理、延期、中止、处理决定等步骤及日期)",
+    # review decision
+    "review_received_date": "收到核查(复核)申请的日期",
+    "reviewed_date": "作出核查(复核)决定的日期",
+    "review_result": "核查(复核)结论: 维持原处理决定 / 变更原处理决定,及核查意见(完整句子)",
+    "remaining_routes": "核查(复核)后仍可选择的途径(调解、仲裁、诉讼;不再核查)",
 }
 
 COMMON_FIELDS = (
@@ -143,7 +185,7 @@ TYPE_FIELDS: dict[NoticeType, tuple[str, ...]] = {
     NoticeType.REJECTION: ("rejected_date", "reject_reason", "reject_advice"),
     NoticeType.TRANSFER: ("transferred_date", "transfer_to", "transfer_text"),
     NoticeType.EXTENSION: ("extension_level", "extension_reason", "approver", "previous_due", "decision_due"),
-    NoticeType.PAUSE: ("paused_date", "appraisal", "decision_due"),
+    NoticeType.PAUSE: ("paused_date", "appraisal", "pause_kind", "pause_text", "decision_due"),
     NoticeType.DECISION: ("decided_date", "result", "routes"),
     NoticeType.REGULATOR_REPORT: (
         "recipient",
@@ -152,6 +194,13 @@ TYPE_FIELDS: dict[NoticeType, tuple[str, ...]] = {
         "status_text",
         "handling",
         "result",
+    ),
+    NoticeType.REVIEW_DECISION: (
+        "decided_date",
+        "review_received_date",
+        "reviewed_date",
+        "review_result",
+        "remaining_routes",
     ),
 }
 
@@ -164,9 +213,10 @@ REQUIRED: dict[NoticeType, tuple[str, ...]] = {
     NoticeType.REJECTION: (*BASE_REQUIRED, "reject_reason"),
     NoticeType.TRANSFER: (*BASE_REQUIRED, "transfer_text|transfer_to"),
     NoticeType.EXTENSION: (*BASE_REQUIRED, "extension_reason", "decision_due"),
-    NoticeType.PAUSE: (*BASE_REQUIRED, "appraisal"),
+    NoticeType.PAUSE: (*BASE_REQUIRED, "pause_text|appraisal"),  # an older template with the matter only still works
     NoticeType.DECISION: (*BASE_REQUIRED, "result", "routes"),
     NoticeType.REGULATOR_REPORT: (*BASE_REQUIRED, "regulator_ref", "handling"),
+    NoticeType.REVIEW_DECISION: (*BASE_REQUIRED, "review_result", "remaining_routes"),
 }
 
 
@@ -198,6 +248,7 @@ ANSWERS = {
     NoticeType.PAUSE: "decision",
     NoticeType.DECISION: "decision",
     NoticeType.REGULATOR_REPORT: "regulator_report",
+    NoticeType.REVIEW_DECISION: "review",
 }
 
 # The limit a notice is measured against, in a sentence, where the deadline's own name would mislead.
@@ -274,6 +325,40 @@ ROUTES = zh_punct(
     "(三)根据合同约定或者法律规定,向仲裁机构申请仲裁;"
     "(四)向有管辖权的人民法院提起诉讼。"
 )
+
+# 2020 rule Art. 20: one review; after it the complainant may still go to mediation, arbitration or court.
+REVIEW_ROUTES = zh_punct(
+    "本核查(复核)决定为本公司对您投诉的最终处理意见,本公司不再就同一事项另行核查。"
+    "如您对本核查(复核)决定仍有异议,可以通过以下途径解决: "
+    "(一)向依法设立的银行业保险业消费纠纷调解组织申请调解;"
+    "(二)根据合同约定或者法律规定,向仲裁机构申请仲裁;"
+    "(三)向有管辖权的人民法院提起诉讼。"
+)
+
+
+def review_wording(result_zh: str, note: str | None) -> str:
+    """The review's result as the letter says it: 经核查,本公司决定维持原处理决定。核查意见: …"""
+    text = f"经核查,本公司决定{result_zh}。"
+    note = " ".join((note or "").split()).rstrip("。")
+    return zh_punct(text) + (f"核查意见：{note}。" if note else "")
+
+
+# A pause in the letter: which kind, and the article that leaves its time out of the period.
+PAUSE_ARTICLE = {"mediation": "第二十三条", "appraisal": "第十八条", "testing": "第十八条", "valuation": "第十八条"}
+
+
+def pause_wording(kind: str, kind_zh: str, matter: str) -> str:
+    """The sentence of a pause notice: mediation (调解, Art. 23) or an outside 鉴定/检测/评估 (Art. 18);
+    the clerk's `matter` is left as typed."""
+    article = PAUSE_ARTICLE.get(kind, "第十八条")
+    what = f"（事项：{matter}）" if matter else ""
+    if kind == "mediation":
+        return f"您反映的事项已进入调解程序{what}，根据{RULE_2020}{article}的规定，调解期间不计入投诉处理期限。"
+    return (
+        f"因处理该投诉需要由外部机构进行{kind_zh}{what}，根据{RULE_2020}{article}的规定，"
+        f"{kind_zh}期间不计入投诉处理期限。"
+    )
+
 
 EXTENSION_LEVEL_ZH = {"complex": "情况复杂", "special": "情况特别复杂"}
 
@@ -357,6 +442,13 @@ def check_fits(
         raise no("处理期限没有延期", f"请先记录延期: kefu complaint extend {case_id} --level complex")
     if k is NoticeType.PAUSE and not paused_ever:
         raise no("没有因外部鉴定中止过", f"请先记录中止: kefu complaint pause {case_id} --reason 委托第三方医学鉴定")
+    if k is NoticeType.REVIEW_DECISION and status != "reviewed":
+        hint = (
+            f"请先记录核查(复核)决定: kefu complaint review-decide {case_id} --result 维持"
+            if status == "reviewing"
+            else f"复核决定告知书只用于已作出核查(复核)决定的投诉(kefu complaint review {case_id} --received …)"
+        )
+        raise no("尚未作出核查(复核)决定", hint)
     if k is NoticeType.DECISION and status != "decided":
         raise no("尚未作出处理决定", f"请先记录处理决定: kefu complaint decide {case_id} --result …")
     if k is NoticeType.REGULATOR_REPORT and not regulator:
@@ -385,3 +477,36 @@ def left_behind(kind: NoticeType | str, *, case_id: str, status: str, status_zh:
         f"投诉 {case_id} 当前状态为“{status_zh}”,{step}这一步已经过去,{label(k)}所说的已不再属实,不能发出;"
         f"确需补发时请写明原因,例如 kefu notice {case_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
     )
+
+
+# --- the notices a case has issued ------------------------------------------------------------------
+def issued_view(at, clerk: str | None, details: dict, case_id: str | None = None) -> dict:
+    """One issued notice as `notice list` and `complaint show` give it (from its `notice` event)."""
+    kind = details.get("type") or ""
+    row = {"case_id": case_id} if case_id is not None else {}
+    return row | {
+        "at": at,
+        "clerk": clerk,
+        "type": kind,
+        "label": label(kind) if kind in NOTICE_TYPES else kind,
+        **proof_state(details),
+        "due": details.get("due"),
+        "on_time": details.get("on_time"),
+        "file": details.get("file"),
+        "sha256": details.get("sha256"),
+        "reissue": details.get("reissue"),
+    }
+
+
+def issued_of(events: list[dict]) -> list[dict]:
+    """The notices issued, in the order of a case's timeline (`show`'s events)."""
+    return [
+        issued_view(e["at"], e.get("clerk"), e.get("details") or {})
+        for e in events
+        if e.get("action") == "notice" and e.get("entity") in (None, "complaint")
+    ]
+
+
+def proof_text(row: dict) -> str:
+    """短信, 凭证 SMS-1 / 信函, 无凭证: how a notice went out and what proves it, for a clerk."""
+    return f"{via_label(row['via'])},{'凭证 ' + row['proof'] if row['proven'] else '无凭证'}"

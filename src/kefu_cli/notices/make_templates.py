@@ -86,9 +86,7 @@ LETTERS: dict[NoticeType, tuple[str, list[str], str]] = {
         "{{ complainant }}:",
         [
             "您于{{ received_date }}提出的关于“{{ matter }}”的投诉,本公司已受理。",
-            "因处理该投诉需要由外部机构进行鉴定、检测或评估(事项: {{ appraisal }}),根据"
-            + RULE_2020
-            + "的规定,相关期间不计入投诉处理期限。本公司自{{ paused_date }}起中止计算处理期限,待相关工作完成后恢复计算,"
+            "{{ pause_text }}本公司自{{ paused_date }}起中止计算处理期限,待{{ pause_kind }}结束后恢复计算,"
             "原定于{{ decision_due }}届满的处理期限相应顺延。",
             CONTACT,
         ],
@@ -100,6 +98,19 @@ LETTERS: dict[NoticeType, tuple[str, list[str], str]] = {
             "您于{{ received_date }}提出的关于“{{ matter }}”的投诉(保单号: {{ policy_no }}),本公司已依法受理并进行了调查核实。",
             "本公司于{{ decided_date }}作出处理决定如下: {{ result }}",
             "{{ routes }}",
+            CONTACT,
+        ],
+        "特此告知。",
+    ),
+    NoticeType.REVIEW_DECISION: (
+        "{{ complainant }}:",
+        [
+            "您于{{ received_date }}提出的关于“{{ matter }}”的投诉(保单号: {{ policy_no }}),本公司已于{{ decided_date }}"
+            "作出处理决定。您对处理决定有异议,于{{ review_received_date }}书面申请核查(复核)。根据"
+            + RULE_2020
+            + "第二十条的规定,本公司上一级机构对此进行了核查。",
+            "本公司于{{ reviewed_date }}作出核查(复核)决定如下: {{ review_result }}",
+            "{{ remaining_routes }}",
             CONTACT,
         ],
         "特此告知。",

@@ -77,7 +77,7 @@ def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, An
 
                 out = _quick_show(QuickSource(conn), complaint_id, as_of or clock.today())
                 if out is not None:
-                    return out
+                    return _with_notices(out)
     from .context import unit_of_work
 
     with unit_of_work(db, write=False) as uow:
@@ -86,7 +86,15 @@ def show(db, complaint_id: str, *, as_of: dt.date | None = None) -> dict[str, An
         out = view(uow, c if past is None else past.row(CASE, c), as_of=as_of or uow.now.date(), events=True)
         out = out if past is None else past.show(out)
         out["next"] = next_of(out).as_dict()
-        return out
+        return _with_notices(out)
+
+
+def _with_notices(out: dict[str, Any]) -> dict[str, Any]:
+    """`notices`: the notices issued, from the timeline, each with its via, proof and proven (Art. 21)."""
+    from ..domain.notices import issued_of
+
+    out["notices"] = issued_of(out.get("events") or [])
+    return out
 
 
 def _quick_show(src: QuickSource, complaint_id: str, as_of: dt.date) -> dict[str, Any] | None:

@@ -181,6 +181,10 @@ def _handling(c: Complaint, events: list) -> str:
             parts.append(f"{day}作出处理决定")
         elif e.action == "withdraw":
             parts.append(f"{day}投诉人撤回投诉")
+        elif e.action == "review":
+            parts.append(f"{day}收到投诉人的核查(复核)申请")
+        elif e.action == "review_decide":
+            parts.append(f"{day}作出核查(复核)决定({label(sm.REVIEW_RESULTS, d.get('result'))})")
     return nd.zh_punct("；".join(parts) + "。")
 
 
@@ -198,10 +202,17 @@ def _result_for_regulator(c: Complaint, decision_due: dt.date | None, notice_on:
     if status is sm.Status.MERGED:
         return f"该投诉已并入投诉 {c.merged_into} 合并处理。"
     if status is sm.Status.PAUSED:
-        return "目前因外部鉴定、检测或评估中止计算处理期限，相关工作完成后本公司将继续处理并告知投诉人。"
+        why = "调解" if c.pause_kind == sm.PauseKind.MEDIATION else "外部鉴定、检测或评估"
+        return f"目前因{why}中止计算处理期限，相关工作完成后本公司将继续处理并告知投诉人。"
     if decision_due is None or decision_due < notice_on:
         return "目前正在办理中，本公司将尽快作出处理决定并告知投诉人。"
     return f"目前正在办理中，本公司将于{zh_date(decision_due)}前作出处理决定并告知投诉人。"
+
+
+def _pause_kind(details: dict) -> sm.PauseKind:
+    """The kind of a pause event (one written before pauses had kinds: an outside appraisal)."""
+    kind = details.get("kind") or sm.OLD_PAUSE_KIND.value
+    return sm.PauseKind(kind) if kind in {k.value for k in sm.PauseKind} else sm.OLD_PAUSE_KIND
 
 
 def _sentence(text: str | None) -> str:
@@ -338,13 +349,28 @@ def facts(
         )
     elif kind is NoticeType.PAUSE:
         pause = last_event(events, "pause")
+        matter = (details_of(pause).get("reason") or c.pause_reason or "").strip()
+        pause_kind = _pause_kind(details_of(pause))
+        kind_zh = sm.PAUSE_KIND_ZH[pause_kind]
         ctx.update(
             paused_date=zh_date(pause.at),
-            appraisal=(details_of(pause).get("reason") or c.pause_reason or "").strip(),
+            appraisal=matter,
+            pause_kind=kind_zh,
+            pause_text=nd.pause_wording(pause_kind.value, kind_zh, " ".join(matter.split())),
             decision_due=zh_date(due),
         )
     elif kind is NoticeType.DECISION:
         ctx.update(decided_date=zh_date(c.decided_at), result=_sentence(c.result), routes=nd.ROUTES)
+    elif kind is NoticeType.REVIEW_DECISION:
+        decided = details_of(last_event(events, "review_decide"))
+        result_zh = label(sm.REVIEW_RESULTS, c.review_result or decided.get("result") or "")
+        ctx.update(
+            decided_date=zh_date(c.decided_at),
+            review_received_date=zh_date(c.review_received_at),
+            reviewed_date=zh_date(c.review_decided_at),
+            review_result=nd.review_wording(result_zh, decided.get("note")),
+            remaining_routes=nd.REVIEW_ROUTES,
+        )
     elif kind is NoticeType.REGULATOR_REPORT:
         to = clean_text(recipient, "--recipient 报告对象", 100, example="国家金融监督管理总局北京监管局")
         if not to:

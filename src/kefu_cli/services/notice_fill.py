@@ -25,13 +25,22 @@ class Asked:
 
     kind: NoticeType
     via: str
+    proof: str | None  # the proof of telling (Art. 21): tracking number, message id, recording, signed receipt
     template: Template
     why_again: str | None  # a re-issue's reason
     warnings: list[str]
 
 
 def prepare(
-    complaint_id: str, kind: str, *, issue: bool, via: str | None, reason: str | None, reissue: bool, templates
+    complaint_id: str,
+    kind: str,
+    *,
+    issue: bool,
+    via: str | None,
+    reason: str | None,
+    reissue: bool,
+    templates,
+    proof: str | None = None,
 ) -> Asked:
     from ..domain.text import clean_text
     from .notice_templates import templates_folder
@@ -46,11 +55,18 @@ def prepare(
             raise InputError(
                 f"--reissue 要写明补发的原因,例如 kefu notice {complaint_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
             )
-    via_code = parse_code(nd.VIAS, via or "letter", "--via 发出方式")
+    if proof is not None and not issue:
+        raise InputError("--proof 只和 --issue 一起使用(记录告知的凭证),例如 --issue --via 短信 --proof SMS20261201-0001")
+    via_code = parse_code(nd.VIAS, via or nd.DEFAULT_VIA, "--via 发出方式")
+    proof_ref = None
+    if proof is not None:
+        proof_ref = clean_text(proof, "--proof 发出凭证", 100, example="EMS1234567890CN") or None
+        if proof_ref is None:
+            raise InputError(f"--proof 发出凭证不能为空: 请写{nd.PROOF_ZH[via_code]},例如 --proof EMS1234567890CN")
     warnings: list[str] = []
     tpl = find_template(k, templates_folder(templates), warnings)
     template_fields(tpl)  # a broken template is refused before the database is opened for writing
-    return Asked(k, via_code, tpl, why_again, warnings)
+    return Asked(k, via_code, proof_ref, tpl, why_again, warnings)
 
 
 @dataclass
@@ -95,6 +111,8 @@ def result(c, asked: Asked, filled: Filled, *, at, clerk, issue, step=None, writ
         "label": nd.label(k),
         "issued": issue,
         "via": asked.via if issue else None,
+        "proof": asked.proof,
+        "proven": asked.proof is not None if issue else None,
         "at": at,
         "clerk": clerk,
         "file": str(written) if written else None,
@@ -104,7 +122,8 @@ def result(c, asked: Asked, filled: Filled, *, at, clerk, issue, step=None, writ
         "step": step,
         "reissue": asked.why_again,
         "issued_before": [
-            {"at": e.at, "via": details_of(e).get("via"), "sha256": details_of(e).get("sha256")} for e in filled.earlier
+            {"at": e.at, **nd.proof_state(details_of(e)), "sha256": details_of(e).get("sha256")}
+            for e in filled.earlier
         ],
         "warnings": asked.warnings,
         "fields": f.context,
@@ -118,6 +137,7 @@ def quick_preview(
     kind: str,
     *,
     via: str | None = None,
+    proof: str | None = None,
     materials: str | None = None,
     reason: str | None = None,
     recipient: str | None = None,
@@ -136,7 +156,8 @@ def quick_preview(
     from .notice_facts import complaint_row
     from .report_source import QuickSource
 
-    asked = prepare(complaint_id, kind, issue=False, via=via, reason=reason, reissue=reissue, templates=templates)
+    asked = prepare(complaint_id, kind, issue=False, via=via, proof=proof, reason=reason, reissue=reissue,
+                    templates=templates)  # fmt: skip
     with quick.connect(db) as conn:
         if conn is None:
             return None

@@ -92,7 +92,7 @@ def _step(uow: UnitOfWork, c: Complaint, kind: NoticeType, via: str) -> str | No
     from .complaint_steps import apply_effects, move
     from .deadlines import open_deadlines
 
-    note = f"书面{nd.label(kind)}({nd.VIAS[via][0]})"
+    note = f"书面{nd.label(kind)}({nd.via_label(via)})"
     step = {NoticeType.SUPPLEMENT: sm.Action.NOTIFY, NoticeType.REGULATOR_REPORT: sm.Action.REGULATOR_REPORT}.get(kind)
     if step is None or c.status == sm.Status.WITHDRAWN:
         return None
@@ -113,6 +113,7 @@ def make(
     out: str | None = None,
     issue: bool = False,
     via: str | None = None,
+    proof: str | None = None,
     materials: str | None = None,
     reason: str | None = None,
     recipient: str | None = None,
@@ -126,12 +127,15 @@ def make(
     .docx; with `issue` the audit event too (one unit of work, nothing written on any error).
 
     `reissue` (with its `reason`) sends again a notice whose step the case has left behind (a pause
-    notice after the resume); `note_for_customer` lets the clerk's note of a rejection into the letter."""
+    notice after the resume); `note_for_customer` lets the clerk's note of a rejection into the letter.
+    `via` (default a letter) and `proof` (tracking number, message id, recording, signed receipt:
+    2020 rule Art. 21) are recorded with the issue; without `proof` the notice is unproven."""
     from .complaint_steps import in_order
     from .complaint_views import get
     from .notice_fill import fill, on_time, prepare, result
 
-    asked = prepare(complaint_id, kind, issue=issue, via=via, reason=reason, reissue=reissue, templates=templates)
+    asked = prepare(complaint_id, kind, issue=issue, via=via, proof=proof, reason=reason, reissue=reissue,
+                    templates=templates)  # fmt: skip
     k = asked.kind
     with unit_of_work(db, clerk=clerk, at=at, write=issue) as uow:
         c = get(uow, complaint_id)
@@ -163,6 +167,7 @@ def make(
                 type=k.value,
                 title=nd.TITLES[k],
                 via=asked.via,
+                proof=asked.proof,
                 sha256=sha256(filled.data),
                 file=Path(target).name if target else None,
                 template=asked.template.source,
@@ -177,6 +182,8 @@ def make(
                 note_for_customer=note_for_customer or None,
             )
         written = write_docx(target, filled.data) if target else None
+        if issue and asked.proof is None:
+            asked.warnings.append(nd.proof_missing_text(asked.via))
         return result(c, asked, filled, at=uow.at, clerk=uow.clerk, issue=issue, step=step, written=written)
 
 
@@ -216,6 +223,7 @@ def owed(uow: UnitOfWork, c: Complaint) -> list[tuple[NoticeType, dt.date | None
         (sm.Status.REJECTED, NoticeType.REJECTION, "reject"),
         (sm.Status.TRANSFERRED, NoticeType.TRANSFER, "transfer"),
         (sm.Status.DECIDED, NoticeType.DECISION, "decide"),
+        (sm.Status.REVIEWED, NoticeType.REVIEW_DECISION, "review_decide"),
     ):
         if status is st and not_issued_since(kind, last_event(events, step)):
             kinds.append(kind)
@@ -261,7 +269,7 @@ def batch(
         # (the day before the (N+1)-th working day: a due date on a rest day after the N-th counts too)
         horizon = uow.calendar.add_workdays_date(as_of, due_within + 1) - dt.timedelta(days=1)
         kinds = [DeadlineKind.SUPPLEMENT_NOTICE, DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION,
-                 DeadlineKind.REGULATOR_REPORT]  # fmt: skip
+                 DeadlineKind.REGULATOR_REPORT, DeadlineKind.REVIEW]  # fmt: skip
         near = select(Deadline.case_id).where(
             Deadline.case_type == CASE,
             Deadline.status != DeadlineStatus.VOID,

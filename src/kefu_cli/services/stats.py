@@ -24,6 +24,7 @@ from ..domain.report import on_time, weighted_percentile
 from ..domain.requests import REQUEST_TYPES, SURRENDER_REASONS
 from ..domain.timeutil import check_span
 from .deadline_query import day_of, end_of, filter_sql, on_time_counts, start_of_day, states_at, verdicts_of
+from .notice_stats import notice_stats
 from .report_source import QuickSource, sql_rows
 from .stats_then import callbacks_then, changed_later, complaints_then, requests_then
 
@@ -127,7 +128,9 @@ def stats_report(
       decision; a day is counted when it is a working day in (received, event];
     on_time [per deadline kind, for deadlines due in the period: on_time, late, overdue,
       pending, rate] and on_time_all (the same over every kind);
-    callbacks: `callback_kpis` for the period; requests: `request_stats`.
+    callbacks: `callback_kpis` for the period; requests: `request_stats`;
+    notices: the written notices issued for these complaints by via, proven and unproven
+      (services/notice_stats.py; the complaints as they are registered, of the branch now).
 
     `history=True` (as_of before today): the history as it stood at the end of `as_of` —
     complaints registered later are absent, steps taken later have not happened, deadlines
@@ -241,6 +244,7 @@ def stats_report(
         "on_time_all": on_time(dict(total_counts)).as_dict(),
         "callbacks": callback_kpis(src, date_from, date_to, branch=branch, until=until),
         "requests": request_stats(src, date_from, date_to, branch=branch, until=until),
+        "notices": notice_stats(src, *_period_where(date_from, date_to, branch, until), until),
     }
 
 
