@@ -62,7 +62,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     files = sorted(folder.glob("*.docx"))
     kinds = sorted(p.stem.split("-", 3)[-1] for p in files)
     assert kinds == sorted(["supplement", "acceptance", "rejection", "transfer", "extension", "pause", "decision",
-                            "regulator_report"])  # fmt: skip
+                            "regulator_report", "review_decision"])  # fmt: skip
     for p in files:
         text = "\n".join(par.text for par in Document(str(p)).paragraphs)
         assert "{{" not in text and "}}" not in text and "未登记" not in text, p.name

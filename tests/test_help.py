@@ -117,6 +117,7 @@ READS = {
     "branch list",
     "handler",
     "handler list",
+    "notice list",
 }
 EXAMPLE_LINES = [(path, line) for path, lines in EXAMPLES.items() for line in lines]
 

@@ -168,8 +168,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "notice": ("kefu notice make TS-20261119-0001 --type 受理", "kefu notice batch --out ./告知书"),
     "notice make": (
         "kefu notice make TS-20261119-0001 --type 受理",
-        "kefu notice make TS-20261119-0001 --type 受理 --issue",
+        "kefu notice make TS-20261119-0001 --type 受理 --issue --via 短信 --proof M01",
     ),
+    "notice list": ("kefu notice list TS-20261009-0001", "kefu notice list --unproven"),
     "notice batch": ("kefu notice batch --out ./告知书 --due-within 3",),
     "notice templates": ("kefu notice templates export ./告知书模板",),
     "notice templates export": ("kefu notice templates export ./告知书模板",),

@@ -19,7 +19,8 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, lazy_commands, state
+from .common import AtOpt, BranchOpt, ClerkOpt, JsonOpt, at_value, date_value, int_value, state
+from .notice_list import list_
 
 DEFAULT_COMMAND = "make"
 RecipientOpt = Annotated[
@@ -49,7 +50,7 @@ app = typer.Typer(
 )
 templates_app = typer.Typer(help="告知书模板: 导出供 Word 编辑、检查修改后的模板", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
-lazy_commands(app, "kefu_cli.cli.notice_list", "list:list_")
+app.command("list")(list_)  # cli/notice_list.py (light: its services are imported when it runs)
 
 TYPES_HELP = (
     "告知书类型: supplement 补正材料、acceptance 受理、rejection 不予受理、transfer 转办、extension 延期、"

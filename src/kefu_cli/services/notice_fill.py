@@ -56,7 +56,9 @@ def prepare(
                 f"--reissue 要写明补发的原因,例如 kefu notice {complaint_id} --type {k.value} --reissue --reason 投诉人称未收到原件"
             )
     if proof is not None and not issue:
-        raise InputError("--proof 只和 --issue 一起使用(记录告知的凭证),例如 --issue --via 短信 --proof SMS20261201-0001")
+        raise InputError(
+            "--proof 只和 --issue 一起使用(记录告知的凭证),例如 --issue --via 短信 --proof SMS20261201-0001"
+        )
     via_code = parse_code(nd.VIAS, via or nd.DEFAULT_VIA, "--via 发出方式")
     proof_ref = None
     if proof is not None:
@@ -122,8 +124,7 @@ def result(c, asked: Asked, filled: Filled, *, at, clerk, issue, step=None, writ
         "step": step,
         "reissue": asked.why_again,
         "issued_before": [
-            {"at": e.at, **nd.proof_state(details_of(e)), "sha256": details_of(e).get("sha256")}
-            for e in filled.earlier
+            {"at": e.at, **nd.proof_state(details_of(e)), "sha256": details_of(e).get("sha256")} for e in filled.earlier
         ],
         "warnings": asked.warnings,
         "fields": f.context,
