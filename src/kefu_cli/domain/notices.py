@@ -441,7 +441,10 @@ def check_fits(
     if k is NoticeType.EXTENSION and not extended:
         raise no("处理期限没有延期", f"请先记录延期: kefu complaint extend {case_id} --level complex")
     if k is NoticeType.PAUSE and not paused_ever:
-        raise no("没有因外部鉴定中止过", f"请先记录中止: kefu complaint pause {case_id} --reason 委托第三方医学鉴定")
+        raise no(
+            "没有中止过(鉴定、检测、评估或调解)",
+            f"请先记录中止: kefu complaint pause {case_id} --kind 鉴定 --reason 委托第三方医学鉴定",
+        )
     if k is NoticeType.REVIEW_DECISION and status != "reviewed":
         hint = (
             f"请先记录核查(复核)决定: kefu complaint review-decide {case_id} --result 维持"
