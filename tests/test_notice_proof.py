@@ -187,3 +187,22 @@ def test_an_appraisal_testing_or_valuation_pause_notice_names_which_and_article_
         text = docx_text(out)
         assert f"外部机构进行{zh}" in text and f"{zh}期间不计入投诉处理期限" in text and "第十八条" in text, text
         assert "调解" not in text and "第二十三条" not in text
+
+
+def test_an_older_pause_template_with_the_matter_only_still_works_and_a_mediation_is_warned(kefu, tmp_path):
+    """An administrator's pause template from before pauses had kinds ({{ appraisal }}, no {{ pause_text }})."""
+    from docx import Document as NewDocument
+
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    doc = NewDocument()
+    doc.add_paragraph("{{ branch_name }} 编号 {{ case_no }} {{ complainant }}:")
+    doc.add_paragraph("因外部鉴定(事项: {{ appraisal }}),处理期限中止。{{ notice_date }}")
+    doc.save(str(folder / "pause.docx"))
+    kefu.ok(*BRANCH)
+    cid = add(kefu, "2026-09-21T10:00")
+    kefu.ok("complaint", "accept", cid, "--at", "2026-09-22T10:00")
+    kefu.ok("complaint", "pause", cid, "--kind", "mediation", "--reason", "调解委员会调解", "--at", "2026-09-28T10:00")
+    r = kefu("notice", cid, "--type", "pause", "--templates", str(folder), "--at", "2026-09-28T11:00")
+    assert r.code == 0, r.err
+    assert "调解委员会调解" in r.out and "没有使用 {{ pause_text }}" in r.err and "第二十三条" in r.err

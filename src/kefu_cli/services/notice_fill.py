@@ -94,6 +94,15 @@ def fill(src, c, asked: Asked, *, notice_at: dt.datetime, materials, reason, rec
     if reissue and k is NoticeType.EXTENSION and said:  # --reason says why it goes again: the letter keeps its own
         f.context["extension_reason"] = said
     asked.warnings += f.warnings
+    if (
+        k is NoticeType.PAUSE
+        and f.context.get("pause_kind") == "调解"
+        and "pause_text" not in template_fields(asked.template)
+    ):
+        asked.warnings.append(  # an administrator's template from before pauses had kinds speaks of an appraisal
+            f"模板 {asked.template.name} 没有使用 {{{{ pause_text }}}},写不出“调解”和办法第二十三条: "
+            "请在 Word 中把该字段加入中止告知书模板(见 字段说明.txt)"
+        )
     return Filled(f, earlier, render(asked.template, f.context))
 
 
