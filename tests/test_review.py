@@ -40,7 +40,7 @@ def test_a_request_on_the_last_day_rolled_past_a_sunday_is_taken(kefu, decided):
     assert out["status"] == "reviewing" and out["review_received_at"] == "2026-11-16T16:00:00+08:00"
     review = _review_deadline(out)
     assert (review["status"], review["due"], review["rule"]) == ("open", "2026-12-16", "complaint.review")
-    assert review["basis"] == "收到核查(复核)申请 2026-11-16 16:00 起 30 自然日(complaint.review)"
+    assert review["basis"] == "《银行业保险业消费投诉处理管理办法》第二十条 30日"
     assert "核验通过" in kefu.ok("db", "verify")
 
 

@@ -52,7 +52,7 @@ def test_decision_period_is_calendar_days_from_receipt_worked_example(kefu):
         15,
         "2026-09-24T10:00:00+08:00",
     )
-    assert "complaint.decision" in dec["basis"] and "15 自然日" in dec["basis"]
+    assert dec["basis"] == "《银行业保险业消费投诉处理管理办法》第十八条 15日"
     # "complex" → 30 days → Sat 2026-10-24 rolls to Mon 2026-10-26.
     kefu.ok("complaint", "accept", out["id"], "--at", "2026-09-25T10:00")
     ext = kefu.ok("complaint", "extend", out["id"], "--level", "complex", "--at", "2026-09-30T10:00", "--json")
@@ -89,7 +89,8 @@ def test_policy_unit_and_start_apply_to_deadlines_started_after_the_change(kefu)
     # …then 15 working days after Mon 09-28: 29 30, 10-08 09 10 (5), 12–16 (10), 19–23 (15) → 10-23.
     dec = dl(out, "decision", "open")
     assert (dec["due"], dec["unit"]) == ("2026-10-23", "workdays")
-    assert "15 工作日" in dec["basis"] and "材料齐全" in dec["basis"]
+    assert dec["basis"] == "《银行业保险业消费投诉处理管理办法》第十八条 15个工作日;自材料齐全起算"
+    assert dl(kept, "decision")["basis"] == "《银行业保险业消费投诉处理管理办法》第十八条 15日"
 
 
 # --- 1. paused deadlines ---------------------------------------------------------------------

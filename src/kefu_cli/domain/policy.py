@@ -36,6 +36,8 @@ class Start(StrEnum):
 
 
 START_ZH = {Start.RECEIVED: "自收到投诉", Start.COMPLETE: "自材料齐全"}
+# A period's unit as the rules write it after the number (15日, 10个工作日, 24小时): a deadline's basis.
+BASIS_UNIT = {Unit.WORKDAYS: "个工作日", Unit.DAYS: "日", Unit.HOURS: "小时"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +50,34 @@ class Rule:
     start: Start | None = None  # complaint clocks only: what starts the period
 
 
+# Each rule's `source` is its citation as the seeds and the rule name them (../shared/seeds/):
+# a law or regulation in 《》 with its article, a company rule by its title and article. A
+# deadline's basis is the citation and the amount (`citation`: "《…》第十八条 15日").
+RULE_2020 = "《银行业保险业消费投诉处理管理办法》"  # 银保监会令2020年第3号
+SERVICE_RULES = "客户服务管理规定"  # the company's rule (seed 000; seed 001 第四篇)
+AFTER_SALES = "售后服务管理细则"  # seed 002
+CALLBACK_RULES = "中国人寿客户回访管理办法"  # seed 004
+
 DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(
         "complaint.supplement_notice",
         5,
         Unit.WORKDAYS,
         "材料不全时告知补充材料",
-        "公司投诉管理办法 第十二条",
+        f"{SERVICE_RULES} 第十二条",
         Start.RECEIVED,
     ),
-    Rule("complaint.acceptance", 10, Unit.WORKDAYS, "受理决定", "公司投诉管理办法 第十四、十六条", Start.COMPLETE),
-    Rule("complaint.decision", 15, Unit.DAYS, "处理决定", "银行业保险业消费投诉处理管理办法 第十八条", Start.RECEIVED),
-    Rule("complaint.decision_complex", 30, Unit.DAYS, "情况复杂的处理期限(合计)", "同上 第十八条", Start.RECEIVED),
+    Rule("complaint.acceptance", 10, Unit.WORKDAYS, "受理决定", f"{SERVICE_RULES} 第十六条", Start.COMPLETE),
+    Rule("complaint.decision", 15, Unit.DAYS, "处理决定", f"{RULE_2020}第十八条", Start.RECEIVED),
+    Rule(
+        "complaint.decision_complex", 30, Unit.DAYS, "情况复杂的处理期限(合计)", f"{RULE_2020}第十八条", Start.RECEIVED
+    ),
     Rule(
         "complaint.decision_special",
         60,
         Unit.DAYS,
         "特别复杂经高级管理人员批准(合计)",
-        "同上 第十八条",
+        f"{RULE_2020}第十八条",
         Start.RECEIVED,
     ),
     Rule(
@@ -73,42 +85,48 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         15,
         Unit.WORKDAYS,
         "监管转办投诉书面报告(默认)",
-        "公司投诉管理办法 第十三条",
+        f"{SERVICE_RULES} 第十三条",
         Start.RECEIVED,
     ),
+    Rule("complaint.review_request", 30, Unit.DAYS, "收到处理决定后书面申请核查(复核)", f"{RULE_2020}第二十条"),
+    Rule("complaint.review", 30, Unit.DAYS, "核查(复核)决定(自收到核查申请)", f"{RULE_2020}第二十条"),
     Rule(
-        "complaint.review_request",
-        30,
-        Unit.DAYS,
-        "收到处理决定后书面申请核查(复核)",
-        "银行业保险业消费投诉处理管理办法 第二十条",
+        "complaint.initial_investigation",
+        24,
+        Unit.HOURS,
+        "处理小组启动初步调查",
+        "保险公司客户投诉应急预案 4.3",
+        Start.RECEIVED,
     ),
-    Rule(
-        "complaint.review", 30, Unit.DAYS, "核查(复核)决定(自收到核查申请)", "银行业保险业消费投诉处理管理办法 第二十条"
-    ),
-    Rule("complaint.initial_investigation", 24, Unit.HOURS, "处理小组启动初步调查", "投诉处理流程 4.3", Start.RECEIVED),
     Rule(
         "callback.new_policy_cooling_off",
         15,
         Unit.DAYS,
         "新契约回访(犹豫期, 默认)",
-        "人身保险业务基本服务规定 第十五条",
+        "《人身保险业务基本服务规定》第十五条",
     ),
-    Rule("callback.claim", 5, Unit.WORKDAYS, "理赔结案后回访", "理赔申请回访制度 1.2"),
-    Rule("callback.complaint", 5, Unit.WORKDAYS, "投诉处理决定后回访", "客户回访管理办法"),
-    Rule("callback.regulator", 15, Unit.WORKDAYS, "监管转办投诉回访(不晚于报告期限)", "北京保险业回访规定 第六、九条"),
-    Rule("callback.reply", 5, Unit.WORKDAYS, "回访发现问题的答复", "客户服务管理办法 第三篇"),
-    Rule("callback.phone_attempts", 3, Unit.COUNT, "电话回访失败几次后改信函/上门", "客户回访管理办法 第五条"),
-    Rule("callback.success_rate_min", 90, Unit.PERCENT, "回访成功率下限", "客户回访管理办法 第七条"),
-    Rule("callback.letter_visit_max", 10, Unit.PERCENT, "信函+上门回访占比上限", "电子化回访通知 第六条"),
+    Rule("callback.claim", 5, Unit.WORKDAYS, "理赔结案后回访", "保险公司理赔申请回访制度 1.2"),
+    # 投诉处理回访 is named in 第二十四条; the 5 working days are kefu's default (no seed sets a number)
+    Rule("callback.complaint", 5, Unit.WORKDAYS, "投诉处理决定后回访", f"{SERVICE_RULES} 第二十四条"),
+    Rule(
+        "callback.regulator",
+        15,
+        Unit.WORKDAYS,
+        "监管转办投诉回访(不晚于报告期限)",
+        "《北京保险业信访回访和督查制度》第六、九条",
+    ),
+    Rule("callback.reply", 5, Unit.WORKDAYS, "回访发现问题的答复", "保险公司客户服务工作汇报 四(二)4"),
+    Rule("callback.phone_attempts", 3, Unit.COUNT, "电话回访失败几次后改信函/上门", f"{CALLBACK_RULES} 第五条"),
+    Rule("callback.success_rate_min", 90, Unit.PERCENT, "回访成功率下限", f"{CALLBACK_RULES} 第七条"),
+    Rule("callback.letter_visit_max", 10, Unit.PERCENT, "信函+上门回访占比上限", f"{CALLBACK_RULES} 第五条"),
     Rule(
         "claim.major_case_report",
         24,
         Unit.HOURS,
         "重大案件向总部呈报(自接到报案或了解情况)",
-        "售后服务管理细则 第四条(二)",
+        f"{AFTER_SALES} 第四条(二)",
     ),
-    Rule("claim.handover", 3, Unit.WORKDAYS, "理赔材料齐全后移交保险公司", "售后服务管理细则 第四条(五)"),
+    Rule("claim.handover", 3, Unit.WORKDAYS, "理赔材料齐全后移交保险公司", f"{AFTER_SALES} 第四条(五)"),
     Rule("report.due_soon_workdays", 3, Unit.WORKDAYS, "报表中“即将到期”的范围", "kefu"),
 )
 
@@ -236,20 +254,24 @@ def validate_setting(
     return None
 
 
+def citation(rule: Rule, value: int | None = None) -> str:
+    """A deadline's basis: the rule's source and its amount as the rules write it —
+    "《银行业保险业消费投诉处理管理办法》第十八条 15日", "客户服务管理规定 第十六条 10个工作日";
+    `value` when the case sets its own amount (a cooling-off period of 10 days)."""
+    amount = rule.value if value is None else value
+    return f"{rule.source} {amount}{BASIS_UNIT.get(rule.unit, UNIT_ZH[rule.unit])}"
+
+
 _RULE_KEY = re.compile(r"[((]((?:complaint|callback|claim|report)\.[a-z_]+)[))]")
 
 
 def basis_zh(text: str) -> str:
-    """A deadline's basis as a clerk reads it: the policy key in brackets becomes the rule's
-    source (收到投诉 … 起 15 自然日(complaint.decision) → …(银行业保险业消费投诉处理管理办法 第十八条))."""
+    """A stored deadline basis as a clerk reads it. A basis written before the citations
+    (`citation`) named the policy key in brackets: it becomes the rule's source
+    (收到投诉 … 起 15 自然日(complaint.decision) → …(《银行业保险业消费投诉处理管理办法》第十八条))."""
 
     def source(m: re.Match) -> str:
         rule = DEFAULTS.get(m.group(1))
-        if rule is None:
-            return m.group(0)
-        src = rule.source
-        if src.startswith("同上"):  # "same as the rule before": the decision rule's document
-            src = DEFAULTS["complaint.decision"].source.split(" ")[0] + src[2:]
-        return f"({src})"
+        return m.group(0) if rule is None else f"({rule.source})"
 
     return _RULE_KEY.sub(source, text or "")

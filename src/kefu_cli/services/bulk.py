@@ -45,7 +45,7 @@ from ..domain.timeutil import iso_date, iso_datetime
 from ..store.complaint_models import Complaint
 from ..store.models import AuditEvent, Deadline
 from . import core
-from .complaint_steps import basis_terms, deadline_basis, started
+from .complaint_steps import basis_terms, deadline_basis
 from .complaint_views import CASE
 from .complaints import (
     DuplicateIndex,
@@ -200,7 +200,7 @@ class BulkWriter:
         self.ensured: set[tuple[str, str]] = set()
         self._rules: dict[str, Any] = {}
         self._dues: dict[tuple, Any] = {}
-        self._spec_memo: dict[bool, list[tuple[str, str, str, Any, Unit, int, Callable]]] = {}
+        self._spec_memo: dict[bool, list[tuple[str, str, str, Unit, int, Callable]]] = {}
         self._register_templates: dict[tuple[str, ...], Callable[[dict[str, str]], str]] = {}
         self._fold = core.fold_of(CASE)
         self._duplicates = DuplicateIndex()  # of every batch of this unit of work
@@ -283,15 +283,15 @@ class BulkWriter:
             r = self._rules[key] = self.uow.policy.rule(key)
         return r
 
-    def _specs(self, r: Registration) -> list[tuple[str, str, str, Any, Unit, int, Callable]]:
-        """(kind, rule key, why, basis terms, unit, amount, details) of the deadlines a registration
+    def _specs(self, r: Registration) -> list[tuple[str, str, str, Unit, int, Callable]]:
+        """(kind, rule key, basis, unit, amount, details) of the deadlines a registration
         opens (`registration_deadlines`), in its order; `details` gives the details JSON of each
         one's `open` event (`_OPEN_SLOTS` as details_json)."""
         specs = self._spec_memo.get(r.incomplete)
         if specs is not None:
             return specs
         specs = []
-        for kind, rule_key, why in registration_deadlines(self.uow.policy, r.incomplete, False):
+        for kind, rule_key in registration_deadlines(self.uow.policy, r.incomplete, False):
             rule = self._rule(rule_key)
             unit, amount = rule.unit, rule.value
             kind = str(kind)
@@ -308,8 +308,8 @@ class BulkWriter:
             shape["terms"] = dict(rule=rule_key, unit=str(unit), amount=amount, extra_workdays=0, paused_days=0,
                                   fixed_due=None)  # fmt: skip
             shape["row_time"] = iso_datetime(self.uow.recorded_at)  # one writer, one unit of work
-            terms = basis_terms(rule_key, rule)
-            specs.append((kind, rule_key, why, terms, unit, amount, details_template(shape, _OPEN_SLOTS)))
+            basis = deadline_basis(basis_terms(rule))  # the same for every row: the rule's citation
+            specs.append((kind, rule_key, basis, unit, amount, details_template(shape, _OPEN_SLOTS)))
         self._spec_memo[r.incomplete] = specs
         return specs
 
@@ -341,7 +341,7 @@ class BulkWriter:
         cal = self.uow.calendar
         wanted: dict[int, set[dt.date]] = {}
         for r in regs:
-            for _, _, _, _, unit, amount, _ in self._specs(r):
+            for _, _, _, unit, amount, _ in self._specs(r):
                 day = r.received.date()
                 if unit is Unit.WORKDAYS and (day, Unit.WORKDAYS, amount) not in self._dues:
                     wanted.setdefault(amount, set()).add(day)
@@ -422,10 +422,8 @@ class BulkWriter:
                 "case": js(f"{CASE}:{cid}"), "case_id": js(cid), "start_at": js(iso_datetime(received)),
                 "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
-            start = started(received)
             opens = []
-            for kind, rule_key, why, terms, unit, amount, open_details in self._specs(r):
-                basis = deadline_basis(why, start, terms)
+            for kind, rule_key, basis, unit, amount, open_details in self._specs(r):
                 due_s, due_at_s, provisional_s, due_json = due_of(received, received_day, unit, amount)
                 did = next_deadline
                 next_deadline += 1

@@ -14,6 +14,7 @@ from ..domain import callback as cb
 from ..domain import rows as row_folds
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, RuleError
+from ..domain.policy import citation
 from ..domain.timeutil import example_workday
 from ..store.callback_models import Callback, CallbackAttempt, CallbackFollowup
 from ..store.models import Deadline
@@ -95,7 +96,7 @@ def _open_followup(uow: UnitOfWork, row: Callback, attempt: CallbackAttempt) -> 
         kind=DeadlineKind.CALLBACK_REPLY,
         start_at=uow.at,
         rule=rule.key,
-        basis=f"回访发现问题: {attempt.problem[:80]};{rule.value} 个工作日内答复({rule.source})",
+        basis=f"{citation(rule)};回访发现问题: {attempt.problem[:80]}",
         branch=row.branch,
         handler=row.handler,
     )

@@ -21,6 +21,7 @@ from ..domain import callback as cb
 from ..domain.codes import label
 from ..domain.deadlines import DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, NotFoundError, RuleError
+from ..domain.policy import citation
 from ..store.callback_models import Callback
 from ..store.models import Deadline
 from . import core
@@ -155,7 +156,7 @@ def schedule_complaint_callback(uow: UnitOfWork, complaint, kind: str) -> Callba
             data,
             start_at=start,
             rule=rule.key,
-            basis=f"投诉 {complaint.id} 处理决定后 {rule.value} 个工作日内回访({rule.source})",
+            basis=f"{citation(rule)};投诉 {complaint.id} 处理决定后回访",
         )
     start = complaint.received_at or uow.at
     rule = uow.policy.rule("callback.regulator")
@@ -167,14 +168,14 @@ def schedule_complaint_callback(uow: UnitOfWork, complaint, kind: str) -> Callba
             data,
             start_at=start,
             fixed_due=report_due,
-            basis=f"监管转办投诉 {complaint.id} 回访,不晚于报告期限 {report_due.isoformat()}",
+            basis=f"{rule.source} 不晚于报告期限 {report_due.isoformat()};监管转办投诉 {complaint.id} 回访",
         )
     return _insert(
         uow,
         data,
         start_at=start,
         rule=rule.key,
-        basis=f"监管转办投诉 {complaint.id} 收到后 {rule.value} 个工作日内回访({rule.source})",
+        basis=f"{citation(rule)};监管转办投诉 {complaint.id} 收到后回访",
     )
 
 
@@ -278,7 +279,7 @@ def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
             start_at=dt.datetime.combine(data.receipt_date, dt.time()),
             rule=rule.key,
             amount=days,
-            basis=f"回执签收日 {data.receipt_date} 起犹豫期 {days} 日内回访(末日为休息日顺延, 民法典第二百零三条)",
+            basis=f"{citation(rule, days)};回执签收日 {data.receipt_date} 起犹豫期内回访(末日为休息日顺延, 民法典第二百零三条)",
         )
     _not_for(kind, **{"--receipt-date": data.receipt_date, "--cooling-off": data.cooling_off_days})
     if kind == cb.CallbackKind.CLAIM:
@@ -294,7 +295,7 @@ def add_callback(uow: UnitOfWork, data: NewCallback) -> Callback:
             data,
             start_at=dt.datetime.combine(data.closed_date, dt.time()),
             rule=rule.key,
-            basis=f"理赔结案日 {data.closed_date} 后 {rule.value} 个工作日内回访({rule.source})",
+            basis=f"{citation(rule)};理赔结案日 {data.closed_date} 后回访",
         )
     _not_for(kind, **{"--closed-date": data.closed_date})
     if data.due is None:

@@ -28,7 +28,7 @@ from ..domain import claims as cl
 from ..domain.codes import label, parse_code
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
 from ..domain.errors import InputError, RuleError
-from ..domain.policy import UNIT_ZH
+from ..domain.policy import citation
 from ..domain.text import NOTE_MAX, clean_text, phone_number
 from ..store.claim_models import Claim
 from ..store.models import Deadline
@@ -54,9 +54,8 @@ def record_step(uow: UnitOfWork, c: Claim, action: str, to: str | None = None, /
     core.step(uow, CASE, c, action, core.transition(CASE, c, action), to, **details)
 
 
-def start_claim_deadline(
-    uow: UnitOfWork, c: Claim, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str
-) -> Deadline:
+def start_claim_deadline(uow: UnitOfWork, c: Claim, kind: DeadlineKind, start_at: dt.datetime, rule: str) -> Deadline:
+    """Start the deadline of policy rule `rule` at `start_at`, its basis the rule's citation."""
     r = uow.policy.rule(rule)
     return start_deadline(
         uow,
@@ -65,7 +64,7 @@ def start_claim_deadline(
         kind=kind,
         start_at=start_at,
         rule=rule,
-        basis=f"{why} {start_at:%Y-%m-%d %H:%M} 起 {r.value} {UNIT_ZH[r.unit]}({rule})"[:255],
+        basis=citation(r)[:255],
         branch=c.branch,
         handler=c.handler,
     )
@@ -122,8 +121,11 @@ def mark_major(
         if c.major:
             raise RuleError(
                 f"理赔报案 {c.id} 已是重大案件({c.major_reasons})"
-                + (f",已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报" if c.escalated_at else
-                   f",请在期限内向总部呈报: kefu claim escalate {c.id} --to 总部")  # fmt: skip
+                + (
+                    f",已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报"
+                    if c.escalated_at
+                    else f",请在期限内向总部呈报: kefu claim escalate {c.id} --to 总部"
+                )  # fmt: skip
             )
         new = dict(
             deaths=max(deaths, c.deaths), estimate=amount if amount is not None else c.estimate,
@@ -140,7 +142,7 @@ def mark_major(
                 f" {ck.yuan(cl.MAJOR_AMOUNT)};保额超过 {ck.yuan(cl.MAJOR_AMOUNT)} 且结果暂时无法确定;"
                 "争议已向主管机关、同业公会或媒体投诉;可能或已涉及诉讼),例如 --dispute media"
             )
-        start_claim_deadline(uow, c, K.MAJOR_CASE_REPORT, uow.at, "claim.major_case_report", "了解到重大案件情况")
+        start_claim_deadline(uow, c, K.MAJOR_CASE_REPORT, uow.at, "claim.major_case_report")
         record_step(uow, c, "major", **new, major=True, major_reasons=";".join(reasons))
 
     return _action(db, claim_id, clerk, at, fn)
@@ -158,7 +160,9 @@ def escalate(db, claim_id: str, *, to: str, note: str | None = None, clerk=None,
                 f"kefu claim major {c.id} --deaths/--estimate/--dispute/--litigation 标记"
             )
         if c.escalated_at is not None:
-            raise RuleError(f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报")
+            raise RuleError(
+                f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报"
+            )
         rows = apply_effects(uow, c, "escalate")
         late = any(d.breached for d in rows)
         record_step(uow, c, "escalate", to=unit, note=note, late=late)
@@ -203,7 +207,7 @@ def _settle_materials(
             close_running(uow, c, [K.CLAIM_HANDOVER], DeadlineStatus.NOT_APPLICABLE)
     elif not was_complete:
         status, complete_at = str(cl.Status.COMPLETE), uow.at
-        start_claim_deadline(uow, c, K.CLAIM_HANDOVER, uow.at, "claim.handover", "理赔材料齐全")
+        start_claim_deadline(uow, c, K.CLAIM_HANDOVER, uow.at, "claim.handover")
     fields = {k: getattr(c, k) for k in cl.APPLY_FIELDS} | changed | {
         "materials_required": ",".join(required),
         "materials_received": cl.codes_text(m for m in received if m in required),
@@ -220,11 +224,15 @@ def apply_claim(
     the handover deadline, incomplete ones give the supplement list."""
     codes = [parse_code(cl.CLAIM_TYPES, t, "--type 索赔类型") for t in _split(types)]
     if not codes:
-        raise InputError("请给出索赔类型 --type: death 身故、disability 伤残、medical 医疗、accident 意外、burn 烧烫伤、property 财产损失,例如 --type medical")
+        raise InputError(
+            "请给出索赔类型 --type: death 身故、disability 伤残、medical 医疗、accident 意外、burn 烧烫伤、property 财产损失,例如 --type medical"
+        )
     name = text_field(applicant, "--applicant 申请人姓名", 50, example="林志远") or None
     phone = phone_number(applicant_phone, "--applicant-phone") if (applicant_phone or "").strip() else None
     if phone and not name:
-        raise InputError("--applicant-phone 须与申请人姓名 --applicant 一起填写,例如 --applicant 林志远 --applicant-phone 13811110001")
+        raise InputError(
+            "--applicant-phone 须与申请人姓名 --applicant 一起填写,例如 --applicant 林志远 --applicant-phone 13811110001"
+        )
 
     def fn(uow: UnitOfWork, c: Claim):
         cl.check(c.status, cl.Action.APPLY, c.id)
@@ -272,7 +280,9 @@ def materials(
     return _action(db, claim_id, clerk, at, fn)
 
 
-def handover(db, claim_id: str, *, to: str | None = None, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
+def handover(
+    db, claim_id: str, *, to: str | None = None, note: str | None = None, clerk=None, at=None
+) -> dict[str, Any]:
     """`kefu claim handover`: complete materials handed over to the insurer (meets claim_handover)."""
     unit = text_field(to, "--to 移交单位", 100, example="XX人寿保险股份有限公司北京分公司理赔部") or "保险公司"
     note = text_field(note, "--note 备注", NOTE_MAX, multiline=True) or None

@@ -269,7 +269,7 @@ def report(
     c = core.new_row(uow, CASE, number, "report", str(status), details)
     uow.session.flush()
     if reasons:
-        start_claim_deadline(uow, c, K.MAJOR_CASE_REPORT, received, "claim.major_case_report", "接到重大案件报案")
+        start_claim_deadline(uow, c, K.MAJOR_CASE_REPORT, received, "claim.major_case_report")
     core.register_event(uow, CASE, c, "report", details)
     out = view(uow, c, as_of=uow.now.date())
     out["failures"] = failures

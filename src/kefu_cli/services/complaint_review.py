@@ -33,7 +33,7 @@ from .context import UnitOfWork
 
 def open_effects(uow: UnitOfWork, c: Complaint, action: sm.Action, start_at: dt.datetime) -> list:
     """Open the deadlines `action` opens (domain/complaint.py `OPENS`), started at `start_at`."""
-    return [start_complaint_deadline(uow, c, kind, start_at, rule, why) for kind, rule, why in sm.OPENS.get(action, ())]
+    return [start_complaint_deadline(uow, c, kind, start_at, rule) for kind, rule, _why in sm.OPENS.get(action, ())]
 
 
 def told_at(uow: UnitOfWork, c: Complaint) -> dt.datetime:

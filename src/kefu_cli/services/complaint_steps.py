@@ -28,7 +28,7 @@ from ..domain import complaint as sm
 from ..domain.codes import parse_code
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus, is_breached
 from ..domain.errors import InputError, RuleError
-from ..domain.policy import UNIT_ZH, Start
+from ..domain.policy import DEFAULTS, START_ZH, Start, citation
 from ..store.complaint_models import Complaint
 from ..store.models import Deadline
 from . import core
@@ -83,28 +83,43 @@ def _met(closed: dict[str, list[Deadline]], kind: DeadlineKind) -> list[Deadline
     return [d for d in closed.get("met", []) if d.kind == kind]
 
 
-def deadline_basis(why: str, started_at: str, terms: str) -> str:
-    """The basis a deadline records, as its row stores it: why, from when (`started`), on which
-    terms (`basis_terms`; the bulk import formats each part once)."""
-    return f"{why} {started_at} {terms}"[:255]
+def deadline_basis(terms: str, note: str | None = None) -> str:
+    """The basis a deadline records, as its row stores it: the rule's citation and amount
+    (`basis_terms`: "《银行业保险业消费投诉处理管理办法》第十八条 15日"), and, for a period started
+    otherwise than by its rule's own event (an extension, new facts, a start the administrator
+    changed), `note`: what started it."""
+    return (f"{terms};{note}" if note else terms)[:255]
 
 
 def started(start_at: dt.datetime) -> str:
-    """A deadline's start as its basis names it."""
+    """A deadline's start as a basis note names it."""
     return f"{start_at:%Y-%m-%d %H:%M}"
 
 
-def basis_terms(rule_key: str, rule) -> str:
-    """The terms of policy rule `rule` (key `rule_key`) as a deadline's basis names them."""
-    return f"起 {rule.value} {UNIT_ZH[rule.unit]}({rule_key})"
+def basis_terms(rule) -> str:
+    """The citation and amount of policy rule `rule` (domain/policy.py `citation`), and the start
+    when an administrator moved it from the rule's own (自材料齐全起算)."""
+    if rule.start is not None and rule.start is not DEFAULTS[rule.key].start:
+        return f"{citation(rule)};{START_ZH[rule.start]}起算"
+    return citation(rule)
 
 
 def start_complaint_deadline(
-    uow: UnitOfWork, c: Complaint, kind: DeadlineKind, start_at: dt.datetime, rule: str, why: str, **kw
+    uow: UnitOfWork,
+    c: Complaint,
+    kind: DeadlineKind,
+    start_at: dt.datetime,
+    rule: str,
+    note: str | None = None,
+    **kw,
 ):
-    basis = deadline_basis(why, started(start_at), basis_terms(rule, uow.policy.rule(rule)))
+    """Start the deadline of policy rule `rule` at `start_at`; its basis cites the rule
+    (`deadline_basis`, with `note` when something other than the rule's own event started it).
+    A date the regulator set (`fixed_due`) is cited as such."""
+    r = uow.policy.rule(rule)
+    basis = deadline_basis(basis_terms(r), note)
     if kw.get("fixed_due") is not None:
-        basis = f"{why},监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"[:255]
+        basis = f"{r.source} 监管机构要求 {kw['fixed_due']:%Y-%m-%d} 前报告"[:255]
         rule = "fixed"
     return start_deadline(
         uow,
@@ -122,7 +137,6 @@ def start_complaint_deadline(
 
 # The periods that run from receipt or from complete materials, as the policy table says.
 PERIODS = ((K.ACCEPTANCE, "complaint.acceptance"), (K.DECISION, "complaint.decision"))
-START_WHY = {Start.RECEIVED: "收到投诉", Start.COMPLETE: "材料齐全"}
 
 
 def _start_periods(uow: UnitOfWork, c: Complaint, event: Start) -> None:
@@ -132,10 +146,10 @@ def _start_periods(uow: UnitOfWork, c: Complaint, event: Start) -> None:
     for kind, rule in PERIODS:
         start = uow.policy.rule(rule).start
         if start is Start.RECEIVED and event is Start.RECEIVED:
-            start_complaint_deadline(uow, c, kind, c.received_at, rule, START_WHY[Start.RECEIVED])
+            start_complaint_deadline(uow, c, kind, c.received_at, rule)
         elif start is Start.COMPLETE and complete_now:
             at = c.materials_complete_at or uow.at
-            start_complaint_deadline(uow, c, kind, at, rule, START_WHY[Start.COMPLETE])
+            start_complaint_deadline(uow, c, kind, at, rule)
 
 
 def _refuse_if_missed(uow: UnitOfWork, rows: list[Deadline], what: str, late: bool) -> bool:
@@ -284,9 +298,8 @@ def merge(
         t_moved = move(uow, target, sm.Action.RECEIVE_MERGE)
         old = apply_effects(uow, target, sm.Action.RECEIVE_MERGE).get("superseded", [])
         rule = old[-1].rule if old and old[-1].rule != "fixed" else sm.EXTENSION_RULE[target.extension_level or None]
-        row = start_complaint_deadline(
-            uow, target, K.DECISION, new_materials_at, rule, f"并入 {c.id} 的新事实,自新材料收到"
-        )
+        restart = f"并入 {c.id} 的新事实,自新材料收到 {started(new_materials_at)} 起重新计算"
+        row = start_complaint_deadline(uow, target, K.DECISION, new_materials_at, rule, restart)
         record_step(
             uow,
             target,
@@ -318,14 +331,14 @@ def extend(
         old = apply_effects(uow, c, sm.Action.EXTEND)["superseded"]
         prev = old[-1]
         rule = sm.EXTENSION_RULE[lv]
-        why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "") + ",原期限起算"
+        why = f"{sm.EXTENSION_ZH[lv]}延期" + (f"(批准人 {approver.strip()})" if approver else "")
         row = start_complaint_deadline(
             uow,
             c,
             K.DECISION,
             prev.start_at,
             rule,
-            why,
+            f"{why},自原期限起算 {started(prev.start_at)} 起",
             extra_workdays=prev.extra_workdays,
             paused_days=prev.paused_days,
         )

@@ -23,30 +23,30 @@ from ..domain.errors import InputError
 from ..domain.policy import Start
 from ..store.complaint_models import Complaint
 from . import core
-from .complaint_steps import PERIODS, START_WHY, schedule_callback, start_complaint_deadline, text_field
+from .complaint_steps import PERIODS, schedule_callback, start_complaint_deadline, text_field
 from .complaint_views import CASE, view
 from .context import UnitOfWork, unit_of_work
 
 K = DeadlineKind
 
 
-def registration_deadlines(policy, incomplete: bool, regulator: bool) -> list[tuple[DeadlineKind, str, str]]:
-    """(kind, policy rule key, why) of the deadlines a registration opens, in the order it opens
+def registration_deadlines(policy, incomplete: bool, regulator: bool) -> list[tuple[DeadlineKind, str]]:
+    """(kind, policy rule key) of the deadlines a registration opens, in the order it opens
     them, every one from the receipt (complete materials at registration arrive with the
     complaint): the supplement notice when materials are incomplete, the periods whose rule
     (`policy.rule(key).start`) starts on receipt, or on complete materials when they are
     complete, the 24-hour initial investigation, and the regulator's report date for 监管转办
     (its due date is the regulator's: `fixed_due`). `register` and the bulk import both open these."""
-    plan: list[tuple[DeadlineKind, str, str]] = []
+    plan: list[tuple[DeadlineKind, str]] = []
     if incomplete:
-        plan.append((K.SUPPLEMENT_NOTICE, "complaint.supplement_notice", "接收投诉(材料不全)"))
+        plan.append((K.SUPPLEMENT_NOTICE, "complaint.supplement_notice"))
     for kind, rule in PERIODS:
         start = policy.rule(rule).start
         if start is Start.RECEIVED or (start is Start.COMPLETE and not incomplete):
-            plan.append((kind, rule, START_WHY[start]))
-    plan.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation", "接收投诉"))
+            plan.append((kind, rule))
+    plan.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation"))
     if regulator:
-        plan.append((K.REGULATOR_REPORT, "complaint.regulator_report", "监管转办"))
+        plan.append((K.REGULATOR_REPORT, "complaint.regulator_report"))
     return plan
 
 
@@ -314,9 +314,9 @@ def register(uow: UnitOfWork, number: str | None = None, **fields: Any) -> dict[
     details = registration_details(v, duplicates)
     c = core.new_row(uow, CASE, number, "register", registration_status(v["incomplete"]), details)
     uow.session.flush()
-    for kind, rule, why in registration_deadlines(uow.policy, v["incomplete"], v["channel"] == "regulator"):
+    for kind, rule in registration_deadlines(uow.policy, v["incomplete"], v["channel"] == "regulator"):
         fixed = {"fixed_due": v["regulator_due"]} if kind is K.REGULATOR_REPORT else {}
-        start_complaint_deadline(uow, c, kind, received, rule, why, **fixed)
+        start_complaint_deadline(uow, c, kind, received, rule, **fixed)
     core.register_event(uow, CASE, c, "register", details)
     if v["channel"] == "regulator":
         schedule_callback(uow, c, "regulator")

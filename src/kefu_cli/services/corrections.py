@@ -258,7 +258,7 @@ def _regulator_change(uow: UnitOfWork, c: Complaint, before: dict, why: str) -> 
                     out.append(_moved(d, due_before))
         elif not running and not rows:
             d = start_complaint_deadline(uow, c, DeadlineKind.REGULATOR_REPORT, c.received_at,
-                                         "complaint.regulator_report", "监管转办(更正受理方式)",
+                                         "complaint.regulator_report", "更正受理方式为监管转办",
                                          fixed_due=c.regulator_due)  # fmt: skip
             out.append({"deadline": d.id, "case_id": c.id, "kind": d.kind, "kind_zh": _kind_zh(d.kind),
                         "due_before": None, "due_after": d.due})  # fmt: skip
