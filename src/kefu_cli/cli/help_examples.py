@@ -130,6 +130,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "kefu report regulator --quarter 2026Q4 --company-type 寿险 --premium 6亿 \\\n  --policies 40000 --insured 50000",
         "kefu report regulator --quarter 2026Q3 --company-type property \\\n  --premium 60000万 --policies 4万 -o 监管口径.xlsx",
     ),
+    "report annual": ("kefu report annual --year 2026", "kefu report annual --year 2026 -o 2026年报.xlsx"),
     "import": ("kefu import complaints ./投诉登记表.xlsx --dry-run",),
     "import complaints": ("kefu import complaints ./投诉登记表.xlsx --dry-run",),
     "import policies": ("kefu import policies ./新契约保单.csv --dry-run",),

@@ -347,6 +347,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
 lazy_commands(app, "kefu_cli.cli.report_stats", "stats")
 # report regulator: the quarter as the regulator's bulletins count it (cli/report_regulator.py).
 lazy_commands(app, "kefu_cli.cli.report_regulator", "regulator")
+lazy_commands(app, "kefu_cli.cli.report_annual", "annual")  # the yearly disclosure: cli/report_annual.py
 
 
 def _more(more: int) -> str:

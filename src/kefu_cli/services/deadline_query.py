@@ -302,6 +302,37 @@ def on_time_counts(
     return out
 
 
+NOT_APPLICABLE = DeadlineStatus.NOT_APPLICABLE.value
+
+
+def case_on_time_counts(
+    src: QuickSource | UnitOfWork,
+    case_type: str,
+    cases: tuple[str, dict],
+    kinds: tuple[str, ...],
+    as_of: dt.date,
+) -> dict[str, dict[str, int]]:
+    """Outcome counts of the deadlines (of `kinds`) of the cases `cases` selects — SQL giving their
+    ids, and its parameters — judged on `as_of` by the CASE of `on_time_counts` (`verdict`): the
+    yearly report's periods of the year's complaints, whatever their due day. A row closed as not
+    applicable in time (a rejected complaint's decision) counts as `not_applicable`; one closed
+    after its due time was missed and stays `late`. Returns {kind: {outcome: count}}."""
+    sql_cases, params = cases
+    marks = ", ".join(f":kind{n}" for n in range(len(kinds)))
+    sql = (
+        f"SELECT kind, CASE WHEN outcome = '' AND status = :not_applicable THEN :not_applicable ELSE outcome END,"
+        f" count(*) FROM (SELECT kind, status, {_OUTCOME_SQL} AS outcome FROM deadline"
+        f" WHERE case_type = :case_type AND kind IN ({marks}) AND case_id IN ({sql_cases})) AS t GROUP BY 1, 2"
+    )
+    binds = {**params, "as_of": as_of, "breached": True, "case_type": case_type, "not_applicable": NOT_APPLICABLE}
+    binds |= {f"kind{n}": k for n, k in enumerate(kinds)}
+    out: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    for kind, outcome, n in sql_rows(src, sql, binds):
+        if outcome:
+            out[kind][outcome] = out[kind].get(outcome, 0) + n
+    return out
+
+
 # --- one case as `show` reads it, on either source ----------------------------------
 
 
