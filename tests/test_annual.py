@@ -19,7 +19,8 @@ def _add(kefu, received: str, *more: str, name: str = "王小明", phone: str = 
          channel="电话", branch="朝阳支公司") -> str:  # fmt: skip
     return kefu.ok(
         "complaint", "add", "--received", received, "--channel", channel, "--category", category, "--name", name,
-        "--phone", phone, "--branch", branch, "--handler", "李娜", "--summary", "理赔款未到", *more, "--json",
+        "--phone", phone, "--branch", branch, "--handler", "李娜", "--summary", "理赔款未到", "--at", received, *more,
+        "--json",
     )["id"]  # fmt: skip
 
 
@@ -98,6 +99,22 @@ def test_on_time_figures_are_the_hand_counted_ones(kefu, year_of_cases):
     assert (later["overdue"], later["pending"]) == (3, 0)
     text = kefu.ok("report", "annual", "--year", "2026")
     assert "2026年度消费投诉情况" in text and "83.33" in text and "变更原处理决定" in text
+
+
+def test_a_past_day_is_read_as_the_records_stood_then(kefu, year_of_cases):
+    """As of Thu 11-05: E is not registered yet, A's and C's decisions and F's periods are not yet
+    due, B was decided late, G's acceptance was late and its decision is overdue; no review yet."""
+    out = kefu.ok("report", "annual", "--year", "2026", "--as-of", "2026-11-05", "--json")
+    assert (out["history"], out["complaints"]["total"], out["withdrawn"]) == (True, 6, 0)
+    acceptance, decision = out["on_time"]
+    assert acceptance == {"kind": "acceptance", "on_time": 4, "late": 1, "overdue": 0, "not_applicable": 0,
+                          "pending": 1, "rate": 80.0}  # fmt: skip
+    assert decision == {"kind": "decision", "on_time": 0, "late": 1, "overdue": 1, "not_applicable": 1,
+                        "pending": 3, "rate": 0.0}  # fmt: skip
+    assert out["reviews"] == {"asked": 0, "decided": 0, "upheld": 0, "changed": 0, "open": 0}
+    as_of_11_20 = kefu.ok("report", "annual", "--year", "2026", "--as-of", "2026-11-20", "--json")
+    assert as_of_11_20["reviews"] == {"asked": 1, "decided": 0, "upheld": 0, "changed": 0, "open": 1}
+    assert as_of_11_20["withdrawn"] == 1
 
 
 def test_the_workbook_has_a_sheet_per_breakdown_with_numbers(kefu, year_of_cases, tmp_path):

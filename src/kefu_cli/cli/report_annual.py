@@ -34,7 +34,8 @@ def annual(
     核查(复核)的申请、决定与变更;撤回与不予受理(按理由)。
 
     年度按投诉收到日(中国标准时间)计: 1 月 1 日 00:00 至 12 月 31 日 24:00。
-    期限按 --as-of(默认今天)日终判断。-o 年报.xlsx 或 -o 年报.docx 写成可打印的文件。
+    按 --as-of(默认今天)日终的记录统计(早于今天时按当日结束时的记录还原,同 report stats)。
+    -o 年报.xlsx 或 -o 年报.docx 写成可打印的文件。
     """
     from ..services import clock
     from ..services.annual_report import annual_report, check_output, check_year, write_annual
@@ -42,9 +43,10 @@ def annual(
 
     year = check_year(year)
     kind = check_output(output) if output else None
-    day = date_value(as_of, "--as-of") or clock.today()
+    today = clock.today()
+    day = date_value(as_of, "--as-of") or today
     with report_source(state.db) as src:
-        report = annual_report(src, year, day)
+        report = annual_report(src, year, day, history=day < today)
     if kind in ("xlsx", "docx"):
         from ..render.output import message
 

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
 from ..domain.report import on_time, percent
 from ..domain.timeutil import InputError
-from .deadline_query import NOT_APPLICABLE, case_on_time_counts, end_of, start_of_day
+from .deadline_query import NOT_APPLICABLE, case_on_time_counts, case_verdicts, end_of, start_of_day, states_at
 from .report_source import QuickSource, sql_rows
 from .stats import _period_where, stats_report
+from .stats_then import complaints_then
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -50,41 +51,57 @@ def check_year(year: int | None) -> int:
     return year
 
 
-def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date) -> dict[str, Any]:
+def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, history: bool = False) -> dict[str, Any]:
     """The yearly report of the complaints received in `year` (China time, 1 January 00:00 up to
-    1 January of the next year), as the records stand today, periods judged on `as_of`.
+    1 January of the next year), periods judged on `as_of`. `history=True` (as_of before today):
+    as the records stood at the end of `as_of`, as `report stats` reads a past day (complaints
+    registered later absent, steps taken later not yet taken, deadlines the fold of their events).
 
-    Keys: year, from, to, as_of; complaints {total, by_category, by_source, by_branch,
-    by_dispute_type, by_product_line (None: not recorded yet)}; on_time [{kind, on_time, late,
-    overdue, not_applicable, pending, rate}] for acceptance and decision; reviews {asked, decided,
-    upheld, changed, open}; withdrawn; rejected {total, by_reason [{reason, count}]}."""
+    Keys: year, title, from, to, as_of, history; complaints {total, by_category, by_source,
+    by_branch, by_dispute_type, by_product_line (None: not recorded yet)}; on_time [{kind, on_time,
+    late, overdue, not_applicable, pending, rate}] for acceptance and decision; reviews {asked,
+    decided, upheld, changed, open}; withdrawn; rejected {total, by_reason [{reason, count}]}."""
     first, last = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
-    stats = stats_report(src, first, last, as_of)
+    until = end_of(as_of) if history else None
+    stats = stats_report(src, first, last, as_of, history=history)
     cp = stats["complaints"]
-    where, params = _period_where(first, last, None, None)
+    where, params = _period_where(first, last, None, until, "complaint" if until is not None else None)
 
-    counts = case_on_time_counts(src, "complaint", (f"SELECT id FROM complaint WHERE {where}", params), PERIOD_KINDS,
-                                 as_of)  # fmt: skip
+    if until is None:
+        counts = case_on_time_counts(src, "complaint", (f"SELECT id FROM complaint WHERE {where}", params),
+                                     PERIOD_KINDS, as_of)  # fmt: skip
+        withdrawn = _count(src, f"SELECT count(*) FROM complaint WHERE {where} AND withdrawn_at IS NOT NULL", params)
+        alive = "voided_at IS NULL"
+    else:  # the complaints changed after the day (corrected, stepped back) as they stood: stats_then
+        then = complaints_then(src, first, last, None, until)
+        ids = {r[0] for r in sql_rows(src, f"SELECT id FROM complaint WHERE {where}", params)}
+        ids |= {c["id"] for c in then}
+        counts = case_verdicts(states_at(src, until), "complaint", ids, PERIOD_KINDS, as_of)
+        withdrawn = _count(src, f"SELECT count(*) FROM complaint WHERE {where} AND withdrawn_at < :until", params)
+        withdrawn += sum(1 for c in then if c["withdrawn_at"] is not None)
+        alive = "registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
     periods = []
     for kind in PERIOD_KINDS:
         c = counts[kind]
         periods.append({"kind": kind, **on_time(c).as_dict(), "not_applicable": c.get(NOT_APPLICABLE, 0)})
 
-    [(withdrawn,)] = sql_rows(
-        src, f"SELECT count(*) FROM complaint WHERE {where} AND withdrawn_at IS NOT NULL", params
-    ) or [(0,)]
-    y_from, y_to = start_of_day(first), end_of(last)
-    in_year = "{0} >= :y_from AND {0} < :y_to"
-    asked, decided = in_year.format("review_received_at"), in_year.format("review_decided_at")
+    # reviews (核查) asked and decided in the year, by the complaint's review columns
+    def in_year(column: str) -> str:
+        done = f" AND {column} < :until" if until is not None else ""
+        return f"{column} >= :y_from AND {column} < :y_to{done}"
+
+    asked, decided = in_year("review_received_at"), in_year("review_decided_at")
+    undecided = "(review_decided_at IS NULL" + (" OR review_decided_at >= :until)" if until is not None else ")")
     review_sql = (
         f"SELECT sum(CASE WHEN {asked} THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {decided} THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {decided} AND review_result = :upheld THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {decided} AND review_result = :changed THEN 1 ELSE 0 END),"
-        f" sum(CASE WHEN {asked} AND review_decided_at IS NULL THEN 1 ELSE 0 END)"
-        " FROM complaint WHERE voided_at IS NULL AND review_received_at IS NOT NULL"
+        f" sum(CASE WHEN {asked} AND {undecided} THEN 1 ELSE 0 END)"
+        f" FROM complaint WHERE {alive} AND review_received_at IS NOT NULL"
     )
-    binds = {"y_from": y_from, "y_to": y_to, "upheld": "upheld", "changed": "changed"}
+    binds = {"y_from": start_of_day(first), "y_to": end_of(last), "upheld": "upheld", "changed": "changed"}
+    binds |= {"until": until} if until is not None else {}
     row = (sql_rows(src, review_sql, binds) or [(0,) * 5])[0]
     reviews = dict(zip(("asked", "decided", "upheld", "changed", "open"), (int(n or 0) for n in row), strict=True))
 
@@ -94,6 +111,7 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date) -> d
         "from": first,
         "to": last,
         "as_of": as_of,
+        "history": history,
         "complaints": {
             "total": cp["total"],
             "by_category": cp["by_category"],
@@ -107,12 +125,17 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date) -> d
         },
         "on_time": periods,
         "reviews": reviews,
-        "withdrawn": int(withdrawn or 0),
+        "withdrawn": withdrawn,
         "rejected": {
             "total": cp["outcomes"]["rejected"],
             "by_reason": [{"reason": r["reason"], "count": r["count"]} for r in cp["rejected_by_reason"]],
         },
     }
+
+
+def _count(src, sql: str, params: dict) -> int:
+    rows = sql_rows(src, sql, params)
+    return int(rows[0][0] or 0) if rows else 0
 
 
 # --- the tables every output shows ----------------------------------------------------------
@@ -162,7 +185,9 @@ def summary_lines(report: dict) -> list[str]:
     """The sentences above the tables: what was counted, as of when."""
     return [
         f"统计范围: {report['from']} 至 {report['to']} 收到的投诉(中国标准时间),共 {report['complaints']['total']} 件。",
-        f"期限按 {report['as_of']} 日终的记录判断;核查(复核)按申请收到日和决定日计入年度。",
+        f"按 {report['as_of']} 日终的记录统计"
+        + ("(按当日结束时的记录还原)" if report["history"] else "")
+        + ";期限按当日判断是否按时;核查(复核)按申请收到日和决定日计入年度。",
     ]
 
 

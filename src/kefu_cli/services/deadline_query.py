@@ -333,6 +333,23 @@ def case_on_time_counts(
     return out
 
 
+def case_verdicts(
+    states: list[DeadlineState], case_type: str, ids: set[str], kinds: tuple[str, ...], as_of: dt.date
+) -> dict[str, dict[str, int]]:
+    """`case_on_time_counts` for a past day: the deadlines as their events left them (`states_at`)
+    of the cases `ids`, judged by `verdict`, a row closed as not applicable in time counted so."""
+    out: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    for st in states:
+        if st.case_type != case_type or st.kind not in out or st.case_id not in ids:
+            continue
+        v = verdict(st.status, st.breached, st.due, as_of)
+        if v is None and st.status == NOT_APPLICABLE:
+            v = NOT_APPLICABLE
+        if v is not None:
+            out[st.kind][v] = out[st.kind].get(v, 0) + 1
+    return out
+
+
 # --- one case as `show` reads it, on either source ----------------------------------
 
 
