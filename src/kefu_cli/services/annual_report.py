@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 PERIOD_KINDS = (DeadlineKind.ACCEPTANCE.value, DeadlineKind.DECISION.value)
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the dates kefu accepts (domain/timeutil.py)
-SUFFIXES = (".xlsx", ".docx")
 
 
 def title_of(year: int) -> str:
