@@ -19,6 +19,7 @@ from .files import atomic_writer
 from .xlsxfile import NOTES_SHEET, TEXT, Column, _print_setup, _widths, column_letter
 
 Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+MIN_WIDTH = 10  # a column of small numbers stays wide enough to read and to type into
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -47,7 +48,7 @@ def write_tables_xlsx(dest: str | Path, tables: Sequence[Table], notes: Sequence
         ws = wb.create_sheet(sheet_name(title, taken))
         columns = [Column(h, TEXT) for h in headers]
         for i, width in enumerate(_widths(columns, [[("" if v is None else v) for v in r] for r in rows])):
-            ws.column_dimensions[column_letter(i)].width = width
+            ws.column_dimensions[column_letter(i)].width = max(width, MIN_WIDTH)
         ws.append(list(headers))
         for c in ws[1]:
             c.font = bold
