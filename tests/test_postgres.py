@@ -92,7 +92,8 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     sqlite = str(tmp_path / "demo.sqlite")
     assert run_script(pg_url, SAMPLE) == run_script(sqlite, SAMPLE)
     for args in (["deadlines", "--as-of", "2026-11-20"], ["stats", "--from", "2026-09-01", "--to", "2026-11-30",
-                                                            "--as-of", "2026-11-20"]):  # fmt: skip
+                                                            "--as-of", "2026-11-20"],
+                 ["annual", "--year", "2026", "--as-of", "2026-11-20"], ["annual", "--year", "2026"]):  # fmt: skip
         pg, lite = report_json(pg_url, *args), report_json(sqlite, *args)
         # each database has its own audit chain (recorded times differ); the reports agree
         assert (pg.pop("chain_head", None) is None) == (lite.pop("chain_head", None) is None)
