@@ -26,8 +26,8 @@ def _add(kefu, received: str, *more: str, name: str = "王小明", phone: str = 
 
 def test_the_year_is_china_time_from_new_year_to_new_year(kefu):
     clock.set_now(dt.datetime(2027, 1, 2, 10, 0))
-    _add(kefu, "2026-01-01T00:05", category="服务", channel="信函")
-    _add(kefu, "2026-12-31T23:55", phone="13812345679", branch="海淀支公司")
+    _add(kefu, "2026-01-01T00:05", "--dispute", "理赔纠纷", "--line", "medical", category="服务", channel="信函")
+    _add(kefu, "2026-12-31T23:55", "--dispute", "sales", phone="13812345679", branch="海淀支公司")
     _add(kefu, "2027-01-01T00:05", phone="13812345670", category="销售")
     _add(kefu, "2025-12-31T23:55", phone="13812345671", category="产品")
     out = kefu.ok("report", "annual", "--year", "2026", "--json")
@@ -42,6 +42,12 @@ def test_the_year_is_china_time_from_new_year_to_new_year(kefu):
     assert {r["code"]: r["count"] for r in cp["by_category"]} == {"claims": 1, "service": 1}
     assert {r["code"]: r["count"] for r in cp["by_source"]} == {"phone": 1, "letter": 1}
     assert {r["branch"]: r["count"] for r in cp["by_branch"]} == {"朝阳支公司": 1, "海淀支公司": 1}
+    # the regulator's coding: every code listed, zeros too; a complaint not coded is 未分类
+    disputes = {r["code"]: r["count"] for r in cp["by_dispute_type"]}
+    assert disputes == {"sales": 1, "claims": 1, "surrender": 0, "underwriting": 0, "servicing": 0, "renewal": 0,
+                        "other": 0, "unclassified": 0}  # fmt: skip
+    lines = {r["label"]: r["count"] for r in cp["by_product_line"] if r["count"]}
+    assert lines == {"医疗保险": 1, "未分类": 1}
     nxt = kefu.ok("report", "annual", "--year", "2027", "--json")["complaints"]
     assert (nxt["total"], [r["code"] for r in nxt["by_category"]]) == (1, ["sales"])
     # the same complaints as `report stats` for the same days
@@ -112,7 +118,14 @@ def test_a_past_day_is_read_as_the_records_stood_then(kefu, year_of_cases):
     assert decision == {"kind": "decision", "on_time": 0, "late": 1, "overdue": 1, "not_applicable": 1,
                         "pending": 3, "rate": 0.0}  # fmt: skip
     assert out["reviews"] == {"asked": 0, "decided": 0, "upheld": 0, "changed": 0, "open": 0}
+    # A coded on 11-26: counted so from then on, 未分类 before
+    kefu.ok("complaint", "edit", year_of_cases["A"], "--dispute", "理赔纠纷", "--reason", "补录纠纷类型",
+            "--at", "2026-11-26T12:00")  # fmt: skip
     as_of_11_20 = kefu.ok("report", "annual", "--year", "2026", "--as-of", "2026-11-20", "--json")
+    now = kefu.ok("report", "annual", "--year", "2026", "--json")
+    for doc, claims, uncoded in ((as_of_11_20, 0, 6), (now, 1, 6)):  # E is registered on 11-25
+        coded = {r["code"]: r["count"] for r in doc["complaints"]["by_dispute_type"]}
+        assert (coded["claims"], coded["unclassified"]) == (claims, uncoded)
     assert as_of_11_20["reviews"] == {"asked": 1, "decided": 0, "upheld": 0, "changed": 0, "open": 1}
     assert as_of_11_20["withdrawn"] == 1
 
@@ -123,8 +136,8 @@ def test_the_workbook_has_a_sheet_per_breakdown_with_numbers(kefu, year_of_cases
     path = tmp_path / "2026年报.xlsx"
     kefu.ok("report", "annual", "--year", "2026", "-o", str(path))
     wb = load_workbook(path)
-    assert wb.sheetnames == ["按投诉类别", "按投诉来源(受理方式)", "按机构", "受理与处理决定按时情况", "核查(复核)",
-                             "撤回与不予受理", "说明"]  # fmt: skip
+    assert wb.sheetnames == ["按投诉类别", "按投诉来源(受理方式)", "按机构", "按纠纷类型", "按险种",
+                             "受理与处理决定按时情况", "核查(复核)", "撤回与不予受理", "说明"]  # fmt: skip
     ws = wb["受理与处理决定按时情况"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     assert rows[0] == ["期限", "按时完成", "超时完成", "逾期未完成", "不适用", "未到期", "按时率(%)"]
@@ -147,7 +160,7 @@ def test_the_document_is_plain_word_in_chinese(kefu, year_of_cases, tmp_path):
     assert doc.core_properties.title == "2026年度消费投诉情况" and doc.core_properties.language == "zh-CN"
     lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
-    periods = [[c.text for c in row.cells] for row in doc.tables[3].rows]
+    periods = [[c.text for c in row.cells] for row in doc.tables[5].rows]
     assert periods[1] == ["受理决定", "5", "1", "0", "1", "0", "83.33"]
     assert periods[2] == ["处理决定", "1", "1", "2", "2", "1", "25.00"]
     again = tmp_path / "again.docx"

@@ -29,7 +29,7 @@ def annual(
 ) -> None:
     """年度消费投诉情况(办法第二十六条: 通过年报等方式披露)。
 
-    当年收到的投诉按类别、来源(受理方式)、机构统计;
+    当年收到的投诉按类别、来源(受理方式)、机构、纠纷类型、险种统计;
     受理与处理决定期限的按时完成、超时完成、逾期未完成与不适用;
     核查(复核)的申请、决定与变更;撤回与不予受理(按理由)。
 
@@ -96,8 +96,6 @@ def _render(c, report: dict, rich_tables: bool) -> None:
         for row in rows:
             t.add_row(*(_cell(v) for v in row))
         c.print(t)
-    if report["complaints"]["by_dispute_type"] is None:
-        c.print("争议类型、险种分类: 本版本的投诉尚未记录,暂不统计。", markup=False)
 
 
 def _cell(value) -> str:

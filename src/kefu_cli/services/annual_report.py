@@ -3,7 +3,9 @@
 
 Every figure comes from a reader that already exists, so the yearly report agrees with the others:
 - the breakdowns (category, source = the channel it came by, branch) and the rejections by reason
-  are `report stats` for 1 January – 31 December (services/stats.py `stats_report`);
+  are `report stats` for 1 January – 31 December (services/stats.py `stats_report`); the dispute
+  types and product lines are the regulator's coding (domain/regulator.py, as `report regulator`
+  counts a quarter), every code listed, 未分类 for a complaint not coded;
 - the on-time figures of the acceptance and decision periods are the deadline rows of the year's
   complaints, judged on the as-of day by the one verdict (services/deadline_query.py
   `case_on_time_counts`, the CASE of `on_time_counts`): met on time, met late, still open and
@@ -19,16 +21,19 @@ sheet, .docx); `write_annual` writes the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain import regulator as rg
+from ..domain.codes import label
 from ..domain.deadlines import DEADLINE_KIND_ZH, DeadlineKind
 from ..domain.report import on_time, percent
 from ..domain.timeutil import InputError
 from .deadline_query import NOT_APPLICABLE, case_on_time_counts, case_verdicts, end_of, start_of_day, states_at
 from .report_source import QuickSource, sql_rows
 from .stats import _period_where, stats_report
-from .stats_then import complaints_then
+from .stats_then import as_they_stood, complaints_then
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -57,7 +62,7 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
     registered later absent, steps taken later not yet taken, deadlines the fold of their events).
 
     Keys: year, title, from, to, as_of, history; complaints {total, by_category, by_source,
-    by_branch, by_dispute_type, by_product_line (None: not recorded yet)}; on_time [{kind, on_time,
+    by_branch, by_dispute_type, by_product_line [{code, label, count}]}; on_time [{kind, on_time,
     late, overdue, not_applicable, pending, rate}] for acceptance and decision; reviews {asked,
     decided, upheld, changed, open}; withdrawn; rejected {total, by_reason [{reason, count}]}."""
     first, last = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
@@ -66,6 +71,8 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
     cp = stats["complaints"]
     where, params = _period_where(first, last, None, until, "complaint" if until is not None else None)
 
+    coded_sql = f"SELECT dispute, product_line, count(*) FROM complaint WHERE {where} GROUP BY 1, 2"
+    coded = [(d, ln, int(n)) for d, ln, n in sql_rows(src, coded_sql, params)]
     if until is None:
         counts = case_on_time_counts(src, "complaint", (f"SELECT id FROM complaint WHERE {where}", params),
                                      PERIOD_KINDS, as_of)  # fmt: skip
@@ -75,6 +82,10 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
         then = complaints_then(src, first, last, None, until)
         ids = {r[0] for r in sql_rows(src, f"SELECT id FROM complaint WHERE {where}", params)}
         ids |= {c["id"] for c in then}
+        changed = {c["id"] for c in then}  # their coding as it stood then (services/stats_then.py)
+        coded += [(c["dispute"], c["product_line"], 1)
+                  for c in as_they_stood(src, "complaint", "complaint", "dispute, product_line", until)
+                  if c["id"] in changed]  # fmt: skip
         counts = case_verdicts(states_at(src, until), "complaint", ids, PERIOD_KINDS, as_of)
         withdrawn = _count(src, f"SELECT count(*) FROM complaint WHERE {where} AND withdrawn_at < :until", params)
         withdrawn += sum(1 for c in then if c["withdrawn_at"] is not None)
@@ -116,11 +127,9 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
             "by_category": cp["by_category"],
             "by_source": cp["by_channel"],
             "by_branch": cp["by_branch"],
-            # TODO(issue 22 item 7): the regulator's dispute types and product lines
-            # (domain/regulator.py, complaint columns) are added in parallel; once the complaint
-            # has them, count them here like by_category. None: not recorded by this version.
-            "by_dispute_type": None,
-            "by_product_line": None,
+            # the regulator's coding (domain/regulator.py): every code, zeros too, uncoded as 未分类
+            "by_dispute_type": _coded(rg.DISPUTES, _sum(coded, 0)),
+            "by_product_line": _coded(rg.LINES, _sum(coded, 1)),
         },
         "on_time": periods,
         "reviews": reviews,
@@ -130,6 +139,23 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
             "by_reason": [{"reason": r["reason"], "count": r["count"]} for r in cp["rejected_by_reason"]],
         },
     }
+
+
+def _sum(rows: list[tuple], column: int) -> Counter:
+    out: Counter = Counter()
+    for row in rows:
+        out[row[column] or rg.UNCODED] += row[2]
+    return out
+
+
+def _coded(table, counts: Counter) -> list[dict]:
+    """[{code, label, count}] for every code of `table` in its order (zeros included), any other
+    code stored, then 未分类 (not coded)."""
+    codes = [*table, *sorted(c for c in counts if c not in table and c != rg.UNCODED), rg.UNCODED]
+    return [
+        {"code": c, "label": rg.UNCODED_ZH if c == rg.UNCODED else label(table, c), "count": counts.get(c, 0)}
+        for c in codes
+    ]
 
 
 def _count(src, sql: str, params: dict) -> int:
@@ -153,7 +179,6 @@ def annual_tables(report: dict) -> list[tuple[str, tuple[str, ...], list[list]]]
     """(title, headers, rows) of each breakdown, numbers as numbers (a share or rate in %, 2
     decimals, None when there is nothing to divide by): the terminal's tables, the workbook's
     sheets (one per table) and the document's tables."""
-    from ..domain.codes import label
     from ..domain.complaint import REJECT_REASONS
 
     cp = report["complaints"]
@@ -163,9 +188,8 @@ def annual_tables(report: dict) -> list[tuple[str, tuple[str, ...], list[list]]]
         ("按投诉来源(受理方式)", COUNT_HEADERS, _count_rows(cp["by_source"], total, lambda r: r["label"])),
         ("按机构", COUNT_HEADERS, _count_rows(cp["by_branch"], total, lambda r: r["branch"])),
     ]
-    for key, title in (("by_dispute_type", "按争议类型"), ("by_product_line", "按险种")):
-        if cp.get(key) is not None:  # the regulator's coding, where the complaints carry it
-            tables.append((title, COUNT_HEADERS, _count_rows(cp[key], total, lambda r: r.get("label") or r["code"])))
+    for key, title in (("by_dispute_type", "按纠纷类型"), ("by_product_line", "按险种")):  # the regulator's coding
+        tables.append((title, COUNT_HEADERS, _count_rows(cp[key], total, lambda r: r["label"])))
     periods = [
         [DEADLINE_KIND_ZH[DeadlineKind(p["kind"])], p["on_time"], p["late"], p["overdue"], p["not_applicable"],
          p["pending"], p["rate"]]
