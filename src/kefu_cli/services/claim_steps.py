@@ -121,11 +121,8 @@ def mark_major(
         if c.major:
             raise RuleError(
                 f"理赔报案 {c.id} 已是重大案件({c.major_reasons})"
-                + (
-                    f",已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报"
-                    if c.escalated_at
-                    else f",请在期限内向总部呈报: kefu claim escalate {c.id} --to 总部"
-                )  # fmt: skip
+                + (f",已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报" if c.escalated_at else
+                   f",请在期限内向总部呈报: kefu claim escalate {c.id} --to 总部")  # fmt: skip
             )
         new = dict(
             deaths=max(deaths, c.deaths), estimate=amount if amount is not None else c.estimate,
@@ -160,9 +157,7 @@ def escalate(db, claim_id: str, *, to: str, note: str | None = None, clerk=None,
                 f"kefu claim major {c.id} --deaths/--estimate/--dispute/--litigation 标记"
             )
         if c.escalated_at is not None:
-            raise RuleError(
-                f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报"
-            )
+            raise RuleError(f"理赔报案 {c.id} 已于 {c.escalated_at:%Y-%m-%d %H:%M} 向{c.escalated_to}呈报,不需要重复呈报")
         rows = apply_effects(uow, c, "escalate")
         late = any(d.breached for d in rows)
         record_step(uow, c, "escalate", to=unit, note=note, late=late)
@@ -224,15 +219,11 @@ def apply_claim(
     the handover deadline, incomplete ones give the supplement list."""
     codes = [parse_code(cl.CLAIM_TYPES, t, "--type 索赔类型") for t in _split(types)]
     if not codes:
-        raise InputError(
-            "请给出索赔类型 --type: death 身故、disability 伤残、medical 医疗、accident 意外、burn 烧烫伤、property 财产损失,例如 --type medical"
-        )
+        raise InputError("请给出索赔类型 --type: death 身故、disability 伤残、medical 医疗、accident 意外、burn 烧烫伤、property 财产损失,例如 --type medical")
     name = text_field(applicant, "--applicant 申请人姓名", 50, example="林志远") or None
     phone = phone_number(applicant_phone, "--applicant-phone") if (applicant_phone or "").strip() else None
     if phone and not name:
-        raise InputError(
-            "--applicant-phone 须与申请人姓名 --applicant 一起填写,例如 --applicant 林志远 --applicant-phone 13811110001"
-        )
+        raise InputError("--applicant-phone 须与申请人姓名 --applicant 一起填写,例如 --applicant 林志远 --applicant-phone 13811110001")
 
     def fn(uow: UnitOfWork, c: Claim):
         cl.check(c.status, cl.Action.APPLY, c.id)
@@ -280,9 +271,7 @@ def materials(
     return _action(db, claim_id, clerk, at, fn)
 
 
-def handover(
-    db, claim_id: str, *, to: str | None = None, note: str | None = None, clerk=None, at=None
-) -> dict[str, Any]:
+def handover(db, claim_id: str, *, to: str | None = None, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     """`kefu claim handover`: complete materials handed over to the insurer (meets claim_handover)."""
     unit = text_field(to, "--to 移交单位", 100, example="XX人寿保险股份有限公司北京分公司理赔部") or "保险公司"
     note = text_field(note, "--note 备注", NOTE_MAX, multiline=True) or None
