@@ -83,6 +83,9 @@ CauseOpt = Annotated[
     typer.Option("--cause", help="根本原因(溯源整改): 产品设计、销售行为、理赔服务、服务质量、系统与设施、制度流程、其他"
                  "(或 product_design、sales_conduct、claims_service、service_quality、systems、process、other)"),
 ]  # fmt: skip
+AboutOpt = Annotated[
+    str | None, typer.Option("--about", help="被投诉人(业务员、代理人、柜员等),不能担任经办人(办法第十七条)")
+]
 
 
 def _note(note: str | None) -> str | None:
@@ -130,6 +133,13 @@ def add(
     ] = None,
     dispute: DisputeOpt = None,
     line: LineOpt = None,
+    people: Annotated[
+        int | None, typer.Option("--people", help="共同投诉的人数;20 人以上为重大投诉,须在规定时限内上报应急小组")
+    ] = None,
+    representatives: Annotated[
+        str | None, typer.Option("--representatives", help="群体投诉推选的代表(最多 5 名),以逗号或顿号分隔")
+    ] = None,
+    about: AboutOpt = None,
     new_handler: NewHandlerOpt = False,
     new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
@@ -379,6 +389,7 @@ lazy_commands(app, "kefu_cli.cli.complaint_list", "list:list_")
 lazy_commands(app, "kefu_cli.cli.complaint_show", "edit")
 lazy_commands(app, "kefu_cli.cli.complaint_review", "review", "review-decide")
 lazy_commands(app, "kefu_cli.cli.complaint_rectify", "rectify", "rectified")  # 溯源整改
+lazy_commands(app, "kefu_cli.cli.complaint_major", "major", "escalate")
 
 from .casework import add_to as _add_casework  # noqa: E402
 

@@ -121,6 +121,7 @@ def add_complaint(**o: Any) -> None:
         summary=o["summary"], branch=o["branch"], handler=o["handler"], incomplete=o["incomplete"],
         regulator_ref=o["regulator_ref"], regulator_due=date_value(o["regulator_due"], "--regulator-due"),
         dispute=o["dispute"], product_line=o["line"], new_handler=o["new_handler"], new_branch=o["new_branch"],
+        people=o.get("people"), representatives=o.get("representatives"), about=o.get("about"),
     )  # fmt: skip
     from ..render.output import message
 

@@ -27,6 +27,7 @@ from .common import (
     state,
 )
 from .complaint import (
+    AboutOpt,
     CategoryOpt,
     CauseOpt,
     ChannelOpt,
@@ -193,6 +194,7 @@ def edit(
     dispute: DisputeOpt = None,
     line: LineOpt = None,
     cause: CauseOpt = None,
+    about: AboutOpt = None,
     new_handler: NewHandlerOpt = False,
     new_branch: NewBranchOpt = False,
     json: JsonOpt = False,
@@ -207,7 +209,7 @@ def edit(
                    channel=channel, branch=branch, handler=handler,
                    received=at_value(received, "--received"),
                    regulator_ref=regulator_ref, regulator_due=date_value(regulator_due, "--regulator-due"),
-                   dispute=dispute, line=line, cause=cause)  # fmt: skip
+                   dispute=dispute, line=line, cause=cause, about=about)  # fmt: skip
     r = edit_complaint(state.db, complaint_id, changes, reason=reason, new_handler=new_handler,
                        new_branch=new_branch, clerk=clerk, at=at_value(at))  # fmt: skip
     if json:

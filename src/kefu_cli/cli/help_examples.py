@@ -40,6 +40,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "kefu complaint rectify TS-20261026-0001 --action 修订理赔时效考核办法 \\\n  --owner 理赔部王强 --due 2027-01-29",
     ),
     "complaint rectified": ("kefu complaint rectified TS-20261026-0001 --note 已完成培训",),
+    "complaint major": ("kefu complaint major TS-20261119-0001 --reason 媒体",),
+    "complaint escalate": ("kefu complaint escalate TS-20261119-0001 --to 投诉应急处理领导小组",),
     # who is typing
     "config": ("kefu config set clerk 李娜", "kefu config list"),
     "config set": ("kefu config set clerk 李娜", "kefu config set branch 朝阳支公司"),

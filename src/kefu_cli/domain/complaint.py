@@ -73,6 +73,8 @@ class Action(StrEnum):
     REVIEW_DECIDE = "review_decide"  # the review decided: decision upheld or changed
     RECTIFY = "rectify"  # a rectification of the root cause opened (溯源整改, Art. 26)
     RECTIFIED = "rectified"  # the rectification done
+    MAJOR = "major"  # made a major complaint (Art. 29; domain/major.py MAJOR_REASONS)
+    ESCALATE = "escalate"  # a major complaint reported to the emergency group
 
 
 ACTION_ZH = {
@@ -94,6 +96,8 @@ ACTION_ZH = {
     Action.REVIEW_DECIDE: "作出核查(复核)决定(review-decide)",
     Action.RECTIFY: "登记整改(rectify)",
     Action.RECTIFIED: "整改完成(rectified)",
+    Action.MAJOR: "认定为重大投诉(major)",
+    Action.ESCALATE: "上报应急小组(escalate)",
 }
 
 # The audit actions of a complaint as a clerk reads them in its timeline.
@@ -117,6 +121,8 @@ EVENT_ZH = {
     "review_decide": "作出核查(复核)决定",
     "rectify": "登记整改",
     "rectified": "整改完成",
+    "major": "认定为重大投诉",
+    "escalate": "上报投诉应急处理领导小组",
     "note": "备注/联系记录",
     "assign": "改派",
     "void": "作废",
@@ -149,6 +155,9 @@ TRANSITIONS: dict[Action, dict[Status, Status]] = {
     # rectification (溯源整改) follows a decision, whatever the review made of it; it keeps the status
     Action.RECTIFY: {s: s for s in (Status.DECIDED, Status.REVIEWING, Status.REVIEWED)},
     Action.RECTIFIED: {s: s for s in (Status.DECIDED, Status.REVIEWING, Status.REVIEWED)},
+    # A major complaint is named, and reported to the emergency group, whatever its stage.
+    Action.MAJOR: {s: s for s in Status if s not in (Status.WITHDRAWN, Status.MERGED)},
+    Action.ESCALATE: {s: s for s in Status if s not in (Status.WITHDRAWN, Status.MERGED)},
 }
 
 
@@ -233,6 +242,7 @@ EFFECTS: dict[Action, dict[str, tuple[DeadlineKind, ...] | None]] = {
     Action.REGULATOR_REPORT: {"met": (_K.REGULATOR_REPORT,)},
     Action.REVIEW_DECIDE: {"met": (_K.REVIEW,)},
     Action.RECTIFIED: {"met": (_K.RECTIFICATION,)},
+    Action.ESCALATE: {"met": (_K.MAJOR_COMPLAINT_REPORT,)},
 }
 # The deadlines a step opens, each (kind, policy rule, why), started when the step says (the
 # review from the receipt of the written request). Registration, complete materials, extensions
@@ -241,7 +251,10 @@ OPENS: dict[Action, tuple[tuple[DeadlineKind, str, str], ...]] = {
     Action.REVIEW: ((_K.REVIEW, "complaint.review", "收到核查(复核)申请"),),
     # due on the day the rectify step gives (rule "fixed"), held by the rectification's owner
     Action.RECTIFY: ((_K.RECTIFICATION, "fixed", "溯源整改"),),
+    Action.MAJOR: ((_K.MAJOR_COMPLAINT_REPORT, "complaint.major_report", "认定为重大投诉"),),
 }
+# A registration of 20 or more people (domain/major.py GROUP_PEOPLE) opens this, from the receipt.
+MAJOR_AT_REGISTRATION = (_K.MAJOR_COMPLAINT_REPORT, "complaint.major_report")
 
 
 class ReviewResult(StrEnum):
@@ -367,6 +380,9 @@ REGISTERED_FIELDS = (
     "regulator_due",
     "dispute",  # the regulator's coding (domain/regulator.py); registrations before 0012 have none
     "product_line",
+    "people",  # a group complaining together (Art. 12, 29), its representatives, whom it is about (Art. 17)
+    "representatives",
+    "about",
 )
 
 
@@ -377,7 +393,8 @@ COMPLAINT_UNSET: dict = {
     **dict.fromkeys(("accepted_at", "rejected_at", "reject_reason", "reject_note", "transferred_at", "transfer_to",
                      "transfer_internal", "merged_into", "extension_level", "extension_approver", "paused_at",
                      "pause_reason", "pause_kind", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason",
-                     "review_received_at", "review_decided_at", "review_result")),
+                     "review_received_at", "review_decided_at", "review_result",
+                     "people", "representatives", "about", "major_reason", "major_at", "escalated_at", "escalated_to")),
     "paused_workdays": 0,
 }  # fmt: skip
 # the root cause of the decision and its one rectification (溯源整改, Art. 26)
@@ -399,6 +416,8 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s.update({k: details[k] for k in REGISTERED_FIELDS if k in details})
         if "incomplete" in details:
             s["materials_complete_at"] = None if details["incomplete"] else details.get("received_at")
+        if details.get("major_reason"):  # 20 or more people: major from the receipt
+            s.update(major_reason=details["major_reason"], major_at=details.get("received_at"))
     elif action == "materials_complete":
         s["materials_complete_at"] = at
     elif action == "accept":
@@ -425,6 +444,10 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
         s["review_received_at"] = details.get("received_at")
     elif action == "review_decide":
         s.update(review_decided_at=at, review_result=details.get("result"))
+    elif action == "major":
+        s.update(major_reason=details.get("reason"), major_at=at)
+    elif action == "escalate":
+        s.update(escalated_at=at, escalated_to=details.get("to"))
     elif action == "withdraw":
         s.update(withdrawn_at=at, paused_at=None)
     elif action == "assign":

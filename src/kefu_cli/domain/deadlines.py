@@ -22,6 +22,7 @@ class DeadlineKind(StrEnum):
     CLAIM_HANDOVER = "claim_handover"
     REVIEW = "review"  # the superior branch's review (核查) of a decision (2020 rule Art. 20)
     RECTIFICATION = "rectification"  # the rectification a decision's root cause asks for (溯源整改, Art. 26)
+    MAJOR_COMPLAINT_REPORT = "major_complaint_report"  # a major complaint to the emergency group (Art. 29)
 
 
 DEADLINE_KIND_ZH = {
@@ -36,6 +37,7 @@ DEADLINE_KIND_ZH = {
     DeadlineKind.CLAIM_HANDOVER: "理赔材料移交",
     DeadlineKind.REVIEW: "核查(复核)决定",
     DeadlineKind.RECTIFICATION: "整改",
+    DeadlineKind.MAJOR_COMPLAINT_REPORT: "重大投诉上报应急小组",
 }
 
 

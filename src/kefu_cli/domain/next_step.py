@@ -33,6 +33,9 @@ CLOSES: dict[str, Closes] = {
     "initial_investigation": Closes("complaint", "investigate", "", "开始初步调查"),
     "review": Closes("complaint", "review-decide", "--result …", "作出核查(复核)决定"),
     "rectification": Closes("complaint", "rectified", "", "完成整改并登记"),
+    "major_complaint_report": Closes(
+        "complaint", "escalate", "--to 投诉应急处理领导小组", "重大投诉上报投诉应急处理领导小组"
+    ),
     "callback": Closes("callback", "attempt", "--method … --result …", "回访客户"),
     "callback_reply": Closes("callback", "resolve", "--reply …", "答复回访中发现的问题"),
     "major_case_report": Closes("claim", "escalate", "--to 总部", "向总部呈报重大案件"),

@@ -91,6 +91,13 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("complaint.review_request", 30, Unit.DAYS, "收到处理决定后书面申请核查(复核)", f"{RULE_2020}第二十条"),
     Rule("complaint.review", 30, Unit.DAYS, "核查(复核)决定(自收到核查申请)", f"{RULE_2020}第二十条"),
     Rule(
+        "complaint.major_report",
+        24,
+        Unit.HOURS,
+        "重大投诉报告投诉应急处理领导小组(自接收或认定为重大投诉)",
+        "保险公司客户投诉应急预案 3.1、4.3",
+    ),
+    Rule(
         "complaint.initial_investigation",
         24,
         Unit.HOURS,

@@ -83,6 +83,10 @@ class Registration:
     regulator_due: dt.date | None
     dispute: str | None
     product_line: str | None
+    people: int | None
+    representatives: str | None
+    about: str | None
+    major_reason: str | None
 
     values: dict[str, Any]  # all of the above, as `check_registration` returned them
 
@@ -94,6 +98,7 @@ class Registration:
             branch=self.branch, handler=self.handler, incomplete=self.incomplete,
             regulator_ref=self.regulator_ref, regulator_due=self.regulator_due, dispute=self.dispute,
             product_line=self.product_line,
+            people=self.people, representatives=self.representatives, about=self.about,
         )  # fmt: skip
 
 
@@ -136,12 +141,16 @@ class Checker:
         regulator_due: dt.date | None = None,
         dispute: str | None = None,
         product_line: str | None = None,
+        people: int | str | None = None,
+        representatives: str | None = None,
+        about: str | None = None,
     ) -> Registration:
         v = check_registration(
             self.uow, once=self._once, received=received, channel=channel, category=category, name=name, phone=phone,
             relation=relation, policy_no=policy_no, summary=summary, branch=branch, handler=handler,
             incomplete=incomplete, regulator_ref=regulator_ref, regulator_due=regulator_due, dispute=dispute,
             product_line=product_line,
+            people=people, representatives=representatives, about=about,
         )  # fmt: skip
         return Registration(line=line, **v, values=v)
 
@@ -242,7 +251,7 @@ class BulkWriter:
         ids: list[str] = []
         batch: list[Registration] = []
         for r in regs:
-            if r.channel == "regulator":
+            if r.channel == "regulator" or r.major_reason:  # their callback, their major report: one by one
                 ids += self._batch(batch)
                 batch = []
                 ids.append(self._one(r))
@@ -405,7 +414,7 @@ class BulkWriter:
         values_of, converts = self._complaint_values, self._complaint_converts
         complaints, deadlines, events = [], [], []
         for r, cid in zip(regs, numbers, strict=True):
-            if r.channel == "regulator":  # its callback: through `register` (`register` above)
+            if r.channel == "regulator" or r.major_reason:  # through `register` (`register` above)
                 raise ValueError("a complaint transferred by the regulator is registered one by one")
             received = r.received
             details = registration_details(r.values, duplicates.hints(r.policy_no, r.phone, r.category))

@@ -114,6 +114,9 @@ def assign(
         still_open = row.status in STILL_OPEN[case_type]
         if not still_open:
             raise RuleError(f"{zh} {row.id} 已办结,不能再改派;需要记录后续联系请用 note")
+        from ..domain.major import check_not_about
+
+        check_not_about(handler_name, getattr(row, "about", None), row.id)  # a complaint's 被投诉人 (Art. 17)
         target_branch = branch_name if branch_name is not None else row.branch
         if branch_name is not None:
             ensure_branch(uow, target_branch, new_branch)

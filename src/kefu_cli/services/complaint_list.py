@@ -62,6 +62,13 @@ COLUMNS = (
     "rectify_owner",
     "rectify_due",
     "rectified_at",
+    "people",
+    "representatives",
+    "about",
+    "major_reason",
+    "major_at",
+    "escalated_at",
+    "escalated_to",
     "created_at",
     "created_by",
     "updated_at",
@@ -215,7 +222,9 @@ def list_(
             count_sql = "SELECT COUNT(*) FROM complaint" + (" WHERE " + " AND ".join(where) if where else "")
             more = sql_rows(src, count_sql, params)[0][0] - limit
         nxt = next_running(src, CASE, [c["id"] for c in complaints], as_of, past)
-    items = [nest_rectification(row | {"next_deadline": nxt.get(row["id"])}) for row in complaints]
+    from ..domain.major import shown
+
+    items = [nest_rectification(shown(row | {"next_deadline": nxt.get(row["id"])})) for row in complaints]
     return {"as_of": as_of, "count": len(items), "items": items} | ({"more": more} if limit else {})
 
 

@@ -26,7 +26,9 @@ def get(uow: UnitOfWork, complaint_id: str) -> Complaint:
 
 
 def _row(c: Complaint) -> dict[str, Any]:
-    return {k: getattr(c, k) for k in COLUMNS}
+    from ..domain.major import shown
+
+    return shown({k: getattr(c, k) for k in COLUMNS})
 
 
 def _linked_callbacks(src: QuickSource | UnitOfWork, complaint_id: str) -> list[dict[str, Any]]:
@@ -108,7 +110,9 @@ def _quick_show(src: QuickSource, complaint_id: str, as_of: dt.date) -> dict[str
     found = sql_rows(src, f"SELECT {', '.join(COLUMNS)} FROM complaint WHERE id = :id", {"id": key})  # noqa: S608
     if not found:
         return None
-    out = nest_rectification(_typed(found[0]))
+    from ..domain.major import shown
+
+    out = nest_rectification(shown(_typed(found[0])))
     rows = case_deadline_rows(src, CASE, out["id"])
     out["deadlines"] = [deadline_view(d, src.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(src, out["id"])

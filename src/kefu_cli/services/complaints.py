@@ -30,13 +30,16 @@ from .context import UnitOfWork, unit_of_work
 K = DeadlineKind
 
 
-def registration_deadlines(policy, incomplete: bool, regulator: bool) -> list[tuple[DeadlineKind, str]]:
+def registration_deadlines(
+    policy, incomplete: bool, regulator: bool, major: bool = False
+) -> list[tuple[DeadlineKind, str]]:
     """(kind, policy rule key) of the deadlines a registration opens, in the order it opens
     them, every one from the receipt (complete materials at registration arrive with the
     complaint): the supplement notice when materials are incomplete, the periods whose rule
     (`policy.rule(key).start`) starts on receipt, or on complete materials when they are
     complete, the 24-hour initial investigation, and the regulator's report date for 监管转办
-    (its due date is the regulator's: `fixed_due`). `register` and the bulk import both open these."""
+    (its due date is the regulator's: `fixed_due`), and the report of a major complaint (20 or more
+    people, domain/complaint.py MAJOR_AT_REGISTRATION). `register` and the bulk import both open these."""
     plan: list[tuple[DeadlineKind, str]] = []
     if incomplete:
         plan.append((K.SUPPLEMENT_NOTICE, "complaint.supplement_notice"))
@@ -47,6 +50,8 @@ def registration_deadlines(policy, incomplete: bool, regulator: bool) -> list[tu
     plan.append((K.INITIAL_INVESTIGATION, "complaint.initial_investigation"))
     if regulator:
         plan.append((K.REGULATOR_REPORT, "complaint.regulator_report"))
+    if major:
+        plan.append(sm.MAJOR_AT_REGISTRATION)
     return plan
 
 
@@ -213,6 +218,9 @@ def check_registration(
     new_handler: bool = False,
     new_branch: bool = False,
     once: Callable[[tuple, Callable[[], Any]], Any] | None = None,
+    people: int | str | None = None,
+    representatives: str | None = None,
+    about: str | None = None,
 ) -> dict[str, Any]:
     """A registration's every check, in order and with its messages (InputError for the first
     that fails): its fields cleaned, the receipt against the registration time, the calendar,
@@ -233,12 +241,30 @@ def check_registration(
         uow.calendar.day(day)  # a clear error for dates outside the calendar
     else:
         once(("day", day), lambda: _calendar_day(uow, day))
+    f.update(group_fields(people, representatives, about))
+    check_not_about(f["handler"], f["about"])  # before the master lists: a refused handler is not added
     f["branch"], f["handler"] = registration_names(uow, f["branch"], f["handler"], once, new_branch, new_handler)
     if uow.at < received:
         raise InputError(
             f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
         )
     return dict(f, received=received, incomplete=incomplete, regulator_due=regulator_due)
+
+
+def group_fields(people: int | str | None, representatives: str | None, about: str | None) -> dict[str, Any]:
+    """A registration's group (how many people, their representatives: at most 5), whom it is
+    about, and why it is major (20 or more people) — domain/major.py."""
+    from ..domain import major
+
+    n, names = major.people(people), major.representatives(representatives)
+    major.check_group(n, names)
+    return dict(people=n, representatives=names, about=major.about(about), major_reason=major.registration_reason(n))
+
+
+def check_not_about(handler: str | None, about: str | None) -> None:
+    from ..domain.major import check_not_about as check
+
+    check(handler, about)
 
 
 def _calendar_day(uow: UnitOfWork, day: dt.date) -> bool:
@@ -273,6 +299,7 @@ def registration_names(
 def registration_details(values: dict[str, Any], duplicates: list[str]) -> dict[str, Any]:
     """The details of a registration's `register` event, from its checked values
     (`check_registration`) and its duplicate hint: the row is their fold (domain/complaint.py)."""
+    group = {k: values.get(k) for k in ("people", "representatives", "about", "major_reason")}
     return dict(
         channel=values["channel"],
         category=values["category"],
@@ -290,6 +317,7 @@ def registration_details(values: dict[str, Any], duplicates: list[str]) -> dict[
         handler=values["handler"],
         dispute=values["dispute"],
         product_line=values["product_line"],
+        **{k: v for k, v in group.items() if v},  # a group, whom it is about, major: only when given
     )
 
 
@@ -314,7 +342,8 @@ def register(uow: UnitOfWork, number: str | None = None, **fields: Any) -> dict[
     details = registration_details(v, duplicates)
     c = core.new_row(uow, CASE, number, "register", registration_status(v["incomplete"]), details)
     uow.session.flush()
-    for kind, rule in registration_deadlines(uow.policy, v["incomplete"], v["channel"] == "regulator"):
+    plan = registration_deadlines(uow.policy, v["incomplete"], v["channel"] == "regulator", bool(v["major_reason"]))
+    for kind, rule in plan:
         fixed = {"fixed_due": v["regulator_due"]} if kind is K.REGULATOR_REPORT else {}
         start_complaint_deadline(uow, c, kind, received, rule, **fixed)
     core.register_event(uow, CASE, c, "register", details)

@@ -57,6 +57,7 @@ COMPLAINT_FIELDS = {
     "dispute": ("dispute", "纠纷类型"),
     "line": ("product_line", "险种"),
     "cause": ("cause", "根本原因"),  # of the decision (溯源整改): a decided complaint's only
+    "about": ("about", "被投诉人"),  # Art. 17: may not be the handler (domain/major.py)
 }
 CALLBACK_FIELDS = {
     "name": ("name", "客户姓名"),
@@ -132,6 +133,10 @@ def _complaint_value(option: str, value: Any) -> Any:
         from ..domain.causes import CAUSE_FIELD, CAUSES
 
         return parse_code(CAUSES, value, CAUSE_FIELD)
+    if option == "about":
+        from ..domain.major import about
+
+        return about(value)
     limits = {"name": (50, "王小明"), "policy": (60, "P2026110001"), "summary": (2000, "理赔款逾期未到账"),
               "branch": (60, "朝阳支公司"), "handler": (60, "李娜"), "regulator_ref": (100, "京金转〔2026〕1号")}  # fmt: skip
     limit, example = limits[option]
@@ -159,6 +164,9 @@ def _complaint_derive(uow: UnitOfWork, c: Complaint, before: dict, after: dict) 
         raise RuleError(
             f"投诉 {c.id} 尚未作出处理决定: 根本原因随处理决定登记(kefu complaint decide {c.id} --result … --cause …)"
         )
+    from ..domain.major import check_not_about
+
+    check_not_about(after.get("handler", c.handler), after.get("about", c.about), c.id)  # Art. 17
     channel = after.get("channel", c.channel)
     ref = after.get("regulator_ref", c.regulator_ref)
     if channel == "regulator" and not ref:

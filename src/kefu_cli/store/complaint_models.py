@@ -63,6 +63,15 @@ class Complaint(SQLModel, table=True):
     rectify_owner: str | None = Field(default=None, max_length=60)
     rectify_due: dt.date | None = None
     rectified_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    # a group complaining together (Art. 12), a major complaint (Art. 29) and its report to the
+    # emergency group, whom the complaint is about (Art. 17; domain/major.py)
+    people: int | None = None
+    representatives: str | None = Field(default=None, max_length=400)  # names joined by 、 (at most 5)
+    about: str | None = Field(default=None, max_length=60)  # 被投诉人
+    major_reason: str | None = Field(default=None, max_length=20)  # domain/major.py MajorReason
+    major_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    escalated_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    escalated_to: str | None = Field(default=None, max_length=100)
     registered_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # the --at of registration
     voided_at: dt.datetime | None = Field(default=None, sa_type=DateTime())  # registered by mistake: void
     void_reason: str | None = None
