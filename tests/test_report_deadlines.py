@@ -275,10 +275,13 @@ def test_bad_input_is_one_sentence_exit_2(data):
 def test_csv(data):
     out = data.ok("report", "deadlines", "--as-of", AS_OF, "--csv")
     lines = out.splitlines()
-    assert lines[0] == "case_id,case_type,kind,due,due_at,status,working_days_left,provisional,branch,handler,breached"
+    assert lines[0] == (
+        "case_id,case_type,kind,due,due_at,status,working_days_left,provisional,branch,handler,breached,major"
+    )
     assert (
         lines[1]
-        == "TS-20260914-0001,complaint,acceptance,2026-09-28,2026-09-28T23:59:59+08:00,overdue,-2,False,朝阳,张三,True"
+        == "TS-20260914-0001,complaint,acceptance,2026-09-28,2026-09-28T23:59:59+08:00,overdue,-2,False,朝阳,张三,True,"
+        "False"
     )
     assert len([ln for ln in lines if ln]) == 7
 

@@ -142,6 +142,7 @@ ITEM_KEYS = [
     "branch",
     "handler",
     "breached",
+    "major",  # a major complaint's (2020 rule Art. 29)
 ]
 
 
@@ -300,7 +301,7 @@ def _render_deadlines(c, report: dict, rich_tables: bool) -> None:
                 i["branch"],
                 i["handler"],
                 i["case_id"],
-                CASE_ZH.get(i["case_type"], i["case_type"]),
+                CASE_ZH.get(i["case_type"], i["case_type"]) + ("(重大)" if i.get("major") else ""),
                 kind_zh(i["kind"]),
                 str(i["due"]),
                 BUCKET_ZH[Bucket(i["status"])],

@@ -54,7 +54,7 @@ from .deadline_query import (
     states_at,
     verdicts_of,
 )
-from .report_source import QuickSource, chain_head_of
+from .report_source import QuickSource, chain_head_of, sql_rows
 
 if TYPE_CHECKING:
     from .context import UnitOfWork
@@ -143,6 +143,7 @@ def deadline_report(
             rows = running_now(uow, filters)
             counts = on_time_counts(uow, month_start, as_of, as_of, filters).get(None, {})
         items = _items(rows, cal, as_of, within, status, summary, groups)
+    items = _with_major(uow, items)
 
     return {
         "as_of": as_of,
@@ -167,6 +168,22 @@ def deadline_report(
         # The audit chain head when the report was made: a later edit of the history no longer matches it.
         "chain_head": chain_head_of(uow),
     }
+
+
+def major_ids(src: QuickSource | UnitOfWork) -> set[str]:
+    """The numbers of the major complaints (2020 rule Art. 29; domain/major.py): every report flags them."""
+    return {i for (i,) in sql_rows(src, "SELECT id FROM complaint WHERE major_reason IS NOT NULL", {})}
+
+
+def _with_major(src: QuickSource | UnitOfWork, items):
+    """Each item with `major`: its case is a major complaint (a list stays a list, an iterator lazy)."""
+    majors = major_ids(src)
+
+    def mark(i: dict) -> dict:
+        i["major"] = i["case_type"] == "complaint" and i["case_id"] in majors
+        return i
+
+    return [mark(i) for i in items] if isinstance(items, list) else map(mark, items)
 
 
 def _items(rows, cal, as_of, within, status, summary: Counter, groups: dict) -> list[dict]:
