@@ -40,7 +40,9 @@ def group(kefu):
 
 def test_a_group_of_25_is_major_from_receipt_and_due_24_hours_later_across_midnight(kefu, group):
     assert (group["major"], group["major_reason"], group["people"]) == (True, "group", 25)
-    assert group["representatives"] == ["甲", "乙", "丙", "丁"]
+    assert group["representatives"] == ["甲*", "乙*", "丙*", "丁*"]  # names of the complainants: masked
+    shown = kefu.ok("complaint", "show", group["id"], "--json", "--unmask")
+    assert shown["representatives"] == ["甲", "乙", "丙", "丁"]
     assert group["major_at"] == "2026-12-03T22:30:00+08:00"
     assert (group["escalated_at"], group["escalated_to"]) == (None, None)
     d = _major_deadline(group)
@@ -85,7 +87,7 @@ def test_escalating_in_time_is_on_time_and_undo_reopens_the_deadline(kefu, group
 def test_fewer_than_20_people_is_a_group_but_not_major(kefu):
     out = kefu.ok(*ONE, "--people", "19", "--representatives", "张三、李四", "--json")
     assert (out["major"], out["major_reason"], out["people"], out["representatives"]) == (
-        False, None, 19, ["张三", "李四"]
+        False, None, 19, ["张*", "李*"]
     )  # fmt: skip
     assert not [d for d in out["deadlines"] if d["kind"] == "major_complaint_report"]
     r = kefu("complaint", "escalate", out["id"])
@@ -168,3 +170,19 @@ def test_a_forged_major_column_is_named_by_verify(kefu, group, db_path, column, 
     r = kefu("db", "verify")
     assert r.code != 0
     assert group["id"] in r.out + r.err and named in r.out + r.err
+
+
+def test_show_and_list_mark_a_major_complaint(kefu, group):
+    kefu.ok(*ONE, "--about", "赵六")
+    text = kefu.ok("complaint", "show", group["id"])
+    assert f"投诉 {group['id']}  状态: 待受理  重大投诉" in text
+    assert "投诉人数: 25  代表: 甲*、乙*、丙*、丁*" in text
+    assert "重大投诉: 群体(自 2026-12-03 22:30),尚未上报投诉应急处理领导小组" in text
+    listed = kefu.ok("complaint", "list")
+    [line] = [ln for ln in listed.splitlines() if group["id"] in ln]
+    assert "重大" in line
+    assert [ln for ln in listed.splitlines() if "张*" in ln and "重大" in ln] == []
+    rows = kefu.ok("complaint", "list", "--json")["items"]
+    assert [(r["id"][-4:], r["major"]) for r in rows] == [("0001", False), ("0001", True)]
+    csv = kefu.ok("complaint", "list", "--csv").splitlines()
+    assert csv[0].endswith(",major") and csv[2].endswith(",True")

@@ -105,11 +105,11 @@ def list_(
 
         from ..render.output import csv_text
 
-        extra = ["next_kind", "next_due", "working_days_left"]
+        extra = ["next_kind", "next_due", "working_days_left", "major"]
         rows = []
         for i in data["items"]:
             n = i["next_deadline"] or {}
-            rows.append([i[h] for h in headers] + [n.get("kind"), n.get("due"), n.get("working_days_left")])
+            rows.append([i[h] for h in headers] + [n.get("kind"), n.get("due"), n.get("working_days_left"), i["major"]])
         sys.stdout.write(csv_text(headers + extra, rows))
         return
     from ..domain.codes import CATEGORIES, CHANNELS, label
@@ -129,7 +129,8 @@ def list_(
         rows.append(
             [
                 i["id"],
-                f"已作废({_status_zh(i['status'])})" if i["voided_at"] else _status_zh(i["status"]),
+                (f"已作废({_status_zh(i['status'])})" if i["voided_at"] else _status_zh(i["status"]))
+                + (" 重大" if i["major"] else ""),  # a major complaint (2020 rule Art. 29)
                 f"{i['received_at']:%Y-%m-%d %H:%M}",
                 label(CHANNELS, i["channel"]),
                 label(CATEGORIES, i["category"]),

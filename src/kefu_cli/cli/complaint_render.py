@@ -105,3 +105,24 @@ def done(
     print_lines(lines)
     if any(d["provisional"] and d["status"] == "open" for d in result["deadlines"]):
         message("注意: 标记 [临时] 的期限涉及尚未公布节假日安排的年份,公布并导入后会自动重算。", style="yellow")
+
+
+def major_lines(data: dict) -> list[str]:
+    """A complaint's group, whom it is about and whether it is major (2020 rule Art. 12, 17, 29), as `show` prints them."""
+    from ..domain.codes import label
+    from ..domain.major import MAJOR_REASONS
+
+    lines = []
+    if data.get("people") or data.get("representatives"):
+        names = "、".join(data.get("representatives") or []) or "-"
+        lines.append(f"投诉人数: {data.get('people') or '-'}  代表: {names}")
+    if data.get("about"):
+        lines.append(f"被投诉人: {data['about']}(不得担任经办人,办法第十七条)")
+    if data.get("major"):
+        text = f"重大投诉: {label(MAJOR_REASONS, data['major_reason'])}(自 {data['major_at']:%Y-%m-%d %H:%M})"
+        if data.get("escalated_at"):
+            text += f",已于 {data['escalated_at']:%Y-%m-%d %H:%M} 上报 {data['escalated_to']}"
+        else:
+            text += ",尚未上报投诉应急处理领导小组"
+        lines.append(text)
+    return lines

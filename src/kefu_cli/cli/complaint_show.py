@@ -39,7 +39,7 @@ from .complaint import (
     RelationOpt,
     SummaryOpt,
 )
-from .complaint_render import callback_lines, deadline_lines
+from .complaint_render import callback_lines, deadline_lines, major_lines
 from .labels import deadline_event, mask_personal, next_text, shown_deadlines, shown_events, status_zh
 
 
@@ -69,7 +69,7 @@ def show(
     from ..render.output import print_lines, print_table
 
     lines = [
-        f"投诉 {data['id']}  状态: {_status_zh(data['status'])}",
+        f"投诉 {data['id']}  状态: {_status_zh(data['status'])}" + ("  重大投诉" if data.get("major") else ""),
         f"接收: {data['received_at']:%Y-%m-%d %H:%M}  方式: {label(CHANNELS, data['channel'])}  类别: {label(CATEGORIES, data['category'])}",
         f"投诉人: {data['name']}({label(RELATIONS, data['relation'])})  电话: {data['phone']}  保单: {data['policy_no'] or '-'}",
         f"机构: {data['branch'] or '-'}  处理人: {data['handler'] or '-'}",
@@ -80,6 +80,7 @@ def show(
         )
     if data["summary"]:
         lines.append(f"内容: {data['summary']}")
+    lines += major_lines(data)
     if data["regulator_ref"]:
         lines.append(f"监管转办编号: {data['regulator_ref']}")
     if data.get("dispute") or data.get("product_line"):

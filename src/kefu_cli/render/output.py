@@ -314,6 +314,11 @@ def _mask_fields(data: dict) -> dict:
     for key, fn in _PERSONAL.items():
         if isinstance(out.get(key), str):
             out[key] = fn(out[key])
+    names = out.get("representatives")  # a group's representatives (2020 rule Art. 12): names too
+    if isinstance(names, list):
+        out["representatives"] = [mask_name(n) if isinstance(n, str) else n for n in names]
+    elif isinstance(names, str):
+        out["representatives"] = "、".join(mask_name(n) for n in names.split("、"))
     fn = _PERSONAL.get(out["field"]) if isinstance(out.get("field"), str) else None
     if fn is not None:  # an edit of the name or phone: its old and new values
         for key in ("old", "new", "before", "after", "from", "to"):
