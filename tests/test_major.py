@@ -186,3 +186,25 @@ def test_show_and_list_mark_a_major_complaint(kefu, group):
     assert [(r["id"][-4:], r["major"]) for r in rows] == [("0001", False), ("0001", True)]
     csv = kefu.ok("complaint", "list", "--csv").splitlines()
     assert csv[0].endswith(",major") and csv[2].endswith(",True")
+
+
+def test_report_stats_counts_major_complaints_and_their_report(kefu, group):
+    kefu.ok(*ONE)  # not major
+    media = kefu.ok(*ONE[:3], "2026-12-02T09:00", *ONE[4:], "--json")["id"]
+    kefu.ok("complaint", "major", media, "--reason", "media", "--at", "2026-12-02T10:00")
+    late = kefu.ok(*ONE[:3], "2026-12-02T11:00", *ONE[4:], "--json")["id"]
+    kefu.ok("complaint", "major", late, "--reason", "灾害", "--at", "2026-12-02T11:00")
+    kefu.ok("complaint", "escalate", late, "--at", "2026-12-03T12:00")  # due 12-03 11:00: late
+    kefu.ok("complaint", "escalate", group["id"], "--at", "2026-12-04T20:00")  # due 12-04 22:30: on time
+    rep = kefu.ok("report", "stats", "--from", "2026-12-01", "--to", "2026-12-05", "--json")
+    m = rep["complaints"]["major"]
+    assert (m["count"], m["escalated_on_time"], m["escalated_late"], m["open"], m["overdue"]) == (3, 1, 1, 0, 1)
+    assert {r["reason"]: r["count"] for r in m["by_reason"]} == {
+        "group": 1, "disaster": 1, "accident": 0, "public_health": 0, "regulator": 0, "media": 1
+    }  # fmt: skip
+    # as the history stood at the end of 12-02: the group not yet registered, the late one not yet escalated
+    then = kefu.ok("report", "stats", "--from", "2026-12-01", "--to", "2026-12-05", "--as-of", "2026-12-02", "--json")
+    m = then["complaints"]["major"]
+    assert (m["count"], m["escalated_on_time"], m["escalated_late"], m["open"], m["overdue"]) == (2, 0, 0, 2, 0)
+    text = kefu.ok("report", "stats", "--from", "2026-12-01", "--to", "2026-12-05")
+    assert "重大投诉(上报投诉应急处理领导小组)" in text and "重大投诉逾期上报" in text

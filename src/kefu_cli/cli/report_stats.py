@@ -38,6 +38,7 @@ def _stats_rows(report: dict) -> list[list]:
         rows.append(["by_cause", r["code"], "根本原因: " + r["label"], r["count"], ""])
     for k, n in cp.get("rectifications", {}).items():
         rows.append(["rectifications", k, RECTIFY_ZH[k], n, ""])
+    rows += _major_rows(cp["major"])
     for k, d in report["durations"].items():
         rows.append(["durations", f"{k}.median", DURATION_ZH[k] + "中位数(工作日)", d["count"], d["median"]])
         rows.append(["durations", f"{k}.p90", DURATION_ZH[k] + "90分位(工作日)", d["count"], d["p90"]])
@@ -204,6 +205,13 @@ def _render_stats(c, report: dict, charts: bool) -> None:
         c.print(t)
 
     _cause_tables(c, table, cp)
+    if cp["major"]["count"]:  # 办法第二十九条: major complaints and their report to the emergency group
+        t = table("重大投诉(上报投诉应急处理领导小组)", ["项目", "件数"])
+        for _, _, text, n, _ in _major_rows(cp["major"])[1:]:
+            if n:
+                t.add_row(text, str(n))
+        c.print(t)
+
     t = table("用时(工作日)", ["环节", "件数", "中位数", "90分位"])
     for k, d in report["durations"].items():
         t.add_row(DURATION_ZH[k], str(d["count"]), _num(d["median"]), _num(d["p90"]))
@@ -317,3 +325,14 @@ def _cause_tables(c, table, cp: dict) -> None:
     for k, n in fixes.items():
         t.add_row(RECTIFY_ZH[k], str(n))
     c.print(t)
+
+
+MAJOR_ZH = {"escalated_on_time": "按时上报", "escalated_late": "逾期上报", "open": "尚未上报(未到期)",
+            "overdue": "尚未上报(已逾期)"}  # fmt: skip
+
+
+def _major_rows(m: dict) -> list[list]:
+    """The major complaints' rows (section, key, label, count, value) of the CSV, and of the table."""
+    rows = [["major", "count", "重大投诉", m["count"], ""]]
+    rows += [["major", f"reason.{r['reason']}", "重大投诉原因: " + r["label"], r["count"], ""] for r in m["by_reason"]]
+    return rows + [["major", k, "重大投诉" + zh, m[k], ""] for k, zh in MAJOR_ZH.items()]

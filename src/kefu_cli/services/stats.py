@@ -238,6 +238,7 @@ def stats_report(
             "paused_by_kind": [{"kind": k.value, "count": pauses.get(k.value, 0)} for k in PauseKind],
             "by_cause": by_cause,
             "rectifications": rectifications,
+            "major": major_stats(src, where, params, until, then, as_of),
         },
         "durations": durations,
         "on_time": [{"kind": k, **on_time(per_kind.get(k, {})).as_dict()} for k in kinds],
@@ -286,6 +287,54 @@ def cause_stats(
         elif v == Outcome.PENDING:
             out["open"] += 1
     return by_cause, out
+
+
+def major_stats(
+    src: QuickSource | UnitOfWork, where: str, params: dict, until: dt.datetime | None, then: list[dict], as_of: dt.date
+) -> dict[str, Any]:
+    """The major complaints among those counted (2020 rule Art. 29; domain/major.py): {count,
+    by_reason [{reason, label, count}] — every reason, zeros included — and their report to the
+    emergency group: escalated_on_time, escalated_late, open (not yet, not yet due), overdue (not
+    yet, past due on `as_of`)}. `until`: as the history stood then (made major or escalated later:
+    not yet); `then`: the complaints counted apart as they stood (`complaints_then`)."""
+    from ..domain.major import MAJOR_REASONS
+    from ..domain.report import as_of_moment
+    from .deadline_query import when_of
+
+    sql = f"SELECT id, major_reason, major_at, escalated_at FROM complaint WHERE {where} AND major_reason IS NOT NULL"
+    rows = [*sql_rows(src, sql, params)]
+    rows += [(c["id"], c["major_reason"], c["major_at"], c["escalated_at"]) for c in then if c.get("major_reason")]
+    dues = {
+        cid: when_of(due_at)
+        for cid, due_at in sql_rows(
+            src,
+            "SELECT case_id, due_at FROM deadline WHERE case_type = 'complaint' AND kind = :kind AND status <> 'void'"
+            " ORDER BY id",
+            {"kind": DeadlineKind.MAJOR_COMPLAINT_REPORT.value},
+        )
+    }
+    moment = as_of_moment(as_of)
+    reasons: Counter = Counter()
+    report = dict.fromkeys(("escalated_on_time", "escalated_late", "open", "overdue"), 0)
+    for cid, reason, major_at, escalated_at in rows:
+        major_at, escalated_at = when_of(major_at), when_of(escalated_at)
+        if until is not None and major_at is not None and major_at >= until:  # made major later: not yet
+            continue
+        if until is not None and escalated_at is not None and escalated_at >= until:
+            escalated_at = None
+        reasons[reason] += 1
+        due = dues.get(cid)
+        if escalated_at is not None:
+            report["escalated_late" if due is not None and escalated_at > due else "escalated_on_time"] += 1
+        else:
+            report["overdue" if due is not None and due < moment else "open"] += 1
+    return {
+        "count": sum(reasons.values()),
+        "by_reason": [
+            {"reason": r, "label": label(MAJOR_REASONS, r), "count": reasons.get(r, 0)} for r in MAJOR_REASONS
+        ],
+        **report,
+    }
 
 
 def request_stats(

@@ -65,6 +65,7 @@ COMPLAINT_COLUMNS = (
     "category, channel, branch, received_at, accepted_at, rejected_at, transferred_at, merged_into, withdrawn_at,"
     " decided_at, reject_reason, transfer_internal, voided_at, pause_kind"
     ", cause"  # the decision's root cause (溯源整改)
+    ", major_reason, major_at, escalated_at"  # a major complaint and its report (services/stats.py `major_stats`)
 )
 
 
