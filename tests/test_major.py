@@ -208,3 +208,38 @@ def test_report_stats_counts_major_complaints_and_their_report(kefu, group):
     assert (m["count"], m["escalated_on_time"], m["escalated_late"], m["open"], m["overdue"]) == (2, 0, 0, 2, 0)
     text = kefu.ok("report", "stats", "--from", "2026-12-01", "--to", "2026-12-05")
     assert "重大投诉(上报投诉应急处理领导小组)" in text and "重大投诉逾期上报" in text
+
+
+def test_an_export_keeps_the_group_the_person_complained_about_and_the_major_steps(kefu, group, tmp_path):
+    from conftest import Kefu, init_db
+
+    kefu.ok("complaint", "escalate", group["id"], "--at", "2026-12-04T23:00")
+    other = kefu.ok(*ONE[:3], "2026-12-02T09:00", *ONE[4:], "--about", "赵六", "--people", "3", "--json")["id"]
+    kefu.ok("complaint", "major", other, "--reason", "监管指定", "--at", "2026-12-02T10:00")
+    book = tmp_path / "投诉.xlsx"
+    kefu.ok("export", "complaints", str(book), "--unmask")
+    empty = Kefu(init_db(str(tmp_path / "empty.sqlite")))
+    out = empty.ok("import", "complaints", str(book), "--json")
+    assert sorted(out["ids"]) == sorted([group["id"], other]) and out["errors"] == []
+
+    def kept(k, cid):
+        s = k.ok("complaint", "show", cid, "--json", "--unmask")
+        keys = ("people", "representatives", "about", "major", "major_reason", "major_at", "escalated_at",
+                "escalated_to", "status")  # fmt: skip
+        return {k_: s[k_] for k_ in keys}, [(d["kind"], d["status"], d["due_at"], d["breached"]) for d in s["deadlines"]]
+
+    for cid in (group["id"], other):
+        assert kept(empty, cid) == kept(kefu, cid)
+    assert kept(empty, other)[0]["major_reason"] == "regulator"
+    assert "核验通过" in empty.ok("db", "verify")
+    # a plain sheet of registrations reads the group and whom it is about too
+    sheet = tmp_path / "登记.csv"
+    sheet.write_text(
+        "接收时间,受理方式,投诉类别,投诉人,联系电话,投诉人数,代表,被投诉人\n"
+        "2026-12-01 08:00,现场,理赔,孙八,13700000000,22,甲、乙,周九\n",
+        encoding="utf-8",
+    )
+    new = empty.ok("import", "complaints", str(sheet), "--json")["ids"]
+    s = empty.ok("complaint", "show", new[0], "--json", "--unmask")
+    assert (s["people"], s["representatives"], s["about"], s["major_reason"]) == (22, ["甲", "乙"], "周九", "group")
+    assert _major_deadline(s)["due_at"] == "2026-12-02T08:00:00+08:00"

@@ -102,6 +102,14 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("rectify_owner", "整改责任人"),
     F("rectify_due", "整改期限", DATE),
     F("rectified_at", "整改完成时间", DATETIME),
+    # a group complaining together (Art. 12), whom it is about (Art. 17), a major complaint and its report (Art. 29)
+    F("people", "投诉人数", INT, ("人数",)),
+    F("representatives", "代表", aliases=("群体代表", "投诉代表")),
+    F("about", "被投诉人"),
+    F("major", "重大投诉", aliases=("重大投诉原因", "major_reason")),  # the reason's label; empty: not major
+    F("major_at", "认定重大投诉时间", DATETIME),
+    F("escalated_at", "上报应急小组时间", DATETIME),
+    F("escalated_to", "上报至"),
 )}  # fmt: skip
 # The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
 COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])

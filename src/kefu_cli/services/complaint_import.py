@@ -71,6 +71,10 @@ class _Complaints:
             regulator_due=parse_date(reg_due, self.col("regulator_due")) if reg_due else None,
             dispute=v.get("dispute", "").strip() or None,
             product_line=v.get("line", "").strip() or None,
+            # a group, its representatives, whom it is about (None when the file has no such column)
+            people=v.get("people", "").strip() or None,
+            representatives=v.get("representatives", "").strip() or None,
+            about=v.get("about", "").strip() or None,
         )
 
     def compare(self, v: dict[str, str], c) -> dict[str, Any]:

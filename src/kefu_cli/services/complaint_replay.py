@@ -44,7 +44,8 @@ NUMBER_SEEN = "投诉编号已在数据库中,状态相同"
 # The order of a case's steps taken at the same moment.
 RANK = {name: i for i, name in enumerate((
     "register", "materials_complete", "notify", "investigate", "accept", "reject", "transfer", "merge", "extend",
-    "pause", "resume", "decide", "review", "review_decide", "withdraw", "regulator_report", "void",
+    "pause", "resume", "decide", "review", "review_decide", "major", "escalate", "withdraw", "regulator_report",
+    "void",
 ))}  # fmt: skip
 
 
@@ -123,6 +124,7 @@ VALUE_NEEDS_TIME = (
     ("merged_into", "merged_at", "merge"), ("extension", "extended_at", "extend"), ("pause_reason", "paused_at", "pause"),
     ("result", "decided_at", "decide"), ("void_reason", "voided_at", "void"),
     ("review_result", "review_decided_at", "review_decide"),
+    ("escalated_to", "escalated_at", "escalate"),
 )  # fmt: skip
 VALUE_NEEDS_TIME += (
     ("cause", "decided_at", "decide"), ("rectify_action", "rectify_at", "rectify"),
@@ -219,6 +221,7 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
             sm.REVIEW_RESULTS, _needs(table, v, "review_result", "review_decided_at"), col("review_result")
         )
         steps.append(Step(reviewed, "review_decide", "review_decided_at", {"result": code}))
+    steps += _major_steps(table, v, args, received)
     withdrawn = _one_time(table, v, "withdrawn_at")
     if withdrawn is not None:
         steps.append(Step(withdrawn, "withdraw", "withdrawn_at"))
@@ -259,6 +262,31 @@ def _rectify_steps(table: Table, v: dict[str, str]) -> list[Step]:
     return out
 
 
+def _major_steps(table: Table, v: dict[str, str], args: dict[str, Any], received: dt.datetime) -> list[Step]:
+    """A major complaint's steps (重大投诉, 认定重大投诉时间, 上报应急小组时间, 上报至): made major by a step
+    unless its registration made it major (20 or more people, from the receipt), then escalated."""
+    from ..domain.major import MAJOR_REASONS, registration_reason
+
+    steps = []
+    reason = (v.get("major") or "").strip()
+    if reason:
+        code = parse_code(MAJOR_REASONS, reason, table.column("major"))
+        try:
+            by_registration = registration_reason(int(args.get("people") or 0))
+        except ValueError:
+            by_registration = None  # the registration says what is wrong with the number
+        if by_registration is None:
+            at = _one_time(table, v, "major_at")
+            if at is None:
+                _needs(table, v, "major_at", "major")
+            steps.append(Step(at, "major", "major_at", {"reason": code}))
+    escalated = _one_time(table, v, "escalated_at")
+    if escalated is not None:
+        to = (v.get("escalated_to") or "").strip() or None
+        steps.append(Step(escalated, "escalate", "escalated_at", {"to": to}))
+    return steps
+
+
 def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
     """One step through its service function, in `uow` at `uow.at`."""
     from . import complaint_steps as steps
@@ -276,6 +304,11 @@ def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
         from . import complaint_review
 
         getattr(complaint_review, name)(uow, cid, at=uow.at, **options)
+        return
+    if name in ("major", "escalate"):
+        from . import complaint_major
+
+        getattr(complaint_major, name)(uow, cid, at=uow.at, **options)
         return
     fn: Callable[..., Any] = getattr(steps, name)
     late = {"late": True} if name in ("extend", "pause") else {}  # a breach then stays a breach (recorded late)

@@ -251,8 +251,21 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
             c.transfer_to, c.merged_into, sm.EXTENSION_ZH.get(c.extension_level, "") if c.extension_level else "",
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
             label(DISPUTES, c.dispute), label(LINES, c.product_line),
-            *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps,
+            *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps, *_major_cells(c, unmask),
         ]  # fmt: skip
+
+
+def _major_cells(c, unmask: bool) -> list[Any]:
+    """The last columns of a complaint (io/columns.py 投诉人数 … 上报至): its group, whom it is about, major
+    and its report to the emergency group (2020 rule Art. 12, 17, 29); the representatives masked as names are."""
+    from ..domain.major import MAJOR_REASONS
+
+    names = (
+        c.representatives
+        if unmask or not c.representatives
+        else "、".join(map(mask_name, c.representatives.split("、")))
+    )
+    return [c.people, names, c.about, label(MAJOR_REASONS, c.major_reason), c.major_at, c.escalated_at, c.escalated_to]
 
 
 def _callback_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
