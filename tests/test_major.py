@@ -226,7 +226,9 @@ def test_an_export_keeps_the_group_the_person_complained_about_and_the_major_ste
         s = k.ok("complaint", "show", cid, "--json", "--unmask")
         keys = ("people", "representatives", "about", "major", "major_reason", "major_at", "escalated_at",
                 "escalated_to", "status")  # fmt: skip
-        return {k_: s[k_] for k_ in keys}, [(d["kind"], d["status"], d["due_at"], d["breached"]) for d in s["deadlines"]]
+        return {k_: s[k_] for k_ in keys}, [
+            (d["kind"], d["status"], d["due_at"], d["breached"]) for d in s["deadlines"]
+        ]
 
     for cid in (group["id"], other):
         assert kept(empty, cid) == kept(kefu, cid)
