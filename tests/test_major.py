@@ -245,3 +245,31 @@ def test_an_export_keeps_the_group_the_person_complained_about_and_the_major_ste
     s = empty.ok("complaint", "show", new[0], "--json", "--unmask")
     assert (s["people"], s["representatives"], s["about"], s["major_reason"]) == (22, ["甲", "乙"], "周九", "group")
     assert _major_deadline(s)["due_at"] == "2026-12-02T08:00:00+08:00"
+
+
+def test_the_guided_entry_asks_for_the_number_of_people_of_a_complaint_in_person(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("a POSIX pseudo-terminal")
+    from conftest import init_db, run_cli
+    from test_guided_entry import Terminal
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    db = init_db(str(tmp_path / "kefu.sqlite"))
+    t = Terminal("--db", db, "complaint", "add", "--at", "2026-11-30T10:00", "--category", "理赔")
+    t.answer("受理方式", "现场")
+    t.answer("投诉人姓名", "王小明")
+    t.answer("联系电话", "13812345678")
+    for prompt in ("接收时间", "保单号", "投诉内容摘要", "机构"):
+        t.answer(prompt, "")
+    t.answer("共同投诉人数(群体投诉)", "三十")  # refused by the same check as --people, asked again
+    shown = t.answer("共同投诉人数(群体投诉)", "30")
+    assert "--people" in shown
+    assert "投诉人数: 30" in t.answer("确认登记", "y")
+    code, rest = t.wait()
+    assert code == 0, rest
+    code, out, _ = run_cli("--db", db, "complaint", "list", "--json")
+    [c] = json.loads(out)["items"]
+    assert (c["people"], c["major_reason"]) == (30, "group")

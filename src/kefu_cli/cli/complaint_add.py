@@ -34,6 +34,19 @@ def _received(text: str) -> Any:
     return value
 
 
+def _people(text: str) -> Any:
+    from ..domain.major import people
+
+    return people(text)
+
+
+def _in_person(v: dict) -> bool:
+    from ..domain.codes import CHANNELS
+    from .guided_cases import _code_of
+
+    return _code_of(CHANNELS, v.get("channel")) == "visit"
+
+
 def asks() -> list[Ask]:
     from ..domain.codes import CATEGORIES, CHANNELS
     from .guided_cases import _code_of
@@ -55,6 +68,8 @@ def asks() -> list[Ask]:
         Ask("policy", "--policy", "保单号", "P2026110001", _check("policy_no"), required=False),
         Ask("summary", "--summary", "投诉内容摘要", "理赔款逾期未到账", _check("summary"), required=False),
         Ask("branch", "--branch", "机构", "朝阳支公司", _check("branch"), required=False),
+        # in person only, so the questions stay short: 20 or more people make it major (Art. 29)
+        Ask("people", "--people", "共同投诉人数(群体投诉)", "25", _people, required=False, when=_in_person),
     ]
 
 
@@ -81,6 +96,7 @@ def _review(v: dict) -> None:
             ("投诉内容", v.get("summary") or ""),
             ("机构", v.get("branch") or ""),
             ("处理人", v.get("handler") or ""),
+            *([("投诉人数", str(v["people"]))] if v.get("people") else []),
         ],
     )
 
