@@ -20,9 +20,13 @@ RECORDING = {
     sm.Action.RECEIVE_MERGE,
     sm.Action.RECTIFY,  # the rectification (溯源整改) of a decided complaint keeps its status
     sm.Action.RECTIFIED,
+    sm.Action.MAJOR,
+    sm.Action.ESCALATE,
 }
 # Steps a complaint takes after its decision, whatever its review made of it (Art. 26).
 AFTER_DECISION = {sm.Action.RECTIFY, sm.Action.RECTIFIED}
+# Owed whatever became of the complaint: the regulator's report, a major complaint's naming and report (Art. 29).
+OWED = {sm.Action.REGULATOR_REPORT, sm.Action.MAJOR, sm.Action.ESCALATE}
 
 
 @pytest.mark.parametrize("status", list(sm.Status))
@@ -43,10 +47,11 @@ def test_every_pair_moves_or_refuses_with_a_clear_sentence(status, action):
     else:
         assert after != status
     if status in ENDED:
-        # An ended case only takes the regulator report; a decided one also a review request (Art. 20),
-        # and a decided or reviewed one its rectification (Art. 26).
+        # An ended case only takes what is owed whatever became of it (the regulator report, a major
+        # complaint's naming and report); a decided one also a review request (Art. 20), and a decided or
+        # reviewed one its rectification (Art. 26).
         assert (
-            action is sm.Action.REGULATOR_REPORT
+            action in OWED
             or (status, action) == (sm.Status.DECIDED, sm.Action.REVIEW)
             or (action in AFTER_DECISION and status in (sm.Status.DECIDED, sm.Status.REVIEWED))
         )
