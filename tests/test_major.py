@@ -273,3 +273,10 @@ def test_the_guided_entry_asks_for_the_number_of_people_of_a_complaint_in_person
     code, out, _ = run_cli("--db", db, "complaint", "list", "--json")
     [c] = json.loads(out)["items"]
     assert (c["people"], c["major_reason"]) == (30, "group")
+
+
+def test_the_major_reason_completes_in_english_and_chinese():
+    from test_completion import complete
+
+    assert set(complete("kefu complaint major TS-1 --reason ")) >= {"public_health", "公共卫生", "media", "媒体"}
+    assert complete("kefu complaint major TS-1 --reason 监") == ["监管指定"]

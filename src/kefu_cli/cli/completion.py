@@ -41,6 +41,7 @@ CASE_OPTIONS = {"into": "complaint", "complaint": "complaint"}
 OPTION_TABLES = {
     ("complaint pause", "kind"): "complaint:PAUSE_KINDS",
     ("complaint review-decide", "result"): "complaint:REVIEW_RESULTS",
+    ("complaint major", "reason"): "major:MAJOR_REASONS",
     ("complaint list", "status"): "complaint:STATUS_ZH",
     ("callback list", "status"): "callback:STATUSES",
     ("callback list", "kind"): "callback:KINDS",
