@@ -280,3 +280,14 @@ def test_the_major_reason_completes_in_english_and_chinese():
 
     assert set(complete("kefu complaint major TS-1 --reason ")) >= {"public_health", "公共卫生", "media", "媒体"}
     assert complete("kefu complaint major TS-1 --reason 监") == ["监管指定"]
+
+
+def test_a_past_day_s_deadline_report_flags_only_what_was_major_then(kefu):
+    cid = kefu.ok(*ONE, "--json")["id"]
+    clock.set_now(dt.datetime(2026, 12, 2, 10, 0))
+    kefu.ok("complaint", "major", cid, "--reason", "媒体", "--at", "2026-12-02T09:30")
+    for day, major in (("2026-12-01", False), ("2026-12-02", True)):
+        items = kefu.ok("report", "deadlines", "--as-of", day, "--json")["items"]
+        assert items and {i["major"] for i in items} == {major}, day
+    then = kefu.ok("complaint", "show", cid, "--as-of", "2026-12-01", "--json")
+    assert (then["major"], then["major_reason"]) == (False, None)

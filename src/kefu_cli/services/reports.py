@@ -143,7 +143,7 @@ def deadline_report(
             rows = running_now(uow, filters)
             counts = on_time_counts(uow, month_start, as_of, as_of, filters).get(None, {})
         items = _items(rows, cal, as_of, within, status, summary, groups)
-    items = _with_major(uow, items)
+    items = _with_major(uow, items, until if history else None)
 
     return {
         "as_of": as_of,
@@ -170,14 +170,16 @@ def deadline_report(
     }
 
 
-def major_ids(src: QuickSource | UnitOfWork) -> set[str]:
-    """The numbers of the major complaints (2020 rule Art. 29; domain/major.py): every report flags them."""
-    return {i for (i,) in sql_rows(src, "SELECT id FROM complaint WHERE major_reason IS NOT NULL", {})}
+def major_ids(src: QuickSource | UnitOfWork, until: dt.datetime | None = None) -> set[str]:
+    """The numbers of the major complaints (2020 rule Art. 29; domain/major.py): every report flags
+    them. `until`: those made major before it (a past day's report; undone since: not known here)."""
+    sql = "SELECT id FROM complaint WHERE major_reason IS NOT NULL" + (" AND major_at < :until" if until else "")
+    return {i for (i,) in sql_rows(src, sql, {"until": until} if until else {})}
 
 
-def _with_major(src: QuickSource | UnitOfWork, items):
+def _with_major(src: QuickSource | UnitOfWork, items, until: dt.datetime | None = None):
     """Each item with `major`: its case is a major complaint (a list stays a list, an iterator lazy)."""
-    majors = major_ids(src)
+    majors = major_ids(src, until)
 
     def mark(i: dict) -> dict:
         i["major"] = i["case_type"] == "complaint" and i["case_id"] in majors
