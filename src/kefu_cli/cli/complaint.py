@@ -37,11 +37,11 @@ def _rule(key: str) -> str:
 
 
 app = typer.Typer(
-    help="投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回。\n\n"
+    help="投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回、重大投诉。\n\n"
     "期限何时算完成: 告知补充材料 — notify,或材料齐全(materials --complete)时;"
     "受理决定 — accept/reject/transfer/merge;处理决定 — decide;"
     "初步调查(接收后24小时) — 第一次办理动作(investigate、notify、accept、reject、transfer、merge、pause、decide);"
-    "监管报告 — regulator-report。逾期完成的也如实记录。",
+    "监管报告 — regulator-report;重大投诉上报应急小组 — escalate。逾期完成的也如实记录。",
     no_args_is_help=True,
 )
 
