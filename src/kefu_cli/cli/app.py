@@ -36,7 +36,7 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "today",
         "今日待办: 我(操作人,或 --handler 指定的经办人)的已逾期、今日到期、即将到期事项,每项附办理命令。",
     ),
-    ("complaint", "kefu_cli.cli.complaint", "app", "投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回。"),
+    ("complaint", "kefu_cli.cli.complaint", "app", "投诉: 登记、补充材料、受理/不予受理/转办/合并、延期、中止、处理决定、撤回、重大投诉。"),
     ("callback", "kefu_cli.cli.callback", "app", "客户回访: 安排、记录每次回访、问题跟进与考核指标。"),
     ("claim", "kefu_cli.cli.claim", "app", "理赔报案: 登记报案、重大案件上报、索赔材料清单、移交与结案回访"),
     ("request", "kefu_cli.cli.request", "app", "保全请求: 退保、批改(批单)的登记与办结"),
