@@ -49,7 +49,9 @@ def test_a_group_of_25_is_major_from_receipt_and_due_24_hours_later_across_midni
     assert (d["status"], d["due"], d["due_at"], d["rule"]) == (
         "open", "2026-12-04", "2026-12-04T22:30:00+08:00", "complaint.major_report"
     )  # fmt: skip
-    assert d["basis"] == "群体投诉(20人以上) 2026-12-03 22:30 起 24 小时(complaint.major_report)"
+    assert (
+        d["basis"] == "保险公司客户投诉应急预案 3.1、4.3 24小时"
+    )  # the emergency plan (seed 003): the group, 24 hours
     report = kefu.ok("report", "deadlines", "--as-of", "2026-12-04", "--json")
     [item] = [i for i in report["items"] if i["kind"] == "major_complaint_report"]
     assert (item["case_id"], item["due"], item["major"]) == (group["id"], "2026-12-04", True)
@@ -103,7 +105,7 @@ def test_complaint_major_on_an_existing_case_opens_24_hours_from_that_step(kefu)
     )  # fmt: skip
     d = _major_deadline(out)
     assert (d["due_at"], d["basis"]) == (
-        "2026-12-02T09:30:00+08:00", "认定为重大投诉 2026-12-01 09:30 起 24 小时(complaint.major_report)"
+        "2026-12-02T09:30:00+08:00", "保险公司客户投诉应急预案 3.1、4.3 24小时"
     )  # fmt: skip
     twice = kefu("complaint", "major", cid, "--reason", "disaster", "--at", "2026-12-01T09:40")
     assert twice.code == 2 and "已于 2026-12-01 09:30 认定为重大投诉(原因: 媒体)" in twice.err
