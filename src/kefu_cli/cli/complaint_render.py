@@ -19,7 +19,7 @@ def deadline_lines(deadlines: list[dict], only_open: bool, basis: bool = False, 
     for d in deadlines:
         if only_open and d["status"] not in ("open", "paused"):
             continue
-        due = d["due_at"].strftime("%Y-%m-%d %H:%M") if d["kind"] == "initial_investigation" else str(d["due"])
+        due = d["due_at"].strftime("%Y-%m-%d %H:%M") if d.get("unit") == "hours" else str(d["due"])
         mark = "  [临时]" if d["provisional"] else ""
         if d["status"] == "paused":
             left = d["working_days_left"]
