@@ -67,6 +67,21 @@ def test_a_table_is_one_line_a_row_when_it_fits_and_blocks_when_it_cannot():
     assert not any(line.startswith("  下一期限") for line in block)  # an empty value has no line
 
 
+def test_a_table_that_fits_only_with_one_column_between_stays_a_table():
+    """The deadline report's eight columns at 80: with two spaces between columns the narrowest
+    widths need 86; with one they fit, so the rows stay rows (a block would take 8 lines each)."""
+    headers = ["机构", "经办人", "案件", "类型", "期限", "到期日", "状态", "剩余"]
+    rows = [
+        ["丰台营业部", "刘洋", "BA-20261116-0001", "理赔报案", "理赔材料移交", "2026-11-24", "已逾期", "逾期 10 个工作日"],
+        ["朝阳支公司", "王强", "TS-20261020-0001", "投诉", "监管转办报告", "2026-11-10", "已逾期", "逾期 20 个工作日"],
+    ]  # fmt: skip
+    lines = table_lines(None, headers, rows, 80)
+    assert lines[0].split() == headers  # one header line: a table, not blocks
+    assert all(text_width(line) <= 80 for line in lines)
+    assert [line.split()[2] for line in lines if CASE_NUMBER.search(line)] == [r[2] for r in rows]
+    assert len(lines) <= 2 + 2 * len(rows)
+
+
 def test_long_text_wraps_inside_its_column():
     rows = [["TS-20261121-0007", "客户反映理赔款迟迟未到账,多次致电无人回复,要求尽快处理并书面答复。" * 2, "李娜"]]
     lines = table_lines(None, ["编号", "摘要", "处理人"], rows, 60)

@@ -30,6 +30,7 @@ WORD_CAP = 20
 COLUMN_FLOOR = 8
 SAMPLE = 500  # rows looked at to choose which column wraps
 GAP = 2  # columns between two table columns
+TIGHT_GAP = 1  # … when the table fits only so (before a record becomes a block)
 
 STYLES = {
     "red": "31",
@@ -167,7 +168,9 @@ def _paint(text: str, style: str | None, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if code and text else text
 
 
-def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
+def column_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, gap: int = GAP
+) -> list[int] | None:
     """Widths for the columns so that the table fits `width` display columns, or None.
 
     Columns start at their natural width; while the table is too wide, one column gives up one
@@ -186,7 +189,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: 
                     seen[i][w] += 1
             least[i] = max(least[i], longest_word(cell))
     least = [max(lo, min(nat, COLUMN_FLOOR)) for lo, nat in zip(least, natural, strict=True)]
-    room = width - GAP * (n - 1)
+    room = width - gap * (n - 1)
     if sum(least) > room:
         return None
     widths = list(natural)
@@ -224,24 +227,28 @@ def table_lines(
     headers = [headers[i] for i in keep]
     rows = [[row[i] for i in keep] for row in rows]
     lines = wrap(title, width) if title else []
-    widths = column_widths(headers, rows, width)
+    gap = GAP
+    widths = column_widths(headers, rows, width, gap)
+    if widths is None:  # one column between columns, before a record becomes a block
+        gap = TIGHT_GAP
+        widths = column_widths(headers, rows, width, gap)
     if widths is None:
         return lines + _blocks(headers, rows, width, styles, color)
     header = [wrap(h, w) for h, w in zip(headers, widths, strict=True)]
-    lines += _row_lines(header, widths, "bold", color)
-    lines.append("─" * min(width, sum(widths) + GAP * (len(widths) - 1)))
+    lines += _row_lines(header, widths, "bold", color, gap)
+    lines.append("─" * min(width, sum(widths) + gap * (len(widths) - 1)))
     for row, style in zip(rows, styles, strict=True):
         cells = [wrap(c, w) for c, w in zip(row, widths, strict=True)]
-        lines += _row_lines(cells, widths, style, color)
+        lines += _row_lines(cells, widths, style, color, gap)
     return lines
 
 
-def _row_lines(cells: list[list[str]], widths: list[int], style: str | None, color: bool) -> list[str]:
+def _row_lines(cells: list[list[str]], widths: list[int], style: str | None, color: bool, gap: int = GAP) -> list[str]:
     height = max(len(c) for c in cells)
     out = []
     for k in range(height):
         parts = [pad(c[k] if k < len(c) else "", w) for c, w in zip(cells, widths, strict=True)]
-        out.append(_paint((" " * GAP).join(parts).rstrip(), style, color))
+        out.append(_paint((" " * gap).join(parts).rstrip(), style, color))
     return out
 
 
