@@ -32,7 +32,15 @@ from ..domain.timeutil import check_span
 from ..io.columns import CLAIM, CLAIM_STEPS, REQUEST, REQUEST_STEPS, columns
 from ..render.output import mask_name, mask_phone
 from . import clock
-from .exports import BATCH, LEFT_NOTE, OVERDUE_NOTE, _counted, _csv_times, _deadline_columns, _notes, _with_deadlines
+from .exports import (
+    BATCH,
+    LEFT_NOTE,
+    OVERDUE_NOTE,
+    _deadline_columns,
+    _export,
+    _notes,
+    _with_deadlines,
+)
 
 CLAIM_COLUMNS = columns(CLAIM)
 REQUEST_COLUMNS = columns(REQUEST)
@@ -183,47 +191,6 @@ def _request_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = 
             label(rq.SURRENDER_REASONS, r.reason) if r.reason else "", r.reason_note, r.content, r.branch, r.handler,
             r.registered_at, r.closed_at, r.close_note, r.voided_at, r.void_reason,
         ]  # fmt: skip
-
-
-def _write(dest, columns_, rows, encoding: str, progress, title: str, notes: list, steps: tuple) -> int:
-    from ..io.xlsxfile import is_xlsx
-
-    if is_xlsx(dest):
-        from ..io.xlsxfile import write_xlsx_atomic
-
-        # the step columns (a round trip's data) are not printed: the page stays readable
-        printed = len(columns_) - len(steps)
-        return write_xlsx_atomic(dest, title, columns_, _counted(rows, progress), notes, printed=printed)
-    from ..io.csvfile import write_csv_atomic
-
-    return write_csv_atomic(dest, [c.header for c in columns_], _counted(_csv_times(rows), progress), encoding)
-
-
-def _export(db, dest, query, columns_, steps, to_rows, unmask, encoding, progress, command, as_of, title, notes):
-    from ..io.files import check_target
-    from ..io.xlsxfile import is_xlsx
-    from .context import unit_of_work
-
-    check_target(dest)
-    with unit_of_work(db, write=False) as uow:
-        rows = uow.session.exec(query.execution_options(yield_per=BATCH))
-        n = _write(dest, columns_, to_rows(uow, rows, unmask, as_of), encoding, progress, title, notes, steps)
-    if unmask:
-        from .privacy import record_unmask
-
-        try:
-            record_unmask(db, None, command, n, file=str(dest))
-        except BaseException:  # an unmasked file nobody can account for is not left behind
-            Path(dest).unlink(missing_ok=True)
-            raise
-    return {
-        "file": str(dest),
-        "format": "xlsx" if is_xlsx(dest) else "csv",
-        "rows": n,
-        "masked": not unmask,
-        "encoding": None if is_xlsx(dest) else encoding,
-        "as_of": as_of,
-    }
 
 
 def export_claims(

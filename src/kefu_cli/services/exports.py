@@ -317,13 +317,13 @@ def _notes(what: str, as_of: dt.date, filters: dict[str, Any], unmask: bool | No
     return notes
 
 
-def _write(dest, columns: list[Column], rows, encoding: str, progress, title: str, notes: list) -> int:
+def _write(dest, columns: list[Column], rows, encoding: str, progress, title: str, notes: list, steps=()) -> int:
+    """The rows to .xlsx (the last len(steps) columns, a round trip's step data, out of the
+    printed area: the page stays readable) or CSV."""
     if is_xlsx(dest):
         from ..io.xlsxfile import write_xlsx_atomic
 
-        # the complaint's step columns (a round trip's data) are not printed: the page stays readable
-        printed = len(COMPLAINT_COLUMNS) - len(COMPLAINT_STEPS) if columns is COMPLAINT_COLUMNS else None
-        printed = len(CALLBACK_COLUMNS) - len(CALLBACK_STEPS) if columns is CALLBACK_COLUMNS else printed
+        printed = len(columns) - len(steps) if steps else None
         return write_xlsx_atomic(dest, title, columns, _counted(rows, progress), notes, printed=printed)
     from ..io.csvfile import write_csv_atomic
 
@@ -331,14 +331,15 @@ def _write(dest, columns: list[Column], rows, encoding: str, progress, title: st
 
 
 def _export(
-    db, dest, query, columns, to_rows, unmask, encoding, progress, command, as_of, title, notes
+    db, dest, query, columns, steps, to_rows, unmask, encoding, progress, command, as_of, title, notes
 ) -> dict[str, Any]:
+    """One export: the query's rows (`to_rows`) written to `dest`, an unmasked file recorded."""
     from ..io.files import check_target
 
     check_target(dest)
     with unit_of_work(db, write=False) as uow:
         rows = uow.session.exec(query.execution_options(yield_per=BATCH))
-        n = _write(dest, columns, to_rows(uow, rows, unmask, as_of), encoding, progress, title, notes)
+        n = _write(dest, columns, to_rows(uow, rows, unmask, as_of), encoding, progress, title, notes, steps)
     if unmask:
         from .privacy import record_unmask
 
@@ -396,7 +397,7 @@ def export_complaints(
         ],
     )
     return _export(
-        db, dest, q, COMPLAINT_COLUMNS, partial(_complaint_rows, branch=branch), unmask, encoding, progress, "export complaints", as_of, "投诉",
+        db, dest, q, COMPLAINT_COLUMNS, COMPLAINT_STEPS, partial(_complaint_rows, branch=branch), unmask, encoding, progress, "export complaints", as_of, "投诉",
         notes,
     )  # fmt: skip
 
@@ -439,7 +440,7 @@ def export_callbacks(
         ],
     )
     return _export(
-        db, dest, q, CALLBACK_COLUMNS, partial(_callback_rows, branch=branch), unmask, encoding, progress, "export callbacks", as_of, "回访",
+        db, dest, q, CALLBACK_COLUMNS, CALLBACK_STEPS, partial(_callback_rows, branch=branch), unmask, encoding, progress, "export callbacks", as_of, "回访",
         notes,
     )  # fmt: skip
 
