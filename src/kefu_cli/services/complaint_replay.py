@@ -21,7 +21,6 @@ rows run in the order of their times (a merge finds the case it merges into as i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,8 @@ from ..domain.codes import parse_code, table_of
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.timeutil import parse_datetime
 from ..io.table import Table
+from .case_replay import one_time as _one_time
+from .case_replay import times as _times
 from .context import UnitOfWork, unit_of_work
 from .import_results import ImportResult, RowError, rows_error
 from .import_table import row_error
@@ -77,21 +78,6 @@ class Plan:
     status: str | None
     registration: dict[str, Any]
     steps: list[Step]
-
-
-def _times(table: Table, v: dict[str, str], key: str) -> list[dt.datetime]:
-    """The times of a step column: one, or several separated by ";" (a step taken more than once)."""
-    text = (v.get(key) or "").strip()
-    if not text:
-        return []
-    return sorted(parse_datetime(t.strip(), table.column(key)) for t in re.split(r"[;；\n]", text) if t.strip())
-
-
-def _one_time(table: Table, v: dict[str, str], key: str) -> dt.datetime | None:
-    times = _times(table, v, key)
-    if len(times) > 1:
-        raise InputError(f"{table.column(key)} 只能有一个时间,文件中有 {len(times)} 个")
-    return times[0] if times else None
 
 
 def _each(text: str | None, n: int) -> list[str | None]:
