@@ -15,6 +15,7 @@ ENDED = {
 RECORDING = {
     sm.Action.REGULATOR_REPORT,
     sm.Action.NOTIFY,
+    sm.Action.MATERIALS_MISSING,
     sm.Action.INVESTIGATE,
     sm.Action.EXTEND,
     sm.Action.RECEIVE_MERGE,

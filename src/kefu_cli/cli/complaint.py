@@ -65,6 +65,8 @@ RelationOpt = Annotated[
 ]
 ComplainantOpt = Annotated[str | None, typer.Option("--name", help="投诉人姓名")]
 SummaryOpt = Annotated[str | None, typer.Option("--summary", help="投诉内容摘要")]
+_missing = typer.Option("--missing", help='缺少的材料,以 、 , ， 分隔(补正材料通知书逐项列出),例如 "委托书、病历"')
+MissingOpt = Annotated[str | None, _missing]
 RegulatorRefOpt = Annotated[str | None, typer.Option("--regulator-ref", help="监管转办编号(监管转办时必填)")]
 # The regulator's coding (domain/regulator.py; `kefu report regulator` counts by it).
 DisputeOpt = Annotated[
@@ -123,6 +125,7 @@ def add(
             "--incomplete", help="材料不全(先告知补充材料;受理期限自材料齐全起算,处理期限仍自收到投诉起算,以规则表为准)"
         ),
     ] = False,
+    missing: MissingOpt = None,
     regulator_ref: RegulatorRefOpt = None,
     regulator_due: Annotated[
         str | None,
@@ -157,18 +160,17 @@ def add(
 def materials(
     complaint_id: IdArg,
     complete: Annotated[bool, typer.Option("--complete", help="投诉材料已齐全(受理与处理期限自此起算)")] = False,
+    missing: MissingOpt = None,
     json: JsonOpt = False,
     at: AtOpt = None,
     clerk: ClerkOpt = None,
 ) -> None:
-    """记录材料齐全: 告知补充材料期限随之完成,开始计算自材料齐全起算的期限(默认为受理期限;见 `kefu policy list`)。"""
-    from ..domain.errors import InputError
-
-    if not complete:
-        raise InputError("请写明 --complete 表示材料已齐全,例如 kefu complaint materials TS-20261121-0007 --complete")
+    """记录材料齐全(--complete): 告知补充材料期限随之完成,开始计算自材料齐全起算的期限(默认为受理期限;见
+    `kefu policy list`),缺少的材料清单随之清空;或登记仍缺少的材料(--missing,替换原清单)。"""
     from ..services import complaint_steps as steps
 
-    _done(steps.materials_complete(state.db, complaint_id, clerk=clerk, at=at_value(at)), json, "已记录材料齐全")
+    r, head = steps.materials(state.db, complaint_id, complete=complete, missing=missing, clerk=clerk, at=at_value(at))
+    _done(r, json, head)
 
 
 @app.command("notify")

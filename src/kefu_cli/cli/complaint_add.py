@@ -135,8 +135,9 @@ def add_complaint(**o: Any) -> None:
         state.db, clerk=o["clerk"], at=at_dt, channel=o["channel"], category=o["category"], name=o["name"],
         phone=o["phone"], received=received_dt or at_dt, relation=o["relation"], policy_no=o["policy"],
         summary=o["summary"], branch=o["branch"], handler=o["handler"], incomplete=o["incomplete"],
-        regulator_ref=o["regulator_ref"], regulator_due=date_value(o["regulator_due"], "--regulator-due"),
-        dispute=o["dispute"], product_line=o["line"], new_handler=o["new_handler"], new_branch=o["new_branch"],
+        missing=o["missing"], regulator_ref=o["regulator_ref"],
+        regulator_due=date_value(o["regulator_due"], "--regulator-due"), dispute=o["dispute"], product_line=o["line"],
+        new_handler=o["new_handler"], new_branch=o["new_branch"],
         people=o.get("people"), representatives=o.get("representatives"), about=o.get("about"),
     )  # fmt: skip
     from ..render.output import message

@@ -81,6 +81,8 @@ def show(
     if data["summary"]:
         lines.append(f"内容: {data['summary']}")
     lines += major_lines(data)
+    if data.get("missing_materials"):
+        lines.append(f"缺少的材料: {'、'.join(data['missing_materials'])}")
     if data["regulator_ref"]:
         lines.append(f"监管转办编号: {data['regulator_ref']}")
     if data.get("dispute") or data.get("product_line"):

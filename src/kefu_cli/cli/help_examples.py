@@ -18,7 +18,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "kefu complaint add --channel 电话 --category 理赔 --name 张三 \\\n  --phone 13812345678 --dispute 理赔纠纷 --line 医疗保险",
         "kefu complaint add --channel phone --category claims --name 张三 \\\n  --phone 13812345678 --received '昨天 14:00'",
     ),
-    "complaint materials": ("kefu complaint materials TS-20261118-0001 --complete",),
+    "complaint materials": (
+        "kefu complaint materials TS-20261118-0001 --complete",
+        'kefu complaint materials TS-20261118-0001 --missing "委托书、身份证复印件"',
+    ),
     "complaint notify": ("kefu complaint notify TS-20261119-0001",),
     "complaint investigate": ("kefu complaint investigate TS-20261119-0001",),
     "complaint accept": (

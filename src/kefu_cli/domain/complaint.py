@@ -56,6 +56,7 @@ DUPLICATE_HINT_STATUSES = OPEN_STATUSES | {Status.DECIDED}
 
 class Action(StrEnum):
     MATERIALS_COMPLETE = "materials_complete"
+    MATERIALS_MISSING = "materials_missing"  # the list of the materials still missing recorded (or replaced)
     NOTIFY = "notify"
     INVESTIGATE = "investigate"
     ACCEPT = "accept"
@@ -79,6 +80,7 @@ class Action(StrEnum):
 
 ACTION_ZH = {
     Action.MATERIALS_COMPLETE: "材料齐全(materials --complete)",
+    Action.MATERIALS_MISSING: "登记缺少的材料(materials --missing)",
     Action.NOTIFY: "告知补充材料(notify)",
     Action.INVESTIGATE: "开始初步调查(investigate)",
     Action.ACCEPT: "受理(accept)",
@@ -104,6 +106,7 @@ ACTION_ZH = {
 EVENT_ZH = {
     "register": "登记",
     "materials_complete": "材料齐全",
+    "materials_missing": "登记缺少的材料",
     "notify": "告知补充材料",
     "investigate": "开始初步调查",
     "accept": "受理",
@@ -136,6 +139,7 @@ _A, _R, _C, _P = Status.AWAITING_MATERIALS, Status.REGISTERED, Status.ACCEPTED, 
 # action -> {from status: to status}. An action that keeps the status maps s -> s.
 TRANSITIONS: dict[Action, dict[Status, Status]] = {
     Action.MATERIALS_COMPLETE: {_A: _R},
+    Action.MATERIALS_MISSING: {_A: _A},
     Action.NOTIFY: {_A: _A},
     Action.INVESTIGATE: {s: s for s in OPEN_STATUSES},
     Action.ACCEPT: {_R: _C},
@@ -393,13 +397,36 @@ COMPLAINT_UNSET: dict = {
     **dict.fromkeys(("accepted_at", "rejected_at", "reject_reason", "reject_note", "transferred_at", "transfer_to",
                      "transfer_internal", "merged_into", "extension_level", "extension_approver", "paused_at",
                      "pause_reason", "pause_kind", "decided_at", "result", "withdrawn_at", "voided_at", "void_reason",
-                     "review_received_at", "review_decided_at", "review_result",
+                     "review_received_at", "review_decided_at", "review_result", "missing_materials",
                      "people", "representatives", "about", "major_reason", "major_at", "escalated_at", "escalated_to")),
     "paused_workdays": 0,
 }  # fmt: skip
 # the root cause of the decision and its one rectification (溯源整改, Art. 26)
 RECTIFY_COLUMNS = ("rectify_action", "rectify_owner", "rectify_due", "rectified_at")
 COMPLAINT_UNSET.update(dict.fromkeys(("cause", *RECTIFY_COLUMNS)))
+
+
+# The separators a clerk writes between missing materials (`--missing "身份证复印件、保单"`); the
+# row keeps the list joined by the first.
+MATERIAL_SEPARATORS = "、,，;；\n"
+
+
+def split_materials(text: str | None) -> list[str]:
+    """The items of a list of missing materials, trimmed, empty ones and repeats dropped, in order."""
+    import re
+
+    items = (" ".join(t.split()) for t in re.split(f"[{MATERIAL_SEPARATORS}]", text or ""))
+    return list(dict.fromkeys(t for t in items if t))
+
+
+def materials_text(items) -> str | None:
+    """A list of missing materials as the complaint row keeps it (None: no list)."""
+    return "、".join(items) if items else None
+
+
+def materials_list(text: str | None) -> list[str]:
+    """The row's list of missing materials as a list ([] when none is recorded)."""
+    return text.split("、") if text else []
 
 
 def apply(state: dict, action: str, at, clerk: str, to_status: str | None, details: dict) -> dict:
@@ -418,8 +445,11 @@ def apply(state: dict, action: str, at, clerk: str, to_status: str | None, detai
             s["materials_complete_at"] = None if details["incomplete"] else details.get("received_at")
         if details.get("major_reason"):  # 20 or more people: major from the receipt
             s.update(major_reason=details["major_reason"], major_at=details.get("received_at"))
+        s["missing_materials"] = materials_text(details.get("missing_materials"))
     elif action == "materials_complete":
-        s["materials_complete_at"] = at
+        s.update(materials_complete_at=at, missing_materials=None)
+    elif action == "materials_missing":
+        s["missing_materials"] = materials_text(details.get("missing_materials"))
     elif action == "accept":
         s["accepted_at"] = at
     elif action == "reject":

@@ -218,6 +218,36 @@ def materials_complete(db, complaint_id: str, *, clerk=None, at=None) -> dict[st
     return run_step(db, complaint_id, clerk, at, fn)
 
 
+def materials(db, complaint_id: str, *, complete: bool, missing: str | None, clerk=None, at=None):
+    """`kefu complaint materials`: --complete or --missing, exactly one; (the case, the headline)."""
+    if complete == (missing is not None):
+        raise InputError(
+            "请写明 --complete 表示材料已齐全,或 --missing 登记仍缺少的材料(二选一),例如 "
+            "kefu complaint materials TS-20261121-0007 --complete"
+        )
+    if missing is not None:
+        return materials_missing(db, complaint_id, missing=missing, clerk=clerk, at=at), "已登记缺少的材料"
+    return materials_complete(db, complaint_id, clerk=clerk, at=at), "已记录材料齐全"
+
+
+def materials_missing(db, complaint_id: str, *, missing: str, clerk=None, at=None) -> dict[str, Any]:
+    """`materials --missing`: the list of the materials the complaint still misses, recorded (or
+    replaced) on a complaint awaiting materials; the supplement notice lists them."""
+    from .complaints import missing_list
+
+    items = missing_list(missing)
+    if not items:
+        raise InputError(
+            f'请写明缺少的材料,例如 kefu complaint materials {complaint_id} --missing "授权委托书原件、受托人身份证复印件"'
+        )
+
+    def fn(uow, c):
+        moved = move(uow, c, sm.Action.MATERIALS_MISSING)
+        record_step(uow, c, "materials_missing", moved, missing_materials=items)
+
+    return run_step(db, complaint_id, clerk, at, fn)
+
+
 def notify(db, complaint_id: str, *, note: str | None = None, clerk=None, at=None) -> dict[str, Any]:
     def fn(uow, c):
         moved = move(uow, c, sm.Action.NOTIFY)

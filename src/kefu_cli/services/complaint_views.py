@@ -31,6 +31,12 @@ def _row(c: Complaint) -> dict[str, Any]:
     return shown({k: getattr(c, k) for k in COLUMNS})
 
 
+def _missing(text: str | None) -> list[str]:
+    from ..domain.complaint import materials_list
+
+    return materials_list(text)
+
+
 def _linked_callbacks(src: QuickSource | UnitOfWork, complaint_id: str) -> list[dict[str, Any]]:
     """The callbacks the complaint scheduled (plain SQL, on either source: registering a complaint
     need not define the callback classes, which costs start-up time)."""
@@ -56,6 +62,7 @@ def view(uow: UnitOfWork, c: Complaint, as_of: dt.date | None = None, events: bo
     as_of = as_of or uow.now.date()  # today (the clock), not the step's --at: a confirmation counts from today
     rows = case_deadlines(uow, CASE, c.id)
     out = nest_rectification(_row(c))
+    out["missing_materials"] = _missing(c.missing_materials)
     out["deadlines"] = [deadline_view(d, uow.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(uow, c.id)
     if events:
@@ -113,6 +120,8 @@ def _quick_show(src: QuickSource, complaint_id: str, as_of: dt.date) -> dict[str
     from ..domain.major import shown
 
     out = nest_rectification(shown(_typed(found[0])))
+    (missing,) = sql_rows(src, "SELECT missing_materials FROM complaint WHERE id = :id", {"id": key})[0]
+    out["missing_materials"] = _missing(missing)
     rows = case_deadline_rows(src, CASE, out["id"])
     out["deadlines"] = [deadline_view(d, src.calendar, as_of) for d in rows]
     out["callbacks"] = _linked_callbacks(src, out["id"])

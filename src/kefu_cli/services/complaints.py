@@ -211,6 +211,7 @@ def check_registration(
     branch: str = "",
     handler: str = "",
     incomplete: bool = False,
+    missing: str | None = None,
     regulator_ref: str | None = None,
     regulator_due: dt.date | None = None,
     dispute: str | None = None,
@@ -248,7 +249,28 @@ def check_registration(
         raise InputError(
             f"--at 登记时间 {uow.at:%Y-%m-%d %H:%M} 早于接收时间 {received:%Y-%m-%d %H:%M},请检查 --received 或 --at"
         )
-    return dict(f, received=received, incomplete=incomplete, regulator_due=regulator_due)
+    missing_materials = missing_list(missing) if missing is not None else []
+    if missing_materials and not incomplete:
+        raise InputError(
+            "--missing 缺少的材料只用于材料不全的投诉,请同时指定 --incomplete,例如 "
+            '--incomplete --missing "授权委托书原件、受托人身份证复印件"'
+        )
+    listed = {"missing_materials": missing_materials} if missing_materials else {}  # (the bulk import has none)
+    return dict(f, received=received, incomplete=incomplete, regulator_due=regulator_due, **listed)
+
+
+def missing_list(text: str | None) -> list[str]:
+    """The items of `--missing` (separated by 、 , ，; each at most 100 characters, at most 1000 in
+    all; InputError naming the option otherwise). An empty text is an empty list."""
+    from ..domain.text import clean_text
+
+    example = "授权委托书原件、受托人身份证复印件"
+    text = clean_text(text, "--missing 缺少的材料", 1000, multiline=True, example=example)
+    items = sm.split_materials(text)
+    for item in items:
+        if len(item) > 100:
+            raise InputError(f'--missing 缺少的材料中“{item[:20]}…”超过 100 个字,请分项写明,例如 --missing "{example}"')
+    return items
 
 
 def group_fields(people: int | str | None, representatives: str | None, about: str | None) -> dict[str, Any]:
@@ -318,6 +340,7 @@ def registration_details(values: dict[str, Any], duplicates: list[str]) -> dict[
         dispute=values["dispute"],
         product_line=values["product_line"],
         **{k: v for k, v in group.items() if v},  # a group, whom it is about, major: only when given
+        **({"missing_materials": values["missing_materials"]} if values.get("missing_materials") else {}),
     )
 
 

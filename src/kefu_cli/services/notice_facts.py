@@ -312,10 +312,11 @@ def facts(
         text = clean_text(
             materials, "--materials 需要补正的材料", 1000, multiline=True, example="授权委托书原件、受托人身份证复印件"
         )
+        text = text or (c.missing_materials or "")  # the list recorded on the case (add/materials --missing)
         if not text:
             raise InputError(
-                f"补正材料通知书要写明需要补充的材料: 请加 --materials,例如 kefu notice {c.id} --type 补正 "
-                '--materials "授权委托书原件、受托人身份证复印件"'
+                f"补正材料通知书要写明需要补充的材料: 请加 --materials,或先登记在投诉上,例如 kefu complaint "
+                f'materials {c.id} --missing "授权委托书原件、受托人身份证复印件"'
             )
         ctx.update(materials=" ".join(text.split()), acceptance_limit=_period_text(uow, "complaint.acceptance") + "内")
     elif kind is NoticeType.ACCEPTANCE:

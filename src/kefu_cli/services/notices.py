@@ -247,7 +247,7 @@ def batch(
     """Write every notice owed whose deadline falls due within `due_within` working days of
     `as_of` (overdue ones included; with `since`, only deadlines due on or after it — for the
     first run on a database with history), one file per case and type, `<case>-<type>.docx` in
-    `out_dir`. A case that can not be filled (no materials list, no branch) is listed as skipped;
+    `out_dir`. A case that can not be filled (no materials list recorded on it, no branch) is listed as skipped;
     a broken template stops the batch before any file is written."""
     from ..io.files import check_target, make_private_folder
     from .masters import check_names
@@ -293,8 +293,11 @@ def batch(
                 item = {"case_id": c.id, "type": kind.value, "label": nd.label(kind), "due": due,
                         "working_days_left": left, "branch": c.branch, "handler": c.handler,
                         "file": None, "sha256": None, "skipped": None, "warnings": []}  # fmt: skip
-                if kind is NoticeType.SUPPLEMENT:
-                    item["skipped"] = f'需写明补正的材料: kefu notice {c.id} --type 补正 --materials "…" --out …'
+                if kind is NoticeType.SUPPLEMENT and not c.missing_materials:  # the list: add/materials --missing
+                    item["skipped"] = (
+                        f'需写明补正的材料: 先登记 kefu complaint materials {c.id} --missing "…",'
+                        f'或单独生成 kefu notice {c.id} --type 补正 --materials "…" --out …'
+                    )
                     items.append(item)
                     continue
                 if kind not in chosen:

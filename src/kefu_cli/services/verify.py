@@ -75,6 +75,7 @@ COMPLAINT_ZH = {
     "escalated_at": "上报应急小组时间",
     "escalated_to": "上报至",
     "materials_complete_at": "材料齐全时间",
+    "missing_materials": "缺少的材料",
     "merged_into": "合并至",
     "extension_level": "延期级别",
     "paused_at": "中止时间",

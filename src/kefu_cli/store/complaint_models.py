@@ -31,6 +31,9 @@ class Complaint(SQLModel, table=True):
     handler: str = Field(default="", max_length=60)
     status: str = Field(max_length=30)
     materials_complete_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    # the materials still missing, joined by 、 (registration --missing, `materials --missing`;
+    # complete materials clear it)
+    missing_materials: str | None = None
     regulator_ref: str | None = Field(default=None, max_length=100)
     regulator_due: dt.date | None = None
     accepted_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
