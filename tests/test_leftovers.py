@@ -94,3 +94,84 @@ def test_a_bad_missing_list_is_one_sentence(kefu, text):
     cid = _add(kefu, "2026-11-30T09:30", "--incomplete")["id"]
     r = kefu("complaint", "materials", cid, "--missing", text, "--at", "2026-11-30T10:00")
     assert r.code == 2 and "--missing" in r.err
+
+
+# --- report stats: the claims section ----------------------------------------------------------
+def _claim(kefu, no: str, received: str, *extra: str) -> str:
+    kefu.ok("policy-register", "add", "--policy", no, "--product", "终身寿险", "--line", "life", "--holder", "林志远",
+            "--phone", "13811110001", "--insured", "林志远", "--start", "2026-01-01", "--end", "2045-12-31",
+            "--sum-insured", "30万", "--at", "2026-01-01T09:00")  # fmt: skip
+    return kefu.ok("claim", "report", "--policy", no, "--incident", received[:10], "--reporter", "林小红",
+                   "--reporter-phone", "13900001111", "--received", received, "--at", received, *extra, "--json")["id"]  # fmt: skip
+
+
+def _complete(kefu, cid: str, at: str) -> None:
+    kefu.ok("claim", "apply", cid, "--type", "medical", "--received", "all", "--at", at)
+
+
+@pytest.fixture
+def claims(kefu):
+    """Claims with hand-counted figures for November 2026 (handover: 3 working days from complete
+    materials; a major case: 24 clock hours to head office)."""
+    a = _claim(kefu, "P-A", "2026-11-02T09:00", "--deaths", "2")  # major, escalated in time, handed over in time, paid
+    kefu.ok("claim", "escalate", a, "--to", "总公司理赔部", "--at", "2026-11-02T15:00")
+    _complete(kefu, a, "2026-11-02T16:00")
+    kefu.ok("claim", "handover", a, "--at", "2026-11-03T10:00")
+    kefu.ok("claim", "close", a, "--result", "赔付", "--amount", "12000", "--at", "2026-11-09T10:00")
+    b = _claim(kefu, "P-B", "2026-11-03T09:00", "--deaths", "2")  # major, escalated 25 h later, handed over late
+    kefu.ok("claim", "escalate", b, "--to", "总公司理赔部", "--at", "2026-11-04T10:00")
+    _complete(kefu, b, "2026-11-04T11:00")  # handover due Mon 11-09
+    kefu.ok("claim", "handover", b, "--at", "2026-11-16T10:00")
+    kefu.ok("claim", "close", b, "--result", "拒赔", "--reason", "不在保险责任范围内", "--at", "2026-11-20T10:00")
+    _claim(kefu, "P-C", "2026-11-05T09:00", "--deaths", "2")  # major, never escalated: overdue
+    d = _claim(kefu, "P-D", "2026-11-10T09:00")  # complete, handover due Fri 11-13, not handed over
+    _complete(kefu, d, "2026-11-10T10:00")
+    e = _claim(kefu, "P-E", "2026-11-30T09:00")  # complete, handover due Thu 12-03: open, not yet due
+    _complete(kefu, e, "2026-11-30T10:00")
+    f = _claim(kefu, "P-F", "2026-11-12T09:00")  # withdrawn
+    kefu.ok("claim", "close", f, "--result", "撤案", "--at", "2026-11-13T09:00")
+    g = _claim(kefu, "P-G", "2026-10-30T09:00", "--deaths", "2")  # October: not in the period
+    kefu.ok("claim", "escalate", g, "--to", "总公司理赔部", "--at", "2026-10-30T10:00")
+    h = _claim(kefu, "P-H", "2026-11-11T09:00")  # registered by mistake: in no figure
+    kefu.ok("claim", "void", h, "--reason", "重复登记", "--at", "2026-11-11T10:00")
+    return kefu
+
+
+def test_report_stats_has_a_claims_section_hand_counted(claims):
+    kefu = claims
+    got = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", "2026-11-30", "--as-of", "2026-12-01", "--json")
+    assert "requests" in got  # beside the requests section
+    cl = got["claims"]
+    assert (cl["reported"], cl["major"]) == (6, 3)
+    assert cl["escalated"] == {"on_time": 1, "late": 1, "open": 1, "overdue": 1}
+    assert cl["handed_over"] == {"on_time": 1, "late": 1, "open": 2, "overdue": 1}
+    assert cl["closed"] == {"total": 3, "by_result": [{"code": "paid", "label": "赔付", "count": 1},
+                                                      {"code": "declined", "label": "拒赔", "count": 1},
+                                                      {"code": "withdrawn", "label": "撤案", "count": 1}]}  # fmt: skip
+    text = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", "2026-11-30", "--as-of", "2026-12-01")
+    assert "理赔报案 6 件,其中重大案件 3 件" in text
+    assert "重大案件上报: 按时 1、超时 1、未完成 1(其中已逾期 1)" in text
+    assert "材料移交: 按时 1、超时 1、未完成 2(其中已逾期 1)" in text
+    assert "已结案 3 件: 赔付 1、拒赔 1、撤案 1" in text
+    csv = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", "2026-11-30", "--as-of", "2026-12-01", "--csv")
+    assert "claims,handed_over.open,材料移交未完成,2," in csv and "claims_closed,declined,结案: 拒赔,1," in csv
+    # a branch that has none: zeros
+    kefu.ok(*BRANCH)
+    other = kefu.ok("report", "stats", "--to", "2026-11-30", "--branch", "朝阳支公司", "--json")["claims"]
+    assert (other["reported"], other["escalated"]["open"], other["closed"]["total"]) == (0, 0, 0)
+
+
+def test_the_claims_section_as_it_stood_on_a_past_day(claims):
+    kefu = claims
+    # the end of Tue 11-10: A–D reported (H later); B's handover due 11-09 not done yet; D's due 11-13
+    cl = kefu.ok("report", "stats", "--from", "2026-11-01", "--to", "2026-11-30", "--as-of", "2026-11-10", "--json")
+    assert got_history(cl)
+    cl = cl["claims"]
+    assert (cl["reported"], cl["major"]) == (4, 3)
+    assert cl["escalated"] == {"on_time": 1, "late": 1, "open": 1, "overdue": 1}
+    assert cl["handed_over"] == {"on_time": 1, "late": 0, "open": 2, "overdue": 1}
+    assert cl["closed"]["total"] == 1 and cl["closed"]["by_result"][0] == {"code": "paid", "label": "赔付", "count": 1}
+
+
+def got_history(report: dict) -> bool:
+    return report["history"] is True and report["as_of"] == "2026-11-10"

@@ -60,7 +60,20 @@ def _stats_rows(report: dict) -> list[list]:
         rows.append(["notices", "issued", "发出告知书", nt["issued"], nt["unproven"]])
         for r in nt["by_via"]:
             rows.append(["notices", r["via"], f"{r['label']}(值为无凭证件数)", r["issued"], r["unproven"]])
+    cl = report.get("claims")
+    if isinstance(cl, dict):
+        rows += [
+            ["claims", "reported", "理赔报案", cl["reported"], ""],
+            ["claims", "major", "重大案件", cl["major"], ""],
+        ]
+        for key, name in CLAIM_DEADLINE_ZH.items():
+            rows += [["claims", f"{key}.{k}", f"{name}{zh}", cl[key][k], ""] for k, zh in CLAIM_OUTCOME_ZH.items()]
+        rows += [["claims_closed", r["code"], "结案: " + r["label"], r["count"], ""] for r in cl["closed"]["by_result"]]
     return rows
+
+
+CLAIM_DEADLINE_ZH = {"escalated": "重大案件上报", "handed_over": "材料移交"}
+CLAIM_OUTCOME_ZH = {"on_time": "按时", "late": "超时", "open": "未完成", "overdue": "其中已逾期"}
 
 
 CALLBACK_KEYS = {
@@ -108,7 +121,8 @@ def stats(
     output: OutputOpt = None,
 ) -> None:
     """投诉处理分析: 按类别、渠道、机构、月份统计;受理/不予受理(按理由)/转办构成;
-    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标;退保原因(保全请求)。
+    受理与处理决定用时(工作日中位数与 90 分位);各类期限按时完成率;回访考核指标;退保原因(保全请求);
+    理赔报案(重大案件上报、材料移交是否按时,结案结果)。
 
     在终端上以条形图显示月度趋势与类别构成。
     """
@@ -279,7 +293,6 @@ def _render_stats(c, report: dict, charts: bool) -> None:
         for r in rq["surrender_reasons"]:
             t.add_row(r["label"], str(r["count"]), percent_text(_share(r["count"], surrenders)))
         c.print(t)
-
     nt = report.get("notices")
     if isinstance(nt, dict) and nt["issued"]:  # 办法第二十一条: the proof of telling kept
         t = table(
@@ -290,6 +303,21 @@ def _render_stats(c, report: dict, charts: bool) -> None:
             if r["issued"]:
                 t.add_row(r["label"], str(r["issued"]), str(r["proven"]), str(r["unproven"]))
         c.print(t)
+    _render_claims(c, report.get("claims"))
+
+
+def _render_claims(c, cl: dict | None) -> None:
+    """The claims section: a short block (reports, major cases, the two deadlines, closings)."""
+    if not isinstance(cl, dict) or not cl["reported"]:
+        return
+    closed = "、".join(f"{r['label']} {r['count']}" for r in cl["closed"]["by_result"])
+    lines = [f"理赔报案 {cl['reported']} 件,其中重大案件 {cl['major']} 件"]
+    for key, name in CLAIM_DEADLINE_ZH.items():
+        n = cl[key]
+        lines.append(f"  {name}: 按时 {n['on_time']}、超时 {n['late']}、未完成 {n['open']}(其中已逾期 {n['overdue']})")
+    lines.append(f"  已结案 {cl['closed']['total']} 件: {closed}")
+    for line in lines:
+        c.print(line, markup=False)
 
 
 def _share(n: int, total: int) -> float | None:

@@ -246,6 +246,7 @@ def stats_report(
         "callbacks": callback_kpis(src, date_from, date_to, branch=branch, until=until),
         "requests": request_stats(src, date_from, date_to, branch=branch, until=until),
         "notices": notice_stats(src, *_period_where(date_from, date_to, branch, until), until),
+        "claims": claim_stats(src, date_from, date_to, as_of, branch=branch, until=until),
     }
 
 
@@ -365,6 +366,84 @@ def request_stats(
         "surrender_reasons": [
             {"reason": k, "label": v[0], "count": reasons.get(k, 0)} for k, v in SURRENDER_REASONS.items()
         ],
+    }
+
+
+# The claim deadlines the claims section judges (domain/claims.py): the 24-hour report of a major
+# case to the head office (met by `escalate`) and the 3-working-day handover of complete materials.
+CLAIM_DEADLINES = {"escalated": "major_case_report", "handed_over": "claim_handover"}
+
+
+def claim_stats(
+    src: QuickSource | UnitOfWork,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    branch: str | None = None,
+    until: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Claim reports received in [date_from, date_to] (by the day reported): {reported, major,
+    escalated, handed_over, closed}. `escalated` / `handed_over`: {on_time, late, open, overdue} of
+    their deadlines (major_case_report, claim_handover): on_time / late — met by its due time or
+    after it; open — not met yet, `overdue` of them past their due time on `as_of`; a deadline
+    closed as not applicable (items taken back off the list, a claim closed) does not count.
+    `closed`: {total, by_result [{code, label, count}] — every result code, zeros included}.
+    `until`: as the history stood then (claims reported later absent, voided later still counted,
+    steps taken later not yet taken; the deadlines are the fold of their events)."""
+    from ..domain.claims import RESULTS
+
+    where = "reported_at >= :r_from AND reported_at < :r_to"
+    params: dict[str, Any] = {"r_from": start_of_day(date_from), "r_to": end_of(date_to)}
+    if branch is not None:
+        where += " AND branch = :branch"
+        params["branch"] = branch
+    if until is not None:
+        where += " AND registered_at < :until AND (voided_at IS NULL OR voided_at >= :until)"
+        params["until"] = until
+        major, closed = "major AND major_at < :until", "closed_at < :until"
+    else:
+        where += " AND voided_at IS NULL"
+        major, closed = "major", "closed_at IS NOT NULL"
+    sql = f"SELECT count(*), sum(CASE WHEN {major} THEN 1 ELSE 0 END) FROM claim WHERE {where}"  # noqa: S608
+    reported, majors = sql_rows(src, sql, params)[0]
+    results = Counter(
+        dict(sql_rows(src, f"SELECT result, count(*) FROM claim WHERE {where} AND {closed} GROUP BY 1", params))  # noqa: S608
+    )
+    ids = {i for (i,) in sql_rows(src, f"SELECT id FROM claim WHERE {where}", params)}  # noqa: S608
+    kinds = set(CLAIM_DEADLINES.values())
+    if until is not None:
+        rows = [(st.kind, st.status, st.breached, st.due) for st in states_at(src, until)
+                if st.case_type == "claim" and st.kind in kinds and st.case_id in ids]  # fmt: skip
+    else:
+        rows = [
+            (kind, status, bool(breached), day_of(due))
+            for cid, kind, status, breached, due in sql_rows(
+                src,
+                "SELECT case_id, kind, status, breached, due FROM deadline WHERE case_type = 'claim'"
+                " AND kind IN ('major_case_report', 'claim_handover')",
+                {},
+            )
+            if cid in ids
+        ]
+    judged: dict[str, Counter] = {kind: Counter() for kind in kinds}
+    for kind, status, breached, due in rows:
+        if status == "met":
+            judged[kind]["late" if breached else "on_time"] += 1
+        elif status in ("open", "paused"):
+            judged[kind]["open"] += 1
+            judged[kind]["overdue"] += bool(breached or due < as_of)
+
+    def figures(kind: str) -> dict[str, int]:
+        return {k: judged[kind][k] for k in ("on_time", "late", "open", "overdue")}
+
+    return {
+        "reported": reported or 0,
+        "major": majors or 0,
+        **{key: figures(kind) for key, kind in CLAIM_DEADLINES.items()},
+        "closed": {
+            "total": sum(results.values()),
+            "by_result": [{"code": k, "label": v[0], "count": results.get(k, 0)} for k, v in RESULTS.items()],
+        },
     }
 
 
