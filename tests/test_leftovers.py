@@ -175,3 +175,34 @@ def test_the_claims_section_as_it_stood_on_a_past_day(claims):
 
 def got_history(report: dict) -> bool:
     return report["history"] is True and report["as_of"] == "2026-11-10"
+
+
+# --- the demo ----------------------------------------------------------------------------------
+def test_the_demo_shows_a_review_a_mediation_pause_two_insured_of_one_name_and_a_late_claim(demo):
+    from conftest import Kefu
+
+    kefu = Kefu(str(demo))
+    # the review (2020 rule Art. 20): decided 10-23, asked for 11-02, decided (upheld) 11-16 within its 30 days
+    c15 = kefu.ok("complaint", "show", "TS-20261013-0001", "--as-of", "2026-11-20", "--json")
+    assert (c15["status"], c15["review_result"]) == ("reviewed", "upheld")
+    assert c15["review_received_at"].startswith("2026-11-02T10:00")
+    (review,) = [d for d in c15["deadlines"] if d["kind"] == "review"]
+    assert (review["status"], review["breached"]) == ("met", False)
+    # the mediation pause (Art. 23): paused on the report day, its decision clock stopped
+    c16 = kefu.ok("complaint", "show", "TS-20261109-0001", "--as-of", "2026-11-20", "--json")
+    assert (c16["status"], c16["pause_kind"]) == ("paused", "mediation")
+    assert [d["status"] for d in c16["deadlines"] if d["kind"] == "decision"] == ["paused"]
+    # two insured named 王芳 with different ID numbers: a report by the name alone must choose
+    found = kefu.ok("search", "王芳", "--as-of", "2026-11-20", "--json")["items"]
+    people = {i["id_number"] for i in found if i["case_type"] == "policy"}
+    assert len(people) == 2, found
+    r = kefu("claim", "report", "--insured", "王芳", "--incident", "2026-11-19", "--reporter", "王芳",
+             "--reporter-phone", "13655556666", "--at", "2026-11-20T10:00")  # fmt: skip
+    assert r.code == 2 and "2 位同名被保险人" in r.err
+    # the claim reported outside the limitation period (保险法 §26, health: 2 years): its warning
+    (claim,) = [i for i in found if i["case_type"] == "claim"]
+    b4 = kefu.ok("claim", "show", claim["id"], "--json")
+    assert b4["check_limitation"] is False and b4["status"] == "refused"
+    assert "已超过索赔时效" in kefu.ok("claim", "show", claim["id"])
+    # the whole demo still verifies
+    assert "核验通过" in kefu.ok("db", "verify")
