@@ -28,7 +28,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     assert "演示告知书" in out and "demo-告知书" in out
     assert not production.exists(), "the demo never writes to the database KEFU_DB points at"
     con = sqlite3.connect(target)
-    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (14,)
+    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (16,)  # 14, and the issue-22 block's 2
     assert con.execute("SELECT count(*) FROM callback WHERE kind = 'new_policy'").fetchone() == (8,)
     # every change is audited
     assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] > 60
@@ -46,7 +46,9 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     # paused, not overdue, its days left frozen at (11-10, 11-18] = 6 working days
     c13 = items[("TS-20261103-0001", "decision")]
     assert (c13["due"], c13["status"], c13["working_days_left"], c13["breached"]) == ("2026-11-18", "paused", 6, False)
-    assert report["summary"]["paused"] == 1
+    # and c16 (the issue-22 block), paused 11-16 for mediation (Art. 23)
+    assert report["summary"]["paused"] == 2
+    assert items[("TS-20261109-0001", "decision")]["status"] == "paused"
     # c4: the regulator's own report date, not met
     assert items[("TS-20261020-0001", "regulator_report")]["due"] == "2026-11-10"
     # c7 merged with new facts received Fri 11-20: the decision clock restarts, 15 days -> Sat 12-05
@@ -71,7 +73,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     # running it again replaces the earlier demo database
     code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
     assert code == 0, err
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (14,)
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (16,)
 
 
 def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path, kefu):

@@ -139,7 +139,7 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     # The audit chain, its append-only trigger and the fold hold on PostgreSQL too.
     r = CliRunner().invoke(app, ["--db", pg_url, "db", "verify", "--json"], catch_exceptions=False)
     assert r.exit_code == 0, r.stdout
-    assert json.loads(r.stdout)["checked"]["complaint"] == 14
+    assert json.loads(r.stdout)["checked"]["complaint"] == 16
     import psycopg
 
     with (
