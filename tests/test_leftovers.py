@@ -43,6 +43,10 @@ def test_missing_materials_are_recorded_shown_in_the_notice_and_cleared(kefu, tm
     assert again["missing_materials"] == ["病历"] and again["status"] == "awaiting_materials"
     events = kefu.ok("complaint", "show", cid, "--json")["events"]
     assert [e["action"] for e in events][-1] == "materials_missing"
+    # undo gives the earlier list back
+    kefu.ok("complaint", "undo", cid, "--reason", "误操作", "--at", "2026-09-23T10:05")
+    assert kefu.ok("complaint", "show", cid, "--json")["missing_materials"] == doc["missing_materials"]
+    kefu.ok("complaint", "materials", cid, "--missing", "病历", "--at", "2026-09-23T10:10")
 
     # complete materials clear it; the fold agrees (db verify)
     done = kefu.ok("complaint", "materials", cid, "--complete", "--at", "2026-09-24T10:00", "--json")
