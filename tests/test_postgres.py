@@ -152,11 +152,11 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
 
     check = json.loads(r.stdout)
     assert r.exit_code == 0 and check["ok"] is True and check["schema"] == SCHEMA_HEAD
-    assert check["rows"]["complaint"] == 14
+    assert check["rows"]["complaint"] == 16
     # case numbers stay unique through the upsert counter on PostgreSQL too
     r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
     ids = [c["id"] for c in json.loads(r.stdout)["items"]]
-    assert len(ids) == len(set(ids)) == 14
+    assert len(ids) == len(set(ids)) == 16
     # A past as-of day on a database with later steps (tests/test_readers_agree.py): the readers
     # fold the history up to the end of the day on PostgreSQL as on SQLite.
     for db in (pg_url, sqlite):
