@@ -28,7 +28,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     assert "演示告知书" in out and "demo-告知书" in out
     assert not production.exists(), "the demo never writes to the database KEFU_DB points at"
     con = sqlite3.connect(target)
-    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (16,)  # 14, and the issue-22 block's 2
+    assert con.execute("SELECT count(*) FROM complaint").fetchone() == (17,)  # 14, the issue-22 block's 2 and its major group complaint
     assert con.execute("SELECT count(*) FROM callback WHERE kind = 'new_policy'").fetchone() == (8,)
     # every change is audited
     assert con.execute("SELECT count(*) FROM audit_event").fetchone()[0] > 60
@@ -73,7 +73,7 @@ def test_demo_builds_its_own_database_and_prints_the_deadline_report(tmp_path, m
     # running it again replaces the earlier demo database
     code, _, err = invoke("demo", "--data", str(SAMPLE), "--to", str(target))
     assert code == 0, err
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (16,)
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM complaint").fetchone() == (17,)
 
 
 def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path, kefu):

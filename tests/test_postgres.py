@@ -139,7 +139,7 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
     # The audit chain, its append-only trigger and the fold hold on PostgreSQL too.
     r = CliRunner().invoke(app, ["--db", pg_url, "db", "verify", "--json"], catch_exceptions=False)
     assert r.exit_code == 0, r.stdout
-    assert json.loads(r.stdout)["checked"]["complaint"] == 16
+    assert json.loads(r.stdout)["checked"]["complaint"] == 17
     import psycopg
 
     with (
@@ -152,11 +152,11 @@ def test_demo_on_postgresql_gives_the_same_reports_as_sqlite(pg_url, tmp_path):
 
     check = json.loads(r.stdout)
     assert r.exit_code == 0 and check["ok"] is True and check["schema"] == SCHEMA_HEAD
-    assert check["rows"]["complaint"] == 16
+    assert check["rows"]["complaint"] == 17
     # case numbers stay unique through the upsert counter on PostgreSQL too
     r = CliRunner().invoke(app, ["--db", pg_url, "complaint", "list", "--json"], catch_exceptions=False)
     ids = [c["id"] for c in json.loads(r.stdout)["items"]]
-    assert len(ids) == len(set(ids)) == 16
+    assert len(ids) == len(set(ids)) == 17
     # A past as-of day on a database with later steps (tests/test_readers_agree.py): the readers
     # fold the history up to the end of the day on PostgreSQL as on SQLite.
     for db in (pg_url, sqlite):

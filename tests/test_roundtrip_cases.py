@@ -170,7 +170,8 @@ def test_every_kind_of_claim_step_comes_back(source, empty, tmp_path):
     assert _shown(empty, "claim", ids) == _shown(source, "claim", ids)
     statuses = {i["id"]: i["status"] for i in empty.ok("claim", "list", "--all", "--json")["items"]}
     assert statuses == {
-        "BA-20261104-0001": "closed", "BA-20261116-0001": "complete", "BA-20261119-0001": "closed",
+        "BA-20261104-0001": "closed", "BA-20261116-0001": "complete", "BA-20261118-0001": "refused",
+        "BA-20261119-0001": "closed",
         "BA-20261121-0001": "refused", "BA-20261122-0001": "reported",
     }  # fmt: skip
     assert "核验通过" in empty.ok("db", "verify")

@@ -25,11 +25,11 @@ def test_a_clean_database_verifies_and_prints_its_chain_head(demo, tmp_path):
     code, result = verify(db)
     assert code == 0 and result["ok"] and result["problems"] == []
     # the demo's issue-22 block: 2 complaints (a review, whose decision scheduled a callback; a mediation
-    # pause), 2 policies of two insured named 王芳, 1 claim outside the limitation period; 3 day counters
-    assert result["checked"] == {"complaint": 16, "callback": 15, "deadline": result["checked"]["deadline"],
+    # pause), 2 policies of two insured named 王芳, 1 claim outside the limitation period, 1 major group complaint; 4 day counters
+    assert result["checked"] == {"complaint": 17, "callback": 15, "deadline": result["checked"]["deadline"],
                                  "claim": 4, "service_request": 2, "policy_record": 14, "callback_attempt": 11,
                                  "callback_followup": 1, "branch": 3, "handler": 4, "calendar_override": 0,
-                                 "calendar_notice": 0, "policy_setting": 0, "counter": 28}  # fmt: skip
+                                 "calendar_notice": 0, "policy_setting": 0, "counter": 29}  # fmt: skip
     assert result["checked"]["deadline"] > 50
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT id, at, recorded_at, clerk, entity, entity_id, action, from_status, to_status,"

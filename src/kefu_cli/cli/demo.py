@@ -182,6 +182,8 @@ def demo(
             else "演示告知书: 未生成",
             f"以下是 {DEMO_AS_OF} 的时限报表。继续体验: kefu --db {target.name} complaint list、"
             f"kefu --db {target.name} callback stats、kefu --db {target.name} report stats",
+            f"监管通报口径(重大群体投诉、纠纷类型与险种): kefu --db {target.name} report regulator --quarter 2026Q4"
+            " --company-type 寿险 --premium 6亿 --policies 40000 --insured 50000",
             "",
         ]
     )
