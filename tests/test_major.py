@@ -210,6 +210,13 @@ def test_report_stats_counts_major_complaints_and_their_report(kefu, group):
     assert (m["count"], m["escalated_on_time"], m["escalated_late"], m["open"], m["overdue"]) == (2, 0, 0, 2, 0)
     text = kefu.ok("report", "stats", "--from", "2026-12-01", "--to", "2026-12-05")
     assert "重大投诉(上报投诉应急处理领导小组)" in text and "重大投诉逾期上报" in text
+    # the regulator's quarter and the yearly disclosure flag them too: 3 major of the 4 received
+    quarter = ("report", "regulator", "--quarter", "2026Q4", "--company-type", "寿险", "--premium", "6亿",
+               "--policies", "40000")  # fmt: skip
+    assert kefu.ok(*quarter, "--json")["complaints"] == {"all": 4, "regulator": 0, "major": 3}
+    assert "重大投诉 3" in kefu.ok(*quarter)
+    assert kefu.ok("report", "annual", "--year", "2026", "--json")["complaints"]["major"] == 3
+    assert "(其中重大投诉 3 件)" in kefu.ok("report", "annual", "--year", "2026")
 
 
 def test_an_export_keeps_the_group_the_person_complained_about_and_the_major_steps(kefu, group, tmp_path):

@@ -60,7 +60,7 @@ def test_ratios_against_hand_computed_figures(kefu, coded):
     r = kefu.ok(*REPORT, "--company-type", "寿险", "--premium", "6亿", "--policies", "40000", "--insured", "50000",
                 "--json")  # fmt: skip
     assert r["quarter"] == "2026Q3" and (r["from"], r["to"]) == ("2026-07-01", "2026-09-30")
-    assert r["complaints"] == {"all": 5, "regulator": 2}
+    assert r["complaints"] == {"all": 5, "regulator": 2, "major": 0}
     # premium 6亿 = 6 亿元; 40000 张 = 4 万张; 50000 人次 = 5 万人次
     # (a) all 5:        5 ÷ 6 = 0.8333 → 0.83;  5 ÷ 4 = 1.25;  5 ÷ 5 = 1.00
     # (b) regulator 2:  2 ÷ 6 = 0.3333 → 0.33;  2 ÷ 4 = 0.50;  2 ÷ 5 = 0.40
@@ -112,11 +112,11 @@ def test_a_quarter_spanning_the_year_end(kefu):
     _add(kefu, "2027-01-01T00:10", "电话", "--dispute", "理赔", "--line", "车险")
     q4 = kefu.ok("report", "regulator", "--quarter", "2026Q4", "--company-type", "财险", "--premium", "1亿",
                  "--policies", "10000", "--json")  # fmt: skip
-    assert q4["complaints"] == {"all": 1, "regulator": 1} and q4["to"] == "2026-12-31"
+    assert q4["complaints"] == {"all": 1, "regulator": 1, "major": 0} and q4["to"] == "2026-12-31"
     assert _rows(q4, "by_line")["机动车辆保险"] == (1, 1)
     q1 = kefu.ok("report", "regulator", "--quarter", "2027q1", "--company-type", "财险", "--premium", "1亿",
                  "--policies", "10000", "--json")  # fmt: skip
-    assert q1["quarter"] == "2027Q1" and q1["complaints"] == {"all": 1, "regulator": 0}
+    assert q1["quarter"] == "2027Q1" and q1["complaints"] == {"all": 1, "regulator": 0, "major": 0}
 
 
 def test_codes_chinese_and_english_on_add_and_edit(kefu):

@@ -131,7 +131,7 @@ def _render(c, report: dict, terminal: bool = False) -> None:
             f"监管通报口径投诉统计  {report['quarter']}({report['from']} 至 {report['to']},按接收时间)"
             f"  {report['company_type_zh']}公司",
             "分母(按所给原样): " + ";".join(_denominator_lines(report)),
-            f"投诉件数: 全部 {n['all']},其中监管转办 {n['regulator']}",
+            f"投诉件数: 全部 {n['all']},其中监管转办 {n['regulator']};重大投诉 {n['major']}",
         ]
     )
     m = report["medians"]

@@ -124,6 +124,7 @@ def annual_report(src: QuickSource | UnitOfWork, year: int, as_of: dt.date, hist
         "history": history,
         "complaints": {
             "total": cp["total"],
+            "major": cp["major"]["count"],  # major complaints (Art. 29), as report stats counts them
             "by_category": cp["by_category"],
             "by_source": cp["by_channel"],
             "by_branch": cp["by_branch"],
@@ -207,7 +208,8 @@ def annual_tables(report: dict) -> list[tuple[str, tuple[str, ...], list[list]]]
 def summary_lines(report: dict) -> list[str]:
     """The sentences above the tables: what was counted, as of when."""
     return [
-        f"统计范围: {report['from']} 至 {report['to']} 收到的投诉(中国标准时间),共 {report['complaints']['total']} 件。",
+        f"统计范围: {report['from']} 至 {report['to']} 收到的投诉(中国标准时间),共 {report['complaints']['total']} 件"
+        f"(其中重大投诉 {report['complaints']['major']} 件)。",
         f"按 {report['as_of']} 日终的记录统计"
         + ("(按当日结束时的记录还原)" if report["history"] else "")
         + ";期限按当日判断是否按时;核查(复核)按申请收到日和决定日计入年度。",

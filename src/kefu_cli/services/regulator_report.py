@@ -83,7 +83,8 @@ def regulator_report(
 
     first, after = rg.quarter_bounds(year, q)
     complaints = _complaints(db, dt.datetime.combine(first, dt.time()), dt.datetime.combine(after, dt.time()))
-    figures = rg.quarter_figures(complaints, kind, premium_100m, policies_10k, insured_10k)
+    figures = rg.quarter_figures([r[:3] for r in complaints], kind, premium_100m, policies_10k, insured_10k)
+    figures["complaints"]["major"] = sum(1 for r in complaints if r[3])  # major complaints (Art. 29), flagged
     return {
         "quarter": rg.quarter_text(year, q),
         "from": first,
@@ -114,9 +115,9 @@ def regulator_report(
     }
 
 
-def _complaints(db: str | None, start: dt.datetime, end: dt.datetime) -> list[tuple[str, str | None, str | None]]:
-    """(channel, dispute, product line) of the complaints received in [start, end), China time,
-    not voided (a complaint registered by mistake is no complaint)."""
+def _complaints(db: str | None, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """(channel, dispute, product line, major reason) of the complaints received in [start, end),
+    China time, not voided (a complaint registered by mistake is no complaint)."""
     from sqlalchemy import select
 
     from ..store.complaint_models import Complaint
@@ -124,7 +125,7 @@ def _complaints(db: str | None, start: dt.datetime, end: dt.datetime) -> list[tu
 
     c = Complaint.__table__.c
     stmt = (
-        select(c.channel, c.dispute, c.product_line)
+        select(c.channel, c.dispute, c.product_line, c.major_reason)
         .where(c.received_at >= start, c.received_at < end, c.voided_at.is_(None))
         .order_by(c.id)
     )
