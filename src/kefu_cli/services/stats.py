@@ -95,9 +95,37 @@ def _duration(
     of cases counted apart (`complaints_then`), an end None when not yet."""
     ended = f"{end} IS NOT NULL" + (f" AND {end} < :until" if until is not None else "")
     sql = f"SELECT date(received_at), date({end}), count(*) FROM complaint WHERE {ended} AND {where} GROUP BY 1, 2"
-    cal = src.calendar
-    dist: Counter = Counter()
     rows = [*sql_rows(src, sql, params), *((a, b, 1) for a, b in more if b is not None)]
+    return _spread(src.calendar, rows)
+
+
+# The end of the acceptance step: accepted, rejected or transferred, whichever happened.
+ACCEPTANCE_END = "coalesce(accepted_at, rejected_at, transferred_at)"
+
+
+def _durations_now(src, where: str, params: dict, date_from: dt.date, date_to: dt.date) -> dict:
+    """Both durations of today's report in one pass: (received, acceptance, decision) day
+    triples, read on SQLite in the order of `ix_complaint_days` (no sort; migration 0016)."""
+    sql = (
+        f"SELECT date(received_at), date({ACCEPTANCE_END}), date(decided_at), count(*) FROM complaint"
+        f" WHERE date(received_at) >= :d_from AND date(received_at) <= :d_to AND {where} GROUP BY 1, 2, 3"
+    )
+    accepted: Counter = Counter()
+    decided: Counter = Counter()
+    for received, acceptance, decision, n in sql_rows(src, sql, {**params, "d_from": date_from, "d_to": date_to}):
+        if acceptance is not None:
+            accepted[(received, acceptance)] += n
+        if decision is not None:
+            decided[(received, decision)] += n
+    return {
+        "to_acceptance": _spread(src.calendar, [(a, b, n) for (a, b), n in accepted.items()]),
+        "to_decision": _spread(src.calendar, [(a, b, n) for (a, b), n in decided.items()]),
+    }
+
+
+def _spread(cal, rows) -> dict:
+    """count / median / p90 of working days in (start day, end day] of (start, end, n) rows."""
+    dist: Counter = Counter()
     for start, stop, n in rows:
         dist[cal.count_workdays(day_of(start), day_of(stop))] += n
     med = weighted_percentile(dist.items(), 50)
@@ -161,55 +189,65 @@ def stats_report(
         " ELSE 'pending' END"
     )
     # Every count of the complaints in one pass over the period (one GROUP BY of the columns the
-    # figures split by), added up here per figure.
+    # figures split by), added up here per figure. Today's report reads the groups in the order
+    # of `ix_complaint_month` on SQLite (no sort; migration 0016): the months bound it first.
+    month = _month_sql(src, "received_at")
     groups = sql_rows(
         src,
-        f"SELECT category, channel, branch, {_month_sql(src, 'received_at')}, {outcome}, reject_reason,"
-        f" transfer_internal, count(*) FROM complaint WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7",
-        params,
+        f"SELECT {month}, category, channel, branch, {outcome}, reject_reason, transfer_internal, pause_kind,"
+        f" count(*) FROM complaint WHERE {month} >= :m_from AND {month} <= :m_to AND {where}"
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+        {**params, "m_from": f"{date_from:%Y-%m}", "m_to": f"{date_to:%Y-%m}"},
     )
-    groups = [*groups, *((c["category"], c["channel"], c["branch"], c["month"], c["outcome"], c["reject_reason"],
-                          c["transfer_internal"], 1) for c in then)]  # fmt: skip
+    groups = [*groups, *((c["month"], c["category"], c["channel"], c["branch"], c["outcome"], c["reject_reason"],
+                          c["transfer_internal"], c["pause_kind"], 1) for c in then)]  # fmt: skip
     per: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
     outcomes = dict.fromkeys(OUTCOMES, 0)
     reasons: Counter = Counter()
     transfers = {"internal": 0, "external": 0}
-    for category, channel, branch_, month, oc, reason, internal, n in groups:
+    pauses: Counter = Counter()
+    for month_, category, channel, branch_, oc, reason, internal, pause_kind, n in groups:
         per[0][category] += n
         per[1][channel] += n
         per[2][branch_] += n
-        per[3][month] += n
+        per[3][month_] += n
         outcomes[oc] += n
         if oc == "rejected":
             reasons[reason or ""] += n
         elif oc == "transferred":
             transfers["internal" if internal else "external"] += n
+        if pause_kind is not None:
+            pauses[pause_kind] += n
     # the complaints paused (their last pause's kind: appraisal, testing, valuation, mediation)
-    paused = "pause_kind IS NOT NULL"
     if until is not None:  # paused by then (a later pause's kind is taken: no kind history column)
-        paused += " AND id IN (SELECT entity_id FROM audit_event WHERE entity = 'complaint' AND action = 'pause' AND at < :until)"
-    pauses = Counter(
-        dict(sql_rows(src, f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1", params))
-    )
-    pauses.update(c["pause_kind"] for c in then if c["pause_kind"] is not None)
+        paused = (
+            "pause_kind IS NOT NULL AND id IN (SELECT entity_id FROM audit_event"
+            " WHERE entity = 'complaint' AND action = 'pause' AND at < :until)"
+        )
+        sql = f"SELECT pause_kind, count(*) FROM complaint WHERE {where} AND {paused} GROUP BY 1"
+        pauses = Counter(dict(sql_rows(src, sql, params)))
+        pauses.update(c["pause_kind"] for c in then if c["pause_kind"] is not None)
     by_cause, rectifications = cause_stats(src, where, params, until, as_of, then)  # 溯源整改
     by_category = _counted(per[0].items(), CATEGORIES)
     rejected_by_reason = [{"reason": r, "count": reasons.get(r, 0)} for r in REJECT_REASONS] + [
         {"reason": r, "count": n} for r, n in sorted(reasons.items()) if r not in REJECT_REASONS
     ]
-    durations = {
-        "to_acceptance": _duration(
-            src,
-            "coalesce(accepted_at, rejected_at, transferred_at)",
-            where,
-            params,
-            until,
-            [(c["received_at"], c["accepted_at"] or c["rejected_at"] or c["transferred_at"]) for c in then],
-        ),
-        "to_decision": _duration(
-            src, "decided_at", where, params, until, [(c["received_at"], c["decided_at"]) for c in then]
-        ),
-    }
+    if until is None:
+        durations = _durations_now(src, where, params, date_from, date_to)
+    else:
+        durations = {
+            "to_acceptance": _duration(
+                src,
+                ACCEPTANCE_END,
+                where,
+                params,
+                until,
+                [(c["received_at"], c["accepted_at"] or c["rejected_at"] or c["transferred_at"]) for c in then],
+            ),
+            "to_decision": _duration(
+                src, "decided_at", where, params, until, [(c["received_at"], c["decided_at"]) for c in then]
+            ),
+        }
 
     if until is not None:
         per_kind = verdicts_of(states_at(src, until, branch), date_from, date_to, as_of, by_kind=True)

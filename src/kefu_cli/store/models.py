@@ -59,7 +59,7 @@ class Deadline(SQLModel, table=True):
 
     __tablename__ = "deadline"
     __table_args__ = (
-        Index("ix_deadline_open_due", "status", "due"),
+        Index("ix_deadline_open_due", "status", "due", "kind", "breached", "branch", "handler"),  # 0016: covering
         Index("ix_deadline_branch_open_due", "branch", "status", "due"),
         Index("ix_deadline_case", "case_type", "case_id"),
         # Covering, running rows only (migration 0009, partial on both databases): `report
