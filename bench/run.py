@@ -178,7 +178,13 @@ def secs(x: float) -> str:
 
 
 def ratio_row(figure: str, pair: Pair, base: str, limit: float) -> None:
-    row(figure, secs(pair.a_wall), f"{secs(pair.b_wall)} {base}", f"{pair.ratio:.2f}× (≤ {limit:.2f}×)", pair.ratio <= limit)
+    row(
+        figure,
+        secs(pair.a_wall),
+        f"{secs(pair.b_wall)} {base}",
+        f"{pair.ratio:.2f}× (≤ {limit:.2f}×)",
+        pair.ratio <= limit,
+    )
 
 
 def absolute_row(figure: str, pair: Pair, base: str, limit: float) -> None:
@@ -218,11 +224,17 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="100,000 complaints and 3 runs: a quick look")
     ap.add_argument("--runs", type=int, help="counted runs of each command (default 7; 3 with --quick)")
     ap.add_argument("--rebuild", action="store_true", help="build the cached report databases afresh")
+    ap.add_argument(
+        "--against", metavar="REF", help="time the import of commit REF's code too, in turn (issue 19: ≥ 2× it)"
+    )
+    ap.add_argument("--only", choices=("commands", "reports", "import"), help="one group of figures only")
     args = ap.parse_args()
     runs = args.runs or (3 if args.quick else 7)
     cases = 100_000 if args.quick else 1_000_000
 
-    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src" / "kefu_cli")], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(ROOT / "src" / "kefu_cli")], check=True, stdout=subprocess.DEVNULL
+    )
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-run-"))
     try:
         bench(work, runs, cases, args)
@@ -234,120 +246,134 @@ def bench(work: Path, runs: int, cases: int, args) -> None:
     pass_ = [PY, "-c", "pass"]
     sqlmodel = [PY, "-c", "import sqlmodel"]
 
-    # -- commands against `python -c "import sqlmodel"` (the database stack alone)
-    fresh = str(work / "fresh.sqlite")
-    subprocess.run([*KEFU, "--db", fresh, "db", "init"], env=ENV, check=True, capture_output=True)
+    if args.only in (None, "commands"):
+        # -- commands against `python -c "import sqlmodel"` (the database stack alone)
+        fresh = str(work / "fresh.sqlite")
+        subprocess.run([*KEFU, "--db", fresh, "db", "init"], env=ENV, check=True, capture_output=True)
 
-    def add(i: int) -> list[str]:
-        return [
-            *KEFU, "--db", fresh, "complaint", "add", "--received", "2026-11-20T09:30", "--channel", "电话",
-            "--category", "理赔", "--name", "张三", "--phone", f"1391234{i + 1:04d}", "--policy", f"P{i + 1}", "--json",
+        def add(i: int) -> list[str]:
+            return [
+                *KEFU, "--db", fresh, "complaint", "add", "--received", "2026-11-20T09:30", "--channel", "电话",
+                "--category", "理赔", "--name", "张三", "--phone", f"1391234{i + 1:04d}", "--policy", f"P{i + 1}", "--json",
+            ]  # fmt: skip
+
+        print("commands …", file=sys.stderr, flush=True)
+        ratio_row("kefu complaint add --json (fresh file)", compare(add, sqlmodel, runs), "import sqlmodel", 1.3)
+        demo = str(work / "demo.sqlite")
+        subprocess.run([*KEFU, "demo", "--to", demo], env=ENV, check=True, capture_output=True)
+        ratio_row(
+            "kefu complaint list --json (demo)",
+            compare([*KEFU, "--db", demo, "complaint", "list", "--json"], sqlmodel, runs),
+            "import sqlmodel",
+            1.3,
+        )
+        ratio_row(
+            "kefu report deadlines --json (demo)",
+            compare([*KEFU, "--db", demo, "report", "deadlines", "--json"], sqlmodel, runs),
+            "import sqlmodel",
+            1.3,
+        )
+
+        every_command(demo, sqlmodel, max(3, runs - 2))
+
+        # -- commands that need no database stack, against `python -c pass` (the interpreter alone)
+        absolute_row(
+            "kefu workday add --json",
+            compare([*KEFU, "--db", demo, "workday", "add", "2026-09-30", "10", "--json"], pass_, runs),
+            "python -c pass",
+            0.3,
+        )
+        absolute_row("kefu --help", compare([*KEFU, "--help"], pass_, runs), "python -c pass", 0.3)
+        absolute_row(
+            "kefu policy list (table)",
+            compare([*KEFU, "--db", demo, "policy", "list"], pass_, runs),
+            "python -c pass",
+            0.3,
+        )
+
+    if args.only in (None, "reports"):
+        # -- reports over the big database
+        big = report_db(cases, None, args.rebuild)
+        n_open = count_open(big)
+        size = f"{cases // 1000:,}k cases" if cases < 1_000_000 else f"{cases / 1e6:g}M cases"
+        fetch = [
+            PY, "-c",
+            "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute(\"SELECT * FROM deadline"
+            " WHERE status IN ('open', 'paused')\").fetchall()",
+            str(big),
         ]  # fmt: skip
+        print("reports …", file=sys.stderr, flush=True)
+        pair = compare([*KEFU, "--db", str(big), "report", "deadlines", "--json"], fetch, runs)
+        absolute_row(
+            f"report deadlines --json, {size}, whole company ({n_open:,} open)", pair, "sqlite3 fetch of them", 1.0
+        )
+        # today's figures (the rows as they stand): an earlier --as-of would fold the audit events,
+        # which the built database does not have
+        from kefu_cli.services.clock import today as today_cst
 
-    print("commands …", file=sys.stderr, flush=True)
-    ratio_row("kefu complaint add --json (fresh file)", compare(add, sqlmodel, runs), "import sqlmodel", 1.3)
-    demo = str(work / "demo.sqlite")
-    subprocess.run([*KEFU, "demo", "--to", demo], env=ENV, check=True, capture_output=True)
-    ratio_row(
-        "kefu complaint list --json (demo)",
-        compare([*KEFU, "--db", demo, "complaint", "list", "--json"], sqlmodel, runs),
-        "import sqlmodel",
-        1.3,
-    )
-    ratio_row(
-        "kefu report deadlines --json (demo)",
-        compare([*KEFU, "--db", demo, "report", "deadlines", "--json"], sqlmodel, runs),
-        "import sqlmodel",
-        1.3,
-    )
+        today = str(today_cst())
+        stats = [*KEFU, "--db", str(big), "report", "stats", "--from", "2026-09-01", "--to", "2026-09-30"]
+        pair = compare([*stats, "--as-of", today, "--json"], sqlmodel, runs)
+        absolute_row(f"report stats --json, {size}, one month (2026-09)", pair, "import sqlmodel", 1.0)
+        everything = [*KEFU, "--db", str(big), "report", "stats", "--from", "2025-01-01", "--to", "2026-11-01"]
+        pair = compare([*everything, "--as-of", today, "--json"], sqlmodel, max(3, runs // 2))
+        absolute_row(f"report stats --json, {size}, all 22 months", pair, "import sqlmodel", 1.0)  # issue 19
 
-    every_command(demo, sqlmodel, max(3, runs - 2))
+        many = report_db(cases, "2026-07-25" if cases >= 1_000_000 else "2026-01-01", args.rebuild)
+        n_many = count_open(many)
+        fetch_many = [*fetch[:-1], str(many)]
+        pair = compare([*KEFU, "--db", str(many), "report", "deadlines", "--json"], fetch_many, runs)
+        row(
+            f"report deadlines --json, peak memory ({n_many:,} open)",
+            f"{pair.a_peak:.0f} MB",
+            f"{pair.b_peak:.0f} MB sqlite3 fetch of them",
+            "< 200 MB",
+            pair.a_peak < 200,
+        )
+        absolute_row(f"report deadlines --json, {size} ({n_many:,} open)", pair, "sqlite3 fetch of them", 1.0)
 
-    # -- commands that need no database stack, against `python -c pass` (the interpreter alone)
-    absolute_row(
-        "kefu workday add --json",
-        compare([*KEFU, "--db", demo, "workday", "add", "2026-09-30", "10", "--json"], pass_, runs),
-        "python -c pass",
-        0.3,
-    )
-    absolute_row("kefu --help", compare([*KEFU, "--help"], pass_, runs), "python -c pass", 0.3)
-    absolute_row(
-        "kefu policy list (table)", compare([*KEFU, "--db", demo, "policy", "list"], pass_, runs), "python -c pass", 0.3
-    )
-
-    # -- reports over the big database
-    big = report_db(cases, None, args.rebuild)
-    n_open = count_open(big)
-    size = f"{cases // 1000:,}k cases" if cases < 1_000_000 else f"{cases / 1e6:g}M cases"
-    fetch = [
-        PY, "-c",
-        "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute(\"SELECT * FROM deadline"
-        " WHERE status IN ('open', 'paused')\").fetchall()",
-        str(big),
-    ]  # fmt: skip
-    print("reports …", file=sys.stderr, flush=True)
-    pair = compare([*KEFU, "--db", str(big), "report", "deadlines", "--json"], fetch, runs)
-    absolute_row(f"report deadlines --json, {size}, whole company ({n_open:,} open)", pair, "sqlite3 fetch of them", 1.0)
-    # today's figures (the rows as they stand): an earlier --as-of would fold the audit events,
-    # which the built database does not have
-    from kefu_cli.services.clock import today as today_cst
-
-    today = str(today_cst())
-    stats = [*KEFU, "--db", str(big), "report", "stats", "--from", "2026-09-01", "--to", "2026-09-30"]
-    pair = compare([*stats, "--as-of", today, "--json"], sqlmodel, runs)
-    absolute_row(f"report stats --json, {size}, one month (2026-09)", pair, "import sqlmodel", 1.0)
-    everything = [*KEFU, "--db", str(big), "report", "stats", "--from", "2025-01-01", "--to", "2026-11-01"]
-    pair = compare([*everything, "--as-of", today, "--json"], sqlmodel, max(1, runs // 3))
-    row(
-        f"report stats --json, {size}, all 22 months",
-        secs(pair.a_wall),
-        f"{secs(pair.b_wall)} import sqlmodel",
-        "(no target)",
-        None,
-    )
-
-    many = report_db(cases, "2026-07-25" if cases >= 1_000_000 else "2026-01-01", args.rebuild)
-    n_many = count_open(many)
-    fetch_many = [*fetch[:-1], str(many)]
-    pair = compare([*KEFU, "--db", str(many), "report", "deadlines", "--json"], fetch_many, runs)
-    row(
-        f"report deadlines --json, peak memory ({n_many:,} open)",
-        f"{pair.a_peak:.0f} MB",
-        f"{pair.b_peak:.0f} MB sqlite3 fetch of them",
-        "< 200 MB",
-        pair.a_peak < 200,
-    )
-    absolute_row(f"report deadlines --json, {size} ({n_many:,} open)", pair, "sqlite3 fetch of them", 1.0)
-
-    # -- import (bench/bench_import.py, another engineer's: run as it is, read its RESULT line)
-    script = BENCH / "bench_import.py"
-    if script.exists():
-        print("import …", file=sys.stderr, flush=True)
-        rows_n = 10_000 if args.quick else 100_000
-        out = subprocess.run([PY, str(script), "--rows", str(rows_n)], env=ENV, capture_output=True, text=True)
-        m = re.search(r"RESULT import_rows_per_s=(\d+) baseline_sqlite_import_rows_per_s=(\d+)", out.stdout)
-        if m:
-            target = _import_target(script)
-            rate, base = int(m[1]), int(m[2])
-            row(
-                f"kefu import complaints, rows/s ({rows_n:,} rows)",
-                f"{rate:,}/s",
-                f"{base:,}/s sqlite3 .import",
-                f"≥ {target:,}/s" if target else "(no target)",
-                rate >= target if target else None,
-            )
-            floor = re.search(r"rows_alone_per_s=(\d+)", out.stdout)
-            if floor:  # the same rows and indexes inserted by SQL alone: what no Python work can beat
+    if args.only in (None, "import"):
+        # -- import (bench/bench_import.py, another engineer's: run as it is, read its RESULT line)
+        script = BENCH / "bench_import.py"
+        if script.exists():
+            print("import …", file=sys.stderr, flush=True)
+            rows_n = 10_000 if args.quick else 100_000
+            against = ["--against", args.against, "--runs", str(max(3, runs // 2))] if args.against else []
+            argv = [PY, str(script), "--rows", str(rows_n), *against]
+            out = subprocess.run(argv, env=ENV, capture_output=True, text=True)
+            m = re.search(r"RESULT import_rows_per_s=(\d+) baseline_sqlite_import_rows_per_s=(\d+)", out.stdout)
+            if m:
+                target = _import_target(script)
+                rate, base = int(m[1]), int(m[2])
                 row(
-                    "  the import's own rows by SQL alone (floor)",
-                    f"{int(floor[1]):,}/s",
-                    "executemany, same indexes",
-                    f"{int(floor[1]) / target:.2f} of the target" if target else "—",
-                    None,
+                    f"kefu import complaints, rows/s ({rows_n:,} rows)",
+                    f"{rate:,}/s",
+                    f"{base:,}/s sqlite3 .import",
+                    f"≥ {target:,}/s" if target else "(no target)",
+                    rate >= target if target else None,
                 )
-        else:
-            row("kefu import complaints, rows/s", "no RESULT line", "—", "(see stderr)", False)
-            print(out.stdout[-2000:], out.stderr[-2000:], file=sys.stderr)
+                old = re.search(r"against_rows_per_s=(\d+) speedup=([\d.]+)", out.stdout)
+                if old:  # issue 19: the same import by the code of --against, in turn with this one's
+                    speedup, least = float(old[2]), _import_target(script, "SPEEDUP") or 2.0
+                    row(
+                        "  the same import, speed-up over the code of " + args.against,
+                        f"{rate:,}/s",
+                        f"{int(old[1]):,}/s the code of {args.against}",
+                        f"{speedup:.2f}× (≥ {least:.1f}×)",
+                        speedup >= least,
+                    )
+                floor = re.search(r"rows_alone_per_s=(\d+)", out.stdout)
+                if floor:  # the same rows and indexes inserted by SQL alone: what no Python work can beat
+                    row(
+                        "  the import's own rows by SQL alone (floor)",
+                        f"{int(floor[1]):,}/s",
+                        "executemany, same indexes",
+                        f"{int(floor[1]) / target:.2f} of the target" if target else "—",
+                        None,
+                    )
+            else:
+                row("kefu import complaints, rows/s", "no RESULT line", "—", "(see stderr)", False)
+                print(out.stdout[-2000:], out.stderr[-2000:], file=sys.stderr)
 
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
     print_table(
@@ -408,7 +434,7 @@ def every_command(demo: str, sqlmodel: list[str], runs: int) -> None:
         ratio_row(f"kefu {name} (demo)", compare(argv, sqlmodel, runs), "import sqlmodel", limit)
 
 
-def _import_target(script: Path) -> int | None:
+def _import_target(script: Path, name: str = "TARGET") -> Any:
     spec = importlib.util.spec_from_file_location("bench_import", script)
     if spec is None or spec.loader is None:
         return None
@@ -417,7 +443,7 @@ def _import_target(script: Path) -> int | None:
         spec.loader.exec_module(module)
     except Exception:  # noqa: BLE001 - a figure without its target rather than no table
         return None
-    return getattr(module, "TARGET", None)
+    return getattr(module, name, None)
 
 
 if __name__ == "__main__":

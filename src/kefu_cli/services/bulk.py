@@ -368,10 +368,10 @@ class BulkWriter:
             self._day(due),
             self._moment(due_at),
             self._flag(provisional),
-            {
-                "due": details_json(iso_date(due)),
-                "due_at": details_json(iso_datetime(due_at)),
-                "provisional": details_json(bool(provisional)),
+            {  # details_json of each, without the encoder: ASCII text and a flag
+                "due": f'"{iso_date(due)}"',
+                "due_at": f'"{iso_datetime(due_at)}"',
+                "provisional": "true" if provisional else "false",
             },
         )
 
@@ -428,7 +428,7 @@ class BulkWriter:
             received_s, received_day = moment(received), received.date()
             # the details JSON of the deadlines' `open` events: what is the same for all of them, written once
             same = {
-                "case": js(f"{CASE}:{cid}"), "case_id": js(cid), "start_at": js(iso_datetime(received)),
+                "case": f'"{CASE}:{cid}"', "case_id": f'"{cid}"', "start_at": f'"{iso_datetime(received)}"',
                 "branch": js(r.branch), "handler": js(r.handler),
             }  # fmt: skip
             opens = []
