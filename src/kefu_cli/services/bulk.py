@@ -336,6 +336,8 @@ class BulkWriter:
                 texts[k] = js(v)
             elif type(v) is list:
                 texts[k] = details_json(v) if v else "[]"
+            elif type(v) is dt.datetime:  # the receipt, one of a kind: its ISO text (`_json_default`), ASCII
+                texts[k] = f'"{v.isoformat()}"'
             else:  # a moment, a day, a flag, None: details_json once per value
                 key = (type(v), v)
                 text = memo.get(key)
