@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..domain.deadlines import RUNNING, DeadlineStatus
-from ..domain.report import judge, verdict
+from ..domain.report import Outcome, judge, verdict
 from .report_source import QuickSource, sql_rows
 
 if TYPE_CHECKING:
@@ -249,6 +249,16 @@ def verdicts_of(states: list[DeadlineState], date_from, date_to, as_of, by_kind:
 
 # `judge`'s overdue flag as SQL on `deadline`: a running row, not paused, due before the as-of day.
 OVERDUE_SQL = f"status = '{DeadlineStatus.OPEN.value}' AND due < :as_of"
+# `domain.report.verdict` as one SQL CASE (`on_time_counts`), in SQL both SQLite and PostgreSQL
+# run: tests/test_latency_imports.py checks it against `verdict` for every status and case.
+_OUTCOME_SQL = (
+    f"CASE WHEN status = '{DeadlineStatus.VOID.value}' THEN ''"
+    f" WHEN {OVERDUE_SQL} THEN '{Outcome.OVERDUE.value}'"
+    f" WHEN breached = :breached THEN '{Outcome.LATE.value}'"
+    f" WHEN status = '{DeadlineStatus.MET.value}' THEN '{Outcome.ON_TIME.value}'"
+    f" WHEN status IN ('{DeadlineStatus.OPEN.value}', '{DeadlineStatus.PAUSED.value}') THEN '{Outcome.PENDING.value}'"
+    " ELSE '' END"
+)
 RUNNING_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in RUNNING) + ")"
 # Every status a row can have: a range of due days then reads the (status, due) index instead
 # of the whole table (there is no index on `due` alone).
