@@ -342,6 +342,29 @@ def test_a_filter_name_is_checked_against_the_deadlines_while_the_lists_are_empt
     assert "张三" in attempt("朝阳", handler="张")
 
 
+def test_the_sql_of_the_on_time_verdict_is_domain_verdict():
+    """`_OUTCOME_SQL` (the on-time counts of a case's deadlines: the yearly report) says what
+    `domain.report.verdict` says, for every status, breach flag and due day around the as-of day."""
+    import sqlite3
+
+    from kefu_cli.domain.deadlines import DeadlineStatus
+    from kefu_cli.domain.report import verdict
+    from kefu_cli.services.deadline_query import _OUTCOME_SQL
+
+    as_of = dt.date(2026, 11, 20)
+    conn = sqlite3.connect(":memory:")
+    for status in DeadlineStatus:
+        for breached in (False, True):
+            for delta in (-1, 0, 1):
+                due = as_of + dt.timedelta(days=delta)
+                (got,) = conn.execute(
+                    f"SELECT {_OUTCOME_SQL} FROM (SELECT :status AS status, :b AS breached, :due AS due) AS t",
+                    {"status": status.value, "b": breached, "due": due.isoformat(), "as_of": as_of.isoformat(),
+                     "breached": True},
+                ).fetchone()  # fmt: skip
+                assert (got or None) == verdict(status.value, breached, due, as_of), (status, breached, delta)
+
+
 def test_the_on_time_counts_are_domain_verdict():
     """`on_time_counts` (the on-time counts of both report paths) says what `domain.report.verdict`
     says, for every status, breach flag and due day before, on and after the as-of day."""
