@@ -91,7 +91,7 @@ def test_missing_required_column_and_missing_file(kefu, tmp_path):
     for empty in ("", "\ufeff\n\n"):  # an empty file says so (not "missing columns")
         (tmp_path / "empty.csv").write_text(empty, encoding="utf-8")
         r = kefu("import", "complaints", str(tmp_path / "empty.csv"))
-        assert r.code == 2 and "是空的" in r.err and "缺少" not in r.err
+        assert r.code == 2 and "是空的" in r.err and "缺少必需的列" not in r.err
     r = kefu("import", "complaints", str(tmp_path / "nope.csv"))
     assert r.code == 2 and "文件不存在" in r.err
 

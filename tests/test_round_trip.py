@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from conftest import Kefu, copy_db, init_db
 
@@ -291,3 +292,31 @@ def test_the_review_of_a_decision_comes_back_too(source, empty, tmp_path):
     bad.write_bytes(text.encode("utf-8-sig"))
     r = Kefu(init_db(str(tmp_path / "other.sqlite")))("import", "complaints", str(bad))
     assert r.code == 2 and "核查结果" in r.err
+
+
+def test_the_missing_materials_come_back_with_the_steps_that_listed_them(kefu, empty, tmp_path):
+    """A list given at registration and a list given again later (materials --missing), one case
+    still awaiting materials and one whose materials came in: the same lists, the same events."""
+    add = ("complaint", "add", "--channel", "电话", "--category", "理赔", "--name", "王小明", "--phone", "13912345678",
+           "--incomplete")  # fmt: skip
+    first = kefu.ok(*add, "--missing", "授权委托书原件、受托人身份证复印件", "--received", "2026-11-20T09:30",
+                    "--at", "2026-11-20T09:30", "--json")["id"]  # fmt: skip
+    second = kefu.ok(*add, "--missing", "病历", "--received", "2026-11-23T10:00", "--at", "2026-11-23T10:00",
+                     "--json")["id"]  # fmt: skip
+    kefu.ok("complaint", "materials", second, "--missing", "出院小结、费用清单", "--at", "2026-11-24T10:00")
+    kefu.ok("complaint", "materials", second, "--missing", "费用清单", "--at", "2026-11-25T10:00")
+    kefu.ok("complaint", "materials", first, "--complete", "--at", "2026-11-26T10:00")
+    book = tmp_path / "out.xlsx"
+    kefu.ok("export", "complaints", str(book), "--unmask")
+    rows = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    cells = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert cells[first]["登记时缺少的材料"] == "授权委托书原件、受托人身份证复印件"
+    assert cells[second]["补登的缺少材料"] == "出院小结、费用清单\n费用清单"
+    assert cells[second]["补登缺少材料时间"] == "2026-11-24 10:00:00;2026-11-25 10:00:00"
+    empty.ok("import", "complaints", str(book))
+    ids = [first, second]
+    assert _shown(empty, ids) == _shown(kefu, ids)
+    assert empty.ok("complaint", "show", second, "--json")["missing_materials"] == ["费用清单"]
+    assert empty.ok("complaint", "show", first, "--json")["missing_materials"] == []
+    assert empty.ok("db", "verify", "--json")["ok"]

@@ -110,6 +110,10 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("major_at", "认定重大投诉时间", DATETIME),
     F("escalated_at", "上报应急小组时间", DATETIME),
     F("escalated_to", "上报至"),
+    # the missing materials (补正材料): listed at registration, or listed again later (materials --missing)
+    F("missing_registered", "登记时缺少的材料"),
+    F("missing_at", "补登缺少材料时间", DATETIME),
+    F("missing_listed", "补登的缺少材料"),
 )}  # fmt: skip
 # The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
 COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])

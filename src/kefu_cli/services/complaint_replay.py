@@ -51,6 +51,7 @@ RANK = {name: i for i, name in enumerate((
 
 
 RANK.update(rectify=len(RANK), rectified=len(RANK) + 1)  # the rectification (溯源整改) after the decision
+RANK["materials_missing"] = RANK["register"] + 0.5  # a list given again: while awaiting materials
 
 
 NOTED = ("notify", "investigate", "merge", "withdraw", "regulator_report")
@@ -110,12 +111,20 @@ VALUE_NEEDS_TIME = (
     ("merged_into", "merged_at", "merge"), ("extension", "extended_at", "extend"), ("pause_reason", "paused_at", "pause"),
     ("result", "decided_at", "decide"), ("void_reason", "voided_at", "void"),
     ("review_result", "review_decided_at", "review_decide"),
-    ("escalated_to", "escalated_at", "escalate"),
+    ("escalated_to", "escalated_at", "escalate"), ("missing_listed", "missing_at", "materials_missing"),
 )  # fmt: skip
 VALUE_NEEDS_TIME += (
     ("cause", "decided_at", "decide"), ("rectify_action", "rectify_at", "rectify"),
     ("rectify_owner", "rectify_at", "rectify"), ("rectify_due", "rectify_at", "rectify"),
 )  # fmt: skip
+
+
+def _needs_each(table: Table, v: dict[str, str], at: dt.datetime, items: str | None) -> str:
+    if not items:
+        raise InputError(
+            f"{_name(table, 'missing_at')} {at:%Y-%m-%d %H:%M} 已填写,{_name(table, 'missing_listed')} 也必须填写"
+        )
+    return items
 
 
 def plan_of(table: Table, cols, index: int, row) -> Plan:
@@ -139,6 +148,14 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
     elif "complete" in table.keys and (v.get("complete") or "").strip():
         args["incomplete"] = not _yes_no(v["complete"], col("complete"))
     registered = _one_time(table, v, "registered_at") or received
+    listed = (v.get("missing_registered") or "").strip()  # 登记时缺少的材料: the registration's list
+    if listed:
+        args["missing"] = listed
+    again = _times(table, v, "missing_at")  # 补登缺少材料时间: the list given again (materials --missing)
+    steps += [
+        Step(t, "materials_missing", "missing_at", {"missing": _needs_each(table, v, t, items)})
+        for t, items in zip(again, _each(v.get("missing_listed"), len(again)), strict=True)
+    ]
     for key, name in (
         ("notified_at", "notify"),
         ("investigated_at", "investigate"),

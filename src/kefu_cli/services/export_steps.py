@@ -23,10 +23,11 @@ BATCH = 2000  # rows read at a time (the events of as many cases; services/expor
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
 EVENT_TIMES = (*EVENT_TIMES, "rectify")  # the rectification's opening (溯源整改): no column dates it
+EVENT_TIMES = (*EVENT_TIMES, "materials_missing")  # the list of missing materials given again
 # The steps whose note only their event keeps (their note columns of COMPLAINT_STEPS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 # The value of each pause and extension (the row keeps the last): written one a line when taken twice.
-EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",)}
+EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",), "materials_missing": ("missing_materials",)}
 INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
 
 
@@ -60,7 +61,11 @@ def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, di
             if isinstance(at, str):
                 at = dt.datetime.fromisoformat(at)
             stack = stacks.setdefault(cid, [])
-            if action == "undo":
+            if action == "register":  # the materials missing at registration (never undone)
+                listed = (json.loads(details) if isinstance(details, str) else details or {}).get("missing_materials")
+                if listed:
+                    out.setdefault(cid, {})["missing_materials:register"] = ["、".join(listed)]
+            elif action == "undo":
                 if stack:
                     stack.pop()
             elif action in sm.STEP_OF_EVENT:
@@ -75,7 +80,9 @@ def _event_times(uow, ids: list[str], until: dt.datetime | None) -> dict[str, di
                 for key in EVENT_VALUES.get(action, ("note",)):
                     if key == "kind":  # a pause before pauses had kinds was an outside appraisal
                         values.setdefault("kind", str(sm.OLD_PAUSE_KIND))
-                    mine.setdefault(f"{key}:{action}", []).append(values.get(key) or "")
+                    value = values.get(key) or ""
+                    value = "、".join(value) if isinstance(value, list) else value  # a list of materials
+                    mine.setdefault(f"{key}:{action}", []).append(value)
     return out
 
 
@@ -107,6 +114,16 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
     ]  # fmt: skip
 
 
+def missing_cells(times: dict[str, list]) -> list[Any]:
+    """登记时缺少的材料, 补登缺少材料时间, 补登的缺少材料 (one list a line, items joined by 、)."""
+    listed = times.get("missing_materials:materials_missing", [])
+    return [
+        "\n".join(times.get("missing_materials:register", [])) or None,
+        _times(times.get("materials_missing", [])),
+        "\n".join(listed) if listed else None,
+    ]
+
+
 def _rectify_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
     """根本原因 and the rectification's columns (溯源整改) of complaint `c`."""
     from ..domain.causes import CAUSES
@@ -123,7 +140,8 @@ def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterat
     def flush():
         times = _event_times(uow, [c.id for c, _ in batch], until)
         for c, deadlines in batch:
-            yield c, deadlines, _step_cells(c, times.get(c.id, {}))
+            mine = times.get(c.id, {})
+            yield c, deadlines, (_step_cells(c, mine), missing_cells(mine))
 
     for item in rows:
         batch.append(item)
