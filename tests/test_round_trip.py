@@ -320,3 +320,28 @@ def test_the_missing_materials_come_back_with_the_steps_that_listed_them(kefu, e
     assert empty.ok("complaint", "show", second, "--json")["missing_materials"] == ["费用清单"]
     assert empty.ok("complaint", "show", first, "--json")["missing_materials"] == []
     assert empty.ok("db", "verify", "--json")["ok"]
+
+
+def test_a_review_comes_back_with_its_notes_and_when_it_was_entered(kefu, empty, tmp_path):
+    cid = kefu.ok(
+        "complaint", "add", "--channel", "电话", "--category", "理赔", "--name", "王小明", "--phone", "13912345678",
+        "--received", "2026-11-02T09:30", "--at", "2026-11-02T09:30", "--json",
+    )["id"]  # fmt: skip
+    kefu.ok("complaint", "accept", cid, "--at", "2026-11-03T10:00")
+    kefu.ok("complaint", "decide", cid, "--result", "维持理赔结论", "--at", "2026-11-10T16:00")
+    # the written request came on Fri 11-20 and was entered on Mon 11-23
+    kefu.ok("complaint", "review", cid, "--received", "2026-11-20T10:00", "--note", "对免责条款的解释有异议",
+            "--at", "2026-11-23T09:00")  # fmt: skip
+    kefu.ok("complaint", "review-decide", cid, "--result", "维持", "--note", "经核查维持原处理决定",
+            "--at", "2026-11-27T15:00")  # fmt: skip
+    book = tmp_path / "out.xlsx"
+    kefu.ok("export", "complaints", str(book), "--unmask")
+    empty.ok("import", "complaints", str(book))
+    assert _shown(empty, [cid]) == _shown(kefu, [cid])
+    events = empty.ok("complaint", "show", cid, "--json")["events"]
+    notes = [e for e in events if e["action"] in ("review", "review_decide")]
+    assert [(e["at"][:16], e["details"].get("note")) for e in notes] == [
+        ("2026-11-23T09:00", "对免责条款的解释有异议"), ("2026-11-27T15:00", "经核查维持原处理决定")
+    ]  # fmt: skip
+    again = empty.ok("import", "complaints", str(book), "--json")
+    assert again["summary"] == {"new": 0, "unchanged": 1, "skipped": 0}

@@ -114,6 +114,10 @@ COMPLAINT: dict[str, Field] = {f.key: f for f in (
     F("missing_registered", "登记时缺少的材料"),
     F("missing_at", "补登缺少材料时间", DATETIME),
     F("missing_listed", "补登的缺少材料"),
+    # the review (核查) as recorded: when the request was entered (its receipt is 核查申请时间), the notes
+    F("review_at", "核查登记时间", DATETIME),
+    F("review_note", "核查申请说明"),
+    F("review_decide_note", "核查意见"),
 )}  # fmt: skip
 # The step columns above (after the deadlines'): services/exports.py writes them from the case and its events.
 COMPLAINT_STEPS = tuple(list(COMPLAINT)[list(COMPLAINT).index("registered_at") :])

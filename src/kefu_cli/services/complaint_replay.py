@@ -216,14 +216,17 @@ def plan_of(table: Table, cols, index: int, row) -> Plan:
             steps[-1].options["cause"] = parse_code(CAUSES, v["cause"], col("cause"))
     steps += _rectify_steps(table, v)
     review = _one_time(table, v, "review_received_at")  # 核查申请时间: the written request for a review
-    if review is not None:
-        steps.append(Step(review, "review", "review_received_at", {"received": review}))
+    if review is not None:  # entered at 核查登记时间 (else when received), with its note
+        entered = _one_time(table, v, "review_at") or review
+        note = (v.get("review_note") or "").strip() or None
+        steps.append(Step(entered, "review", "review_received_at", {"received": review, "note": note}))
     reviewed = _one_time(table, v, "review_decided_at")
     if reviewed is not None:
         code = parse_code(
             sm.REVIEW_RESULTS, _needs(table, v, "review_result", "review_decided_at"), col("review_result")
         )
-        steps.append(Step(reviewed, "review_decide", "review_decided_at", {"result": code}))
+        note = (v.get("review_decide_note") or "").strip() or None
+        steps.append(Step(reviewed, "review_decide", "review_decided_at", {"result": code, "note": note}))
     steps += _major_steps(table, v, args, received)
     withdrawn = _one_time(table, v, "withdrawn_at")
     if withdrawn is not None:

@@ -23,11 +23,12 @@ BATCH = 2000  # rows read at a time (the events of as many cases; services/expor
 # The complaint audit actions whose times only the events keep (the rest are the row's columns).
 EVENT_TIMES = ("notify", "investigate", "merge", "extend", "pause", "resume", "regulator_report")
 EVENT_TIMES = (*EVENT_TIMES, "rectify")  # the rectification's opening (溯源整改): no column dates it
-EVENT_TIMES = (*EVENT_TIMES, "materials_missing")  # the list of missing materials given again
+EVENT_TIMES = (*EVENT_TIMES, "materials_missing", "review")  # a list of missing materials; a review entered
 # The steps whose note only their event keeps (their note columns of COMPLAINT_STEPS, in this order).
 EVENT_NOTES = ("notify", "investigate", "merge", "withdraw", "regulator_report")
 # The value of each pause and extension (the row keeps the last): written one a line when taken twice.
 EVENT_VALUES = {"pause": ("reason", "kind"), "extend": ("approver",), "materials_missing": ("missing_materials",)}
+EVENT_VALUES.update(review=("note",), review_decide=("note",))  # the review's notes (核查申请说明, 核查意见)
 INTERNAL_ZH = {True: "内部转办", False: "外部转办"}
 
 
@@ -114,13 +115,17 @@ def _step_cells(c, times: dict[str, list[dt.datetime]]) -> list[Any]:
     ]  # fmt: skip
 
 
-def missing_cells(times: dict[str, list]) -> list[Any]:
-    """登记时缺少的材料, 补登缺少材料时间, 补登的缺少材料 (one list a line, items joined by 、)."""
+def last_cells(times: dict[str, list]) -> list[Any]:
+    """The last step columns: 登记时缺少的材料, 补登缺少材料时间, 补登的缺少材料 (one list a line, items
+    joined by 、), then 核查登记时间, 核查申请说明, 核查意见."""
     listed = times.get("missing_materials:materials_missing", [])
     return [
         "\n".join(times.get("missing_materials:register", [])) or None,
         _times(times.get("materials_missing", [])),
         "\n".join(listed) if listed else None,
+        _times(times.get("review", [])[-1:]),
+        "\n".join(times.get("note:review", [])[-1:]) or None,
+        "\n".join(times.get("note:review_decide", [])[-1:]) or None,
     ]
 
 
@@ -141,7 +146,7 @@ def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterat
         times = _event_times(uow, [c.id for c, _ in batch], until)
         for c, deadlines in batch:
             mine = times.get(c.id, {})
-            yield c, deadlines, (_step_cells(c, mine), missing_cells(mine))
+            yield c, deadlines, (_step_cells(c, mine), last_cells(mine))
 
     for item in rows:
         batch.append(item)

@@ -119,7 +119,7 @@ def _with_deadlines(uow, rows, case_type: str, as_of: dt.date, branch: str | Non
 
 def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
     kinds = (DeadlineKind.ACCEPTANCE, DeadlineKind.DECISION)
-    for c, deadlines, (steps, missing) in _with_steps(uow, _with_deadlines(uow, rows, "complaint", as_of, branch), as_of):
+    for c, deadlines, (steps, last) in _with_steps(uow, _with_deadlines(uow, rows, "complaint", as_of, branch), as_of):
         yield [
             c.id, c.received_at, label(CHANNELS, c.channel), label(CATEGORIES, c.category),
             c.name if unmask else mask_name(c.name), c.phone if unmask else mask_phone(c.phone), label(RELATIONS, c.relation), c.policy_no, c.summary,
@@ -131,7 +131,7 @@ def _complaint_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None 
             c.decided_at, c.result, c.withdrawn_at, c.regulator_ref, c.regulator_due,
             label(DISPUTES, c.dispute), label(LINES, c.product_line),
             *_deadline_columns(deadlines, as_of, uow.calendar, kinds), *steps, *_major_cells(c, unmask),
-            *missing,
+            *last,
         ]  # fmt: skip
 
 
