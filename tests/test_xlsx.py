@@ -245,3 +245,14 @@ def test_a_masked_callbacks_export_is_refused_as_masked(filled, tmp_path):
         r = other("import", kind, str(path))
         assert r.code == 2 and "打码" in r.err and "--unmask" in r.err, r.err
     assert count(other.db, "callback") == 0
+
+
+@pytest.mark.parametrize("name", ["x.ods", "x.xlsm", "x.et"])
+def test_a_spreadsheet_name_kefu_does_not_write_is_refused_not_filled_with_csv(kefu, tmp_path, name):
+    """`export … x.ods` used to write CSV text under the .ods name (LibreOffice then could not open it)."""
+    target = tmp_path / name
+    for args in (("export", "complaints", str(target)), ("export", "claims", str(target)),
+                 ("report", "annual", "--year", "2026", "-o", str(target))):  # fmt: skip
+        r = kefu(*args)
+        assert r.code == 2 and f"不能写出 {target.suffix} 格式" in r.err and ".xlsx" in r.err, args
+        assert not target.exists()

@@ -57,12 +57,16 @@ def regulator(
     """
     from ..services.regulator_report import regulator_report
 
+    if output:  # a spreadsheet kefu does not write (.xls, .ods, .xlsm…): refused before anything is read
+        from ..io.xlsxfile import is_xlsx
+
+        is_xlsx(output)
     report = regulator_report(
         state.db, quarter=quarter, company_type=company_type, premium=premium, policies=policies,
         insured=insured, medians=medians,
     )  # fmt: skip
     suffix = output.lower().rsplit(".", 1)[-1] if output and "." in output else ""
-    if suffix in ("xlsx", "xlsm"):
+    if suffix == "xlsx":
         _write_xlsx(report, output)
     elif json or suffix == "json":
         from ..render.output import dumps_json, print_json

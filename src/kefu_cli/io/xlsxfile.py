@@ -53,7 +53,16 @@ def is_xlsx(path: str | Path) -> bool:
             f"不支持旧版 Excel 格式(.xls): {path}。请改用 Excel 工作簿(.xlsx)或 CSV,"
             "例如在 Excel 中“另存为” Excel 工作簿,或把文件名写成 ./投诉.xlsx"
         )
+    if suffix in OTHER_SHEETS:  # a spreadsheet kefu does not write: never a CSV under its name
+        raise InputError(
+            f"不能写出 {suffix} 格式: {path}。请写成 Excel 工作簿(.xlsx,LibreOffice、WPS 都能打开,"
+            f"需要时再另存为 {suffix})或 CSV,例如 ./投诉.xlsx"
+        )
     return suffix in XLSX_SUFFIXES
+
+
+# Spreadsheet files kefu reads (.ods) or knows of but does not write.
+OTHER_SHEETS = (".ods", ".xlsm", ".xlsb", ".et", ".numbers", ".fods")
 
 
 def column_letter(index: int) -> str:

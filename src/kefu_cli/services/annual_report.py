@@ -224,6 +224,11 @@ def check_output(path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in (".xls", ".doc"):
         raise InputError(f"不支持旧版 Office 格式({suffix}): 请写成 -o 年报.xlsx 或 -o 年报.docx")
+    if suffix in (".odt", ".rtf", ".pdf"):  # never a text file under a document's name
+        raise InputError(f"不能写出 {suffix} 格式: 请写成 -o 年报.docx(Word、WPS、LibreOffice 都能打开)或 -o 年报.xlsx")
+    from ..io.xlsxfile import is_xlsx
+
+    is_xlsx(path)  # .ods, .xlsm…: refused the same way as every export
     return {".xlsx": "xlsx", ".docx": "docx", ".json": "json", ".csv": "csv"}.get(suffix, "txt")
 
 
