@@ -92,10 +92,18 @@ def needs(table: Table, v: dict[str, str], key: str, because: str, names: dict[s
     return value
 
 
-def _at(uow: UnitOfWork, at: dt.datetime) -> None:
-    from .complaint_replay import _at as at_of
+def at_of(uow: UnitOfWork, at: dt.datetime) -> None:
+    """The next step's moment: its event dated `at`, with a write time of its own (undo reverses one step)."""
+    from ..domain.timeutil import check_not_future, check_range
+    from . import clock
 
-    at_of(uow, at)
+    check_range(at, "--at")
+    check_not_future(at, "--at", uow.now)
+    uow.flush_events()
+    uow.at, uow.written_at = at, clock.stamp()
+
+
+_at = at_of
 
 
 def replay(

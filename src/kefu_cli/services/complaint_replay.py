@@ -30,6 +30,7 @@ from ..domain.codes import parse_code, table_of
 from ..domain.errors import InputError, NotFoundError, RuleError
 from ..domain.timeutil import parse_datetime
 from ..io.table import Table
+from .case_replay import at_of as _at
 from .case_replay import one_time as _one_time
 from .case_replay import times as _times
 from .context import UnitOfWork, unit_of_work
@@ -319,17 +320,6 @@ def _run(uow: UnitOfWork, name: str, cid: str, options: dict[str, Any]) -> None:
     fn: Callable[..., Any] = getattr(steps, name)
     late = {"late": True} if name in ("extend", "pause") else {}  # a breach then stays a breach (recorded late)
     fn(uow, cid, at=uow.at, **options, **late)
-
-
-def _at(uow: UnitOfWork, at: dt.datetime) -> None:
-    """The next step's moment: its event dated `at`, with a write time of its own (undo reverses one step)."""
-    from ..domain.timeutil import check_not_future, check_range
-    from . import clock
-
-    check_range(at, "--at")
-    check_not_future(at, "--at", uow.now)
-    uow.flush_events()
-    uow.at, uow.written_at = at, clock.stamp()
 
 
 def import_history(

@@ -230,11 +230,23 @@ def materials(db, complaint_id: str, *, complete: bool, missing: str | None, cle
     return materials_complete(db, complaint_id, clerk=clerk, at=at), "已记录材料齐全"
 
 
+def missing_list(text: str | None) -> list[str]:
+    """The items of `--missing` (separated by 、 , ，; each at most 100 characters, at most 1000 in
+    all; InputError naming the option otherwise). An empty text is an empty list."""
+    from ..domain.text import clean_text
+
+    example = "授权委托书原件、受托人身份证复印件"
+    text = clean_text(text, "--missing 缺少的材料", 1000, multiline=True, example=example)
+    items = sm.split_materials(text)
+    for item in items:
+        if len(item) > 100:
+            raise InputError(f'--missing 缺少的材料中“{item[:20]}…”超过 100 个字,请分项写明,例如 --missing "{example}"')
+    return items
+
+
 def materials_missing(db, complaint_id: str, *, missing: str, clerk=None, at=None) -> dict[str, Any]:
     """`materials --missing`: the list of the materials the complaint still misses, recorded (or
     replaced) on a complaint awaiting materials; the supplement notice lists them."""
-    from .complaints import missing_list
-
     items = missing_list(missing)
     if not items:
         raise InputError(

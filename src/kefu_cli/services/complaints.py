@@ -23,7 +23,7 @@ from ..domain.errors import InputError
 from ..domain.policy import Start
 from ..store.complaint_models import Complaint
 from . import core
-from .complaint_steps import PERIODS, schedule_callback, start_complaint_deadline, text_field
+from .complaint_steps import PERIODS, missing_list, schedule_callback, start_complaint_deadline, text_field
 from .complaint_views import CASE, view
 from .context import UnitOfWork, unit_of_work
 
@@ -257,20 +257,6 @@ def check_registration(
         )
     listed = {"missing_materials": missing_materials} if missing_materials else {}  # (the bulk import has none)
     return dict(f, received=received, incomplete=incomplete, regulator_due=regulator_due, **listed)
-
-
-def missing_list(text: str | None) -> list[str]:
-    """The items of `--missing` (separated by 、 , ，; each at most 100 characters, at most 1000 in
-    all; InputError naming the option otherwise). An empty text is an empty list."""
-    from ..domain.text import clean_text
-
-    example = "授权委托书原件、受托人身份证复印件"
-    text = clean_text(text, "--missing 缺少的材料", 1000, multiline=True, example=example)
-    items = sm.split_materials(text)
-    for item in items:
-        if len(item) > 100:
-            raise InputError(f'--missing 缺少的材料中“{item[:20]}…”超过 100 个字,请分项写明,例如 --missing "{example}"')
-    return items
 
 
 def group_fields(people: int | str | None, representatives: str | None, about: str | None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ rebuild the case (services/complaint_replay.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -155,3 +156,103 @@ def _with_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterat
             batch = []
     if batch:
         yield from flush()
+
+
+# --- the events of claims, requests and callbacks (services/case_exports.py, exports.py) ------------------
+def _lines(values: list[str | None]) -> str | None:
+    """The value of a step taken once, or of each time it was taken, one a line ("-" for none)."""
+    if len(values) <= 1:
+        return (values[0] or None) if values else None
+    return "\n".join(v or "-" for v in values)
+
+
+def case_events(uow, entity: str, ids: list[str], until: dt.datetime | None) -> dict[str, list[tuple[str, Any, dict]]]:
+    """{case: [(action, at, details)]} of `entity`'s events in order, the steps an `undo` took back (and
+    the undo events) left out; events at or after `until` too."""
+    from sqlalchemy import select as sa_select
+
+    from ..store.models import AuditEvent
+
+    e = AuditEvent.__table__.c
+    raw: dict[str, list[tuple[int, str, Any, dict]]] = {}
+    for i in range(0, len(ids), 400):
+        stmt = sa_select(e.id, e.entity_id, e.action, e.at, e.details).where(
+            e.entity == entity, e.entity_id.in_(ids[i : i + 400])
+        )
+        if until is not None:
+            stmt = stmt.where(e.at < until)
+        for eid, cid, action, at, details in uow.session.execute(stmt.order_by(e.id)):
+            if isinstance(at, str):
+                at = dt.datetime.fromisoformat(at)
+            values = json.loads(details) if isinstance(details, str) else dict(details or {})
+            raw.setdefault(cid, []).append((eid, action, at, values))
+    out: dict[str, list[tuple[str, Any, dict]]] = {}
+    for cid, events in raw.items():
+        undone = set()
+        for _, action, _, values in events:
+            if action == "undo":
+                taken = values.get("undone")
+                undone.update(taken if isinstance(taken, list) else [taken])
+        out[cid] = [(a, at, v) for eid, a, at, v in events if a != "undo" and eid not in undone]
+    return out
+
+
+def _with_events(uow, entity: str, rows: Iterator[tuple[Any, list]], as_of: dt.date):
+    """(case, its deadlines, its events), the events read for BATCH cases at a time."""
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) if as_of < clock.today() else None
+    batch: list[tuple[Any, list]] = []
+
+    def flush():
+        events = case_events(uow, entity, [c.id for c, _ in batch], until)
+        for c, deadlines in batch:
+            yield c, deadlines, events.get(c.id, [])
+
+    for item in rows:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def _yes(flag: Any) -> str:
+    return "是" if flag else "否"
+
+
+# --- the steps of each callback (kefu export callbacks, io/columns.py CALLBACK_STEPS) ---------------------
+CALLBACK_EVENT_STEPS = ("add", "attempt", "resolve", "reschedule", "unreachable", "cancel")
+
+
+def callback_step_cells(r, events: list[tuple[str, Any, dict]]) -> list[Any]:
+    """The CALLBACK_STEPS columns of callback `r` from its row and its events (each attempt, reply and
+    change of appointment with its time and values)."""
+    from ..domain import callback as cb
+
+    of = {a: [(at, d) for x, at, d in events if x == a] for a in CALLBACK_EVENT_STEPS}
+    tries = of["attempt"]
+
+    def last(action: str, key: str) -> Any:
+        return of[action][-1][1].get(key) if of[action] else None
+
+    def when(action: str) -> Any:
+        return of[action][-1][0] if of[action] else None
+
+    return [
+        when("add") or getattr(r, "registered_at", None), _times([at for at, _ in tries]),
+        _lines([label(cb.METHODS, d.get("method")) for _, d in tries]),
+        _lines([label(cb.RESULTS, d.get("result")) for _, d in tries]),
+        _lines([d.get("recording") for _, d in tries]), _lines([_yes(d.get("receipt")) for _, d in tries]),
+        _lines([d.get("note") for _, d in tries]), _lines([d.get("problem") for _, d in tries]),
+        _times([at for at, _ in of["resolve"]]), _lines([d.get("reply") for _, d in of["resolve"]]),
+        _times([at for at, _ in of["reschedule"]]),
+        _lines([str(d.get("to") or "").replace("T", " ")[:16] or None for _, d in of["reschedule"]]),
+        _lines([d.get("reason") for _, d in of["reschedule"]]), when("unreachable"), last("unreachable", "reason"),
+        when("cancel"), last("cancel", "reason"), r.voided_at, r.void_reason,
+    ]  # fmt: skip
+
+
+def with_callback_steps(uow, rows: Iterator[tuple[Any, list]], as_of: dt.date) -> Iterator[tuple[Any, list, list]]:
+    """(callback, its deadlines, its CALLBACK_STEPS cells), the events read for BATCH callbacks at a time."""
+    for r, deadlines, events in _with_events(uow, "callback", rows, as_of):
+        yield r, deadlines, callback_step_cells(r, events)

@@ -40,7 +40,7 @@ from ..io.xlsxfile import TEXT, Column, is_xlsx
 from ..render.output import mask_name, mask_phone
 from . import clock
 from .context import unit_of_work
-from .export_steps import BATCH, _with_steps
+from .export_steps import BATCH, _with_steps, _yes
 
 # The columns and their one header each: io/columns.py (the imports read the same headers).
 COMPLAINT_COLUMNS = columns(COMPLAINT)
@@ -58,10 +58,6 @@ LEFT_NOTE = (
     "负数为已逾期;暂停的期限为中止当天冻结的工作日数"
 )
 OVERDUE_NOTE = "是否逾期: 有未完成的期限到期日已过(与 kefu report deadlines 的“已逾期”相同;暂停的不算)"
-
-
-def _yes(flag: bool) -> str:
-    return "是" if flag else "否"
 
 
 def _deadline_columns(deadlines: list, as_of: dt.date, calendar, kinds: Iterable[str]) -> list[Any]:
@@ -149,7 +145,7 @@ def _major_cells(c, unmask: bool) -> list[Any]:
 
 
 def _callback_rows(uow, rows, unmask: bool, as_of: dt.date, branch: str | None = None) -> Iterator[list[Any]]:
-    from .case_exports import with_callback_steps  # each attempt and reply (a round trip's data)
+    from .export_steps import with_callback_steps  # each attempt and reply (a round trip's data)
 
     for r, deadlines, steps in with_callback_steps(uow, _with_deadlines(uow, rows, "callback", as_of, branch), as_of):
         yield [
