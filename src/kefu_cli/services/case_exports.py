@@ -20,14 +20,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from ..domain import claim_checks as ck
 from ..domain import claims as cl
 from ..domain import requests as rq
 from ..domain.codes import RELATIONS, label
 from ..domain.deadlines import RUNNING, DeadlineKind, DeadlineStatus
-from ..domain.timeutil import check_span
 from ..io.columns import CLAIM, CLAIM_STEPS, REQUEST, REQUEST_STEPS, columns
 from ..render.output import mask_name, mask_phone
 from . import clock
@@ -39,6 +36,7 @@ from .exports import (
     _export,
     _notes,
     _with_deadlines,
+    received_between,
 )
 
 CLAIM_COLUMNS = columns(CLAIM)
@@ -139,16 +137,8 @@ def export_claims(
     """Claim reports received in [date_from, date_to], with their deadlines as of `as_of` (today)."""
     from ..store.claim_models import Claim
 
-    check_span(date_from, date_to)
     as_of = as_of or clock.today()
-    q = select(Claim)
-    if date_from is not None:
-        q = q.where(Claim.reported_at >= dt.datetime.combine(date_from, dt.time()))
-    if date_to is not None:
-        q = q.where(Claim.reported_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
-    if branch and as_of >= clock.today():  # a past day: the branch then (`_with_deadlines`)
-        q = q.where(Claim.branch == branch)
-    q = q.order_by(col(Claim.reported_at), col(Claim.id))
+    q = received_between(Claim, "reported_at", date_from, date_to, branch, as_of)
     notes = _notes(
         "理赔报案(按报案时间排序)",
         as_of,
@@ -184,16 +174,8 @@ def export_requests(
     """Service requests received in [date_from, date_to] (requests have no deadlines)."""
     from ..store.claim_models import ServiceRequest
 
-    check_span(date_from, date_to)
     as_of = as_of or clock.today()
-    q = select(ServiceRequest)
-    if date_from is not None:
-        q = q.where(ServiceRequest.received_at >= dt.datetime.combine(date_from, dt.time()))
-    if date_to is not None:
-        q = q.where(ServiceRequest.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
-    if branch and as_of >= clock.today():
-        q = q.where(ServiceRequest.branch == branch)
-    q = q.order_by(col(ServiceRequest.received_at), col(ServiceRequest.id))
+    q = received_between(ServiceRequest, "received_at", date_from, date_to, branch, as_of)
     notes = _notes(
         "保全请求(退保、批改,按接收时间排序)",
         as_of,

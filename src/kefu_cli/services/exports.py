@@ -233,6 +233,21 @@ def _export(
     }
 
 
+def received_between(model, received: str, date_from, date_to, branch: str | None, as_of: dt.date):
+    """The cases of `model` received (column `received`) in [date_from, date_to], of `branch` today
+    (a past day: the branch then, `_with_deadlines`), in order of receipt."""
+    check_span(date_from, date_to)
+    at = getattr(model, received)
+    q = select(model)
+    if date_from is not None:
+        q = q.where(at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to is not None:
+        q = q.where(at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    if branch and as_of >= clock.today():
+        q = q.where(model.branch == branch)
+    return q.order_by(col(at), col(model.id))
+
+
 def export_complaints(
     db: str | None,
     dest: str | Path,
@@ -248,16 +263,8 @@ def export_complaints(
     """Complaints received in [date_from, date_to], with their deadlines as of `as_of` (today)."""
     from ..store.complaint_models import Complaint
 
-    check_span(date_from, date_to)
     as_of = as_of or clock.today()
-    q = select(Complaint)
-    if date_from is not None:
-        q = q.where(Complaint.received_at >= dt.datetime.combine(date_from, dt.time()))
-    if date_to is not None:
-        q = q.where(Complaint.received_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
-    if branch and as_of >= clock.today():  # a past day: the branch then (`_with_deadlines`)
-        q = q.where(Complaint.branch == branch)
-    q = q.order_by(col(Complaint.received_at), col(Complaint.id))
+    q = received_between(Complaint, "received_at", date_from, date_to, branch, as_of)
     notes = _notes(
         "投诉(按接收时间排序)",
         as_of,
