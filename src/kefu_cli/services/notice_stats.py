@@ -17,8 +17,9 @@ def notice_stats(src, where: str, params: dict, until: dt.datetime | None) -> di
     notices issued (by `until` when given) of the complaints `where` selects (every via listed,
     zeros included; a via no longer in the table after them)."""
     sql = (
-        "SELECT details FROM audit_event WHERE entity = 'complaint' AND action = 'notice'"
-        f" AND entity_id IN (SELECT id FROM complaint WHERE {where})"  # noqa: S608 - kefu's own SQL text
+        "SELECT details FROM audit_event AS e WHERE entity = 'complaint' AND action = 'notice'"
+        # each notice's complaint checked by its key (not the list of every complaint of the span)
+        f" AND EXISTS (SELECT 1 FROM complaint WHERE id = e.entity_id AND {where})"  # noqa: S608 - kefu's own SQL text
         + (" AND at < :until" if until is not None else "")
     )
     issued: Counter = Counter()

@@ -308,8 +308,11 @@ def cause_stats(
     by_cause += [{"code": k, "label": k, "count": n} for k, n in sorted(counts.items()) if k not in CAUSES]
     kind = DeadlineKind.RECTIFICATION.value
     ids = f"SELECT id FROM complaint WHERE {where}"  # noqa: S608
-    if until is None:
-        sql = f"SELECT status, breached, due FROM deadline WHERE case_type = 'complaint' AND kind = :kind AND case_id IN ({ids})"
+    if until is None:  # the few rectification rows first, each checked against its complaint by key
+        sql = (
+            "SELECT status, breached, due FROM deadline AS d WHERE case_type = 'complaint' AND kind = :kind"
+            f" AND EXISTS (SELECT 1 FROM complaint WHERE id = d.case_id AND {where})"  # noqa: S608
+        )
         rows = [(st, bool(b), day_of(d)) for st, b, d in sql_rows(src, sql, {**params, "kind": kind})]
     else:
         wanted = {i for (i,) in sql_rows(src, ids, params)} | {c["id"] for c in then}
